@@ -1,0 +1,49 @@
+"""casebook's case-file layer: schema, models, paged reads, short writes, search.
+
+Reachable without the TUI: nothing here imports textual or rich.
+"""
+
+from .casefile import Case, backup_case_file, create_case, open_case, utc_now
+from .errors import (
+    CaseError,
+    CaseFileError,
+    InvalidValueError,
+    NotFoundError,
+    ReadOnlyError,
+    StaleClaimError,
+)
+from .models import (
+    DATE_PRECISIONS,
+    ENTITY_KINDS,
+    STANCES,
+    STATUSES,
+    Annotation,
+    CaseCounts,
+    Claim,
+    Entity,
+    Event,
+    Evidence,
+    Excerpt,
+    Source,
+    SourceInfo,
+)
+from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+
+def counts(case: Case) -> CaseCounts:
+    row = case.row(
+        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM excerpts),"
+        " (SELECT count(*) FROM entities), (SELECT count(*) FROM events),"
+        " (SELECT count(*) FROM claims), (SELECT count(*) FROM annotations)"
+    )
+    return CaseCounts(sources=row[0], excerpts=row[1], entities=row[2], events=row[3],
+                      claims=row[4], annotations=row[5])
+
+
+__all__ = [
+    "APPLICATION_ID", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
+    "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
+    "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
+    "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
+    "counts", "create_case", "open_case", "utc_now",
+]

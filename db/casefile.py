@@ -1,0 +1,294 @@
+"""Opening, creating and backing up case files.
+
+Every path is checked before SQLite sees it, because ``sqlite3.connect``
+would silently create a missing file or open a text file only to fail later
+with a confusing message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+import urllib.parse
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import CaseFileError, ReadOnlyError
+from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def utc_now() -> str:
+    """UTC timestamp, ISO 8601 with microseconds: sorts as text."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Case:
+    """An open case file: one SQLite connection, safe to share between threads.
+
+    Reads go through :meth:`rows`/:meth:`row`/:meth:`scalar`; writes through
+    :meth:`write`, a short ``BEGIN IMMEDIATE`` transaction. A lock serialises
+    both, so a worker thread never reads inside another's transaction.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool):
+        self.conn = conn
+        self.db = Database(conn, execute_plugins=False)
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+
+    # -- reading -------------------------------------------------------------
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        found = self.row(sql, params)
+        return None if found is None else found[0]
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to this file."""
+        return self.scalar("PRAGMA data_version")
+
+    def interrupt(self) -> None:
+        """Abort the query running on this connection (from any thread)."""
+        self.conn.interrupt()
+
+    # -- writing -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` takes the write lock up front,
+        so a busy file makes us wait (busy_timeout) rather than fail mid-way."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path} is open read-only")
+        with self._lock:
+            if self.conn.in_transaction:
+                # Nested use joins the outer transaction.
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    # -- case metadata -------------------------------------------------------
+
+    def meta(self, key: str, default: str = "") -> str:
+        value = self.scalar("SELECT value FROM case_meta WHERE key = ?", [key])
+        return default if value is None else value
+
+    @property
+    def title(self) -> str:
+        return self.meta("title", self.path.stem)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> "Case":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- checking a path before SQLite sees it ---------------------------------
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise CaseFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise CaseFileError(f"{path}: is a directory, not a case file")
+    if not path.is_file():
+        raise CaseFileError(f"{path}: is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise CaseFileError(f"{path}: permission denied") from None
+    size = path.stat().st_size
+    if size == 0:
+        raise CaseFileError(f"{path}: is empty, not a case file")
+    if not header.startswith(SQLITE_HEADER):
+        raise CaseFileError(f"{path}: is not a case file (not a SQLite database)")
+    if len(header) < 100:
+        raise CaseFileError(f"{path}: is truncated (only {size} bytes)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CaseFileError(f"{path}: is damaged (invalid page size in header)")
+    header_valid = header[24:28] == header[92:96]
+    pages_in_header = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    if size % page_size or (
+        header_valid and pages_in_header * page_size > size and not wal.exists()
+    ):
+        raise CaseFileError(f"{path}: is truncated or damaged ({size} bytes)")
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    # A URI with mode=rw/ro never creates the file.
+    mode = "ro" if read_only else "rw"
+    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode={mode}"
+    conn = sqlite3.connect(
+        uri, uri=True, isolation_level=None, check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _configure(conn: sqlite3.Connection, *, read_only: bool) -> None:
+    if not read_only:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a mark acknowledged to an annotator survives power loss.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _is_case_file(conn: sqlite3.Connection, path: Path) -> int:
+    """Return the file's schema version, or raise if it is not a case file."""
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise CaseFileError(f"{path}: is damaged ({error})") from None
+    if application_id != APPLICATION_ID:
+        raise CaseFileError(f"{path}: is a SQLite database but not a casebook case file")
+    if version > SCHEMA_VERSION:
+        raise CaseFileError(
+            f"{path}: was written by a newer casebook (schema v{version}; "
+            f"this casebook reads up to v{SCHEMA_VERSION})"
+        )
+    return version
+
+
+def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
+    """Open an existing case file, migrating it (after a backup) if it is older.
+
+    A file this user cannot write is opened read-only.
+    """
+    path = Path(path)
+    _check_path(path)
+    if not read_only and not os.access(path, os.W_OK):
+        read_only = True
+    try:
+        conn = _connect(path, read_only=read_only)
+    except sqlite3.Error as error:
+        raise CaseFileError(f"{path}: cannot open ({error})") from None
+    try:
+        version = _is_case_file(conn, path)
+        if version < SCHEMA_VERSION:
+            if read_only:
+                raise CaseFileError(
+                    f"{path}: uses schema v{version} and needs upgrading to "
+                    f"v{SCHEMA_VERSION}; open it once without --read-only"
+                )
+            backup = _backup_path(path, version)
+            backup_case_file(conn, backup)
+            db = Database(conn, execute_plugins=False)
+            migrate(db)
+        _configure(conn, read_only=read_only)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise CaseFileError(f"{path}: is damaged ({error})") from None
+    except BaseException:
+        conn.close()
+        raise
+    return Case(conn, path, read_only=read_only)
+
+
+def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
+    """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise CaseFileError(f"{path}: already exists")
+    if not path.parent.is_dir():
+        raise CaseFileError(f"{path.parent}: no such directory")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise CaseFileError(f"{path}: cannot create ({error.strerror})") from None
+    os.close(fd)
+    try:
+        conn = _connect(path, read_only=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        db = Database(conn, execute_plugins=False)
+        migrate(db)
+        _configure(conn, read_only=False)
+        case = Case(conn, path, read_only=False)
+        with case.write() as tx:
+            tx.executemany(
+                "INSERT INTO case_meta (key, value) VALUES (?, ?)",
+                [("title", title), ("case_uid", case_uid or str(uuid.uuid4())), ("created_at", utc_now())],
+            )
+        return case
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.close()
+        remove_case_file(path)
+        raise
+
+
+def remove_case_file(path: Path) -> None:
+    """Delete a case file and its WAL companions (used to undo a failed create)."""
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            companion.unlink()
+
+
+def _backup_path(path: Path, version: int) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def backup_case_file(conn: sqlite3.Connection, out: Path) -> None:
+    """Copy a live database with SQLite's backup API into a new 0600 file.
+
+    A plain file copy of a WAL database can miss committed pages still in the WAL.
+    """
+    if out.exists() or out.is_symlink():
+        raise CaseFileError(f"{out}: already exists")
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise CaseFileError(f"{out}: cannot create ({error.strerror})") from None
+    os.close(fd)
+    try:
+        target = sqlite3.connect(out)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    except BaseException:
+        remove_case_file(out)
+        raise
+
+
+def file_schema_version(case: Case) -> int:
+    return schema_version(case.db)

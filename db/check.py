@@ -1,0 +1,117 @@
+"""Checking a case file: structure, search index, and every excerpt's anchor."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+
+from .casefile import Case
+from .schema import SCHEMA_VERSION, schema_version
+
+_FTS_TABLES = ("entities_fts", "events_fts", "excerpts_fts", "claims_fts")
+
+
+@dataclass
+class CheckReport:
+    schema_version: int
+    sources: int = 0
+    excerpts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
+    report = CheckReport(schema_version=schema_version(case.db))
+    if report.schema_version != SCHEMA_VERSION:
+        report.problems.append(
+            f"schema v{report.schema_version}, expected v{SCHEMA_VERSION}"
+        )
+    _quick_check(case, report)
+    if report.problems:
+        return report  # a damaged file: reading on would only add noise
+    _foreign_keys(case, report)
+    _search_index(case, report)
+    _anchors(case, report, batch)
+    return report
+
+
+def _quick_check(case: Case, report: CheckReport) -> None:
+    try:
+        results = [row[0] for row in case.rows("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        report.problems.append(f"quick_check failed: {error}")
+        return
+    if results != ["ok"]:
+        lines = [
+            text.strip() for result in results for text in result.splitlines()
+            if text.strip() and not text.startswith("*** in database")
+        ] or ["failed"]
+        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
+        report.problems.append(f"the file is damaged: {lines[0]}{more}")
+
+
+def _foreign_keys(case: Case, report: CheckReport) -> None:
+    broken = case.rows("PRAGMA foreign_key_check")
+    for row in broken[:10]:
+        report.problems.append(f"{row[0]} row {row[1]} refers to a missing {row[2]} row")
+    if len(broken) > 10:
+        report.problems.append(f"... and {len(broken) - 10} more broken references")
+
+
+def _search_index(case: Case, report: CheckReport) -> None:
+    if case.read_only:
+        return  # integrity-check is phrased as an INSERT, which read-only refuses
+    for table in _FTS_TABLES:
+        try:
+            with case.write() as tx:
+                tx.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as error:
+            report.problems.append(f"search index {table} is inconsistent ({error})")
+
+
+def _anchors(case: Case, report: CheckReport, batch: int) -> None:
+    """Every source's sha256 and every excerpt's text == source.text[start:end]."""
+    bad = 0
+    last_source = 0
+    while True:
+        source = case.row(
+            "SELECT id, title, text, sha256 FROM sources WHERE id > ? ORDER BY id LIMIT 1",
+            [last_source],
+        )
+        if source is None:
+            break
+        last_source = source["id"]
+        report.sources += 1
+        text = source["text"]
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != source["sha256"]:
+            report.problems.append(f"source {source['id']} ({source['title']!r}): sha256 mismatch")
+        last_start, last_end = -1, -1
+        while True:
+            rows = case.rows(
+                'SELECT id, start, "end", text FROM excerpts WHERE source_id = ? '
+                'AND (start, "end") > (?, ?) ORDER BY start, "end" LIMIT ?',
+                [source["id"], last_start, last_end, batch],
+            )
+            if not rows:
+                break
+            for row in rows:
+                report.excerpts += 1
+                if text[row["start"]:row["end"]] != row["text"]:
+                    bad += 1
+                    if bad <= 10:
+                        report.problems.append(
+                            f"excerpt {row['id']} does not match source {source['id']} "
+                            f"at {row['start']}-{row['end']}"
+                        )
+            last_start, last_end = rows[-1]["start"], rows[-1]["end"]
+    if bad > 10:
+        report.problems.append(f"... and {bad - 10} more excerpts that do not match")
+    orphans = case.scalar(
+        "SELECT count(*) FROM excerpts WHERE source_id NOT IN (SELECT id FROM sources)"
+    )
+    if orphans:
+        report.problems.append(f"{orphans} excerpts refer to no source")

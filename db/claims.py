@@ -1,0 +1,212 @@
+"""Claims and the append-only marks annotators put on them."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable
+
+from .casefile import Case, utc_now
+from .entities import entities_by_ids
+from .errors import InvalidValueError, NotFoundError, StaleClaimError
+from .evidence import evidence_rows
+from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence
+from .paging import page_ids, rows_by_id
+from .text import nfc
+
+CLAIM_SELECT = (
+    "SELECT id, uid, statement, claimant, status, version, updated_at FROM claims WHERE id IN"
+)
+
+
+def claim_from_row(row: sqlite3.Row) -> Claim:
+    return Claim(**dict(row))
+
+
+def default_annotator() -> str:
+    """``$CASEBOOK_ANNOTATOR``, else the login name."""
+    name = os.environ.get("CASEBOOK_ANNOTATOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "unknown"
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise InvalidValueError(
+            f"unknown status {status!r} (choose {', '.join(STATUSES)})"
+        )
+    return status
+
+
+def add_claim(
+    case: Case,
+    *,
+    statement: str,
+    claimant: str = "",
+    claimant_entity_id: int | None = None,
+    entity_ids: Iterable[int] = (),
+    evidence: Iterable[tuple[int, str]] = (),
+    uid: str | None = None,
+) -> Claim:
+    """Add a claim; ``evidence`` is (excerpt id, stance) pairs."""
+    claim = Claim(uid=uid or str(uuid.uuid4()), statement=nfc(statement).strip(),
+                  claimant=nfc(claimant).strip())
+    if not claim.statement:
+        raise InvalidValueError("a claim needs a statement")
+    evidence = list(evidence)
+    for _, stance in evidence:
+        if stance not in STANCES:
+            raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
+    with case.write() as tx:
+        cursor = tx.execute(
+            "INSERT INTO claims (uid, statement, claimant) VALUES (?, ?, ?)",
+            [claim.uid, claim.statement, claim.claimant],
+        )
+        claim_id = cursor.lastrowid
+        links = [(claim_id, entity_id, "subject") for entity_id in entity_ids]
+        if claimant_entity_id is not None:
+            links.append((claim_id, claimant_entity_id, "claimant"))
+        tx.executemany(
+            "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
+            links,
+        )
+        tx.executemany(
+            "INSERT OR IGNORE INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
+            [(claim_id, excerpt_id, stance) for excerpt_id, stance in evidence],
+        )
+    return claim.model_copy(update={"id": claim_id})
+
+
+def mark_claim(
+    case: Case,
+    claim_id: int,
+    status: str,
+    *,
+    annotator: str,
+    note: str = "",
+    expected_version: int | None = None,
+    annotation_id: str | None = None,
+    created_at: str | None = None,
+) -> Annotation:
+    """Record a mark: a new annotation, and the claim's status and version move on.
+
+    With ``expected_version``, the mark is refused (StaleClaimError) if someone
+    else marked the claim since the annotator saw that version.
+    ``annotation_id`` and ``created_at`` are for builders that must be
+    deterministic (the seed case); marks made by people leave them unset.
+    """
+    check_status(status)
+    if not annotator.strip():
+        raise InvalidValueError("an annotator name is required")
+    with case.write() as tx:
+        current = tx.execute(
+            "SELECT status, version FROM claims WHERE id = ?", [claim_id]
+        ).fetchone()
+        if current is None:
+            raise NotFoundError(f"no claim {claim_id}")
+        if expected_version is not None and current["version"] != expected_version:
+            last = tx.execute(
+                "SELECT annotator, created_at FROM annotations WHERE claim_id = ? "
+                "ORDER BY created_at DESC, rowid DESC LIMIT 1", [claim_id],
+            ).fetchone()
+            raise StaleClaimError(
+                claim_id, expected_version, current["version"], current["status"],
+                last["annotator"] if last else None, last["created_at"] if last else None,
+            )
+        annotation = Annotation(
+            id=annotation_id or str(uuid.uuid4()), claim_id=claim_id, status=status,
+            previous_status=current["status"], note=nfc(note), annotator=annotator,
+            created_at=created_at or utc_now(),
+        )
+        tx.execute(
+            "INSERT INTO annotations (id, claim_id, status, previous_status, note, annotator, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [annotation.id, claim_id, status, annotation.previous_status, annotation.note,
+             annotator, annotation.created_at],
+        )
+        tx.execute(
+            "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
+            [status, annotation.created_at, claim_id],
+        )
+    return annotation
+
+
+# -- reading --------------------------------------------------------------
+
+
+def count_claims(case: Case, *, status: str | None = None) -> int:
+    if status is None:
+        return case.scalar("SELECT count(*) FROM claims")
+    return case.scalar("SELECT count(*) FROM claims WHERE status = ?", [check_status(status)])
+
+
+def claims_page(
+    case: Case, *, offset: int, limit: int, total: int | None = None, status: str | None = None
+) -> list[Claim]:
+    if total is None:
+        total = count_claims(case, status=status)
+    if status is None:
+        ids = page_ids(case, table="claims", order=["id"], offset=offset, limit=limit, total=total)
+    else:
+        ids = page_ids(case, table="claims", order=["status", "id"], where="status = ?",
+                       params=[status], offset=offset, limit=limit, total=total)
+    return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
+
+
+def get_claim(case: Case, claim_id: int) -> Claim:
+    found = rows_by_id(case, CLAIM_SELECT, [claim_id])
+    if not found:
+        raise NotFoundError(f"no claim {claim_id}")
+    return claim_from_row(found[0])
+
+
+def claim_evidence(case: Case, claim_id: int, *, limit: int = 200) -> list[Evidence]:
+    return evidence_rows(
+        case,
+        "SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
+        "ORDER BY CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
+        "excerpt_id LIMIT ?",
+        [claim_id, limit],
+    )
+
+
+def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple[Entity, str]]:
+    """(entity, role) for a claim: its subjects and its claimant."""
+    rows = case.rows(
+        "SELECT x.entity_id, x.role FROM claim_entities x JOIN entities e ON e.id = x.entity_id "
+        "WHERE x.claim_id = ? ORDER BY x.role, e.sort_name LIMIT ?", [claim_id, limit],
+    )
+    entities = {e.id: e for e in entities_by_ids(case, [row["entity_id"] for row in rows])}
+    return [(entities[row["entity_id"]], row["role"]) for row in rows]
+
+
+def claim_history(case: Case, claim_id: int, *, limit: int = 500) -> list[Annotation]:
+    """A claim's marks, oldest first."""
+    rows = case.rows(
+        "SELECT id, claim_id, status, previous_status, note, annotator, created_at "
+        "FROM annotations WHERE claim_id = ? ORDER BY created_at, rowid LIMIT ?",
+        [claim_id, limit],
+    )
+    return [Annotation(**dict(row)) for row in rows]
+
+
+def entity_claims(case: Case, entity_id: int, *, limit: int = 200) -> list[Claim]:
+    ids = [row[0] for row in case.rows(
+        "SELECT DISTINCT claim_id FROM claim_entities WHERE entity_id = ? "
+        "ORDER BY claim_id LIMIT ?", [entity_id, limit],
+    )]
+    return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
+
+
+def excerpt_claims(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Claim]:
+    ids = [row[0] for row in case.rows(
+        "SELECT claim_id FROM claim_excerpts WHERE excerpt_id = ? ORDER BY claim_id LIMIT ?",
+        [excerpt_id, limit],
+    )]
+    return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]

@@ -1,0 +1,140 @@
+"""Entities (people, organisations, places, documents) and their aliases."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from .casefile import Case
+from .errors import InvalidValueError, NotFoundError
+from .models import Entity, Excerpt
+from .paging import page_ids, rows_by_id
+from .sources import EXCERPT_SELECT, excerpt_from_row
+from .text import fold, nfc
+
+# Aliases travel in one column; \x1f cannot occur in a name we accept.
+_ALIAS_SEPARATOR = "\x1f"
+_ENTITY_SELECT = (
+    "SELECT id, kind, name, description, (SELECT group_concat(alias, char(31)) FROM "
+    "(SELECT alias FROM entity_aliases WHERE entity_id = entities.id ORDER BY alias)) AS aliases "
+    "FROM entities WHERE id IN"
+)
+
+
+def _entity(row: sqlite3.Row) -> Entity:
+    aliases = tuple(row["aliases"].split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
+    return Entity(id=row["id"], kind=row["kind"], name=row["name"],
+                  description=row["description"], aliases=aliases)
+
+
+def add_entity(
+    case: Case, *, kind: str, name: str, description: str = "", aliases: Iterable[str] = ()
+) -> Entity:
+    entity = Entity(
+        kind=kind, name=nfc(name).strip(), description=nfc(description),
+        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())),
+    )
+    if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
+        raise InvalidValueError("entity names and aliases cannot contain control characters")
+    with case.write() as tx:
+        cursor = tx.execute(
+            "INSERT INTO entities (kind, name, sort_name, description) VALUES (?, ?, ?, ?)",
+            [entity.kind, entity.name, fold(entity.name), entity.description],
+        )
+        entity_id = cursor.lastrowid
+        tx.executemany(
+            "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+            [(entity_id, alias) for alias in entity.aliases if alias != entity.name],
+        )
+    return entity.model_copy(update={"id": entity_id})
+
+
+def add_alias(case: Case, entity_id: int, alias: str) -> None:
+    alias = nfc(alias).strip()
+    with case.write() as tx:
+        if tx.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
+            raise NotFoundError(f"no entity {entity_id}")
+        tx.execute(
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+            [entity_id, alias],
+        )
+
+
+def link_excerpt_entity(case: Case, excerpt_id: int, entity_id: int) -> None:
+    with case.write() as tx:
+        tx.execute(
+            "INSERT OR IGNORE INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)",
+            [excerpt_id, entity_id],
+        )
+
+
+# -- reading --------------------------------------------------------------
+
+
+def count_entities(case: Case, *, kind: str | None = None) -> int:
+    if kind is None:
+        return case.scalar("SELECT count(*) FROM entities")
+    return case.scalar("SELECT count(*) FROM entities WHERE kind = ?", [kind])
+
+
+def entities_page(
+    case: Case, *, offset: int, limit: int, total: int | None = None, kind: str | None = None
+) -> list[Entity]:
+    """Entities in name order (folded), optionally of one kind."""
+    if total is None:
+        total = count_entities(case, kind=kind)
+    if kind is None:
+        ids = page_ids(case, table="entities", order=["sort_name", "id"],
+                       offset=offset, limit=limit, total=total)
+    else:
+        ids = page_ids(case, table="entities", order=["kind", "sort_name", "id"],
+                       where="kind = ?", params=[kind], offset=offset, limit=limit, total=total)
+    return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
+
+
+def entity_position(case: Case, entity_id: int, *, kind: str | None = None) -> int:
+    entity = case.row("SELECT kind, sort_name FROM entities WHERE id = ?", [entity_id])
+    if entity is None:
+        raise NotFoundError(f"no entity {entity_id}")
+    if kind is None:
+        return case.scalar(
+            "SELECT count(*) FROM entities WHERE (sort_name, id) < (?, ?)",
+            [entity["sort_name"], entity_id],
+        )
+    return case.scalar(
+        "SELECT count(*) FROM entities WHERE kind = ? AND (sort_name, id) < (?, ?)",
+        [kind, entity["sort_name"], entity_id],
+    )
+
+
+def get_entity(case: Case, entity_id: int) -> Entity:
+    found = rows_by_id(case, _ENTITY_SELECT, [entity_id])
+    if not found:
+        raise NotFoundError(f"no entity {entity_id}")
+    return _entity(found[0])
+
+
+def entities_by_ids(case: Case, ids: list[int]) -> list[Entity]:
+    return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
+
+
+def excerpt_entities(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Entity]:
+    """Entities an excerpt mentions, by name."""
+    ids = [row[0] for row in case.rows(
+        "SELECT e.id FROM excerpt_entities x JOIN entities e ON e.id = x.entity_id "
+        "WHERE x.excerpt_id = ? ORDER BY e.sort_name LIMIT ?", [excerpt_id, limit],
+    )]
+    return entities_by_ids(case, ids)
+
+
+def count_entity_excerpts(case: Case, entity_id: int) -> int:
+    return case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id])
+
+
+def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int = 50) -> list[Excerpt]:
+    """Excerpts that mention an entity, in reading order of their ids."""
+    ids = [row[0] for row in case.rows(
+        "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ? "
+        "ORDER BY excerpt_id LIMIT ? OFFSET ?", [entity_id, limit, offset],
+    )]
+    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]

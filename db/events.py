@@ -1,0 +1,122 @@
+"""Events: the case's timeline, each date kept at its known precision."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from .casefile import Case
+from .entities import entities_by_ids
+from .errors import NotFoundError
+from .evidence import evidence_rows
+from .models import Entity, Event, Evidence
+from .paging import page_ids, rows_by_id
+from .text import nfc
+
+EVENT_SELECT = (
+    "SELECT id, title, date_start, date_end, date_precision, description FROM events WHERE id IN"
+)
+_TIMELINE_ORDER = ["date_start", "date_end", "id"]
+
+
+def event_from_row(row: sqlite3.Row) -> Event:
+    return Event(**dict(row))
+
+
+def add_event(
+    case: Case,
+    *,
+    title: str,
+    date_start: str = "",
+    date_end: str = "",
+    date_precision: str = "unknown",
+    description: str = "",
+    entity_ids: Iterable[int] = (),
+    excerpt_ids: Iterable[int] = (),
+) -> Event:
+    event = Event(
+        title=nfc(title).strip(), date_start=date_start, date_end=date_end,
+        date_precision=date_precision, description=nfc(description),
+    )
+    with case.write() as tx:
+        cursor = tx.execute(
+            "INSERT INTO events (title, date_start, date_end, date_precision, description)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [event.title, event.date_start, event.date_end, event.date_precision, event.description],
+        )
+        event_id = cursor.lastrowid
+        tx.executemany(
+            "INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)",
+            [(event_id, entity_id) for entity_id in entity_ids],
+        )
+        tx.executemany(
+            "INSERT OR IGNORE INTO event_excerpts (event_id, excerpt_id) VALUES (?, ?)",
+            [(event_id, excerpt_id) for excerpt_id in excerpt_ids],
+        )
+    return event.model_copy(update={"id": event_id})
+
+
+# -- reading --------------------------------------------------------------
+
+
+def count_events(case: Case) -> int:
+    return case.scalar("SELECT count(*) FROM events")
+
+
+def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None) -> list[Event]:
+    """Events in date order; undated events first."""
+    if total is None:
+        total = count_events(case)
+    ids = page_ids(case, table="events", order=_TIMELINE_ORDER,
+                   offset=offset, limit=limit, total=total)
+    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+
+
+def event_position(case: Case, event_id: int) -> int:
+    event = get_event(case, event_id)
+    return case.scalar(
+        "SELECT count(*) FROM events WHERE (date_start, date_end, id) < (?, ?, ?)",
+        [event.date_start, event.date_end, event_id],
+    )
+
+
+def get_event(case: Case, event_id: int) -> Event:
+    found = rows_by_id(case, EVENT_SELECT, [event_id])
+    if not found:
+        raise NotFoundError(f"no event {event_id}")
+    return event_from_row(found[0])
+
+
+def event_entities(case: Case, event_id: int, *, limit: int = 200) -> list[Entity]:
+    ids = [row[0] for row in case.rows(
+        "SELECT e.id FROM event_entities x JOIN entities e ON e.id = x.entity_id "
+        "WHERE x.event_id = ? ORDER BY e.sort_name LIMIT ?", [event_id, limit],
+    )]
+    return entities_by_ids(case, ids)
+
+
+def event_evidence(case: Case, event_id: int, *, limit: int = 200) -> list[Evidence]:
+    return evidence_rows(
+        case,
+        "SELECT x.excerpt_id, 'supports' AS stance FROM event_excerpts x "
+        "WHERE x.event_id = ? ORDER BY x.excerpt_id LIMIT ?",
+        [event_id, limit],
+    )
+
+
+def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event]:
+    """An entity's events in date order."""
+    ids = [row[0] for row in case.rows(
+        "SELECT v.id FROM event_entities x JOIN events v ON v.id = x.event_id "
+        "WHERE x.entity_id = ? ORDER BY v.date_start, v.date_end, v.id LIMIT ?",
+        [entity_id, limit],
+    )]
+    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+
+
+def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
+    ids = [row[0] for row in case.rows(
+        "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
+        "WHERE x.excerpt_id = ? ORDER BY v.date_start, v.id LIMIT ?", [excerpt_id, limit],
+    )]
+    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]

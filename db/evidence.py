@@ -1,0 +1,31 @@
+"""Evidence: the excerpts a claim or an event cites, with their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .casefile import Case
+from .models import Evidence
+from .paging import rows_by_id
+from .sources import EXCERPT_SELECT, excerpt_from_row
+
+
+def evidence_rows(case: Case, links_sql: str, params: Sequence[Any]) -> list[Evidence]:
+    """Evidence for links selected by ``links_sql`` (columns excerpt_id, stance)."""
+    links = case.rows(links_sql, params)
+    if not links:
+        return []
+    excerpts = {
+        row["id"]: excerpt_from_row(row)
+        for row in rows_by_id(case, EXCERPT_SELECT, [link["excerpt_id"] for link in links])
+    }
+    source_ids = sorted({excerpt.source_id for excerpt in excerpts.values()})
+    marks = ",".join("?" * len(source_ids))
+    titles = dict(case.rows(f"SELECT id, title FROM sources WHERE id IN ({marks})", source_ids))
+    return [
+        Evidence(excerpt=excerpts[link["excerpt_id"]],
+                 source_title=titles.get(excerpts[link["excerpt_id"]].source_id, ""),
+                 stance=link["stance"])
+        for link in links if link["excerpt_id"] in excerpts
+    ]

@@ -1,0 +1,190 @@
+"""Pydantic models of what a case file holds.
+
+Reads return these; writes validate through them; exports are shaped by them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+Status = Literal["unreviewed", "confirmed", "disputed", "denied"]
+EntityKind = Literal["person", "organization", "place", "document", "other"]
+DatePrecision = Literal["day", "month", "year", "decade", "unknown"]
+Stance = Literal["supports", "contradicts", "context"]
+ExcerptKind = Literal["paragraph", "quote"]
+ClaimRole = Literal["subject", "claimant"]
+
+STATUSES: tuple[str, ...] = get_args(Status)
+ENTITY_KINDS: tuple[str, ...] = get_args(EntityKind)
+DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
+STANCES: tuple[str, ...] = get_args(Stance)
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)
+
+_DATE_FORMS = {
+    "day": re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"),
+    "month": re.compile(r"\d{4}-(0[1-9]|1[0-2])"),
+    "year": re.compile(r"\d{4}"),
+    "decade": re.compile(r"\d{3}0"),
+}
+_PUBLISHED = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceInfo(Model):
+    """A source without its text, for listings."""
+
+    id: int | None = None
+    title: str
+    publisher: str = ""
+    author: str = ""
+    url: str = ""
+    published: str = ""
+    sha256: str = ""
+    added_at: str = ""
+
+    @field_validator("published")
+    @classmethod
+    def _partial_iso_date(cls, value: str) -> str:
+        if value and not _PUBLISHED.fullmatch(value):
+            raise ValueError(f"published must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+        return value
+
+
+class Source(SourceInfo):
+    text: str
+
+
+class Excerpt(Model):
+    id: int | None = None
+    source_id: int
+    start: int
+    end: int
+    text: str
+    kind: ExcerptKind = "paragraph"
+
+    @model_validator(mode="after")
+    def _span(self) -> "Excerpt":
+        if self.start < 0 or self.end <= self.start:
+            raise ValueError(f"excerpt span {self.start}-{self.end} is empty or negative")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("excerpt text length does not match its span")
+        return self
+
+
+class Entity(Model):
+    id: int | None = None
+    kind: EntityKind
+    name: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an entity needs a name")
+        return value
+
+
+def date_label(date: str, precision: str) -> str:
+    """A date shown at its precision: never an invented day or month."""
+    if not date or precision == "unknown":
+        return "date unknown"
+    if precision == "decade":
+        return f"{date[:4]}s"
+    if precision == "year":
+        return date[:4]
+    year, month = date[:4], MONTHS[int(date[5:7]) - 1]
+    if precision == "month":
+        return f"{month} {year}"
+    return f"{int(date[8:10])} {month} {year}"
+
+
+def range_label(start: str, end: str, precision: str) -> str:
+    """``2010–2014``, ``June–August 2022``, ``3–5 June 2023``, ``May 2022 – March 2023``."""
+    if not end or end == start:
+        return date_label(start, precision)
+    if precision == "month" and start[:4] == end[:4]:
+        return f"{MONTHS[int(start[5:7]) - 1]}–{date_label(end, precision)}"
+    if precision == "day" and start[:7] == end[:7]:
+        return f"{int(start[8:10])}–{date_label(end, precision)}"
+    first, last = date_label(start, precision), date_label(end, precision)
+    return f"{first} – {last}" if " " in first else f"{first}–{last}"
+
+
+class Event(Model):
+    id: int | None = None
+    title: str
+    date_start: str = ""
+    date_end: str = ""
+    date_precision: DatePrecision = "unknown"
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _dates_match_precision(self) -> "Event":
+        if self.date_precision == "unknown":
+            if self.date_start or self.date_end:
+                raise ValueError("an event of unknown date has no date_start or date_end")
+            return self
+        form = _DATE_FORMS[self.date_precision]
+        for name, value in (("date_start", self.date_start), ("date_end", self.date_end)):
+            if name == "date_end" and not value:
+                continue
+            if not form.fullmatch(value):
+                raise ValueError(
+                    f"{name} {value!r} does not match precision {self.date_precision!r}"
+                )
+        if self.date_end and self.date_end < self.date_start:
+            raise ValueError(f"date_end {self.date_end} is before date_start {self.date_start}")
+        return self
+
+    @property
+    def date_label(self) -> str:
+        return range_label(self.date_start, self.date_end, self.date_precision)
+
+
+class Claim(Model):
+    id: int | None = None
+    uid: str = ""
+    statement: str
+    claimant: str = ""
+    status: Status = "unreviewed"
+    version: int = 0
+    updated_at: str = ""
+
+
+class Annotation(Model):
+    id: str
+    claim_id: int
+    status: Status
+    previous_status: Status
+    note: str = ""
+    annotator: str
+    created_at: str
+
+
+class Evidence(Model):
+    """An excerpt cited by a claim or an event, with the stance it takes."""
+
+    excerpt: Excerpt
+    source_title: str
+    stance: Stance = "supports"
+
+
+class CaseCounts(Model):
+    sources: int
+    excerpts: int
+    entities: int
+    events: int
+    claims: int
+    annotations: int

@@ -1,0 +1,235 @@
+"""Sources and their excerpts: adding documents, locating quotes, reading text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from typing import Literal
+
+from .casefile import Case, utc_now
+from .errors import CaseError, InvalidValueError, NotFoundError
+from .models import Excerpt, Source, SourceInfo
+from .paging import page_ids, rows_by_id
+from .text import nfc
+
+SplitMode = Literal["lines", "blocks"]
+
+
+class DuplicateSourceError(CaseError):
+    """The same document (same sha256) is already in the case."""
+
+    def __init__(self, existing_id: int, title: str):
+        self.existing_id = existing_id
+        super().__init__(f"already in the case as source {existing_id} ({title!r})")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_LINE = re.compile(r"[^\n]+")
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", re.S)
+
+
+def split_paragraphs(text: str, mode: SplitMode = "lines") -> list[tuple[int, int]]:
+    """Spans of the paragraphs of ``text``, trimmed of surrounding whitespace.
+
+    ``lines``: each non-blank line is a paragraph (web text saved as one line
+    per paragraph). ``blocks``: paragraphs are separated by blank lines
+    (hard-wrapped text and Markdown).
+    """
+    pattern = _LINE if mode == "lines" else _BLOCK
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def add_source(
+    case: Case,
+    *,
+    text: str,
+    title: str,
+    publisher: str = "",
+    author: str = "",
+    url: str = "",
+    published: str = "",
+    split: SplitMode = "lines",
+) -> SourceInfo:
+    """Add a document, NFC-normalised, with one paragraph excerpt per paragraph.
+
+    Raises DuplicateSourceError if the same text is already in the case.
+    """
+    text = nfc(text)
+    if not text.strip():
+        raise InvalidValueError(f"source {title!r} has no text")
+    info = SourceInfo(
+        title=title, publisher=publisher, author=author, url=url,
+        published=published, sha256=text_sha256(text), added_at=utc_now(),
+    )
+    with case.write() as tx:
+        existing = tx.execute(
+            "SELECT id, title FROM sources WHERE sha256 = ?", [info.sha256]
+        ).fetchone()
+        if existing:
+            raise DuplicateSourceError(existing["id"], existing["title"])
+        cursor = tx.execute(
+            "INSERT INTO sources (title, publisher, author, url, published, text, sha256, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [info.title, info.publisher, info.author, info.url, info.published,
+             text, info.sha256, info.added_at],
+        )
+        source_id = cursor.lastrowid
+        tx.executemany(
+            'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
+            [(source_id, start, end, text[start:end], "paragraph")
+             for start, end in split_paragraphs(text, split)],
+        )
+    return info.model_copy(update={"id": source_id})
+
+
+def locate_quote(text: str, quote: str, *, source_title: str = "") -> tuple[int, int]:
+    """Span of the one verbatim occurrence of ``quote`` in ``text``.
+
+    Fails, naming the quote and the source, when it is missing or ambiguous.
+    """
+    quote = nfc(quote)
+    where = f" in {source_title!r}" if source_title else ""
+    if not quote.strip():
+        raise InvalidValueError(f"empty quote{where}")
+    first = text.find(quote)
+    if first < 0:
+        raise InvalidValueError(f"quote not found verbatim{where}: {quote!r}")
+    if text.find(quote, first + 1) >= 0:
+        count = text.count(quote)
+        raise InvalidValueError(
+            f"quote is ambiguous{where} ({count} occurrences; quote more): {quote!r}"
+        )
+    return first, first + len(quote)
+
+
+def add_excerpt(case: Case, source_id: int, start: int, end: int) -> int:
+    """The excerpt for a span of a source, created as a quote if new."""
+    with case.write() as tx:
+        source = tx.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()
+        if source is None:
+            raise NotFoundError(f"no source {source_id}")
+        text = source["text"]
+        if not 0 <= start < end <= len(text):
+            raise InvalidValueError(f"span {start}-{end} is outside source {source_id}")
+        existing = tx.execute(
+            'SELECT id FROM excerpts WHERE source_id = ? AND start = ? AND "end" = ?',
+            [source_id, start, end],
+        ).fetchone()
+        if existing:
+            return existing["id"]
+        cursor = tx.execute(
+            'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
+            [source_id, start, end, text[start:end], "quote"],
+        )
+        return cursor.lastrowid
+
+
+def add_quote(case: Case, source_id: int, quote: str) -> int:
+    """Locate ``quote`` in the source and return its excerpt id."""
+    source = get_source(case, source_id)
+    start, end = locate_quote(source.text, quote, source_title=source.title)
+    return add_excerpt(case, source_id, start, end)
+
+
+# -- reading --------------------------------------------------------------
+
+_SOURCE_INFO_COLUMNS = "id, title, publisher, author, url, published, sha256, added_at"
+
+
+def list_sources(case: Case, *, offset: int = 0, limit: int = 100) -> list[SourceInfo]:
+    rows = case.rows(
+        f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources ORDER BY id LIMIT ? OFFSET ?",
+        [limit, offset],
+    )
+    return [SourceInfo(**dict(row)) for row in rows]
+
+
+def get_source_info(case: Case, source_id: int) -> SourceInfo:
+    row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id = ?", [source_id])
+    if row is None:
+        raise NotFoundError(f"no source {source_id}")
+    return SourceInfo(**dict(row))
+
+
+def get_source(case: Case, source_id: int) -> Source:
+    row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS}, text FROM sources WHERE id = ?", [source_id])
+    if row is None:
+        raise NotFoundError(f"no source {source_id}")
+    return Source(**dict(row))
+
+
+def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
+    """Part of a source's text, cut in SQL (sources can be megabytes)."""
+    # substr counts characters (code points) and is 1-based.
+    found = case.scalar(
+        "SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+        [max(0, start) + 1, max(0, end - max(0, start)), source_id],
+    )
+    if found is None:
+        raise NotFoundError(f"no source {source_id}")
+    return found
+
+
+def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
+    return Excerpt(**dict(row))
+
+
+EXCERPT_SELECT = 'SELECT id, source_id, start, "end", text, kind FROM excerpts WHERE id IN'
+
+
+def count_excerpts(case: Case, *, source_id: int | None = None) -> int:
+    if source_id is None:
+        return case.scalar("SELECT count(*) FROM excerpts")
+    return case.scalar("SELECT count(*) FROM excerpts WHERE source_id = ?", [source_id])
+
+
+def excerpts_page(
+    case: Case, *, offset: int, limit: int, total: int | None = None,
+    source_id: int | None = None,
+) -> list[Excerpt]:
+    """Excerpts in reading order (source, then position)."""
+    if total is None:
+        total = count_excerpts(case, source_id=source_id)
+    where, params = ("source_id = ?", [source_id]) if source_id is not None else ("", [])
+    ids = page_ids(
+        case, table="excerpts", order=["source_id", "start", '"end"'], where=where,
+        params=params, offset=offset, limit=limit, total=total,
+    )
+    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
+
+
+def excerpt_position(case: Case, excerpt_id: int) -> int:
+    """Where an excerpt sits in reading order (for jumping a view to it)."""
+    excerpt = get_excerpt(case, excerpt_id)
+    return case.scalar(
+        'SELECT count(*) FROM excerpts WHERE (source_id, start, "end") < (?, ?, ?)',
+        [excerpt.source_id, excerpt.start, excerpt.end],
+    )
+
+
+def get_excerpt(case: Case, excerpt_id: int) -> Excerpt:
+    found = rows_by_id(case, EXCERPT_SELECT, [excerpt_id])
+    if not found:
+        raise NotFoundError(f"no excerpt {excerpt_id}")
+    return excerpt_from_row(found[0])
+
+
+def excerpt_context(case: Case, excerpt_id: int, *, chars: int = 400) -> tuple[str, Excerpt, str]:
+    """The text before an excerpt, the excerpt, and the text after it."""
+    excerpt = get_excerpt(case, excerpt_id)
+    before = source_slice(case, excerpt.source_id, excerpt.start - chars, excerpt.start)
+    after = source_slice(case, excerpt.source_id, excerpt.end, excerpt.end + chars)
+    return before, excerpt, after

@@ -1,0 +1,85 @@
+"""Text helpers shared by search, mention linking and every display.
+
+Folding mirrors FTS5's ``unicode61 remove_diacritics 2`` tokenizer closely
+enough that what search matches, highlighting and mention linking match too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# Letters and digits: the characters unicode61 keeps inside a token.
+TOKEN = re.compile(r"[^\W_]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics: ``Auštrevičius`` -> ``austrevicius``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower()
+
+
+def tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, folded token) for each word of ``text``.
+
+    Offsets index ``text`` itself (code points), so callers can highlight it.
+    """
+    for match in TOKEN.finditer(text):
+        yield match.start(), match.end(), fold(match.group())
+
+
+def folded_words(text: str) -> list[str]:
+    return [word for _, _, word in tokens(text)]
+
+
+# -- terminal safety ------------------------------------------------------
+
+_BIDI_AND_INVISIBLE = {
+    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029,
+    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060,
+    0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+}
+
+
+def _placeholder(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode control pictures: ␛ ␀ ␇ ...
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\u27e8U+{code:04X}\u27e9"  # ⟨U+202E⟩
+
+
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + "".join(re.escape(chr(c)) for c in sorted(_BIDI_AND_INVISIBLE)) + "]"
+)
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """Replace control, C1, bidi-override and invisible characters by visible
+    placeholders, so text from a case file can never drive the terminal.
+
+    With ``keep_newlines`` a ``\\n`` stays a line break (tabs become spaces).
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        ch = match.group()
+        if keep_newlines and ch == "\n":
+            return ch
+        if keep_newlines and ch == "\t":
+            return "    "
+        return _placeholder(ch)
+
+    return _UNSAFE.sub(replace, text)
+
+
+def one_line(text: str) -> str:
+    """Visible text on one line: whitespace runs collapse to one space."""
+    flattened = re.sub(r"[\r\n\t ]+", " ", text).strip()
+    return visible(flattened)

@@ -1,0 +1,71 @@
+"""The ``casebook`` command line.
+
+Every failure a user can cause ends in one line on stderr and a non-zero
+exit, never a traceback. Text read from a case file is made visible (control
+and bidi characters shown as placeholders) before it reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import click
+
+from db import CaseError
+from db.text import visible
+
+from .commands_case import check, new, seed
+from .commands_claims import annotate, claims
+from .commands_search import search
+from .demo import open_demo
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="casebook", message="casebook %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Casebook: a terminal case browser for investigative analysts.
+
+    With no command, opens the demo case (built on first use).
+    """
+    if ctx.invoked_subcommand is None:
+        open_demo()
+
+
+for command in (seed, new, check, search, claims, annotate):
+    cli.add_command(command)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    click.echo(f"casebook: error: {visible(message)}", err=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        result = cli.main(args=argv, prog_name="casebook", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except click.exceptions.Abort:
+        click.echo("casebook: interrupted", err=True)
+        code = 130
+    except click.UsageError as error:
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+        code = _fail(error.format_message().strip() + hint, error.exit_code)
+    except click.ClickException as error:
+        code = _fail(error.format_message().strip(), error.exit_code)
+    except CaseError as error:
+        code = _fail(str(error))
+    except sqlite3.DatabaseError as error:
+        code = _fail(f"the case file is damaged or unreadable ({error})")
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        code = _fail(f"{error.strerror or error}{where}")
+    except KeyboardInterrupt:
+        click.echo("casebook: interrupted", err=True)
+        code = 130
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""casebook claims / annotate: claims and their marks from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from db import STATUSES, open_case
+from db.claims import check_status, claims_page, count_claims, default_annotator, mark_claim
+
+from .output import echo_json, line
+
+_PAGE = 500
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--status", type=click.Choice(STATUSES), help="Only claims with this status.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def claims(path: Path, status: str | None, as_json: bool) -> None:
+    """List the claims in PATH with their current status."""
+    with open_case(path, read_only=True) as case:
+        total = count_claims(case, status=status)
+        pages = (
+            claims_page(case, offset=offset, limit=_PAGE, total=total, status=status)
+            for offset in range(0, total, _PAGE)
+        )
+        if as_json:
+            echo_json([claim.model_dump() for page in pages for claim in page])
+            return
+        for page in pages:
+            for claim in page:
+                click.echo(f"{claim.id:>6}  {claim.status:<10}  {line(claim.statement, 120)}")
+                if claim.claimant:
+                    click.echo(f"{'':>6}  {'':<10}  — {line(claim.claimant, 100)}")
+        click.echo(f"{total} claims" + (f" {status}" if status else ""), err=True)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("claim_id", type=int)
+@click.argument("status")
+@click.option("--note", default="", help="Why: kept with the mark.")
+@click.option("--annotator", default=None,
+              help="Who marks (default: $CASEBOOK_ANNOTATOR, else your login name).")
+def annotate(path: Path, claim_id: int, status: str, note: str, annotator: str | None) -> None:
+    """Mark claim CLAIM_ID as STATUS (confirmed, disputed, denied or unreviewed)."""
+    check_status(status)
+    who = annotator if annotator is not None else default_annotator()
+    with open_case(path) as case:
+        mark = mark_claim(case, claim_id, status, annotator=who, note=note)
+    click.echo(f"claim {claim_id}: {mark.previous_status} → {mark.status} by {line(who)}")

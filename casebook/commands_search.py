@@ -1,0 +1,43 @@
+"""casebook search: full-text search from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from db import open_case
+from db.search import KINDS, search as search_case
+
+from .output import echo_json, line
+
+_GROUP_TITLES = {"entity": "entities", "event": "events", "excerpt": "excerpts", "claim": "claims"}
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("query")
+@click.option("--kind", "kinds", type=click.Choice(KINDS), multiple=True,
+              help="Only this kind (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Hits per kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search(path: Path, query: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search PATH for QUERY (case and diacritics fold: Uhrik finds Uhrík)."""
+    with open_case(path, read_only=True) as case:
+        results = search_case(case, query, kinds=kinds or KINDS, limit=limit)
+    if as_json:
+        echo_json(results.model_dump())
+        return
+    if results.empty:
+        click.echo("no matches")
+        return
+    for group in results.groups:
+        if not group.hits:
+            continue
+        more = "+" if group.capped else ""
+        click.echo(f"{_GROUP_TITLES[group.kind]} ({group.total}{more})")
+        for hit in group.hits:
+            click.echo(f"  #{hit.id:<6} {line(hit.title, 100)}")
+            if hit.detail:
+                click.echo(f"          {line(hit.detail, 100)}")

@@ -20,11 +20,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import CaseFileError, ReadOnlyError
+from .errors import CaseBusyError, CaseFileError, ReadOnlyError
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+# Why a case is read-only, for the message a user sees when a write is refused.
+OPENED_READ_ONLY = "it was opened read-only"
+NOT_WRITABLE = "you do not have permission to write the file"
 
 
 def utc_now() -> str:
@@ -40,11 +45,13 @@ class Case:
     both, so a worker thread never reads inside another's transaction.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool):
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool,
+                 read_only_reason: str = OPENED_READ_ONLY):
         self.conn = conn
         self.db = Database(conn, execute_plugins=False)
         self.path = path
         self.read_only = read_only
+        self.read_only_reason = read_only_reason if read_only else ""
         self._lock = threading.RLock()
 
     # -- reading -------------------------------------------------------------
@@ -74,15 +81,30 @@ class Case:
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: ``BEGIN IMMEDIATE`` takes the write lock up front,
-        so a busy file makes us wait (busy_timeout) rather than fail mid-way."""
+        so a busy file makes us wait (busy_timeout) rather than fail mid-way.
+
+        Raises ReadOnlyError on a read-only case, and CaseBusyError (never
+        SQLite's "database is locked") if another process held the write lock
+        for longer than the busy timeout.
+        """
         if self.read_only:
-            raise ReadOnlyError(f"{self.path} is open read-only")
+            raise ReadOnlyError(
+                f"{self.path.name} is read-only ({self.read_only_reason}): nothing was changed"
+            )
         with self._lock:
             if self.conn.in_transaction:
                 # Nested use joins the outer transaction.
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    raise CaseBusyError(
+                        f"{self.path.name} is busy: another process has been writing to it "
+                        f"for over {self.busy_timeout_s():g} s; nothing was changed, try again"
+                    ) from None
+                raise
             try:
                 yield self.conn
             except BaseException:
@@ -91,6 +113,9 @@ class Case:
                 raise
             else:
                 self.conn.execute("COMMIT")
+
+    def busy_timeout_s(self) -> float:
+        return self.scalar("PRAGMA busy_timeout") / 1000
 
     # -- case metadata -------------------------------------------------------
 
@@ -111,6 +136,13 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
 
 
 # -- checking a path before SQLite sees it ---------------------------------
@@ -194,8 +226,9 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     """
     path = Path(path)
     _check_path(path)
+    reason = OPENED_READ_ONLY
     if not read_only and not os.access(path, os.W_OK):
-        read_only = True
+        read_only, reason = True, NOT_WRITABLE
     try:
         conn = _connect(path, read_only=read_only)
     except sqlite3.Error as error:
@@ -219,7 +252,7 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     except BaseException:
         conn.close()
         raise
-    return Case(conn, path, read_only=read_only)
+    return Case(conn, path, read_only=read_only, read_only_reason=reason)
 
 
 def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:

@@ -34,6 +34,7 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
     if report.problems:
         return report  # a damaged file: reading on would only add noise
     _foreign_keys(case, report)
+    _claim_statuses(case, report)
     _search_index(case, report)
     _anchors(case, report, batch)
     return report
@@ -60,6 +61,21 @@ def _foreign_keys(case: Case, report: CheckReport) -> None:
         report.problems.append(f"{row[0]} row {row[1]} refers to a missing {row[2]} row")
     if len(broken) > 10:
         report.problems.append(f"... and {len(broken) - 10} more broken references")
+
+
+def _claim_statuses(case: Case, report: CheckReport) -> None:
+    """A claim's status is that of its latest mark or undo (notes change nothing)."""
+    wrong = case.rows(
+        "SELECT id, status, ifnull((SELECT a.status FROM annotations a WHERE a.claim_id = claims.id "
+        "AND a.kind IN ('mark', 'undo') ORDER BY a.created_at DESC, a.id DESC LIMIT 1), "
+        "'unreviewed') AS latest FROM claims WHERE status != latest ORDER BY id LIMIT 11"
+    )
+    for row in wrong[:10]:
+        report.problems.append(
+            f"claim {row['id']} is {row['status']} but its latest mark says {row['latest']}"
+        )
+    if len(wrong) > 10:
+        report.problems.append("... and more claims whose status does not match their marks")
 
 
 def _search_index(case: Case, report: CheckReport) -> None:

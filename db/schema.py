@@ -248,8 +248,43 @@ def _run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement[:60]!r}")
 
 
+SCHEMA_V2 = """
+-- What an annotation is: a status mark, a note that leaves the status as it
+-- was, or the undo of an earlier annotation (named by undoes).
+ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'mark'
+    CHECK (kind IN ('mark', 'note', 'undo'));
+ALTER TABLE annotations ADD COLUMN undoes TEXT NOT NULL DEFAULT '';
+-- Each annotator's latest mark on a claim (agreement), and undone marks.
+CREATE INDEX annotations_by_annotator ON annotations(claim_id, annotator, created_at);
+CREATE INDEX annotations_undone ON annotations(undoes) WHERE undoes != '';
+
+-- Claims marked differently on both sides of a merge: flagged for review,
+-- never resolved silently. The pair of annotations is stored in id order,
+-- so the same conflict found in two copies is one row after they merge.
+CREATE TABLE claim_conflicts (
+    id              INTEGER PRIMARY KEY,
+    claim_id        INTEGER NOT NULL REFERENCES claims(id),
+    annotation_a    TEXT NOT NULL REFERENCES annotations(id),
+    annotation_b    TEXT NOT NULL REFERENCES annotations(id),
+    detected_at     TEXT NOT NULL,
+    detected_by     TEXT NOT NULL DEFAULT '', -- what found it: 'merge <file name>'
+    resolved_at     TEXT NOT NULL DEFAULT '', -- '' while open
+    resolved_by     TEXT NOT NULL DEFAULT '', -- the annotator who resolved it
+    resolution      TEXT NOT NULL DEFAULT '', -- the annotation that resolved it
+    CHECK (annotation_a < annotation_b),
+    UNIQUE (claim_id, annotation_a, annotation_b)
+) STRICT;
+CREATE INDEX claim_conflicts_open ON claim_conflicts(resolved_at, claim_id);
+"""
+
+
+@migrations()
+def m002_annotation_kinds_and_conflicts(db: Database) -> None:
+    _run_script(db, SCHEMA_V2)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def schema_version(db: Database) -> int:

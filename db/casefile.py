@@ -53,6 +53,7 @@ class Case:
         self.read_only = read_only
         self.read_only_reason = read_only_reason if read_only else ""
         self._lock = threading.RLock()
+        self._file_key: tuple[int, int] | None = None
 
     # -- reading -------------------------------------------------------------
 
@@ -130,6 +131,8 @@ class Case:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            _unregister(self._file_key)
+            self._file_key = None
 
     def __enter__(self) -> "Case":
         return self
@@ -148,6 +151,43 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 # -- checking a path before SQLite sees it ---------------------------------
 
 
+# Case files this process has open, by (device, inode). SQLite's locks are
+# POSIX advisory locks, which belong to the process: closing *any* descriptor
+# of the file drops them all, even ones SQLite holds through another
+# connection. Reading the header of a file that is already open here would
+# then let another process believe it is the file's last user, checkpoint and
+# delete the WAL under us (measured: "disk I/O error" in concurrent markers).
+# So a file already open in this process is not read again by Python.
+_open_files: dict[tuple[int, int], int] = {}
+_open_files_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+def _register(key: tuple[int, int]) -> None:
+    with _open_files_lock:
+        _open_files[key] = _open_files.get(key, 0) + 1
+
+
+def _unregister(key: tuple[int, int] | None) -> None:
+    if key is None:
+        return
+    with _open_files_lock:
+        left = _open_files.get(key, 0) - 1
+        if left > 0:
+            _open_files[key] = left
+        else:
+            _open_files.pop(key, None)
+
+
+def _is_open_here(path: Path) -> bool:
+    with _open_files_lock:
+        return _file_key(path) in _open_files
+
+
 def _check_path(path: Path) -> None:
     if not path.exists():
         raise CaseFileError(f"{path}: no such file")
@@ -155,6 +195,8 @@ def _check_path(path: Path) -> None:
         raise CaseFileError(f"{path}: is a directory, not a case file")
     if not path.is_file():
         raise CaseFileError(f"{path}: is not a regular file")
+    if _is_open_here(path):
+        return  # checked when first opened; reading it now would drop SQLite's locks
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -252,7 +294,10 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     except BaseException:
         conn.close()
         raise
-    return Case(conn, path, read_only=read_only, read_only_reason=reason)
+    case = Case(conn, path, read_only=read_only, read_only_reason=reason)
+    case._file_key = _file_key(path)
+    _register(case._file_key)
+    return case
 
 
 def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
@@ -267,6 +312,7 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
     except OSError as error:
         raise CaseFileError(f"{path}: cannot create ({error.strerror})") from None
     os.close(fd)
+    key = None
     try:
         conn = _connect(path, read_only=False)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -274,6 +320,8 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
         migrate(db)
         _configure(conn, read_only=False)
         case = Case(conn, path, read_only=False)
+        case._file_key = key = _file_key(path)
+        _register(key)
         with case.write() as tx:
             tx.executemany(
                 "INSERT INTO case_meta (key, value) VALUES (?, ?)",
@@ -283,6 +331,7 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
     except BaseException:
         with contextlib.suppress(Exception):
             conn.close()
+        _unregister(key)
         remove_case_file(path)
         raise
 

@@ -169,6 +169,12 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
             copier.link_copied_excerpts()
             create_incoming(tx)
             add_incoming(tx, _other_annotations(other))
+            clash = clashing_annotation(tx)
+            if clash is not None:
+                raise CaseFileError(
+                    f"{other_path.name}: annotation {clash['id']} is in {target.path.name} "
+                    "with different content (annotations never change); nothing merged"
+                )
             apply_incoming(tx, report, detected_by=f"merge {other_path.name}")
             tx.execute("DROP TABLE temp.incoming")
             report["conflicts_copied"] = _copy_conflicts(tx, other)

@@ -131,7 +131,7 @@ def test_a_mark_waits_for_another_writer_then_succeeds(seed_case_copy: Path):
 def test_a_writer_that_never_lets_go_gives_a_clear_error(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
         case.conn.execute("PRAGMA busy_timeout = 200")
-        holder = hold_write_lock(seed_case_copy, 1.5)
+        holder = hold_write_lock(seed_case_copy, 0.8)
         with pytest.raises(db.CaseBusyError) as caught:
             mark_claim(case, 1, "denied", annotator="ana")
         holder.join()

@@ -1,7 +1,7 @@
 """Agreement between annotators: where their latest marks differ, and Cohen's kappa.
 
 An annotator's standing mark on a claim is their latest annotation of kind
-``mark`` that nobody undid. Notes don't count (they change no status), nor do
+``mark`` that nobody undid (kept in the derived table ``standing_marks``). Notes don't count (they change no status), nor do
 ``unreviewed`` marks (the annotator took their judgement back), nor the
 machine annotators in ``MACHINE_ANNOTATORS``: the ``seed`` builder records the
 stance a source already reports, which is evidence, not a reviewer's judgement.
@@ -26,22 +26,16 @@ JUDGEMENTS = tuple(status for status in STATUSES if status != "unreviewed")
 def standing_marks_sql(*, claims: str = "", exclude: Sequence[str] = MACHINE_ANNOTATORS
                        ) -> tuple[str, list[Any]]:
     """SQL selecting (claim_id, annotator, status, annotation_id, created_at):
-    each annotator's standing judgement per claim. ``claims`` is an extra
-    condition on ``a.claim_id`` (with its parameters appended by the caller)."""
-    excluded = ",".join("?" * len(exclude))
-    conditions = ["a.kind = 'mark'",
-                  "NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = a.id)"]
+    each annotator's standing judgement per claim, from the derived table
+    ``standing_marks``. ``claims`` is an extra condition on ``claim_id`` (its
+    parameters appended by the caller after the ones returned)."""
+    conditions = ["status != 'unreviewed'"]
     if exclude:
-        conditions.append(f"a.annotator NOT IN ({excluded})")
+        conditions.append(f"annotator NOT IN ({','.join('?' * len(exclude))})")
     if claims:
         conditions.append(claims)
-    sql = (
-        "SELECT claim_id, annotator, status, id AS annotation_id, created_at FROM ("
-        " SELECT a.claim_id, a.annotator, a.status, a.id, a.created_at, row_number() OVER ("
-        "  PARTITION BY a.claim_id, a.annotator ORDER BY a.created_at DESC, a.id DESC) AS newest"
-        f" FROM annotations a WHERE {' AND '.join(conditions)}"
-        ") WHERE newest = 1 AND status != 'unreviewed'"
-    )
+    sql = ("SELECT claim_id, annotator, status, annotation_id, created_at FROM standing_marks "
+           f"WHERE {' AND '.join(conditions)}")
     return sql, list(exclude)
 
 
@@ -58,7 +52,7 @@ def claim_agreements(case: Case, claim_ids: Sequence[int], *,
     if not ids:
         return {}
     sql, params = standing_marks_sql(
-        claims=f"a.claim_id IN ({','.join('?' * len(ids))})", exclude=exclude
+        claims=f"claim_id IN ({','.join('?' * len(ids))})", exclude=exclude
     )
     marks: dict[int, list[AnnotatorMark]] = defaultdict(list)
     for row in case.rows(sql + " ORDER BY claim_id, annotator", [*params, *ids]):
@@ -80,7 +74,7 @@ def claim_agreements(case: Case, claim_ids: Sequence[int], *,
 
 def _judged_claims_sql(having: str, exclude: Sequence[str], after_id: int | None
                        ) -> tuple[str, list[Any]]:
-    claims, extra = ("a.claim_id > ?", [after_id]) if after_id is not None else ("", [])
+    claims, extra = ("claim_id > ?", [after_id]) if after_id is not None else ("", [])
     sql, params = standing_marks_sql(claims=claims, exclude=exclude)
     return (f"SELECT claim_id FROM ({sql}) GROUP BY claim_id HAVING {having}",
             [*params, *extra])

@@ -35,6 +35,7 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
         return report  # a damaged file: reading on would only add noise
     _foreign_keys(case, report)
     _claim_statuses(case, report)
+    _standing_marks(case, report)
     _search_index(case, report)
     _anchors(case, report, batch)
     return report
@@ -76,6 +77,27 @@ def _claim_statuses(case: Case, report: CheckReport) -> None:
         )
     if len(wrong) > 10:
         report.problems.append("... and more claims whose status does not match their marks")
+
+
+_STANDING_RECOMPUTED = (
+    "SELECT claim_id, annotator, id FROM (SELECT a.claim_id, a.annotator, a.id, row_number() "
+    "OVER (PARTITION BY a.claim_id, a.annotator ORDER BY a.created_at DESC, a.id DESC) AS newest "
+    "FROM annotations a WHERE a.kind = 'mark' AND NOT EXISTS (SELECT 1 FROM annotations u "
+    "WHERE u.undoes = a.id AND u.undoes != '')) WHERE newest = 1"
+)
+
+
+def _standing_marks(case: Case, report: CheckReport) -> None:
+    """The derived table standing_marks agrees with the annotations log."""
+    stored = "SELECT claim_id, annotator, annotation_id FROM standing_marks"
+    differing = case.scalar(
+        f"SELECT (SELECT count(*) FROM ({stored} EXCEPT {_STANDING_RECOMPUTED})) "
+        f"+ (SELECT count(*) FROM ({_STANDING_RECOMPUTED} EXCEPT {stored}))"
+    )
+    if differing:
+        report.problems.append(
+            f"standing_marks is out of step with the annotations ({differing} rows differ)"
+        )
 
 
 def _search_index(case: Case, report: CheckReport) -> None:

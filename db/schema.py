@@ -275,6 +275,43 @@ CREATE TABLE claim_conflicts (
     UNIQUE (claim_id, annotation_a, annotation_b)
 ) STRICT;
 CREATE INDEX claim_conflicts_open ON claim_conflicts(resolved_at, claim_id);
+
+-- Derived from annotations, kept by the trigger below: each annotator's
+-- standing mark on each claim, their latest annotation of kind 'mark' that
+-- no undo took back (status 'unreviewed' when they withdrew a judgement).
+-- Agreement and the disagreement queue read this instead of the whole log.
+CREATE TABLE standing_marks (
+    claim_id      INTEGER NOT NULL REFERENCES claims(id),
+    annotator     TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    annotation_id TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    PRIMARY KEY (claim_id, annotator)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER standing_marks_follow AFTER INSERT ON annotations
+WHEN new.kind IN ('mark', 'undo')
+BEGIN
+    -- The annotator whose standing mark may move: the marker, or the author
+    -- of the undone mark (NULL if that mark is not here yet: it will settle
+    -- things itself when it arrives).
+    DELETE FROM standing_marks WHERE claim_id = new.claim_id AND annotator = (
+        CASE new.kind WHEN 'mark' THEN new.annotator
+        ELSE (SELECT annotator FROM annotations WHERE id = new.undoes) END);
+    INSERT INTO standing_marks (claim_id, annotator, status, annotation_id, created_at)
+    SELECT a.claim_id, a.annotator, a.status, a.id, a.created_at FROM annotations a
+    WHERE a.claim_id = new.claim_id AND a.kind = 'mark' AND a.annotator = (
+        CASE new.kind WHEN 'mark' THEN new.annotator
+        ELSE (SELECT annotator FROM annotations WHERE id = new.undoes) END)
+      AND NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = a.id AND u.undoes != '')
+    ORDER BY a.created_at DESC, a.id DESC LIMIT 1;
+END;
+INSERT INTO standing_marks (claim_id, annotator, status, annotation_id, created_at)
+SELECT claim_id, annotator, status, id, created_at FROM (
+    SELECT a.claim_id, a.annotator, a.status, a.id, a.created_at, row_number() OVER (
+        PARTITION BY a.claim_id, a.annotator ORDER BY a.created_at DESC, a.id DESC) AS newest
+    FROM annotations a WHERE a.kind = 'mark'
+      AND NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = a.id AND u.undoes != '')
+) WHERE newest = 1;
 """
 
 

@@ -198,3 +198,11 @@ def test_check_finds_a_status_that_contradicts_the_marks(seed_case_copy: Path):
             tx.execute("UPDATE claims SET status = 'confirmed' WHERE id = 3")
     assert_one_line_error(run_cli("check", seed_case_copy),
                           "claim 3 is confirmed but its latest mark says denied")
+
+
+def test_check_finds_standing_marks_out_of_step(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        mark_claim(case, 3, "denied", annotator="ana")
+        with case.write() as tx:
+            tx.execute("DELETE FROM standing_marks WHERE annotator = 'ana'")
+    assert_one_line_error(run_cli("check", seed_case_copy), "standing_marks is out of step")

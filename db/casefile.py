@@ -81,6 +81,22 @@ class Case:
     # -- writing -------------------------------------------------------------
 
     @contextlib.contextmanager
+    def scratch(self) -> Iterator[sqlite3.Connection]:
+        """A transaction for work in TEMP tables and reads of the case, without
+        the case's write lock, so long preparation (a merge reading another
+        file) does not keep annotators waiting. Must not write the case."""
+        with self._lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: ``BEGIN IMMEDIATE`` takes the write lock up front,
         so a busy file makes us wait (busy_timeout) rather than fail mid-way.
@@ -89,10 +105,7 @@ class Case:
         SQLite's "database is locked") if another process held the write lock
         for longer than the busy timeout.
         """
-        if self.read_only:
-            raise ReadOnlyError(
-                f"{self.path.name} is read-only ({self.read_only_reason}): nothing was changed"
-            )
+        self.require_writable()
         with self._lock:
             if self.conn.in_transaction:
                 # Nested use joins the outer transaction.
@@ -107,6 +120,13 @@ class Case:
                 raise
             else:
                 self.conn.execute("COMMIT")
+
+    def require_writable(self) -> None:
+        """Raise ReadOnlyError, saying why, if this case cannot be changed."""
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path.name} is read-only ({self.read_only_reason}): nothing was changed"
+            )
 
     def _begin_immediate(self) -> None:
         """Take the write lock, asking again every half millisecond.

@@ -24,7 +24,7 @@ from .casefile import Case
 from .errors import AnnotationImportError
 from .merge import (
     INCOMING_COLUMNS, add_incoming, apply_incoming, clashing_annotation, create_incoming,
-    missing_claim_uids,
+    drop_incoming, mark_present, missing_claim_uids,
 )
 from .models import AnnotationKind, MergeReport, Model, Status
 
@@ -116,13 +116,19 @@ def import_annotations(case: Case, path: str | Path) -> MergeReport:
     path = Path(path)
     report = dict.fromkeys(MergeReport.model_fields, 0)
     report["not_merged"] = {}
-    with path.open("rb") as handle, case.write() as tx:
-        create_incoming(tx)
-        for batch in _batches(_records(handle, path.name)):
-            _add_batch(tx, batch, path.name)
-        _check_against_case(tx, path.name)
-        apply_incoming(tx, report, detected_by=f"import {path.name}")
-        tx.execute("DROP TABLE temp.incoming")
+    case.require_writable()
+    try:
+        # Read and checked before the write lock is taken: others keep marking.
+        with path.open("rb") as handle, case.scratch() as tx:
+            create_incoming(tx)
+            for batch in _batches(_records(handle, path.name)):
+                _add_batch(tx, batch, path.name)
+            _check_against_case(tx, path.name)
+            mark_present(tx)
+        with case.write() as tx:
+            apply_incoming(tx, report, detected_by=f"import {path.name}")
+    finally:
+        drop_incoming(case)
     return MergeReport(**report)
 
 

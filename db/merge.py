@@ -14,7 +14,9 @@ Rules (docs/case-file.md, "Merging"):
   sha256 and copied whole if missing, excerpts by span, entities by kind and
   name), so no mark is ever left behind.
 
-Everything happens in one write transaction: a merge is complete or absent.
+The incoming annotations are gathered and checked in a TEMP table before
+the write lock is taken; the changes to the case are one write transaction:
+a merge is complete or absent, and annotators wait only for that part.
 """
 
 from __future__ import annotations
@@ -49,8 +51,20 @@ def create_incoming(tx: sqlite3.Connection) -> None:
         "CREATE TEMP TABLE incoming (id TEXT PRIMARY KEY, claim_uid TEXT NOT NULL, "
         "kind TEXT NOT NULL, status TEXT NOT NULL, previous_status TEXT NOT NULL, "
         "note TEXT NOT NULL, annotator TEXT NOT NULL, created_at TEXT NOT NULL, "
-        "undoes TEXT NOT NULL, line INTEGER NOT NULL)"
+        "undoes TEXT NOT NULL, line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)"
     )
+    tx.execute("CREATE INDEX temp.incoming_by_claim ON incoming(claim_uid, created_at)")
+
+
+def drop_incoming(case: Case) -> None:
+    with case.scratch() as tx:
+        tx.execute("DROP TABLE IF EXISTS temp.incoming")
+
+
+def mark_present(tx: sqlite3.Connection) -> None:
+    """Note which incoming annotations the case already holds (before the
+    write lock; the write re-checks the others)."""
+    tx.execute("UPDATE temp.incoming SET present = 1 WHERE id IN (SELECT id FROM annotations)")
 
 
 def add_incoming(tx: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -83,13 +97,13 @@ def missing_claim_uids(tx: sqlite3.Connection) -> list[sqlite3.Row]:
 def apply_incoming(tx: sqlite3.Connection, report: dict[str, int], *, detected_by: str) -> None:
     """Merge temp.incoming into the case (every claim it names must exist):
     flag conflicts, add the new annotations, move the claims on."""
+    mark_present(tx)  # again: another merge may have brought some meanwhile
     report["annotations_present"] += tx.execute(
-        "SELECT count(*) FROM temp.incoming WHERE id IN (SELECT id FROM annotations)"
+        "SELECT count(*) FROM temp.incoming WHERE present"
     ).fetchone()[0]
     affected = tx.execute(
         "SELECT c.id, c.uid, c.status, count(*) AS added FROM temp.incoming i "
-        "JOIN claims c ON c.uid = i.claim_uid "
-        "WHERE i.id NOT IN (SELECT id FROM annotations) GROUP BY c.id ORDER BY c.id"
+        "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present GROUP BY c.id ORDER BY c.id"
     ).fetchall()
     # Compared before the new marks go in; recorded after (they reference them).
     conflicts = [found for claim in affected
@@ -98,8 +112,7 @@ def apply_incoming(tx: sqlite3.Connection, report: dict[str, int], *, detected_b
         "INSERT INTO annotations (id, claim_id, kind, status, previous_status, note, annotator, "
         "created_at, undoes) SELECT i.id, c.id, i.kind, i.status, i.previous_status, i.note, "
         "i.annotator, i.created_at, i.undoes FROM temp.incoming i "
-        "JOIN claims c ON c.uid = i.claim_uid WHERE i.id NOT IN (SELECT id FROM annotations) "
-        "ORDER BY i.created_at, i.id"
+        "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present ORDER BY i.created_at, i.id"
     ).rowcount
     for claim_id, ours, theirs in conflicts:
         report["conflicts_found"] += record_conflict(tx, claim_id, ours, theirs,
@@ -114,7 +127,7 @@ def _conflicting_marks(tx: sqlite3.Connection, claim_id: int, uid: str
     lacks; (claim, ours, theirs) if both sides have one and they differ."""
     theirs = tx.execute(
         f"SELECT id, status FROM temp.incoming WHERE claim_uid = ? AND kind IN {STATUS_KINDS} "
-        "AND id NOT IN (SELECT id FROM annotations) ORDER BY created_at DESC, id DESC LIMIT 1",
+        "AND NOT present ORDER BY created_at DESC, id DESC LIMIT 1",
         [uid],
     ).fetchone()
     ours = tx.execute(
@@ -150,6 +163,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
 
     Refuses a file of another case (different ``case_uid``) unless ``force``.
     """
+    target.require_writable()
     other_path = Path(other_path)
     if other_path.exists() and os.path.samefile(other_path, target.path):
         raise CaseFileError(f"{other_path}: is the case being merged into")
@@ -162,22 +176,26 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
             )
         report = dict.fromkeys(MergeReport.model_fields, 0)
         report["not_merged"] = {}
-        with target.write() as tx:
-            copier = _ClaimCopier(target, other, report)
-            for row in _other_claims_missing(tx, other):
-                copier.copy(row)
-            copier.link_copied_excerpts()
-            create_incoming(tx)
-            add_incoming(tx, _other_annotations(other))
-            clash = clashing_annotation(tx)
-            if clash is not None:
-                raise CaseFileError(
-                    f"{other_path.name}: annotation {clash['id']} is in {target.path.name} "
-                    "with different content (annotations never change); nothing merged"
-                )
-            apply_incoming(tx, report, detected_by=f"merge {other_path.name}")
-            tx.execute("DROP TABLE temp.incoming")
-            report["conflicts_copied"] = _copy_conflicts(tx, other)
+        try:
+            with target.scratch() as tx:
+                create_incoming(tx)
+                add_incoming(tx, _other_annotations(other))
+                clash = clashing_annotation(tx)
+                if clash is not None:
+                    raise CaseFileError(
+                        f"{other_path.name}: annotation {clash['id']} is in {target.path.name} "
+                        "with different content (annotations never change); nothing merged"
+                    )
+                mark_present(tx)
+            with target.write() as tx:
+                copier = _ClaimCopier(target, other, report)
+                for row in _other_claims_missing(tx, other):
+                    copier.copy(row)
+                copier.link_copied_excerpts()
+                apply_incoming(tx, report, detected_by=f"merge {other_path.name}")
+                report["conflicts_copied"] = _copy_conflicts(tx, other)
+        finally:
+            drop_incoming(target)
         report["not_merged"] = _not_merged(target, other)
     return MergeReport(**report)
 

@@ -251,6 +251,10 @@ def timestamp_after(latest: str | None) -> str:
 # -- reading --------------------------------------------------------------
 
 
+def count_history(case: Case, claim_id: int) -> int:
+    return case.scalar("SELECT count(*) FROM annotations WHERE claim_id = ?", [claim_id])
+
+
 def count_claims(case: Case, *, status: str | None = None) -> int:
     if status is None:
         return case.scalar("SELECT count(*) FROM claims")
@@ -297,12 +301,13 @@ def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple
     return [(entities[row["entity_id"]], row["role"]) for row in rows]
 
 
-def claim_history(case: Case, claim_id: int, *, limit: int = 500) -> list[Annotation]:
-    """A claim's annotations (marks, notes, undos), oldest first."""
+def claim_history(case: Case, claim_id: int, *, offset: int = 0, limit: int = 500
+                  ) -> list[Annotation]:
+    """A claim's annotations (marks, notes, undos), oldest first, a page at a time."""
     rows = case.rows(
         f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? "
-        f"ORDER BY {HISTORY_ORDER} LIMIT ?",
-        [claim_id, limit],
+        f"ORDER BY {HISTORY_ORDER} LIMIT ? OFFSET ?",
+        [claim_id, limit, offset],
     )
     return [annotation_from_row(row) for row in rows]
 

@@ -87,14 +87,8 @@ class Case:
         file) does not keep annotators waiting. Must not write the case."""
         with self._lock:
             self.conn.execute("BEGIN")
-            try:
-                yield self.conn
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
+            with self._until_commit() as conn:
+                yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -112,14 +106,20 @@ class Case:
                 yield self.conn
                 return
             self._begin_immediate()
-            try:
-                yield self.conn
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
+            with self._until_commit() as conn:
+                yield conn
+
+    @contextlib.contextmanager
+    def _until_commit(self) -> Iterator[sqlite3.Connection]:
+        """The open transaction: committed at the end, rolled back on any error."""
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
     def require_writable(self) -> None:
         """Raise ReadOnlyError, saying why, if this case cannot be changed."""

@@ -210,17 +210,29 @@ def backup(path: Path, out: Path) -> None:
     click.echo(f"Backed up {path} to {out}")
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
+
+
 def _report(report: MergeReport, what: str, into: Path) -> None:
     click.echo(f"{what} into {into}:")
-    click.echo(f"  {report.annotations_added} annotations added "
-               f"({report.annotations_present} were already here)")
-    click.echo(f"  {report.claims_changed} claims changed status")
+    click.echo(f"  {_count(report.annotations_added, 'annotation')} added "
+               f"({report.annotations_present} already here)")
+    click.echo(f"  {_count(report.claims_changed, 'claim')} changed status")
     if report.claims_copied:
-        click.echo(f"  {report.claims_copied} claims copied, with {report.sources_copied} sources, "
-                   f"{report.excerpts_copied} excerpts and {report.entities_copied} entities")
-    found = report.conflicts_found + report.conflicts_copied
-    if found:
-        click.echo(f"  {found} conflicts flagged for review: casebook conflicts {into}")
+        click.echo(f"  {_count(report.claims_copied, 'claim')} copied, with "
+                   f"{_count(report.sources_copied, 'source')}, "
+                   f"{_count(report.excerpts_copied, 'excerpt')} and "
+                   f"{_count(report.entities_copied, 'entity').replace('entitys', 'entities')}")
+    if report.conflicts_found:
+        click.echo(f"  {_count(report.conflicts_found, 'new conflict')}: claims marked "
+                   "differently on both sides since the copies diverged")
+    if report.conflicts_copied:
+        click.echo(f"  {_count(report.conflicts_copied, 'conflict')} recorded in the other file "
+                   "copied here")
+    if report.open_conflicts:
+        click.echo(f"  {_count(report.open_conflicts, 'claim')} in conflict, waiting for review: "
+                   f"casebook conflicts {into}")
     left = {name: count for name, count in report.not_merged.items() if count}
     if left:
         click.echo("  not merged (merge covers claims and their marks): "

@@ -154,7 +154,8 @@ def undo_last_mark(
 
     Adds an annotation of kind ``undo`` that restores the status from before
     the mark; nothing is deleted. Undo again to take back the mark before
-    that, as long as it is also this annotator's. Refuses
+    that, as long as it is also this annotator's. A merge conflict that the
+    undone mark resolved is open again. Refuses
     (NothingToUndoError) when the claim's latest mark, not counting marks
     already undone, is someone else's or there is none.
     """
@@ -169,9 +170,15 @@ def undo_last_mark(
                 f"nothing to undo on claim {claim_id}: its latest mark is by "
                 f"{target['annotator']} ({target['status']}, {target['created_at']}), not by you"
             )
-        return _append(tx, claim_id=claim_id, kind="undo", status=target["previous_status"],
+        undo = _append(tx, claim_id=claim_id, kind="undo", status=target["previous_status"],
                        previous_status=current["status"], note="", annotator=annotator,
                        undoes=target["id"])
+        # A conflict settled by the mark taken back is open again.
+        tx.execute(
+            "UPDATE claim_conflicts SET resolved_at = '', resolved_by = '', resolution = '' "
+            "WHERE resolution = ?", [target["id"]],
+        )
+        return undo
 
 
 def _check_annotator(annotator: str) -> str:

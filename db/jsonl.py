@@ -21,6 +21,7 @@ from typing import IO, Any
 from pydantic import ValidationError, field_validator, model_validator
 
 from .casefile import Case
+from .conflicts import count_open_conflicts
 from .errors import AnnotationImportError
 from .merge import (
     INCOMING_COLUMNS, add_incoming, apply_incoming, clashing_annotation, create_incoming,
@@ -127,6 +128,7 @@ def import_annotations(case: Case, path: str | Path) -> MergeReport:
             mark_present(tx)
         with case.write() as tx:
             apply_incoming(tx, report, detected_by=f"import {path.name}")
+            report["open_conflicts"] = count_open_conflicts(case)
     finally:
         drop_incoming(case)
     return MergeReport(**report)

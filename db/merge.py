@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .casefile import Case, open_case
-from .conflicts import record_conflict
+from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError
 from .mentions import link_mentions
 from .models import MergeReport
@@ -194,6 +194,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 copier.link_copied_excerpts()
                 apply_incoming(tx, report, detected_by=f"merge {other_path.name}")
                 report["conflicts_copied"] = _copy_conflicts(tx, other)
+                report["open_conflicts"] = count_open_conflicts(target)
         finally:
             drop_incoming(target)
         report["not_merged"] = _not_merged(target, other)

@@ -284,6 +284,7 @@ class MergeReport(Model):
     claims_changed: int = 0           # claims whose status moved
     conflicts_found: int = 0          # newly flagged for review
     conflicts_copied: int = 0         # flagged in the other file, now here too
+    open_conflicts: int = 0           # claims in conflict afterwards, waiting for review
     claims_copied: int = 0            # claims the case lacked, copied with their evidence
     sources_copied: int = 0
     excerpts_copied: int = 0

@@ -84,7 +84,8 @@ def test_claims_marked_differently_on_both_sides_are_flagged(seed_case_copy: Pat
         mark_claim(copy, 4, "denied", annotator="bob")            # agrees: no conflict
     result = run_cli("merge", seed_case_copy, laptop)
     assert result.returncode == 0, result.stderr
-    assert "1 conflicts flagged for review" in result.stdout
+    assert "1 new conflict: claims marked differently on both sides" in result.stdout
+    assert "1 claim in conflict, waiting for review" in result.stdout
     with db.open_case(seed_case_copy) as main:
         [conflict] = claim_conflicts(main, 3)
         assert {conflict.a.id, conflict.b.id} == {ours.id, theirs.id}
@@ -108,6 +109,10 @@ def test_claims_marked_differently_on_both_sides_are_flagged(seed_case_copy: Pat
         assert claim_history(main, 3)[-1].id == conflict.resolution
     assert run_cli("conflicts", seed_case_copy).stdout.strip() == "no open conflicts"
     assert_one_line_error(run_cli("resolve", seed_case_copy, "3", "denied"), "no open conflict")
+    # Carol takes her resolution back: the conflict is open again.
+    assert run_cli("undo", seed_case_copy, "3", "--annotator", "carol").returncode == 0
+    assert "claim 3 (now disputed)" in run_cli("conflicts", seed_case_copy).stdout
+    assert run_cli("resolve", seed_case_copy, "3", "disputed", "--annotator", "carol").returncode == 0
     # Merging again finds nothing new: the conflict is not raised twice.
     assert json.loads(run_cli("merge", seed_case_copy, laptop, "--json").stdout)["conflicts_found"] == 0
 
@@ -140,7 +145,8 @@ def test_conflicts_travel_with_the_copy_that_found_them(seed_case_copy: Path, la
         assert {conflict.a.annotator, conflict.b.annotator} == {"bob", "dan"}
         resolve_conflicts(main, 8, "disputed", annotator="carol")
     with db.open_case(laptop) as copy:  # the resolution travels back
-        merge_case_files(copy, seed_case_copy)
+        report = merge_case_files(copy, seed_case_copy)
+        assert (report.conflicts_found, report.open_conflicts) == (0, 0)
         assert claim_conflicts(copy, 8) == []
         assert get_claim(copy, 8).status == "disputed"
 

@@ -18,6 +18,7 @@ from db.text import visible
 from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
+from .commands_generate import generate
 from .commands_search import search
 from .demo import open_demo
 
@@ -34,7 +35,7 @@ def cli(ctx: click.Context) -> None:
         open_demo()
 
 
-for command in (seed, new, check, search, claims, annotate, *ANNOTATION_COMMANDS):
+for command in (seed, new, check, search, claims, annotate, generate, *ANNOTATION_COMMANDS):
     cli.add_command(command)
 
 

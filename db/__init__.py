@@ -9,6 +9,7 @@ from .errors import (
     CaseFileError,
     InvalidValueError,
     NotFoundError,
+    ReadInterrupted,
     ReadOnlyError,
     StaleClaimError,
 )
@@ -44,6 +45,6 @@ __all__ = [
     "APPLICATION_ID", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
-    "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
+    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
     "counts", "create_case", "open_case", "utc_now",
 ]

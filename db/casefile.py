@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import CaseFileError, ReadOnlyError
+from .errors import CaseFileError, ReadInterrupted, ReadOnlyError
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -50,11 +50,11 @@ class Case:
     # -- reading -------------------------------------------------------------
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, _interruptible():
             return self.conn.execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
+        with self._lock, _interruptible():
             return self.conn.execute(sql, params).fetchone()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
@@ -66,7 +66,11 @@ class Case:
         return self.scalar("PRAGMA data_version")
 
     def interrupt(self) -> None:
-        """Abort the query running on this connection (from any thread)."""
+        """Abort the query running on this connection (from any thread).
+
+        The aborted read raises :class:`ReadInterrupted`. A browser gives
+        searches their own ``Case`` so that this never hits its other reads.
+        """
         self.conn.interrupt()
 
     # -- writing -------------------------------------------------------------
@@ -111,6 +115,16 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if str(error) == "interrupted":
+            raise ReadInterrupted("the read was interrupted by a newer one") from None
+        raise
 
 
 # -- checking a path before SQLite sees it ---------------------------------

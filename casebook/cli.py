@@ -15,6 +15,7 @@ import click
 from db import CaseError
 from db.text import visible
 
+from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
 from .commands_search import search
@@ -27,13 +28,14 @@ from .demo import open_demo
 def cli(ctx: click.Context) -> None:
     """Casebook: a terminal case browser for investigative analysts.
 
-    With no command, opens the demo case (built on first use).
+    With no command, opens the demo case in the browser (built on first use).
     """
     if ctx.invoked_subcommand is None:
-        open_demo()
+        return open_demo()
+    return None
 
 
-for command in (seed, new, check, search, claims, annotate):
+for command in (open_command, seed, new, check, search, claims, annotate):
     cli.add_command(command)
 
 

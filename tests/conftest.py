@@ -65,3 +65,37 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+# -- the browser, driven by Pilot --------------------------------------------
+
+
+async def settle(pilot, rounds: int = 50) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                return
+    raise AssertionError("the app did not settle")
+
+
+def screen_lines(app) -> list[str]:
+    """The text of the screen as drawn, one string per terminal line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def browser(case, **options):
+    """The real browser app over an open case (imported here: db tests stay light)."""
+    from tui.app import CasebookApp
+
+    options.setdefault("annotator", "tester")
+    return CasebookApp(case, **options)

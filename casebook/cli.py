@@ -18,6 +18,7 @@ from db.text import visible
 from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
+from .commands_generate import generate
 from .commands_search import search
 from .demo import open_demo
 
@@ -35,7 +36,7 @@ def cli(ctx: click.Context) -> None:
     return None
 
 
-for command in (open_command, seed, new, check, search, claims, annotate):
+for command in (open_command, seed, new, check, search, claims, annotate, generate):
     cli.add_command(command)
 
 

@@ -268,6 +268,31 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
         raise
 
 
+@contextlib.contextmanager
+def building_case_file(
+    out: str | os.PathLike[str], *, title: str, case_uid: str | None = None
+) -> Iterator[Case]:
+    """A new case, filled under a hidden name beside ``out`` and moved into
+    place only when the block completes: a failure or an interrupt leaves
+    nothing behind, and a file that appeared at ``out`` meanwhile is never replaced."""
+    out = Path(out)
+    if out.exists() or out.is_symlink():
+        raise CaseFileError(f"{out}: already exists")
+    if not out.parent.is_dir():
+        raise CaseFileError(f"{out.parent}: no such directory")
+    building = out.with_name(f".{out.name}.building-{os.getpid()}")
+    remove_case_file(building)
+    try:
+        with create_case(building, title=title, case_uid=case_uid) as case:
+            yield case
+        try:
+            os.link(building, out)
+        except FileExistsError:
+            raise CaseFileError(f"{out}: already exists") from None
+    finally:
+        remove_case_file(building)
+
+
 def remove_case_file(path: Path) -> None:
     """Delete a case file and its WAL companions (used to undo a failed create)."""
     for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

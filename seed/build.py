@@ -20,8 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from db import CaseError, CaseFileError, create_case
-from db.casefile import remove_case_file
+from db import CaseError, CaseFileError
+from db.casefile import building_case_file
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
@@ -178,19 +178,9 @@ def build_case(
     if not out.parent.is_dir():
         raise CaseFileError(f"{out.parent}: no such directory")
     definition = load_definition(definition_path)
-    building = out.with_name(f".{out.name}.building-{os.getpid()}")
-    remove_case_file(building)
-    case = create_case(building, title=definition.case.title,
-                       case_uid=stable_uid("case", definition_path.stem))
-    try:
-        with case:
-            _populate(case, definition, definition_path.parent, say)
-        try:
-            os.link(building, out)  # never replaces a file that appeared meanwhile
-        except FileExistsError:
-            raise CaseFileError(f"{out}: already exists") from None
-    finally:
-        remove_case_file(building)
+    with building_case_file(out, title=definition.case.title,
+                            case_uid=stable_uid("case", definition_path.stem)) as case:
+        _populate(case, definition, definition_path.parent, say)
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -47,7 +48,8 @@ PANE_TITLES = {kind: title for kind, _, title in PANES}
 class CasebookApp(App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "casebook"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"

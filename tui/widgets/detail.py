@@ -245,14 +245,14 @@ class DetailView(LineView, can_focus=True):
         self._cursor_into_view()
 
     def action_top(self) -> None:
-        self.scroll_to(y=0, animate=False, immediate=True)
         if self._links:
             self._move_to(0)
+        self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
         if self._links:
             self._move_to(len(self._links) - 1)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def action_follow(self) -> None:
         link = self.link

@@ -58,7 +58,7 @@ class CasebookApp(App[None]):
     # creating entities, events and claims from an excerpt (issue 5).
     BINDINGS = [
         Binding("1", "show_pane('entity')", "Panes", key_display="1-4",
-                tooltip="Entities (1), Events (2), Excerpts (3), Claims (4)"),
+                tooltip="Panes: 1 Entities, 2 Events, 3 Excerpts, 4 Claims"),
         Binding("2", "show_pane('event')", "Events", show=False),
         Binding("3", "show_pane('excerpt')", "Excerpts", show=False),
         Binding("4", "show_pane('claim')", "Claims", show=False),
@@ -68,8 +68,8 @@ class CasebookApp(App[None]):
         Binding("escape", "back_out", "Back out", show=False,
                 tooltip="From a detail to its list; from a list, back"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
-        Binding("colon", "command_palette", "Commands", show=False,
-                tooltip="Commands (also Ctrl+P)"),
+        Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
+                tooltip="Commands: the command palette"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -263,7 +263,6 @@ class CasebookApp(App[None]):
     def key_sections(self) -> list[Section]:
         return [
             ("Anywhere", binding_rows(self.BINDINGS) + [
-                ("Ctrl+P", "Commands (the command palette)"),
                 ("Tab Shift+Tab", "Move between a list and its detail"),
             ]),
             ("In a list", binding_rows(PagedList.BINDINGS)),
@@ -280,11 +279,13 @@ class CasebookApp(App[None]):
             self.push_screen(HelpScreen(self.key_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own "Keys" panel would compete with ours (?).
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Keys")
         for kind, key, title in PANES:
             yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} pane (key {key})",
                                 lambda kind=kind: self.action_show_pane(kind))
         yield SystemCommand("Search", "Search the case as you type (key /)", self.action_search)
         yield SystemCommand("Back", "Back to where you were (Backspace)", self.action_history_back)
         yield SystemCommand("Forward", "Forward again (f)", self.action_history_forward)
-        yield SystemCommand("Show keys", "Every key (?)", self.action_keys)
+        yield SystemCommand("Keys", "Every key and what it does (?)", self.action_keys)

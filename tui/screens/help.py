@@ -33,7 +33,9 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[Row]:
     for binding in bindings:
         if not isinstance(binding, Binding) or binding.system or not binding.description:
             continue
-        keys, _ = rows.setdefault(binding.action, ([], binding.tooltip or binding.description))
+        # One row per action name: show_pane('entity') and show_pane('event') share one.
+        action = binding.action.split("(")[0]
+        keys, _ = rows.setdefault(action, ([], binding.tooltip or binding.description))
         keys.extend(key_name(key.strip()) for key in binding.key.split(","))
     return [(" ".join(keys), description) for keys, description in rows.values()]
 

@@ -165,8 +165,8 @@ class PtyApp:
     def send(self, *keys: bytes | str) -> bytes:
         for key in keys:
             os.write(self.fd, key.encode() if isinstance(key, str) else key)
-            self.read(quiet=0.3, limit=1.5)
-        return self.read()
+            self.read(quiet=0.15, limit=1.5)
+        return self.read(quiet=0.4)
 
     def alive(self) -> bool:
         if self.status is None:

@@ -34,14 +34,13 @@ from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
-from .terminal import THEMES, Palette
+from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
 from .widgets.header import CaseHeader
 from .widgets.paged_list import PagedList
 from .widgets.pane import Pane
 from .widgets.pane_bar import PANES, PaneBar
 
-EXIT_WHEN_READY = "CASEBOOK_EXIT_WHEN_READY"
 PANE_TITLES = {kind: title for kind, _, title in PANES}
 
 

@@ -21,7 +21,7 @@ from .widgets.detail import BLANK, Block, Link
 
 RELATED_LIMIT = 200      # links per section; a count says when there are more
 EXCERPT_LIMIT = 50
-CONTEXT_CHARS = 400
+CONTEXT_CHARS = 300
 
 KIND_LABELS = {"entity": "Entity", "event": "Event", "excerpt": "Excerpt", "claim": "Claim"}
 
@@ -134,14 +134,15 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
         if source.published:
             blocks.append(field("Published", source.published))
     blocks.append(field("Position", f"characters {excerpt.start:,}–{excerpt.end:,} of {length:,}"))
-    context = Content.assemble(
-        ("…" if excerpt.start > len(before) else "", ".cb--dim"),
-        plain_block(before),
-        plain_block(excerpt.text, ".cb--quote"),
-        plain_block(after),
-        ("…" if excerpt.end + len(after) < length else "", ".cb--dim"),
-    )
-    blocks += [BLANK, Block(context)]
+    # The excerpt stands out between the text around it; the detail opens on it.
+    blocks.append(BLANK)
+    if before.strip():
+        lead = "…" if excerpt.start > len(before) else ""
+        blocks.append(Block(Content.assemble((lead, ".cb--dim"), plain_block(before.strip()))))
+    blocks.append(Block(plain_block(excerpt.text, ".cb--quote"), anchor=True))
+    if after.strip():
+        tail = "…" if excerpt.end + len(after) < length else ""
+        blocks.append(Block(Content.assemble(plain_block(after.strip()), (tail, ".cb--dim"))))
     entities = excerpt_entities(case, excerpt_id, limit=RELATED_LIMIT)
     blocks += section("Mentions", [entity_link(e) for e in entities], empty="No entities linked.")
     events = excerpt_events(case, excerpt_id, limit=RELATED_LIMIT)

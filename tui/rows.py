@@ -31,12 +31,20 @@ def status_badge(status: str) -> Content:
     return Content.styled(STATUS_BADGES.get(status, status), f".cb--status-{status}")
 
 
+KIND_WIDTH = len("organization")
+
+
 def entity_row(entity: Entity, width: int) -> Content:
-    parts: list[Content | tuple[str, str]] = [plain_line(entity.name, ".cb--name"),
-                                              ("  " + entity.kind, ".cb--dim")]
+    name = plain_line(entity.name, ".cb--name")
+    aliases = plain_line(" · ".join(entity.aliases), ".cb--dim")
+    if width >= 90:  # room for columns: name, kind, aliases
+        name_width = min(max(30, width // 2), width - KIND_WIDTH - 24)
+        return fit(join([cell_pad(name, name_width), "  ",
+                         cell_pad(Content.styled(entity.kind, ".cb--dim"), KIND_WIDTH), "  ",
+                         aliases]), width)
+    parts: list[Content | tuple[str, str]] = [name, ("  " + entity.kind, ".cb--dim")]
     if entity.aliases:
-        parts.append(("  ", ""))
-        parts.append(plain_line(" · ".join(entity.aliases), ".cb--dim"))
+        parts += [("  ", ""), aliases]
     return fit(join(parts), width)
 
 

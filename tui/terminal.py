@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+# Benchmarks: exit (status 0) once the first full frame is drawn; see tui.app.
+EXIT_WHEN_READY = "CASEBOOK_EXIT_WHEN_READY"
+
 Palette = Literal["full", "ansi", "none"]
 THEMES: dict[str, str] = {"full": "textual-dark", "ansi": "ansi-dark", "none": "ansi-dark"}
 

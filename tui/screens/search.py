@@ -13,7 +13,7 @@ from collections.abc import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -91,8 +91,10 @@ class SearchScreen(ModalScreen[Link | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(value=self.query_text, placeholder="Search…", id="search-input",
-                        select_on_focus=True)
+            with Horizontal(id="search-bar"):
+                yield Static(Content("Search "), id="search-label")
+                yield Input(value=self.query_text, placeholder="names, events, excerpts, claims",
+                            id="search-input", select_on_focus=True)
             yield DetailView(id="search-results")
             yield Static(Content("↑↓ choose · Enter open · Tab to results · Esc close"),
                          id="search-hint")

@@ -32,12 +32,14 @@ class Link:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph of a detail. ``hang`` indents its wrapped lines."""
+    """A paragraph of a detail. ``hang`` indents its wrapped lines; the view
+    opens scrolled so that the first ``anchor`` block can be seen."""
 
     content: Content
     link: Link | None = None
     wrap: bool = True
     hang: int = 0
+    anchor: bool = False
 
 
 BLANK = Block(Content(""))
@@ -119,9 +121,20 @@ class DetailView(LineView, can_focus=True):
                     self._cursor = position
                     break
         else:
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.scroll_to(y=self._anchor_top(), animate=False, immediate=True)
         self.refresh()
         self.post_message(self.LinkHighlighted(self, self.link))
+
+    def _anchor_top(self) -> int:
+        """Where to open: the top, unless that leaves the anchor block unseen."""
+        anchors = [i for i, block in enumerate(self.blocks) if block.anchor]
+        if not anchors or not self._first_line:
+            return 0
+        first, last = self._block_span(anchors[0])
+        height = max(1, self.scrollable_content_region.height)
+        if min(last, first + 3) <= height:
+            return 0
+        return max(0, first - 2)
 
     @property
     def link(self) -> Link | None:

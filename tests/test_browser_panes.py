@@ -157,3 +157,35 @@ async def test_an_empty_case_says_so(tmp_path):
             await pilot.press("j", "G", "enter")
             await settle(pilot)
             assert app.return_code is None
+
+
+async def test_a_jump_scrolls_even_before_the_list_is_laid_out(seed_case, monkeypatch):
+    """Reached by a link, a pane not shown before is laid out while it still
+    counts; the count and the item's position then arrive together, before
+    the list has a scrollbar. The jump must still scroll to the item."""
+    import threading
+
+    from tui.widgets.paged_list import PagedList
+
+    events = timeline_page(seed_case, offset=0, limit=1000)
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        listing = app.pane("event").paged_list
+        counted = threading.Event()            # a slow count, as on a large case
+        count = listing.feed.count
+        monkeypatch.setattr(listing.feed, "count", lambda case: counted.wait(10) and count(case))
+        app.action_show_pane("event")
+        await pilot.pause()
+        await pilot.pause()
+        assert listing.total is None and not listing.show_vertical_scrollbar
+        target = events[40]
+        listing._wanted_id = target.id
+        listing.post_message(PagedList.TotalCounted(listing._generation, len(events)))
+        listing.post_message(PagedList.PositionFound(listing._generation, target.id, 40))
+        await pilot.pause()
+        counted.set()
+        await settle(pilot)
+        top, height = listing.scroll_offset.y, listing.scrollable_content_region.height
+        assert listing.cursor == 40 and top <= 40 < top + height
+        assert target.title[:30] in screen_text(app)

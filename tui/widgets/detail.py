@@ -121,7 +121,7 @@ class DetailView(LineView, can_focus=True):
                     self._cursor = position
                     break
         else:
-            self.scroll_to(y=self._anchor_top(), animate=False, immediate=True)
+            self.scroll_to(y=self._anchor_top(), animate=False, immediate=True, force=True)
         self.refresh()
         self.post_message(self.LinkHighlighted(self, self.link))
 
@@ -192,9 +192,9 @@ class DetailView(LineView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
         if first < top:
-            self.scroll_to(y=first, animate=False, immediate=True)
+            self.scroll_to(y=first, animate=False, immediate=True, force=True)
         elif last > top + height:
-            self.scroll_to(y=min(first, last - height), animate=False, immediate=True)
+            self.scroll_to(y=min(first, last - height), animate=False, immediate=True, force=True)
         self.refresh()
         if old != position:
             self.post_message(self.LinkHighlighted(self, self.link))
@@ -209,7 +209,7 @@ class DetailView(LineView, can_focus=True):
             if first < top + height:
                 self._move_to(following)
                 return
-        self.scroll_to(y=top + max(1, height // 2), animate=False, immediate=True)
+        self.scroll_to(y=top + max(1, height // 2), animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def action_link_up(self) -> None:
@@ -223,7 +223,7 @@ class DetailView(LineView, can_focus=True):
         if top == 0 and self._cursor is not None:
             self._move_to(self._cursor)
             return
-        self.scroll_to(y=max(0, top - max(1, height // 2)), animate=False, immediate=True)
+        self.scroll_to(y=max(0, top - max(1, height // 2)), animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def _cursor_into_view(self) -> None:
@@ -249,23 +249,23 @@ class DetailView(LineView, can_focus=True):
 
     def action_page_down(self) -> None:
         height = max(1, self.scrollable_content_region.height)
-        self.scroll_to(y=self.scroll_offset.y + height - 1, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_offset.y + height - 1, animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def action_page_up(self) -> None:
         height = max(1, self.scrollable_content_region.height)
-        self.scroll_to(y=max(0, self.scroll_offset.y - height + 1), animate=False, immediate=True)
+        self.scroll_to(y=max(0, self.scroll_offset.y - height + 1), animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def action_top(self) -> None:
         if self._links:
             self._move_to(0)
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
     def action_bottom(self) -> None:
         if self._links:
             self._move_to(len(self._links) - 1)
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def action_follow(self) -> None:
         link = self.link

@@ -156,6 +156,7 @@ class PagedList(LineView, can_focus=True):
         self._counting = False
         self._announced = None
         self.total = None
+        self.virtual_size = Size(0, 0)
         if keep is not None:
             self._wanted_id = keep
         self.refresh()
@@ -301,11 +302,11 @@ class PagedList(LineView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
         if center and not top <= self.cursor < top + height:
-            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True, force=True)
         elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self.cursor - 1)

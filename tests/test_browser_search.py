@@ -139,3 +139,40 @@ async def test_an_empty_or_hostile_query_is_just_text(seed_case):
         await settle(pilot)
         assert "Type to search" in screen.results.text
         assert app.is_running
+
+
+async def test_a_slow_search_is_interrupted_and_never_shown(seed_case, monkeypatch):
+    """The newest keystroke wins: a stale search is interrupted, and its
+    results, should they arrive, never replace the newer ones."""
+    import threading
+    import time
+
+    from tui.screens import search as search_module
+
+    real_search = search_module.search
+    release = threading.Event()
+
+    def slow_for_short_queries(case, query, **options):
+        if query == "Met":
+            release.wait(5)           # stands for a slow ranking over a huge index
+            time.sleep(0.05)
+        return real_search(case, query, **options)
+
+    monkeypatch.setattr(search_module, "search", slow_for_short_queries)
+    app = RecordingApp(seed_case, annotator="tester")
+    interrupts = []
+    monkeypatch.setattr(app, "interrupt_search", lambda: interrupts.append(1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "M", "e", "t")
+        await pilot.pause()
+        await pilot.press("s", "o", "l", "a")
+        await pilot.pause()
+        release.set()                 # the stale search finishes last
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_text == "Metsola"
+        assert "Roberta Metsola" in screen.results.text
+        shown = [query for query, _ in app.shown]
+        assert "Met" not in shown and shown[-1] == "Metsola"
+        assert len(interrupts) == len("Metsola")   # every keystroke interrupts the last

@@ -287,6 +287,9 @@ class DetailView(LineView, can_focus=True):
             self._move_to(position)
 
     def on_focus(self) -> None:
+        # Show what Enter would follow: scroll the cursor's link into view.
+        if self._cursor is not None:
+            self._move_to(self._cursor)
         self.refresh()
 
     def on_blur(self) -> None:

@@ -12,6 +12,7 @@ from db import CaseCounts
 
 from .lines import component_style
 
+SHORT_TITLES = {"entity": "Ent", "event": "Ev", "excerpt": "Exc", "claim": "Cl"}
 PANES: tuple[tuple[str, str, str], ...] = (
     # (kind, key, title)
     ("entity", "1", "Entities"),
@@ -46,9 +47,19 @@ class PaneBar(Widget):
             self.kind = kind
 
     def _tabs(self) -> list[tuple[str, Content]]:
+        """The tabs that fit: with counts, else without, else with short titles."""
+        for counts, short in ((True, False), (False, False), (False, True)):
+            tabs = self._tabs_as(counts=counts, short=short)
+            if sum(label.cell_length + 1 for _, label in tabs) <= self.size.width or short:
+                return tabs
+        return tabs
+
+    def _tabs_as(self, *, counts: bool, short: bool) -> list[tuple[str, Content]]:
         tabs = []
         for kind, key, title in PANES:
-            count = "" if self.counts is None else f" {getattr(self.counts, _COUNT_FIELD[kind]):,}"
+            title = SHORT_TITLES[kind] if short else title
+            count = ("" if self.counts is None or not counts
+                     else f" {getattr(self.counts, _COUNT_FIELD[kind]):,}")
             label = Content.assemble(
                 " ", (key, component_style(self, "pane-bar--key")), f" {title}",
                 (count, component_style(self, "pane-bar--count")), " ",

@@ -76,8 +76,9 @@ class CasebookApp(App[None]):
         """The first full frame is drawn: header counts, rows and their detail."""
 
     class CountsLoaded(Message, bubble=False):
-        def __init__(self, counts: CaseCounts) -> None:
+        def __init__(self, title: str, counts: CaseCounts) -> None:
             super().__init__()
+            self.title = title
             self.counts = counts
 
     def __init__(self, case: Case, *, annotator: str | None = None,
@@ -102,7 +103,9 @@ class CasebookApp(App[None]):
         return [EntityFeed(), EventFeed(), ExcerptFeed(), ClaimFeed()]
 
     def compose(self) -> ComposeResult:
-        yield CaseHeader(self.case.title, self.annotator, read_only=self.read_only, id="header")
+        # The file's name until the title is read (in a worker, like every read).
+        yield CaseHeader(self.case.path.stem, self.annotator, read_only=self.read_only,
+                         id="header")
         yield PaneBar(id="pane-bar")
         with ContentSwitcher(initial=f"{self._start_pane}-pane", id="panes"):
             for feed in self.feeds():
@@ -201,15 +204,17 @@ class CasebookApp(App[None]):
     @work(thread=True, exclusive=True, group="counts")
     def _load_counts(self) -> None:
         try:
-            counts = db.counts(self.case)
+            title, counts = self.case.title, db.counts(self.case)
         except CaseError as error:
             self.call_from_thread(self.notify, f"Could not count: {error}",
                                   severity="error", markup=False)
             return
-        self.post_message(self.CountsLoaded(counts))
+        self.post_message(self.CountsLoaded(title, counts))
 
     def on_casebook_app_counts_loaded(self, message: CountsLoaded) -> None:
-        self.query_one(CaseHeader).counts = message.counts
+        header = self.query_one(CaseHeader)
+        header.case_title = message.title
+        header.counts = message.counts
         self.query_one(PaneBar).counts = message.counts
         self.call_after_refresh(self._counts_drawn)
 

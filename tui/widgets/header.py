@@ -28,10 +28,11 @@ class CaseHeader(Widget):
     """
 
     counts: reactive[CaseCounts | None] = reactive(None)
+    case_title: reactive[str] = reactive("")
 
     def __init__(self, title: str, annotator: str, *, read_only: bool, id: str | None = None):
         super().__init__(id=id)
-        self.case_title = title
+        self.set_reactive(CaseHeader.case_title, title)
         self.annotator = annotator
         self.read_only = read_only
 

@@ -131,3 +131,16 @@ def test_sixteen_colour_terminals_get_the_terminals_own_palette(seed_case_file):
         assert not any(code.startswith(("38", "48")) for code in codes), codes
     finally:
         assert app.close() == 0
+
+
+async def test_clicking_a_tab_shows_its_pane(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tabs = screen_lines(app)[1]
+        await pilot.click("#pane-bar", offset=(tabs.index("Claims"), 0))
+        await settle(pilot)
+        assert app.active_kind == "claim"
+        await pilot.click("#pane-bar", offset=(tabs.index("Events"), 0))
+        await settle(pilot)
+        assert app.active_kind == "event"

@@ -176,3 +176,17 @@ async def test_a_slow_search_is_interrupted_and_never_shown(seed_case, monkeypat
         shown = [query for query, _ in app.shown]
         assert "Met" not in shown and shown[-1] == "Metsola"
         assert len(interrupts) == len("Metsola")   # every keystroke interrupts the last
+
+
+async def test_tab_moves_into_the_results_and_enter_follows(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Metsola")
+        await pilot.press("tab")
+        assert screen.results.has_focus
+        await pilot.press("j")
+        chosen = screen.results.link
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (chosen.kind, chosen.id)

@@ -141,16 +141,10 @@ class CasebookApp(App[None]):
         link = detail.link if detail.has_focus else None
         return Location(pane.kind, pane.paged_list.cursor_item_id, link)
 
-    def _switch_to(self, kind: str) -> Pane:
-        self.query_one(ContentSwitcher).current = f"{kind}-pane"
-        self.query_one(PaneBar).active = kind
-        pane = self.pane(kind)
-        if not pane.has_focus_within:
-            pane.paged_list.focus()
-        return pane
-
     def _show(self, location: Location) -> None:
-        pane = self._switch_to(location.pane)
+        self.query_one(ContentSwitcher).current = f"{location.pane}-pane"
+        self.query_one(PaneBar).active = location.pane
+        pane = self.pane(location.pane)
         pane.paged_list.focus()
         if location.item_id is not None:
             pane.reveal(location.item_id, link=location.link)
@@ -187,7 +181,7 @@ class CasebookApp(App[None]):
         pane = self.active_pane
         if pane.detail.has_focus:
             pane.paged_list.focus()
-        else:
+        elif self.history.can_go_back:  # a habitual Esc with nowhere to go says nothing
             self.action_history_back()
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:

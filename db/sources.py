@@ -164,6 +164,24 @@ def get_source_info(case: Case, source_id: int) -> SourceInfo:
     return SourceInfo(**dict(row))
 
 
+def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
+    """Sources (without their text) by id, for labelling excerpts."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = case.rows(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id IN ({marks})", ids)
+    return {row["id"]: SourceInfo(**dict(row)) for row in rows}
+
+
+def source_length(case: Case, source_id: int) -> int:
+    """A source's length in code points (the unit of excerpt offsets)."""
+    found = case.scalar("SELECT length(text) FROM sources WHERE id = ?", [source_id])
+    if found is None:
+        raise NotFoundError(f"no source {source_id}")
+    return found
+
+
 def get_source(case: Case, source_id: int) -> Source:
     row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS}, text FROM sources WHERE id = ?", [source_id])
     if row is None:

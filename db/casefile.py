@@ -92,6 +92,24 @@ class Case:
             else:
                 self.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside the block see the case as it was when it began (one read
+        transaction), however long they take and whoever writes meanwhile: an
+        export is a consistent copy. Other threads of this Case wait meanwhile.
+        """
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.execute("SELECT count(*) FROM case_meta").fetchone()  # fix the snapshot now
+                yield
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # nothing was written: ending it is enough
+
     # -- case metadata -------------------------------------------------------
 
     def meta(self, key: str, default: str = "") -> str:
@@ -252,6 +270,35 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
             conn.close()
         remove_case_file(path)
         raise
+
+
+@contextlib.contextmanager
+def building_case(
+    path: str | os.PathLike[str], *, title: str, case_uid: str | None = None
+) -> Iterator[Case]:
+    """Create a case file at ``path`` all at once.
+
+    It is built under a hidden name beside ``path`` and appears there only when
+    the block ends without error, so a failure leaves nothing behind and no
+    reader ever sees half a case. ``path`` must not exist.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise CaseFileError(f"{path}: already exists")
+    if not path.parent.is_dir():
+        raise CaseFileError(f"{path.parent}: no such directory")
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    remove_case_file(building)
+    case = create_case(building, title=title, case_uid=case_uid)
+    try:
+        with case:
+            yield case
+        try:
+            os.link(building, path)  # never replaces a file that appeared meanwhile
+        except FileExistsError:
+            raise CaseFileError(f"{path}: already exists") from None
+    finally:
+        remove_case_file(building)
 
 
 def remove_case_file(path: Path) -> None:

@@ -17,6 +17,7 @@ from db.text import visible
 
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
+from .commands_export import export, import_case
 from .commands_ingest import add_source
 from .commands_search import search
 from .demo import open_demo
@@ -34,7 +35,7 @@ def cli(ctx: click.Context) -> None:
         open_demo()
 
 
-for command in (seed, new, check, search, claims, annotate, add_source):
+for command in (seed, new, check, search, claims, annotate, add_source, export, import_case):
     cli.add_command(command)
 
 

@@ -273,7 +273,7 @@ def run_offline(log: Path, *args: str | Path) -> subprocess.CompletedProcess[str
                           timeout=120)
 
 
-def test_adding_never_touches_the_network(seed_case_copy: Path, tmp_path: Path):
+def test_adding_and_exporting_never_touch_the_network(seed_case_copy: Path, tmp_path: Path):
     log = tmp_path / "network.log"
     control = subprocess.run(
         [sys.executable, "-c", _NO_NETWORK.format(log=str(log)) + "import socket\nsocket.socket().connect(('127.0.0.1', 9))\n"],
@@ -282,6 +282,9 @@ def test_adding_never_touches_the_network(seed_case_copy: Path, tmp_path: Path):
     log.unlink()
     result = run_offline(log, "add-source", seed_case_copy, ARTICLE, MIXED)
     assert result.returncode == 0, result.stderr
+    for fmt in ("json", "markdown", "ftm", "w3c", "stix"):
+        exported = run_offline(log, "export", seed_case_copy, "--format", fmt, "-o", tmp_path / f"out.{fmt}")
+        assert exported.returncode == 0, exported.stderr
     assert not log.exists()
 
 

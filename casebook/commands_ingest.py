@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -75,8 +73,8 @@ def _check(files: tuple[str, ...], metadata: dict[str, str | None],
     checked: list[tuple[str, Document | None]] = []
     bad: list[BadDocumentError] = []
     kept = 0
-    with _progress(len(files), "Reading") as advance:
-        for name in files:
+    with Progress("Reading", [_size(name) for name in files]) as progress:
+        for number, name in enumerate(files):
             try:
                 document = with_metadata(read_document(name), **metadata)
             except BadDocumentError as error:
@@ -85,7 +83,7 @@ def _check(files: tuple[str, ...], metadata: dict[str, str | None],
                 keep = kept + len(document.text) <= _KEEP_CHARS
                 kept += len(document.text) if keep else 0
                 checked.append((name, document if keep else None))
-            advance(1)
+            progress.done(number)
     return checked, bad
 
 
@@ -94,44 +92,78 @@ def _add(case, checked: list[tuple[str, Document | None]],
     """Add each document in its own transaction; returns (added, failed)."""
     index = MentionIndex.of_case(case)
     added = failed = 0
-    # Progress counts documents, each one finely (a large text takes seconds).
-    steps = 1000
-    with _progress(len(checked) * steps, "Adding") as advance:
-        for name, document in checked:
-            done = 0
-
-            def progress(fraction: float) -> None:
-                nonlocal done
-                now = int(fraction * steps)
-                advance(now - done)
-                done = now
-
+    with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
+        for number, (name, document) in enumerate(checked):
             try:
                 document = document or with_metadata(read_document(name), **metadata)
-                result = import_document(case, document, index=index, progress=progress)
+                result = import_document(case, document, index=index,
+                                         progress=lambda fraction: progress.within(number, fraction))
             except DuplicateSourceError as duplicate:
-                _note(f"skipped {name}: {duplicate}")
+                progress.say(f"casebook: {line(f'skipped {name}: {duplicate}')}", err=True)
             except BadDocumentError as error:  # changed since it was checked
-                _error(str(error))
+                progress.say(f"casebook: error: {line(str(error))}", err=True)
                 failed += 1
             else:
                 added += 1
                 mentions = f", {result.mentions} mentions" if result.mentions else ""
-                click.echo(f"added {name} as source {result.source.id}: "
-                           f"{line(result.source.title, 80)} "
-                           f"({result.paragraphs} paragraphs{mentions})")
-            advance(steps - done)
+                progress.say(f"added {name} as source {result.source.id}: "
+                             f"{line(result.source.title, 80)} ({result.paragraphs} paragraphs{mentions})")
+            progress.done(number)
     return added, failed
 
 
-@contextlib.contextmanager
-def _progress(length: int, label: str) -> Iterator:
-    """A progress bar on stderr when it is a terminal; silence otherwise."""
-    if not sys.stderr.isatty() or length <= 1:
-        yield lambda steps: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
+def _size(name: str) -> int:
+    try:
+        return max(Path(name).stat().st_size, 1)
+    except OSError:
+        return 1
+
+
+class Progress:
+    """A progress bar on stderr, when it is a terminal, over a list of
+    documents weighted by their size (a 30 MB text is most of the work).
+
+    Messages go through :meth:`say`, which clears the bar's line first so
+    they never run into it.
+    """
+
+    def __init__(self, label: str, sizes: list[int]):
+        self.label = label
+        self.starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        self.sizes = sizes
+        self.shown = 0
+        self.bar = None
+        self._context = None
+        if sys.stderr.isatty() and len(sizes) and (len(sizes) > 1 or label == "Adding"):
+            self._context = click.progressbar(length=sum(sizes), label=label, file=sys.stderr)
+
+    def __enter__(self) -> "Progress":
+        if self._context is not None:
+            self.bar = self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc)
+
+    def within(self, number: int, fraction: float) -> None:
+        self._move_to(self.starts[number] + int(self.sizes[number] * min(fraction, 1.0)))
+
+    def done(self, number: int) -> None:
+        self._move_to(self.starts[number] + self.sizes[number])
+
+    def _move_to(self, position: int) -> None:
+        if self.bar is not None and position > self.shown:
+            self.bar.update(position - self.shown)
+            self.shown = position
+
+    def say(self, message: str, *, err: bool = False) -> None:
+        if self.bar is not None:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+        click.echo(message, err=err)
+        if self.bar is not None:
+            self.bar.render_progress()
 
 
 def _note(message: str) -> None:

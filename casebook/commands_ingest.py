@@ -63,7 +63,7 @@ def add_source(path: Path, files: tuple[Path, ...], title: str | None, publisher
             return 1
         added, failed = _add(case, checked, metadata)
     if len(plan.files) > 1:
-        click.echo(f"added {added} of {len(plan.files)} documents to {path}")
+        click.echo(f"added {added} of {len(plan.files)} documents to {line(str(path))}")
     return 1 if bad or failed else 0
 
 
@@ -106,7 +106,7 @@ def _add(case, checked: list[tuple[str, Document | None]],
             else:
                 added += 1
                 mentions = f", {result.mentions} mentions" if result.mentions else ""
-                progress.say(f"added {name} as source {result.source.id}: "
+                progress.say(f"added {line(name)} as source {result.source.id}: "
                              f"{line(result.source.title, 80)} ({result.paragraphs} paragraphs{mentions})")
             progress.done(number)
     return added, failed

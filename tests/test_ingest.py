@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import db
 from conftest import ROOT, assert_one_line_error, run_cli
 from db.check import check_case
 from db.documents import choose_split, partial_date, read_document, split_front_matter
+from db.ingest import import_document
 from db.search import search
 from db.sources import get_source
 
@@ -164,6 +166,35 @@ def test_text_is_stored_nfc(seed_case_copy: Path, tmp_path: Path):
     assert "Milan Uhrík" in mentioned(seed_case_copy, source.id)
 
 
+def test_marks_wait_only_while_a_document_is_written(seed_case_copy: Path):
+    """Mentions are found before the write lock is taken: another annotator
+    can mark a claim then, and is held off only while the rows are written."""
+    document = read_document(ARTICLE)
+    attempts: dict[str, bool] = {}
+
+    def try_to_write(phase: str) -> None:
+        other = sqlite3.connect(seed_case_copy, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            attempts[phase] = True
+        except sqlite3.OperationalError as error:
+            assert "locked" in str(error)
+            attempts[phase] = False
+        finally:
+            other.close()
+
+    def progress(fraction: float) -> None:
+        if fraction < 0.45 and "finding" not in attempts:
+            try_to_write("finding")
+        elif 0.45 < fraction < 1 and "writing" not in attempts:
+            try_to_write("writing")
+
+    with db.open_case(seed_case_copy) as case:
+        import_document(case, document, progress=progress)
+    assert attempts == {"finding": True, "writing": False}
+
+
 # -- a directory ------------------------------------------------------------
 
 
@@ -293,3 +324,14 @@ def test_no_page_text_leaks_from_comments(name: str):
     document = read_document(DATA / name)
     assert document.kind == "html" and document.split == "lines"
     assert not any(word in document.text for word in ("Reply", "Atsakyti", "likes", "rašo:"))
+
+
+def test_file_names_cannot_drive_the_terminal(seed_case_copy: Path, tmp_path: Path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "evil\x1b]0;pwned\x07.txt").write_text("Logvinov hosted a dinner.\n", encoding="utf-8")
+    (folder / "also\x1b[31m.exe").write_bytes(b"MZ\x00")
+    result = run_cli("add-source", seed_case_copy, folder)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "evil␛]0;pwned␇.txt" in result.stdout and "also␛[31m.exe" in result.stderr

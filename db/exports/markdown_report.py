@@ -55,7 +55,7 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
             out.write(f"{block(meta['description'])}\n\n")
         totals = {status: count_claims(case, status=status) for status in STATUS_ORDER}
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
-                  f"`{inline(case.path.name)}`.\n\n")
+                  f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
         source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
 

@@ -87,7 +87,10 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> D
         from .webpage import extract_page  # trafilatura loads slowly: only for HTML
 
         text = _decode(path, data, html=True)
-        page = extract_page(text)
+        try:
+            page = extract_page(text)
+        except Exception as error:  # a parser failing on untrusted input: one line, not a traceback
+            raise BadDocumentError(path, f"could not be read as HTML ({type(error).__name__})") from None
         if not page.text.strip():
             raise BadDocumentError(path, "no article text found in this HTML page")
         return Document(path=str(path), kind="html", text=page.text, split="lines",
@@ -154,16 +157,25 @@ def _decode(path: Path, data: bytes, *, html: bool) -> str:
             raise BadDocumentError(path, f"is {what}, not a text document")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise BadDocumentError(path, "is a binary file, not a text document")
-    encoding = _declared_charset(data) if html else None
-    skip = len(codecs.BOM_UTF8) if encoding is None and data.startswith(codecs.BOM_UTF8) else 0
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data[skip:].decode(encoding or "utf-8")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as error:
+        # A page in a legacy charset says so (and text that is not UTF-8 but
+        # decodes as UTF-8 is vanishingly rare, so UTF-8 is tried first: pages
+        # saved as UTF-8 often keep their old declaration).
+        declared = _declared_charset(data) if html else None
+        if declared:
+            try:
+                return data.decode(declared)
+            except UnicodeDecodeError as legacy:
+                raise BadDocumentError(
+                    path, f"is neither UTF-8 nor the {declared} it declares "
+                          f"(byte 0x{data[legacy.start]:02x} at offset {legacy.start})") from None
         offset = skip + error.start  # in the file, counting from its first byte
         line = data.count(b"\n", 0, offset) + 1
         raise BadDocumentError(
-            path, f"is not valid {encoding or 'UTF-8'}: byte 0x{data[offset]:02x} "
-                  f"at offset {offset} (line {line})",
+            path, f"is not valid UTF-8: byte 0x{data[offset]:02x} at offset {offset} (line {line})",
         ) from None
 
 

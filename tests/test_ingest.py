@@ -276,6 +276,9 @@ def test_a_page_in_a_legacy_charset_is_decoded_as_it_declares(tmp_path: Path):
                       f"<article><h1>Vieux</h1>{body}</article></body></html>").encode("cp1252"))
     document = read_document(path)
     assert "Sûreté de l'État" in document.text
+    # Saved as UTF-8 but still declaring the old charset: UTF-8 wins.
+    path.write_bytes(path.read_bytes().decode("cp1252").encode("utf-8"))
+    assert "Sûreté de l'État" in read_document(path).text
 
 
 # -- never the network --------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -15,11 +17,31 @@ from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
-def entities(worked_case_file: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:  # noqa: F811
+def exported(worked_case_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     out = tmp_path_factory.mktemp("ftm") / "case.ftm.json"
     result = run_cli("export", worked_case_file, "--format", "ftm", "-o", out)
     assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+@pytest.fixture(scope="module")
+def entities(exported: Path) -> list[dict]:
+    return [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+
+
+def canonical(entity: dict) -> tuple:
+    return entity["id"], entity["schema"], {k: sorted(v) for k, v in entity["properties"].items()}
+
+
+def test_the_ftm_tool_validates_it_unchanged(exported: Path, entities: list[dict], tmp_path: Path):
+    """``ftm validate`` (what Aleph and OpenSanctions pipelines run) re-parses
+    every entity; what comes out is what went in."""
+    validated = tmp_path / "validated.json"
+    ftm = Path(sys.executable).with_name("ftm")
+    result = subprocess.run([ftm, "validate", "-i", exported, "-o", validated], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    again = [json.loads(line) for line in validated.read_text(encoding="utf-8").splitlines()]
+    assert [canonical(e) for e in again] == [canonical(e) for e in entities]
 
 
 def test_every_line_is_a_valid_clean_followthemoney_entity(entities: list[dict]):

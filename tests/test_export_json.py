@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -153,3 +154,28 @@ def test_import_refuses_what_is_not_an_export(tmp_path: Path, exported: Path):
     assert_one_line_error(run_cli("import", exported, tmp_path / "taken.casebook"), "already exists")
     assert (tmp_path / "taken.casebook").read_text() == "mine"
     assert not (tmp_path / "a.casebook").exists()
+
+
+def test_an_export_is_one_consistent_snapshot(seed_case_copy: Path):
+    """A claim another annotator adds while the export runs is not half in it."""
+    from db.claims import add_claim, mark_claim
+    from db.exports import write_case_json
+
+    class Meddling(io.StringIO):
+        meddled = False
+
+        def write(self, text: str) -> int:
+            if not self.meddled and '"excerpts"' in text:
+                self.meddled = True
+                late = add_claim(writer, statement="Added during the export.")
+                mark_claim(writer, late.id, "confirmed", annotator="eve")
+            return super().write(text)
+
+    with db.open_case(seed_case_copy, read_only=True) as reader, db.open_case(seed_case_copy) as writer:
+        before = db.counts(reader)
+        out = Meddling()
+        write_case_json(reader, out)
+        assert out.meddled
+        document = CaseDocument.model_validate_json(out.getvalue())
+        assert (len(document.claims), len(document.annotations)) == (before.claims, before.annotations)
+        assert db.counts(reader).claims == before.claims + 1  # after the snapshot, it is there

@@ -20,6 +20,8 @@ from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
 from .commands_generate import generate
+from .commands_export import export, import_case
+from .commands_ingest import add_source
 from .commands_search import search
 from .demo import open_demo
 
@@ -37,8 +39,8 @@ def cli(ctx: click.Context) -> None:
     return None
 
 
-for command in (open_command, seed, new, check, search, claims, annotate, generate,
-                *ANNOTATION_COMMANDS):
+for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
+                import_case, generate, *ANNOTATION_COMMANDS):
     cli.add_command(command)
 
 

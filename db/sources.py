@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Literal
 
 from .casefile import Case, utc_now
@@ -62,10 +63,13 @@ def add_source(
     url: str = "",
     published: str = "",
     split: SplitMode = "lines",
+    progress: Callable[[int, int], None] | None = None,
 ) -> SourceInfo:
     """Add a document, NFC-normalised, with one paragraph excerpt per paragraph.
 
     Raises DuplicateSourceError if the same text is already in the case.
+    ``progress(done, total)`` is called as the paragraphs are written and
+    indexed, in characters of the text (a large document takes seconds).
     """
     text = nfc(text)
     if not text.strip():
@@ -87,12 +91,19 @@ def add_source(
              text, info.sha256, info.added_at],
         )
         source_id = cursor.lastrowid
-        tx.executemany(
-            'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
-            [(source_id, start, end, text[start:end], "paragraph")
-             for start, end in split_paragraphs(text, split)],
-        )
+        spans = split_paragraphs(text, split)
+        for first in range(0, len(spans), _PARAGRAPHS_PER_STEP):
+            step = spans[first:first + _PARAGRAPHS_PER_STEP]
+            tx.executemany(
+                'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
+                [(source_id, start, end, text[start:end], "paragraph") for start, end in step],
+            )
+            if progress:
+                progress(step[-1][1], len(text))
     return info.model_copy(update={"id": source_id})
+
+
+_PARAGRAPHS_PER_STEP = 5000
 
 
 def locate_quote(text: str, quote: str, *, source_title: str = "") -> tuple[int, int]:

@@ -79,6 +79,13 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(replace, text)
 
 
+def printable(text: str) -> str:
+    """Text typed or pasted into a one-line field: control, bidi and invisible
+    characters dropped, whitespace runs collapsed to one space. (What
+    ``visible`` would show as placeholders is left out: a name never needs it.)"""
+    return _UNSAFE.sub("", re.sub(r"[\r\n\t ]+", " ", text)).strip()
+
+
 # Kept out of JSON text as \\u escapes: C1 controls, bidi overrides, invisible marks
 # (json.dumps already escapes C0 controls). The JSON means the same; a terminal
 # showing it cannot be driven by it.

@@ -30,6 +30,7 @@ from textual.screen import Screen
 import db
 from db import Case, CaseCounts, CaseError, open_case
 
+from .build import BUILD_BINDINGS, BuildMixin
 from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
 from .screens.help import HelpScreen, Section, binding_rows
@@ -44,7 +45,7 @@ from .widgets.pane_bar import PANES, PaneBar
 PANE_TITLES = {kind: title for kind, _, title in PANES}
 
 
-class CasebookApp(App[None]):
+class CasebookApp(BuildMixin, App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
     # Absolute, so subclasses elsewhere (tests, benchmarks) find it too.
@@ -53,8 +54,8 @@ class CasebookApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
-    # Keys kept free for what comes next: c d x u n mark a claim (issue 4);
-    # creating entities, events and claims from an excerpt (issue 5).
+    # Keys kept free: c d x u n z mark a claim (issue 4). Building a case from
+    # an excerpt (s e t a l L i) is BUILD_BINDINGS, in tui/build.py.
     BINDINGS = [
         Binding("1", "show_pane('entity')", "Panes", key_display="1-4",
                 tooltip="Panes: 1 Entities, 2 Events, 3 Excerpts, 4 Claims"),
@@ -70,6 +71,7 @@ class CasebookApp(App[None]):
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
         Binding("q", "quit", "Quit"),
+        *BUILD_BINDINGS,
     ]
 
     class Ready(Message):
@@ -260,7 +262,7 @@ class CasebookApp(App[None]):
 
     def key_sections(self) -> list[Section]:
         return [
-            ("Anywhere", binding_rows(self.BINDINGS) + [
+            ("Anywhere", binding_rows(b for b in self.BINDINGS if b not in BUILD_BINDINGS) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
             ]),
             ("In a list", binding_rows(PagedList.BINDINGS)),
@@ -270,6 +272,7 @@ class CasebookApp(App[None]):
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
+            *self.build_key_sections(),
         ]
 
     def action_keys(self) -> None:
@@ -287,3 +290,4 @@ class CasebookApp(App[None]):
         yield SystemCommand("Back", "Back to where you were (Backspace)", self.action_history_back)
         yield SystemCommand("Forward", "Forward again (f)", self.action_history_forward)
         yield SystemCommand("Keys", "Every key and what it does (?)", self.action_keys)
+        yield from self.build_commands()

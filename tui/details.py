@@ -23,6 +23,7 @@ RELATED_LIMIT = 200      # links per section; a count says when there are more
 EXCERPT_LIMIT = 50
 CONTEXT_CHARS = 300
 
+BUILD_KEYS = "Build: s words · e entity · t event · a claim · l link · L unlink · i cite"
 KIND_LABELS = {"entity": "Entity", "event": "Event", "excerpt": "Excerpt", "claim": "Claim"}
 
 
@@ -134,6 +135,8 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
         if source.published:
             blocks.append(field("Published", source.published))
     blocks.append(field("Position", f"characters {excerpt.start:,}–{excerpt.end:,} of {length:,}"))
+    if not case.read_only:
+        blocks.append(Block(Content.styled(BUILD_KEYS, ".cb--dim"), hang=7))
     # The excerpt stands out between the text around it; the detail opens on it.
     blocks.append(BLANK)
     if before.strip():

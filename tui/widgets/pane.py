@@ -42,6 +42,7 @@ class Pane(Container):
         self._detail_id: int | None = None
         self._pending_link: Link | None = None
         self._detail_shown = False
+        self._reloading: int | None = None   # the item whose detail is read again
         self.is_ready = False
 
     def compose(self) -> ComposeResult:
@@ -74,9 +75,10 @@ class Pane(Container):
         self._load_detail(item_id)
 
     def reload(self) -> None:
-        """Read everything again (the case changed)."""
+        """Read everything again (the case changed); the detail keeps its place."""
         self.paged_list.reload()
         if self._detail_id is not None:
+            self._reloading = self._detail_id
             self._load_detail(self._detail_id)
 
     @work(thread=True, exclusive=True, group="detail")
@@ -91,7 +93,8 @@ class Pane(Container):
         if message.item_id != self._detail_id:
             return
         detail = self.detail
-        detail.show(message.blocks)
+        detail.show(message.blocks, keep_place=message.item_id == self._reloading)
+        self._reloading = None
         if self._pending_link is not None:
             if detail.select_link(self._pending_link):
                 detail.focus()

@@ -1,0 +1,132 @@
+"""Choosing words of an excerpt with the keyboard (``s``): by word and by
+line, extending from an anchor, the whole excerpt; the span becomes the
+quote. Untrusted text stays text, on the screen and in the bytes."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+import db
+from build_flow import (  # noqa: F401
+    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press,
+)
+from conftest import PtyApp, browser, screen_text, settle
+from db.sources import excerpts_page
+from db.text import visible
+from test_browser_hostile import RAW_FORBIDDEN, build_hostile_case
+from tui.screens.build_forms import EntityForm, EventForm
+from tui.screens.span import SpanMenu, SpanScreen
+from tui.widgets.span_picker import SpanPicker, wrap_offsets
+
+LONG = ("Logvinov is known for lavish dinners at the mission on Regentlaan, where diplomats and "
+        "members of the European Parliament discuss investments.\nSecond paragraph: "
+        "Antidisestablishmentarianismisalongwordindeed and \x1b[31m escapes ⟨wide 漢字⟩ too.")
+
+
+@pytest.mark.parametrize("width", [4, 7, 20, 33, 78])
+def test_lines_cover_the_text_and_fit_the_width(width):
+    lines = wrap_offsets(LONG, width)
+    assert lines[0][0] == 0 and lines[-1][1] == len(LONG)
+    for (_, end), (start, _) in zip(lines, lines[1:]):
+        assert LONG[end:start] in ("", "\n")                    # nothing lost between lines
+    for start, end in lines:
+        assert "\n" not in LONG[start:end]
+        assert cell_len(visible(LONG[start:end].rstrip())) <= width
+
+
+async def test_words_lines_extending_and_the_whole_excerpt(observer_case):
+    paragraph = excerpt_with(observer_case, "Logvinov is known for lavish dinners")
+    text = paragraph.text
+    async with browsing(observer_case, paragraph.id) as (app, pilot):
+        await press(pilot, "s")
+        screen = app.screen
+        assert isinstance(screen, SpanScreen)
+        picker = screen.query_one(SpanPicker)
+        assert picker.has_focus and picker.quote == "Logvinov"      # the first word
+        await press(pilot, "l", "l", "right")
+        assert picker.quote == "for" and picker.span == (text.index("for"), text.index("for") + 3)
+        await press(pilot, "h")
+        assert picker.quote == "known"
+        await press(pilot, "space", "l", "l", "l")                  # extend from "known"
+        assert picker.quote == "known for lavish dinners" and picker.extending
+        assert "Chosen: “known for lavish dinners”  4 words" in screen_text(app)
+        await press(pilot, "h")                                     # shrink back a word
+        assert picker.quote == "known for lavish"
+        await press(pilot, "space")                                 # start over here
+        assert picker.quote == "lavish" and not picker.extending
+        await press(pilot, "j")                                     # the word below
+        below = picker.quote
+        assert below and text.index(below) > text.index("lavish") + 40
+        await press(pilot, "k")
+        assert picker.quote in ("lavish", "dinners", "for")
+        await press(pilot, "G")
+        assert picker.quote == "mission"
+        await press(pilot, "g")
+        assert picker.quote == "Logvinov"
+        await press(pilot, "w")                                     # the whole excerpt
+        assert picker.span is None and picker.quote == text
+        assert "Chosen: the whole excerpt" in screen_text(app)
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, SpanScreen)
+
+
+async def test_enter_offers_what_to_make_and_the_span_is_kept_for_next_time(observer_case):
+    paragraph = excerpt_with(observer_case, "Logvinov is known for lavish dinners")
+    async with browsing(observer_case, paragraph.id) as (app, pilot):
+        await press(pilot, "s")
+        await choose_words(pilot, paragraph.text, "lavish dinners")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, SpanMenu)
+        await press(pilot, "down", "enter")                        # the second: an event
+        assert isinstance(app.screen, EventForm)
+        assert app.screen.text("title") == "lavish dinners"
+        await press(pilot, "escape")
+        await press(pilot, "s")                                     # the picker starts there again
+        assert app.screen.picker.quote == "lavish dinners"
+        await press(pilot, "enter", "e")                            # the menu's keys work too
+        assert isinstance(app.screen, EntityForm)
+
+
+async def test_a_hostile_excerpt_is_shown_as_text_and_its_words_chosen_as_typed(tmp_path):
+    path = build_hostile_case(tmp_path / "hostile.casebook")
+    with db.open_case(path) as case:
+        excerpt = excerpts_page(case, offset=0, limit=1)[0]
+        app = browser(case)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await on_excerpt(pilot, excerpt.id)
+            await press(pilot, "s")
+            shown = screen_text(app)
+            assert "[@click=app.quit]quit?[/]" in shown and "␛[31mred" in shown
+            assert "⟨U+202E⟩desrever" in shown
+            assert not any(ch in shown for ch in "\x1b\x9b\x85\x00\u202e")
+            # The words after the escapes are chosen by their place in the text itself.
+            await press(pilot, "G", "space", "h")
+            picker = app.screen.picker
+            assert picker.quote == "byte \u202edesrever"
+            assert excerpt.text[slice(*picker.span)] == picker.quote
+            await press(pilot, "e")
+            # The name starts as the words, without the bidi override.
+            assert app.screen.text("name") == "byte desrever"
+            assert app.is_running
+
+
+def test_the_span_picker_writes_no_escape_from_the_source_to_the_terminal(tmp_path):
+    path = build_hostile_case(tmp_path / "hostile.casebook")
+    app = PtyApp("open", path, "--annotator", "tester", size=(30, 100))
+    try:
+        app.wait_for("Entities")
+        app.send("3")
+        app.wait_for("Excerpt")
+        app.send("s")
+        app.wait_for("Choose words")
+        app.send("l", "l", " ", "l", "l")
+        app.send("e")
+        app.wait_for("New entity")
+        output = bytes(app.output)
+        for forbidden in RAW_FORBIDDEN:
+            assert forbidden not in output, forbidden
+        assert "Choose words" in output.decode("utf-8", "replace")
+    finally:
+        assert app.close() == 0

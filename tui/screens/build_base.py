@@ -1,0 +1,123 @@
+"""What every build-a-case screen shares: one write in a thread worker, whose
+committed result comes back as a message named as a fact (``Built`` and its
+subclasses, ``EntityCreated``...), which closes the screen and bubbles to the
+app; a refused write leaves the screen open with the reason on one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from db import Case, CaseError
+from db.text import one_line
+
+from ..excerpt_context import ExcerptContext, Span
+from ..widgets.detail import Link
+
+BUILD_CSS = Path(__file__).resolve().parent.parent / "build.tcss"
+QUOTE_CHARS = 120
+SOURCE_CHARS = 50
+
+
+class Built(Message):
+    """A build screen's write is committed. ``follow`` is the item to show
+    next (None: stay on the excerpt); ``summary`` says what happened."""
+
+    def __init__(self, excerpt_id: int, summary: str, follow: Link | None) -> None:
+        super().__init__()
+        self.excerpt_id = excerpt_id
+        self.summary = summary
+        self.follow = follow
+
+
+def evidence_line(context: ExcerptContext, span: Span | None) -> Content:
+    """``Evidence: “the words” — Source`` on at most two lines."""
+    quote = one_line(context.quote(span))
+    if len(quote) > QUOTE_CHARS:
+        quote = quote[:QUOTE_CHARS - 1].rstrip() + "…"
+    label = "Evidence (the chosen words): " if span else "Evidence (the whole excerpt): "
+    source = one_line(context.source_title)
+    if len(source) > SOURCE_CHARS:
+        source = source[:SOURCE_CHARS - 1].rstrip() + "…"
+    return Content.assemble((label, "bold"), "“", quote, "”", ("  — ", "dim"), (source, "dim"))
+
+
+def field_row(label: str, widget: Widget, *, hint: str = "", hint_id: str | None = None) -> Horizontal:
+    """A label, the field, and an optional hint to its right."""
+    children: list[Widget] = [Static(Content(label), classes="field-label"), widget]
+    if hint or hint_id:
+        children.append(Static(Content(hint), classes="field-hint", id=hint_id))
+    return Horizontal(*children, classes="field-row")
+
+
+def field_error(name: str) -> Static:
+    """The one line under a field that says what is wrong with it."""
+    error = Static("", id=f"{name}-error", classes="field-error")
+    error.display = False
+    return error
+
+
+class WriteScreen(ModalScreen[None]):
+    """A modal screen that makes one write from an excerpt."""
+
+    CSS_PATH = BUILD_CSS
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    class WriteRefused(Message, bubble=False):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, case: Case, context: ExcerptContext, span: Span | None = None) -> None:
+        super().__init__()
+        self.case = case
+        self.context = context
+        self.span = span
+        self.saving = False
+
+    # -- the write ---------------------------------------------------------
+
+    def start_write(self, write: Callable[[], Built]) -> None:
+        """Run ``write`` (db calls, returning the fact) in a thread worker."""
+        self.saving = True
+        self.show_status("Saving…")
+        self._write(write)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _write(self, write: Callable[[], Built]) -> None:
+        try:
+            fact = write()
+        except CaseError as error:
+            self.post_message(self.WriteRefused(one_line(str(error))))
+            return
+        self.post_message(fact)
+
+    @on(Built)
+    def _written(self, message: Built) -> None:
+        # Not stopped: the fact bubbles on to the app, which shows it.
+        self.dismiss(None)
+
+    def on_write_screen_write_refused(self, message: WriteRefused) -> None:
+        self.saving = False
+        self.show_status(f"Not saved: {message.reason}", error=True)
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        for status in self.query("#form-status").results(Static):
+            status.update(Content(text))
+            status.set_class(error, "-error")
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return  # the write is on its way; its result closes the screen
+        self.dismiss(None)

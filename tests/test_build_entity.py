@@ -120,3 +120,26 @@ async def test_a_paste_keeps_its_text_but_not_terminal_controls(observer_case):
         assert app.screen.text("name") == "Dossier]52;c;eA== Center"
         await press(pilot, "enter")
     assert db.entities.entities_page(observer_case, offset=0, limit=10)[0].name == "Dossier]52;c;eA== Center"
+
+
+async def test_a_name_the_case_has_is_pointed_out_and_saved_only_on_a_second_enter(observer_case):
+    paragraph = excerpt_with(observer_case, "suspects Kirill Logvinov")
+    known = db.entities.add_entity(observer_case, kind="person", name="Kirill Logvinov",
+                                   aliases=["Kirilas Logvinovas"])
+    async with browsing(observer_case, paragraph.id) as (app, pilot):
+        await press(pilot, "e")
+        form = app.screen
+        await type_text(pilot, "kirilas logvinovas")              # an alias, typed in lower case
+        note = form.query_one("#name-note")
+        assert note.display and "the case has Kirill Logvinov (person)" in str(note.render())
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert "Enter again makes another one" in str(form.query_one("#form-status").render())
+        assert db.counts(observer_case).entities == 1
+        await press(pilot, "backspace")                           # another name: no note
+        assert not note.display
+        await type_text(pilot, "s")
+        await press(pilot, "enter", "enter")
+        assert not isinstance(app.screen, EntityForm)
+    assert db.counts(observer_case).entities == 2
+    assert known.id in {e.id for e in db.entities.entities_page(observer_case, offset=0, limit=10)}

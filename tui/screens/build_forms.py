@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pydantic import ValidationError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, Claim, Entity, Event
+from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, Case, CaseError, Claim, Entity, Event
 from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
-from db.entities import count_entity_excerpts
+from db.entities import count_entity_excerpts, entities_by_ids
+from db.search import search
 from db.dates import FoundDate, date_in
 from db.text import fold, folded_words, one_line
 
@@ -195,15 +197,66 @@ class EntityForm(BuildForm):
             self.entity = entity
             self.mentions = mentions
 
+    class SameNameFound(Message, bubble=False):
+        def __init__(self, name: str, entity: Entity | None) -> None:
+            super().__init__()
+            self.name = name
+            self.entity = entity
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.same_name: Entity | None = None   # an entity the case has by this name
+        self._same_name_told = False
+
     def fields(self) -> ComposeResult:
         yield field_row("Name", TextField(self.context.prefill(self.span), id="name",
                                           placeholder="as the source writes it"))
         yield field_error("name")
+        note = Static("", id="name-note", classes="field-note")
+        note.display = False
+        yield note
         yield field_row("Kind", Choice(ENTITY_KINDS, id="kind"))
         yield field_row("Also known as", TextField(id="aliases", placeholder="other names, separated by commas"))
         yield field_row("Description", TextField(id="description", placeholder="who or what it is (optional)"))
         yield field_row("Link mentions", Choice(LINK_MENTIONS, id="elsewhere"),
                         hint="in every excerpt naming it")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._find_same_name(self.text("name"))
+
+    # -- an entity of the same name: say so, and save only on a second Enter --
+
+    @on(Input.Changed, "#name")
+    def _name_typed(self, event: Input.Changed) -> None:
+        self._find_same_name(event.value)
+
+    @work(thread=True, exclusive=True, group="same-name")
+    def _find_same_name(self, name: str) -> None:
+        try:
+            found = entity_named(self.case, name)
+        except CaseError:
+            found = None  # only a courtesy: the form works without it
+        self.post_message(self.SameNameFound(name, found))
+
+    def on_entity_form_same_name_found(self, message: SameNameFound) -> None:
+        if message.name != self.text("name"):
+            return  # typed on since
+        self.same_name = message.entity
+        self._same_name_told = False
+        note = self.query_one("#name-note", Static)
+        if message.entity is not None:
+            note.update(Content(f"↑ the case has {one_line(message.entity.name)} ({message.entity.kind}):"
+                                " Esc, then l, links it"))
+        note.display = message.entity is not None
+
+    def action_save(self) -> None:
+        if self.same_name is not None and not self._same_name_told and not self.problems():
+            self._same_name_told = True
+            self.show_status("The case has an entity of this name: Enter again makes another one.",
+                             error=True)
+            return
+        super().action_save()
 
     def problems(self) -> dict[str, str]:
         if not self.text("name").strip():
@@ -224,6 +277,17 @@ class EntityForm(BuildForm):
             return self.EntityCreated(excerpt_id, entity, mentions)
 
         return write
+
+
+def entity_named(case: Case, name: str) -> Entity | None:
+    """An entity of the case whose name or an alias is ``name`` (folding case
+    and accents), or None. (Runs in a thread worker.)"""
+    wanted = folded_words(name)
+    if not wanted:
+        return None
+    hits = search(case, name, kinds=["entity"], limit=20).groups[0].hits
+    return next((entity for entity in entities_by_ids(case, [hit.id for hit in hits])
+                 if any(folded_words(known) == wanted for known in (entity.name, *entity.aliases))), None)
 
 
 class EventForm(BuildForm):

@@ -374,9 +374,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     return case
 
 
-def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
-    """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
-    path = Path(path)
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600, refusing to replace anything there."""
     if path.exists() or path.is_symlink():
         raise CaseFileError(f"{path}: already exists")
     if not path.parent.is_dir():
@@ -386,6 +385,12 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
     except OSError as error:
         raise CaseFileError(f"{path}: cannot create ({error.strerror})") from None
     os.close(fd)
+
+
+def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
+    """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
+    path = Path(path)
+    _create_private_file(path)
     key = None
     try:
         conn = _connect(path, read_only=False)
@@ -456,13 +461,7 @@ def backup_case_file(conn: sqlite3.Connection, out: Path) -> None:
 
     A plain file copy of a WAL database can miss committed pages still in the WAL.
     """
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise CaseFileError(f"{out}: cannot create ({error.strerror})") from None
-    os.close(fd)
+    _create_private_file(out)
     try:
         target = sqlite3.connect(out)
         try:

@@ -32,6 +32,10 @@ from .text import fold
 # "claims" and "search index".
 Progress = Callable[[str, int, int], None]
 
+# Bumped whenever the same seed would give a different case; recorded in
+# case_meta ('generator'), so a benchmark knows whether a cached case is current.
+GENERATOR_VERSION = 1
+
 # Rows per write transaction: big enough to amortise, small enough to report.
 _BATCH = 20_000
 _BASE_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
@@ -144,6 +148,9 @@ _ROLES = {
     "document": ["report", "leaked memo", "contract", "court filing", "registry extract"],
     "other": ["operation", "programme", "vessel", "network"],
 }
+_DESCRIPTIONS = ["{role} based in {place}. {sentence}", "{role} with ties to {place}.",
+                 "{role}. {sentence}", "{role} registered in {place}; {sentence}",
+                 "{role} seen in {place}.", "{role}, {place}."]
 _KIND_WEIGHTS = [("person", 50), ("organization", 25), ("place", 15), ("document", 5), ("other", 5)]
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -166,6 +173,11 @@ def planned_counts(excerpts: int) -> dict[str, int]:
         "events": max(1, excerpts // 10),
         "claims": max(1, excerpts // 20),
     }
+
+
+def generator_label(excerpts: int, seed: int) -> str:
+    """What ``case_meta.generator`` says of a case this casebook would generate."""
+    return f"casebook generate v{GENERATOR_VERSION}: {excerpts} excerpts, seed {seed}"
 
 
 def check_target(path: str | os.PathLike[str], *, excerpts: int) -> Path:
@@ -201,6 +213,8 @@ def generate_case(
     with building_case_file(path, title=title, case_uid=str(_uuid(rng))) as case:
         with case.write() as tx:  # a fixed creation time: the same seed, the same rows
             tx.execute("UPDATE case_meta SET value = ? WHERE key = 'created_at'", [_timestamp(0)])
+            tx.execute("INSERT INTO case_meta (key, value) VALUES ('generator', ?)",
+                       [generator_label(excerpts, seed)])
         return _Generator(case, rng, excerpts, progress or _silent).run()
 
 
@@ -287,7 +301,10 @@ class _Generator:
             name = f"Operation {self._syllables(2).capitalize()}"
             aliases = []
         role = rng.choice(_ROLES[kind])
-        description = f"{role[0].upper()}{role[1:]} linked to {rng.choice(_PLACES)}; {self._sentence(8, 16)}"
+        description = rng.choice(_DESCRIPTIONS).format(
+            role=role[0].upper() + role[1:], place=rng.choice(_PLACES),
+            sentence=self._sentence(6, 16),
+        )
         return kind, name, [a for a in aliases if a and a != name], description
 
     def _entities(self) -> None:

@@ -19,6 +19,10 @@ class NotFoundError(CaseError):
     """A claim, entity, event, excerpt or source id that the case does not hold."""
 
 
+class ReadInterrupted(CaseError):
+    """A read aborted by ``Case.interrupt()``: a newer request replaced it."""
+
+
 class InvalidValueError(CaseError):
     """A value outside what the case-file format allows (a status, a kind, a date)."""
 

@@ -14,7 +14,9 @@ Searching as you type comes in two stages (README, Benchmarks, has the figures):
   one-letter prefix matches nearly all of them, a second of work. So a kind
   is ranked only when it has at most ``RANK_LIMIT`` matches (then exactly as
   bm25 orders them); with more, its hits stay in index order and the group
-  says ``ranked=False`` until the analyst types on.
+  says ``ranked=False``.
+- :func:`refine` then ranks those too, while the analyst reads; the next
+  keystroke cancels it.
 
 :class:`Searcher` runs both for a browser: each keystroke supersedes the
 search for the one before, which stops at once with ``ReadInterrupted``.
@@ -186,7 +188,8 @@ def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[S
 
 
 def _results(
-    case: Case, query: str, kinds: Iterable[str], limit: int, count_cap: int, *, rank: bool
+    case: Case, query: str, kinds: Iterable[str], limit: int, count_cap: int, *,
+    rank: bool, rank_limit: int | None = None,
 ) -> SearchResults:
     terms = query_terms(query)
     expression = match_expression(query)
@@ -197,8 +200,9 @@ def _results(
         if expression is None:
             continue
         if rank:
-            matches = count_matches(case, kind, expression, max(count_cap, RANK_LIMIT))
-            ranked = matches <= RANK_LIMIT
+            most = max(count_cap, rank_limit or 0)
+            matches = count_matches(case, kind, expression, most)
+            ranked = rank_limit is None or matches <= rank_limit
             if not matches:
                 ids = []
             elif ranked:
@@ -235,13 +239,32 @@ def search(
     kinds: Iterable[str] = KINDS,
     limit: int = 10,
     count_cap: int = 1000,
+    rank_limit: int | None = RANK_LIMIT,
 ) -> SearchResults:
     """Search every kind; each group holds its best ``limit`` hits and a count.
 
-    Ranked by bm25 where a kind has at most ``RANK_LIMIT`` matches (see the
-    module's docstring); each group says whether it is.
+    Ranked by bm25 where a kind has at most ``rank_limit`` matches (see the
+    module's docstring); each group says whether it is. ``rank_limit=None``
+    ranks every group however many matches it has.
     """
-    return _results(case, query, kinds, limit, count_cap, rank=True)
+    return _results(case, query, kinds, limit, count_cap, rank=True, rank_limit=rank_limit)
+
+
+def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResults:
+    """The groups ``search`` left in index order, ranked however many matches
+    they have: the final order. It can take a second at a million excerpts,
+    so a browser runs it last, in a :class:`Searcher`, where the next
+    keystroke cancels it."""
+    expression = match_expression(results.query)
+    groups = tuple(
+        group if group.ranked or expression is None else group.model_copy(update={
+            "hits": tuple(_hits(case, group.kind, ranked_ids(case, group.kind, expression, limit),
+                                results.terms)),
+            "ranked": True,
+        })
+        for group in results.groups
+    )
+    return results.model_copy(update={"groups": groups})
 
 
 class Searcher:
@@ -251,8 +274,9 @@ class Searcher:
     that cancelling a search never hits the browser's other reads or an
     annotator's write. On each keystroke the UI thread calls :meth:`keystroke`,
     which cancels the search still running for an older one, and hands the
-    token to a worker thread that calls :meth:`first_matches` then
-    :meth:`search` with it. A superseded search raises ``ReadInterrupted``:
+    token to a worker thread that calls :meth:`first_matches`, :meth:`search`
+    and, if some group is not ranked yet, :meth:`refine` with it, showing
+    each answer as it comes. A superseded search raises ``ReadInterrupted``:
     mid-query through ``Case.interrupt()``, between queries through the token.
     """
 
@@ -274,6 +298,9 @@ class Searcher:
 
     def search(self, token: int, query: str, **options: Any) -> SearchResults:
         return search(_Superseded(self, token), query, **options)  # type: ignore[arg-type]
+
+    def refine(self, token: int, results: SearchResults, **options: Any) -> SearchResults:
+        return refine(_Superseded(self, token), results, **options)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.keystroke()
@@ -311,5 +338,5 @@ class _Superseded:
 __all__ = [
     "FTS_TABLES", "KINDS", "RANK_LIMIT", "SearchGroup", "SearchHit", "SearchResults", "Searcher",
     "count_matches", "first_ids", "first_matches", "focus", "fold", "highlight_spans",
-    "match_expression", "query_terms", "ranked_ids", "search",
+    "match_expression", "query_terms", "ranked_ids", "refine", "search",
 ]

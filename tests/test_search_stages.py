@@ -10,9 +10,8 @@ import pytest
 import sqlite_utils
 
 import db
-import db.search
 from db.errors import ReadInterrupted
-from db.search import Searcher, first_matches, match_expression, search
+from db.search import Searcher, first_matches, match_expression, refine, search
 
 
 def group(results, kind):
@@ -43,14 +42,19 @@ def test_ranked_order_is_exactly_bm25_when_there_are_few_matches(seed_case_file:
     tools.close()
 
 
-def test_more_matches_than_rank_limit_stay_in_index_order(seed_case, monkeypatch):
-    monkeypatch.setattr(db.search, "RANK_LIMIT", 5)
-    results = search(seed_case, "the", kinds=["excerpt"], limit=8)
+def test_more_matches_than_rank_limit_stay_in_index_order_until_refined(seed_case):
+    results = search(seed_case, "the", limit=8, rank_limit=5)
     excerpts = group(results, "excerpt")
     assert not excerpts.ranked and excerpts.total > 5
     assert [hit.id for hit in excerpts.hits] == sorted(hit.id for hit in excerpts.hits)
-    few = group(search(seed_case, "Uhrik", kinds=["excerpt"]), "excerpt")
+    few = group(search(seed_case, "Uhrik", kinds=["excerpt"], rank_limit=5), "excerpt")
     assert few.ranked and 0 < few.total <= 5
+
+    refined = refine(seed_case, results, limit=8)
+    assert refined.ranked
+    exact = search(seed_case, "the", limit=8, rank_limit=None)
+    assert refined == exact
+    assert [g.total for g in refined.groups] == [g.total for g in results.groups]
 
 
 def test_a_newer_keystroke_stops_the_search_before_its_next_read(seed_case_file: Path):
@@ -103,7 +107,7 @@ def test_searches_from_a_worker_thread_while_keys_arrive(seed_case_file: Path):
             def work(token=token, query=query) -> None:
                 try:
                     searcher.first_matches(token, query)
-                    searcher.search(token, query)
+                    searcher.refine(token, searcher.search(token, query))
                     completed.append(query)
                 except ReadInterrupted:
                     superseded.append(query)

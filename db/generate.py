@@ -295,7 +295,8 @@ class _Generator:
                 name = (self._syllables(rng.randint(1, 2)) + rng.choice(_PLACE_ENDINGS)).capitalize()
             aliases = [fold(name).capitalize()] if fold(name) != name.lower() else []
         elif kind == "document":
-            name = f"{rng.choice(['Report', 'Memo', 'Contract', 'Filing'])} {rng.randint(1, 9999):04d}/{rng.randint(1990, 2026)}"
+            genre = rng.choice(["Report", "Memo", "Contract", "Filing"])
+            name = f"{genre} {rng.randint(1, 9999):04d}/{rng.randint(1990, 2026)}"
             aliases = []
         else:
             name = f"Operation {self._syllables(2).capitalize()}"

@@ -19,6 +19,7 @@ import termios
 import time
 from pathlib import Path
 
+import bench_typing
 from measure import Figure
 
 SECTION = "browser"
@@ -78,4 +79,15 @@ def run(seed_path: Path, large_path: Path, *, repeats: int = 5) -> tuple[list[Fi
         Figure(SECTION, "start to first full frame (80x24, pty)", "s", seed["start_s"], large["start_s"]),
         Figure(SECTION, "peak RSS", "MiB", seed["rss_mib"], large["rss_mib"]),
     ]
-    return figures, {"seed": seed, "large": large}
+    raw = {"seed": seed, "large": large}
+    if not bench_typing.has_search_screen():
+        figures.append(Figure(SECTION, "search per keystroke, end to end in the app", "ms",
+                              note="not measured: the browser posts no ResultsShown message"))
+        return figures, raw
+    typed = {"seed": bench_typing.measure_case(seed_path),
+             "large": bench_typing.measure_case(large_path)}
+    for stat in ("median", "p95"):
+        figures.append(Figure(SECTION, f"search per keystroke, end to end (Pilot), {stat}", "ms",
+                              typed["seed"][stat], typed["large"][stat]))
+    raw["typing"] = typed
+    return figures, raw

@@ -255,26 +255,30 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
 
 
 @contextlib.contextmanager
-def building_case_file(
-    out: str | os.PathLike[str], *, title: str, case_uid: str | None = None
+def building_case(
+    path: str | os.PathLike[str], *, title: str, case_uid: str | None = None
 ) -> Iterator[Case]:
-    """A new case, filled under a hidden name beside ``out`` and moved into
-    place only when the block completes: a failure or an interrupt leaves
-    nothing behind, and a file that appeared at ``out`` meanwhile is never replaced."""
-    out = Path(out)
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
-    if not out.parent.is_dir():
-        raise CaseFileError(f"{out.parent}: no such directory")
-    building = out.with_name(f".{out.name}.building-{os.getpid()}")
+    """Create a case file at ``path`` all at once.
+
+    It is built under a hidden name beside ``path`` and appears there only when
+    the block ends without error, so a failure leaves nothing behind and no
+    reader ever sees half a case. ``path`` must not exist.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise CaseFileError(f"{path}: already exists")
+    if not path.parent.is_dir():
+        raise CaseFileError(f"{path.parent}: no such directory")
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
     remove_case_file(building)
+    case = create_case(building, title=title, case_uid=case_uid)
     try:
-        with create_case(building, title=title, case_uid=case_uid) as case:
+        with case:
             yield case
         try:
-            os.link(building, out)
+            os.link(building, path)  # never replaces a file that appeared meanwhile
         except FileExistsError:
-            raise CaseFileError(f"{out}: already exists") from None
+            raise CaseFileError(f"{path}: already exists") from None
     finally:
         remove_case_file(building)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .bulk import bulk_load
-from .casefile import Case, building_case_file
+from .casefile import Case, building_case
 from .errors import CaseFileError, InvalidValueError
 from .models import CaseCounts
 from .text import fold
@@ -210,7 +210,7 @@ def generate_case(
     check_target(path, excerpts=excerpts)
     rng = random.Random(seed)
     title = f"Generated case: {excerpts:,} excerpts (seed {seed})"
-    with building_case_file(path, title=title, case_uid=str(_uuid(rng))) as case:
+    with building_case(path, title=title, case_uid=str(_uuid(rng))) as case:
         with case.write() as tx:  # a fixed creation time: the same seed, the same rows
             tx.execute("UPDATE case_meta SET value = ? WHERE key = 'created_at'", [_timestamp(0)])
             tx.execute("INSERT INTO case_meta (key, value) VALUES ('generator', ?)",

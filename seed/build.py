@@ -3,7 +3,8 @@
 Evidence is written in the definition as verbatim quotes; the builder finds
 each quote in its source and fails, naming the quote and the source, if it
 is missing or ambiguous. The build writes to a hidden temporary file and
-moves it into place only when complete, so a failure leaves nothing behind.
+moves it into place only when complete (``db.casefile.building_case``), so a
+failure leaves nothing behind.
 
 Ids are deterministic (uuid5 of the keys): two people who build the demo
 case separately get the same claim uids, so their marks merge cleanly.
@@ -21,7 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from db import CaseError, CaseFileError
-from db.casefile import building_case_file
+from db.casefile import building_case
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
@@ -175,11 +176,9 @@ def build_case(
     say = progress or (lambda message: None)
     if out.exists() or out.is_symlink():
         raise CaseFileError(f"{out}: already exists")
-    if not out.parent.is_dir():
-        raise CaseFileError(f"{out.parent}: no such directory")
     definition = load_definition(definition_path)
-    with building_case_file(out, title=definition.case.title,
-                            case_uid=stable_uid("case", definition_path.stem)) as case:
+    with building_case(out, title=definition.case.title,
+                       case_uid=stable_uid("case", definition_path.stem)) as case:
         _populate(case, definition, definition_path.parent, say)
     return out
 

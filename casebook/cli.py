@@ -15,6 +15,7 @@ import click
 from db import CaseError
 from db.text import visible
 
+from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
 from .commands_generate import generate
@@ -34,7 +35,7 @@ def cli(ctx: click.Context) -> None:
         open_demo()
 
 
-for command in (seed, new, check, search, claims, annotate, generate):
+for command in (seed, new, check, search, claims, annotate, generate, *ANNOTATION_COMMANDS):
     cli.add_command(command)
 
 

@@ -44,10 +44,14 @@ def claims(path: Path, status: str | None, as_json: bool) -> None:
 @click.option("--note", default="", help="Why: kept with the mark.")
 @click.option("--annotator", default=None,
               help="Who marks (default: $CASEBOOK_ANNOTATOR, else your login name).")
-def annotate(path: Path, claim_id: int, status: str, note: str, annotator: str | None) -> None:
+@click.option("--expect-version", type=int, default=None,
+              help="Refuse, saying who changed it, if the claim is no longer at this version.")
+def annotate(path: Path, claim_id: int, status: str, note: str, annotator: str | None,
+             expect_version: int | None) -> None:
     """Mark claim CLAIM_ID as STATUS (confirmed, disputed, denied or unreviewed)."""
     check_status(status)
     who = annotator if annotator is not None else default_annotator()
     with open_case(path) as case:
-        mark = mark_claim(case, claim_id, status, annotator=who, note=note)
+        mark = mark_claim(case, claim_id, status, annotator=who, note=note,
+                          expected_version=expect_version)
     click.echo(f"claim {claim_id}: {mark.previous_status} → {mark.status} by {line(who)}")

@@ -5,10 +5,14 @@ Reachable without the TUI: nothing here imports textual or rich.
 
 from .casefile import Case, backup_case_file, create_case, open_case, utc_now
 from .errors import (
+    AnnotationImportError,
+    CaseBusyError,
     CaseError,
     CaseFileError,
     InvalidValueError,
+    LineageError,
     NotFoundError,
+    NothingToUndoError,
     ReadOnlyError,
     StaleClaimError,
 )
@@ -41,7 +45,8 @@ def counts(case: Case) -> CaseCounts:
 
 
 __all__ = [
-    "APPLICATION_ID", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
+    "APPLICATION_ID", "AnnotationImportError", "CaseBusyError", "LineageError",
+    "NothingToUndoError", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
     "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",

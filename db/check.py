@@ -34,6 +34,8 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
     if report.problems:
         return report  # a damaged file: reading on would only add noise
     _foreign_keys(case, report)
+    _claim_statuses(case, report)
+    _standing_marks(case, report)
     _search_index(case, report)
     _anchors(case, report, batch)
     return report
@@ -60,6 +62,42 @@ def _foreign_keys(case: Case, report: CheckReport) -> None:
         report.problems.append(f"{row[0]} row {row[1]} refers to a missing {row[2]} row")
     if len(broken) > 10:
         report.problems.append(f"... and {len(broken) - 10} more broken references")
+
+
+def _claim_statuses(case: Case, report: CheckReport) -> None:
+    """A claim's status is that of its latest mark or undo (notes change nothing)."""
+    wrong = case.rows(
+        "SELECT id, status, ifnull((SELECT a.status FROM annotations a WHERE a.claim_id = claims.id "
+        "AND a.kind IN ('mark', 'undo') ORDER BY a.created_at DESC, a.id DESC LIMIT 1), "
+        "'unreviewed') AS latest FROM claims WHERE status != latest ORDER BY id LIMIT 11"
+    )
+    for row in wrong[:10]:
+        report.problems.append(
+            f"claim {row['id']} is {row['status']} but its latest mark says {row['latest']}"
+        )
+    if len(wrong) > 10:
+        report.problems.append("... and more claims whose status does not match their marks")
+
+
+_STANDING_RECOMPUTED = (
+    "SELECT claim_id, annotator, id FROM (SELECT a.claim_id, a.annotator, a.id, row_number() "
+    "OVER (PARTITION BY a.claim_id, a.annotator ORDER BY a.created_at DESC, a.id DESC) AS newest "
+    "FROM annotations a WHERE a.kind = 'mark' AND NOT EXISTS (SELECT 1 FROM annotations u "
+    "WHERE u.undoes = a.id AND u.undoes != '')) WHERE newest = 1"
+)
+
+
+def _standing_marks(case: Case, report: CheckReport) -> None:
+    """The derived table standing_marks agrees with the annotations log."""
+    stored = "SELECT claim_id, annotator, annotation_id FROM standing_marks"
+    differing = case.scalar(
+        f"SELECT (SELECT count(*) FROM ({stored} EXCEPT {_STANDING_RECOMPUTED})) "
+        f"+ (SELECT count(*) FROM ({_STANDING_RECOMPUTED} EXCEPT {stored}))"
+    )
+    if differing:
+        report.problems.append(
+            f"standing_marks is out of step with the annotations ({differing} rows differ)"
+        )
 
 
 def _search_index(case: Case, report: CheckReport) -> None:

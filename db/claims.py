@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import sqlite3
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 
 from .casefile import Case, utc_now
 from .entities import entities_by_ids
-from .errors import InvalidValueError, NotFoundError, StaleClaimError
+from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
 from .evidence import evidence_rows
 from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence
 from .paging import page_ids, rows_by_id
@@ -83,6 +84,18 @@ def add_claim(
     return claim.model_copy(update={"id": claim_id})
 
 
+ANNOTATION_COLUMNS = (
+    "id, claim_id, status, previous_status, note, annotator, created_at, kind, undoes"
+)
+# A claim's history in time order; the id breaks ties the same way in every copy.
+HISTORY_ORDER = "created_at, id"
+LATEST_FIRST = "created_at DESC, id DESC"
+
+
+def annotation_from_row(row: sqlite3.Row) -> Annotation:
+    return Annotation(**{key: row[key] for key in row.keys() if key in Annotation.model_fields})
+
+
 def mark_claim(
     case: Case,
     claim_id: int,
@@ -96,48 +109,157 @@ def mark_claim(
 ) -> Annotation:
     """Record a mark: a new annotation, and the claim's status and version move on.
 
-    With ``expected_version``, the mark is refused (StaleClaimError) if someone
-    else marked the claim since the annotator saw that version.
-    ``annotation_id`` and ``created_at`` are for builders that must be
-    deterministic (the seed case); marks made by people leave them unset.
+    With ``expected_version``, the mark is refused (StaleClaimError, saying
+    who changed the claim to what) if anyone marked or noted the claim since
+    the annotator saw that version. ``annotation_id`` and ``created_at`` are
+    for builders that must be deterministic (the seed case); marks made by
+    people leave them unset.
     """
     check_status(status)
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        current = _current(tx, claim_id, expected_version)
+        return _append(tx, claim_id=claim_id, kind="mark", status=status,
+                       previous_status=current["status"], note=note, annotator=annotator,
+                       annotation_id=annotation_id, created_at=created_at)
+
+
+def add_note(
+    case: Case,
+    claim_id: int,
+    note: str,
+    *,
+    annotator: str,
+    status: str | None = None,
+    expected_version: int | None = None,
+) -> Annotation:
+    """A note on a claim. Without ``status`` the claim's status stays as it is
+    (an annotation of kind ``note``); with one, it is a mark with a note."""
+    if not note.strip():
+        raise InvalidValueError("a note needs some text")
+    if status is not None:
+        return mark_claim(case, claim_id, status, annotator=annotator, note=note,
+                          expected_version=expected_version)
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        current = _current(tx, claim_id, expected_version)
+        return _append(tx, claim_id=claim_id, kind="note", status=current["status"],
+                       previous_status=current["status"], note=note, annotator=annotator)
+
+
+def undo_last_mark(
+    case: Case, claim_id: int, *, annotator: str, expected_version: int | None = None
+) -> Annotation:
+    """Take back the annotator's own latest mark (or note) on a claim.
+
+    Adds an annotation of kind ``undo`` that restores the status from before
+    the mark; nothing is deleted. Undo again to take back the mark before
+    that, as long as it is also this annotator's. A merge conflict that the
+    undone mark resolved is open again. Refuses
+    (NothingToUndoError) when the claim's latest mark, not counting marks
+    already undone, is someone else's or there is none.
+    """
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        current = _current(tx, claim_id, expected_version)
+        target = _undo_target(tx, claim_id)
+        if target is None:
+            raise NothingToUndoError(f"nothing to undo on claim {claim_id}: it has no marks")
+        if target["annotator"] != annotator:
+            raise NothingToUndoError(
+                f"nothing to undo on claim {claim_id}: its latest mark is by "
+                f"{target['annotator']} ({target['status']}, {target['created_at']}), not by you"
+            )
+        undo = _append(tx, claim_id=claim_id, kind="undo", status=target["previous_status"],
+                       previous_status=current["status"], note="", annotator=annotator,
+                       undoes=target["id"])
+        # A conflict settled by the mark taken back is open again.
+        tx.execute(
+            "UPDATE claim_conflicts SET resolved_at = '', resolved_by = '', resolution = '' "
+            "WHERE resolution = ?", [target["id"]],
+        )
+        return undo
+
+
+def _check_annotator(annotator: str) -> str:
     if not annotator.strip():
         raise InvalidValueError("an annotator name is required")
-    with case.write() as tx:
-        current = tx.execute(
-            "SELECT status, version FROM claims WHERE id = ?", [claim_id]
+    return annotator
+
+
+def _current(tx: sqlite3.Connection, claim_id: int, expected_version: int | None) -> sqlite3.Row:
+    """The claim's status and version, refused if it moved past ``expected_version``."""
+    current = tx.execute("SELECT status, version FROM claims WHERE id = ?", [claim_id]).fetchone()
+    if current is None:
+        raise NotFoundError(f"no claim {claim_id}")
+    if expected_version is not None and current["version"] != expected_version:
+        last = tx.execute(
+            f"SELECT annotator, created_at, kind FROM annotations WHERE claim_id = ? "
+            f"ORDER BY {LATEST_FIRST} LIMIT 1", [claim_id],
         ).fetchone()
-        if current is None:
-            raise NotFoundError(f"no claim {claim_id}")
-        if expected_version is not None and current["version"] != expected_version:
-            last = tx.execute(
-                "SELECT annotator, created_at FROM annotations WHERE claim_id = ? "
-                "ORDER BY created_at DESC, rowid DESC LIMIT 1", [claim_id],
-            ).fetchone()
-            raise StaleClaimError(
-                claim_id, expected_version, current["version"], current["status"],
-                last["annotator"] if last else None, last["created_at"] if last else None,
-            )
-        annotation = Annotation(
-            id=annotation_id or str(uuid.uuid4()), claim_id=claim_id, status=status,
-            previous_status=current["status"], note=nfc(note), annotator=annotator,
-            created_at=created_at or utc_now(),
+        raise StaleClaimError(
+            claim_id, expected_version, current["version"], current["status"],
+            last["annotator"] if last else None, last["created_at"] if last else None,
+            change_kind=last["kind"] if last else "mark",
         )
-        tx.execute(
-            "INSERT INTO annotations (id, claim_id, status, previous_status, note, annotator, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [annotation.id, claim_id, status, annotation.previous_status, annotation.note,
-             annotator, annotation.created_at],
-        )
-        tx.execute(
-            "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
-            [status, annotation.created_at, claim_id],
-        )
+    return current
+
+
+def _undo_target(tx: sqlite3.Connection, claim_id: int) -> sqlite3.Row | None:
+    """The latest annotation on the claim that is neither an undo nor undone."""
+    undone: set[str] = set()
+    for row in tx.execute(
+        f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? ORDER BY {LATEST_FIRST}",
+        [claim_id],
+    ):
+        if row["kind"] == "undo":
+            undone.add(row["undoes"])
+        elif row["id"] not in undone:
+            return row
+    return None
+
+
+def _append(
+    tx: sqlite3.Connection, *, claim_id: int, kind: str, status: str, previous_status: str,
+    note: str, annotator: str, undoes: str = "", annotation_id: str | None = None,
+    created_at: str | None = None,
+) -> Annotation:
+    """Insert one annotation and move the claim on (inside a write transaction)."""
+    latest = tx.execute(
+        "SELECT max(created_at) FROM annotations WHERE claim_id = ?", [claim_id]
+    ).fetchone()[0]
+    annotation = Annotation(
+        id=annotation_id or str(uuid.uuid4()), claim_id=claim_id, kind=kind, status=status,
+        previous_status=previous_status, note=nfc(note), annotator=annotator,
+        created_at=created_at or timestamp_after(latest), undoes=undoes,
+    )
+    tx.execute(
+        f"INSERT INTO annotations ({ANNOTATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [annotation.id, claim_id, status, previous_status, annotation.note, annotator,
+         annotation.created_at, kind, undoes],
+    )
+    tx.execute(
+        "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
+        [status, annotation.created_at, claim_id],
+    )
     return annotation
 
 
+def timestamp_after(latest: str | None) -> str:
+    """Now, or a microsecond after ``latest`` if the clock is behind it, so a
+    claim's newest annotation is always its latest by time."""
+    now = utc_now()
+    if latest is None or now > latest:
+        return now
+    moment = dt.datetime.strptime(latest, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(microseconds=1)
+    return moment.isoformat(timespec="microseconds") + "Z"
+
+
 # -- reading --------------------------------------------------------------
+
+
+def count_history(case: Case, claim_id: int) -> int:
+    return case.scalar("SELECT count(*) FROM annotations WHERE claim_id = ?", [claim_id])
 
 
 def count_claims(case: Case, *, status: str | None = None) -> int:
@@ -186,14 +308,15 @@ def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple
     return [(entities[row["entity_id"]], row["role"]) for row in rows]
 
 
-def claim_history(case: Case, claim_id: int, *, limit: int = 500) -> list[Annotation]:
-    """A claim's marks, oldest first."""
+def claim_history(case: Case, claim_id: int, *, offset: int = 0, limit: int = 500
+                  ) -> list[Annotation]:
+    """A claim's annotations (marks, notes, undos), oldest first, a page at a time."""
     rows = case.rows(
-        "SELECT id, claim_id, status, previous_status, note, annotator, created_at "
-        "FROM annotations WHERE claim_id = ? ORDER BY created_at, rowid LIMIT ?",
-        [claim_id, limit],
+        f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? "
+        f"ORDER BY {HISTORY_ORDER} LIMIT ? OFFSET ?",
+        [claim_id, limit, offset],
     )
-    return [Annotation(**dict(row)) for row in rows]
+    return [annotation_from_row(row) for row in rows]
 
 
 def entity_claims(case: Case, entity_id: int, *, limit: int = 200) -> list[Claim]:

@@ -28,18 +28,46 @@ class InvalidValueError(CaseError):
 
 
 class StaleClaimError(CaseError):
-    """The claim changed since the annotator saw it (optimistic concurrency)."""
+    """The claim changed since the annotator saw it (optimistic concurrency).
+
+    Says who changed it to what. The caller chooses: mark again with
+    ``expected_version=error.current_version`` (theirs is overridden, on the
+    record) or leave the claim as the other annotator left it.
+    """
 
     def __init__(self, claim_id: int, expected_version: int, current_version: int,
-                 current_status: str, changed_by: str | None, changed_at: str | None):
+                 current_status: str, changed_by: str | None, changed_at: str | None,
+                 *, change_kind: str = "mark"):
         self.claim_id = claim_id
         self.expected_version = expected_version
         self.current_version = current_version
         self.current_status = current_status
         self.changed_by = changed_by
         self.changed_at = changed_at
+        self.change_kind = change_kind
         who = changed_by or "someone"
+        when = f" at {changed_at}" if changed_at else ""
+        what = {
+            "note": f"{who} added a note{when} (status {current_status})",
+            "undo": f"{who} undid a mark{when}, so it is {current_status}",
+        }.get(change_kind, f"{who} marked it {current_status}{when}")
         super().__init__(
-            f"claim {claim_id} changed since you saw it: {who} marked it "
-            f"{current_status} (version {current_version}, you saw {expected_version})"
+            f"claim {claim_id} changed since you saw it: {what} "
+            f"(version {current_version}; you saw version {expected_version})"
         )
+
+
+class CaseBusyError(CaseError):
+    """Another process kept the case file's write lock for longer than we wait."""
+
+
+class NothingToUndoError(CaseError):
+    """Undo was asked where the latest mark on the claim is not the annotator's own."""
+
+
+class LineageError(CaseError):
+    """Two files to merge are copies of different cases."""
+
+
+class AnnotationImportError(CaseError):
+    """A JSON Lines file of annotations that cannot be imported (names the line)."""

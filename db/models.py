@@ -16,11 +16,13 @@ DatePrecision = Literal["day", "month", "year", "decade", "unknown"]
 Stance = Literal["supports", "contradicts", "context"]
 ExcerptKind = Literal["paragraph", "quote"]
 ClaimRole = Literal["subject", "claimant"]
+AnnotationKind = Literal["mark", "note", "undo"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
 ENTITY_KINDS: tuple[str, ...] = get_args(EntityKind)
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 STANCES: tuple[str, ...] = get_args(Stance)
+ANNOTATION_KINDS: tuple[str, ...] = get_args(AnnotationKind)
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -164,6 +166,13 @@ class Claim(Model):
 
 
 class Annotation(Model):
+    """One entry of a claim's append-only history.
+
+    ``kind``: ``mark`` sets the status (possibly to the one it had), ``note``
+    adds a note and leaves the status as it was, ``undo`` takes back the
+    annotation named by ``undoes`` and restores the status before it.
+    """
+
     id: str
     claim_id: int
     status: Status
@@ -171,6 +180,8 @@ class Annotation(Model):
     note: str = ""
     annotator: str
     created_at: str
+    kind: AnnotationKind = "mark"
+    undoes: str = ""
 
 
 class Evidence(Model):
@@ -188,3 +199,96 @@ class CaseCounts(Model):
     events: int
     claims: int
     annotations: int
+
+
+class AnnotatorMark(Model):
+    """An annotator's latest standing mark on a claim (undone marks and notes don't count)."""
+
+    annotator: str
+    status: Status
+    annotation_id: str
+    created_at: str
+
+
+class ClaimAgreement(Model):
+    """How the annotators' latest marks on one claim compare.
+
+    Only judgements count: ``unreviewed`` marks (a judgement withdrawn) and
+    the machine annotators (``seed``) are left out.
+    """
+
+    claim_id: int
+    marks: tuple[AnnotatorMark, ...] = ()
+    agreeing_pairs: int = 0
+    disagreeing_pairs: int = 0
+
+    @property
+    def disagreement(self) -> bool:
+        return self.disagreeing_pairs > 0
+
+
+class PairAgreement(Model):
+    """Two annotators over the claims both of them judged.
+
+    ``kappa`` is Cohen's kappa, (p_o - p_e) / (1 - p_e); it is None when
+    they share no claim, or when p_e is 1 (both gave every shared claim the
+    same one status, so agreement by chance is certain), and
+    ``kappa_note`` says which.
+    """
+
+    annotator_a: str
+    annotator_b: str
+    claims: int
+    agreements: int
+    disagreements: int
+    observed: float | None
+    expected: float | None
+    kappa: float | None
+    kappa_note: str = ""
+    # (status of a, status of b) -> number of claims, for the confusion table.
+    table: dict[str, dict[str, int]] = {}
+
+
+class Conflict(Model):
+    """A claim marked differently on both sides of a merge, with the latest
+    mark from each side (``a`` and ``b`` in annotation-id order)."""
+
+    id: int
+    claim_id: int
+    a: Annotation
+    b: Annotation
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+    resolution: str = ""
+
+    @property
+    def open(self) -> bool:
+        return not self.resolved_at
+
+
+class ClaimFlags(Model):
+    """What a claims list shows beside a claim's status."""
+
+    claim_id: int
+    disagreement: bool = False
+    open_conflicts: int = 0
+
+
+class MergeReport(Model):
+    """What a merge or an import did, and what it left out."""
+
+    annotations_added: int = 0
+    annotations_present: int = 0      # already in the case: merging twice adds nothing
+    claims_changed: int = 0           # claims whose status moved
+    conflicts_found: int = 0          # newly flagged for review
+    conflicts_copied: int = 0         # flagged in the other file, now here too
+    open_conflicts: int = 0           # claims in conflict afterwards, waiting for review
+    claims_copied: int = 0            # claims the case lacked, copied with their evidence
+    sources_copied: int = 0
+    excerpts_copied: int = 0
+    entities_copied: int = 0
+    # In the other file but not merged (merge covers claims and their marks):
+    # sources (by sha256), entities (by kind and name), events (by title and dates).
+    not_merged: dict[str, int] = {}

@@ -248,11 +248,83 @@ def _run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement in migration: {statement[:60]!r}")
 
 
-# v2: the external-content search indexes name their table in double quotes
+SCHEMA_V2 = """
+-- What an annotation is: a status mark, a note that leaves the status as it
+-- was, or the undo of an earlier annotation (named by undoes).
+ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'mark'
+    CHECK (kind IN ('mark', 'note', 'undo'));
+ALTER TABLE annotations ADD COLUMN undoes TEXT NOT NULL DEFAULT '';
+-- Each annotator's latest mark on a claim (agreement), and undone marks.
+CREATE INDEX annotations_by_annotator ON annotations(claim_id, annotator, created_at);
+CREATE INDEX annotations_undone ON annotations(undoes) WHERE undoes != '';
+
+-- Claims marked differently on both sides of a merge: flagged for review,
+-- never resolved silently. The pair of annotations is stored in id order,
+-- so the same conflict found in two copies is one row after they merge.
+CREATE TABLE claim_conflicts (
+    id              INTEGER PRIMARY KEY,
+    claim_id        INTEGER NOT NULL REFERENCES claims(id),
+    annotation_a    TEXT NOT NULL REFERENCES annotations(id),
+    annotation_b    TEXT NOT NULL REFERENCES annotations(id),
+    detected_at     TEXT NOT NULL,
+    detected_by     TEXT NOT NULL DEFAULT '', -- what found it: 'merge <file name>'
+    resolved_at     TEXT NOT NULL DEFAULT '', -- '' while open
+    resolved_by     TEXT NOT NULL DEFAULT '', -- the annotator who resolved it
+    resolution      TEXT NOT NULL DEFAULT '', -- the annotation that resolved it
+    CHECK (annotation_a < annotation_b),
+    UNIQUE (claim_id, annotation_a, annotation_b)
+) STRICT;
+CREATE INDEX claim_conflicts_open ON claim_conflicts(resolved_at, claim_id);
+
+-- Derived from annotations, kept by the trigger below: each annotator's
+-- standing mark on each claim, their latest annotation of kind 'mark' that
+-- no undo took back (status 'unreviewed' when they withdrew a judgement).
+-- Agreement and the disagreement queue read this instead of the whole log.
+CREATE TABLE standing_marks (
+    claim_id      INTEGER NOT NULL REFERENCES claims(id),
+    annotator     TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    annotation_id TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    PRIMARY KEY (claim_id, annotator)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER standing_marks_follow AFTER INSERT ON annotations
+WHEN new.kind IN ('mark', 'undo')
+BEGIN
+    -- The annotator whose standing mark may move: the marker, or the author
+    -- of the undone mark (NULL if that mark is not here yet: it will settle
+    -- things itself when it arrives).
+    DELETE FROM standing_marks WHERE claim_id = new.claim_id AND annotator = (
+        CASE new.kind WHEN 'mark' THEN new.annotator
+        ELSE (SELECT annotator FROM annotations WHERE id = new.undoes) END);
+    INSERT INTO standing_marks (claim_id, annotator, status, annotation_id, created_at)
+    SELECT a.claim_id, a.annotator, a.status, a.id, a.created_at FROM annotations a
+    WHERE a.claim_id = new.claim_id AND a.kind = 'mark' AND a.annotator = (
+        CASE new.kind WHEN 'mark' THEN new.annotator
+        ELSE (SELECT annotator FROM annotations WHERE id = new.undoes) END)
+      AND NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = a.id AND u.undoes != '')
+    ORDER BY a.created_at DESC, a.id DESC LIMIT 1;
+END;
+INSERT INTO standing_marks (claim_id, annotator, status, annotation_id, created_at)
+SELECT claim_id, annotator, status, id, created_at FROM (
+    SELECT a.claim_id, a.annotator, a.status, a.id, a.created_at, row_number() OVER (
+        PARTITION BY a.claim_id, a.annotator ORDER BY a.created_at DESC, a.id DESC) AS newest
+    FROM annotations a WHERE a.kind = 'mark'
+      AND NOT EXISTS (SELECT 1 FROM annotations u WHERE u.undoes = a.id AND u.undoes != '')
+) WHERE newest = 1;
+"""
+
+
+@migrations()
+def m002_annotation_kinds_and_conflicts(db: Database) -> None:
+    _run_script(db, SCHEMA_V2)
+
+
+# v3: the external-content search indexes name their table in double quotes
 # (content="excerpts"): sqlite-utils' table.search() and Datasette's search box
-# recognise only that form (or [excerpts]), not v1's content='excerpts'. Same
+# recognise only that form (or [excerpts]), not the content='excerpts' of v1 and v2. Same
 # columns, tokenizer, prefixes and ranking weights; the indexes are rebuilt.
-SCHEMA_V2_SEARCH_INDEXES = """
+SCHEMA_V3_SEARCH_INDEXES = """
 DROP TABLE excerpts_fts;
 CREATE VIRTUAL TABLE excerpts_fts USING fts5(
     text, content="excerpts", content_rowid="id",
@@ -279,12 +351,12 @@ INSERT INTO claims_fts(claims_fts) VALUES ('rebuild');
 
 
 @migrations()
-def m002_search_indexes_sqlite_utils_can_find(db: Database) -> None:
-    _run_script(db, SCHEMA_V2_SEARCH_INDEXES)
+def m003_search_indexes_sqlite_utils_can_find(db: Database) -> None:
+    _run_script(db, SCHEMA_V3_SEARCH_INDEXES)
 
 
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_version(db: Database) -> int:

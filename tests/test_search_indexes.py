@@ -9,7 +9,7 @@ import sqlite_utils
 
 import db
 from db.check import check_case
-from db.schema import APPLICATION_ID, migrations
+from db.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from db.search import search
 from db.sources import text_sha256
 
@@ -23,11 +23,11 @@ def test_sqlite_utils_finds_the_search_index_of_every_table(seed_case_file: Path
     assert len(found) == 3 and all("Logvinov" in row["text"] for row in found)
 
 
-def _v1_case_with_rows(path: Path) -> None:
-    """A case file at schema v1 (before the indexes were renamed), with rows."""
+def _v2_case_with_rows(path: Path) -> None:
+    """A case file at schema v2 (before the indexes were renamed), with rows."""
     tools = sqlite_utils.Database(path)
-    migrations.apply(tools, stop_before="m002_search_indexes_sqlite_utils_can_find")
-    tools.execute("PRAGMA user_version = 1")
+    migrations.apply(tools, stop_before="m003_search_indexes_sqlite_utils_can_find")
+    tools.execute("PRAGMA user_version = 2")
     tools.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     text = "A zanzibarite ledger."
     with tools.conn:
@@ -41,12 +41,12 @@ def _v1_case_with_rows(path: Path) -> None:
     tools.close()
 
 
-def test_a_v1_case_is_migrated_to_indexes_sqlite_utils_finds(tmp_path: Path):
+def test_a_v2_case_is_migrated_to_indexes_sqlite_utils_finds(tmp_path: Path):
     path = tmp_path / "old.casebook"
-    _v1_case_with_rows(path)
-    assert sqlite_utils.Database(path)["excerpts"].detect_fts() is None  # v1's content='excerpts'
+    _v2_case_with_rows(path)
+    assert sqlite_utils.Database(path)["excerpts"].detect_fts() is None  # content='excerpts'
     with db.open_case(path) as case:
-        assert case.scalar("PRAGMA user_version") == 2
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 3
         results = search(case, "zanzibar")
         assert {group.kind: group.total for group in results.groups} == {
             "entity": 0, "event": 1, "excerpt": 1, "claim": 1}

@@ -1,0 +1,315 @@
+"""Marks beyond a single annotate: notes, undo, history, agreement, conflicts,
+and moving marks between copies (backup, merge, JSON Lines)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import click
+
+from db import STATUSES, CaseFileError, backup_case_file, open_case
+from db.agreement import (
+    MACHINE_ANNOTATORS, annotator_judgements, claim_agreements, pair_agreements,
+    shared_claim_ids,
+)
+from db.claims import add_note, claim_history, default_annotator, get_claim, undo_last_mark
+from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflicts
+from db.jsonl import import_annotations, write_annotations
+from db.merge import merge_case_files
+from db.models import Annotation, MergeReport
+
+from .output import echo_json, line
+
+PATH = click.Path(path_type=Path)
+_PAGE = 500
+_ANNOTATOR = click.option(
+    "--annotator", default=None,
+    help="Who (default: $CASEBOOK_ANNOTATOR, else your login name).",
+)
+
+
+def _who(annotator: str | None) -> str:
+    return annotator if annotator is not None else default_annotator()
+
+
+def _describe(mark: Annotation) -> str:
+    if mark.kind == "note":
+        return f"note by {line(mark.annotator)} (status {mark.status})"
+    verb = "undo" if mark.kind == "undo" else "mark"
+    return f"{verb}: {mark.previous_status} → {mark.status} by {line(mark.annotator)}"
+
+
+# -- single claims ---------------------------------------------------------------
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("claim_id", type=int)
+@click.argument("text")
+@click.option("--status", type=click.Choice(STATUSES), help="Also mark the claim.")
+@click.option("--expect-version", type=int, default=None,
+              help="Refuse if the claim changed since this version.")
+@_ANNOTATOR
+def note(path: Path, claim_id: int, text: str, status: str | None,
+         expect_version: int | None, annotator: str | None) -> None:
+    """Add a note to claim CLAIM_ID (its status stays unless --status is given)."""
+    with open_case(path) as case:
+        mark = add_note(case, claim_id, text, annotator=_who(annotator), status=status,
+                        expected_version=expect_version)
+    click.echo(f"claim {claim_id}: {_describe(mark)}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("claim_id", type=int)
+@_ANNOTATOR
+def undo(path: Path, claim_id: int, annotator: str | None) -> None:
+    """Undo your latest mark on claim CLAIM_ID (adds an undo; nothing is deleted)."""
+    with open_case(path) as case:
+        mark = undo_last_mark(case, claim_id, annotator=_who(annotator))
+    click.echo(f"claim {claim_id}: {_describe(mark)}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("claim_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(path: Path, claim_id: int, as_json: bool) -> None:
+    """Every mark, note and undo on claim CLAIM_ID, oldest first."""
+    with open_case(path, read_only=True) as case:
+        claim = get_claim(case, claim_id)
+        marks = claim_history(case, claim_id, limit=100_000)
+    if as_json:
+        echo_json({"claim": claim.model_dump(), "history": [m.model_dump() for m in marks]})
+        return
+    click.echo(f"claim {claim.id} ({claim.status}, version {claim.version}): "
+               f"{line(claim.statement, 100)}")
+    for mark in marks:
+        click.echo(f"  {mark.created_at}  {_describe(mark)}")
+        if mark.note:
+            click.echo(f"      “{line(mark.note, 200)}”")
+
+
+# -- agreement and conflicts ---------------------------------------------------------
+
+
+def _kappa(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--include-seed", is_flag=True,
+              help="Count the seed builder's marks as an annotator's.")
+def agreement(path: Path, as_json: bool, include_seed: bool) -> None:
+    """Agreement between annotators: per pair (Cohen's kappa) and per claim."""
+    exclude = () if include_seed else MACHINE_ANNOTATORS
+    with open_case(path, read_only=True) as case:
+        judged = annotator_judgements(case, exclude=exclude)
+        pairs = pair_agreements(case, exclude=exclude)
+        claims = []
+        offset = 0
+        while ids := shared_claim_ids(case, offset=offset, limit=_PAGE, exclude=exclude):
+            agreements = claim_agreements(case, ids, exclude=exclude)
+            claims += [(get_claim(case, claim_id), agreements[claim_id]) for claim_id in ids]
+            offset += len(ids)
+    if as_json:
+        echo_json({
+            "excluded_annotators": list(exclude),
+            "annotators": judged,
+            "pairs": [pair.model_dump() for pair in pairs],
+            "claims": [
+                {"claim_id": claim.id, "uid": claim.uid, "statement": claim.statement,
+                 "marks": {m.annotator: m.status for m in agreed.marks},
+                 "agreeing_pairs": agreed.agreeing_pairs,
+                 "disagreeing_pairs": agreed.disagreeing_pairs,
+                 "disagreement": agreed.disagreement}
+                for claim, agreed in claims
+            ],
+        })
+        return
+    if not judged:
+        click.echo("no annotator has judged a claim yet"
+                   + ("" if include_seed else " (seed marks are not counted)"))
+        return
+    click.echo("annotators: " + ", ".join(f"{line(name)} ({count})" for name, count in judged.items()))
+    if pairs:
+        click.echo(f"{'pair':<32} {'shared':>6} {'agree':>6} {'differ':>6} "
+                   f"{'p_o':>6} {'p_e':>6} {'kappa':>6}")
+    for pair in pairs:
+        name = line(f"{pair.annotator_a} / {pair.annotator_b}", 32)
+        observed = "—" if pair.observed is None else f"{pair.observed:.3f}"
+        expected = "—" if pair.expected is None else f"{pair.expected:.3f}"
+        click.echo(f"{name:<32} {pair.claims:>6} {pair.agreements:>6} {pair.disagreements:>6} "
+                   f"{observed:>6} {expected:>6} {_kappa(pair.kappa):>6}"
+                   + (f"  ({pair.kappa_note})" if pair.kappa_note else ""))
+    differing = [(claim, agreed) for claim, agreed in claims if agreed.disagreement]
+    click.echo(f"{len(claims)} claims judged by two or more; {len(differing)} in disagreement")
+    for claim, agreed in differing:
+        marks = ", ".join(f"{line(m.annotator)} {m.status}" for m in agreed.marks)
+        click.echo(f"{claim.id:>6}  {marks}  {line(claim.statement, 80)}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def conflicts(path: Path, as_json: bool) -> None:
+    """Claims marked differently on both sides of a merge, waiting for review."""
+    with open_case(path, read_only=True) as case:
+        found = []
+        after = -1
+        while ids := conflicted_claim_ids(case, after_id=after, limit=_PAGE):
+            found += [(get_claim(case, claim_id), claim_conflicts(case, claim_id)) for claim_id in ids]
+            after = ids[-1]
+    if as_json:
+        echo_json([{"claim": claim.model_dump(), "conflicts": [c.model_dump() for c in open_]}
+                   for claim, open_ in found])
+        return
+    if not found:
+        click.echo("no open conflicts")
+        return
+    for claim, open_ in found:
+        click.echo(f"claim {claim.id} (now {claim.status}): {line(claim.statement, 100)}")
+        for conflict in open_:
+            for mark in (conflict.a, conflict.b):
+                click.echo(f"    {line(mark.annotator)} marked {mark.status} at {mark.created_at}"
+                           + (f": “{line(mark.note, 80)}”" if mark.note else ""))
+    click.echo(f"{len(found)} claims in conflict; settle one with "
+               f"'casebook resolve {path} CLAIM_ID STATUS'", err=True)
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("claim_id", type=int)
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--note", default="", help="Why: kept with the mark.")
+@_ANNOTATOR
+def resolve(path: Path, claim_id: int, status: str, note: str, annotator: str | None) -> None:
+    """Resolve claim CLAIM_ID's merge conflict by marking it STATUS."""
+    with open_case(path) as case:
+        mark = resolve_conflicts(case, claim_id, status, annotator=_who(annotator), note=note)
+    click.echo(f"claim {claim_id}: conflict resolved; {_describe(mark)}")
+
+
+# -- copies: backup, merge, JSON Lines ---------------------------------------------
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("out", type=PATH)
+def backup(path: Path, out: Path) -> None:
+    """Copy the case at PATH to OUT (a new file, mode 0600) with SQLite's backup API,
+    safe while others have it open."""
+    if out.exists() or out.is_symlink():
+        raise CaseFileError(f"{out}: already exists")
+    with open_case(path, read_only=True) as case:
+        backup_case_file(case.conn, out)
+    click.echo(f"Backed up {path} to {out}")
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
+
+
+def _report(report: MergeReport, what: str, into: Path) -> None:
+    click.echo(f"{what} into {into}:")
+    click.echo(f"  {_count(report.annotations_added, 'annotation')} added "
+               f"({report.annotations_present} already here)")
+    click.echo(f"  {_count(report.claims_changed, 'claim')} changed status")
+    if report.claims_copied:
+        click.echo(f"  {_count(report.claims_copied, 'claim')} copied, with "
+                   f"{_count(report.sources_copied, 'source')}, "
+                   f"{_count(report.excerpts_copied, 'excerpt')} and "
+                   f"{_count(report.entities_copied, 'entity').replace('entitys', 'entities')}")
+    if report.conflicts_found:
+        click.echo(f"  {_count(report.conflicts_found, 'new conflict')}: claims marked "
+                   "differently on both sides since the copies diverged")
+    if report.conflicts_copied:
+        click.echo(f"  {_count(report.conflicts_copied, 'conflict')} recorded in the other file "
+                   "copied here")
+    if report.open_conflicts:
+        click.echo(f"  {_count(report.open_conflicts, 'claim')} in conflict, waiting for review: "
+                   f"casebook conflicts {into}")
+    left = {name: count for name, count in report.not_merged.items() if count}
+    if left:
+        click.echo("  not merged (merge covers claims and their marks): "
+                   + ", ".join(f"{count} {name}" for name, count in left.items()))
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("other", type=PATH)
+@click.option("--force", is_flag=True, help="Merge even if OTHER is a copy of another case.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def merge(path: Path, other: Path, force: bool, as_json: bool) -> None:
+    """Bring the claims and marks of OTHER (a copy of this case) into PATH."""
+    with open_case(path) as case:
+        report = merge_case_files(case, other, force=force)
+    if as_json:
+        echo_json(report.model_dump())
+    else:
+        _report(report, f"Merged {other}", path)
+
+
+@click.command("export-annotations")
+@click.argument("path", type=PATH)
+@click.option("-o", "--output", "out", type=PATH, default=None,
+              help="Write to this new file (mode 0600) instead of standard output.")
+def export_annotations(path: Path, out: Path | None) -> None:
+    """Every annotation in PATH as JSON Lines (one per line, claims named by uid)."""
+    with open_case(path, read_only=True) as case:
+        if out is None:
+            write_annotations(case, click.get_text_stream("stdout"))
+            return
+        count = _write_new_file(out, lambda handle: write_annotations(case, handle))
+    click.echo(f"Wrote {count} annotations to {out}", err=True)
+
+
+def _write_new_file(out: Path, write) -> int:
+    """Write through a temporary file, then link it into place: OUT is never
+    half-written, never overwritten, never written through a symlink."""
+    if out.exists() or out.is_symlink():
+        raise CaseFileError(f"{out}: already exists")
+    if not out.parent.is_dir():
+        raise CaseFileError(f"{out.parent}: no such directory")
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            count = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, out)
+        except FileExistsError:
+            raise CaseFileError(f"{out}: already exists") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return count
+
+
+@click.command("import-annotations")
+@click.argument("path", type=PATH)
+@click.argument("file", type=PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_annotations_command(path: Path, file: Path, as_json: bool) -> None:
+    """Import annotations from FILE (JSON Lines, as export-annotations writes) into PATH.
+
+    All or nothing: a bad line is named and nothing is imported.
+    """
+    if not file.is_file():
+        raise CaseFileError(f"{file}: no such file" if not file.exists() else f"{file}: not a file")
+    with open_case(path) as case:
+        report = import_annotations(case, file)
+    if as_json:
+        echo_json(report.model_dump())
+    else:
+        _report(report, f"Imported {file}", path)
+
+
+COMMANDS = (note, undo, history, agreement, conflicts, resolve, backup, merge,
+            export_annotations, import_annotations_command)

@@ -1,0 +1,207 @@
+"""Annotations as JSON Lines: one annotation per line, naming its claim by uid.
+
+    {"id": "…", "claim_uid": "…", "kind": "mark", "status": "denied",
+     "previous_status": "unreviewed", "note": "…", "annotator": "ana",
+     "created_at": "2024-05-01T10:00:00.000000Z", "undoes": ""}
+
+Import follows the merge rules (``db.merge``) and is one transaction: a
+malformed line is reported by its number and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError, field_validator, model_validator
+
+from .casefile import Case
+from .conflicts import count_open_conflicts
+from .errors import AnnotationImportError
+from .merge import (
+    INCOMING_COLUMNS, add_incoming, apply_incoming, clashing_annotation, create_incoming,
+    drop_incoming, mark_present, missing_claim_uids,
+)
+from .models import AnnotationKind, MergeReport, Model, Status
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_BATCH = 2000
+
+
+class AnnotationRecord(Model):
+    """One line of an annotations file."""
+
+    id: str
+    claim_uid: str
+    kind: AnnotationKind = "mark"
+    status: Status
+    previous_status: Status
+    note: str = ""
+    annotator: str
+    created_at: str
+    undoes: str = ""
+
+    @field_validator("id", "claim_uid")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        uuid.UUID(value)
+        return value
+
+    @field_validator("annotator")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("annotator is empty")
+        return value
+
+    @field_validator("created_at")
+    @classmethod
+    def _timestamp(cls, value: str) -> str:
+        if not _TIMESTAMP.fullmatch(value):
+            raise ValueError("must be UTC ISO 8601 with microseconds, like 2024-05-01T10:00:00.000000Z")
+        return value
+
+    @model_validator(mode="after")
+    def _undo_names_its_mark(self) -> "AnnotationRecord":
+        if (self.kind == "undo") != bool(self.undoes):
+            raise ValueError("undoes names the undone annotation exactly when kind is undo")
+        if self.undoes:
+            uuid.UUID(self.undoes)
+        return self
+
+
+# -- export ----------------------------------------------------------------------
+
+
+def iter_annotation_lines(case: Case) -> Iterator[str]:
+    """Every annotation of the case as a JSON line, in the order they entered
+    this file (rowid: cheap to page through, never reordered), read in pages."""
+    last = 0
+    while True:
+        rows = case.rows(
+            "SELECT a.rowid, a.id, c.uid AS claim_uid, a.kind, a.status, a.previous_status, "
+            "a.note, a.annotator, a.created_at, a.undoes FROM annotations a "
+            "JOIN claims c ON c.id = a.claim_id WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+            [last, _BATCH],
+        )
+        for row in rows:
+            yield json.dumps({key: row[key] for key in INCOMING_COLUMNS}, ensure_ascii=False)
+        if len(rows) < _BATCH:
+            return
+        last = rows[-1]["rowid"]
+
+
+def write_annotations(case: Case, out: IO[str]) -> int:
+    count = 0
+    for line in iter_annotation_lines(case):
+        out.write(line + "\n")
+        count += 1
+    return count
+
+
+# -- import ----------------------------------------------------------------------
+
+
+def import_annotations(case: Case, path: str | Path) -> MergeReport:
+    """Import an annotations file into the case, all or nothing.
+
+    Raises AnnotationImportError naming the line for a malformed line, an
+    annotation on a claim the case lacks, an id given twice, or an id already
+    in the case with different content.
+    """
+    path = Path(path)
+    report = dict.fromkeys(MergeReport.model_fields, 0)
+    report["not_merged"] = {}
+    case.require_writable()
+    try:
+        # Read and checked before the write lock is taken: others keep marking.
+        with path.open("rb") as handle, case.scratch() as tx:
+            create_incoming(tx)
+            for batch in _batches(_records(handle, path.name)):
+                _add_batch(tx, batch, path.name)
+            _check_against_case(tx, path.name)
+            mark_present(tx)
+        with case.write() as tx:
+            apply_incoming(tx, report, detected_by=f"import {path.name}")
+            report["open_conflicts"] = count_open_conflicts(case)
+    finally:
+        drop_incoming(case)
+    return MergeReport(**report)
+
+
+def _records(handle: IO[bytes], name: str) -> Iterator[tuple[Any, ...]]:
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise AnnotationImportError(
+                f"{name} line {number}: not valid UTF-8 (byte {error.start + 1} of the line)"
+            ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise AnnotationImportError(
+                f"{name} line {number}: not valid JSON ({error.msg} at column {error.colno})"
+            ) from None
+        if not isinstance(data, dict):
+            raise AnnotationImportError(f"{name} line {number}: not a JSON object")
+        try:
+            record = AnnotationRecord(**data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "line"
+            message = first["msg"].removeprefix("Value error, ")
+            raise AnnotationImportError(f"{name} line {number}: {where}: {message}") from None
+        yield (*[getattr(record, key) for key in INCOMING_COLUMNS], number)
+
+
+def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _add_batch(tx: sqlite3.Connection, batch: list[tuple[Any, ...]], name: str) -> None:
+    try:
+        add_incoming(tx, batch)
+    except sqlite3.IntegrityError:
+        # Rows before the failing one went in: the first row stored under
+        # another line number is the repeat.
+        for row in batch:
+            first = tx.execute("SELECT line FROM temp.incoming WHERE id = ?", [row[0]]).fetchone()
+            if first is not None and first[0] != row[-1]:
+                raise AnnotationImportError(
+                    f"{name} line {row[-1]}: annotation {row[0]} appears twice "
+                    f"(first on line {first[0]})"
+                ) from None
+        raise
+
+
+def _check_against_case(tx: sqlite3.Connection, name: str) -> None:
+    missing = missing_claim_uids(tx)
+    if missing:
+        more = f" (and {len(missing) - 1} more claims)" if len(missing) > 1 else ""
+        raise AnnotationImportError(
+            f"{name} line {missing[0]['line']}: claim {missing[0]['claim_uid']} is not in "
+            f"this case{more}; nothing imported (merge the case file instead to copy claims)"
+        )
+    clash = clashing_annotation(tx)
+    if clash is not None:
+        raise AnnotationImportError(
+            f"{name} line {clash['line']}: annotation {clash['id']} is already in the case "
+            "with different content; nothing imported"
+        )

@@ -1,0 +1,387 @@
+"""Bringing marks made elsewhere into a case: merging a copy, importing JSON Lines.
+
+Rules (docs/case-file.md, "Merging"):
+
+- annotations are matched by their UUID: one already present is skipped, so
+  merging twice adds nothing; one with the same id but different content is
+  an error (nothing is merged);
+- claims are matched by ``claims.uid``, never by integer id;
+- a claim marked on both sides since the copies diverged (each side has
+  marks the other lacks) whose latest marks differ is flagged in
+  ``claim_conflicts`` for review, never resolved silently;
+- a claim's status afterwards is that of its latest mark or undo by time;
+- a claim the case lacks is copied with its evidence (sources matched by
+  sha256 and copied whole if missing, excerpts by span, entities by kind and
+  name), so no mark is ever left behind.
+
+The incoming annotations are gathered and checked in a TEMP table before
+the write lock is taken; the changes to the case are one write transaction:
+a merge is complete or absent, and annotators wait only for that part.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .casefile import Case, open_case
+from .conflicts import count_open_conflicts, record_conflict
+from .errors import CaseFileError, LineageError
+from .mentions import link_mentions
+from .models import MergeReport
+from .text import fold
+
+INCOMING_COLUMNS = (
+    "id", "claim_uid", "kind", "status", "previous_status", "note", "annotator",
+    "created_at", "undoes",
+)
+# Kinds that set a claim's status; notes leave it as it was.
+STATUS_KINDS = "('mark', 'undo')"
+_BATCH = 2000
+
+
+def create_incoming(tx: sqlite3.Connection) -> None:
+    """A temporary table for the annotations to bring in (one row per annotation;
+    ``line`` is where it came from, for error messages)."""
+    tx.execute("DROP TABLE IF EXISTS temp.incoming")
+    tx.execute(
+        "CREATE TEMP TABLE incoming (id TEXT PRIMARY KEY, claim_uid TEXT NOT NULL, "
+        "kind TEXT NOT NULL, status TEXT NOT NULL, previous_status TEXT NOT NULL, "
+        "note TEXT NOT NULL, annotator TEXT NOT NULL, created_at TEXT NOT NULL, "
+        "undoes TEXT NOT NULL, line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)"
+    )
+    tx.execute("CREATE INDEX temp.incoming_by_claim ON incoming(claim_uid, created_at)")
+
+
+def drop_incoming(case: Case) -> None:
+    with case.scratch() as tx:
+        tx.execute("DROP TABLE IF EXISTS temp.incoming")
+
+
+def mark_present(tx: sqlite3.Connection) -> None:
+    """Note which incoming annotations the case already holds (before the
+    write lock; the write re-checks the others)."""
+    tx.execute("UPDATE temp.incoming SET present = 1 WHERE id IN (SELECT id FROM annotations)")
+
+
+def add_incoming(tx: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows of INCOMING_COLUMNS followed by the line (or row) number."""
+    marks = ",".join("?" * (len(INCOMING_COLUMNS) + 1))
+    tx.executemany(
+        f"INSERT INTO temp.incoming ({', '.join(INCOMING_COLUMNS)}, line) VALUES ({marks})", rows
+    )
+
+
+def clashing_annotation(tx: sqlite3.Connection) -> sqlite3.Row | None:
+    """An incoming annotation whose id is in the case with different content."""
+    return tx.execute(
+        "SELECT i.id, i.line FROM temp.incoming i JOIN annotations a ON a.id = i.id "
+        "JOIN claims c ON c.id = a.claim_id WHERE c.uid != i.claim_uid OR a.kind != i.kind "
+        "OR a.status != i.status OR a.previous_status != i.previous_status OR a.note != i.note "
+        "OR a.annotator != i.annotator OR a.created_at != i.created_at OR a.undoes != i.undoes "
+        "ORDER BY i.line LIMIT 1"
+    ).fetchone()
+
+
+def missing_claim_uids(tx: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Claims the incoming annotations name that the case lacks (uid, first line)."""
+    return tx.execute(
+        "SELECT claim_uid, min(line) AS line FROM temp.incoming "
+        "WHERE claim_uid NOT IN (SELECT uid FROM claims) GROUP BY claim_uid ORDER BY line"
+    ).fetchall()
+
+
+def apply_incoming(tx: sqlite3.Connection, report: dict[str, int], *, detected_by: str) -> None:
+    """Merge temp.incoming into the case (every claim it names must exist):
+    flag conflicts, add the new annotations, move the claims on."""
+    mark_present(tx)  # again: another merge may have brought some meanwhile
+    report["annotations_present"] += tx.execute(
+        "SELECT count(*) FROM temp.incoming WHERE present"
+    ).fetchone()[0]
+    affected = tx.execute(
+        "SELECT c.id, c.uid, c.status, count(*) AS added FROM temp.incoming i "
+        "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present GROUP BY c.id ORDER BY c.id"
+    ).fetchall()
+    # Compared before the new marks go in; recorded after (they reference them).
+    conflicts = [found for claim in affected
+                 if (found := _conflicting_marks(tx, claim["id"], claim["uid"]))]
+    report["annotations_added"] += tx.execute(
+        "INSERT INTO annotations (id, claim_id, kind, status, previous_status, note, annotator, "
+        "created_at, undoes) SELECT i.id, c.id, i.kind, i.status, i.previous_status, i.note, "
+        "i.annotator, i.created_at, i.undoes FROM temp.incoming i "
+        "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present ORDER BY i.created_at, i.id"
+    ).rowcount
+    for claim_id, ours, theirs in conflicts:
+        report["conflicts_found"] += record_conflict(tx, claim_id, ours, theirs,
+                                                     detected_by=detected_by)
+    for claim in affected:
+        report["claims_changed"] += _settle_claim(tx, claim["id"], claim["added"], claim["status"])
+
+
+def _conflicting_marks(tx: sqlite3.Connection, claim_id: int, uid: str
+                       ) -> tuple[int, str, str] | None:
+    """Compare the latest status-setting mark each side has that the other
+    lacks; (claim, ours, theirs) if both sides have one and they differ."""
+    theirs = tx.execute(
+        f"SELECT id, status FROM temp.incoming WHERE claim_uid = ? AND kind IN {STATUS_KINDS} "
+        "AND NOT present ORDER BY created_at DESC, id DESC LIMIT 1",
+        [uid],
+    ).fetchone()
+    ours = tx.execute(
+        f"SELECT id, status FROM annotations WHERE claim_id = ? AND kind IN {STATUS_KINDS} "
+        "AND id NOT IN (SELECT id FROM temp.incoming) ORDER BY created_at DESC, id DESC LIMIT 1",
+        [claim_id],
+    ).fetchone()
+    if theirs is None or ours is None or theirs["status"] == ours["status"]:
+        return None
+    return claim_id, ours["id"], theirs["id"]
+
+
+def _settle_claim(tx: sqlite3.Connection, claim_id: int, added: int, before: str) -> int:
+    """Status = latest mark or undo by time; version moves by the marks added,
+    so a reviewer who saw the claim before the merge is told it changed."""
+    tx.execute(
+        "UPDATE claims SET status = ifnull((SELECT status FROM annotations WHERE claim_id = ?1 "
+        f"AND kind IN {STATUS_KINDS} ORDER BY created_at DESC, id DESC LIMIT 1), 'unreviewed'), "
+        "updated_at = ifnull((SELECT max(created_at) FROM annotations WHERE claim_id = ?1), ''), "
+        "version = version + ?2 WHERE id = ?1",
+        [claim_id, added],
+    )
+    after = tx.execute("SELECT status FROM claims WHERE id = ?", [claim_id]).fetchone()[0]
+    return int(after != before)
+
+
+# -- merging a copy ------------------------------------------------------------
+
+
+def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
+                     force: bool = False) -> MergeReport:
+    """Merge the claims and marks of the case file at ``other_path`` into ``target``.
+
+    Refuses a file of another case (different ``case_uid``) unless ``force``.
+    """
+    target.require_writable()
+    other_path = Path(other_path)
+    if other_path.exists() and os.path.samefile(other_path, target.path):
+        raise CaseFileError(f"{other_path}: is the case being merged into")
+    with open_case(other_path, read_only=True) as other:
+        ours, theirs = target.meta("case_uid"), other.meta("case_uid")
+        if ours != theirs and not force:
+            raise LineageError(
+                f"{other_path.name} is a copy of another case (case_uid {theirs}; "
+                f"{target.path.name} has {ours}); nothing merged (--force merges anyway)"
+            )
+        report = dict.fromkeys(MergeReport.model_fields, 0)
+        report["not_merged"] = {}
+        try:
+            with target.scratch() as tx:
+                create_incoming(tx)
+                add_incoming(tx, _other_annotations(other))
+                clash = clashing_annotation(tx)
+                if clash is not None:
+                    raise CaseFileError(
+                        f"{other_path.name}: annotation {clash['id']} is in {target.path.name} "
+                        "with different content (annotations never change); nothing merged"
+                    )
+                mark_present(tx)
+            with target.write() as tx:
+                copier = _ClaimCopier(target, other, report)
+                for row in _other_claims_missing(tx, other):
+                    copier.copy(row)
+                copier.link_copied_excerpts()
+                apply_incoming(tx, report, detected_by=f"merge {other_path.name}")
+                report["conflicts_copied"] = _copy_conflicts(tx, other)
+                report["open_conflicts"] = count_open_conflicts(target)
+        finally:
+            drop_incoming(target)
+        report["not_merged"] = _not_merged(target, other)
+    return MergeReport(**report)
+
+
+def _pages(case: Case, sql: str, params: list[Any] | None = None) -> Iterator[sqlite3.Row]:
+    """Rows of ``sql`` (which selects ``rowid`` first and has ``rowid > ?``), paged."""
+    last = 0
+    while True:
+        rows = case.rows(f"{sql} ORDER BY 1 LIMIT {_BATCH}", [*(params or []), last])
+        yield from rows
+        if len(rows) < _BATCH:
+            return
+        last = rows[-1][0]
+
+
+def _other_annotations(other: Case) -> Iterator[tuple[Any, ...]]:
+    for row in _pages(other,
+                      "SELECT a.rowid, a.id, c.uid, a.kind, a.status, a.previous_status, a.note, "
+                      "a.annotator, a.created_at, a.undoes FROM annotations a "
+                      "JOIN claims c ON c.id = a.claim_id WHERE a.rowid > ?"):
+        yield (*tuple(row)[1:], row[0])
+
+
+def _other_claims_missing(tx: sqlite3.Connection, other: Case) -> Iterator[sqlite3.Row]:
+    for row in _pages(other, "SELECT id, uid, statement, claimant FROM claims WHERE id > ?"):
+        if tx.execute("SELECT 1 FROM claims WHERE uid = ?", [row["uid"]]).fetchone() is None:
+            yield row
+
+
+class _ClaimCopier:
+    """Copies claims the target lacks, with their evidence and entities.
+
+    Everything is matched by what identifies it in any copy: sources by
+    sha256, excerpts by span, entities by kind and name.
+    """
+
+    def __init__(self, target: Case, other: Case, report: dict[str, Any]):
+        self.target, self.other, self.report = target, other, report
+        self.tx = target.conn
+        self.sources: dict[int, int] = {}
+        self.entities: dict[int, int] = {}
+        self.new_excerpts: list[int] = []
+
+    def copy(self, claim: sqlite3.Row) -> None:
+        claim_id = self.tx.execute(
+            "INSERT INTO claims (uid, statement, claimant) VALUES (?, ?, ?)",
+            [claim["uid"], claim["statement"], claim["claimant"]],
+        ).lastrowid
+        for link in self.other.rows(
+            "SELECT x.excerpt_id, x.stance, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
+            "JOIN excerpts e ON e.id = x.excerpt_id WHERE x.claim_id = ?", [claim["id"]],
+        ):
+            excerpt_id = self._excerpt(link["source_id"], link["start"], link["end"])
+            self.tx.execute(
+                "INSERT OR IGNORE INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
+                [claim_id, excerpt_id, link["stance"]],
+            )
+        for link in self.other.rows(
+            "SELECT entity_id, role FROM claim_entities WHERE claim_id = ?", [claim["id"]]
+        ):
+            self.tx.execute(
+                "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
+                [claim_id, self._entity(link["entity_id"]), link["role"]],
+            )
+        self.report["claims_copied"] += 1
+
+    def _source(self, other_id: int) -> int:
+        if other_id in self.sources:
+            return self.sources[other_id]
+        source = self.other.row("SELECT * FROM sources WHERE id = ?", [other_id])
+        found = self.tx.execute(
+            "SELECT id FROM sources WHERE sha256 = ?", [source["sha256"]]
+        ).fetchone()
+        if found:
+            self.sources[other_id] = found[0]
+            return found[0]
+        new_id = self.tx.execute(
+            "INSERT INTO sources (title, publisher, author, url, published, text, sha256, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [source[k] for k in ("title", "publisher", "author", "url", "published", "text",
+                                 "sha256", "added_at")],
+        ).lastrowid
+        # The whole document comes along, so it can be read in full here too.
+        copied = 0
+        for excerpt in _pages(self.other, 'SELECT id, start, "end", text, kind FROM excerpts '
+                              "WHERE source_id = ? AND id > ?", [other_id]):
+            self.new_excerpts.append(self.tx.execute(
+                'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
+                [new_id, excerpt["start"], excerpt["end"], excerpt["text"], excerpt["kind"]],
+            ).lastrowid)
+            copied += 1
+        self.report["sources_copied"] += 1
+        self.report["excerpts_copied"] += copied
+        self.sources[other_id] = new_id
+        return new_id
+
+    def _excerpt(self, other_source_id: int, start: int, end: int) -> int:
+        source_id = self._source(other_source_id)
+        found = self.tx.execute(
+            'SELECT id FROM excerpts WHERE source_id = ? AND start = ? AND "end" = ?',
+            [source_id, start, end],
+        ).fetchone()
+        if found:
+            return found[0]
+        # Same sha256, same text: the span is valid here and cut from our copy.
+        new_id = self.tx.execute(
+            'INSERT INTO excerpts (source_id, start, "end", text, kind) '
+            "SELECT id, ?, ?, substr(text, ?, ?), 'quote' FROM sources WHERE id = ?",
+            [start, end, start + 1, end - start, source_id],
+        ).lastrowid
+        self.new_excerpts.append(new_id)
+        self.report["excerpts_copied"] += 1
+        return new_id
+
+    def _entity(self, other_id: int) -> int:
+        if other_id in self.entities:
+            return self.entities[other_id]
+        entity = self.other.row("SELECT kind, name, description FROM entities WHERE id = ?",
+                                [other_id])
+        found = self.tx.execute(
+            "SELECT id FROM entities WHERE kind = ? AND name = ? ORDER BY id LIMIT 1",
+            [entity["kind"], entity["name"]],
+        ).fetchone()
+        if found:
+            new_id = found[0]
+        else:
+            new_id = self.tx.execute(
+                "INSERT INTO entities (kind, name, sort_name, description) VALUES (?, ?, ?, ?)",
+                [entity["kind"], entity["name"], fold(entity["name"]), entity["description"]],
+            ).lastrowid
+            self.tx.executemany(
+                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                [(new_id, row[0]) for row in self.other.rows(
+                    "SELECT alias FROM entity_aliases WHERE entity_id = ?", [other_id])],
+            )
+            self.report["entities_copied"] += 1
+        self.entities[other_id] = new_id
+        return new_id
+
+    def link_copied_excerpts(self) -> None:
+        if self.new_excerpts:
+            link_mentions(self.target, excerpt_ids=self.new_excerpts)
+
+
+def _copy_conflicts(tx: sqlite3.Connection, other: Case) -> int:
+    """Conflicts the other file flagged (its annotations are all here now)."""
+    copied = 0
+    for row in _pages(other,
+                      "SELECT k.id, c.uid, k.annotation_a, k.annotation_b, k.detected_at, "
+                      "k.detected_by, k.resolved_at, k.resolved_by, k.resolution "
+                      "FROM claim_conflicts k JOIN claims c ON c.id = k.claim_id WHERE k.id > ?"):
+        claim_id = tx.execute("SELECT id FROM claims WHERE uid = ?", [row["uid"]]).fetchone()[0]
+        copied += tx.execute(
+            "INSERT OR IGNORE INTO claim_conflicts (claim_id, annotation_a, annotation_b, "
+            "detected_at, detected_by, resolved_at, resolved_by, resolution) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [claim_id, *[row[k] for k in ("annotation_a", "annotation_b", "detected_at",
+                                           "detected_by", "resolved_at", "resolved_by",
+                                           "resolution")]],
+        ).rowcount
+        if row["resolved_at"]:  # resolved over there: resolved here too
+            tx.execute(
+                "UPDATE claim_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? "
+                "WHERE claim_id = ? AND annotation_a = ? AND annotation_b = ? AND resolved_at = ''",
+                [row["resolved_at"], row["resolved_by"], row["resolution"], claim_id,
+                 row["annotation_a"], row["annotation_b"]],
+            )
+    return copied
+
+
+_NOT_MERGED: dict[str, tuple[str, str]] = {
+    "sources": ("SELECT id, sha256 FROM sources WHERE id > ?",
+                "SELECT 1 FROM sources WHERE sha256 = ?"),
+    "entities": ("SELECT id, kind, name FROM entities WHERE id > ?",
+                 "SELECT 1 FROM entities WHERE kind = ? AND name = ?"),
+    "events": ("SELECT id, title, date_start, date_end FROM events WHERE id > ?",
+               "SELECT 1 FROM events WHERE title = ? AND date_start = ? AND date_end = ?"),
+}
+
+
+def _not_merged(target: Case, other: Case) -> dict[str, int]:
+    """What the other file holds that the case still lacks (merge covers claims only)."""
+    counts = {}
+    for name, (keys, exists) in _NOT_MERGED.items():
+        counts[name] = sum(
+            1 for row in _pages(other, keys) if target.row(exists, list(row)[1:]) is None
+        )
+    return counts

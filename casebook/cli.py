@@ -16,9 +16,12 @@ from db import CaseError
 from db.text import visible
 
 from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
+from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
 from .commands_generate import generate
+from .commands_export import export, import_case
+from .commands_ingest import add_source
 from .commands_search import search
 from .demo import open_demo
 
@@ -29,13 +32,15 @@ from .demo import open_demo
 def cli(ctx: click.Context) -> None:
     """Casebook: a terminal case browser for investigative analysts.
 
-    With no command, opens the demo case (built on first use).
+    With no command, opens the demo case in the browser (built on first use).
     """
     if ctx.invoked_subcommand is None:
-        open_demo()
+        return open_demo()
+    return None
 
 
-for command in (seed, new, check, search, claims, annotate, generate, *ANNOTATION_COMMANDS):
+for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
+                import_case, generate, *ANNOTATION_COMMANDS):
     cli.add_command(command)
 
 

@@ -27,12 +27,11 @@ def ensure_demo() -> tuple[Path, bool]:
     return path, True
 
 
-def open_demo() -> None:
+def open_demo() -> int:
+    """Open the demo case in the browser, building it first if needed."""
+    from .commands_browse import browse
+
     path, built = ensure_demo()
     if built:
-        click.echo(f"Built the demo case at {path}")
-    else:
-        click.echo(f"The demo case is at {path}")
-    click.echo("The browser arrives in the next release; meanwhile try:")
-    click.echo(f"  casebook search {path} Logvinov")
-    click.echo(f"  casebook claims {path}")
+        click.echo(f"Built the demo case at {path}", err=True)
+    return browse(path)

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import click
 
-from db.text import one_line
-
-# Kept out of JSON output as \\u escapes: C1 controls, bidi overrides, invisible marks.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+from db.text import json_safe, one_line
 
 
 def echo_json(value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    click.echo(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    click.echo(json_safe(json.dumps(value, ensure_ascii=False, indent=2)))
 
 
 def line(text: str, width: int | None = None) -> str:

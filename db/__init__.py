@@ -13,6 +13,7 @@ from .errors import (
     LineageError,
     NotFoundError,
     NothingToUndoError,
+    ReadInterrupted,
     ReadOnlyError,
     StaleClaimError,
 )
@@ -49,6 +50,6 @@ __all__ = [
     "NothingToUndoError", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
-    "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
+    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
     "counts", "create_case", "open_case", "utc_now",
 ]

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import CaseBusyError, CaseFileError, ReadOnlyError
+from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -59,11 +59,11 @@ class Case:
     # -- reading -------------------------------------------------------------
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, _interruptible():
             return self.conn.execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
+        with self._lock, _interruptible():
             return self.conn.execute(sql, params).fetchone()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
@@ -75,7 +75,11 @@ class Case:
         return self.scalar("PRAGMA data_version")
 
     def interrupt(self) -> None:
-        """Abort the query running on this connection (from any thread)."""
+        """Abort the query running on this connection (from any thread).
+
+        The aborted read raises :class:`ReadInterrupted`. A browser gives
+        searches their own ``Case`` so that this never hits its other reads.
+        """
         self.conn.interrupt()
 
     # -- writing -------------------------------------------------------------
@@ -160,6 +164,24 @@ class Case:
     def busy_timeout_s(self) -> float:
         return self.scalar("PRAGMA busy_timeout") / 1000
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside the block see the case as it was when it began (one read
+        transaction), however long they take and whoever writes meanwhile: an
+        export is a consistent copy. Other threads of this Case wait meanwhile.
+        """
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.execute("SELECT count(*) FROM case_meta").fetchone()  # fix the snapshot now
+                yield
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # nothing was written: ending it is enough
+
     # -- case metadata -------------------------------------------------------
 
     def meta(self, key: str, default: str = "") -> str:
@@ -188,6 +210,16 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
     return "locked" in str(error) or "busy" in str(error)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if str(error) == "interrupted":
+            raise ReadInterrupted("the read was interrupted by a newer one") from None
+        raise
 
 
 # -- checking a path before SQLite sees it ---------------------------------

@@ -281,6 +281,20 @@ def claims_page(
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
 
 
+def claim_position(case: Case, claim_id: int, *, status: str | None = None) -> int:
+    """Where a claim sits in :func:`claims_page`'s order (for jumping a view to it)."""
+    if status is None:
+        if case.row("SELECT 1 FROM claims WHERE id = ?", [claim_id]) is None:
+            raise NotFoundError(f"no claim {claim_id}")
+        return case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id])
+    check_status(status)
+    if case.row("SELECT 1 FROM claims WHERE id = ? AND status = ?", [claim_id, status]) is None:
+        raise NotFoundError(f"no {status} claim {claim_id}")
+    return case.scalar(
+        "SELECT count(*) FROM claims WHERE status = ? AND id < ?", [status, claim_id]
+    )
+
+
 def get_claim(case: Case, claim_id: int) -> Claim:
     found = rows_by_id(case, CLAIM_SELECT, [claim_id])
     if not found:

@@ -292,3 +292,66 @@ class MergeReport(Model):
     # In the other file but not merged (merge covers claims and their marks):
     # sources (by sha256), entities (by kind and name), events (by title and dates).
     not_merged: dict[str, int] = {}
+
+
+# -- the whole case as one document (casebook export --format json) ---------
+
+
+class SourceRecord(Source):
+    id: int
+
+
+class ExcerptRecord(Excerpt):
+    id: int
+    entity_ids: tuple[int, ...] = ()  # the entities it mentions
+
+
+class EntityRecord(Entity):
+    id: int
+
+
+class EventRecord(Event):
+    id: int
+    entity_ids: tuple[int, ...] = ()   # who takes part
+    excerpt_ids: tuple[int, ...] = ()  # its evidence
+
+
+class ClaimEntityLink(Model):
+    entity_id: int
+    role: ClaimRole = "subject"
+
+
+class ClaimEvidenceLink(Model):
+    excerpt_id: int
+    stance: Stance = "supports"
+
+
+class ClaimRecord(Claim):
+    id: int
+    entities: tuple[ClaimEntityLink, ...] = ()
+    evidence: tuple[ClaimEvidenceLink, ...] = ()
+
+
+CASE_DOCUMENT_FORMAT = "casebook-case"
+
+
+class CaseDocument(Model):
+    """Everything a case file holds, with its ids, uids and timestamps: what
+    ``casebook export --format json`` writes and ``casebook import`` reads.
+
+    Links travel with the row that owns them: an excerpt lists the entities it
+    mentions, an event its entities and evidence, a claim its entities (with
+    their role) and evidence (with its stance). Annotations are in the order
+    they were made.
+    """
+
+    format: Literal["casebook-case"] = CASE_DOCUMENT_FORMAT
+    format_version: Literal[1] = 1
+    schema_version: int
+    meta: dict[str, str]
+    sources: tuple[SourceRecord, ...] = ()
+    excerpts: tuple[ExcerptRecord, ...] = ()
+    entities: tuple[EntityRecord, ...] = ()
+    events: tuple[EventRecord, ...] = ()
+    claims: tuple[ClaimRecord, ...] = ()
+    annotations: tuple[Annotation, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Literal
 
 from .casefile import Case, utc_now
@@ -62,10 +63,13 @@ def add_source(
     url: str = "",
     published: str = "",
     split: SplitMode = "lines",
+    progress: Callable[[int, int], None] | None = None,
 ) -> SourceInfo:
     """Add a document, NFC-normalised, with one paragraph excerpt per paragraph.
 
     Raises DuplicateSourceError if the same text is already in the case.
+    ``progress(done, total)`` is called as the paragraphs are written and
+    indexed, in characters of the text (a large document takes seconds).
     """
     text = nfc(text)
     if not text.strip():
@@ -87,12 +91,19 @@ def add_source(
              text, info.sha256, info.added_at],
         )
         source_id = cursor.lastrowid
-        tx.executemany(
-            'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
-            [(source_id, start, end, text[start:end], "paragraph")
-             for start, end in split_paragraphs(text, split)],
-        )
+        spans = split_paragraphs(text, split)
+        for first in range(0, len(spans), _PARAGRAPHS_PER_STEP):
+            step = spans[first:first + _PARAGRAPHS_PER_STEP]
+            tx.executemany(
+                'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
+                [(source_id, start, end, text[start:end], "paragraph") for start, end in step],
+            )
+            if progress:
+                progress(step[-1][1], len(text))
     return info.model_copy(update={"id": source_id})
+
+
+_PARAGRAPHS_PER_STEP = 5000
 
 
 def locate_quote(text: str, quote: str, *, source_title: str = "") -> tuple[int, int]:
@@ -162,6 +173,24 @@ def get_source_info(case: Case, source_id: int) -> SourceInfo:
     if row is None:
         raise NotFoundError(f"no source {source_id}")
     return SourceInfo(**dict(row))
+
+
+def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
+    """Sources (without their text) by id, for labelling excerpts."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = case.rows(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id IN ({marks})", ids)
+    return {row["id"]: SourceInfo(**dict(row)) for row in rows}
+
+
+def source_length(case: Case, source_id: int) -> int:
+    """A source's length in code points (the unit of excerpt offsets)."""
+    found = case.scalar("SELECT length(text) FROM sources WHERE id = ?", [source_id])
+    if found is None:
+        raise NotFoundError(f"no source {source_id}")
+    return found
 
 
 def get_source(case: Case, source_id: int) -> Source:

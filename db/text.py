@@ -79,6 +79,17 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(replace, text)
 
 
+# Kept out of JSON text as \\u escapes: C1 controls, bidi overrides, invisible marks
+# (json.dumps already escapes C0 controls). The JSON means the same; a terminal
+# showing it cannot be driven by it.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with terminal-unsafe characters written as ``\\uXXXX`` escapes."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def one_line(text: str) -> str:
     """Visible text on one line: whitespace runs collapse to one space."""
     flattened = re.sub(r"[\r\n\t ]+", " ", text).strip()

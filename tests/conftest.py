@@ -65,3 +65,141 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+# -- the browser, driven by Pilot --------------------------------------------
+
+
+async def settle(pilot, rounds: int = 50) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                return
+    raise AssertionError("the app did not settle")
+
+
+def screen_lines(app) -> list[str]:
+    """The text of the screen as drawn, one string per terminal line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def browser(case, **options):
+    """The real browser app over an open case (imported here: db tests stay light)."""
+    from tui.app import CasebookApp
+
+    options.setdefault("annotator", "tester")
+    return CasebookApp(case, **options)
+
+
+class PtyApp:
+    """The real ``casebook`` in a pseudo-terminal: send keys, read every byte it writes."""
+
+    def __init__(self, *args: str | os.PathLike[str], env: dict[str, str] | None = None,
+                 size: tuple[int, int] = (24, 80)):
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        import pyte
+
+        self.output = bytearray()
+        self.status: int | None = None
+        self.screen = pyte.Screen(size[1], size[0])
+        self._stream = pyte.ByteStream(self.screen)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become casebook
+            os.environ.pop("NO_COLOR", None)
+            os.environ.update({"TERM": "xterm-256color", "COLORTERM": "", **(env or {})})
+            os.execv(sys.executable, [sys.executable, "-m", "casebook", *map(str, args)])
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+
+    def read(self, quiet: float = 0.6, limit: float = 3.0) -> bytes:
+        """Read until the app has written nothing for ``quiet`` seconds (a blinking
+        cursor never stops writing: ``limit`` bounds the wait)."""
+        import select
+        import time
+
+        start = len(self.output)
+        deadline = time.monotonic() + limit
+        last = time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - last < quiet:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                self.output.extend(data)
+                self._stream.feed(data)
+                last = time.monotonic()
+        return bytes(self.output[start:])
+
+    @property
+    def text(self) -> str:
+        """The terminal's screen now, as a terminal emulator (pyte) sees it."""
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, text: str, limit: float = 20.0) -> None:
+        """Wait until ``text`` is on the screen."""
+        import time
+
+        deadline = time.monotonic() + limit
+        while text not in self.text:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared on:\n{self.text}")
+            self.read(quiet=0.2, limit=1.0)
+
+    def send(self, *keys: bytes | str) -> bytes:
+        for key in keys:
+            os.write(self.fd, key.encode() if isinstance(key, str) else key)
+            self.read(quiet=0.15, limit=1.5)
+        return self.read(quiet=0.4)
+
+    def alive(self) -> bool:
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+        return self.status is None
+
+    def close(self) -> int:
+        """Quit (Ctrl+Q, which works on every screen); returns the exit status."""
+        import signal
+        import time
+
+        if self.alive():
+            os.write(self.fd, b"\x11")
+            deadline = time.monotonic() + 10
+            while self.alive() and time.monotonic() < deadline:
+                self.read(quiet=0.1, limit=0.5)
+            if self.alive():
+                os.kill(self.pid, signal.SIGKILL)
+                _, status = os.waitpid(self.pid, 0)
+                self.status = os.waitstatus_to_exitcode(status)
+        self.read(quiet=0.1, limit=1.0)
+        os.close(self.fd)
+        return self.status
+
+
+def reversed_rows(app: PtyApp) -> list[str]:
+    """The screen rows drawn in reverse video (the cursor, when there is no colour)."""
+    rows = []
+    for y, line in enumerate(app.screen.display):
+        cells = app.screen.buffer[y]
+        text = [x for x in range(len(line)) if line[x].strip()]
+        if text and all(cells[x].reverse for x in text):
+            rows.append(line.strip())
+    return rows

@@ -1,0 +1,140 @@
+"""Start-up and memory of the browser: the seed case beside a 1M-excerpt case.
+
+    .venv/bin/python benchmarks/startup.py [--excerpts 1000000] [--runs 5]
+
+Each run starts ``casebook open CASE`` in a pseudo-terminal (80x24) with
+``CASEBOOK_EXIT_WHEN_READY=1``, so the process exits as soon as its first
+full frame is drawn (header counts, the first rows and their detail). The
+time is from just before the process starts to its exit; the memory is its
+peak RSS. Beside each case, the floor: a bare Python process that opens the
+same file with sqlite3 and reads the first page of entities. The figure to
+keep near 1.0 is the large case's time and RSS over the seed case's.
+
+Cases are built once into benchmarks/cases/ (git-ignored); results are
+printed as a table and written to benchmarks/results/startup.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLOOR = """
+import sqlite3, sys
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+conn.execute("SELECT count(*) FROM entities").fetchone()
+conn.execute("SELECT id, name FROM entities ORDER BY sort_name, id LIMIT 100").fetchall()
+"""
+
+
+def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(seconds from start to exit, peak RSS in KiB, exit status) of one run."""
+    import fcntl
+    import termios
+
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(env)
+        os.execv(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    while True:  # drain the output so the app never blocks on a full pty
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    os.close(fd)
+    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def build_cases(directory: Path, excerpts: int) -> dict[str, Path]:
+    from db.generate import generate_case
+    from seed.build import build_case
+
+    directory.mkdir(parents=True, exist_ok=True)
+    seed = directory / "seed.casebook"
+    large = directory / f"generated-{excerpts}.casebook"
+    if not seed.exists():
+        build_case(seed)
+    if not large.exists():
+        print(f"building {large.name} (once; minutes for a million excerpts)…", file=sys.stderr)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            print(f"\r  {stage:<14} {done:>10,} / {total:,}", end="", file=sys.stderr)
+
+        generate_case(large, excerpts=excerpts, progress=progress)
+        print(file=sys.stderr)
+    return {"seed": seed, f"{excerpts:,} excerpts": large}
+
+
+def measure(cases: dict[str, Path], runs: int) -> dict[str, dict[str, list[float]]]:
+    env = {"CASEBOOK_EXIT_WHEN_READY": "1", "TERM": "xterm-256color", "COLORTERM": ""}
+    app = [sys.executable, "-m", "casebook", "open"]
+    floor = [sys.executable, "-c", FLOOR]
+    results: dict[str, dict[str, list[float]]] = {
+        name: {"app_s": [], "app_rss_mb": [], "floor_s": [], "floor_rss_mb": []} for name in cases
+    }
+    for _ in range(runs):  # interleaved, so both cases see the same machine
+        for name, path in cases.items():
+            elapsed, rss, status = run_in_pty([*app, str(path)], env)
+            if status != 0:
+                raise SystemExit(f"casebook open {path} exited with {status}")
+            results[name]["app_s"].append(elapsed)
+            results[name]["app_rss_mb"].append(rss / 1024)
+            elapsed, rss, _ = run_in_pty([*floor, str(path)], env)
+            results[name]["floor_s"].append(elapsed)
+            results[name]["floor_rss_mb"].append(rss / 1024)
+    return results
+
+
+def report(results: dict[str, dict[str, list[float]]]) -> dict:
+    names = list(results)
+    median = {name: {key: statistics.median(values) for key, values in columns.items()}
+              for name, columns in results.items()}
+    print(f"{'case':<22}{'first frame':>13}{'RSS':>10}{'floor':>10}{'floor RSS':>11}"
+          f"{'x floor':>9}")
+    for name in names:
+        m = median[name]
+        print(f"{name:<22}{m['app_s']:>12.3f}s{m['app_rss_mb']:>8.1f}MB{m['floor_s']:>9.3f}s"
+              f"{m['floor_rss_mb']:>9.1f}MB{m['app_s'] / m['floor_s']:>9.1f}")
+    base, large = median[names[0]], median[names[-1]]
+    ratios = {"first_frame": large["app_s"] / base["app_s"],
+              "rss": large["app_rss_mb"] / base["app_rss_mb"]}
+    print(f"\n{names[-1]} / {names[0]}: first frame {ratios['first_frame']:.2f}x, "
+          f"RSS {ratios['rss']:.2f}x  (keep near 1.0)")
+    return {"median": median, "runs": results, "ratios": ratios}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--excerpts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cases", type=Path, default=ROOT / "benchmarks" / "cases")
+    args = parser.parse_args()
+    cases = build_cases(args.cases, args.excerpts)
+    summary = report(measure(cases, args.runs))
+    out = ROOT / "benchmarks" / "results" / "startup.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"excerpts": args.excerpts, "runs": args.runs, **summary}, indent=2))
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

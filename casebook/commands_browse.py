@@ -1,0 +1,54 @@
+"""casebook open: the browser (and ``casebook`` alone: the demo case in it).
+
+The case is opened and validated here, before the app starts, so a bad path
+gets the usual one-line error instead of a broken screen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from db import CaseError, InvalidValueError, open_case
+from tui.terminal import EXIT_WHEN_READY, palette_for
+
+
+class NoTerminalError(CaseError):
+    """The browser was asked for without a terminal to draw on."""
+
+
+def _has_terminal() -> bool:
+    # Textual reads keys from stdin and draws on stderr.
+    return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
+
+
+def browse(path: Path, *, read_only: bool = False, annotator: str | None = None) -> int:
+    """Open the case at ``path`` in the browser; returns the exit status."""
+    if annotator is not None and not annotator.strip():
+        raise InvalidValueError("--annotator needs a name")
+    with open_case(path, read_only=read_only) as case:
+        if not _has_terminal() and os.environ.get(EXIT_WHEN_READY) != "1":
+            raise NoTerminalError(
+                "the browser needs a terminal (for output to a file or a pipe, "
+                "use 'casebook search' or 'casebook claims')"
+            )
+        # Imported here: the other commands do not pay for loading Textual.
+        from tui.app import CasebookApp
+
+        app = CasebookApp(case, annotator=annotator.strip() if annotator else None,
+                          palette=palette_for(os.environ))
+        app.run()
+        return app.return_code or 0
+
+
+@click.command(name="open")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--read-only", is_flag=True, help="Browse without being able to change the case.")
+@click.option("--annotator", default=None,
+              help="Who marks claims (default: $CASEBOOK_ANNOTATOR, else your login name).")
+def open_command(path: Path, read_only: bool, annotator: str | None) -> int:
+    """Open the case at PATH in the browser."""
+    return browse(path, read_only=read_only, annotator=annotator)

@@ -1,0 +1,83 @@
+"""casebook export / import: the case out in other formats, and back in from JSON."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from db import CaseError, open_case
+from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
+from db.importing import import_case_json
+from db.outfile import atomic_file
+
+FORMAT_HELP = (
+    "json: the whole case (casebook import reads it back); csv: a file per table, in the "
+    "directory -o names; markdown: a report to read; ftm: FollowTheMoney JSON lines; w3c: "
+    "W3C Web Annotations (JSON-LD); stix: a STIX 2.1 bundle."
+)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "-f", "format_", type=click.Choice(FORMATS), required=True,
+              help=FORMAT_HELP)
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write to this file (a directory for csv) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def export(path: Path, format_: str, output: Path | None, force: bool) -> None:
+    """Export the case at PATH in another format."""
+    if output is not None and _same_file(output, path):
+        raise CaseError(f"{output}: is the case file itself")
+    with open_case(path, read_only=True) as case:
+        if format_ == "csv":
+            if output is None:
+                raise CaseError("csv writes one file per table: give a directory with -o DIR")
+            rows = write_csv_tables(case, output, force=force)
+            click.echo(f"exported csv to {output}/ ({rows} rows)")
+            return
+        writer = STREAM_WRITERS[format_]
+        if output is None:
+            _to_stdout(lambda out: writer(case, out))
+            return
+        with atomic_file(output, force=force) as handle:
+            items = writer(case, handle)
+    click.echo(f"exported {format_} to {output} ({items} items)")
+
+
+@click.command("import")
+@click.argument("json_path", metavar="JSON", type=click.Path(path_type=Path))
+@click.argument("new_path", metavar="NEWPATH", type=click.Path(path_type=Path))
+def import_case(json_path: Path, new_path: Path) -> None:
+    """Build a new case file at NEWPATH from a JSON export (casebook export --format json)."""
+    counts = import_case_json(json_path, new_path)
+    click.echo(f"imported {new_path}: {counts.sources} sources, {counts.excerpts} excerpts, "
+               f"{counts.entities} entities, {counts.events} events, {counts.claims} claims, "
+               f"{counts.annotations} annotations")
+
+
+def _same_file(output: Path, case_path: Path) -> bool:
+    try:
+        target = output.resolve()
+        case = case_path.resolve()
+    except OSError:
+        return False
+    companions = {case, case.with_name(case.name + "-wal"), case.with_name(case.name + "-shm")}
+    return target in companions
+
+
+def _to_stdout(write) -> None:
+    """Write UTF-8 to standard output whatever the locale; a closed pipe
+    (``| head``) ends the export quietly."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    except BrokenPipeError:
+        # Nothing more can be written; keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        out.detach()

@@ -1,0 +1,174 @@
+"""casebook add-source: bring documents into a case."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from db import CaseError, open_case
+from db.documents import BadDocumentError, Document, read_document
+from db.ingest import import_document, plan_paths, with_metadata
+from db.mentions import MentionIndex
+from db.sources import DuplicateSourceError
+
+from .output import line
+
+# Documents checked in the first pass are kept for the second up to this much
+# text; past it they are read again rather than all held in memory at once.
+_KEEP_CHARS = 64 * 1024 * 1024
+
+
+@click.command("add-source")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--title", help="The source's title (one document only).")
+@click.option("--publisher", help="Who published it.")
+@click.option("--author", help="Who wrote it.")
+@click.option("--published", help="When: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--url", help="Where it was published (one document only).")
+@click.option("--skip-bad", is_flag=True,
+              help="Add the good documents even when some are bad (the bad are still "
+                   "reported, and the exit status is 1).")
+def add_source(path: Path, files: tuple[Path, ...], title: str | None, publisher: str | None,
+               author: str | None, published: str | None, url: str | None,
+               skip_bad: bool) -> int:
+    """Add documents to the case at PATH: text (.txt), Markdown (.md) or web
+    pages saved from a browser (.html). A directory adds the documents in it.
+
+    Each document becomes a source, split into paragraphs that are indexed for
+    search and linked to the entities they mention. Unless --skip-bad is
+    given, one bad document (binary, not UTF-8, empty, too large, a page with
+    no article) means none is added. The same document twice is skipped.
+    """
+    metadata = {"title": title, "publisher": publisher, "author": author,
+                "published": published, "url": url}
+    with open_case(path) as case:
+        plan = plan_paths(files)
+        for skipped in plan.skipped:
+            _note(f"skipped {skipped.path}: {skipped.reason}")
+        if not plan.files:
+            raise CaseError(f"no documents to add in {', '.join(map(str, files))}")
+        if (title is not None or url is not None) and len(plan.files) > 1:
+            raise CaseError(f"--title and --url describe one document; "
+                            f"{len(plan.files)} documents were given")
+        checked, bad = _check(plan.files, metadata)
+        for error in bad:
+            _error(str(error))
+        if bad and not skip_bad:
+            if len(plan.files) > 1:
+                _error(f"nothing added: {len(bad)} of {len(plan.files)} documents are bad "
+                       "(--skip-bad adds the others)")
+            return 1
+        added, failed = _add(case, checked, metadata)
+    if len(plan.files) > 1:
+        click.echo(f"added {added} of {len(plan.files)} documents to {line(str(path))}")
+    return 1 if bad or failed else 0
+
+
+def _check(files: tuple[str, ...], metadata: dict[str, str | None],
+           ) -> tuple[list[tuple[str, Document | None]], list[BadDocumentError]]:
+    """Read every document once; keep them (up to a budget) for adding."""
+    checked: list[tuple[str, Document | None]] = []
+    bad: list[BadDocumentError] = []
+    kept = 0
+    with Progress("Reading", [_size(name) for name in files]) as progress:
+        for number, name in enumerate(files):
+            try:
+                document = with_metadata(read_document(name), **metadata)
+            except BadDocumentError as error:
+                bad.append(error)
+            else:
+                keep = kept + len(document.text) <= _KEEP_CHARS
+                kept += len(document.text) if keep else 0
+                checked.append((name, document if keep else None))
+            progress.done(number)
+    return checked, bad
+
+
+def _add(case, checked: list[tuple[str, Document | None]],
+         metadata: dict[str, str | None]) -> tuple[int, int]:
+    """Add each document in its own transaction; returns (added, failed)."""
+    index = MentionIndex.of_case(case)
+    added = failed = 0
+    with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
+        for number, (name, document) in enumerate(checked):
+            try:
+                document = document or with_metadata(read_document(name), **metadata)
+                result = import_document(case, document, index=index,
+                                         progress=lambda fraction: progress.within(number, fraction))
+            except DuplicateSourceError as duplicate:
+                progress.say(f"casebook: {line(f'skipped {name}: {duplicate}')}", err=True)
+            except BadDocumentError as error:  # changed since it was checked
+                progress.say(f"casebook: error: {line(str(error))}", err=True)
+                failed += 1
+            else:
+                added += 1
+                mentions = f", {result.mentions} mentions" if result.mentions else ""
+                progress.say(f"added {line(name)} as source {result.source.id}: "
+                             f"{line(result.source.title, 80)} ({result.paragraphs} paragraphs{mentions})")
+            progress.done(number)
+    return added, failed
+
+
+def _size(name: str) -> int:
+    try:
+        return max(Path(name).stat().st_size, 1)
+    except OSError:
+        return 1
+
+
+class Progress:
+    """A progress bar on stderr, when it is a terminal, over a list of
+    documents weighted by their size (a 30 MB text is most of the work).
+
+    Messages go through :meth:`say`, which clears the bar's line first so
+    they never run into it.
+    """
+
+    def __init__(self, label: str, sizes: list[int]):
+        self.label = label
+        self.starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        self.sizes = sizes
+        self.shown = 0
+        self.bar = None
+        self._context = None
+        if sys.stderr.isatty() and len(sizes) and (len(sizes) > 1 or label == "Adding"):
+            self._context = click.progressbar(length=sum(sizes), label=label, file=sys.stderr)
+
+    def __enter__(self) -> "Progress":
+        if self._context is not None:
+            self.bar = self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc)
+
+    def within(self, number: int, fraction: float) -> None:
+        self._move_to(self.starts[number] + int(self.sizes[number] * min(fraction, 1.0)))
+
+    def done(self, number: int) -> None:
+        self._move_to(self.starts[number] + self.sizes[number])
+
+    def _move_to(self, position: int) -> None:
+        if self.bar is not None and position > self.shown:
+            self.bar.update(position - self.shown)
+            self.shown = position
+
+    def say(self, message: str, *, err: bool = False) -> None:
+        if self.bar is not None:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+        click.echo(message, err=err)
+        if self.bar is not None:
+            self.bar.render_progress()
+
+
+def _note(message: str) -> None:
+    click.echo(f"casebook: {line(message)}", err=True)
+
+
+def _error(message: str) -> None:
+    click.echo(f"casebook: error: {line(message)}", err=True)

@@ -1,0 +1,31 @@
+"""Exports: the case in the formats colleagues and other tools read.
+
+Every exporter reads the case inside one snapshot (a consistent copy while
+others keep working) and a page at a time, and writes as it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from ..casefile import Case
+from .case_json import write_case_json
+from .csv_tables import write_csv_tables
+from .ftm import write_ftm
+from .markdown_report import write_markdown_report
+from .stix import write_stix_bundle
+from .w3c import write_w3c_annotations
+
+# Formats written as one stream (a file, or stdout): writer(case, out) -> items written.
+STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
+    "json": write_case_json,
+    "markdown": write_markdown_report,
+    "ftm": write_ftm,
+    "w3c": write_w3c_annotations,
+    "stix": write_stix_bundle,
+}
+# csv writes a directory: one file per table.
+FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "ftm", "w3c", "stix")
+
+__all__ = ["FORMATS", "STREAM_WRITERS", "write_csv_tables"]

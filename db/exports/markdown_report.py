@@ -1,0 +1,150 @@
+"""``markdown``: a report a colleague without casebook can read.
+
+Claims grouped by status (confirmed, disputed, denied, then unreviewed), each
+with who claims it, what it is about, its evidence quoted with source and
+position, and every mark annotators made on it; then the entities by kind,
+the timeline with each date at its precision, and the sources.
+
+Text from the case is untrusted: control and bidi characters are shown as
+placeholders (``db.text.visible``) and Markdown's own characters are escaped,
+so a source cannot add links, images or HTML to the report.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from typing import TextIO
+
+from .. import walk
+from ..casefile import Case, utc_now
+from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..events import event_entities
+from ..models import ENTITY_KINDS, Annotation, SourceInfo, range_label
+from ..sources import get_source_info
+from ..text import one_line, visible
+
+STATUS_ORDER = ("confirmed", "disputed", "denied", "unreviewed")
+KIND_HEADINGS = {"person": "People", "organization": "Organisations", "place": "Places",
+                 "document": "Documents", "other": "Other"}
+_LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+>.)])", re.M)  # list items, quotes: "- ", "1. "
+
+
+def inline(text: str) -> str:
+    """Untrusted text on one line, safe inside Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def block(text: str) -> str:
+    """Untrusted text keeping its lines, safe inside Markdown."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text, keep_newlines=True))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def write_markdown_report(case: Case, out: TextIO) -> int:
+    """Write the report; returns the number of claims, entities and events in it."""
+    count = 0
+    with case.snapshot():
+        meta = walk.meta(case)
+        out.write(f"# {inline(meta.get('title', case.path.stem))}\n\n")
+        if meta.get("description"):
+            out.write(f"{block(meta['description'])}\n\n")
+        totals = {status: count_claims(case, status=status) for status in STATUS_ORDER}
+        out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
+                  f"{inline(case.path.name)}.\n\n")
+        out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
+        source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
+
+        out.write("## Claims\n\n")
+        for status in STATUS_ORDER:
+            out.write(f"### {status.capitalize()} ({totals[status]})\n\n")
+            if not totals[status]:
+                out.write("None.\n\n")
+            for claim in walk.claims(case, status=status):
+                _claim(case, out, claim, source_info)
+                count += 1
+
+        out.write("## Entities\n\n")
+        for kind in ENTITY_KINDS:
+            entities = walk.entities_of_kind(case, kind)
+            first = next(entities, None)
+            if first is None:
+                continue
+            out.write(f"### {KIND_HEADINGS[kind]}\n\n")
+            for entity in itertools.chain([first], entities):
+                aliases = f" (also {', '.join(inline(a) for a in entity.aliases)})" if entity.aliases else ""
+                about = f": {inline(entity.description)}" if entity.description else ""
+                out.write(f"- **{inline(entity.name)}**{aliases}{about}\n")
+                count += 1
+            out.write("\n")
+
+        out.write("## Timeline\n\n")
+        empty = True
+        for event in walk.timeline(case):
+            empty = False
+            when = range_label(event.date_start, event.date_end, event.date_precision)
+            who = [inline(e.name) for e in event_entities(case, event.id, limit=_LIMIT)]
+            out.write(f"- **{when}**: {inline(event.title)}")
+            out.write(f". {inline(event.description)}" if event.description else "")
+            out.write(f" ({', '.join(who)})\n" if who else "\n")
+            count += 1
+        out.write("None.\n\n" if empty else "\n")
+
+        out.write("## Sources\n\n")
+        for number, info in enumerate(walk.source_infos(case), 1):
+            out.write(f"{number}. {_source_line(info)}\n")
+        out.write("\n")
+    return count
+
+
+def _claim(case: Case, out: TextIO, claim, source_info) -> None:
+    out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
+    if claim.claimant:
+        out.write(f"- Claimed by: {inline(claim.claimant)}\n")
+    about = [f"{inline(entity.name)}" for entity, role in claim_entities(case, claim.id, limit=_LIMIT)
+             if role == "subject"]
+    if about:
+        out.write(f"- About: {', '.join(about)}\n")
+    out.write(f"- Status: {claim.status}\n\n")
+    evidence = claim_evidence(case, claim.id, limit=_LIMIT)
+    if evidence:
+        out.write("Evidence:\n\n")
+    for item in evidence:
+        excerpt = item.excerpt
+        quoted = "\n".join(f"> {line}" for line in block(excerpt.text).split("\n"))
+        out.write(f"{quoted}\n>\n> — {item.stance}; {_source_line(source_info(excerpt.source_id))}, "
+                  f"characters {excerpt.start}–{excerpt.end}\n\n")
+    history = claim_history(case, claim.id, limit=_LIMIT)
+    if history:
+        out.write("History:\n\n")
+        for mark in history:
+            out.write(f"- {_mark_line(mark)}\n")
+        out.write("\n")
+
+
+def _mark_line(mark: Annotation) -> str:
+    when = mark.created_at[:16].replace("T", " ") + " UTC"
+    note = f": “{inline(mark.note)}”" if mark.note.strip() else ""
+    return f"{when}, {inline(mark.annotator)} marked it {mark.status} (was {mark.previous_status}){note}"
+
+
+def _source_line(info: SourceInfo) -> str:
+    parts = [f"*{inline(info.title)}*" if info.title else f"source {info.id}"]
+    parts += [inline(value) for value in (info.publisher, info.author) if value]
+    if info.published:
+        parts.append(_published(info.published))
+    if info.url:
+        parts.append(f"<{info.url}>" if _SAFE_URL.fullmatch(info.url) else inline(info.url))
+    return ", ".join(parts)
+
+
+_SAFE_URL = re.compile(r"https?://[^\s<>\"`\\]+")
+
+
+def _published(date: str) -> str:
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown")
+    return range_label(date, "", precision)

@@ -1,0 +1,162 @@
+"""Untrusted text is data: a case whose source, names, titles and notes carry
+markup, action links, emoji codes and terminal escapes shows them literally,
+fires nothing, and never writes one of their bytes raw to the terminal."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import db
+from db.claims import add_claim, mark_claim
+from db.entities import add_entity, link_excerpt_entity
+from db.events import add_event
+from db.sources import add_source, excerpts_page
+
+from conftest import PtyApp, browser, screen_text, settle
+
+MARKUP = "[bold]bold?[/] [@click=app.quit]quit?[/] [ @click=app.quit]quit2?[/] :warning: [link=https://x]l[/link]"
+ESCAPES = {
+    "ESC CSI colour": "\x1b[31mred\x1b[0m",
+    "CSI clear": "\x1b[2J",
+    "OSC 0 title": "\x1b]0;pwned-title\x07",
+    "OSC 8 link": "\x1b]8;;https://evil.example/\x1b\\evil-link\x1b]8;;\x1b\\",
+    "OSC 52 clipboard": "\x1b]52;c;cHduZWQ=\x07",
+    "C1 CSI": "\x9b31mc1red",
+    "C1 NEL": "\x85",
+    "NUL": "nul\x00byte",
+    "bidi override": "\u202edesrever\u202c",
+    "BEL": "\x07",
+}
+PAYLOAD = MARKUP + " " + " ".join(ESCAPES.values())
+# What must never follow an ESC (or stand as a C1 control) in the app's output.
+RAW_FORBIDDEN = [b"\x1b[31mred", b"\x1b]0;pwned", b"\x1b]8;;https://evil", b"\x1b]52;",
+                 b"\x1b[2J", "\x9b".encode(), "\x85".encode(), b"\x00",
+                 "\u202e".encode(), "\u202c".encode()]
+
+
+def build_hostile_case(path: Path) -> Path:
+    with db.create_case(path, title="Hostile " + PAYLOAD) as case:
+        source = add_source(
+            case, text=f"First line {PAYLOAD}\nSecond line plain text about Mallory.\n",
+            title="Title " + PAYLOAD, publisher="Publisher " + MARKUP, author="[red]Author[/red]",
+        )
+        excerpt = excerpts_page(case, offset=0, limit=1)[0]
+        mallory = add_entity(case, kind="person", name="Aaa Mallory " + PAYLOAD,
+                             description="Description " + PAYLOAD, aliases=["[b]alias[/b]"])
+        link_excerpt_entity(case, excerpt.id, mallory.id)
+        add_event(case, title="Event " + PAYLOAD, date_start="2023-06", date_precision="month",
+                  description="Event description " + PAYLOAD, entity_ids=[mallory.id],
+                  excerpt_ids=[excerpt.id])
+        claim = add_claim(case, statement="Claim " + PAYLOAD, claimant="Claimant " + MARKUP,
+                          entity_ids=[mallory.id], evidence=[(excerpt.id, "supports")])
+        mark_claim(case, claim.id, "disputed", annotator="[@click=app.quit]annotator",
+                   note="Note " + PAYLOAD, created_at="2024-01-01T00:00:00.000000Z")
+        assert source.id
+    return path
+
+
+@pytest.fixture
+def hostile_case_file(tmp_path: Path) -> Path:
+    return build_hostile_case(tmp_path / "hostile.casebook")
+
+
+def assert_literal(text: str) -> None:
+    for literal in ("[bold]bold?[/]", "[@click=app.quit]quit?[/]", "[ @click=app.quit]quit2?[/]",
+                    ":warning:", "[link=https://x]l[/link]"):
+        assert literal in text, literal
+    assert "⚠" not in text                      # :warning: stays words
+    assert "␛[31mred" in text                   # ESC shown as a control picture
+    assert "⟨U+202E⟩desrever" in text           # a bidi override shown, not obeyed
+    assert "\x1b" not in text and "\x00" not in text and "\u202e" not in text
+
+
+async def test_every_pane_shows_the_payload_literally_and_nothing_fires(hostile_case_file):
+    with db.open_case(hostile_case_file, read_only=True) as case:
+        app = browser(case, annotator="[bold]me[/]")
+        async with app.run_test(size=(200, 60)) as pilot:
+            await settle(pilot)
+            assert "[bold]me[/]" in screen_text(app)
+            for key in ("1", "2", "3", "4"):
+                await pilot.press(key)
+                await settle(pilot)
+                text = screen_text(app)
+                assert_literal(text)
+                assert_literal(app.active_pane.detail.text)
+                # Enter on the row, then on every link of its detail: no action fires.
+                await pilot.press("enter")
+                await settle(pilot)
+                for x, y in ((5, 2), (20, 2), (40, 2), (100, 4), (120, 6), (150, 8)):
+                    await pilot.click(offset=(x, y))
+                await settle(pilot)
+                assert app.is_running and app.return_code is None
+                await pilot.press("escape")
+            assert "annotator [@click=app.quit]annotator" not in screen_text(app)  # header: ours
+            await pilot.press("4")
+            await settle(pilot)
+            assert "Note [bold]bold?[/]" in app.active_pane.detail.text
+            assert "[@click=app.quit]annotator" in app.active_pane.detail.text
+            await pilot.press("slash", *"mallory")
+            await settle(pilot)
+            results = app.screen.results.text    # hits are one line each: the start shows
+            assert "[bold]bold?[/] [@click=app.quit]quit?[/]" in results
+            assert "⚠" not in results and "\x1b" not in results
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.is_running
+
+
+ESCAPE_SEQUENCE = re.compile(
+    rb"\x1b(\[[0-9;?<>=:]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[^\[\]])", re.S
+)
+
+
+def sequence_shapes(output: bytes) -> set[bytes]:
+    """The kinds of escape sequence written: CSI by final byte, OSC by number."""
+    shapes = set()
+    for match in ESCAPE_SEQUENCE.finditer(output):
+        sequence = match.group(0)
+        if sequence.startswith(b"\x1b["):
+            shapes.add(b"CSI " + re.sub(rb"[0-9;:]", b"", sequence[2:]))
+        elif sequence.startswith(b"\x1b]"):
+            shapes.add(b"OSC " + sequence[2:].split(b";")[0])
+        else:
+            shapes.add(sequence)
+    return shapes
+
+
+def drive(path: Path) -> tuple[PtyApp, bytes]:
+    app = PtyApp("open", path, size=(40, 160))
+    app.wait_for("Entities")
+    keys = ["\r", "\r", "\r", "2", "\r", "3", "\r", "4", "\r",
+            "\x1b[<0;30;5M", "\x1b[<0;30;5m",          # a click in the list
+            "\x1b[<0;100;12M", "\x1b[<0;100;12m",      # and one in the detail
+            "/", "mallory", "\r"]
+    app.send(*keys)
+    return app, bytes(app.output)
+
+
+def test_the_terminal_never_receives_the_payloads_bytes(hostile_case_file, tmp_path):
+    hostile, output = drive(hostile_case_file)
+    try:
+        assert hostile.alive(), "an action fired: the app quit"
+        assert "[@click=app.quit]quit?[/]" in hostile.text or "[bold]bold?[/]" in hostile.text
+        assert "␛" in hostile.text
+    finally:
+        assert hostile.close() == 0
+    for forbidden in RAW_FORBIDDEN:
+        assert forbidden not in output, forbidden
+    # No C1 control at all, raw or UTF-8 encoded; no C0 control but Textual's own.
+    assert not re.search(rb"\xc2[\x80-\x9f]", output)
+    assert set(re.findall(rb"[\x00-\x06\x0e-\x1a\x1c-\x1f\x7f]", output)) == set()
+
+    # Every escape sequence written is of a kind the same screens write for a benign case.
+    benign_path = tmp_path / "benign.casebook"
+    with db.create_case(benign_path, title="Benign") as case:
+        add_source(case, text="First line plain.\nSecond line about Mallory.\n", title="Plain")
+        add_entity(case, kind="person", name="Aaa Mallory")
+    benign, benign_output = drive(benign_path)
+    assert benign.close() == 0
+    assert sequence_shapes(output) <= sequence_shapes(benign_output) | {b"CSI m"}

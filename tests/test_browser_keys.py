@@ -1,0 +1,109 @@
+"""Keys: ? lists every one, q quits, the palette lists case commands, the
+footer shows the keys where the focus is, and issue 4's keys stay free."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.widgets import Footer
+
+from conftest import browser, screen_text, settle
+from tui.app import CasebookApp
+from tui.screens.help import HelpScreen, key_name
+from tui.screens.search import SearchScreen
+from tui.widgets.detail import DetailView
+from tui.widgets.paged_list import PagedList
+
+BINDING_OWNERS = (CasebookApp, PagedList, DetailView, SearchScreen)
+CLAIM_MARKING_KEYS = {"c", "d", "x", "u", "n"}   # issue 4 marks claims with these
+
+
+def bound_keys(owner) -> set[str]:
+    return {key.strip() for binding in owner.BINDINGS if isinstance(binding, Binding)
+            for key in binding.key.split(",")}
+
+
+async def test_question_mark_lists_every_key(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for owner in BINDING_OWNERS:
+            for key in bound_keys(owner) - {"ctrl+q", "ctrl+c"}:
+                assert key_name(key) in text, (owner.__name__, key)
+        for section in ("Anywhere", "In a list", "In a detail", "In search"):
+            assert section in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark", "question_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_the_palette_lists_case_commands(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Show Entities", "Show Events", "Show Excerpts", "Show Claims",
+                      "Search", "Back", "Forward", "Keys"):
+            assert title in titles
+        assert titles.count("Keys") == 1
+        await pilot.press("colon")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"show claims")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.active_kind == "claim"
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"search")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_the_footer_shows_the_keys_of_the_focused_part(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.query_one(Footer)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("Open", "Search", "Back", "Keys", "Quit", "1-4"):
+            assert label in footer, label
+        await pilot.press("tab")
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Follow" in footer and "Open" not in footer
+
+
+async def test_claim_marking_keys_are_left_free(seed_case):
+    for owner in BINDING_OWNERS:
+        assert not bound_keys(owner) & CLAIM_MARKING_KEYS, owner.__name__
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        before = (app.active_kind, app.active_pane.paged_list.cursor, app.screen)
+        await pilot.press(*sorted(CLAIM_MARKING_KEYS))
+        await settle(pilot)
+        assert (app.active_kind, app.active_pane.paged_list.cursor, app.screen) == before

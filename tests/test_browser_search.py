@@ -1,0 +1,192 @@
+"""Search as you type: grouped, highlighted, folded; Enter jumps to the item."""
+
+from __future__ import annotations
+
+from db.entities import entities_page
+
+from conftest import browser, screen_text, settle
+from tui.app import CasebookApp
+from tui.screens.search import SearchScreen
+
+
+class RecordingApp(CasebookApp):
+    """Remembers every SearchScreen.ResultsShown (as a benchmark would time them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown: list[tuple[str, int]] = []
+
+    def on_search_screen_results_shown(self, message: SearchScreen.ResultsShown) -> None:
+        self.shown.append((message.query, message.hits))
+
+
+async def type_query(pilot, text: str) -> SearchScreen:
+    await pilot.press("slash")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    await pilot.press(*text)
+    await settle(pilot)
+    return screen
+
+
+def headings(screen: SearchScreen) -> list[str]:
+    return [line for line in screen.results.text.splitlines()
+            if line.split(" (")[0] in ("Entities", "Events", "Excerpts", "Claims")]
+
+
+async def test_folding_finds_uhrik_and_highlights_the_match(seed_case):
+    app = RecordingApp(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Uhrik")
+        results = screen.results
+        assert "Milan Uhrík" in results.text
+        assert "Milan Uhrík" in screen_text(app)
+        # The matched word carries the match style; the rest of the line does not.
+        line = next(block.content for block in results.blocks
+                    if block.link and "Milan Uhrík" in block.content.plain)
+        matched = {line.plain[span.start:span.end] for span in line.spans if span.style == ".cb--match"}
+        assert matched == {"Uhrík"}
+        assert app.shown[-1][0] == "Uhrik" and app.shown[-1][1] > 0
+
+
+async def test_results_are_grouped_by_kind_in_order(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Logvinov")
+        groups = [heading.split(" (")[0] for heading in headings(screen)]
+        assert groups == ["Entities", "Events", "Excerpts", "Claims"]
+        assert any("of" in heading for heading in headings(screen))  # "10 of 57"
+        assert screen.results.link.kind == "entity"
+
+
+async def test_results_follow_each_keystroke(seed_case):
+    app = RecordingApp(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Metsol")
+        assert "Roberta Metsola" in screen.results.text
+        await pilot.press("x", "q")             # letters are typed, not commands
+        await settle(pilot)
+        assert screen.query_text == "Metsolxq"
+        assert "No matches for Metsolxq" in screen.results.text
+        assert app.is_running and isinstance(app.screen, SearchScreen)
+        await pilot.press("backspace", "backspace", "a")
+        await settle(pilot)
+        assert "Roberta Metsola" in screen.results.text
+        assert [query for query, _ in app.shown][-1] == "Metsola"
+        # Only the newest query's results are on screen, whatever finished first.
+        assert screen.results.text.count("Roberta Metsola") >= 1
+
+
+async def test_enter_jumps_to_the_item_in_its_pane(seed_case):
+    app = browser(seed_case)
+    uhrik = next(e for e in entities_page(seed_case, offset=0, limit=1000) if e.name == "Milan Uhrík")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "uhrik")
+        assert screen.results.link.id == uhrik.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.active_kind == "entity"
+        assert app.active_pane.paged_list.cursor_item_id == uhrik.id
+        assert "Milan Uhrík" in app.active_pane.detail.text
+        assert "Milan Uhrík" in screen_text(app)
+
+
+async def test_arrows_choose_another_kind_of_result(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Uhrik")
+        while screen.results.link.kind != "claim":
+            await pilot.press("down")
+        chosen = screen.results.link
+        await pilot.press("up", "down", "enter")
+        await settle(pilot)
+        assert app.active_kind == "claim"
+        assert app.active_pane.paged_list.cursor_item_id == chosen.id
+        await pilot.press("backspace")        # the jump is in the history
+        await settle(pilot)
+        assert app.active_kind == "entity"
+
+
+async def test_escape_closes_and_the_query_is_kept(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.active_pane.paged_list.cursor_item_id
+        await type_query(pilot, "Chizhov")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert app.active_pane.paged_list.cursor_item_id == before
+        screen = await type_query(pilot, "")
+        assert screen.query_one("#search-input").value == "Chizhov"
+        assert "Vladimir Chizhov" in screen.results.text
+
+
+async def test_an_empty_or_hostile_query_is_just_text(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, '"NEAR( *')
+        assert "No matches" in screen.results.text or screen.results.links
+        await pilot.press(*["backspace"] * 8)
+        await settle(pilot)
+        assert "Type to search" in screen.results.text
+        assert app.is_running
+
+
+async def test_a_slow_search_is_interrupted_and_never_shown(seed_case, monkeypatch):
+    """The newest keystroke wins: a stale search is interrupted, and its
+    results, should they arrive, never replace the newer ones."""
+    import threading
+    import time
+
+    from tui.screens import search as search_module
+
+    real_search = search_module.search
+    release = threading.Event()
+
+    def slow_for_short_queries(case, query, **options):
+        if query == "Met":
+            release.wait(5)           # stands for a slow ranking over a huge index
+            time.sleep(0.05)
+        return real_search(case, query, **options)
+
+    monkeypatch.setattr(search_module, "search", slow_for_short_queries)
+    app = RecordingApp(seed_case, annotator="tester")
+    interrupts = []
+    monkeypatch.setattr(app, "interrupt_search", lambda: interrupts.append(1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "M", "e", "t")
+        await pilot.pause()
+        await pilot.press("s", "o", "l", "a")
+        await pilot.pause()
+        release.set()                 # the stale search finishes last
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_text == "Metsola"
+        assert "Roberta Metsola" in screen.results.text
+        shown = [query for query, _ in app.shown]
+        assert "Met" not in shown and shown[-1] == "Metsola"
+        assert len(interrupts) == len("Metsola")   # every keystroke interrupts the last
+
+
+async def test_tab_moves_into_the_results_and_enter_follows(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "Metsola")
+        await pilot.press("tab")
+        assert screen.results.has_focus
+        await pilot.press("j")
+        chosen = screen.results.link
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (chosen.kind, chosen.id)

@@ -1,0 +1,181 @@
+"""export --format json and import: the whole case out and back, exactly."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import db
+from conftest import assert_one_line_error, run_cli
+from db.models import CaseDocument
+from db.search import search
+from worked_case import worked_case_file  # noqa: F401  (fixture)
+
+BOOKKEEPING = {"_sqlite_migrations"}  # when this file's migrations ran: not part of the case
+
+
+def every_table(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (FTS content included), in storage order."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%_fts_%' ORDER BY name")]
+        tables = {}
+        for name in names:
+            if name in BOOKKEEPING:
+                continue
+            rowid = "" if conn.execute(
+                "SELECT 1 FROM pragma_table_list WHERE name = ? AND wr = 1", [name]).fetchone() else "rowid, "
+            tables[name] = conn.execute(f"SELECT {rowid}* FROM {name} ORDER BY 1, 2").fetchall()
+        tables["pragmas"] = [conn.execute(f"PRAGMA {p}").fetchone() for p in ("application_id", "user_version")]
+        return tables
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def exported(worked_case_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    out = tmp_path_factory.mktemp("json") / "case.json"
+    result = run_cli("export", worked_case_file, "--format", "json", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"exported json to {out} (")
+    return out
+
+
+def test_the_export_is_a_case_document(exported: Path, worked_case_file: Path):  # noqa: F811
+    document = CaseDocument.model_validate_json(exported.read_text(encoding="utf-8"))
+    with db.open_case(worked_case_file, read_only=True) as case:
+        counts = db.counts(case)
+        assert document.meta["case_uid"] == case.meta("case_uid")
+    assert (len(document.sources), len(document.excerpts), len(document.entities), len(document.events),
+            len(document.claims), len(document.annotations)) == (
+        counts.sources, counts.excerpts, counts.entities, counts.events, counts.claims, counts.annotations)
+    assert counts.sources == 7 and counts.annotations >= 13
+    undone = [a for a in document.annotations if a.status == "unreviewed"]
+    assert undone and undone[0].created_at == "2026-11-26T10:05:00.000003Z"
+    assert any(x.kind == "quote" and x.text.startswith("« Nous suivons") for x in document.excerpts)
+    assert any(link.stance == "contradicts" for claim in document.claims for link in claim.evidence)
+
+
+def test_import_rebuilds_the_identical_case(exported: Path, worked_case_file: Path, tmp_path: Path):  # noqa: F811
+    rebuilt = tmp_path / "rebuilt.casebook"
+    result = run_cli("import", exported, rebuilt)
+    assert result.returncode == 0, result.stderr
+    assert "7 sources" in result.stdout
+    original, copy = every_table(worked_case_file), every_table(rebuilt)
+    assert original.keys() == copy.keys() and "entities_fts" in original and "annotations" in original
+    for table in original:
+        assert copy[table] == original[table], table
+    with db.open_case(worked_case_file, read_only=True) as a, db.open_case(rebuilt, read_only=True) as b:
+        for query in ("Austrevicius", "surete", "kontrarozvedka", "Logvinov"):
+            assert search(a, query).model_dump() == search(b, query).model_dump()
+    assert run_cli("check", rebuilt).returncode == 0
+    # And out again: the same bytes.
+    again = tmp_path / "again.json"
+    assert run_cli("export", rebuilt, "-f", "json", "-o", again).returncode == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_stdout_gets_the_same_document(exported: Path, worked_case_file: Path):  # noqa: F811
+    result = run_cli("export", worked_case_file, "--format", "json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == exported.read_text(encoding="utf-8")
+
+
+def test_an_empty_case_round_trips(tmp_path: Path):
+    case = tmp_path / "empty.casebook"
+    assert run_cli("new", case, "--title", "Nothing yet").returncode == 0
+    out = tmp_path / "empty.json"
+    assert run_cli("export", case, "-f", "json", "-o", out).returncode == 0
+    document = json.loads(out.read_text())
+    assert document["sources"] == [] and document["meta"]["title"] == "Nothing yet"
+    assert run_cli("import", out, tmp_path / "back.casebook").returncode == 0
+    assert every_table(tmp_path / "back.casebook") == every_table(case)
+
+
+def edited(exported: Path, tmp_path: Path, change) -> Path:
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    change(document)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _tamper_excerpt(document):
+    document["excerpts"][3]["text"] = document["excerpts"][3]["text"].upper()
+
+
+def _tamper_source(document):
+    document["sources"][0]["text"] += " (edited)"
+
+
+def _dangling_link(document):
+    document["excerpts"][0]["entity_ids"] = [999_999]
+
+
+def _future(document):
+    document["schema_version"] = 99
+
+
+def _bad_status(document):
+    document["claims"][0]["status"] = "probable"
+
+
+@pytest.mark.parametrize("change, says", [
+    (_tamper_excerpt, "does not match source"),
+    (_tamper_source, "sha256 does not match its text"),
+    (_dangling_link, "inconsistent export (FOREIGN KEY constraint failed)"),
+    (_future, "exported by a newer casebook (schema v99"),
+    (_bad_status, "not a casebook JSON export (claims.0.status"),
+])
+def test_import_refuses_an_inconsistent_document_and_leaves_nothing(
+        exported: Path, tmp_path: Path, change, says: str):
+    path = edited(exported, tmp_path, change)
+    result = run_cli("import", path, tmp_path / "new.casebook")
+    assert_one_line_error(result, says)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edited.json"]
+
+
+def test_import_refuses_what_is_not_an_export(tmp_path: Path, exported: Path):
+    (tmp_path / "notes.json").write_text('{"title": "x"}')
+    (tmp_path / "broken.json").write_text('{"format": "casebook-case", ')
+    assert_one_line_error(run_cli("import", tmp_path / "notes.json", tmp_path / "a.casebook"),
+                          "not a casebook JSON export")
+    assert_one_line_error(run_cli("import", tmp_path / "broken.json", tmp_path / "a.casebook"),
+                          "not a casebook JSON export", "Invalid JSON")
+    assert_one_line_error(run_cli("import", tmp_path / "missing.json", tmp_path / "a.casebook"),
+                          "missing.json: no such file")
+    (tmp_path / "taken.casebook").write_text("mine")
+    assert_one_line_error(run_cli("import", exported, tmp_path / "taken.casebook"), "already exists")
+    assert (tmp_path / "taken.casebook").read_text() == "mine"
+    assert not (tmp_path / "a.casebook").exists()
+
+
+def test_an_export_is_one_consistent_snapshot(seed_case_copy: Path):
+    """A claim another annotator adds while the export runs is not half in it."""
+    from db.claims import add_claim, mark_claim
+    from db.exports import write_case_json
+
+    class Meddling(io.StringIO):
+        meddled = False
+
+        def write(self, text: str) -> int:
+            if not self.meddled and '"excerpts"' in text:
+                self.meddled = True
+                late = add_claim(writer, statement="Added during the export.")
+                mark_claim(writer, late.id, "confirmed", annotator="eve")
+            return super().write(text)
+
+    with db.open_case(seed_case_copy, read_only=True) as reader, db.open_case(seed_case_copy) as writer:
+        before = db.counts(reader)
+        out = Meddling()
+        write_case_json(reader, out)
+        assert out.meddled
+        document = CaseDocument.model_validate_json(out.getvalue())
+        assert (len(document.claims), len(document.annotations)) == (before.claims, before.annotations)
+        assert db.counts(reader).claims == before.claims + 1  # after the snapshot, it is there

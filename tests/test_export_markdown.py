@@ -1,0 +1,79 @@
+"""export --format markdown: a report for a colleague without casebook."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from db.exports.markdown_report import block, inline
+from worked_case import worked_case_file  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def report(worked_case_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:  # noqa: F811
+    out = tmp_path_factory.mktemp("md") / "report.md"
+    result = run_cli("export", worked_case_file, "--format", "markdown", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def section(report: str, heading: str) -> str:
+    start = report.index(heading + "\n")
+    level = heading.split(" ")[0]
+    following = re.compile(rf"^#{{1,{len(level)}}} ", re.M)
+    end = following.search(report, start + len(heading) + 1)
+    return report[start:end.start() if end else len(report)]
+
+
+def test_claims_are_grouped_by_status_in_order(report: str):
+    headings = re.findall(r"^### (\w+) \((\d+)\)$", section(report, "## Claims"), re.M)
+    assert [name for name, _ in headings] == ["Confirmed", "Disputed", "Denied", "Unreviewed"]
+    assert report.index("### Confirmed") < report.index("### Unreviewed") < report.index("## Entities")
+    denied = section(report, "### Denied (2)")
+    assert "#### Claim 3:" in denied
+
+
+def test_a_claim_shows_its_evidence_sources_and_history(report: str):
+    claim = section(report, next(line for line in report.splitlines()
+                                 if line.startswith("#### ") and "cannot expel its head alone" in line))
+    assert "- Claimed by: A Belgian official (anonymous)" in claim
+    assert "- Status: unreviewed" in claim
+    assert "> « Nous suivons la situation de très près" in claim
+    assert ("— supports; *Brussels remains a hub for Russian espionage, investigation finds*, "
+            "The Brussels Observer, Jana Nováková, 26 October 2023, "
+            "<https://www.brussels-observer.example/europe/2023/10/26/brussels-remains-espionage-hub>") in claim
+    history = claim[claim.index("History:"):]
+    assert history.index("ana marked it confirmed (was unreviewed): “Matches the ministry's line.”") \
+        < history.index("bruno marked it disputed (was confirmed)") \
+        < history.index("bruno marked it unreviewed (was disputed): “Undo: wrong claim.”")
+    assert "2026-11-26 09:00 UTC, ana" in history
+
+
+def test_entities_by_kind_and_the_timeline_at_its_precision(report: str):
+    entities = section(report, "## Entities")
+    assert "### People" in entities and "### Places" in entities
+    assert "- **Petras Auštrevičius** (also Auštrevičius)" in entities
+    timeline = section(report, "## Timeline")
+    assert "- **1990s**: Logvinov graduates from MGIMO" in timeline
+    assert "- **2010–2014**: Logvinov posted to Berlin" in timeline
+    assert "- **March 2022**: Barring of Russian diplomats from the Parliament reported" in timeline
+    assert not re.search(r"\*\*1 January", timeline)  # never an invented day
+    dated = re.findall(r"^- \*\*(.+?)\*\*", timeline, re.M)
+    assert dated[0] == "date unknown"
+
+
+def test_untrusted_text_cannot_become_markup(report: str):
+    assert "Contradicted by \\<b\\>two\\</b\\> \\[sources\\](x)." in report
+    assert "<b>" not in report
+    assert inline("[click](javascript:x) <img src=x> *bold*") == \
+        "\\[click\\](javascript:x) \\<img src=x\\> \\*bold\\*"
+    assert block("- not a list\n1. nor this\n\x1b[31mred") == "\\- not a list\n1\\. nor this\n␛\\[31mred"
+
+
+def test_sources_are_listed(report: str):
+    sources = section(report, "## Sources")
+    assert sources.count("\n1. ") == 1 and "\n7. " in sources
+    assert "*Notes d'enquête : la Sûreté de l'État et la mission russe*, Cellule enquêtes, Élodie Marchand, 14 November 2023" in sources

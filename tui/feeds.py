@@ -1,0 +1,137 @@
+"""What each list pane reads from the case: a count, pages by position, and
+where an item sits. Plain calls into ``db`` (run by the widgets in thread
+workers), so a pane is a view over SQL, never a copy of a table.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from db import Case, Claim, Entity, Event, Excerpt, SourceInfo
+from db.claims import claim_position, claims_page, count_claims
+from db.entities import count_entities, entities_page, entity_position
+from db.events import count_events, event_position, timeline_page
+from db.sources import count_excerpts, excerpt_position, excerpts_page, sources_by_ids
+
+Kind = Literal["entity", "event", "excerpt", "claim"]
+
+
+@dataclass(frozen=True)
+class ExcerptRow:
+    """An excerpt with its source, so a row can say where it comes from."""
+
+    excerpt: Excerpt
+    source: SourceInfo | None
+
+    @property
+    def id(self) -> int:
+        assert self.excerpt.id is not None
+        return self.excerpt.id
+
+
+class Feed:
+    """One pane's view over the case. Subclasses name the db calls."""
+
+    kind: ClassVar[Kind]
+    title: ClassVar[str]      # the pane's name: "Entities"
+    noun: ClassVar[str]       # for "no entities in this case"
+
+    def count(self, case: Case) -> int:
+        raise NotImplementedError
+
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[Any]:
+        raise NotImplementedError
+
+    def position(self, case: Case, item_id: int) -> int:
+        raise NotImplementedError
+
+
+class EntityFeed(Feed):
+    kind = "entity"
+    title = "Entities"
+    noun = "entities"
+
+    def __init__(self, *, entity_kind: str | None = None):
+        self.entity_kind = entity_kind
+
+    def count(self, case: Case) -> int:
+        return count_entities(case, kind=self.entity_kind)
+
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[Entity]:
+        return entities_page(case, offset=offset, limit=limit, total=total, kind=self.entity_kind)
+
+    def position(self, case: Case, item_id: int) -> int:
+        return entity_position(case, item_id, kind=self.entity_kind)
+
+
+class EventFeed(Feed):
+    kind = "event"
+    title = "Events"
+    noun = "events"
+
+    def count(self, case: Case) -> int:
+        return count_events(case)
+
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[Event]:
+        return timeline_page(case, offset=offset, limit=limit, total=total)
+
+    def position(self, case: Case, item_id: int) -> int:
+        return event_position(case, item_id)
+
+
+class ExcerptFeed(Feed):
+    kind = "excerpt"
+    title = "Excerpts"
+    noun = "excerpts"
+    _SOURCE_CACHE = 512
+
+    def __init__(self) -> None:
+        # Sources are few next to excerpts; a bounded cache saves a read per page.
+        self._sources: dict[int, SourceInfo] = {}
+        self._lock = threading.Lock()
+
+    def count(self, case: Case) -> int:
+        return count_excerpts(case)
+
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[ExcerptRow]:
+        excerpts = excerpts_page(case, offset=offset, limit=limit, total=total)
+        sources = self._sources_for(case, [x.source_id for x in excerpts])
+        return [ExcerptRow(x, sources.get(x.source_id)) for x in excerpts]
+
+    def position(self, case: Case, item_id: int) -> int:
+        return excerpt_position(case, item_id)
+
+    def _sources_for(self, case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
+        with self._lock:
+            missing = [i for i in set(source_ids) if i not in self._sources]
+        found = sources_by_ids(case, missing) if missing else {}
+        with self._lock:
+            if len(self._sources) + len(found) > self._SOURCE_CACHE:
+                self._sources.clear()
+            self._sources.update(found)
+            return {i: self._sources[i] for i in source_ids if i in self._sources}
+
+
+class ClaimFeed(Feed):
+    kind = "claim"
+    title = "Claims"
+    noun = "claims"
+
+    def __init__(self, *, status: str | None = None):
+        self.status = status
+
+    def count(self, case: Case) -> int:
+        return count_claims(case, status=self.status)
+
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[Claim]:
+        return claims_page(case, offset=offset, limit=limit, total=total, status=self.status)
+
+    def position(self, case: Case, item_id: int) -> int:
+        return claim_position(case, item_id, status=self.status)
+
+
+def item_id(item: Any) -> int:
+    """The id of a row from any feed."""
+    return item.id

@@ -1,0 +1,81 @@
+"""One list row per item, as Content built from plain strings.
+
+Styles are component classes of the list widgets (``.cb--dim``...), so the
+stylesheet decides colours and a 16-colour or NO_COLOR terminal still reads
+every row: statuses are words, not only colours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+
+from db import Claim, Entity, Event
+
+from .feeds import ExcerptRow
+from .text import cell_pad, fit, join, plain_line
+
+STATUS_BADGES = {
+    "unreviewed": "· unreviewed",
+    "confirmed": "✓ confirmed",
+    "disputed": "? disputed",
+    "denied": "✗ denied",
+}
+BADGE_WIDTH = max(len(badge) for badge in STATUS_BADGES.values())
+DATE_WIDTH = 22   # "May 2022 – March 2023" fits
+SOURCE_WIDTH = 18
+
+
+def status_badge(status: str) -> Content:
+    return Content.styled(STATUS_BADGES.get(status, status), f".cb--status-{status}")
+
+
+KIND_WIDTH = len("organization")
+
+
+def entity_row(entity: Entity, width: int) -> Content:
+    name = plain_line(entity.name, ".cb--name")
+    aliases = plain_line(" · ".join(entity.aliases), ".cb--dim")
+    if width >= 90:  # room for columns: name, kind, aliases
+        name_width = min(max(30, width // 2), width - KIND_WIDTH - 24)
+        return fit(join([cell_pad(name, name_width), "  ",
+                         cell_pad(Content.styled(entity.kind, ".cb--dim"), KIND_WIDTH), "  ",
+                         aliases]), width)
+    parts: list[Content | tuple[str, str]] = [name, ("  " + entity.kind, ".cb--dim")]
+    if entity.aliases:
+        parts += [("  ", ""), aliases]
+    return fit(join(parts), width)
+
+
+def event_row(event: Event, width: int) -> Content:
+    date = cell_pad(Content.styled(event.date_label, ".cb--date"), DATE_WIDTH)
+    return fit(join([date, " ", plain_line(event.title)]), width)
+
+
+def excerpt_row(row: ExcerptRow, width: int) -> Content:
+    source = row.source
+    label = (source.publisher or source.title) if source else f"source {row.excerpt.source_id}"
+    prefix = cell_pad(plain_line(label, ".cb--dim"), SOURCE_WIDTH if width >= 60 else 10)
+    kind = ("❝ ", ".cb--dim") if row.excerpt.kind == "quote" else ("  ", "")
+    return fit(join([prefix, " ", kind, plain_line(row.excerpt.text)]), width)
+
+
+def claim_row(claim: Claim, width: int) -> Content:
+    badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
+    parts: list[Content | str | tuple[str, str]] = [badge, " ", plain_line(claim.statement)]
+    if claim.claimant and width >= 120:
+        parts += [("  — ", ".cb--dim"), plain_line(claim.claimant, ".cb--dim")]
+    return fit(join(parts), width)
+
+
+ROW_RENDERERS = {
+    "entity": entity_row,
+    "event": event_row,
+    "excerpt": excerpt_row,
+    "claim": claim_row,
+}
+
+
+def render_row(kind: str, item: Any, width: int) -> Content:
+    return ROW_RENDERERS[kind](item, width)

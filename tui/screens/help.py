@@ -1,0 +1,83 @@
+"""``?``: every key, read from the bindings themselves so the list never drifts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End",
+    "enter": "Enter", "escape": "Esc", "backspace": "Backspace", "tab": "Tab",
+    "shift+tab": "Shift+Tab", "space": "Space", "slash": "/", "question_mark": "?",
+    "colon": ":", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+c": "Ctrl+C",
+}
+
+Row = tuple[str, str]          # (keys, what they do)
+Section = tuple[str, list[Row]]
+
+
+def key_name(key: str) -> str:
+    return KEY_NAMES.get(key, key)
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[Row]:
+    """One row per action: its keys and its description (tooltip if longer)."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for binding in bindings:
+        if not isinstance(binding, Binding) or binding.system or not binding.description:
+            continue
+        # One row per action name: show_pane('entity') and show_pane('event') share one.
+        action = binding.action.split("(")[0]
+        keys, _ = rows.setdefault(action, ([], binding.tooltip or binding.description))
+        keys.extend(key_name(key.strip()) for key in binding.key.split(","))
+    return [(" ".join(keys), description) for keys, description in rows.values()]
+
+
+def help_content(sections: Sequence[Section]) -> Content:
+    width = max(len(keys) for _, rows in sections for keys, _ in rows) + 2
+    lines: list[Content] = []
+    for title, rows in sections:
+        if lines:
+            lines.append(Content(""))
+        lines.append(Content.styled(title, "bold"))
+        for keys, description in rows:
+            lines.append(Content.assemble((f"  {keys:<{width}}", "bold"), description))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by where it applies."""
+
+    BINDINGS = [
+        Binding("escape,question_mark", "close", "Close"),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("down,j", "scroll('down')", "Scroll down", show=False),
+    ]
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(help_content(self.sections), id="help-text")
+            yield Static(Content("Esc or ? closes"), id="help-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, direction: str) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        if direction == "up":
+            scroll.scroll_up(animate=False)
+        else:
+            scroll.scroll_down(animate=False)

@@ -1,0 +1,174 @@
+"""Search as you type: results grouped by kind, matched words highlighted.
+
+Each keystroke starts a search in a thread worker on the search's own case
+connection; the previous search is interrupted (``Case.interrupt()``) and
+its worker cancelled, so the newest keystroke wins and typing never waits.
+Enter (or a click on a result) closes the screen with the chosen ``Link``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from db import Case, CaseError, ReadInterrupted
+from db.search import KINDS, SearchGroup, search
+
+from ..text import highlighted_line, plain_line
+from ..widgets.detail import BLANK, Block, DetailView, Link
+
+HITS_PER_KIND = 10
+GROUP_TITLES = {"entity": "Entities", "event": "Events", "excerpt": "Excerpts", "claim": "Claims"}
+HINT = "Type to search entities, events, excerpts and claims. Uhrik finds Uhrík."
+
+
+def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup]) -> list[Block]:
+    """The results as blocks: a heading per kind with hits, each hit a link."""
+    if not terms:
+        return [Block(Content.styled(HINT, ".cb--dim"))]
+    blocks: list[Block] = []
+    for group in groups:
+        if not group.hits:
+            continue
+        more = "+" if group.capped else ""
+        count = (f"{group.total:,}{more}" if group.total <= len(group.hits)
+                 else f"{len(group.hits)} of {group.total:,}{more}")
+        if blocks:
+            blocks.append(BLANK)
+        blocks.append(Block(Content.styled(f"{GROUP_TITLES[group.kind]} ({count})", ".cb--heading")))
+        for hit in group.hits:
+            line = Content.assemble(
+                "• ", highlighted_line(hit.title, terms),
+                ("  " if hit.detail else "", ""), plain_line(hit.detail, ".cb--dim"),
+            )
+            blocks.append(Block(line, Link(hit.kind, hit.id), wrap=False))
+    if not blocks:
+        return [Block(Content.assemble(("No matches for ", ".cb--dim"), plain_line(query)))]
+    return blocks
+
+
+class SearchScreen(ModalScreen[Link | None]):
+    """``/``: type to search; ↑/↓ choose a result; Enter opens it; Esc closes."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("down", "result_down", "Next result", show=False),
+        Binding("up", "result_up", "Previous result", show=False),
+        Binding("pagedown", "result_page_down", "Page down", show=False),
+        Binding("pageup", "result_page_up", "Page up", show=False),
+    ]
+
+    class ResultsShown(Message):
+        """The results for ``query`` have been drawn (for end-to-end timing)."""
+
+        def __init__(self, query: str, hits: int) -> None:
+            super().__init__()
+            self.query = query
+            self.hits = hits
+
+    class ResultsFound(Message, bubble=False):
+        def __init__(self, query: str, terms: tuple[str, ...], groups: list[SearchGroup]) -> None:
+            super().__init__()
+            self.query = query
+            self.terms = terms
+            self.groups = groups
+
+    def __init__(self, search_case: Callable[[], Case], *, query: str = "",
+                 interrupt: Callable[[], None] = lambda: None) -> None:
+        super().__init__()
+        self._search_case = search_case
+        self._interrupt = interrupt
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            with Horizontal(id="search-bar"):
+                yield Static(Content("Search "), id="search-label")
+                yield Input(value=self.query_text, placeholder="names, events, excerpts, claims",
+                            id="search-input", select_on_focus=True)
+            yield DetailView(id="search-results")
+            yield Static(Content("↑↓ choose · Enter open · Tab to results · Esc close"),
+                         id="search-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(DetailView).show(result_blocks("", (), []))
+        self.query_one(Input).focus()
+        if self.query_text:
+            self._start(self.query_text)
+
+    @property
+    def results(self) -> DetailView:
+        return self.query_one(DetailView)
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._start(event.value)
+
+    def _start(self, query: str) -> None:
+        self.query_text = query
+        self._interrupt()
+        self._run(query)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run(self, query: str) -> None:
+        worker = get_current_worker()
+        groups: list[SearchGroup] = []
+        terms: tuple[str, ...] = ()
+        try:
+            case = self._search_case()
+            for kind in KINDS:
+                if worker.is_cancelled:
+                    return
+                found = search(case, query, kinds=[kind], limit=HITS_PER_KIND)
+                terms = found.terms
+                groups.extend(found.groups)
+        except ReadInterrupted:
+            return
+        except CaseError as error:
+            self.app.call_from_thread(self.notify, f"Search failed: {error}",
+                                      severity="error", markup=False)
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.ResultsFound(query, terms, groups))
+
+    def on_search_screen_results_found(self, message: ResultsFound) -> None:
+        if message.query != self.query_text:
+            return  # a newer keystroke is on its way
+        self.results.show(result_blocks(message.query, message.terms, message.groups))
+        hits = sum(len(group.hits) for group in message.groups)
+        self.call_after_refresh(self.post_message, self.ResultsShown(message.query, hits))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        link = self.results.link
+        if link is not None:
+            self.dismiss(link)
+
+    def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
+        message.stop()
+        self.dismiss(message.link)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_result_down(self) -> None:
+        self.results.action_link_down()
+
+    def action_result_up(self) -> None:
+        self.results.action_link_up()
+
+    def action_result_page_down(self) -> None:
+        self.results.action_page_down()
+
+    def action_result_page_up(self) -> None:
+        self.results.action_page_up()
+

@@ -1,0 +1,62 @@
+"""Untrusted text as Textual ``Content``: never markup, never a control character.
+
+Everything the browser shows from a case file goes through these helpers.
+They build ``Content`` from plain strings (markup such as ``[bold]`` or
+``[@click=app.quit]`` stays literal text) after ``db.text`` has replaced
+control, escape and bidi characters with visible placeholders. Styles are
+only ever our own component-class names (``.cb--dim``), never data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from textual.content import Content
+from textual.style import Style
+
+from db.search import highlight_spans
+from db.text import one_line, visible
+
+
+def plain_line(text: str, style: str | Style = "") -> Content:
+    """One line of untrusted text (whitespace runs collapse)."""
+    return Content.styled(one_line(text), style)
+
+
+def plain_block(text: str, style: str = "") -> Content:
+    """Untrusted text keeping its line breaks (for wrapping in a detail)."""
+    return Content.styled(visible(text, keep_newlines=True), style)
+
+
+def highlighted_line(text: str, terms: Sequence[str], style: str = ".cb--match") -> Content:
+    """One line of untrusted text with the words matching ``terms`` styled."""
+    flat = one_line(text)
+    content = Content(flat)
+    for start, end in highlight_spans(flat, terms):
+        content = content.stylize(style, start, end)
+    return content
+
+
+def join(parts: Iterable[Content | str | tuple[str, str]], separator: str = "") -> Content:
+    """Assemble parts: ``str`` parts must be our own labels, not case data."""
+    pieces: list[Content | str | tuple[str, str]] = []
+    for index, part in enumerate(parts):
+        if index and separator:
+            pieces.append(separator)
+        pieces.append(part)
+    return Content.assemble(*pieces)
+
+
+def fit(content: Content, width: int) -> Content:
+    """Cut to ``width`` cells with an ellipsis."""
+    if width <= 0:
+        return Content("")
+    if content.cell_length <= width:
+        return content
+    return content.truncate(width, ellipsis=True)
+
+
+def cell_pad(content: Content, width: int) -> Content:
+    """Exactly ``width`` cells: cut with an ellipsis or padded with spaces."""
+    content = fit(content, width)
+    return content.pad_right(width - content.cell_length) if content.cell_length < width else content

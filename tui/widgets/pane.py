@@ -1,0 +1,123 @@
+"""A pane: one list (entities, events, excerpts or claims) beside the detail of
+the item its cursor rests on. Side by side when wide, stacked when narrow."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.content import Content
+from textual.message import Message
+
+from db import Case, CaseError
+from db.text import one_line
+
+from ..details import build_detail
+from ..feeds import Feed
+from .detail import Block, DetailView, Link
+from .paged_list import PagedList
+
+
+class Pane(Container):
+    """Keeps the detail in step with the list's cursor."""
+
+    class Ready(Message):
+        """The pane has drawn its first rows and their detail (or its empty state)."""
+
+        def __init__(self, pane: "Pane") -> None:
+            super().__init__()
+            self.pane = pane
+
+    class DetailLoaded(Message, bubble=False):
+        def __init__(self, item_id: int, blocks: list[Block]) -> None:
+            super().__init__()
+            self.item_id = item_id
+            self.blocks = blocks
+
+    def __init__(self, feed: Feed, case: Case, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.feed = feed
+        self.case = case
+        self.kind = feed.kind
+        self._detail_id: int | None = None
+        self._pending_link: Link | None = None
+        self._detail_shown = False
+        self.is_ready = False
+
+    def compose(self) -> ComposeResult:
+        yield PagedList(self.feed, self.case, id=f"{self.kind}-list")
+        detail = DetailView(id=f"{self.kind}-detail")
+        detail.border_title = "Detail"
+        yield detail
+
+    @property
+    def paged_list(self) -> PagedList:
+        return self.query_one(PagedList)
+
+    @property
+    def detail(self) -> DetailView:
+        return self.query_one(DetailView)
+
+    def reveal(self, item_id: int, *, link: Link | None = None) -> None:
+        """Put the cursor on an item and show its detail (with ``link`` selected)."""
+        self._pending_link = link
+        self.show_detail(item_id)
+        self.paged_list.go_to_item(item_id)
+        if link is not None and self._detail_id == item_id and self.detail.select_link(link):
+            self._pending_link = None
+            self.detail.focus()
+
+    def show_detail(self, item_id: int) -> None:
+        if item_id == self._detail_id:
+            return
+        self._detail_id = item_id
+        self._load_detail(item_id)
+
+    def reload(self) -> None:
+        """Read everything again (the case changed)."""
+        self.paged_list.reload()
+        if self._detail_id is not None:
+            self._load_detail(self._detail_id)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, item_id: int) -> None:
+        try:
+            blocks = build_detail(self.case, self.kind, item_id)
+        except CaseError as error:
+            blocks = [Block(Content.styled(one_line(str(error)), ".cb--dim"))]
+        self.post_message(self.DetailLoaded(item_id, blocks))
+
+    def on_pane_detail_loaded(self, message: DetailLoaded) -> None:
+        if message.item_id != self._detail_id:
+            return
+        detail = self.detail
+        detail.show(message.blocks)
+        if self._pending_link is not None:
+            if detail.select_link(self._pending_link):
+                detail.focus()
+            self._pending_link = None
+        if not self._detail_shown:
+            self._detail_shown = True
+            self.call_after_refresh(self._check_ready)
+
+    def on_paged_list_item_highlighted(self, message: PagedList.ItemHighlighted) -> None:
+        message.stop()
+        self.show_detail(message.item.id)
+
+    def on_paged_list_item_chosen(self, message: PagedList.ItemChosen) -> None:
+        message.stop()
+        self.show_detail(message.item.id)
+        if self.detail.links:
+            self.detail.focus()
+
+    def on_paged_list_first_page_shown(self, message: PagedList.FirstPageShown) -> None:
+        message.stop()
+        if self.paged_list.total == 0:
+            self.detail.show([Block(Content.styled(f"No {self.feed.noun} to show.", ".cb--dim"))])
+            self._detail_shown = True
+        self._check_ready()
+
+    def _check_ready(self) -> None:
+        if not self.is_ready and self._detail_shown and self.paged_list.first_page_shown:
+            self.is_ready = True
+            self.post_message(self.Ready(self))

@@ -1,25 +1,20 @@
-"""The browser as a person meets it: process start to first full frame, and
-memory, for the seed case and the large case.
-
-``casebook open PATH`` runs in a pseudo-terminal of 80x24 with
-``CASEBOOK_EXIT_WHEN_READY=1``: the app exits as soon as its first full
-frame is on the screen, so the process's lifetime is its start-up time and
-its peak RSS (from ``wait4``) what opening the case costs.
+"""The browser as a person meets it, for the seed case and the large case:
+process start to first full frame and peak RSS (benchmarks/startup.py: the
+app in an 80x24 pty with ``CASEBOOK_EXIT_WHEN_READY=1``, beside a bare
+Python process reading the same file), and search per keystroke end to end
+(bench_typing.py).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import statistics
-import struct
+import json
 import subprocess
 import sys
-import termios
-import time
+import tempfile
 from pathlib import Path
 
 import bench_typing
+import startup
 from measure import Figure
 
 SECTION = "browser"
@@ -30,64 +25,49 @@ def has_browser() -> bool:
     return "open" in cli.commands
 
 
-def start_once(path: Path, *, columns: int = 80, lines: int = 24) -> tuple[float, float]:
-    """Seconds from exec to exit when ready, and peak RSS in MiB."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {**os.environ, "CASEBOOK_EXIT_WHEN_READY": "1", "TERM": "xterm-256color",
-           "COLUMNS": str(columns), "LINES": str(lines)}
-    env.pop("NO_COLOR", None)
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "casebook", "open", "--read-only", str(path)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-    )
-    os.close(slave)
-    try:
-        while True:  # drain the screen, or the app blocks writing it
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        os.close(master)
-    if child.returncode:
-        raise RuntimeError(f"casebook open {path} exited with {child.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+def measure_cases(cases_dir: Path, excerpts: int, *, repeats: int) -> dict:
+    """benchmarks/startup.py's figures, run in a process of its own: a child's
+    peak RSS counts the parent it was forked from, and this one has loaded
+    the whole benchmark by now."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "startup.json"
+        subprocess.run(
+            [sys.executable, str(Path(startup.__file__)), "--excerpts", str(excerpts),
+             "--runs", str(repeats), "--cases", str(cases_dir), "--json", str(out)],
+            check=True, capture_output=True, text=True,
+        )
+        figures = json.loads(out.read_text(encoding="utf-8"))
+    seed, large = figures["median"].values()
+    return {"seed": seed, "large": large, "startup": figures}
 
 
-def measure_case(path: Path, *, repeats: int) -> dict:
-    start_once(path)  # warm the page cache and Python's bytecode cache
-    runs = [start_once(path) for _ in range(repeats)]
-    return {"start_s": statistics.median(run[0] for run in runs),
-            "rss_mib": statistics.median(run[1] for run in runs), "runs": runs}
-
-
-def run(seed_path: Path, large_path: Path, *, repeats: int = 5) -> tuple[list[Figure], dict]:
+def run(seed_path: Path, large_path: Path, *, excerpts: int,
+        repeats: int = 5) -> tuple[list[Figure], dict]:
     if not has_browser():
         note = "not measured: the browser (issue 3, 'casebook open') is not on this branch"
         return [Figure(SECTION, "start to first full frame", "s", note=note),
                 Figure(SECTION, "peak RSS", "MiB", note=note),
                 Figure(SECTION, "search per keystroke, end to end in the app", "ms", note=note)], {}
-    seed = measure_case(seed_path, repeats=repeats)
-    large = measure_case(large_path, repeats=repeats)
+    started = measure_cases(large_path.parent, excerpts, repeats=repeats)
+    seed, large = started["seed"], started["large"]
     figures = [
-        Figure(SECTION, "start to first full frame (80x24, pty)", "s", seed["start_s"], large["start_s"]),
-        Figure(SECTION, "peak RSS", "MiB", seed["rss_mib"], large["rss_mib"]),
+        Figure(SECTION, "start to first full frame (80x24, pty)", "s", seed["app_s"], large["app_s"]),
+        Figure(SECTION, "  floor: python opening the file, first page", "s",
+               seed["floor_s"], large["floor_s"]),
+        Figure(SECTION, "peak RSS", "MiB", seed["app_rss_mb"], large["app_rss_mb"]),
+        Figure(SECTION, "  floor: peak RSS", "MiB", seed["floor_rss_mb"], large["floor_rss_mb"]),
     ]
-    raw = {"seed": seed, "large": large}
+    raw = {"start": started}
     if not bench_typing.has_search_screen():
         figures.append(Figure(SECTION, "search per keystroke, end to end in the app", "ms",
                               note="not measured: the browser posts no ResultsShown message"))
         return figures, raw
     typed = {"seed": bench_typing.measure_case(seed_path),
              "large": bench_typing.measure_case(large_path)}
-    for stat in ("median", "p95"):
-        figures.append(Figure(SECTION, f"search per keystroke, end to end (Pilot), {stat}", "ms",
-                              typed["seed"][stat], typed["large"][stat]))
+    for key, label in (("first_results", "a keystroke to its first results drawn (Pilot)"),
+                       ("final_order", "a keystroke to its final order drawn")):
+        for stat in ("median", "p95"):
+            figures.append(Figure(SECTION, f"{label}, {stat}", "ms",
+                                  typed["seed"][key][stat], typed["large"][key][stat]))
     raw["typing"] = typed
     return figures, raw

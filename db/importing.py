@@ -123,9 +123,13 @@ def write_case_document(case: Case, document: CaseDocument) -> None:
         _insert(tx, "INSERT INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
                 [(c.id, link.excerpt_id, link.stance) for c in document.claims for link in c.evidence])
         _insert(tx, "INSERT INTO annotations (id, claim_id, status, previous_status, note, annotator,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(a.id, a.claim_id, a.status, a.previous_status, a.note, a.annotator, a.created_at)
-                 for a in document.annotations])
+                    " created_at, kind, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(a.id, a.claim_id, a.status, a.previous_status, a.note, a.annotator, a.created_at,
+                  a.kind, a.undoes) for a in document.annotations])
+        _insert(tx, "INSERT INTO claim_conflicts (id, claim_id, annotation_a, annotation_b, detected_at,"
+                    " detected_by, resolved_at, resolved_by, resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.id, c.claim_id, c.annotation_a, c.annotation_b, c.detected_at, c.detected_by,
+                  c.resolved_at, c.resolved_by, c.resolution) for c in document.conflicts])
 
 
 def _insert(tx: sqlite3.Connection, sql: str, rows: list[tuple]) -> None:

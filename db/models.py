@@ -183,6 +183,15 @@ class Annotation(Model):
     kind: AnnotationKind = "mark"
     undoes: str = ""
 
+    @property
+    def action(self) -> str:
+        """What the annotation did, in words: "marked it denied (was unreviewed)"."""
+        if self.kind == "note":
+            return f"noted (status {self.status})"
+        if self.kind == "undo":
+            return f"undid a mark: back to {self.status} (was {self.previous_status})"
+        return f"marked it {self.status} (was {self.previous_status})"
+
 
 class Evidence(Model):
     """An excerpt cited by a claim or an event, with the stance it takes."""
@@ -335,6 +344,20 @@ class ClaimRecord(Claim):
 CASE_DOCUMENT_FORMAT = "casebook-case"
 
 
+class ConflictRecord(Model):
+    """A ``claim_conflicts`` row as it is stored (the JSON export carries them)."""
+
+    id: int
+    claim_id: int
+    annotation_a: str
+    annotation_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+    resolution: str = ""
+
+
 class CaseDocument(Model):
     """Everything a case file holds, with its ids, uids and timestamps: what
     ``casebook export --format json`` writes and ``casebook import`` reads.
@@ -355,3 +378,4 @@ class CaseDocument(Model):
     events: tuple[EventRecord, ...] = ()
     claims: tuple[ClaimRecord, ...] = ()
     annotations: tuple[Annotation, ...] = ()
+    conflicts: tuple[ConflictRecord, ...] = ()

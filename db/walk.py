@@ -19,6 +19,7 @@ from .models import (
     ClaimEntityLink,
     ClaimEvidenceLink,
     ClaimRecord,
+    ConflictRecord,
     EntityRecord,
     EventRecord,
     ExcerptRecord,
@@ -127,14 +128,23 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
 
 def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
     """Every mark, in the order it was made."""
-    sql = ("SELECT rowid, id, claim_id, status, previous_status, note, annotator, created_at "
-           "FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?")
+    sql = ("SELECT rowid, id, claim_id, status, previous_status, note, annotator, created_at, "
+           "kind, undoes FROM annotations WHERE rowid > ? ORDER BY rowid LIMIT ?")
     for rows in _pages(case, sql, page, key="rowid"):
         for row in rows:
             fields = dict(row)
             del fields["rowid"]
             yield Annotation(**fields)
 
+
+
+def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
+    """Claims marked differently on both sides of a merge, open or resolved."""
+    sql = ("SELECT id, claim_id, annotation_a, annotation_b, detected_at, detected_by, "
+           "resolved_at, resolved_by, resolution FROM claim_conflicts WHERE id > ? ORDER BY id LIMIT ?")
+    for rows in _pages(case, sql, page):
+        for row in rows:
+            yield ConflictRecord(**dict(row))
 
 
 def timeline(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:

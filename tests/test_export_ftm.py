@@ -118,6 +118,8 @@ def test_claims_and_marks_are_notes(entities: list[dict]):
     claim = next(c for c in claims if "cannot expel its head alone" in c["properties"]["description"][0])
     assert claim["properties"]["summary"] == ["Claim unreviewed; claimed by A Belgian official (anonymous)"]
     on_it = [m["properties"]["description"][0] for m in marks if m["properties"]["entity"] == [claim["id"]]]
-    assert on_it == ["ana marked this claim confirmed (was unreviewed): Matches the ministry's line.",
-                     "bruno marked this claim disputed (was confirmed): One anonymous source.",
-                     "bruno marked this claim unreviewed (was disputed): Undo: wrong claim."]
+    assert on_it == ["ana marked it confirmed (was unreviewed): Matches the ministry's line.",
+                     "bruno marked it disputed (was confirmed): One anonymous source.",
+                     "bruno marked it unreviewed (was disputed): Undo: wrong claim."]
+    kinds = {k for n in notes for k in n["properties"]["keywords"] if k.startswith("casebook ")}
+    assert {"casebook note", "casebook undo"} <= kinds

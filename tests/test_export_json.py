@@ -60,6 +60,10 @@ def test_the_export_is_a_case_document(exported: Path, worked_case_file: Path): 
     assert undone and undone[0].created_at == "2026-11-26T10:05:00.000003Z"
     assert any(x.kind == "quote" and x.text.startswith("« Nous suivons") for x in document.excerpts)
     assert any(link.stance == "contradicts" for claim in document.claims for link in claim.evidence)
+    assert {a.kind for a in document.annotations} == {"mark", "note", "undo"}
+    undo = next(a for a in document.annotations if a.kind == "undo")
+    assert undo.undoes in {a.id for a in document.annotations}
+    assert len(document.conflicts) == 1 and document.conflicts[0].detected_by.startswith("merge ")
 
 
 def test_import_rebuilds_the_identical_case(exported: Path, worked_case_file: Path, tmp_path: Path):  # noqa: F811

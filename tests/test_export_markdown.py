@@ -32,7 +32,7 @@ def test_claims_are_grouped_by_status_in_order(report: str):
     headings = re.findall(r"^### (\w+) \((\d+)\)$", section(report, "## Claims"), re.M)
     assert [name for name, _ in headings] == ["Confirmed", "Disputed", "Denied", "Unreviewed"]
     assert report.index("### Confirmed") < report.index("### Unreviewed") < report.index("## Entities")
-    denied = section(report, "### Denied (2)")
+    denied = section(report, "### Denied (3)")
     assert "#### Claim 3:" in denied
 
 
@@ -77,3 +77,8 @@ def test_sources_are_listed(report: str):
     sources = section(report, "## Sources")
     assert sources.count("\n1. ") == 1 and "\n7. " in sources
     assert "*Notes d'enquête : la Sûreté de l'État et la mission russe*, Cellule enquêtes, Élodie Marchand, 14 November 2023" in sources
+
+
+def test_notes_and_undos_read_as_what_they_did(report: str):
+    assert "ana noted (status denied): “Asked the desk for the second source.”" in report
+    assert "ana undid a mark: back to unreviewed (was confirmed)" in report

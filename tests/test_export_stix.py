@@ -60,7 +60,7 @@ def test_references_resolve(bundle: dict):
 
 
 def test_claims_are_notes_and_marks_are_opinions(bundle: dict):
-    notes = [o for o in bundle["objects"] if o["type"] == "note"]
+    notes = [o for o in bundle["objects"] if o["type"] == "note" and "casebook-claim" in o["labels"]]
     assert len(notes) == 61
     note = next(n for n in notes if "cannot expel its head alone" in n["content"])
     assert note["authors"] == ["A Belgian official (anonymous)"]
@@ -75,6 +75,17 @@ def test_claims_are_notes_and_marks_are_opinions(bundle: dict):
     denied = [o for o in bundle["objects"] if o["type"] == "opinion" and o["opinion"] == "disagree"]
     assert any(o["authors"] == ["chloé"] for o in denied)
     assert set(OPINIONS.values()) == {"agree", "neutral", "disagree"}
+
+
+def test_notes_and_undos_of_annotators(bundle: dict):
+    (remark,) = [o for o in bundle["objects"] if o["type"] == "note"
+                 and "casebook-annotation-note" in o.get("labels", [])]
+    assert remark["content"] == "Asked the desk for the second source." and remark["authors"] == ["ana"]
+    # ana's confirmation of claim 4, then her undo: the opinion, then its revoked version.
+    agreed = [o for o in bundle["objects"] if o["type"] == "opinion" and o["authors"] == ["ana"]
+              and o["opinion"] == "agree" and o["id"] != remark["id"]]
+    revoked = [o for o in agreed if o.get("revoked")]
+    assert len(revoked) == 1 and any(o["id"] == revoked[0]["id"] and not o.get("revoked") for o in agreed)
 
 
 def test_identities_and_the_report(bundle: dict):

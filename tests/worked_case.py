@@ -17,7 +17,8 @@ import pytest
 import db
 from conftest import run_cli
 from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
-from db.claims import mark_claim
+from db.claims import add_note, mark_claim, undo_last_mark
+from db.merge import merge_case_files
 from db.sources import get_excerpt
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
@@ -58,6 +59,19 @@ def work_on(path: Path) -> None:
                    created_at="2026-11-26T10:05:00.000003Z")
         mark_claim(case, 3, "denied", annotator="chloé", note="Contradicted by <b>two</b> [sources](x).",
                    created_at="2026-11-26T11:00:00.000004Z")
+        add_note(case, 3, "Asked the desk for the second source.", annotator="ana")
+        mark_claim(case, 4, "confirmed", annotator="ana")
+        undo_last_mark(case, 4, annotator="ana")
+        # A laptop copy marks claim 5 one way while the case marks it another: a merge conflict.
+        laptop = path.with_name(path.stem + "-laptop.casebook")
+        db.backup_case_file(case.conn, laptop)
+    with db.open_case(laptop) as copy:
+        mark_claim(copy, 5, "confirmed", annotator="dora", note="Seen in the registry.")
+    with db.open_case(path) as case:
+        mark_claim(case, 5, "denied", annotator="ana", note="The registry entry is someone else.")
+        report = merge_case_files(case, laptop)
+        assert report.conflicts_found == 1, report
+    laptop.unlink()
 
 
 @pytest.fixture(scope="session")

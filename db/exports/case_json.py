@@ -43,6 +43,7 @@ def write_case_json(case: Case, out: TextIO) -> int:
             ("events", walk.events(case)),
             ("claims", walk.claims(case)),
             ("annotations", walk.annotations(case)),
+            ("conflicts", walk.conflicts(case)),
         ]
         for number, (name, items) in enumerate(sections):
             out.write(f"  {dumps(name)}: [")

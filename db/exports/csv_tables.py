@@ -33,13 +33,16 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "entity_aliases": (("entity_id", "alias"), ("entity_id", "alias")),
     "events": (("id", "title", "date_start", "date_end", "date_precision", "description"), ("id",)),
     "claims": (("id", "uid", "statement", "claimant", "status", "version", "updated_at"), ("id",)),
-    "annotations": (("id", "claim_id", "status", "previous_status", "note", "annotator", "created_at"),
+    "annotations": (("id", "claim_id", "kind", "status", "previous_status", "note", "annotator",
+                     "created_at", "undoes"),
                     ("rowid",)),
     "excerpt_entities": (("excerpt_id", "entity_id"), ("excerpt_id", "entity_id")),
     "event_entities": (("event_id", "entity_id"), ("event_id", "entity_id")),
     "event_excerpts": (("event_id", "excerpt_id"), ("event_id", "excerpt_id")),
     "claim_entities": (("claim_id", "entity_id", "role"), ("claim_id", "entity_id", "role")),
     "claim_excerpts": (("claim_id", "excerpt_id", "stance"), ("claim_id", "excerpt_id")),
+    "claim_conflicts": (("id", "claim_id", "annotation_a", "annotation_b", "detected_at", "detected_by",
+                         "resolved_at", "resolved_by", "resolution"), ("id",)),
 }
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

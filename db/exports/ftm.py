@@ -147,9 +147,8 @@ def _entities(case: Case, case_uid: str) -> Iterator[dict]:
         claim_uid = case.scalar("SELECT uid FROM claims WHERE id = ?", [mark.claim_id])
         yield _entity(ftm_id("mark", mark.id), "Note", {
             "entity": [ftm_id("claim", claim_uid)],
-            "description": [f"{mark.annotator} marked this claim {mark.status} "
-                            f"(was {mark.previous_status}){note}"],
-            "keywords": ["casebook mark", mark.status],
+            "description": [f"{mark.annotator} {mark.action}{note}"],
+            "keywords": [f"casebook {mark.kind}", mark.status],
             "createdAt": [ftm_date(mark.created_at)],
         })
 

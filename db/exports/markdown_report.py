@@ -129,7 +129,7 @@ def _claim(case: Case, out: TextIO, claim, source_info) -> None:
 def _mark_line(mark: Annotation) -> str:
     when = mark.created_at[:16].replace("T", " ") + " UTC"
     note = f": “{inline(mark.note)}”" if mark.note.strip() else ""
-    return f"{when}, {inline(mark.annotator)} marked it {mark.status} (was {mark.previous_status}){note}"
+    return f"{when}, {inline(mark.annotator)} {mark.action}{note}"
 
 
 def _source_line(info: SourceInfo) -> str:

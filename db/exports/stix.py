@@ -10,8 +10,9 @@
 - each annotator's mark is an ``opinion`` on the claim's note: confirmed →
   ``agree``, disputed → ``neutral``, denied → ``disagree``, with the note as
   ``explanation`` and the annotator as author. STIX has no opinion for
-  "unreviewed": a mark back to unreviewed revokes the opinion it undid (a new
-  version of it with ``revoked: true``);
+  "unreviewed": a mark back to unreviewed, or an undo, revokes the opinion it
+  takes back (a new version of it with ``revoked: true``); an annotator's
+  note is a ``note`` on the claim's note;
 - the case is a ``report`` listing every object.
 
 Ids are deterministic (UUIDv5): notes from claim uids, opinions from mark ids,
@@ -127,11 +128,20 @@ def _objects(case: Case, case_uid: str, created: str, report_id: str):
 
 
 def _opinions(history, note_id: str):
-    """An opinion per mark; a mark back to unreviewed revokes the one it undid."""
-    opinions: dict[str, dict] = {}
-    previous = None
+    """An opinion per judgement; a withdrawn or undone judgement revokes its
+    opinion; a note is a STIX note on the claim's note."""
+    opinions: dict[str, dict] = {}           # annotation id -> its opinion, while standing
+    standing: dict[str, str] = {}            # annotator -> annotation id of their standing opinion
     for mark in history:
-        if mark.status in OPINIONS:
+        if mark.kind == "note":
+            yield {"type": "note", "spec_version": "2.1", "id": stix_id("note", mark.id),
+                   "created": mark.created_at, "modified": mark.created_at,
+                   "content": mark.note, "authors": [mark.annotator], "object_refs": [note_id],
+                   "labels": ["casebook-annotation-note"]}
+            continue
+        if mark.kind == "undo":
+            withdrawn = mark.undoes
+        elif mark.status in OPINIONS:
             opinion = {
                 "type": "opinion", "spec_version": "2.1", "id": stix_id("opinion", mark.id),
                 "created": mark.created_at, "modified": mark.created_at,
@@ -142,7 +152,11 @@ def _opinions(history, note_id: str):
             if mark.note.strip():
                 opinion["explanation"] = mark.note
             opinions[mark.id] = opinion
+            standing[mark.annotator] = mark.id
             yield opinion
-        elif previous is not None and previous.id in opinions and mark.created_at > previous.created_at:
-            yield {**opinions.pop(previous.id), "modified": mark.created_at, "revoked": True}
-        previous = mark
+            continue
+        else:  # back to unreviewed: the annotator withdrew their judgement
+            withdrawn = standing.get(mark.annotator, "")
+        revoked = opinions.pop(withdrawn, None)
+        if revoked is not None and mark.created_at > revoked["created"]:
+            yield {**revoked, "modified": mark.created_at, "revoked": True}

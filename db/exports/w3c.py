@@ -123,7 +123,13 @@ def _annotations(case: Case, case_uid: str, targets: _Targets):
                 "target": target,
             }
         for mark in claim_history(case, claim.id, limit=1_000_000):
-            body: list[dict] = [{"type": "TextualBody", "value": mark.status, "purpose": "assessing"}]
+            # A note comments; a mark assesses; an undo assesses again (the status it restores).
+            body: list[dict] = []
+            if mark.kind != "note":
+                body.append({"type": "TextualBody", "value": mark.status, "purpose": "assessing"})
+            if mark.kind == "undo":
+                body.append({"type": "TextualBody", "value": f"undoes urn:uuid:{mark.undoes}",
+                             "format": "text/plain", "purpose": "describing"})
             if mark.note.strip():
                 body.append({"type": "TextualBody", "value": mark.note, "format": "text/plain",
                              "purpose": "commenting"})
@@ -131,7 +137,7 @@ def _annotations(case: Case, case_uid: str, targets: _Targets):
             yield {
                 "id": f"urn:uuid:{mark.id}",
                 "type": "Annotation",
-                "motivation": "assessing",
+                "motivation": "commenting" if mark.kind == "note" else "assessing",
                 "creator": {"type": "Person", "name": mark.annotator},
                 "created": mark.created_at,
                 "body": body,

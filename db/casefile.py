@@ -313,6 +313,8 @@ def _configure(conn: sqlite3.Connection, *, read_only: bool) -> None:
     if not read_only:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+    else:
+        conn.execute("PRAGMA query_only = ON")
     # FULL: a mark acknowledged to an annotator survives power loss.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -345,8 +347,15 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     reason = OPENED_READ_ONLY
     if not read_only and not os.access(path, os.W_OK):
         read_only, reason = True, NOT_WRITABLE
+    # Read-only to casebook is not always read-only to SQLite: a read-only
+    # SQLite connection cannot remove the -wal and -shm files it creates, so
+    # they would outlive a mere `casebook search`. Where the file could be
+    # written, read through a writable connection that refuses writes
+    # (query_only): the last one to close tidies up, as with any writer.
+    sqlite_read_only = read_only and not (
+        os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK))
     try:
-        conn = _connect(path, read_only=read_only)
+        conn = _connect(path, read_only=sqlite_read_only)
     except sqlite3.Error as error:
         raise CaseFileError(f"{path}: cannot open ({error})") from None
     try:

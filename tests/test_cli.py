@@ -138,3 +138,23 @@ def test_untrusted_text_is_not_sent_raw_to_the_terminal(tmp_path: Path):
     as_json = run_cli("claims", path, "--json")
     assert "\x1b" not in as_json.stdout and "\u202e" not in as_json.stdout
     assert json.loads(as_json.stdout)[0]["statement"].startswith("evil \x1b]0;pwned")
+
+
+def test_reading_a_case_leaves_no_files_behind(seed_case_copy: Path, tmp_path: Path):
+    """search, claims and check only read: no -wal or -shm file outlives them."""
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in (["search", seed_case_copy, "Logvinov"], ["claims", seed_case_copy],
+                 ["check", seed_case_copy]):
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before, args
+
+
+def test_a_read_only_case_refuses_writes_in_sqlite_too(seed_case_copy: Path):
+    import sqlite3
+
+    import db
+
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            case.conn.execute("DELETE FROM case_meta")

@@ -158,3 +158,32 @@ def test_a_read_only_case_refuses_writes_in_sqlite_too(seed_case_copy: Path):
     with db.open_case(seed_case_copy, read_only=True) as case:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             case.conn.execute("DELETE FROM case_meta")
+
+
+def test_the_command_refuses_the_network_itself():
+    """Defence in depth: inside casebook, a library's connection attempt fails."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import socket, sys\n"
+        "from casebook.offline import forbid_network, NetworkRefused\n"
+        "forbid_network()\n"
+        "a, b = socket.socketpair(); a.send(b'x'); assert b.recv(1) == b'x'  # local IPC still works\n"
+        "for attempt in (lambda: socket.create_connection(('127.0.0.1', 9), timeout=1),\n"
+        "                lambda: socket.getaddrinfo('example.org', 443),\n"
+        "                lambda: __import__('urllib.request').request.urlopen('http://example.org')):\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except NetworkRefused as error:\n"
+        "        print('refused', error)\n"
+        "    except Exception as error:\n"
+        "        print('other', type(error).__name__, error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and all(line.startswith("refused") for line in lines), lines

@@ -17,6 +17,7 @@ from db.claims import claim_evidence
 from db.entities import excerpt_entities
 from db.events import event_evidence
 from tui.screens.pickers import CiteScreen, LinkScreen, UnlinkScreen
+from tui.widgets.detail import Link
 
 
 async def test_link_an_entity_by_typing_then_unlink_it(observer_case):
@@ -25,6 +26,10 @@ async def test_link_an_entity_by_typing_then_unlink_it(observer_case):
                                     aliases=["Logvinov"])
     db.entities.add_entity(observer_case, kind="place", name="Regentlaan")
     async with browsing(observer_case, paragraph.id) as (app, pilot):
+        detail = app.pane("excerpt").detail
+        await press(pilot, "tab", "pagedown")                     # reading on in the detail
+        top = detail.scroll_offset.y
+        assert top > 0
         await press(pilot, "l")
         assert isinstance(app.screen, LinkScreen)
         await type_text(pilot, "kiri")                            # folds case
@@ -36,7 +41,10 @@ async def test_link_an_entity_by_typing_then_unlink_it(observer_case):
         # The app stays on the excerpt, whose detail now lists the entity.
         assert app.active_kind == "excerpt"
         assert app.pane("excerpt").paged_list.cursor_item_id == paragraph.id
-        assert "Kirill Logvinov" in app.pane("excerpt").detail.text
+        assert "Kirill Logvinov" in detail.text
+        # Read again in place; the new link under the cursor, scrolled into view.
+        assert detail.has_focus and detail.link == Link("entity", kirill.id)
+        assert 0 < detail.scroll_offset.y <= top
 
         # Linking it again is refused with a reason; nothing changes.
         await press(pilot, "l")

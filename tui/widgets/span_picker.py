@@ -94,9 +94,6 @@ class SpanPicker(LineView, can_focus=True):
         & > .cb--quote { background: $accent 40%; text-style: bold; }
     }
     SpanPicker:focus > .cb--quote { background: $accent; color: $text; text-style: bold; }
-    SpanPicker:ansi > .cb--quote, SpanPicker:nocolor > .cb--quote {
-        background: ansi_default; color: ansi_default; text-style: reverse bold;
-    }
     """
 
     class SpanChanged(Message):

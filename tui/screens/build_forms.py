@@ -17,16 +17,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.suggester import SuggestFromList
 from textual.message import Message
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, Case, CaseError, Claim, Entity, Event
 from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
+from db.dates import FoundDate, date_in
 from db.entities import count_entity_excerpts, entities_by_ids
 from db.search import search
-from db.dates import FoundDate, date_in
 from db.text import fold, folded_words, one_line
 
 from ..widgets.checklist import EntityChecklist
@@ -34,6 +34,7 @@ from ..widgets.choice import Choice
 from ..widgets.detail import Link
 from ..widgets.text_field import TextField
 from .build_base import Built, WriteScreen, evidence_line, field_error, field_row
+from .pickers import EntityPicker
 
 FORM_HINT = "Tab next field · ←→ or a letter change a choice · Enter save · Esc cancel"
 LINK_MENTIONS = ("everywhere", "here only")
@@ -170,8 +171,6 @@ class BuildForm(WriteScreen):
                                id="entities")
 
     def on_entity_checklist_add_wanted(self, message: EntityChecklist.AddWanted) -> None:
-        from .pickers import EntityPicker  # the picker opens forms' pickers, not the other way
-
         checklist = message.checklist
 
         def chosen(entity: Entity | None) -> None:
@@ -222,7 +221,7 @@ class EntityForm(BuildForm):
                         hint="in every excerpt naming it")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # (BuildForm's on_mount runs too: Textual calls each class's handler.)
         self._find_same_name(self.text("name"))
 
     # -- an entity of the same name: say so, and save only on a second Enter --
@@ -333,7 +332,6 @@ class EventForm(BuildForm):
         yield field_row("Entities", self.entity_checklist())
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_form()
 
     @on(Input.Changed, "#date_start")

@@ -130,3 +130,21 @@ def test_the_span_picker_writes_no_escape_from_the_source_to_the_terminal(tmp_pa
         assert "Choose words" in output.decode("utf-8", "replace")
     finally:
         assert app.close() == 0
+
+
+async def test_a_long_excerpt_scrolls_under_a_status_line_that_stays_in_view(tmp_path):
+    from db.sources import add_source
+
+    words = " ".join(f"word{i}" for i in range(900))
+    with db.create_case(tmp_path / "long.casebook", title="Long") as case:
+        add_source(case, text=words + "\n", title="Long notes")
+        excerpt = excerpts_page(case, offset=0, limit=1)[0]
+        async with browsing(case, excerpt.id) as (app, pilot):
+            await press(pilot, "s")
+            assert "word0" in screen_text(app) and "Chosen: “word0”" in screen_text(app)
+            await press(pilot, "G")
+            shown = screen_text(app)
+            assert "word899" in shown and "word0 " not in shown
+            assert "Chosen: “word899”" in shown and "Esc cancel" in shown
+            await press(pilot, "k", "k", "space", "j", "j")
+            assert app.screen.picker.quote.startswith("word8") and app.screen.picker.quote.endswith("word899")

@@ -108,10 +108,11 @@ class BuildForm(WriteScreen):
         with Vertical(classes="build-box"):
             yield Static(Content.styled(self.heading, "bold"), classes="box-title")
             yield Static(evidence_line(self.context, self.span), classes="evidence")
+            with Vertical(classes="box-foot"):
+                yield Static("", id="form-status")
+                yield Static(Content(FORM_HINT), classes="box-hint")
             with FormFields(classes="form-fields"):
                 yield from self.fields()
-            yield Static("", id="form-status")
-            yield Static(Content(FORM_HINT), classes="box-hint")
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError

@@ -73,9 +73,10 @@ class SpanScreen(ModalScreen[SpanChoice | None]):
             yield Static(Content.assemble(("Choose words of the excerpt", "bold"), ("  — ", "dim"),
                                           (one_line(self.context.source_title), "dim")),
                          classes="box-title")
+            with Vertical(classes="box-foot"):
+                yield Static("", id="span-status")
+                yield Static(Content(SPAN_HINT), classes="box-hint")
             yield SpanPicker(self.context.excerpt.text, span=self.initial_span, id="span-picker")
-            yield Static("", id="span-status")
-            yield Static(Content(SPAN_HINT), classes="box-hint")
 
     @property
     def picker(self) -> SpanPicker:

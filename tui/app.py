@@ -29,13 +29,16 @@ from textual.screen import Screen
 
 import db
 from db import Case, CaseCounts, CaseError, open_case
+from db.review import QUEUES
 
 from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
+from .review import CLAIM_BINDINGS, REVIEW_BINDINGS, Reviewing
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
+from .widgets.claims_pane import ClaimsPane
 from .widgets.header import CaseHeader
 from .widgets.paged_list import PagedList
 from .widgets.pane import Pane
@@ -44,7 +47,7 @@ from .widgets.pane_bar import PANES, PaneBar
 PANE_TITLES = {kind: title for kind, _, title in PANES}
 
 
-class CasebookApp(App[None]):
+class CasebookApp(Reviewing, App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
     # Absolute, so subclasses elsewhere (tests, benchmarks) find it too.
@@ -53,8 +56,8 @@ class CasebookApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
-    # Keys kept free for what comes next: c d x u n mark a claim (issue 4);
-    # creating entities, events and claims from an excerpt (issue 5).
+    # Marking and review keys (c d x u n z v r a) come from tui.review; keys
+    # are kept free for creating entities, events and claims from an excerpt.
     BINDINGS = [
         Binding("1", "show_pane('entity')", "Panes", key_display="1-4",
                 tooltip="Panes: 1 Entities, 2 Events, 3 Excerpts, 4 Claims"),
@@ -70,6 +73,7 @@ class CasebookApp(App[None]):
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
         Binding("q", "quit", "Quit"),
+        *REVIEW_BINDINGS,
     ]
 
     class Ready(Message):
@@ -109,13 +113,15 @@ class CasebookApp(App[None]):
         yield PaneBar(id="pane-bar")
         with ContentSwitcher(initial=f"{self._start_pane}-pane", id="panes"):
             for feed in self.feeds():
-                yield Pane(feed, self.case, id=f"{feed.kind}-pane")
+                pane_class = ClaimsPane if feed.kind == "claim" else Pane
+                yield pane_class(feed, self.case, id=f"{feed.kind}-pane")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(PaneBar).active = self._start_pane
         self.pane(self._start_pane).paged_list.focus()
         self._load_counts()
+        self.start_reviewing()
 
     def on_unmount(self) -> None:
         if self._search_case is not None:
@@ -260,13 +266,15 @@ class CasebookApp(App[None]):
 
     def key_sections(self) -> list[Section]:
         return [
-            ("Anywhere", binding_rows(self.BINDINGS) + [
+            ("Anywhere", binding_rows(b for b in self.BINDINGS if b not in CLAIM_BINDINGS) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
             ]),
             ("In a list", binding_rows(PagedList.BINDINGS)),
             ("In a detail", binding_rows(DetailView.BINDINGS) + [
                 ("Esc", "Back to the list"),
             ]),
+            ("On a claim (in Claims, or on a claim link in a detail)",
+             binding_rows(CLAIM_BINDINGS)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
@@ -287,3 +295,10 @@ class CasebookApp(App[None]):
         yield SystemCommand("Back", "Back to where you were (Backspace)", self.action_history_back)
         yield SystemCommand("Forward", "Forward again (f)", self.action_history_forward)
         yield SystemCommand("Keys", "Every key and what it does (?)", self.action_keys)
+        yield SystemCommand("Review", "The unreviewed claims, one after another (key r)",
+                            self.action_review)
+        for queue in QUEUES:
+            yield SystemCommand(f"Claims: {queue}", f"Show the {queue} queue of claims (key v)",
+                                lambda queue=queue: self.show_queue(queue))
+        yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key a)",
+                            self.action_agreement)

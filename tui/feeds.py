@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from db import Case, Claim, Entity, Event, Excerpt, NotFoundError, SourceInfo
+from db.claims import claims_by_ids
 from db.models import ClaimFlags
 from db.review import claim_flags, count_queue, queue_page, queue_position
 from db.entities import count_entities, entities_page, entity_position
@@ -54,6 +55,10 @@ class Feed:
             return self.position(case, item_id)
         except NotFoundError:
             return None
+
+    def refetch(self, case: Case, items: list[Any]) -> list[Any]:
+        """The same items read again (their rows may have changed), in place."""
+        return items
 
 
 class EntityFeed(Feed):
@@ -167,6 +172,13 @@ class ClaimFeed(Feed):
 
     def place(self, case: Case, item_id: int) -> int | None:
         return queue_position(case, self.queue, item_id, exact=False)
+
+    def refetch(self, case: Case, items: list[ClaimRow]) -> list[ClaimRow]:
+        ids = [row.id for row in items]
+        claims = {claim.id: claim for claim in claims_by_ids(case, ids)}
+        flags = claim_flags(case, ids)
+        return [ClaimRow(claims[row.id], flags.get(row.id)) if row.id in claims else row
+                for row in items]
 
 
 def item_id(item: Any) -> int:

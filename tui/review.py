@@ -45,16 +45,18 @@ POLL_SECONDS = 1.5
 MARK_ACTIONS = frozenset({"mark", "note", "undo_mark"})
 
 # Keys on a claim: in the Claims pane, or on a claim link in a focused detail.
+# Not in the footer (no room at 80 columns): the Claims pane shows them over
+# its detail, and ? lists them.
 CLAIM_BINDINGS = [
-    Binding("c", "mark('confirmed')", "Mark", key_display="c d x u",
+    Binding("c", "mark('confirmed')", "Mark", key_display="c d x u", show=False,
             tooltip="Mark the claim: c confirmed, d disputed, x denied, u back to unreviewed"),
     Binding("d", "mark('disputed')", "Disputed", show=False),
     Binding("x", "mark('denied')", "Denied", show=False),
     Binding("u", "mark('unreviewed')", "Unreviewed", show=False),
-    Binding("n", "note", "Note", tooltip="A note on the claim (↑↓ in the box add a status)"),
-    Binding("z", "undo_mark", "Undo",
+    Binding("n", "note", "Note", show=False, tooltip="A note on the claim (↑↓ in the box add a status)"),
+    Binding("z", "undo_mark", "Undo", show=False,
             tooltip="Take back your latest mark on the claim (right after a mark: that one)"),
-    Binding("v", "next_queue", "Queue",
+    Binding("v", "next_queue", "Queue", show=False,
             tooltip="Claims: the next queue (all, unreviewed, confirmed, disputed, denied, "
                     "conflicts, disagreements)"),
 ]
@@ -181,6 +183,7 @@ class Reviewing:
     def start_reviewing(self: "CasebookApp") -> None:
         """Called once mounted: begin polling for other people's changes."""
         self._mark_in_flight = False
+        self._seen_link: tuple[int, int | None] | None = None
         # (claim marked, its version after the mark, Claims cursor moves then)
         self._just_marked: tuple[int, int | None, int] | None = None
         self._seen_version: int | None = None
@@ -201,14 +204,17 @@ class Reviewing:
     def claim_target(self: "CasebookApp") -> ClaimTarget | None:
         """The claim under the cursor: the Claims pane's, or a focused claim link."""
         pane = self.active_pane
-        if pane.kind == "claim":
+        if isinstance(pane, ClaimsPane):
             row = pane.paged_list.cursor_item
             if isinstance(row, ClaimRow) and row.id == pane.detail_id:
-                return ClaimTarget(row.id, row.claim.version, row.claim.statement, True)
+                return ClaimTarget(row.id, pane.seen_version(row.id, row.claim.version),
+                                   row.claim.statement, True)
             return None
         link = pane.detail.link if pane.detail.has_focus else None
         if link is not None and link.kind == "claim":
-            return ClaimTarget(link.id, link.version)
+            seen = self._seen_link
+            version = seen[1] if seen is not None and seen[0] == link.id else link.version
+            return ClaimTarget(link.id, version)
         return None
 
     def _claim_in_reach(self: "CasebookApp") -> bool:
@@ -227,8 +233,14 @@ class Reviewing:
             return self.active_kind == "claim"
         return True
 
-    def on_detail_view_link_highlighted(self: "CasebookApp",
-                                        message: Any) -> None:
+    def on_detail_view_link_highlighted(self: "CasebookApp", message: Any) -> None:
+        link = message.link
+        if link is None or link.kind != "claim":
+            self._seen_link = None
+        elif self._seen_link is None or self._seen_link[0] != link.id:
+            # As for the Claims pane: the version the cursor found, kept while
+            # the detail is read again around it.
+            self._seen_link = (link.id, link.version)
         self.refresh_bindings()   # the marking keys apply on a claim link
 
     def _refuse_if_read_only(self: "CasebookApp") -> bool:
@@ -347,6 +359,10 @@ class Reviewing:
         version_after = (None if request.expected_version is None
                          else request.expected_version + 1)
         self._just_marked = None
+        if claims.seen is not None and claims.seen[0] == request.claim_id and version_after:
+            claims.seen = (request.claim_id, version_after)   # our own change: seen
+        if self._seen_link is not None and self._seen_link[0] == request.claim_id:
+            self._seen_link = (request.claim_id, version_after)
         if request.advance:
             claims.reload(keep_id=message.next_id)
             self._just_marked = (request.claim_id, version_after, claims.paged_list._moves)
@@ -374,6 +390,7 @@ class Reviewing:
             if keep_mine:
                 self.send_mark(replace(request, expected_version=error.current_version))
             else:
+                self._now_seen(request.claim_id, error.current_version)
                 self.notify(f"Claim {request.claim_id} left as it is: "
                             f"{STATUS_BADGES.get(error.current_status, error.current_status)}.",
                             timeout=3, markup=False)
@@ -381,6 +398,13 @@ class Reviewing:
         self.push_screen(StaleMarkScreen(error, kind=request.kind, status=request.status,
                                          note=request.note, statement=request.statement),
                          callback=chosen)
+
+    def _now_seen(self: "CasebookApp", claim_id: int, version: int) -> None:
+        claims = self.claims_pane
+        if claims.seen is not None and claims.seen[0] == claim_id:
+            claims.seen = (claim_id, version)
+        if self._seen_link is not None and self._seen_link[0] == claim_id:
+            self._seen_link = (claim_id, version)
 
     def on_reviewing_mark_failed(self: "CasebookApp", message: "Reviewing.MarkFailed") -> None:
         self._mark_in_flight = False
@@ -466,4 +490,18 @@ class Reviewing:
                       and message.counts is not None
                       and before.model_copy(update={"annotations": 0})
                       == message.counts.model_copy(update={"annotations": 0}))
+        claims = self.claims_pane
+        here = claims.paged_list.cursor_item_id
+        if marks_only and claims.queue != "all" and here in message.claim_ids:
+            # The claim being read changed: it stays under the cursor, as it is now,
+            # even if it left the queue; the next move reads the queue again.
+            claims.hold()
+            for pane in self.query(Pane):
+                if pane is not claims:
+                    pane.refresh_detail()
+            self.reload_counts()
+            if self.active_pane is claims:
+                self.notify(f"Claim {here} was just changed by someone else (see its history).",
+                            timeout=4, markup=False)
+            return
         self.reload_views(lists=not marks_only)

@@ -33,14 +33,18 @@ def ratio(value: float | None) -> str:
 
 
 def pair_row(pair: PairAgreement) -> list[Block]:
-    names = cell_pad(join([plain_line(pair.annotator_a, ".cb--name"), (" · ", DIM),
-                           plain_line(pair.annotator_b, ".cb--name")]), NAMES_WIDTH)
+    names = join([plain_line(pair.annotator_a, ".cb--name"), (" · ", DIM),
+                  plain_line(pair.annotator_b, ".cb--name")])
     values = (f"{pair.claims:,}", f"{pair.agreements:,}", f"{pair.disagreements:,}",
               ratio(pair.observed), ratio(pair.expected), ratio(pair.kappa))
     cells = "".join(value.rjust(width) for value, (_, width) in zip(values, COLUMNS))
-    blocks = [Block(join([names, cells]), wrap=False)]
+    blocks = []
+    if names.cell_length > NAMES_WIDTH:   # long names: on a line of their own
+        blocks.append(Block(names, hang=2))
+        names = Content("")
+    blocks.append(Block(join([cell_pad(names, NAMES_WIDTH), cells]), wrap=False))
     if pair.kappa is None and pair.kappa_note:
-        blocks.append(Block(Content.styled(f"  kappa {pair.kappa_note}", DIM)))
+        blocks.append(Block(Content.styled(f"  — {pair.kappa_note}", DIM)))
     return blocks
 
 

@@ -35,9 +35,25 @@ class ClaimsPane(Pane):
     feed: ClaimFeed
 
     _last_claim_id: int | None = None
+    # The claim under the cursor and its version when the annotator came to it:
+    # what a mark expects. Others' marks shown meanwhile do not move it, so
+    # marking over them asks first (the stale-mark dialog).
+    seen: tuple[int, int] | None = None
 
     def on_paged_list_item_highlighted(self, message: PagedList.ItemHighlighted) -> None:
         self._last_claim_id = message.item.id
+        if self.seen is None or self.seen[0] != message.item.id:
+            self.seen = (message.item.id, message.item.claim.version)
+
+    def seen_version(self, claim_id: int, shown: int) -> int:
+        """The version of ``claim_id`` the annotator saw (``shown`` if not known)."""
+        return self.seen[1] if self.seen is not None and self.seen[0] == claim_id else shown
+
+    def hold(self) -> None:
+        """Someone else changed the claim under the cursor: show it as it is now
+        without moving the cursor, even if it left this queue."""
+        self.paged_list.refresh_rows()
+        self.refresh_detail()
 
     def on_mount(self) -> None:
         read_only = getattr(self.app, "read_only", False)

@@ -124,6 +124,12 @@ class PagedList(LineView, can_focus=True):
             self.pages = pages
             self.moves = moves
 
+    class Refetched(Message, bubble=False):
+        def __init__(self, generation: int, pages: dict[int, list[Any]]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.pages = pages
+
     class PositionFound(Message, bubble=False):
         def __init__(self, generation: int, item_id: int, index: int) -> None:
             super().__init__()
@@ -145,6 +151,7 @@ class PagedList(LineView, can_focus=True):
         self._announced: tuple[int, int, int] | None = None
         self._wanted_id: int | None = None
         self._rereading = False
+        self._rows_only = False     # rows refreshed in place; which rows belong is stale
         self._moves = 0             # cursor moves, so a reread never undoes one
         self.first_page_shown = False
 
@@ -196,6 +203,7 @@ class PagedList(LineView, can_focus=True):
             self.refresh()
             return
         self._rereading = True
+        self._rows_only = False
         height = max(1, self.scrollable_content_region.height)
         self._reread(self._generation, keep, self.cursor, self.scroll_offset.y, height,
                      self._moves)
@@ -220,6 +228,36 @@ class PagedList(LineView, can_focus=True):
             self.post_message(self.Reread(generation, -1, 0, 0, {}, moves))
             return
         self.post_message(self.Reread(generation, total, index, top, pages, moves))
+
+    def refresh_rows(self) -> None:
+        """Read the rows held again, each in its place, without asking which
+        rows belong in this view: the cursor stays on its item even if the
+        item left the view. The first move of the cursor then reads the view
+        again (``reload``)."""
+        if self.total is None or self._rereading:
+            return
+        self._rows_only = True
+        pages = {key: list(self._pages.get(key) or ()) for key in self._pages.keys()}
+        self._refetch(self._generation, pages)
+
+    @work(thread=True, exclusive=True, group="refetch")
+    def _refetch(self, generation: int, pages: dict[int, list[Any]]) -> None:
+        try:
+            fresh = {page: self.feed.refetch(self.case, items) for page, items in pages.items()}
+        except CaseError as error:
+            self._report(f"Could not read {self.feed.noun}: {error}")
+            return
+        self.post_message(self.Refetched(generation, fresh))
+
+    def on_paged_list_refetched(self, message: Refetched) -> None:
+        if message.generation != self._generation:
+            return
+        for page, items in message.pages.items():
+            if self._pages.get(page) is not None:
+                self._pages.discard(page)   # (LRUCache.set keeps an existing value)
+                self._pages.set(page, items)
+        self._strips.clear()
+        self.refresh()
 
     def _start_count(self) -> None:
         if not self._counting:
@@ -378,6 +416,9 @@ class PagedList(LineView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(index)
         self._scroll_to_cursor(center=center)
+        if self._rows_only:  # the view is out of date: read it again around the new row
+            self.reload()
+            return
         self._want_pages()
         self._announce()
 

@@ -49,16 +49,16 @@ MARK_ACTIONS = frozenset({"mark", "note", "undo_mark"})
 # its detail, and ? lists them.
 CLAIM_BINDINGS = [
     Binding("c", "mark('confirmed')", "Mark", key_display="c d x u", show=False,
-            tooltip="Mark the claim: c confirmed, d disputed, x denied, u back to unreviewed"),
+            tooltip="Mark: c confirmed, d disputed, x denied, u unreviewed"),
     Binding("d", "mark('disputed')", "Disputed", show=False),
     Binding("x", "mark('denied')", "Denied", show=False),
     Binding("u", "mark('unreviewed')", "Unreviewed", show=False),
-    Binding("n", "note", "Note", show=False, tooltip="A note on the claim (↑↓ in the box add a status)"),
+    Binding("n", "note", "Note", show=False,
+            tooltip="A note on the claim (↑↓ in the box: with a status)"),
     Binding("z", "undo_mark", "Undo", show=False,
-            tooltip="Take back your latest mark on the claim (right after a mark: that one)"),
+            tooltip="Undo your latest mark (just after a mark: that one)"),
     Binding("v", "next_queue", "Queue", show=False,
-            tooltip="Claims: the next queue (all, unreviewed, confirmed, disputed, denied, "
-                    "conflicts, disagreements)"),
+            tooltip="Claims: next queue (unreviewed, statuses, conflicts…)"),
 ]
 REVIEW_BINDINGS = [
     *CLAIM_BINDINGS,
@@ -243,23 +243,28 @@ class Reviewing:
             self._seen_link = (link.id, link.version)
         self.refresh_bindings()   # the marking keys apply on a claim link
 
+    def say(self: "CasebookApp", text: str, **options: Any) -> None:
+        """One notification at a time: marking fast never piles them up."""
+        self.clear_notifications()
+        self.notify(text, **options)
+
     def _refuse_if_read_only(self: "CasebookApp") -> bool:
         if not self.read_only:
             return False
         reason = self.case.read_only_reason or OPENED_READ_ONLY
-        self.notify(f"Read-only ({reason}): marks and notes are off.",
-                    severity="warning", timeout=4, markup=False)
+        self.say(f"Read-only ({reason}): marks and notes are off.",
+                 severity="warning", timeout=4, markup=False)
         return True
 
     def _ready_to_mark(self: "CasebookApp") -> ClaimTarget | None:
         if self._refuse_if_read_only():
             return None
         if self._mark_in_flight or self.claims_pane.paged_list.is_rereading:
-            self.notify("Saving the last mark…", timeout=1, markup=False)
+            self.say("Saving the last mark…", timeout=1, markup=False)
             return None
         target = self.claim_target()
         if target is None:
-            self.notify("No claim under the cursor yet.", timeout=2, markup=False)
+            self.say("No claim under the cursor yet.", timeout=2, markup=False)
         return target
 
     # -- the keys ----------------------------------------------------------
@@ -290,11 +295,11 @@ class Reviewing:
         if self._refuse_if_read_only():
             return
         if self._mark_in_flight or self.claims_pane.paged_list.is_rereading:
-            self.notify("Saving the last mark…", timeout=1, markup=False)
+            self.say("Saving the last mark…", timeout=1, markup=False)
             return
         just = self._just_marked
         if (just is not None and self.active_kind == "claim"
-                and self.claims_pane.paged_list._moves == just[2]):
+                and self.claims_pane.paged_list.moves == just[2]):
             # Right after a mark moved the cursor on: take that mark back, and go back to it.
             claim_id, version, _ = just
             self.send_mark(MarkRequest("undo", claim_id, version, return_to=claim_id,
@@ -302,7 +307,7 @@ class Reviewing:
             return
         target = self.claim_target()
         if target is None:
-            self.notify("No claim under the cursor yet.", timeout=2, markup=False)
+            self.say("No claim under the cursor yet.", timeout=2, markup=False)
             return
         self.send_mark(MarkRequest("undo", target.claim_id, target.version,
                                    statement=target.statement, queue=self.claims_queue))
@@ -343,13 +348,17 @@ class Reviewing:
         except CaseError as error:
             self.post_message(self.MarkFailed(request, one_line(str(error))))
             return
+        except Exception as error:  # noqa: BLE001 - never lose the session over one mark
+            self.post_message(self.MarkFailed(
+                request, one_line(f"Could not save the mark (nothing was written): {error}")))
+            return
         next_id = None
         if request.advance:
             try:
                 found = next_in_queue(self.case, request.queue, request.claim_id, wrap=True)
                 next_id = found.id if found else None
-            except CaseError:
-                next_id = None   # the mark stands; the cursor stays
+            except Exception:  # noqa: BLE001 - the mark stands; the cursor stays
+                next_id = None
         self.post_message(self.ClaimMarked(request, annotation, settled, next_id))
 
     def on_reviewing_claim_marked(self: "CasebookApp", message: "Reviewing.ClaimMarked") -> None:
@@ -365,7 +374,7 @@ class Reviewing:
             self._seen_link = (request.claim_id, version_after)
         if request.advance:
             claims.reload(keep_id=message.next_id)
-            self._just_marked = (request.claim_id, version_after, claims.paged_list._moves)
+            self._just_marked = (request.claim_id, version_after, claims.paged_list.moves)
         elif request.return_to is not None:
             claims.reload(keep_id=request.return_to)
         else:
@@ -374,11 +383,10 @@ class Reviewing:
             if pane is not claims:
                 pane.refresh_detail()
         self.reload_counts()
-        self.clear_notifications()
         text = describe(request, message.annotation, message.settled)
         if request.advance and message.next_id is None:
             text += f" The {request.queue} queue is empty."
-        self.notify(text, timeout=3, markup=False)
+        self.say(text, timeout=3, markup=False)
         self.refresh_bindings()
 
     def on_reviewing_mark_refused(self: "CasebookApp", message: "Reviewing.MarkRefused") -> None:
@@ -391,7 +399,7 @@ class Reviewing:
                 self.send_mark(replace(request, expected_version=error.current_version))
             else:
                 self._now_seen(request.claim_id, error.current_version)
-                self.notify(f"Claim {request.claim_id} left as it is: "
+                self.say(f"Claim {request.claim_id} left as it is: "
                             f"{STATUS_BADGES.get(error.current_status, error.current_status)}.",
                             timeout=3, markup=False)
 
@@ -408,7 +416,7 @@ class Reviewing:
 
     def on_reviewing_mark_failed(self: "CasebookApp", message: "Reviewing.MarkFailed") -> None:
         self._mark_in_flight = False
-        self.notify(message.reason, severity="error", timeout=5, markup=False)
+        self.say(message.reason, severity="error", timeout=5, markup=False)
         self.reload_views()
 
     # -- reading again -----------------------------------------------------
@@ -465,15 +473,15 @@ class Reviewing:
             if seen is not None and version == seen:
                 self.post_message(self.PollQuiet())
                 return
-            if seen is None or cursor is None:
+            if seen is None or cursor is None:   # the starting point (kept cheap: start-up)
                 self.post_message(self.CaseChanged(version, annotation_cursor(self.case), [],
-                                                   counts(self.case), first=True))
+                                                   None, first=True))
                 return
             changed, cursor = claims_marked_since(self.case, cursor)
             self.post_message(self.CaseChanged(version, cursor, changed, counts(self.case),
                                                first=False))
-        except CaseError:
-            self.post_message(self.PollQuiet())   # try again at the next tick
+        except Exception:  # noqa: BLE001 - a failed look is tried again at the next tick
+            self.post_message(self.PollQuiet())
 
     def on_reviewing_poll_quiet(self: "CasebookApp", message: "Reviewing.PollQuiet") -> None:
         self._polling = False
@@ -492,16 +500,20 @@ class Reviewing:
                       == message.counts.model_copy(update={"annotations": 0}))
         claims = self.claims_pane
         here = claims.paged_list.cursor_item_id
-        if marks_only and claims.queue != "all" and here in message.claim_ids:
+        if claims.queue != "all" and here in message.claim_ids:
             # The claim being read changed: it stays under the cursor, as it is now,
             # even if it left the queue; the next move reads the queue again.
             claims.hold()
-            for pane in self.query(Pane):
-                if pane is not claims:
-                    pane.refresh_detail()
-            self.reload_counts()
             if self.active_pane is claims:
-                self.notify(f"Claim {here} was just changed by someone else (see its history).",
-                            timeout=4, markup=False)
-            return
-        self.reload_views(lists=not marks_only)
+                self.say(f"Claim {here} was just changed by someone else (see its history).",
+                         timeout=4, markup=False)
+        else:
+            claims.reload()
+        for pane in self.query(Pane):
+            if pane is claims:
+                continue
+            if marks_only:
+                pane.refresh_detail()
+            else:
+                pane.reload()
+        self.reload_counts()

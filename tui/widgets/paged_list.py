@@ -179,6 +179,11 @@ class PagedList(LineView, can_focus=True):
         return sum(len(self._pages.get(key) or ()) for key in self._pages.keys())
 
     @property
+    def moves(self) -> int:
+        """How many times the cursor has been moved (a reread does not move it)."""
+        return self._moves
+
+    @property
     def is_rereading(self) -> bool:
         """A ``reload`` is under way (the rows drawn may be out of date)."""
         return self._rereading

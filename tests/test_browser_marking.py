@@ -289,3 +289,25 @@ async def test_the_note_box_takes_any_text_as_text(seed_case_copy: Path):
             assert app.is_running
             assert claim_history(case, claim_id)[-1].note == "[@click=app.quit]x[/] [bold]b[/]"
             assert "[@click=app.quit]x[/] [bold]b[/]" in app.active_pane.detail.text
+
+
+async def test_a_detail_out_of_sight_shows_the_new_status_when_shown_again(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        logvinov = next(e for e in entities_page(case, offset=0, limit=500)
+                        if e.name == "Kirill Logvinov")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            app.active_pane.reveal(logvinov.id)
+            await settle(pilot)
+            entity_detail = app.active_pane.detail
+            claim_id = next(link.id for link in entity_detail.links if link.kind == "claim"
+                            and get_claim(case, link.id).status == "unreviewed")
+            await open_claims(pilot, claim_id)
+            await pilot.press("x")
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            line = next(line for line in entity_detail.text.splitlines()
+                        if get_claim(case, claim_id).statement[:30] in line)
+            assert "✗ denied" in line

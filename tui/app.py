@@ -212,6 +212,8 @@ class CasebookApp(Reviewing, App[None]):
         self.post_message(self.CountsLoaded(title, counts))
 
     def on_casebook_app_counts_loaded(self, message: CountsLoaded) -> None:
+        if self.closing:
+            return
         header = self.query_one(CaseHeader)
         header.case_title = message.title
         header.counts = message.counts

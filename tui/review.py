@@ -11,7 +11,11 @@ Claims pane a judgement moves the cursor on to the next claim of the queue.
 
 Other people's marks: every ``POLL_SECONDS`` a worker asks SQLite whether
 another connection committed (``PRAGMA data_version``); if so the views read
-again, keeping the cursor on its item.
+again, keeping the cursor on its item. The claim being read stays under the
+cursor even if someone's mark takes it out of the queue, and a mark expects
+the version of the claim from when the annotator came to it (``seen``), not
+the one a refresh brought: marking over a change they may not have noticed
+asks them first.
 """
 
 from __future__ import annotations
@@ -194,6 +198,11 @@ class Reviewing:
         self.set_interval(self.POLL_SECONDS, self.poll_now, name="poll")
 
     @property
+    def closing(self: "CasebookApp") -> bool:
+        """The app is quitting: its widgets are going, a late result is dropped."""
+        return not self.default_screen.query(ClaimsPane)
+
+    @property
     def claims_pane(self: "CasebookApp") -> ClaimsPane:
         return self.query_one("#claim-pane", ClaimsPane)
 
@@ -234,6 +243,8 @@ class Reviewing:
         return True
 
     def on_detail_view_link_highlighted(self: "CasebookApp", message: Any) -> None:
+        if message.detail.screen is not self.default_screen:
+            return   # search results, agreement: not a place to mark from
         link = message.link
         if link is None or link.kind != "claim":
             self._seen_link = None
@@ -362,6 +373,8 @@ class Reviewing:
         self.post_message(self.ClaimMarked(request, annotation, settled, next_id))
 
     def on_reviewing_claim_marked(self: "CasebookApp", message: "Reviewing.ClaimMarked") -> None:
+        if self.closing:
+            return
         request = message.request
         self._mark_in_flight = False
         claims = self.claims_pane
@@ -390,6 +403,8 @@ class Reviewing:
         self.refresh_bindings()
 
     def on_reviewing_mark_refused(self: "CasebookApp", message: "Reviewing.MarkRefused") -> None:
+        if self.closing:
+            return
         self._mark_in_flight = False
         request, error = message.request, message.error
         self.reload_views()
@@ -415,6 +430,8 @@ class Reviewing:
             self._seen_link = (claim_id, version)
 
     def on_reviewing_mark_failed(self: "CasebookApp", message: "Reviewing.MarkFailed") -> None:
+        if self.closing:
+            return
         self._mark_in_flight = False
         self.say(message.reason, severity="error", timeout=5, markup=False)
         self.reload_views()
@@ -444,6 +461,8 @@ class Reviewing:
         self.post_message(self.QueueCounted(queue, total))
 
     def on_reviewing_queue_counted(self: "CasebookApp", message: "Reviewing.QueueCounted") -> None:
+        if self.closing:
+            return
         if message.queue == self.claims_queue:
             from .widgets.pane_bar import PaneBar
 
@@ -487,6 +506,8 @@ class Reviewing:
         self._polling = False
 
     def on_reviewing_case_changed(self: "CasebookApp", message: "Reviewing.CaseChanged") -> None:
+        if self.closing:
+            return
         self._polling = False
         before = self._seen_counts
         self._seen_version, self._seen_cursor = message.data_version, message.cursor

@@ -43,6 +43,7 @@ class Pane(Container):
         self._detail_id: int | None = None
         self._pending_link: Link | None = None
         self._detail_shown = False
+        self._detail_stale = False
         self.is_ready = False
 
     def compose(self) -> ComposeResult:
@@ -83,12 +84,24 @@ class Pane(Container):
         """Read everything again (the case changed), keeping the reader's place:
         the list's cursor (or ``keep_id``) and the detail's scroll and link."""
         self.paged_list.reload(keep_id=keep_id)
-        self.refresh_detail()
+        if keep_id is None or keep_id == self._detail_id:
+            self.refresh_detail()
+        # (else the cursor's new item brings its own detail)
 
     def refresh_detail(self) -> None:
-        """Read the detail again, keeping its scroll and link cursor."""
-        if self._detail_id is not None:
-            self._load_detail(self._detail_id, keep_place=True)
+        """Read the detail again, keeping its scroll and link cursor. A pane
+        out of sight does it when it is next shown."""
+        if self._detail_id is None:
+            return
+        if not self.display or not self.is_on_screen:
+            self._detail_stale = True
+            return
+        self._detail_stale = False
+        self._load_detail(self._detail_id, keep_place=True)
+
+    def on_show(self) -> None:
+        if self._detail_stale:
+            self.refresh_detail()
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, item_id: int, keep_place: bool = False) -> None:

@@ -65,23 +65,14 @@ def run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
 
 
 def build_cases(directory: Path, excerpts: int) -> dict[str, Path]:
-    from db.generate import generate_case
-    from seed.build import build_case
+    """The seed case and a generated one, shared with benchmarks/run.py and
+    rebuilt when the schema or the generator has changed since."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from cases import generated_case, seed_case
 
-    directory.mkdir(parents=True, exist_ok=True)
-    seed = directory / "seed.casebook"
-    large = directory / f"generated-{excerpts}.casebook"
-    if not seed.exists():
-        build_case(seed)
-    if not large.exists():
-        print(f"building {large.name} (once; minutes for a million excerpts)…", file=sys.stderr)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            print(f"\r  {stage:<14} {done:>10,} / {total:,}", end="", file=sys.stderr)
-
-        generate_case(large, excerpts=excerpts, progress=progress)
-        print(file=sys.stderr)
-    return {"seed": seed, f"{excerpts:,} excerpts": large}
+    say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+    return {"seed": seed_case(directory, say).path,
+            f"{excerpts:,} excerpts": generated_case(excerpts, directory=directory, say=say).path}
 
 
 def measure(cases: dict[str, Path], runs: int) -> dict[str, dict[str, list[float]]]:
@@ -127,13 +118,15 @@ def main() -> None:
     parser.add_argument("--excerpts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cases", type=Path, default=ROOT / "benchmarks" / "cases")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "startup.json",
+                        help="where the figures go (default benchmarks/results/startup.json)")
     args = parser.parse_args()
     cases = build_cases(args.cases, args.excerpts)
     summary = report(measure(cases, args.runs))
-    out = ROOT / "benchmarks" / "results" / "startup.json"
+    out = args.json.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"excerpts": args.excerpts, "runs": args.runs, **summary}, indent=2))
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from .commands_export import export, import_case
 from .commands_ingest import add_source
 from .commands_search import search
 from .demo import open_demo
+from .offline import forbid_network
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,6 +51,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    forbid_network()
     try:
         result = cli.main(args=argv, prog_name="casebook", standalone_mode=False)
         code = result if isinstance(result, int) else 0

@@ -313,6 +313,8 @@ def _configure(conn: sqlite3.Connection, *, read_only: bool) -> None:
     if not read_only:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
+    else:
+        conn.execute("PRAGMA query_only = ON")
     # FULL: a mark acknowledged to an annotator survives power loss.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -345,8 +347,15 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     reason = OPENED_READ_ONLY
     if not read_only and not os.access(path, os.W_OK):
         read_only, reason = True, NOT_WRITABLE
+    # Read-only to casebook is not always read-only to SQLite: a read-only
+    # SQLite connection cannot remove the -wal and -shm files it creates, so
+    # they would outlive a mere `casebook search`. Where the file could be
+    # written, read through a writable connection that refuses writes
+    # (query_only): the last one to close tidies up, as with any writer.
+    sqlite_read_only = read_only and not (
+        os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK))
     try:
-        conn = _connect(path, read_only=read_only)
+        conn = _connect(path, read_only=sqlite_read_only)
     except sqlite3.Error as error:
         raise CaseFileError(f"{path}: cannot open ({error})") from None
     try:
@@ -374,9 +383,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     return case
 
 
-def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
-    """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
-    path = Path(path)
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600, refusing to replace anything there."""
     if path.exists() or path.is_symlink():
         raise CaseFileError(f"{path}: already exists")
     if not path.parent.is_dir():
@@ -386,6 +394,12 @@ def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | Non
     except OSError as error:
         raise CaseFileError(f"{path}: cannot create ({error.strerror})") from None
     os.close(fd)
+
+
+def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
+    """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
+    path = Path(path)
+    _create_private_file(path)
     key = None
     try:
         conn = _connect(path, read_only=False)
@@ -456,13 +470,7 @@ def backup_case_file(conn: sqlite3.Connection, out: Path) -> None:
 
     A plain file copy of a WAL database can miss committed pages still in the WAL.
     """
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise CaseFileError(f"{out}: cannot create ({error.strerror})") from None
-    os.close(fd)
+    _create_private_file(out)
     try:
         target = sqlite3.connect(out)
         try:

@@ -32,6 +32,10 @@ from .text import fold
 # "claims" and "search index".
 Progress = Callable[[str, int, int], None]
 
+# Bumped whenever the same seed would give a different case; recorded in
+# case_meta ('generator'), so a benchmark knows whether a cached case is current.
+GENERATOR_VERSION = 2
+
 # Rows per write transaction: big enough to amortise, small enough to report.
 _BATCH = 20_000
 _BASE_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
@@ -144,6 +148,9 @@ _ROLES = {
     "document": ["report", "leaked memo", "contract", "court filing", "registry extract"],
     "other": ["operation", "programme", "vessel", "network"],
 }
+_DESCRIPTIONS = ["{role} based in {place}. {sentence}", "{role} with ties to {place}.",
+                 "{role}. {sentence}", "{role} registered in {place}; {sentence}",
+                 "{role} seen in {place}.", "{role}, {place}."]
 _KIND_WEIGHTS = [("person", 50), ("organization", 25), ("place", 15), ("document", 5), ("other", 5)]
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -166,6 +173,11 @@ def planned_counts(excerpts: int) -> dict[str, int]:
         "events": max(1, excerpts // 10),
         "claims": max(1, excerpts // 20),
     }
+
+
+def generator_label(excerpts: int, seed: int) -> str:
+    """What ``case_meta.generator`` says of a case this casebook would generate."""
+    return f"casebook generate v{GENERATOR_VERSION}: {excerpts} excerpts, seed {seed}"
 
 
 def check_target(path: str | os.PathLike[str], *, excerpts: int) -> Path:
@@ -201,6 +213,8 @@ def generate_case(
     with building_case(path, title=title, case_uid=str(_uuid(rng))) as case:
         with case.write() as tx:  # a fixed creation time: the same seed, the same rows
             tx.execute("UPDATE case_meta SET value = ? WHERE key = 'created_at'", [_timestamp(0)])
+            tx.execute("INSERT INTO case_meta (key, value) VALUES ('generator', ?)",
+                       [generator_label(excerpts, seed)])
         return _Generator(case, rng, excerpts, progress or _silent).run()
 
 
@@ -229,6 +243,7 @@ class _Generator:
         self.persons: list[int] = []
         self.organizations: list[int] = []
         self.places: list[int] = []
+        self.real_places: set[str] = set()
         cumulative = list(itertools.accumulate(1 / (rank + 2.7) for rank in range(len(_WORDS))))
         self.word_weights = cumulative
 
@@ -256,7 +271,8 @@ class _Generator:
         return "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(count))
 
     def _surname(self) -> str:
-        if self.rng.random() < 0.4:
+        # Some real surnames (namesakes happen), mostly a long tail of rare ones.
+        if self.rng.random() < 0.15:
             return self.rng.choice(_SURNAMES)
         stem = self._syllables(self.rng.randint(1, 2))
         return (stem + self.rng.choice(_SURNAME_ENDINGS)).capitalize()
@@ -275,19 +291,25 @@ class _Generator:
             name = " ".join(words)
             aliases = ["".join(word[0] for word in words if word[0].isalpha()).upper()]
         elif kind == "place":
-            if rng.random() < 0.2:
-                name = rng.choice(_PLACES)
+            real = rng.choice(_PLACES)
+            if real not in self.real_places:  # one Brussels per case
+                self.real_places.add(real)
+                name = real
             else:
                 name = (self._syllables(rng.randint(1, 2)) + rng.choice(_PLACE_ENDINGS)).capitalize()
             aliases = [fold(name).capitalize()] if fold(name) != name.lower() else []
         elif kind == "document":
-            name = f"{rng.choice(['Report', 'Memo', 'Contract', 'Filing'])} {rng.randint(1, 9999):04d}/{rng.randint(1990, 2026)}"
+            genre = rng.choice(["Report", "Memo", "Contract", "Filing"])
+            name = f"{genre} {rng.randint(1, 9999):04d}/{rng.randint(1990, 2026)}"
             aliases = []
         else:
             name = f"Operation {self._syllables(2).capitalize()}"
             aliases = []
         role = rng.choice(_ROLES[kind])
-        description = f"{role[0].upper()}{role[1:]} linked to {rng.choice(_PLACES)}; {self._sentence(8, 16)}"
+        description = rng.choice(_DESCRIPTIONS).format(
+            role=role[0].upper() + role[1:], place=rng.choice(_PLACES),
+            sentence=self._sentence(6, 16),
+        )
         return kind, name, [a for a in aliases if a and a != name], description
 
     def _entities(self) -> None:

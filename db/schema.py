@@ -320,8 +320,43 @@ def m002_annotation_kinds_and_conflicts(db: Database) -> None:
     _run_script(db, SCHEMA_V2)
 
 
+# v3: the external-content search indexes name their table in double quotes
+# (content="excerpts"): sqlite-utils' table.search() and Datasette's search box
+# recognise only that form (or [excerpts]), not the content='excerpts' of v1 and v2. Same
+# columns, tokenizer, prefixes and ranking weights; the indexes are rebuilt.
+SCHEMA_V3_SEARCH_INDEXES = """
+DROP TABLE excerpts_fts;
+CREATE VIRTUAL TABLE excerpts_fts USING fts5(
+    text, content="excerpts", content_rowid="id",
+    tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
+);
+INSERT INTO excerpts_fts(excerpts_fts) VALUES ('rebuild');
+
+DROP TABLE events_fts;
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    title, description, content="events", content_rowid="id",
+    tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
+);
+INSERT INTO events_fts(events_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+INSERT INTO events_fts(events_fts) VALUES ('rebuild');
+
+DROP TABLE claims_fts;
+CREATE VIRTUAL TABLE claims_fts USING fts5(
+    statement, claimant, content="claims", content_rowid="id",
+    tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
+);
+INSERT INTO claims_fts(claims_fts, rank) VALUES ('rank', 'bm25(3.0, 1.0)');
+INSERT INTO claims_fts(claims_fts) VALUES ('rebuild');
+"""
+
+
+@migrations()
+def m003_search_indexes_sqlite_utils_can_find(db: Database) -> None:
+    _run_script(db, SCHEMA_V3_SEARCH_INDEXES)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_version(db: Database) -> int:

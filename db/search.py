@@ -1,17 +1,37 @@
-"""Full-text search over entities, events, excerpts and claims.
+"""Full-text search over entities, events, excerpts and claims, fast at scale.
 
 User input is never passed raw to MATCH: it is cut into words the way the
 FTS5 tokenizer cuts them, each word quoted, the last one a prefix (search as
 you type). Any string at all yields results or none, never a syntax error.
+
+Searching as you type comes in two stages (README, Benchmarks, has the figures):
+
+- :func:`first_matches` answers at once: the first matches in index order and
+  how many there are (up to a cap). An unranked ``LIMIT`` stops after a few
+  index pages: about a millisecond a keystroke at a million excerpts.
+- :func:`search` orders them by relevance, FTS5's bm25, which weighs every
+  matching row before it can return the best: at a million excerpts a
+  one-letter prefix matches nearly all of them, a second of work. So a kind
+  is ranked only when it has at most ``RANK_LIMIT`` matches (then exactly as
+  bm25 orders them); with more, its hits stay in index order and the group
+  says ``ranked=False``.
+- :func:`refine` then ranks those too, while the analyst reads; the next
+  keystroke cancels it.
+
+:class:`Searcher` runs both for a browser: each keystroke supersedes the
+search for the one before, which stops at once with ``ReadInterrupted``.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from .casefile import Case
 from .entities import entities_by_ids
+from .errors import ReadInterrupted
 from .events import EVENT_SELECT, event_from_row
 from .models import Model
 from .paging import rows_by_id
@@ -23,11 +43,12 @@ Kind = Literal["entity", "event", "excerpt", "claim"]
 KINDS: tuple[str, ...] = get_args(Kind)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
-# Matches ranked per kind: enough to order what a screen shows by relevance
-# without ranking every row of a huge index.
-RANK_WINDOW = 400
+# Matches ranked per kind at most. bm25 costs some 2 µs a matching row (on a
+# generated case of 1,000,000 excerpts, on this two-core machine), so this
+# bounds ranking near 10 ms a kind; more matches stay in index order.
+RANK_LIMIT = 5_000
 
-_FTS_TABLE = {
+FTS_TABLES = {
     "entity": "entities_fts",
     "event": "events_fts",
     "excerpt": "excerpts_fts",
@@ -47,6 +68,8 @@ class SearchGroup(Model):
     hits: tuple[SearchHit, ...]
     total: int            # matches counted, up to count_cap
     capped: bool          # True when there are more than ``total``
+    ranked: bool = True   # hits by relevance; False: in index order (first stage,
+                          # or more than RANK_LIMIT matches)
 
 
 class SearchResults(Model):
@@ -57,6 +80,10 @@ class SearchResults(Model):
     @property
     def empty(self) -> bool:
         return not any(group.hits for group in self.groups)
+
+    @property
+    def ranked(self) -> bool:
+        return all(group.ranked for group in self.groups)
 
 
 def query_terms(query: str) -> list[str]:
@@ -103,22 +130,42 @@ def focus(text: str, terms: Sequence[str], width: int = 160) -> str:
     return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
-def _matching_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
-    table = _FTS_TABLE[kind]
-    rows = case.rows(
-        f"SELECT id FROM (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ? LIMIT ?) "
-        "ORDER BY rank LIMIT ?",
-        [expression, RANK_WINDOW, limit],
-    )
-    return [row[0] for row in rows]
-
-
 def count_matches(case: Case, kind: str, expression: str, cap: int) -> int:
-    table = _FTS_TABLE[kind]
+    """Matches of ``expression``, counted up to ``cap + 1`` (more than cap)."""
+    table = FTS_TABLES[kind]
     return case.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
         [expression, cap + 1],
     )
+
+
+def first_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
+    """The first matches in index order: no ranking, a few index pages read."""
+    return first_ids_and_count(case, kind, expression, limit, cap=limit)[0]
+
+
+def first_ids_and_count(
+    case: Case, kind: str, expression: str, limit: int, *, cap: int
+) -> tuple[list[int], int]:
+    """The first ``limit`` matches in index order and the matches counted up
+    to ``cap + 1``, in one query: a prefix longer than the prefix indexes
+    (``offic*``) merges every word it covers before the first row comes, so
+    that is done once rather than for the ids and again for the count."""
+    table = FTS_TABLES[kind]
+    rows = case.rows(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                     [expression, max(limit, cap + 1)])
+    return [row[0] for row in rows[:limit]], len(rows)
+
+
+def ranked_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
+    """The best ``limit`` matches by bm25 (FTS5's ``rank``): it weighs every
+    match, so callers rank only when there are few (``RANK_LIMIT``)."""
+    table = FTS_TABLES[kind]
+    rows = case.rows(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+        [expression, limit],
+    )
+    return [row[0] for row in rows]
 
 
 def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
@@ -151,7 +198,39 @@ def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[S
     ]
 
 
-def search(
+def _results(
+    case: Case, query: str, kinds: Iterable[str], limit: int, count_cap: int, *,
+    rank: bool, rank_limit: int | None = None,
+) -> SearchResults:
+    terms = query_terms(query)
+    expression = match_expression(query)
+    groups = []
+    for kind in kinds:
+        if kind not in FTS_TABLES:
+            raise ValueError(f"unknown kind {kind!r} (choose {', '.join(KINDS)})")
+        if expression is None:
+            continue
+        if rank:
+            most = max(count_cap, rank_limit or 0)
+            matches = count_matches(case, kind, expression, most)
+            ranked = rank_limit is None or matches <= rank_limit
+            if not matches:
+                ids = []
+            elif ranked:
+                ids = ranked_ids(case, kind, expression, limit)
+            else:
+                ids = first_ids(case, kind, expression, limit)
+        else:
+            ids, matches = first_ids_and_count(case, kind, expression, limit, cap=count_cap)
+            ranked = False
+        groups.append(SearchGroup(
+            kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
+            total=min(matches, count_cap), capped=matches > count_cap, ranked=ranked,
+        ))
+    return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups))
+
+
+def first_matches(
     case: Case,
     query: str,
     *,
@@ -159,25 +238,117 @@ def search(
     limit: int = 10,
     count_cap: int = 1000,
 ) -> SearchResults:
-    """Search every kind; each group holds its best ``limit`` hits and a count."""
-    terms = query_terms(query)
-    expression = match_expression(query)
-    groups = []
-    for kind in kinds:
-        if kind not in _FTS_TABLE:
-            raise ValueError(f"unknown kind {kind!r} (choose {', '.join(KINDS)})")
-        if expression is None:
-            continue
-        ids = _matching_ids(case, kind, expression, limit)
-        total = count_matches(case, kind, expression, count_cap) if ids else 0
-        groups.append(SearchGroup(
-            kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
-            total=min(total, count_cap), capped=total > count_cap,
-        ))
-    return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups))
+    """Stage one of search as you type: each group's first ``limit`` matches in
+    index order and their count, at once at any size. Then :func:`search`."""
+    return _results(case, query, kinds, limit, count_cap, rank=False)
+
+
+def search(
+    case: Case,
+    query: str,
+    *,
+    kinds: Iterable[str] = KINDS,
+    limit: int = 10,
+    count_cap: int = 1000,
+    rank_limit: int | None = RANK_LIMIT,
+) -> SearchResults:
+    """Search every kind; each group holds its best ``limit`` hits and a count.
+
+    Ranked by bm25 where a kind has at most ``rank_limit`` matches (see the
+    module's docstring); each group says whether it is. ``rank_limit=None``
+    ranks every group however many matches it has.
+    """
+    return _results(case, query, kinds, limit, count_cap, rank=True, rank_limit=rank_limit)
+
+
+def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResults:
+    """The groups ``search`` left in index order, ranked however many matches
+    they have: the final order. It can take a second at a million excerpts,
+    so a browser runs it last, in a :class:`Searcher`, where the next
+    keystroke cancels it."""
+    expression = match_expression(results.query)
+    groups = tuple(
+        group if group.ranked or expression is None else group.model_copy(update={
+            "hits": tuple(_hits(case, group.kind, ranked_ids(case, group.kind, expression, limit),
+                                results.terms)),
+            "ranked": True,
+        })
+        for group in results.groups
+    )
+    return results.model_copy(update={"groups": groups})
+
+
+class Searcher:
+    """Search as you type for a browser: the newest keystroke wins.
+
+    Give it a ``Case`` of its own (``open_case(path, read_only=True)``), so
+    that cancelling a search never hits the browser's other reads or an
+    annotator's write. On each keystroke the UI thread calls :meth:`keystroke`,
+    which cancels the search still running for an older one, and hands the
+    token to a worker thread that calls :meth:`first_matches`, :meth:`search`
+    and, if some group is not ranked yet, :meth:`refine` with it, showing
+    each answer as it comes. A superseded search raises ``ReadInterrupted``:
+    mid-query through ``Case.interrupt()``, between queries through the token.
+    """
+
+    def __init__(self, case: Case):
+        self.case = case
+        self._latest = 0
+        self._lock = threading.Lock()
+
+    def keystroke(self) -> int:
+        """A token for a new search; the searches of older tokens stop."""
+        with self._lock:
+            self._latest += 1
+            token = self._latest
+        self.case.interrupt()
+        return token
+
+    def first_matches(self, token: int, query: str, **options: Any) -> SearchResults:
+        return first_matches(_Superseded(self, token), query, **options)  # type: ignore[arg-type]
+
+    def search(self, token: int, query: str, **options: Any) -> SearchResults:
+        return search(_Superseded(self, token), query, **options)  # type: ignore[arg-type]
+
+    def refine(self, token: int, results: SearchResults, **options: Any) -> SearchResults:
+        return refine(_Superseded(self, token), results, **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self.keystroke()
+        self.case.close()
+
+
+class _Superseded:
+    """The reads of one search, each refused once a newer keystroke came."""
+
+    def __init__(self, searcher: Searcher, token: int):
+        self._searcher = searcher
+        self._token = token
+
+    def _read(self, method: str, sql: str, params: Any) -> Any:
+        if self._token != self._searcher._latest:
+            raise ReadInterrupted("the search was superseded by a newer keystroke")
+        try:
+            return getattr(self._searcher.case, method)(sql, params)
+        except sqlite3.OperationalError as error:
+            if str(error) == "interrupted":
+                raise ReadInterrupted("the search was superseded by a newer keystroke") from None
+            raise
+
+    def rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return self._read("rows", sql, params)
+
+    def row(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        return self._read("row", sql, params)
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        found = self.row(sql, params)
+        return None if found is None else found[0]
 
 
 __all__ = [
-    "KINDS", "SearchGroup", "SearchHit", "SearchResults", "count_matches", "focus",
-    "fold", "highlight_spans", "match_expression", "query_terms", "search",
+    "FTS_TABLES", "KINDS", "RANK_LIMIT", "SearchGroup", "SearchHit", "SearchResults",
+    "Searcher", "count_matches", "first_ids", "first_ids_and_count", "first_matches", "focus",
+    "fold", "highlight_spans", "match_expression", "query_terms", "ranked_ids", "refine",
+    "search",
 ]

@@ -241,11 +241,29 @@ def excerpts_page(
 
 
 def excerpt_position(case: Case, excerpt_id: int) -> int:
-    """Where an excerpt sits in reading order (for jumping a view to it)."""
+    """Where an excerpt sits in reading order (for jumping a view to it).
+
+    SQLite counts a range by stepping through it, so the excerpts of other
+    sources are counted from the nearer end of the order: the sources table
+    (small) says which end that is. At a million excerpts this reads at most
+    about half of the index, and only a few pages for an excerpt near an end.
+    """
     excerpt = get_excerpt(case, excerpt_id)
+    source, span = excerpt.source_id, [excerpt.source_id, excerpt.start, excerpt.end]
+    sources_before, sources = case.row(
+        "SELECT (SELECT count(*) FROM sources WHERE id < ?), (SELECT count(*) FROM sources)",
+        [source],
+    )
+    if sources_before <= sources // 2:
+        return case.scalar(
+            "SELECT (SELECT count(*) FROM excerpts WHERE source_id < ?) + (SELECT count(*) "
+            'FROM excerpts WHERE source_id = ? AND (start, "end") < (?, ?))',
+            [source, *span],
+        )
     return case.scalar(
-        'SELECT count(*) FROM excerpts WHERE (source_id, start, "end") < (?, ?, ?)',
-        [excerpt.source_id, excerpt.start, excerpt.end],
+        "SELECT (SELECT count(*) FROM excerpts) - (SELECT count(*) FROM excerpts WHERE source_id > ?)"
+        ' - (SELECT count(*) FROM excerpts WHERE source_id = ? AND (start, "end") >= (?, ?))',
+        [source, *span],
     )
 
 

@@ -6,6 +6,7 @@ enough that what search matches, highlighting and mention linking match too.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,11 +19,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.cache
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining character (built once: about 50 ms)."""
+    marks = (chr(code) for code in range(0x110000) if unicodedata.combining(chr(code)))
+    return re.compile("[" + "".join(re.escape(mark) for mark in marks) + "]")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: ``Auštrevičius`` -> ``austrevicius``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower()
+    if text.isascii():  # most words: nothing to decompose
+        return text.lower()
+    return _combining_marks().sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def tokens(text: str) -> Iterator[tuple[int, int, str]]:
@@ -35,7 +43,9 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def folded_words(text: str) -> list[str]:
-    return [word for _, _, word in tokens(text)]
+    """The folded words of ``text`` (folding the whole text at once is faster
+    than word by word, and cuts the same words)."""
+    return TOKEN.findall(fold(text))
 
 
 # -- terminal safety ------------------------------------------------------

@@ -46,11 +46,29 @@ def empty_case(tmp_path: Path):
         yield case
 
 
+def unprivileged() -> list[str]:
+    """A command prefix that takes away root's power to write any file.
+
+    Tests of "a file this user cannot write" mean nothing as root, which CI
+    runs as: setpriv drops the capabilities that bypass file permissions, so
+    root is held to a file's mode like anyone else.
+    """
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot take away root's file access")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
 def run_cli(*args: str | os.PathLike[str], env: dict[str, str] | None = None,
-            cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``casebook`` command in a subprocess."""
+            cwd: Path | None = None, input: str | None = None,
+            as_unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real ``casebook`` command in a subprocess (as an ordinary user's
+    process with ``as_unprivileged``, even when the tests run as root)."""
+    prefix = unprivileged() if as_unprivileged else []
     return subprocess.run(
-        [sys.executable, "-m", "casebook", *map(str, args)],
+        [*prefix, sys.executable, "-m", "casebook", *map(str, args)],
         capture_output=True, text=True, env={**os.environ, **(env or {})},
         cwd=cwd, input=input, timeout=120,
     )
@@ -105,7 +123,7 @@ class PtyApp:
     """The real ``casebook`` in a pseudo-terminal: send keys, read every byte it writes."""
 
     def __init__(self, *args: str | os.PathLike[str], env: dict[str, str] | None = None,
-                 size: tuple[int, int] = (24, 80)):
+                 size: tuple[int, int] = (24, 80), as_unprivileged: bool = False):
         import fcntl
         import pty
         import struct
@@ -117,11 +135,13 @@ class PtyApp:
         self.status: int | None = None
         self.screen = pyte.Screen(size[1], size[0])
         self._stream = pyte.ByteStream(self.screen)
+        command = [*(unprivileged() if as_unprivileged else []), sys.executable, "-m", "casebook",
+                   *map(str, args)]
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become casebook
             os.environ.pop("NO_COLOR", None)
             os.environ.update({"TERM": "xterm-256color", "COLORTERM": "", **(env or {})})
-            os.execv(sys.executable, [sys.executable, "-m", "casebook", *map(str, args)])
+            os.execv(command[0], command)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
 
     def read(self, quiet: float = 0.6, limit: float = 3.0) -> bytes:

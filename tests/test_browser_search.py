@@ -15,9 +15,11 @@ class RecordingApp(CasebookApp):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.shown: list[tuple[str, int]] = []
+        self.stages: list[tuple[str, bool]] = []
 
     def on_search_screen_results_shown(self, message: SearchScreen.ResultsShown) -> None:
         self.shown.append((message.query, message.hits))
+        self.stages.append((message.query, message.ranked))
 
 
 async def type_query(pilot, text: str) -> SearchScreen:
@@ -141,27 +143,34 @@ async def test_an_empty_or_hostile_query_is_just_text(seed_case):
         assert app.is_running
 
 
-async def test_a_slow_search_is_interrupted_and_never_shown(seed_case, monkeypatch):
-    """The newest keystroke wins: a stale search is interrupted, and its
-    results, should they arrive, never replace the newer ones."""
+async def test_a_slow_search_is_superseded_and_never_shown(seed_case, monkeypatch):
+    """The newest keystroke wins: a stale search stops at its next read, and
+    its results, should it get that far, never replace the newer ones."""
     import threading
     import time
 
-    from tui.screens import search as search_module
+    import db.search
+    from db.search import Searcher
 
-    real_search = search_module.search
+    real_first_matches = db.search.first_matches
     release = threading.Event()
 
     def slow_for_short_queries(case, query, **options):
         if query == "Met":
-            release.wait(5)           # stands for a slow ranking over a huge index
+            release.wait(5)           # stands for a slow query over a huge index
             time.sleep(0.05)
-        return real_search(case, query, **options)
+        return real_first_matches(case, query, **options)
 
-    monkeypatch.setattr(search_module, "search", slow_for_short_queries)
+    monkeypatch.setattr(db.search, "first_matches", slow_for_short_queries)
+    keystrokes = []
+    real_keystroke = Searcher.keystroke
+
+    def counted_keystroke(self):
+        keystrokes.append(1)
+        return real_keystroke(self)
+
+    monkeypatch.setattr(Searcher, "keystroke", counted_keystroke)
     app = RecordingApp(seed_case, annotator="tester")
-    interrupts = []
-    monkeypatch.setattr(app, "interrupt_search", lambda: interrupts.append(1))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash", "M", "e", "t")
@@ -175,7 +184,16 @@ async def test_a_slow_search_is_interrupted_and_never_shown(seed_case, monkeypat
         assert "Roberta Metsola" in screen.results.text
         shown = [query for query, _ in app.shown]
         assert "Met" not in shown and shown[-1] == "Metsola"
-        assert len(interrupts) == len("Metsola")   # every keystroke interrupts the last
+        assert len(keystrokes) == len("Metsola")   # every keystroke supersedes the last
+
+
+async def test_results_come_in_stages_the_last_ranked(seed_case):
+    app = RecordingApp(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Logvinov")
+        final = [ranked for query, ranked in app.stages if query == "Logvinov"]
+        assert final[0] is False and final[-1] is True   # first matches, then ranked
 
 
 async def test_tab_moves_into_the_results_and_enter_follows(seed_case):
@@ -190,3 +208,18 @@ async def test_tab_moves_into_the_results_and_enter_follows(seed_case):
         await pilot.press("enter")
         await settle(pilot)
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (chosen.kind, chosen.id)
+
+
+async def test_a_later_stage_keeps_the_cursor_on_its_result(seed_case):
+    from db.search import search
+
+    app = RecordingApp(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "the")
+        await pilot.press("tab", "j", "j")
+        chosen = screen.results.link
+        ranked = search(seed_case, "the", limit=10)
+        screen.post_message(SearchScreen.ResultsFound("the", ranked.terms, list(ranked.groups)))
+        await settle(pilot)
+        assert screen.results.link == chosen

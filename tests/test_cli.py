@@ -138,3 +138,52 @@ def test_untrusted_text_is_not_sent_raw_to_the_terminal(tmp_path: Path):
     as_json = run_cli("claims", path, "--json")
     assert "\x1b" not in as_json.stdout and "\u202e" not in as_json.stdout
     assert json.loads(as_json.stdout)[0]["statement"].startswith("evil \x1b]0;pwned")
+
+
+def test_reading_a_case_leaves_no_files_behind(seed_case_copy: Path, tmp_path: Path):
+    """search, claims and check only read: no -wal or -shm file outlives them."""
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in (["search", seed_case_copy, "Logvinov"], ["claims", seed_case_copy],
+                 ["check", seed_case_copy]):
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before, args
+
+
+def test_a_read_only_case_refuses_writes_in_sqlite_too(seed_case_copy: Path):
+    import sqlite3
+
+    import db
+
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            case.conn.execute("DELETE FROM case_meta")
+
+
+def test_the_command_refuses_the_network_itself():
+    """Defence in depth: inside casebook, a library's connection attempt fails."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import socket, sys\n"
+        "from casebook.offline import forbid_network, NetworkRefused\n"
+        "forbid_network()\n"
+        "a, b = socket.socketpair(); a.send(b'x'); assert b.recv(1) == b'x'  # local IPC still works\n"
+        "for attempt in (lambda: socket.create_connection(('127.0.0.1', 9), timeout=1),\n"
+        "                lambda: socket.getaddrinfo('example.org', 443),\n"
+        "                lambda: __import__('urllib.request').request.urlopen('http://example.org')):\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except NetworkRefused as error:\n"
+        "        print('refused', error)\n"
+        "    except Exception as error:\n"
+        "        print('other', type(error).__name__, error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and all(line.startswith("refused") for line in lines), lines

@@ -30,6 +30,7 @@ from textual.screen import Screen
 import db
 from db import Case, CaseCounts, CaseError, open_case
 from db.review import QUEUES
+from db.search import Searcher
 
 from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
@@ -101,6 +102,7 @@ class CasebookApp(Reviewing, App[None]):
         self._start_pane = pane
         self._counts_shown = False
         self._search_case: Case | None = None
+        self._searcher: Searcher | None = None
         self._search_case_lock = threading.Lock()
 
     def feeds(self) -> list[Feed]:
@@ -250,13 +252,17 @@ class CasebookApp(Reviewing, App[None]):
                 self._search_case = open_case(self.case.path, read_only=True)
             return self._search_case
 
-    def interrupt_search(self) -> None:
-        if self._search_case is not None:
-            self._search_case.interrupt()
+    def searcher(self) -> Searcher:
+        """Search as you type on the search's own connection: each keystroke
+        cancels the search for the one before (``Searcher.keystroke``)."""
+        case = self.search_case()
+        with self._search_case_lock:
+            if self._searcher is None:
+                self._searcher = Searcher(case)
+            return self._searcher
 
     def action_search(self) -> None:
-        screen = SearchScreen(self.search_case, query=self.last_query,
-                              interrupt=self.interrupt_search)
+        screen = SearchScreen(self.searcher, query=self.last_query)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:

@@ -1,8 +1,11 @@
 """Search as you type: results grouped by kind, matched words highlighted.
 
-Each keystroke starts a search in a thread worker on the search's own case
-connection; the previous search is interrupted (``Case.interrupt()``) and
-its worker cancelled, so the newest keystroke wins and typing never waits.
+Each keystroke starts a search in a thread worker, in stages (db.search):
+the first matches of every kind and their counts at once, then bm25 order
+where a kind has few enough matches to rank at once, then the rest ranked
+while the analyst reads. Each stage is drawn as it comes. A ``Searcher`` on
+the search's own connection makes the newest keystroke win: the search for
+the one before stops mid-query or before its next read.
 Enter (or a click on a result) closes the screen with the chosen ``Link``.
 """
 
@@ -18,10 +21,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
-from db import Case, CaseError, ReadInterrupted
-from db.search import KINDS, SearchGroup, search
+from db import CaseError, ReadInterrupted
+from db.search import SearchGroup, Searcher, SearchResults
 
 from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
@@ -68,26 +70,29 @@ class SearchScreen(ModalScreen[Link | None]):
     ]
 
     class ResultsShown(Message):
-        """The results for ``query`` have been drawn (for end-to-end timing)."""
+        """The results for ``query`` have been drawn (for end-to-end timing):
+        once per stage; ``ranked`` when every group is in its final order."""
 
-        def __init__(self, query: str, hits: int) -> None:
+        def __init__(self, query: str, hits: int, ranked: bool = True) -> None:
             super().__init__()
             self.query = query
             self.hits = hits
+            self.ranked = ranked
 
     class ResultsFound(Message, bubble=False):
-        def __init__(self, query: str, terms: tuple[str, ...], groups: list[SearchGroup]) -> None:
+        def __init__(self, query: str, terms: tuple[str, ...], groups: list[SearchGroup],
+                     ranked: bool = True) -> None:
             super().__init__()
             self.query = query
             self.terms = terms
             self.groups = groups
+            self.ranked = ranked
 
-    def __init__(self, search_case: Callable[[], Case], *, query: str = "",
-                 interrupt: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, searcher: Callable[[], Searcher], *, query: str = "") -> None:
         super().__init__()
-        self._search_case = search_case
-        self._interrupt = interrupt
+        self._searcher = searcher
         self.query_text = query
+        self._shown_query: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -115,37 +120,42 @@ class SearchScreen(ModalScreen[Link | None]):
 
     def _start(self, query: str) -> None:
         self.query_text = query
-        self._interrupt()
-        self._run(query)
+        searcher = self._searcher()
+        self._run(searcher, searcher.keystroke(), query)
 
     @work(thread=True, exclusive=True, group="search")
-    def _run(self, query: str) -> None:
-        worker = get_current_worker()
-        groups: list[SearchGroup] = []
-        terms: tuple[str, ...] = ()
+    def _run(self, searcher: Searcher, token: int, query: str) -> None:
         try:
-            case = self._search_case()
-            for kind in KINDS:
-                if worker.is_cancelled:
-                    return
-                found = search(case, query, kinds=[kind], limit=HITS_PER_KIND)
-                terms = found.terms
-                groups.extend(found.groups)
+            found = searcher.first_matches(token, query, limit=HITS_PER_KIND)
+            self._found(query, found, ranked=not found.groups)
+            if not found.groups:
+                return
+            found = searcher.search(token, query, limit=HITS_PER_KIND)
+            self._found(query, found, ranked=found.ranked)
+            if not found.ranked:
+                found = searcher.refine(token, found, limit=HITS_PER_KIND)
+                self._found(query, found, ranked=True)
         except ReadInterrupted:
             return
         except CaseError as error:
             self.app.call_from_thread(self.notify, f"Search failed: {error}",
                                       severity="error", markup=False)
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.ResultsFound(query, terms, groups))
+
+    def _found(self, query: str, results: SearchResults, *, ranked: bool) -> None:
+        self.post_message(self.ResultsFound(query, results.terms, list(results.groups), ranked))
 
     def on_search_screen_results_found(self, message: ResultsFound) -> None:
         if message.query != self.query_text:
             return  # a newer keystroke is on its way
-        self.results.show(result_blocks(message.query, message.terms, message.groups))
+        # A later stage of the query on screen reorders it: the cursor stays
+        # on the result it was on, if that is still there.
+        again = message.query == self._shown_query
+        self._shown_query = message.query
+        self.results.show(result_blocks(message.query, message.terms, message.groups),
+                          keep_place=again)
         hits = sum(len(group.hits) for group in message.groups)
-        self.call_after_refresh(self.post_message, self.ResultsShown(message.query, hits))
+        self.call_after_refresh(self.post_message,
+                                self.ResultsShown(message.query, hits, message.ranked))
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:

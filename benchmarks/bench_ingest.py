@@ -1,0 +1,119 @@
+"""Ingest throughput: the generator's bulk load, and ``casebook add-source``
+(issue 5) where this casebook has it."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import db
+from db.generate import generate_case
+
+from measure import Figure
+
+SECTION = "ingest"
+GENERATED = 100_000
+DOCUMENTS = 20
+
+
+def _rows(path: Path) -> int:
+    with db.open_case(path, read_only=True) as case:
+        tables = [row[0] for row in case.rows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\'")]
+        return sum(case.scalar(f'SELECT count(*) FROM "{table}"') for table in tables)
+
+
+def generator_throughput(directory: Path, excerpts: int = GENERATED) -> dict:
+    path = directory / f".bench-generate-{os.getpid()}.casebook"
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        start = time.perf_counter()
+        generate_case(path, excerpts=excerpts, seed=1)
+        seconds = time.perf_counter() - start
+        rows = _rows(path)
+    finally:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    return {"excerpts": excerpts, "seconds": seconds, "rows": rows,
+            "excerpts_per_s": excerpts / seconds, "rows_per_s": rows / seconds}
+
+
+def has_add_source() -> bool:
+    from casebook.cli import cli
+    return "add-source" in cli.commands
+
+
+def _documents(directory: Path) -> list[Path]:
+    """Plain-text documents of a few thousand words, new to every case."""
+    rng = random.Random(os.getpid())
+    words = "the intelligence officer met a diplomat in Brussels and Vilnius about payments".split()
+    paths = []
+    for n in range(DOCUMENTS):
+        paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(20, 70))) + "."
+                      for _ in range(60)]
+        path = directory / f"document-{n:02d}.txt"
+        path.write_text(f"Report {n} {rng.random()}\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def add_source_throughput(case_path: Path, directory: Path) -> dict:
+    copy = directory / f".bench-ingest-{case_path.name}"
+    docs = directory / ".bench-documents"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir()
+    for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(case_path, copy)
+    try:
+        files = _documents(docs)
+        with db.open_case(copy, read_only=True) as case:
+            before = db.counts(case).excerpts
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "casebook", "add-source", str(copy),
+                               *map(str, files)], capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode:
+            return {"error": done.stderr.strip()[-300:]}
+        with db.open_case(copy, read_only=True) as case:
+            added = db.counts(case).excerpts - before
+        return {"documents": len(files), "seconds": seconds, "excerpts": added,
+                "documents_per_s": len(files) / seconds, "excerpts_per_s": added / seconds}
+    finally:
+        shutil.rmtree(docs, ignore_errors=True)
+        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED) -> tuple[list[Figure], dict]:
+    generated = generator_throughput(large_path.parent, min(excerpts, GENERATED))
+    figures = [
+        Figure(SECTION, f"generator: {generated['excerpts']:,} excerpts, bulk load", "excerpts/s",
+               None, generated["excerpts_per_s"],
+               note=f"{generated['rows']:,} rows in {generated['seconds']:.1f} s"),
+        Figure(SECTION, "generator: all rows", "rows/s", None, generated["rows_per_s"]),
+    ]
+    raw: dict = {"generator": generated}
+    if not has_add_source():
+        figures.append(Figure(SECTION, f"casebook add-source ({DOCUMENTS} documents)",
+                              "docs/s", note="not measured: add-source (issue 5) is not on this branch"))
+        return figures, raw
+    seed = add_source_throughput(seed_path, large_path.parent)
+    large = add_source_throughput(large_path, large_path.parent)
+    raw["add_source"] = {"seed": seed, "large": large}
+    if "error" in seed or "error" in large:
+        figures.append(Figure(SECTION, "casebook add-source", "docs/s",
+                              note=f"failed: {seed.get('error') or large.get('error')}"))
+        return figures, raw
+    figures.append(Figure(SECTION, f"casebook add-source, {DOCUMENTS} text documents", "docs/s",
+                          seed["documents_per_s"], large["documents_per_s"]))
+    figures.append(Figure(SECTION, "casebook add-source", "excerpts/s",
+                          seed["excerpts_per_s"], large["excerpts_per_s"]))
+    return figures, raw

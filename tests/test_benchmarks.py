@@ -1,0 +1,39 @@
+"""The benchmark scripts run end to end (on a tiny case: figures here mean nothing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmarks_print_a_table_and_write_json(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--excerpts", "300",
+         "--repeats", "1", "--marks", "5", "--cases", str(tmp_path / "cases"),
+         "--only", "search,panes,marks,ingest",  # the browser's are timed in its own tests
+         "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for heading in ("search per keystroke", "panes", "marks", "ingest"):
+        assert heading in result.stdout
+    report = json.loads((tmp_path / "results" / "latest.json").read_text())
+    assert report["cases"]["large"]["counts"]["excerpts"] == 300
+    search = {f["name"]: f for f in report["figures"] if f["section"] == "search per keystroke"}
+    first = search["1. casebook first_matches() (shown at once), p95"]
+    assert first["seed"] > 0 and first["large"] > 0
+    assert search["top-10 hits as exact bm25: after refine()"]["large"] == 100
+    assert len(list((tmp_path / "results").glob("run-*.json"))) == 1
+
+
+def test_benchmarks_refuse_an_unknown_section(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "nonsense",
+         "--cases", str(tmp_path)], capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2 and "unknown section 'nonsense'" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,7 @@ from db.claims import claim_history, get_claim
 from db.entities import entities_page
 from db.review import queue_page
 
-from conftest import browser, screen_text, settle
+from conftest import PtyApp, browser, screen_text, settle
 from tui.screens.help import HelpScreen
 from tui.screens.mark_dialogs import NoteScreen
 from tui.widgets.header import CaseHeader
@@ -244,22 +244,22 @@ async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):
         assert db.counts(case).annotations == marks
 
 
-async def test_a_file_the_user_cannot_write_gives_its_reason(seed_case_copy: Path, monkeypatch):
-    import os
-
-    if os.geteuid() == 0:
-        pytest.skip("root can write any file")
-    seed_case_copy.chmod(0o400)
-    with db.open_case(seed_case_copy) as case:
-        app = browser(case)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await open_claims(pilot)
-            notes = []
-            app.notify = lambda message, **kw: notes.append(message)  # type: ignore
-            await pilot.press("c")
-            await settle(pilot)
-            assert notes == ["Read-only (you do not have permission to write the file): "
-                             "marks and notes are off."]
+def test_a_file_the_user_cannot_write_gives_its_reason(seed_case_copy: Path):
+    seed_case_copy.chmod(0o444)
+    before = seed_case_copy.read_bytes()
+    app = PtyApp("open", seed_case_copy, as_unprivileged=True)
+    try:
+        app.wait_for("READ-ONLY")
+        app.send("4")
+        app.wait_for("Read-only: marks are off")
+        app.send("c")
+        app.wait_for("Read-only (you do not")   # the notification, wrapped in its box
+        said = " ".join(line.split("▌", 1)[1].strip()        # the toast, right of its edge
+                        for line in app.text.splitlines() if "▌" in line)
+        assert "permission to write the file): marks and notes are off." in said
+    finally:
+        assert app.close() == 0
+    assert seed_case_copy.read_bytes() == before
 
 
 async def test_the_keys_list_the_marking_keys(seed_case):

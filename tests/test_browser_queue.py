@@ -116,6 +116,9 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
                 after = [i for i in queued if i >= before] or queued[-1:] or [None]
                 assert pane.paged_list.cursor_item_id == after[0], (pane.queue, before)
             assert shown == [*QUEUES[1:], "all"]
+            await pilot.press("V")             # and back
+            await settle(pilot)
+            assert pane.queue == QUEUES[-1]
             # A claim that is in the next queue keeps the cursor.
             denied = queue_page(case, "denied", offset=0, limit=1)[0].id
             pane.reveal(denied)

@@ -46,12 +46,18 @@ def claim_detail(case: Case, claim_id: int) -> list[Block]:
                                               agreement.disagreement)))
     if claim.claimant:
         blocks.append(field("Claimant", claim.claimant))
+    total, history = read_history(case, claim_id)
+    if history:   # the history is below the evidence: its latest entry up here
+        latest = history[-1]
+        blocks.append(field("Last", join([
+            *history_parts(latest),
+            (f"  {short_time(latest.created_at)} · {total:,} in the history", DIM)])))
     if open_conflicts:
         blocks += conflict_blocks(open_conflicts)
     evidence = claim_evidence(case, claim_id, limit=RELATED_LIMIT)
     blocks += section("Evidence", [evidence_in_context(case, e) for e in evidence],
                       empty="No evidence cited.")
-    blocks += history_blocks(case, claim_id, {c.resolution for c in conflicts if c.resolution})
+    blocks += history_blocks(total, history, {c.resolution for c in conflicts if c.resolution})
     if agreement.marks:
         blocks += agreement_blocks(agreement)
     entities = claim_entities(case, claim_id, limit=RELATED_LIMIT)
@@ -112,11 +118,16 @@ def conflict_blocks(conflicts: list[Conflict]) -> list[Block]:
     return blocks
 
 
-def history_blocks(case: Case, claim_id: int, resolutions: set[str]) -> list[Block]:
+def read_history(case: Case, claim_id: int) -> tuple[int, list[Annotation]]:
+    """How many annotations the claim has, and the latest ``HISTORY_LIMIT``, oldest first."""
     total = count_history(case, claim_id)
     offset = max(0, total - HISTORY_LIMIT)
-    history = claim_history(case, claim_id, offset=offset, limit=HISTORY_LIMIT)
-    label = f"History ({total:,})" + (f" — the latest {len(history):,} shown" if offset else "")
+    return total, claim_history(case, claim_id, offset=offset, limit=HISTORY_LIMIT)
+
+
+def history_blocks(total: int, history: list[Annotation], resolutions: set[str]) -> list[Block]:
+    shown = f" — the latest {len(history):,} shown" if total > len(history) else ""
+    label = f"History ({total:,}){shown}"
     blocks = [BLANK, Block(Content.styled(label, ".cb--heading"))]
     undone = {mark.undoes for mark in history if mark.kind == "undo"}
     for mark in history:
@@ -132,20 +143,25 @@ def history_blocks(case: Case, claim_id: int, resolutions: set[str]) -> list[Blo
 def history_line(mark: Annotation, *, undone: bool = False, resolves: bool = False) -> Content:
     """``• 2026-11-26 10:00  bruno  · unreviewed → ? disputed``, with its kind."""
     parts: list[Content | tuple[str, str]] = [
-        ("• ", ""), (short_time(mark.created_at), DIM), ("  ", ""),
-        plain_line(mark.annotator, ".cb--name"), ("  ", ""),
+        ("• ", ""), (short_time(mark.created_at), DIM), ("  ", ""), *history_parts(mark),
     ]
+    if undone:
+        parts.append(("  (undone)", DIM))
+    if resolves:
+        parts.append(("  (settles a conflict)", DIM))
+    return join(parts)
+
+
+def history_parts(mark: Annotation) -> list[Content | tuple[str, str]]:
+    """``bruno  · unreviewed → ? disputed`` (or a note, or an undo)."""
+    parts: list[Content | tuple[str, str]] = [plain_line(mark.annotator, ".cb--name"), ("  ", "")]
     if mark.kind == "note":
         parts += [("note", ".cb--label"), (" · ", DIM), status_badge(mark.status)]
     else:
         if mark.kind == "undo":
             parts.append(("undo ", ".cb--label"))
         parts += [status_badge(mark.previous_status), (" → ", DIM), status_badge(mark.status)]
-    if undone:
-        parts.append(("  (undone)", DIM))
-    if resolves:
-        parts.append(("  (settles a conflict)", DIM))
-    return join(parts)
+    return parts
 
 
 def agreement_blocks(agreement: ClaimAgreement) -> list[Block]:

@@ -63,6 +63,8 @@ CLAIM_BINDINGS = [
             tooltip="Undo your latest mark (just after a mark: that one)"),
     Binding("v", "next_queue", "Queue", show=False,
             tooltip="Claims: next queue (unreviewed, statuses, conflicts…)"),
+    Binding("V", "next_queue(-1)", "Previous queue", show=False,
+            tooltip="Claims: the previous queue"),
 ]
 REVIEW_BINDINGS = [
     *CLAIM_BINDINGS,

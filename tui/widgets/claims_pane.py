@@ -17,6 +17,7 @@ REVIEW_QUEUE = "unreviewed"
 MARK_LEGEND = "c confirmed · d disputed · x denied · u unreviewed · n note · z undo · v queue"
 
 
+
 def next_queue(queue: str, step: int = 1) -> str:
     return QUEUES[(QUEUES.index(queue) + step) % len(QUEUES)]
 

@@ -16,6 +16,7 @@ from db.entities import entities_page
 from db.review import queue_page
 
 from conftest import PtyApp, browser, screen_text, settle
+from tui.rows import STATUS_BADGES
 from tui.screens.help import HelpScreen
 from tui.screens.mark_dialogs import NoteScreen
 from tui.widgets.header import CaseHeader
@@ -58,8 +59,7 @@ async def test_each_status_key_marks_the_claim_under_the_cursor(seed_case_copy: 
             await settle(pilot)
             assert pane.paged_list.cursor_item.claim.status == status
             assert app.query_one(CaseHeader).counts.annotations == marks_before + 1
-            assert f"Status: {'·✓?✗'['unreviewed confirmed disputed denied'.split().index(status)]}" \
-                in pane.detail.text
+            assert f"Status: {STATUS_BADGES[status]}" in pane.detail.text
             assert "ana" in pane.detail.text.split("History (")[1]
 
 
@@ -156,7 +156,8 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
             await pilot.press("enter")
             await settle(pilot)
             mark = claim_history(case, first)[-1]
-            assert (mark.kind, mark.status, mark.note) == ("mark", "denied", "Denied by the ministry")
+            assert (mark.kind, mark.status, mark.note) == \
+                ("mark", "denied", "Denied by the ministry")
             assert pane.paged_list.cursor_item_id == second
 
 

@@ -111,7 +111,7 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
                 label = "4 Claims 60" if pane.queue == "all" else f"Claims: {pane.queue} {total}"
                 assert label in tab_text(app), (label, tab_text(app))
                 assert pane.paged_list.total == total
-                # The cursor stays on its claim if queued, else on the next one queued (or the last).
+                # The cursor stays on its claim if queued, else goes to the next queued (or last).
                 queued = [c.id for c in queue_page(case, pane.queue, offset=0, limit=100)]
                 after = [i for i in queued if i >= before] or queued[-1:] or [None]
                 assert pane.paged_list.cursor_item_id == after[0], (pane.queue, before)

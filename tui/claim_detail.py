@@ -19,7 +19,7 @@ from db.models import ClaimAgreement, Conflict
 from db.sources import excerpt_context
 from db.text import one_line
 
-from .details import RELATED_LIMIT, entity_link, field, heading, section
+from .details import RELATED_LIMIT, entity_link, field, section
 from .rows import status_badge
 from .text import fit, join, plain_block, plain_line
 from .widgets.detail import BLANK, Block, Link

@@ -44,7 +44,8 @@ class NoteScreen(ModalScreen[NoteWritten | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("down", "status(1)", "Status", key_display="↑↓", tooltip="Choose a status to mark with the note"),
+        Binding("down", "status(1)", "Status", key_display="↑↓",
+                tooltip="Choose a status to mark with the note"),
         Binding("up", "status(-1)", "Status", show=False),
     ]
 

@@ -13,9 +13,8 @@ from .paged_list import PagedList
 from .pane import Pane
 
 REVIEW_QUEUE = "unreviewed"
-# Over the detail when narrow (where the footer has no room for them).
+# Over the detail (the footer has no room for them at 80 columns).
 MARK_LEGEND = "c confirmed · d disputed · x denied · u unreviewed · n note · z undo · v queue"
-
 
 
 def next_queue(queue: str, step: int = 1) -> str:

@@ -312,3 +312,21 @@ async def test_a_detail_out_of_sight_shows_the_new_status_when_shown_again(seed_
             line = next(line for line in entity_detail.text.splitlines()
                         if get_claim(case, claim_id).statement[:30] in line)
             assert "✗ denied" in line
+
+
+async def test_a_key_while_a_mark_is_saving_is_refused_not_applied_unseen(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("r")
+            await settle(pilot)
+            said = []
+            app.notify = lambda message, **kw: said.append(message)   # type: ignore
+            app.simulate_key("c")      # a double tap: both keys queued before either is seen
+            app.simulate_key("d")
+            await settle(pilot)
+            assert get_claim(case, first).status == "confirmed"
+            assert get_claim(case, second).status == "unreviewed"
+            assert "Saving the last mark…" in said
+            assert app.active_pane.paged_list.cursor_item_id == second

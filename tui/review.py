@@ -269,11 +269,21 @@ class Reviewing:
                  severity="warning", timeout=4, markup=False)
         return True
 
+    def _busy(self: "CasebookApp") -> bool:
+        """A mark is being saved, or the claims are being read again: a key now
+        could land on a claim the annotator has not seen, so it is refused."""
+        if self._mark_in_flight:
+            self.say("Saving the last mark…", timeout=1, markup=False)
+        elif self.claims_pane.paged_list.is_rereading:
+            self.say("Updating the claims…", timeout=1, markup=False)
+        else:
+            return False
+        return True
+
     def _ready_to_mark(self: "CasebookApp") -> ClaimTarget | None:
         if self._refuse_if_read_only():
             return None
-        if self._mark_in_flight or self.claims_pane.paged_list.is_rereading:
-            self.say("Saving the last mark…", timeout=1, markup=False)
+        if self._busy():
             return None
         target = self.claim_target()
         if target is None:
@@ -307,8 +317,7 @@ class Reviewing:
     def action_undo_mark(self: "CasebookApp") -> None:
         if self._refuse_if_read_only():
             return
-        if self._mark_in_flight or self.claims_pane.paged_list.is_rereading:
-            self.say("Saving the last mark…", timeout=1, markup=False)
+        if self._busy():
             return
         just = self._just_marked
         if (just is not None and self.active_kind == "claim"

@@ -84,8 +84,12 @@ _DISAGREE = "count(DISTINCT status) > 1"
 _SHARED = "count(*) > 1"
 
 
-def count_disagreements(case: Case, *, exclude: Sequence[str] = MACHINE_ANNOTATORS) -> int:
+def count_disagreements(case: Case, *, exclude: Sequence[str] = MACHINE_ANNOTATORS,
+                        before_id: int | None = None) -> int:
+    """How many claims are in disagreement (with ``before_id``: below that id)."""
     sql, params = _judged_claims_sql(_DISAGREE, exclude, None)
+    if before_id is not None:
+        sql, params = f"SELECT * FROM ({sql}) WHERE claim_id < ?", [*params, before_id]
     return case.scalar(f"SELECT count(*) FROM ({sql})", params)
 
 

@@ -302,6 +302,11 @@ def get_claim(case: Case, claim_id: int) -> Claim:
     return claim_from_row(found[0])
 
 
+def claims_by_ids(case: Case, claim_ids: Iterable[int]) -> list[Claim]:
+    """The claims with these ids, in the order given (ids not found are left out)."""
+    return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, list(claim_ids))]
+
+
 def claim_evidence(case: Case, claim_id: int, *, limit: int = 200) -> list[Evidence]:
     return evidence_rows(
         case,

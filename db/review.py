@@ -16,7 +16,7 @@ from .agreement import claim_agreements, count_disagreements, disagreement_ids
 from .casefile import Case
 from .claims import CLAIM_SELECT, claim_from_row, claims_page, count_claims
 from .conflicts import conflicted_claim_ids, count_open_conflicts, open_conflict_counts
-from .errors import InvalidValueError
+from .errors import InvalidValueError, NotFoundError
 from .models import STATUSES, Claim, ClaimFlags
 from .paging import rows_by_id
 
@@ -68,6 +68,39 @@ def next_in_queue(case: Case, queue: str, after_id: int, *, wrap: bool = False) 
         if found:
             return claim_from_row(found[0])
     return None
+
+
+def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True) -> int:
+    """Where a claim sits in a queue (its index in ``queue_page``'s order).
+
+    ``exact``: a claim not in the queue raises NotFoundError. Without it, the
+    index the claim would have: that of the first queued claim after it, so a
+    view whose claim just left the queue keeps its place.
+    """
+    check_queue(queue)
+    if exact and not in_queue(case, queue, claim_id):
+        raise NotFoundError(f"claim {claim_id} is not in the {queue} queue")
+    if queue == "conflicts":
+        return case.scalar(
+            "SELECT count(DISTINCT claim_id) FROM claim_conflicts "
+            "WHERE resolved_at = '' AND claim_id < ?", [claim_id])
+    if queue == "disagreements":
+        return count_disagreements(case, before_id=claim_id)
+    if queue == "all":
+        return case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id])
+    return case.scalar("SELECT count(*) FROM claims WHERE status = ? AND id < ?",
+                       [queue, claim_id])
+
+
+def in_queue(case: Case, queue: str, claim_id: int) -> bool:
+    """Whether a claim is in a queue now."""
+    check_queue(queue)
+    if queue in ("conflicts", "disagreements"):
+        return _special_ids(case, queue, offset=0, limit=1, after_id=claim_id - 1) == [claim_id]
+    if queue == "all":
+        return case.row("SELECT 1 FROM claims WHERE id = ?", [claim_id]) is not None
+    return case.row("SELECT 1 FROM claims WHERE id = ? AND status = ?",
+                    [claim_id, queue]) is not None
 
 
 def _special_ids(case: Case, queue: str, *, offset: int, limit: int,

@@ -31,6 +31,7 @@ ESCAPES = {
     "BEL": "\x07",
 }
 PAYLOAD = MARKUP + " " + " ".join(ESCAPES.values())
+HOSTILE_NAME = "[@click=app.quit]bob \x1b]0;pwned-title\x07 \u202eeve"
 # What must never follow an ESC (or stand as a C1 control) in the app's output.
 RAW_FORBIDDEN = [b"\x1b[31mred", b"\x1b]0;pwned", b"\x1b]8;;https://evil", b"\x1b]52;",
                  b"\x1b[2J", "\x9b".encode(), "\x85".encode(), b"\x00",
@@ -54,6 +55,10 @@ def build_hostile_case(path: Path) -> Path:
                           entity_ids=[mallory.id], evidence=[(excerpt.id, "supports")])
         mark_claim(case, claim.id, "disputed", annotator="[@click=app.quit]annotator",
                    note="Note " + PAYLOAD, created_at="2024-01-01T00:00:00.000000Z")
+        # A second annotator with a hostile name disagrees: names in the
+        # history, the agreement screen and the changed-meanwhile dialog.
+        mark_claim(case, claim.id, "confirmed", annotator=HOSTILE_NAME,
+                   note="Second " + PAYLOAD, created_at="2024-01-02T00:00:00.000000Z")
         assert source.id
     return path
 
@@ -133,6 +138,7 @@ def drive(path: Path) -> tuple[PtyApp, bytes]:
     keys = ["\r", "\r", "\r", "2", "\r", "3", "\r", "4", "\r",
             "\x1b[<0;30;5M", "\x1b[<0;30;5m",          # a click in the list
             "\x1b[<0;100;12M", "\x1b[<0;100;12m",      # and one in the detail
+            "a", "\x1b",                               # agreement: the annotators' names
             "/", "mallory", "\r"]
     app.send(*keys)
     return app, bytes(app.output)
@@ -160,3 +166,53 @@ def test_the_terminal_never_receives_the_payloads_bytes(hostile_case_file, tmp_p
     benign, benign_output = drive(benign_path)
     assert benign.close() == 0
     assert sequence_shapes(output) <= sequence_shapes(benign_output) | {b"CSI m"}
+
+
+def assert_safe_name(text: str) -> None:
+    assert "[@click=app.quit]bob ␛]0;pwned-title␇ ⟨U+202E⟩eve" in " ".join(text.split())
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+
+
+async def test_names_and_notes_in_the_review_screens_stay_text(hostile_case_file):
+    from db.claims import claims_page
+    from tui.screens.agreement import AgreementScreen
+    from tui.screens.mark_dialogs import StaleMarkScreen
+
+    with db.open_case(hostile_case_file) as case:
+        claim = claims_page(case, offset=0, limit=1)[0]
+        app = browser(case, annotator="tester")
+        app.POLL_SECONDS = 3600
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot)
+            history = app.active_pane.detail.text.split("History (")[1]
+            assert_safe_name(history)
+            assert "Second [bold]bold?[/] [@click=app.quit]quit?[/]" in history
+            assert "≠ annotators disagree" in app.active_pane.detail.text
+            # Undo refused: the name of whoever marked last is in the one line, as text.
+            said = []
+            app.notify = lambda message, **kw: said.append((message, kw))   # type: ignore
+            await pilot.press("z")
+            await settle(pilot)
+            assert len(said) == 1 and said[0][1]["markup"] is False
+            assert_safe_name(said[0][0])
+            # The agreement screen names both.
+            await pilot.press("A")
+            await settle(pilot)
+            assert isinstance(app.screen, AgreementScreen)
+            agreement = app.screen.query_one("#agreement-view").text
+            assert_safe_name(agreement)
+            assert "[@click=app.quit]annotator" in agreement
+            await pilot.press("escape")
+            await settle(pilot)
+            # Changed meanwhile, by a hostile name, with a hostile note.
+            with db.open_case(hostile_case_file) as other:
+                mark_claim(other, claim.id, "denied", annotator=HOSTILE_NAME, note=PAYLOAD)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, StaleMarkScreen)
+            assert_safe_name(screen_text(app))
+            await pilot.press("t")
+            await settle(pilot)
+            assert app.is_running and app.return_code is None

@@ -36,7 +36,7 @@ async def test_opens_on_entities_with_the_first_entity_in_detail(seed_case):
          ["Excerpt · quote", "Publisher: Euromaidan Press", "Position: characters 0–127",
           "Mentions (", "Evidence for claims ("]),
         ("4", "claim", lambda case: claims_page(case, offset=0, limit=1)[0].statement[:30],
-         ["Status: ✓ confirmed", "Claimant: VSquare investigation", "Evidence (", "Marks ("]),
+         ["Status: ✓ confirmed", "Claimant: VSquare investigation", "Evidence (", "History ("]),
     ],
 )
 async def test_each_pane_lists_rows_and_shows_a_detail(seed_case, key, kind, first_row, detail_parts):

@@ -86,7 +86,7 @@ async def test_cite_an_excerpt_for_a_claim_and_a_span_for_an_event(observer_case
         await press(pilot, "shift+tab", "enter")
         assert app.active_kind == "claim"                       # shows the claim cited for
         assert app.pane("claim").paged_list.cursor_item_id == claim.id
-        assert "contradicts:" in app.pane("claim").detail.text
+        assert "contradicts · " in app.pane("claim").detail.text
         await press(pilot, "b")
         assert app.active_kind == "excerpt"
 

@@ -10,7 +10,7 @@ import db
 from db.claims import add_claim, get_claim, mark_claim
 from db.review import (
     QUEUES, annotation_cursor, case_changed_since, claim_flags, claims_marked_since, count_queue,
-    next_in_queue, queue_page,
+    in_queue, next_in_queue, queue_page, queue_position,
 )
 
 from conftest import run_cli
@@ -87,3 +87,25 @@ def test_changed_claims_come_in_pages(seed_case_copy: Path):
         first, cursor = claims_marked_since(case, cursor, limit=4)
         second, cursor = claims_marked_since(case, cursor, limit=4)
         assert first == [1, 2, 3, 4] and second == [5, 6, 7]
+
+
+def test_queue_positions_match_the_pages(tmp_path: Path):
+    with db.create_case(tmp_path / "p.casebook", title="P") as case:
+        ids = [add_claim(case, statement=f"claim {i}").id for i in range(12)]
+        for claim_id in ids[::2]:
+            mark_claim(case, claim_id, "denied", annotator="ana")
+        for claim_id in ids[::4]:
+            mark_claim(case, claim_id, "confirmed", annotator="bob")
+        for queue in QUEUES:
+            page = [c.id for c in queue_page(case, queue, offset=0, limit=100)]
+            for index, claim_id in enumerate(page):
+                assert queue_position(case, queue, claim_id) == index, (queue, claim_id)
+                assert in_queue(case, queue, claim_id)
+            for claim_id in set(ids) - set(page):
+                assert not in_queue(case, queue, claim_id)
+                with pytest.raises(db.NotFoundError, match=f"not in the {queue} queue"):
+                    queue_position(case, queue, claim_id)
+                # Its place: where the first queued claim after it sits.
+                after = [i for i in page if i > claim_id]
+                place = page.index(after[0]) if after else len(page)
+                assert queue_position(case, queue, claim_id, exact=False) == place

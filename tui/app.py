@@ -29,15 +29,18 @@ from textual.screen import Screen
 
 import db
 from db import Case, CaseCounts, CaseError, open_case
+from db.review import QUEUES
 from db.search import Searcher
 
 from .build import BUILD_BINDINGS, BuildMixin
 from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
+from .review import CLAIM_BINDINGS, REVIEW_BINDINGS, Reviewing
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
+from .widgets.claims_pane import ClaimsPane
 from .widgets.header import CaseHeader
 from .widgets.paged_list import PagedList
 from .widgets.pane import Pane
@@ -46,7 +49,7 @@ from .widgets.pane_bar import PANES, PaneBar
 PANE_TITLES = {kind: title for kind, _, title in PANES}
 
 
-class CasebookApp(BuildMixin, App[None]):
+class CasebookApp(Reviewing, BuildMixin, App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
     # Absolute, so subclasses elsewhere (tests, benchmarks) find it too.
@@ -55,8 +58,9 @@ class CasebookApp(BuildMixin, App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
-    # Keys kept free: c d x u n z mark a claim (issue 4). Building a case from
-    # an excerpt (s e t a l L i) is BUILD_BINDINGS, in tui/build.py.
+    # Marking and review keys (c d x u n z v V r A) are REVIEW_BINDINGS, in
+    # tui/review.py; building a case from an excerpt (s e t a l L i) is
+    # BUILD_BINDINGS, in tui/build.py.
     BINDINGS = [
         Binding("1", "show_pane('entity')", "Panes", key_display="1-4",
                 tooltip="Panes: 1 Entities, 2 Events, 3 Excerpts, 4 Claims"),
@@ -72,6 +76,7 @@ class CasebookApp(BuildMixin, App[None]):
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
         Binding("q", "quit", "Quit"),
+        *REVIEW_BINDINGS,
         *BUILD_BINDINGS,
     ]
 
@@ -113,13 +118,15 @@ class CasebookApp(BuildMixin, App[None]):
         yield PaneBar(id="pane-bar")
         with ContentSwitcher(initial=f"{self._start_pane}-pane", id="panes"):
             for feed in self.feeds():
-                yield Pane(feed, self.case, id=f"{feed.kind}-pane")
+                pane_class = ClaimsPane if feed.kind == "claim" else Pane
+                yield pane_class(feed, self.case, id=f"{feed.kind}-pane")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(PaneBar).active = self._start_pane
         self.pane(self._start_pane).paged_list.focus()
         self._load_counts()
+        self.start_reviewing()
 
     def on_unmount(self) -> None:
         if self._search_case is not None:
@@ -210,6 +217,8 @@ class CasebookApp(BuildMixin, App[None]):
         self.post_message(self.CountsLoaded(title, counts))
 
     def on_casebook_app_counts_loaded(self, message: CountsLoaded) -> None:
+        if self.closing:
+            return
         header = self.query_one(CaseHeader)
         header.case_title = message.title
         header.counts = message.counts
@@ -268,13 +277,16 @@ class CasebookApp(BuildMixin, App[None]):
 
     def key_sections(self) -> list[Section]:
         return [
-            ("Anywhere", binding_rows(b for b in self.BINDINGS if b not in BUILD_BINDINGS) + [
+            ("Anywhere", binding_rows(b for b in self.BINDINGS
+                                      if b not in BUILD_BINDINGS and b not in CLAIM_BINDINGS) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
             ]),
             ("In a list", binding_rows(PagedList.BINDINGS)),
             ("In a detail", binding_rows(DetailView.BINDINGS) + [
                 ("Esc", "Back to the list"),
             ]),
+            ("On a claim (in Claims, or on a claim link in a detail)",
+             binding_rows(CLAIM_BINDINGS)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
@@ -296,4 +308,11 @@ class CasebookApp(BuildMixin, App[None]):
         yield SystemCommand("Back", "Back to where you were (Backspace)", self.action_history_back)
         yield SystemCommand("Forward", "Forward again (f)", self.action_history_forward)
         yield SystemCommand("Keys", "Every key and what it does (?)", self.action_keys)
+        yield SystemCommand("Review", "The unreviewed claims, one after another (key r)",
+                            self.action_review)
+        for queue in QUEUES:
+            yield SystemCommand(f"Claims: {queue}", f"Show the {queue} queue of claims (key v)",
+                                lambda queue=queue: self.show_queue(queue))
+        yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key A)",
+                            self.action_agreement)
         yield from self.build_commands()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from textual.content import Content
 
 from db import Case, Claim, Entity, Event, Evidence, Excerpt
-from db.claims import claim_entities, claim_evidence, claim_history, entity_claims, excerpt_claims, get_claim
+from db.claims import entity_claims, excerpt_claims
 from db.entities import count_entity_excerpts, entity_excerpts, excerpt_entities, get_entity
 from db.events import entity_events, event_entities, event_evidence, excerpt_events, get_event
 from db.sources import excerpt_context, source_length, sources_by_ids
@@ -60,7 +60,7 @@ def event_link(event: Event) -> Block:
 def claim_link(claim: Claim) -> Block:
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
     return Block(join([("• ", ""), badge, " ", plain_line(claim.statement)]),
-                 Link("claim", claim.id or 0), hang=2 + BADGE_WIDTH + 1)
+                 Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
 
 
 def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
@@ -156,29 +156,10 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
 
 
 def claim_detail(case: Case, claim_id: int) -> list[Block]:
-    claim = get_claim(case, claim_id)
-    blocks = title_block("claim", plain_block(claim.statement, ".cb--name"))
-    blocks.append(field("Status", status_badge(claim.status)))
-    if claim.claimant:
-        blocks.append(field("Claimant", claim.claimant))
-    entities = claim_entities(case, claim_id, limit=RELATED_LIMIT)
-    blocks += section("Entities", [entity_link(e, role) for e, role in entities],
-                      empty="No entities.")
-    evidence = claim_evidence(case, claim_id, limit=RELATED_LIMIT)
-    blocks += section("Evidence", evidence_links(evidence, stances=True), empty="No evidence cited.")
-    history = claim_history(case, claim_id)
-    blocks += [BLANK, heading("Marks", len(history))]
-    for mark in history:
-        when = mark.created_at[:16].replace("T", " ")
-        line = join([("• ", ""), (when, ".cb--dim"), "  ", plain_line(mark.annotator, ".cb--name"),
-                     "  ", status_badge(mark.previous_status), (" → ", ".cb--dim"),
-                     status_badge(mark.status)])
-        blocks.append(Block(line, hang=2))
-        if mark.note:
-            blocks.append(Block(join([("  ", ""), plain_block(mark.note, ".cb--dim")]), hang=4))
-    if not history:
-        blocks.append(Block(Content.styled("Not marked yet.", ".cb--dim")))
-    return blocks
+    # Laid out for review (evidence in context, history, conflicts, agreement).
+    from .claim_detail import claim_detail as review_layout
+
+    return review_layout(case, claim_id)
 
 
 DETAIL_BUILDERS: dict[str, Callable[[Case, int], list[Block]]] = {

@@ -9,8 +9,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from db import Case, Claim, Entity, Event, Excerpt, SourceInfo
-from db.claims import claim_position, claims_page, count_claims
+from db import Case, Claim, Entity, Event, Excerpt, NotFoundError, SourceInfo
+from db.claims import claims_by_ids
+from db.models import ClaimFlags
+from db.review import claim_flags, count_queue, queue_page, queue_position
 from db.entities import count_entities, entities_page, entity_position
 from db.events import count_events, event_position, timeline_page
 from db.sources import count_excerpts, excerpt_position, excerpts_page, sources_by_ids
@@ -46,6 +48,17 @@ class Feed:
 
     def position(self, case: Case, item_id: int) -> int:
         raise NotImplementedError
+
+    def place(self, case: Case, item_id: int) -> int | None:
+        """Where an item is, or would be if it left this view (None: unknown)."""
+        try:
+            return self.position(case, item_id)
+        except NotFoundError:
+            return None
+
+    def refetch(self, case: Case, items: list[Any]) -> list[Any]:
+        """The same items read again (their rows may have changed), in place."""
+        return items
 
 
 class EntityFeed(Feed):
@@ -114,22 +127,58 @@ class ExcerptFeed(Feed):
             return {i: self._sources[i] for i in source_ids if i in self._sources}
 
 
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim with what its row shows beside the status: conflict, disagreement."""
+
+    claim: Claim
+    flags: ClaimFlags | None = None
+
+    @property
+    def id(self) -> int:
+        assert self.claim.id is not None
+        return self.claim.id
+
+
+QUEUE_NOUNS = {
+    "all": "claims", "conflicts": "claims in conflict",
+    "disagreements": "claims in disagreement",
+}
+
+
 class ClaimFeed(Feed):
+    """The claims of one review queue (``db.review.QUEUES``; ``all`` by default)."""
+
     kind = "claim"
     title = "Claims"
-    noun = "claims"
 
-    def __init__(self, *, status: str | None = None):
-        self.status = status
+    def __init__(self, *, queue: str = "all"):
+        self.queue = queue
+
+    @property
+    def noun(self) -> str:  # type: ignore[override]
+        return QUEUE_NOUNS.get(self.queue, f"{self.queue} claims")
 
     def count(self, case: Case) -> int:
-        return count_claims(case, status=self.status)
+        return count_queue(case, self.queue)
 
-    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[Claim]:
-        return claims_page(case, offset=offset, limit=limit, total=total, status=self.status)
+    def page(self, case: Case, *, offset: int, limit: int, total: int) -> list[ClaimRow]:
+        claims = queue_page(case, self.queue, offset=offset, limit=limit, total=total)
+        flags = claim_flags(case, [claim.id for claim in claims if claim.id is not None])
+        return [ClaimRow(claim, flags.get(claim.id or 0)) for claim in claims]
 
     def position(self, case: Case, item_id: int) -> int:
-        return claim_position(case, item_id, status=self.status)
+        return queue_position(case, self.queue, item_id)
+
+    def place(self, case: Case, item_id: int) -> int | None:
+        return queue_position(case, self.queue, item_id, exact=False)
+
+    def refetch(self, case: Case, items: list[ClaimRow]) -> list[ClaimRow]:
+        ids = [row.id for row in items]
+        claims = {claim.id: claim for claim in claims_by_ids(case, ids)}
+        flags = claim_flags(case, ids)
+        return [ClaimRow(claims[row.id], flags.get(row.id)) if row.id in claims else row
+                for row in items]
 
 
 def item_id(item: Any) -> int:

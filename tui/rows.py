@@ -12,8 +12,9 @@ from typing import Any
 from textual.content import Content
 
 from db import Claim, Entity, Event
+from db.models import ClaimFlags
 
-from .feeds import ExcerptRow
+from .feeds import ClaimRow, ExcerptRow
 from .text import cell_pad, fit, join, plain_line
 
 STATUS_BADGES = {
@@ -61,9 +62,19 @@ def excerpt_row(row: ExcerptRow, width: int) -> Content:
     return fit(join([prefix, " ", kind, plain_line(row.excerpt.text)]), width)
 
 
-def claim_row(claim: Claim, width: int) -> Content:
+def flag_badges(flags: ClaimFlags | None) -> Content:
+    """Two cells: ``!`` an open merge conflict, ``≠`` annotators disagree."""
+    conflict = bool(flags and flags.open_conflicts)
+    disagreement = bool(flags and flags.disagreement)
+    return Content.assemble(("!" if conflict else " ", ".cb--badge"),
+                            ("≠" if disagreement else " ", ".cb--status-disputed"))
+
+
+def claim_row(row: ClaimRow | Claim, width: int) -> Content:
+    claim, flags = (row.claim, row.flags) if isinstance(row, ClaimRow) else (row, None)
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
-    parts: list[Content | str | tuple[str, str]] = [badge, " ", plain_line(claim.statement)]
+    parts: list[Content | str | tuple[str, str]] = [badge, flag_badges(flags), " ",
+                                                    plain_line(claim.statement)]
     if claim.claimant and width >= 120:
         parts += [("  — ", ".cb--dim"), plain_line(claim.claimant, ".cb--dim")]
     return fit(join(parts), width)

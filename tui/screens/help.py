@@ -28,16 +28,25 @@ def key_name(key: str) -> str:
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[Row]:
-    """One row per action: its keys and its description (tooltip if longer)."""
-    rows: dict[str, tuple[list[str], str]] = {}
+    """One row per action: its keys and its description.
+
+    Bindings of one action with different parameters share a row: the first
+    one's tooltip describes them all when it has one (``show_pane``'s
+    "Panes: 1 Entities, ..."), else their descriptions are joined
+    ("Previous word / Next word").
+    """
+    rows: dict[str, tuple[list[str], list[str], bool]] = {}
     for binding in bindings:
         if not isinstance(binding, Binding) or binding.system or not binding.description:
             continue
-        # One row per action name: show_pane('entity') and show_pane('event') share one.
         action = binding.action.split("(")[0]
-        keys, _ = rows.setdefault(action, ([], binding.tooltip or binding.description))
+        if action not in rows:
+            rows[action] = ([], [binding.tooltip or binding.description], bool(binding.tooltip))
+        keys, descriptions, covered = rows[action]
         keys.extend(key_name(key.strip()) for key in binding.key.split(","))
-    return [(" ".join(keys), description) for keys, description in rows.values()]
+        if not covered and binding.description not in descriptions:
+            descriptions.append(binding.description)
+    return [(" ".join(keys), " / ".join(descriptions)) for keys, descriptions, _ in rows.values()]
 
 
 def help_content(sections: Sequence[Section]) -> Content:

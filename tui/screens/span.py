@@ -59,8 +59,10 @@ class SpanScreen(ModalScreen[SpanChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "menu", "Make…", tooltip="Choose what to make of the chosen words"),
+        # One row in the keys list: the first tooltip speaks for all four.
         *(Binding(key, f"make('{action}')", label.split(" with")[0].removeprefix("a new "),
-                  tooltip=f"Make {label}") for action, key, label in SPAN_ACTIONS),
+                  tooltip="" if number else "Make an entity, an event or a claim of them, or cite them")
+          for number, (action, key, label) in enumerate(SPAN_ACTIONS)),
     ]
 
     def __init__(self, context: ExcerptContext, span: Span | None = None) -> None:

@@ -9,7 +9,7 @@ widgets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import events
 from textual.binding import Binding
@@ -28,6 +28,9 @@ class Link:
 
     kind: Kind
     id: int
+    # A claim's version as this link was read: what a mark made through it
+    # expects (not part of the link's identity).
+    version: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class DetailView(LineView, can_focus=True):
         self._wrapped_width = -1
         self._rewrap()
         self._cursor = 0 if self._links else None
-        if keep_place and previous is not None:
+        if keep_place:
             for position, block_index in enumerate(self._links):
                 if self.blocks[block_index].link == previous:
                     self._cursor = position

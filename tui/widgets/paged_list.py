@@ -87,6 +87,18 @@ class PagedList(LineView, can_focus=True):
             self.item_id = item_id
             self.reason = reason
 
+    class Refreshed(Message):
+        """The rows were read again (``reload``): the cursor kept its item, or
+        its place if the item left this view."""
+
+        def __init__(self, paged_list: "PagedList") -> None:
+            super().__init__()
+            self.paged_list = paged_list
+
+        @property
+        def control(self) -> "PagedList":
+            return self.paged_list
+
     # Internal, from the workers: never bubble.
     class TotalCounted(Message, bubble=False):
         def __init__(self, generation: int, total: int) -> None:
@@ -100,6 +112,23 @@ class PagedList(LineView, can_focus=True):
             self.generation = generation
             self.page = page
             self.items = items
+
+    class Reread(Message, bubble=False):
+        def __init__(self, generation: int, total: int, cursor: int, top: int,
+                     pages: dict[int, list[Any]], moves: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.total = total
+            self.cursor = cursor
+            self.top = top
+            self.pages = pages
+            self.moves = moves
+
+    class Refetched(Message, bubble=False):
+        def __init__(self, generation: int, pages: dict[int, list[Any]]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.pages = pages
 
     class PositionFound(Message, bubble=False):
         def __init__(self, generation: int, item_id: int, index: int) -> None:
@@ -121,6 +150,9 @@ class PagedList(LineView, can_focus=True):
         self._counting = False
         self._announced: tuple[int, int, int] | None = None
         self._wanted_id: int | None = None
+        self._rereading = False
+        self._rows_only = False     # rows refreshed in place; which rows belong is stale
+        self._moves = 0             # cursor moves, so a reread never undoes one
         self.first_page_shown = False
 
     # -- reading ---------------------------------------------------------
@@ -146,19 +178,90 @@ class PagedList(LineView, can_focus=True):
         """Rows held in memory (bounded by the page cache)."""
         return sum(len(self._pages.get(key) or ()) for key in self._pages.keys())
 
-    def reload(self) -> None:
-        """Forget every page and count again (after the case changed)."""
-        keep = self.cursor_item_id
+    @property
+    def moves(self) -> int:
+        """How many times the cursor has been moved (a reread does not move it)."""
+        return self._moves
+
+    @property
+    def is_rereading(self) -> bool:
+        """A ``reload`` is under way (the rows drawn may be out of date)."""
+        return self._rereading
+
+    def reload(self, *, keep_id: int | None = None) -> None:
+        """Read the rows again (the case changed) without losing the place.
+
+        The cursor stays on its item (or goes to ``keep_id``); if that item
+        left this view, the cursor stays where it was, on the row that took
+        its place. The rows on screen stay drawn until the new ones arrive,
+        in one go, so nothing flickers.
+        """
+        keep = keep_id if keep_id is not None else self.cursor_item_id
         self._generation += 1
-        self._pages.clear()
-        self._strips.clear()
         self._loading = frozenset()
         self._counting = False
         self._announced = None
-        self.total = None
-        self.virtual_size = Size(0, 0)
-        if keep is not None:
+        if self.total is None:  # never counted: nothing on screen to keep
+            self._pages.clear()
+            self._strips.clear()
             self._wanted_id = keep
+            self.refresh()
+            return
+        self._rereading = True
+        self._rows_only = False
+        height = max(1, self.scrollable_content_region.height)
+        self._reread(self._generation, keep, self.cursor, self.scroll_offset.y, height,
+                     self._moves)
+
+    @work(thread=True, exclusive=True, group="reread")
+    def _reread(self, generation: int, keep: int | None, cursor: int, top: int, height: int,
+                moves: int) -> None:
+        try:
+            total = self.feed.count(self.case)
+            place = self.feed.place(self.case, keep) if keep is not None else None
+            index = max(0, min(cursor if place is None else place, total - 1))
+            # The cursor keeps its row on screen when it can.
+            row = cursor - top
+            top = max(0, index - row) if 0 <= row < height else top
+            top = max(0, min(top, total - height))
+            first, last = top // PAGE_SIZE, min(total - 1, top + height) // PAGE_SIZE
+            wanted = sorted({*range(first, last + 1), index // PAGE_SIZE}) if total else []
+            pages = {page: self.feed.page(self.case, offset=page * PAGE_SIZE, limit=PAGE_SIZE,
+                                          total=total) for page in wanted}
+        except CaseError as error:
+            self._report(f"Could not read {self.feed.noun}: {error}")
+            self.post_message(self.Reread(generation, -1, 0, 0, {}, moves))
+            return
+        self.post_message(self.Reread(generation, total, index, top, pages, moves))
+
+    def refresh_rows(self) -> None:
+        """Read the rows held again, each in its place, without asking which
+        rows belong in this view: the cursor stays on its item even if the
+        item left the view. The first move of the cursor then reads the view
+        again (``reload``)."""
+        if self.total is None or self._rereading:
+            return
+        self._rows_only = True
+        pages = {key: list(self._pages.get(key) or ()) for key in self._pages.keys()}
+        self._refetch(self._generation, pages)
+
+    @work(thread=True, exclusive=True, group="refetch")
+    def _refetch(self, generation: int, pages: dict[int, list[Any]]) -> None:
+        try:
+            fresh = {page: self.feed.refetch(self.case, items) for page, items in pages.items()}
+        except CaseError as error:
+            self._report(f"Could not read {self.feed.noun}: {error}")
+            return
+        self.post_message(self.Refetched(generation, fresh))
+
+    def on_paged_list_refetched(self, message: Refetched) -> None:
+        if message.generation != self._generation:
+            return
+        for page, items in message.pages.items():
+            if self._pages.get(page) is not None:
+                self._pages.discard(page)   # (LRUCache.set keeps an existing value)
+                self._pages.set(page, items)
+        self._strips.clear()
         self.refresh()
 
     def _start_count(self) -> None:
@@ -206,6 +309,8 @@ class PagedList(LineView, can_focus=True):
 
     def _want_pages(self) -> None:
         """Load the pages on screen (and the cursor's), nearest first."""
+        if self._rereading:
+            return  # the reread brings them
         if self.total is None:
             self._start_count()
             return
@@ -253,6 +358,37 @@ class PagedList(LineView, can_focus=True):
             self._mark_first_page_shown()
         self._announce()
 
+    def on_paged_list_reread(self, message: Reread) -> None:
+        if message.generation != self._generation:
+            return
+        self._rereading = False
+        if message.total < 0:  # the read failed (reported): count again from scratch
+            self.total = None
+            self._pages.clear()
+            self._strips.clear()
+            self.refresh()
+            return
+        self._pages.clear()
+        for page, items in message.pages.items():
+            self._pages.set(page, items)
+        self._strips.clear()
+        self.total = message.total
+        self.virtual_size = Size(self.scrollable_content_region.width, max(message.total, 1))
+        if self._moves == message.moves:
+            self.cursor = message.cursor
+            self.scroll_to(y=message.top, animate=False, immediate=True, force=True)
+        else:  # moved meanwhile (a key, a jump): that move stands
+            self.cursor = max(0, min(self.cursor, message.total - 1))
+        self._scroll_to_cursor(center=False)
+        if message.total == 0:
+            self._mark_first_page_shown()
+        self._want_pages()
+        self.refresh()
+        self._announce()
+        if self._wanted_id is not None:  # a jump asked for meanwhile: look again
+            self._find(self._generation, self._wanted_id)
+        self.post_message(self.Refreshed(self))
+
     def on_paged_list_position_found(self, message: PositionFound) -> None:
         if message.generation != self._generation or message.item_id != self._wanted_id:
             return
@@ -280,10 +416,14 @@ class PagedList(LineView, can_focus=True):
         if not self.total:
             return
         index = max(0, min(index, self.total - 1))
+        self._moves += 1
         old, self.cursor = self.cursor, index
         self.refresh_line(old)
         self.refresh_line(index)
         self._scroll_to_cursor(center=center)
+        if self._rows_only:  # the view is out of date: read it again around the new row
+            self.reload()
+            return
         self._want_pages()
         self._announce()
 

@@ -29,10 +29,11 @@ class Pane(Container):
             self.pane = pane
 
     class DetailLoaded(Message, bubble=False):
-        def __init__(self, item_id: int, blocks: list[Block]) -> None:
+        def __init__(self, item_id: int, blocks: list[Block], keep_place: bool = False) -> None:
             super().__init__()
             self.item_id = item_id
             self.blocks = blocks
+            self.keep_place = keep_place
 
     def __init__(self, feed: Feed, case: Case, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -42,7 +43,7 @@ class Pane(Container):
         self._detail_id: int | None = None
         self._pending_link: Link | None = None
         self._detail_shown = False
-        self._reloading: int | None = None   # the item whose detail is read again
+        self._detail_stale = False
         self.is_ready = False
 
     def compose(self) -> ComposeResult:
@@ -74,27 +75,47 @@ class Pane(Container):
         self._detail_id = item_id
         self._load_detail(item_id)
 
-    def reload(self) -> None:
-        """Read everything again (the case changed); the detail keeps its place."""
-        self.paged_list.reload()
-        if self._detail_id is not None:
-            self._reloading = self._detail_id
-            self._load_detail(self._detail_id)
+    @property
+    def detail_id(self) -> int | None:
+        """The item the detail shows (or is loading)."""
+        return self._detail_id
+
+    def reload(self, *, keep_id: int | None = None) -> None:
+        """Read everything again (the case changed), keeping the reader's place:
+        the list's cursor (or ``keep_id``) and the detail's scroll and link."""
+        self.paged_list.reload(keep_id=keep_id)
+        if keep_id is None or keep_id == self._detail_id:
+            self.refresh_detail()
+        # (else the cursor's new item brings its own detail)
+
+    def refresh_detail(self) -> None:
+        """Read the detail again, keeping its scroll and link cursor. A pane
+        out of sight does it when it is next shown."""
+        if self._detail_id is None:
+            return
+        if not self.display or not self.is_on_screen:
+            self._detail_stale = True
+            return
+        self._detail_stale = False
+        self._load_detail(self._detail_id, keep_place=True)
+
+    def on_show(self) -> None:
+        if self._detail_stale:
+            self.refresh_detail()
 
     @work(thread=True, exclusive=True, group="detail")
-    def _load_detail(self, item_id: int) -> None:
+    def _load_detail(self, item_id: int, keep_place: bool = False) -> None:
         try:
             blocks = build_detail(self.case, self.kind, item_id)
         except CaseError as error:
             blocks = [Block(Content.styled(one_line(str(error)), ".cb--dim"))]
-        self.post_message(self.DetailLoaded(item_id, blocks))
+        self.post_message(self.DetailLoaded(item_id, blocks, keep_place))
 
     def on_pane_detail_loaded(self, message: DetailLoaded) -> None:
         if message.item_id != self._detail_id:
             return
         detail = self.detail
-        detail.show(message.blocks, keep_place=message.item_id == self._reloading)
-        self._reloading = None
+        detail.show(message.blocks, keep_place=message.keep_place)
         if self._pending_link is not None:
             if detail.select_link(self._pending_link):
                 detail.focus()
@@ -116,9 +137,17 @@ class Pane(Container):
     def on_paged_list_first_page_shown(self, message: PagedList.FirstPageShown) -> None:
         message.stop()
         if self.paged_list.total == 0:
-            self.detail.show([Block(Content.styled(f"No {self.feed.noun} to show.", ".cb--dim"))])
+            self._show_empty()
             self._detail_shown = True
         self._check_ready()
+
+    def on_paged_list_refreshed(self, message: PagedList.Refreshed) -> None:
+        if self.paged_list.total == 0:  # the last item left this view
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        self._detail_id = None
+        self.detail.show([Block(Content.styled(f"No {self.feed.noun} to show.", ".cb--dim"))])
 
     def _check_ready(self) -> None:
         if not self.is_ready and self._detail_shown and self.paged_list.first_page_shown:

@@ -40,6 +40,9 @@ class PaneBar(Widget):
 
     active: reactive[str] = reactive("entity")
     counts: reactive[CaseCounts | None] = reactive(None)
+    # The Claims pane's review queue and how many claims are in it.
+    queue: reactive[str] = reactive("all")
+    queue_total: reactive[int | None] = reactive(None)
 
     class PaneClicked(Message):
         def __init__(self, kind: str) -> None:
@@ -60,6 +63,9 @@ class PaneBar(Widget):
             title = SHORT_TITLES[kind] if short else title
             count = ("" if self.counts is None or not counts
                      else f" {getattr(self.counts, _COUNT_FIELD[kind]):,}")
+            if kind == "claim" and self.queue != "all":
+                title += f": {self.queue[:5] if short else self.queue}"
+                count = "" if self.queue_total is None else f" {self.queue_total:,}"
             label = Content.assemble(
                 " ", (key, component_style(self, "pane-bar--key")), f" {title}",
                 (count, component_style(self, "pane-bar--count")), " ",

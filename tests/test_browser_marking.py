@@ -1,0 +1,332 @@
+"""Marking claims in the browser: c d x u mark, n writes a note, z takes a mark
+back — in the Claims pane (list or detail) and on a claim link in another
+detail; every mark is committed with the annotator's name and the version
+they saw, and the row, the detail, the header and the history show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+import db
+from db.claims import claim_history, get_claim
+from db.entities import entities_page
+from db.review import queue_page
+
+from conftest import PtyApp, browser, screen_text, settle
+from tui.rows import STATUS_BADGES
+from tui.screens.help import HelpScreen
+from tui.screens.mark_dialogs import NoteScreen
+from tui.widgets.header import CaseHeader
+
+
+async def open_claims(pilot, claim_id: int | None = None):
+    """The Claims pane (all claims), cursor on ``claim_id``."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    if claim_id is not None:
+        app.active_pane.reveal(claim_id)
+        await settle(pilot)
+    return app.active_pane
+
+
+def unreviewed_ids(case: db.Case) -> list[int]:
+    return [claim.id for claim in queue_page(case, "unreviewed", offset=0, limit=100)]
+
+
+@pytest.mark.parametrize("key, status", [("c", "confirmed"), ("d", "disputed"),
+                                         ("x", "denied"), ("u", "unreviewed")])
+async def test_each_status_key_marks_the_claim_under_the_cursor(seed_case_copy: Path, key, status):
+    with db.open_case(seed_case_copy) as case:
+        claim = get_claim(case, unreviewed_ids(case)[2])
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(100, 40)) as pilot:
+            pane = await open_claims(pilot, claim.id)
+            marks_before = app.query_one(CaseHeader).counts.annotations
+            await pilot.press(key)
+            await settle(pilot)
+            latest = claim_history(case, claim.id)[-1]
+            assert (latest.status, latest.annotator, latest.kind) == (status, "ana", "mark")
+            assert get_claim(case, claim.id).version == claim.version + 1
+            # In the list of all claims, the cursor moves on to the next claim...
+            assert pane.paged_list.cursor_item_id == claim.id + 1
+            # ...and the marked row, the header and the history show the mark at once.
+            pane.reveal(claim.id)
+            await settle(pilot)
+            assert pane.paged_list.cursor_item.claim.status == status
+            assert app.query_one(CaseHeader).counts.annotations == marks_before + 1
+            assert f"Status: {STATUS_BADGES[status]}" in pane.detail.text
+            assert "ana" in pane.detail.text.split("History (")[1]
+
+
+async def test_marking_from_the_detail_applies_to_its_claim(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id = unreviewed_ids(case)[0]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            pane = await open_claims(pilot, claim_id)
+            await pilot.press("tab")           # into the detail
+            await settle(pilot)
+            assert pane.detail.has_focus
+            await pilot.press("x")
+            await settle(pilot)
+            assert get_claim(case, claim_id).status == "denied"
+            assert pane.detail.has_focus        # still reading, now the next claim
+            assert pane.detail_id == claim_id + 1
+
+
+async def test_a_claim_link_in_an_entity_detail_can_be_marked(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        logvinov = next(e for e in entities_page(case, offset=0, limit=500)
+                        if e.name == "Kirill Logvinov")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            app.active_pane.reveal(logvinov.id)
+            await settle(pilot)
+            await pilot.press("enter")          # into the detail
+            await settle(pilot)
+            detail = app.active_pane.detail
+            while detail.link.kind != "claim":
+                await pilot.press("j")
+            await settle(pilot)
+            link = detail.link
+            await pilot.press("d")
+            await settle(pilot)
+            assert get_claim(case, link.id).status == "disputed"
+            assert claim_history(case, link.id)[-1].annotator == "ana"
+            # No queue here: the detail stays, on the same link, showing the new status.
+            assert app.active_kind == "entity" and detail.link == link
+            assert "? disputed" in detail.text
+
+
+async def test_marking_keys_do_nothing_where_there_is_no_claim(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        app = browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)                 # the Entities list: no claim
+            marks = db.counts(case).annotations
+            await pilot.press("c", "d", "x", "u", "n", "z")
+            await settle(pilot)
+            assert db.counts(case).annotations == marks
+            assert not isinstance(app.screen, NoteScreen)
+
+
+async def test_n_writes_a_note_and_enter_saves_it(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim = get_claim(case, unreviewed_ids(case)[0])
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            pane = await open_claims(pilot, claim.id)
+            await pilot.press("n")
+            await settle(pilot)
+            assert isinstance(app.screen, NoteScreen)
+            assert claim.statement[:40] in screen_text(app)
+            await pilot.press("enter")          # an empty note is refused, the box stays
+            await settle(pilot)
+            assert isinstance(app.screen, NoteScreen)
+            await pilot.press(*"Two sources, one anonymous.", "enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, NoteScreen)
+            note = claim_history(case, claim.id)[-1]
+            assert (note.kind, note.note, note.annotator, note.status) == \
+                ("note", "Two sources, one anonymous.", "ana", "unreviewed")
+            # A note alone is no judgement: the cursor stays to mark the claim.
+            assert pane.paged_list.cursor_item_id == claim.id
+            assert "Two sources, one anonymous." in pane.detail.text
+
+
+async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("r")               # the unreviewed queue
+            await settle(pilot)
+            pane = app.active_pane
+            assert pane.paged_list.cursor_item_id == first
+            await pilot.press("n", *"Denied by the ministry")
+            await pilot.press("down", "down", "down")   # unchanged → confirmed → disputed → denied
+            await settle(pilot)
+            assert "✗ denied" in screen_text(app)
+            await pilot.press("enter")
+            await settle(pilot)
+            mark = claim_history(case, first)[-1]
+            assert (mark.kind, mark.status, mark.note) == \
+                ("mark", "denied", "Denied by the ministry")
+            assert pane.paged_list.cursor_item_id == second
+
+
+async def test_esc_cancels_a_note(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id = unreviewed_ids(case)[0]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(pilot, claim_id)
+            await pilot.press("n", *"never mind", "escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, NoteScreen)
+            assert claim_history(case, claim_id) == []
+
+
+async def test_z_takes_back_the_mark_just_made_and_returns_to_it(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("r")
+            await settle(pilot)
+            pane = app.active_pane
+            await pilot.press("c")              # oops
+            await settle(pilot)
+            assert pane.paged_list.cursor_item_id == second
+            await pilot.press("z")
+            await settle(pilot)
+            assert get_claim(case, first).status == "unreviewed"
+            assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
+            assert pane.paged_list.cursor_item_id == first
+            assert "undo" in pane.detail.text and "(undone)" in pane.detail.text
+            # Nothing of ana's left on it: z says so in one line, nothing changes.
+            await pilot.press("z")
+            await settle(pilot)
+            assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
+            assert app.is_running
+
+
+async def test_z_on_a_claim_takes_back_ones_own_latest_mark_there(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id = unreviewed_ids(case)[3]
+        db.claims.mark_claim(case, claim_id, "disputed", annotator="ana")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(pilot, claim_id)
+            await pilot.press("z")
+            await settle(pilot)
+            assert get_claim(case, claim_id).status == "unreviewed"
+            assert claim_history(case, claim_id)[-1].kind == "undo"
+
+
+async def test_someone_elses_mark_cannot_be_undone(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id = unreviewed_ids(case)[3]
+        db.claims.mark_claim(case, claim_id, "disputed", annotator="bruno")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(pilot, claim_id)
+            notes = []
+            app.notify = lambda message, **kw: notes.append((message, kw))  # type: ignore
+            await pilot.press("z")
+            await settle(pilot)
+            assert get_claim(case, claim_id).status == "disputed"
+            assert len(notes) == 1 and "bruno" in notes[0][0] and "not by you" in notes[0][0]
+            assert notes[0][1]["severity"] == "error" and notes[0][1]["markup"] is False
+
+
+async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):
+    with db.open_case(seed_case_file, read_only=True) as case:
+        marks = db.counts(case).annotations
+        app = browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(pilot)
+            notes = []
+            app.notify = lambda message, **kw: notes.append(message)  # type: ignore
+            for key in ("c", "d", "x", "u", "n", "z"):
+                await pilot.press(key)
+                await settle(pilot)
+                assert not isinstance(app.screen, NoteScreen)
+            assert len(notes) == 6
+            assert all(note == "Read-only (it was opened read-only): marks and notes are off."
+                       for note in notes)
+            assert "Read-only: marks are off" in screen_text(app)
+        assert db.counts(case).annotations == marks
+
+
+def test_a_file_the_user_cannot_write_gives_its_reason(seed_case_copy: Path):
+    seed_case_copy.chmod(0o444)
+    before = seed_case_copy.read_bytes()
+    app = PtyApp("open", seed_case_copy, as_unprivileged=True)
+    try:
+        app.wait_for("READ-ONLY")
+        app.send("4")
+        app.wait_for("Read-only: marks are off")
+        app.send("c")
+        app.wait_for("Read-only (you do not")   # the notification, wrapped in its box
+        said = " ".join(line.split("▌", 1)[1].strip()        # the toast, right of its edge
+                        for line in app.text.splitlines() if "▌" in line)
+        assert "permission to write the file): marks and notes are off." in said
+    finally:
+        assert app.close() == 0
+    assert seed_case_copy.read_bytes() == before
+
+
+async def test_the_keys_list_the_marking_keys(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        assert "On a claim" in text
+        for keys in ("c d x u", "n ", "z ", "v ", "r ", "a "):
+            assert f"  {keys}" in text, keys
+
+
+async def test_the_note_box_takes_any_text_as_text(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id = unreviewed_ids(case)[0]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(pilot, claim_id)
+            await pilot.press("n")
+            await settle(pilot)
+            app.screen.query_one(Input).value = "[@click=app.quit]x[/] [bold]b[/]"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.is_running
+            assert claim_history(case, claim_id)[-1].note == "[@click=app.quit]x[/] [bold]b[/]"
+            assert "[@click=app.quit]x[/] [bold]b[/]" in app.active_pane.detail.text
+
+
+async def test_a_detail_out_of_sight_shows_the_new_status_when_shown_again(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        logvinov = next(e for e in entities_page(case, offset=0, limit=500)
+                        if e.name == "Kirill Logvinov")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            app.active_pane.reveal(logvinov.id)
+            await settle(pilot)
+            entity_detail = app.active_pane.detail
+            claim_id = next(link.id for link in entity_detail.links if link.kind == "claim"
+                            and get_claim(case, link.id).status == "unreviewed")
+            await open_claims(pilot, claim_id)
+            await pilot.press("x")
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            line = next(line for line in entity_detail.text.splitlines()
+                        if get_claim(case, claim_id).statement[:30] in line)
+            assert "✗ denied" in line
+
+
+async def test_a_key_while_a_mark_is_saving_is_refused_not_applied_unseen(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("r")
+            await settle(pilot)
+            said = []
+            app.notify = lambda message, **kw: said.append(message)   # type: ignore
+            app.simulate_key("c")      # a double tap: both keys queued before either is seen
+            app.simulate_key("d")
+            await settle(pilot)
+            assert get_claim(case, first).status == "confirmed"
+            assert get_claim(case, second).status == "unreviewed"
+            assert "Saving the last mark…" in said
+            assert app.active_pane.paged_list.cursor_item_id == second

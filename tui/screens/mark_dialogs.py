@@ -1,0 +1,165 @@
+"""The small screens of marking: writing a note, and choosing what to do when
+the claim changed since the annotator saw it.
+
+Everything from the case (statements, names, notes, times) is shown as plain
+text (``tui.text``), never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from db import StaleClaimError
+
+from ..claim_detail import short_time
+from ..rows import STATUS_BADGES, status_badge
+from ..text import join, plain_line
+
+# ↑/↓ in the note box: leave the status as it is, or mark with the note.
+NOTE_STATUSES: tuple[str | None, ...] = (None, "confirmed", "disputed", "denied", "unreviewed")
+NOTE_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class NoteWritten:
+    text: str
+    status: str | None
+
+
+def statement_preview(statement: str, limit: int = 160) -> Content:
+    text = plain_line(statement)
+    return text if text.cell_length <= limit else text.truncate(limit, ellipsis=True)
+
+
+class NoteScreen(ModalScreen[NoteWritten | None]):
+    """``n``: a note on a claim. Enter saves, Esc cancels; ↑/↓ add a status."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "status(1)", "Status", key_display="↑↓",
+                tooltip="Choose a status to mark with the note"),
+        Binding("up", "status(-1)", "Status", show=False),
+    ]
+
+    def __init__(self, claim_id: int, statement: str = "", *, status: str | None = None) -> None:
+        super().__init__()
+        self.claim_id = claim_id
+        self.statement = statement
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box", classes="dialog"):
+            yield Static(Content.styled(f"Note on claim {self.claim_id}", "bold"),
+                         classes="dialog-title")
+            if self.statement:
+                yield Static(statement_preview(self.statement), classes="dialog-text")
+            yield Input(placeholder="your note", id="note-input", max_length=NOTE_LIMIT)
+            yield Static(self._status_line(), id="note-status", classes="dialog-text")
+            yield Static(Content("Enter saves · Esc cancels · ↑↓ status"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _status_line(self) -> Content:
+        chosen = (Content.styled("unchanged (a note only)", "dim") if self.status is None
+                  else status_badge(self.status))
+        return join([("Status ↑↓: ", "bold"), chosen])
+
+    def action_status(self, step: int) -> None:
+        index = (NOTE_STATUSES.index(self.status) + step) % len(NOTE_STATUSES)
+        self.status = NOTE_STATUSES[index]
+        self.query_one("#note-status", Static).update(self._status_line())
+
+    @on(Input.Submitted, "#note-input")
+    def _save(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.notify("A note needs some text (Esc cancels).", severity="warning", timeout=3)
+            return
+        self.dismiss(NoteWritten(text, self.status))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def what_you_did(kind: str, status: str | None, note: str) -> Content:
+    if kind == "undo":
+        return Content("Your undo of your latest mark")
+    if kind == "note" and status is None:
+        return join([("Your note: ", ""), plain_line(note)])
+    parts: list[Content | tuple[str, str]] = [("Your mark: ", ""), status_badge(status or "")]
+    if note:
+        parts += [("  ", ""), plain_line(note, "dim")]
+    return join(parts)
+
+
+def what_changed(error: StaleClaimError) -> Content:
+    who = plain_line(error.changed_by or "someone", "bold")
+    when = f" at {short_time(error.changed_at)} UTC" if error.changed_at else ""
+    if error.change_kind == "note":
+        did = [who, (f" added a note{when}; it is still ", ""), status_badge(error.current_status)]
+    elif error.change_kind == "undo":
+        did = [who, (f" undid a mark{when}, so it is ", ""), status_badge(error.current_status)]
+    else:
+        did = [who, (" marked it ", ""), status_badge(error.current_status), (when, "")]
+    return join([*did, "."])
+
+
+class StaleMarkScreen(ModalScreen[bool]):
+    """The claim changed since the annotator saw it: who changed it to what,
+    and a choice. True: keep mine (mark again, over theirs, on the record);
+    False: take theirs (change nothing)."""
+
+    BINDINGS = [
+        Binding("m", "choose(True)", "Keep mine"),
+        Binding("t,escape", "choose(False)", "Take theirs"),
+    ]
+
+    def __init__(self, error: StaleClaimError, *, kind: str, status: str | None,
+                 note: str = "", statement: str = "") -> None:
+        super().__init__()
+        self.error = error
+        self.kind = kind
+        self.status = status
+        self.note = note
+        self.statement = statement
+
+    def compose(self) -> ComposeResult:
+        error = self.error
+        mine = "do my undo anyway" if self.kind == "undo" else (
+            "add my note anyway" if self.kind == "note" and self.status is None
+            else f"mark it {STATUS_BADGES.get(self.status or '', self.status)} over theirs")
+        with Vertical(id="stale-box", classes="dialog"):
+            yield Static(Content.styled(f"Claim {error.claim_id} changed since you saw it",
+                                        "bold"), classes="dialog-title")
+            if self.statement:
+                yield Static(statement_preview(self.statement), classes="dialog-text")
+            yield Static(what_changed(error), classes="dialog-text")
+            yield Static(what_you_did(self.kind, self.status, self.note), classes="dialog-text")
+            yield Static(Content.styled(
+                f"You saw version {error.expected_version}; it is now version "
+                f"{error.current_version}. Nothing was changed yet.", "dim"),
+                classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(f"m  Keep mine: {mine}"), id="keep-mine", compact=True)
+                yield Button(Content("t  Take theirs"), id="take-theirs", compact=True)
+            yield Static(Content("m keep mine · t or Esc take theirs (leave it as it is)"),
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#take-theirs", Button).focus()   # the safe choice
+
+    def action_choose(self, keep_mine: bool) -> None:
+        self.dismiss(keep_mine)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "keep-mine")

@@ -1,0 +1,85 @@
+"""The Claims pane, which is also the review queue: the claims of one queue
+(all, unreviewed, a status, conflicts, disagreements) beside the detail of the
+claim under the cursor, laid out for review."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from db.review import QUEUES
+
+from ..feeds import ClaimFeed
+from .paged_list import PagedList
+from .pane import Pane
+
+REVIEW_QUEUE = "unreviewed"
+# Over the detail (the footer has no room for them at 80 columns).
+MARK_LEGEND = "c confirmed · d disputed · x denied · u unreviewed · n note · z undo · v queue"
+
+
+def next_queue(queue: str, step: int = 1) -> str:
+    return QUEUES[(QUEUES.index(queue) + step) % len(QUEUES)]
+
+
+class ClaimsPane(Pane):
+    """A Pane over a ``ClaimFeed`` whose queue can change."""
+
+    class QueueChanged(Message):
+        """The pane now shows another queue."""
+
+        def __init__(self, pane: "ClaimsPane", queue: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.queue = queue
+
+    feed: ClaimFeed
+
+    _last_claim_id: int | None = None
+    # The claim under the cursor and its version when the annotator came to it:
+    # what a mark expects. Others' marks shown meanwhile do not move it, so
+    # marking over them asks first (the stale-mark dialog).
+    seen: tuple[int, int] | None = None
+
+    def on_paged_list_item_highlighted(self, message: PagedList.ItemHighlighted) -> None:
+        self._last_claim_id = message.item.id
+        if self.seen is None or self.seen[0] != message.item.id:
+            self.seen = (message.item.id, message.item.claim.version)
+
+    def seen_version(self, claim_id: int, shown: int) -> int:
+        """The version of ``claim_id`` the annotator saw (``shown`` if not known)."""
+        return self.seen[1] if self.seen is not None and self.seen[0] == claim_id else shown
+
+    def hold(self) -> None:
+        """Someone else changed the claim under the cursor: show it as it is now
+        without moving the cursor, even if it left this queue."""
+        self.paged_list.refresh_rows()
+        self.refresh_detail()
+
+    def on_mount(self) -> None:
+        read_only = getattr(self.app, "read_only", False)
+        self.detail.border_title = "Read-only: marks are off" if read_only else MARK_LEGEND
+
+    @property
+    def queue(self) -> str:
+        return self.feed.queue
+
+    def set_queue(self, queue: str) -> None:
+        """Show another queue; the cursor stays on its claim if the claim is in
+        it, else goes to the first queued claim after it."""
+        if queue == self.feed.queue:
+            return
+        self.feed.queue = queue
+        self.set_class(queue != "all", "-queue")
+        # From an empty queue, the claim last shown keeps the place.
+        self.paged_list.reload(keep_id=self.paged_list.cursor_item_id or self._last_claim_id)
+        self.post_message(self.QueueChanged(self, queue))
+
+    def on_paged_list_item_missing(self, message: PagedList.ItemMissing) -> None:
+        # A link to a claim outside the queue: show every claim, then go to it.
+        if self.queue == "all":
+            return
+        message.stop()
+        self.notify(f"Claim {message.item_id} is not in the {self.queue} queue: "
+                    "showing all claims.", timeout=3, markup=False)
+        self.set_queue("all")
+        self.paged_list.go_to_item(message.item_id)

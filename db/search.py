@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, get_args
 
 from .casefile import Case
@@ -281,28 +281,72 @@ def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResu
 class Searcher:
     """Search as you type for a browser: the newest keystroke wins.
 
-    Give it a ``Case`` of its own (``open_case(path, read_only=True)``), so
-    that cancelling a search never hits the browser's other reads or an
+    Give it a ``Case`` of its own (``open_case(path, read_only=True)``), or
+    an ``opener`` that makes one on first use in a worker thread, so that
+    cancelling a search never hits the browser's other reads or an
     annotator's write. On each keystroke the UI thread calls :meth:`keystroke`,
     which cancels the search still running for an older one, and hands the
     token to a worker thread that calls :meth:`first_matches`, :meth:`search`
     and, if some group is not ranked yet, :meth:`refine` with it, showing
     each answer as it comes. A superseded search raises ``ReadInterrupted``:
-    mid-query through ``Case.interrupt()``, between queries through the token.
+    mid-query through ``Case.interrupt()`` and a progress handler, between
+    queries through the token.
     """
 
-    def __init__(self, case: Case):
-        self.case = case
+    # SQLite asks the progress handler every this many VM steps (~0.1 ms).
+    _CHECK_EVERY = 1000
+
+    def __init__(self, case: Case | None = None, *, opener: Callable[[], Case] | None = None):
+        if (case is None) == (opener is None):
+            raise ValueError("give a Searcher a case or an opener, not both")
+        self._case: Case | None = None
+        self._opener = opener
+        self._open_lock = threading.Lock()
         self._latest = 0
         self._lock = threading.Lock()
+        self._running = threading.local()  # the token of the search this thread runs
+        if case is not None:
+            self._attach(case)
+
+    def _attach(self, case: Case) -> None:
+        # Case.interrupt() alone can miss: an older search that passed its token
+        # check but had not yet started its query would then run to the end (up
+        # to a second at a million excerpts) while the new keystroke waits. The
+        # progress handler runs inside every query, in the thread running it,
+        # and stops it as soon as its token is stale.
+        case.conn.set_progress_handler(self._superseded, self._CHECK_EVERY)
+        self._case = case
+
+    @property
+    def case(self) -> Case:
+        """The search's connection, opened on first use (call from a worker)."""
+        with self._open_lock:
+            if self._case is None:
+                assert self._opener is not None
+                self._attach(self._opener())
+            return self._case  # type: ignore[return-value]
+
+    def _superseded(self) -> int:
+        return int(getattr(self._running, "token", self._latest) != self._latest)
 
     def keystroke(self) -> int:
         """A token for a new search; the searches of older tokens stop."""
         with self._lock:
             self._latest += 1
             token = self._latest
-        self.case.interrupt()
+        if self._case is not None:
+            self._case.interrupt()
         return token
+
+    def is_current(self, token: int) -> bool:
+        """False once a newer keystroke came."""
+        return token == self._latest
+
+    def warm(self) -> None:
+        """Open the connection and read what every search reads first (the
+        schema, each index's structure): the first keystroke then costs what
+        the next ones do, not ~100 ms more at a million excerpts."""
+        first_matches(self.case, "e", limit=1)
 
     def first_matches(self, token: int, query: str, **options: Any) -> SearchResults:
         return first_matches(_Superseded(self, token), query, **options)  # type: ignore[arg-type]
@@ -315,7 +359,8 @@ class Searcher:
 
     def close(self) -> None:
         self.keystroke()
-        self.case.close()
+        if self._case is not None:
+            self._case.close()
 
 
 class _Superseded:
@@ -328,6 +373,7 @@ class _Superseded:
     def _read(self, method: str, sql: str, params: Any) -> Any:
         if self._token != self._searcher._latest:
             raise ReadInterrupted("the search was superseded by a newer keystroke")
+        self._searcher._running.token = self._token
         try:
             return getattr(self._searcher.case, method)(sql, params)
         except sqlite3.OperationalError as error:

@@ -119,3 +119,24 @@ def test_searches_from_a_worker_thread_while_keys_arrive(seed_case_file: Path):
         assert len(completed) + len(superseded) == len(typed)
     finally:
         searcher.close()
+
+
+def test_a_searcher_opens_its_connection_on_first_use(seed_case_file: Path):
+    opened: list[db.Case] = []
+
+    def opener() -> db.Case:
+        opened.append(db.open_case(seed_case_file, read_only=True))
+        return opened[-1]
+
+    searcher = Searcher(opener=opener)
+    try:
+        token = searcher.keystroke()          # the UI thread: nothing opened yet
+        assert opened == [] and searcher.is_current(token)
+        searcher.warm()                       # a worker: opens and reads
+        assert len(opened) == 1
+        assert not searcher.first_matches(token, "Logvinov").empty
+        assert len(opened) == 1 and not searcher.is_current(token - 1)
+    finally:
+        searcher.close()
+    with pytest.raises(ValueError):
+        Searcher()

@@ -104,9 +104,8 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         self.last_query = ""
         self._start_pane = pane
         self._counts_shown = False
-        self._search_case: Case | None = None
         self._searcher: Searcher | None = None
-        self._search_case_lock = threading.Lock()
+        self._searcher_lock = threading.Lock()
 
     def feeds(self) -> list[Feed]:
         return [EntityFeed(), EventFeed(), ExcerptFeed(), ClaimFeed()]
@@ -129,8 +128,8 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         self.start_reviewing()
 
     def on_unmount(self) -> None:
-        if self._search_case is not None:
-            self._search_case.close()
+        if self._searcher is not None:
+            self._searcher.close()
 
     # -- the panes -------------------------------------------------------
 
@@ -240,29 +239,28 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
 
     def _announce_ready(self) -> None:
         self.post_message(self.Ready())
+        self._warm_search()  # after the first frame: start-up does not wait for it
         if os.environ.get(EXIT_WHEN_READY) == "1":
             self.exit(return_code=0)
 
     # -- search ----------------------------------------------------------
 
-    def search_case(self) -> Case:
-        """The search's own connection (opened on first use, from a worker).
-
-        Interrupting it to cancel a stale search never disturbs pane reads.
-        """
-        with self._search_case_lock:
-            if self._search_case is None:
-                self._search_case = open_case(self.case.path, read_only=True)
-            return self._search_case
-
     def searcher(self) -> Searcher:
-        """Search as you type on the search's own connection: each keystroke
-        cancels the search for the one before (``Searcher.keystroke``)."""
-        case = self.search_case()
-        with self._search_case_lock:
+        """Search as you type on the search's own connection, opened on first
+        use in a worker: each keystroke cancels the search for the one before
+        (``Searcher.keystroke``), and cancelling never disturbs pane reads."""
+        with self._searcher_lock:
             if self._searcher is None:
-                self._searcher = Searcher(case)
+                path = self.case.path
+                self._searcher = Searcher(opener=lambda: open_case(path, read_only=True))
             return self._searcher
+
+    @work(thread=True, exclusive=True, group="search-warm")
+    def _warm_search(self) -> None:
+        try:
+            self.searcher().warm()
+        except CaseError:
+            pass  # the first search will say what is wrong
 
     def action_search(self) -> None:
         screen = SearchScreen(self.searcher, query=self.last_query)

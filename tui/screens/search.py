@@ -11,6 +11,7 @@ Enter (or a click on a result) closes the screen with the chosen ``Link``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from textual import on, work
@@ -29,6 +30,7 @@ from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 
 HITS_PER_KIND = 10
+REFINE_AFTER_S = 0.25  # the final order is worked out once typing pauses this long
 GROUP_TITLES = {"entity": "Entities", "event": "Events", "excerpt": "Excerpts", "claim": "Claims"}
 HINT = "Type to search entities, events, excerpts and claims. Uhrik finds Uhrík."
 
@@ -132,7 +134,7 @@ class SearchScreen(ModalScreen[Link | None]):
                 return
             found = searcher.search(token, query, limit=HITS_PER_KIND)
             self._found(query, found, ranked=found.ranked)
-            if not found.ranked:
+            if not found.ranked and self._paused(searcher, token):
                 found = searcher.refine(token, found, limit=HITS_PER_KIND)
                 self._found(query, found, ranked=True)
         except ReadInterrupted:
@@ -140,6 +142,19 @@ class SearchScreen(ModalScreen[Link | None]):
         except CaseError as error:
             self.app.call_from_thread(self.notify, f"Search failed: {error}",
                                       severity="error", markup=False)
+
+    @staticmethod
+    def _paused(searcher: Searcher, token: int) -> bool:
+        """Whether the analyst stopped typing for REFINE_AFTER_S. Ranking a
+        huge group takes up to a second at a million excerpts and parts of it
+        cannot be interrupted at once: while the keys keep coming, it would only
+        slow the next keystroke's first results."""
+        deadline = time.monotonic() + REFINE_AFTER_S
+        while time.monotonic() < deadline:
+            if not searcher.is_current(token):
+                return False
+            time.sleep(0.01)
+        return searcher.is_current(token)
 
     def _found(self, query: str, results: SearchResults, *, ranked: bool) -> None:
         self.post_message(self.ResultsFound(query, results.terms, list(results.groups), ranked))

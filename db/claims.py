@@ -194,13 +194,13 @@ def _current(tx: sqlite3.Connection, claim_id: int, expected_version: int | None
         raise NotFoundError(f"no claim {claim_id}")
     if expected_version is not None and current["version"] != expected_version:
         last = tx.execute(
-            f"SELECT annotator, created_at, kind FROM annotations WHERE claim_id = ? "
+            f"SELECT annotator, created_at, kind, note FROM annotations WHERE claim_id = ? "
             f"ORDER BY {LATEST_FIRST} LIMIT 1", [claim_id],
         ).fetchone()
         raise StaleClaimError(
             claim_id, expected_version, current["version"], current["status"],
             last["annotator"] if last else None, last["created_at"] if last else None,
-            change_kind=last["kind"] if last else "mark",
+            change_kind=last["kind"] if last else "mark", change_note=last["note"] if last else "",
         )
     return current
 

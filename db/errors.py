@@ -37,7 +37,7 @@ class StaleClaimError(CaseError):
 
     def __init__(self, claim_id: int, expected_version: int, current_version: int,
                  current_status: str, changed_by: str | None, changed_at: str | None,
-                 *, change_kind: str = "mark"):
+                 *, change_kind: str = "mark", change_note: str = ""):
         self.claim_id = claim_id
         self.expected_version = expected_version
         self.current_version = current_version
@@ -45,6 +45,7 @@ class StaleClaimError(CaseError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         self.change_kind = change_kind
+        self.change_note = change_note  # why they changed it, if they said
         who = changed_by or "someone"
         when = f" at {changed_at}" if changed_at else ""
         what = {

@@ -212,7 +212,11 @@ async def test_names_and_notes_in_the_review_screens_stay_text(hostile_case_file
             await pilot.press("c")
             await settle(pilot)
             assert isinstance(app.screen, StaleMarkScreen)
-            assert_safe_name(screen_text(app))
+            dialog = screen_text(app)
+            assert_safe_name(dialog)
+            # Their note is quoted as they wrote it, markup and all, with no control bytes.
+            assert "[bold]bold?[/] [@click=app.quit]quit?[/]" in " ".join(dialog.split())
+            assert "\x1b" not in dialog and "\x9b" not in dialog and "\x00" not in dialog
             await pilot.press("t")
             await settle(pilot)
             assert app.is_running and app.return_code is None

@@ -49,7 +49,7 @@ async def test_the_dialog_says_who_changed_it_to_what_and_when(seed_case_copy: P
             assert isinstance(app.screen, StaleMarkScreen)
             text = screen_text(app)
             assert f"Claim {claim.id} changed since you saw it" in text
-            assert "bruno marked it ✗ denied at 2030-01-02 10:05 UTC." in text
+            assert "bruno marked it ✗ denied at 2030-01-02 10:05 UTC: “Ministry denies it.”" in text
             assert "Your mark: ✓ confirmed" in text
             assert f"You saw version {claim.version}; it is now version {claim.version + 1}" in text
             # Nothing of ana's is written while she chooses.

@@ -110,7 +110,8 @@ def what_changed(error: StaleClaimError) -> Content:
         did = [who, (f" undid a mark{when}, so it is ", ""), status_badge(error.current_status)]
     else:
         did = [who, (" marked it ", ""), status_badge(error.current_status), (when, "")]
-    return join([*did, "."])
+    why = [(": “", ""), plain_line(error.change_note), ("”", "")] if error.change_note.strip() else []
+    return join([*did, *why] if why else [*did, "."])
 
 
 class StaleMarkScreen(ModalScreen[bool]):

@@ -127,6 +127,13 @@ def focus(text: str, terms: Sequence[str], width: int = 160) -> str:
     start = max(0, spans[0][0] - width // 4) if spans else 0
     end = min(len(flat), start + width)
     start = max(0, end - width)
+    first_match = spans[0][0] if spans else end
+    if start and not flat[start - 1].isspace():   # begin on a word, not in one
+        space = flat.find(" ", start, first_match)
+        start = space + 1 if space != -1 else start
+    if end < len(flat) and not flat[end].isspace():
+        space = flat.rfind(" ", first_match, end)
+        end = space if space > start else end
     return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 

@@ -82,3 +82,16 @@ def test_any_string_is_a_valid_search(seed_case, query):
 def test_operators_around_a_word_still_find_it(seed_case, word, noise):
     results = search(seed_case, noise + word + noise)
     assert any(group.hits for group in results.groups)
+
+
+def test_a_long_match_is_shown_in_a_window_that_starts_and_ends_on_whole_words():
+    from db.search import focus
+
+    text = " ".join(f"word{n}" for n in range(200)) + " Uhrík " + " ".join(f"tail{n}" for n in range(200))
+    window = focus(text, ["uhrik"], width=80)
+    assert window.startswith("…word") and window.endswith("…")
+    assert "Uhrík" in window
+    inner = window.strip("…")
+    assert all(word in text.split() for word in inner.split())   # no word cut in half
+    assert len(window) <= 82
+    assert focus("short text", ["short"], width=80) == "short text"

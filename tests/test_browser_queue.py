@@ -248,4 +248,4 @@ async def test_history_shows_who_when_from_what_to_what_and_the_note(seed_case_c
             assert "seed  · unreviewed → ✗ denied" in history
             assert "2030-01-02 09:00  ana  ✗ denied → ? disputed" in history
             assert "One source only." in history
-            assert "bruno  note · ? disputed" in history and "Asked the desk." in history
+            assert "bruno  note, status stays ? disputed" in history and "Asked the desk." in history

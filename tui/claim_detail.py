@@ -156,7 +156,7 @@ def history_parts(mark: Annotation) -> list[Content | tuple[str, str]]:
     """``bruno  · unreviewed → ? disputed`` (or a note, or an undo)."""
     parts: list[Content | tuple[str, str]] = [plain_line(mark.annotator, ".cb--name"), ("  ", "")]
     if mark.kind == "note":
-        parts += [("note", ".cb--label"), (" · ", DIM), status_badge(mark.status)]
+        parts += [("note", ".cb--label"), (", status stays ", DIM), status_badge(mark.status)]
     else:
         if mark.kind == "undo":
             parts.append(("undo ", ".cb--label"))

@@ -144,3 +144,18 @@ async def test_clicking_a_tab_shows_its_pane(seed_case):
         await pilot.click("#pane-bar", offset=(tabs.index("Events"), 0))
         await settle(pilot)
         assert app.active_kind == "event"
+
+
+def test_esc_then_a_digit_in_one_write_still_switches_panes(seed_case_file):
+    """tmux joins Esc and a digit typed within its escape-time into one Meta+digit."""
+    app = PtyApp("open", seed_case_file)
+    try:
+        app.wait_for("Entities")
+        app.send("\t")
+        app.send(b"\x1b2")
+        app.wait_for("date unknown")   # the timeline's first rows
+        app.send(b"\x1b4")
+        app.wait_for("unreviewed")
+        assert "¢" not in app.text and "™" not in app.text
+    finally:
+        assert app.close() == 0

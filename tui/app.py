@@ -49,6 +49,13 @@ from .widgets.pane_bar import PANES, PaneBar
 PANE_TITLES = {kind: title for kind, _, title in PANES}
 
 
+# tmux (escape-time, 500 ms by default) sends Esc and a digit typed soon after
+# as one Meta+digit, which Textual reads as these characters: they switch panes
+# as the digit would.
+ESC_DIGIT_KEYS = {"inverted_exclamation_mark": "entity", "trade_mark_sign": "event",
+                  "pound_sign": "excerpt", "cent_sign": "claim"}
+
+
 class CasebookApp(Reviewing, BuildMixin, App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
@@ -67,6 +74,7 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         Binding("2", "show_pane('event')", "Events", show=False),
         Binding("3", "show_pane('excerpt')", "Excerpts", show=False),
         Binding("4", "show_pane('claim')", "Claims", show=False),
+        *(Binding(key, f"show_pane('{pane}')", show=False) for key, pane in ESC_DIGIT_KEYS.items()),
         Binding("slash", "search", "Search", tooltip="Search as you type"),
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),

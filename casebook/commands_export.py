@@ -53,10 +53,42 @@ def export(path: Path, format_: str, output: Path | None, force: bool) -> None:
 @click.argument("new_path", metavar="NEWPATH", type=click.Path(path_type=Path))
 def import_case(json_path: Path, new_path: Path) -> None:
     """Build a new case file at NEWPATH from a JSON export (casebook export --format json)."""
-    counts = import_case_json(json_path, new_path)
+    with _ReadingBar("Importing") as bar:
+        counts = import_case_json(json_path, new_path, progress=bar.update)
     click.echo(f"imported {new_path}: {counts.sources} sources, {counts.excerpts} excerpts, "
                f"{counts.entities} entities, {counts.events} events, {counts.claims} claims, "
                f"{counts.annotations} annotations")
+
+
+class _ReadingBar:
+    """A progress bar over the bytes of a file being read, on stderr when it is
+    a terminal; drawn from the first read on (a bad path is said without one)
+    and wiped when the work ends, so an error line stands alone."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def __enter__(self) -> "_ReadingBar":
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        if done > self.shown:
+            self.bar.update(done - self.shown)
+            self.shown = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.render_finish = lambda: None   # no finished bar left behind
+            self.bar.__exit__(None, None, None)
+            sys.stderr.write("\r\x1b[2K\x1b[?25h")   # wipe the line; show the cursor again
+            sys.stderr.flush()
 
 
 def _same_file(output: Path, case_path: Path) -> bool:

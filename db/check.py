@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .casefile import Case
@@ -57,11 +58,25 @@ def _quick_check(case: Case, report: CheckReport) -> None:
 
 
 def _foreign_keys(case: Case, report: CheckReport) -> None:
-    broken = case.rows("PRAGMA foreign_key_check")
-    for row in broken[:10]:
-        report.problems.append(f"{row[0]} row {row[1]} refers to a missing {row[2]} row")
-    if len(broken) > 10:
-        report.problems.append(f"... and {len(broken) - 10} more broken references")
+    _report_some(report, reference_problems(case), "more broken references")
+
+
+def reference_problems(case: Case) -> Iterator[str]:
+    """Each row that refers to a row that is not there."""
+    for table, rowid, parent, _ in case.conn.execute("PRAGMA foreign_key_check"):
+        which = f"{table} row {rowid}" if rowid is not None else f"a row of {table}"
+        yield f"{which} refers to a missing {parent} row"   # links have no rowid
+
+
+def _report_some(report: CheckReport, problems: Iterator[str], more: str, shown: int = 10) -> None:
+    """The first ``shown`` problems, then how many more there are."""
+    count = 0
+    for problem in problems:
+        count += 1
+        if count <= shown:
+            report.problems.append(problem)
+    if count > shown:
+        report.problems.append(f"... and {count - shown} {more}")
 
 
 def _claim_statuses(case: Case, report: CheckReport) -> None:
@@ -112,8 +127,15 @@ def _search_index(case: Case, report: CheckReport) -> None:
 
 
 def _anchors(case: Case, report: CheckReport, batch: int) -> None:
-    """Every source's sha256 and every excerpt's text == source.text[start:end]."""
-    bad = 0
+    _report_some(report, anchor_problems(case, batch=batch, report=report),
+                 "more sources or excerpts that do not match")
+
+
+def anchor_problems(case: Case, *, batch: int = 5000,
+                    report: CheckReport | None = None) -> Iterator[str]:
+    """Each source whose sha256 is not its text's, each excerpt whose text is
+    not ``source.text[start:end]``, and excerpts of no source (counted in
+    ``report`` as they are read)."""
     last_source = 0
     while True:
         source = case.row(
@@ -123,10 +145,11 @@ def _anchors(case: Case, report: CheckReport, batch: int) -> None:
         if source is None:
             break
         last_source = source["id"]
-        report.sources += 1
+        if report is not None:
+            report.sources += 1
         text = source["text"]
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != source["sha256"]:
-            report.problems.append(f"source {source['id']} ({source['title']!r}): sha256 mismatch")
+            yield f"source {source['id']} ({source['title']!r}): sha256 mismatch"
         last_start, last_end = -1, -1
         while True:
             rows = case.rows(
@@ -136,20 +159,15 @@ def _anchors(case: Case, report: CheckReport, batch: int) -> None:
             )
             if not rows:
                 break
+            if report is not None:
+                report.excerpts += len(rows)
             for row in rows:
-                report.excerpts += 1
                 if text[row["start"]:row["end"]] != row["text"]:
-                    bad += 1
-                    if bad <= 10:
-                        report.problems.append(
-                            f"excerpt {row['id']} does not match source {source['id']} "
-                            f"at {row['start']}-{row['end']}"
-                        )
+                    yield (f"excerpt {row['id']} does not match source {source['id']} "
+                           f"at {row['start']}-{row['end']}")
             last_start, last_end = rows[-1]["start"], rows[-1]["end"]
-    if bad > 10:
-        report.problems.append(f"... and {bad - 10} more excerpts that do not match")
     orphans = case.scalar(
         "SELECT count(*) FROM excerpts WHERE source_id NOT IN (SELECT id FROM sources)"
     )
     if orphans:
-        report.problems.append(f"{orphans} excerpts refer to no source")
+        yield f"{orphans} excerpts refer to no source"

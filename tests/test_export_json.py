@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def _bad_status(document):
 @pytest.mark.parametrize("change, says", [
     (_tamper_excerpt, "does not match source"),
     (_tamper_source, "sha256 does not match its text"),
-    (_dangling_link, "inconsistent export (FOREIGN KEY constraint failed)"),
+    (_dangling_link, "inconsistent export (a row of excerpt_entities refers to a missing entities row)"),
     (_future, "exported by a newer casebook (schema v99"),
     (_bad_status, "not a casebook JSON export (claims.0.status"),
 ])
@@ -160,6 +161,55 @@ def test_import_refuses_what_is_not_an_export(tmp_path: Path, exported: Path):
     assert not (tmp_path / "a.casebook").exists()
 
 
+def test_import_reads_the_sections_in_any_order(exported: Path, worked_case_file: Path,  # noqa: F811
+                                                tmp_path: Path):
+    """Another tool may rewrite the export with its keys sorted (jq -S):
+    annotations and claims then come before the sources they cite."""
+    sorted_keys = tmp_path / "sorted.json"
+    sorted_keys.write_text(json.dumps(json.loads(exported.read_text(encoding="utf-8")),
+                                      sort_keys=True, indent=2), encoding="utf-8")
+    result = run_cli("import", sorted_keys, tmp_path / "back.casebook")
+    assert result.returncode == 0, result.stderr
+    back, original = every_table(tmp_path / "back.casebook"), every_table(worked_case_file)
+    # The metadata's keys were sorted too: the same pairs, stored in another order.
+    meta = [sorted(row[1:] for row in tables.pop("case_meta")) for tables in (back, original)]
+    assert meta[0] == meta[1] and back == original
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "not a casebook JSON export (Invalid JSON: parse error: premature EOF)"),
+    (b"[1, 2]", "not a casebook JSON export (not a JSON object)"),
+    (b'{"format": "casebook-case", "schema_version": 1, "meta": {}, "sources": {}}',
+     "not a casebook JSON export (sources: not an array)"),
+    (b'{"format": "casebook-case", "schema_version": 1, "meta": {}} trailing',
+     "Invalid JSON: parse error: trailing garbage"),
+    (b'{"format": "casebook-case", "meta": {"title": "caf\xe9"}}',
+     "Invalid JSON: lexical error: invalid bytes in UTF8 string."),
+    (b'{"format": "casebook-case", "schema_version": 1, "meta": {}, "excerpts": [{"id": "one"}]}',
+     "not a casebook JSON export (excerpts.0.id: Input should be a valid integer"),
+    (b'{"format": "casebook-case", "meta": {}, "sources": []}',
+     "not a casebook JSON export (schema_version: Field required)"),
+])
+def test_a_malformed_document_is_named_in_one_line_and_leaves_nothing(
+        tmp_path: Path, content: bytes, says: str):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    assert_one_line_error(run_cli("import", path, tmp_path / "new.casebook"), says)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+def test_import_reports_its_progress_through_the_file(exported: Path, tmp_path: Path):
+    from db.importing import import_case_json
+
+    seen: list[tuple[int, int]] = []
+    counts = import_case_json(exported, tmp_path / "back.casebook",
+                              progress=lambda done, total: seen.append((done, total)))
+    size = exported.stat().st_size
+    assert counts.sources == 7 and seen
+    assert seen[-1] == (size, size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
 def test_an_export_is_one_consistent_snapshot(seed_case_copy: Path):
     """A claim another annotator adds while the export runs is not half in it."""
     from db.claims import add_claim, mark_claim
@@ -183,3 +233,20 @@ def test_an_export_is_one_consistent_snapshot(seed_case_copy: Path):
         document = CaseDocument.model_validate_json(out.getvalue())
         assert (len(document.claims), len(document.annotations)) == (before.claims, before.annotations)
         assert db.counts(reader).claims == before.claims + 1  # after the snapshot, it is there
+
+
+def test_import_in_a_terminal_shows_a_progress_bar_then_wipes_it(exported: Path, tmp_path: Path):
+    from conftest import PtyApp
+
+    out = tmp_path / "back.casebook"
+    command = PtyApp("import", exported, out)
+    command.wait_for("imported")
+    command.read(quiet=0.3)
+    assert b"Importing" in command.output
+    assert command.output.rstrip().endswith(b"annotations")
+    assert b"\x1b[?25h" in command.output                 # the cursor is shown again
+    assert "Importing" not in command.text                # the bar's line is wiped
+    deadline = time.monotonic() + 10
+    while command.alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert command.status == 0 and out.exists()

@@ -9,7 +9,9 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo 'Installing casebook and its dependencies into $(VENV)/ (a minute or two)...'
+	@# -qq: errors only, not the build backend's notices
+	$(BIN)/python -m pip install -qq -e '.[test]'
 	touch $(INSTALLED)
 
 setup: $(INSTALLED)

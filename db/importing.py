@@ -64,7 +64,14 @@ def import_case_json(json_path: str | os.PathLike[str], out: str | os.PathLike[s
         raise CaseImportError(f"{json_path}: is a directory") from None
     except OSError as error:
         raise CaseImportError(f"{json_path}: cannot read ({error.strerror})") from None
-    with stream, building_case(out, title=out.stem) as case, bulk_load(case):
+    with stream:
+        if stream.peek(16)[:16] == b"SQLite format 3\x00":
+            raise CaseImportError(f"{json_path}: is an SQLite file (a case file?), not a JSON export")
+        return _import(stream, name, out, progress)
+
+
+def _import(stream: BinaryIO, name: str, out: Path, progress: Progress | None) -> CaseCounts:
+    with building_case(out, title=out.stem) as case, bulk_load(case):
         loader = _Loader(case, name)
         try:
             loader.load(_document_parts(_Reading(stream, progress), name))

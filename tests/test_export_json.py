@@ -189,6 +189,7 @@ def test_import_reads_the_sections_in_any_order(exported: Path, worked_case_file
      "not a casebook JSON export (excerpts.0.id: Input should be a valid integer"),
     (b'{"format": "casebook-case", "meta": {}, "sources": []}',
      "not a casebook JSON export (schema_version: Field required)"),
+    (b"SQLite format 3\x00" + bytes(4080), "is an SQLite file (a case file?), not a JSON export"),
 ])
 def test_a_malformed_document_is_named_in_one_line_and_leaves_nothing(
         tmp_path: Path, content: bytes, says: str):

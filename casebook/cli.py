@@ -7,6 +7,7 @@ and bidi characters shown as placeholders) before it reaches the terminal.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import sys
 
@@ -50,8 +51,23 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+class Stopped(BaseException):
+    """SIGTERM, or SIGHUP when an SSH session closes: unwound like Ctrl+C, so a
+    transaction rolls back and a half-built case file is removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     forbid_network()
+    for stopping in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stopping, _stop)
     try:
         result = cli.main(args=argv, prog_name="casebook", standalone_mode=False)
         code = result if isinstance(result, int) else 0
@@ -73,6 +89,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("casebook: interrupted", err=True)
         code = 130
+    except Stopped as stop:
+        code = 128 + stop.signum
+        try:   # after SIGHUP there may be no terminal left to say it on
+            click.echo(f"casebook: stopped ({signal.Signals(stop.signum).name})", err=True)
+        except OSError:
+            pass
     sys.exit(code)
 
 

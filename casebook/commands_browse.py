@@ -7,6 +7,7 @@ gets the usual one-line error instead of a broken screen.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None)
 
         app = CasebookApp(case, annotator=annotator.strip() if annotator else None,
                           palette=palette_for(os.environ))
+        # Every mark is on disk when it is shown: the browser may simply end on
+        # SIGTERM or SIGHUP (unwinding through Textual's loop could leave the
+        # terminal in its application mode).
+        for stopping in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stopping, signal.SIG_DFL)
         app.run()
         return app.return_code or 0
 

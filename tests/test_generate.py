@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -201,3 +205,23 @@ def test_generate_refuses_an_existing_path_or_a_missing_directory(tmp_path: Path
     assert_one_line_error(run_cli("generate", tmp_path / "no" / "x.casebook", "--excerpts", "10"),
                           "no such directory")
     assert [p.name for p in tmp_path.iterdir()] == ["mine.casebook"]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_generation_stopped_by_a_signal_leaves_nothing(tmp_path: Path, stop: signal.Signals):
+    """kill, or an SSH session closing (SIGHUP), mid-way through a long build."""
+    path = tmp_path / "big.casebook"
+    process = subprocess.Popen([sys.executable, "-m", "casebook", "generate", path,
+                                "--excerpts", "1000000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".big.casebook.building-*")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.5)   # well into the build
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + stop
+    assert err.strip().splitlines()[-1] == f"casebook: stopped ({stop.name})"
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import db
-from conftest import browser, run_cli, settle
+from conftest import browser, press, run_cli, settle  # noqa: F401  (press: for the build tests)
 from db.text import tokens
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
@@ -56,8 +56,7 @@ def excerpt_with(case: db.Case, fragment: str) -> db.Excerpt:
 
 async def on_excerpt(pilot, excerpt_id: int) -> None:
     """Go to the Excerpts pane (key 3) with the cursor on an excerpt."""
-    await pilot.press("3")
-    await settle(pilot)
+    await press(pilot, "3")
     pilot.app.pane("excerpt").reveal(excerpt_id)
     await settle(pilot)
     assert pilot.app.pane("excerpt").paged_list.cursor_item_id == excerpt_id
@@ -71,12 +70,6 @@ async def browsing(case: db.Case, excerpt_id: int, size: tuple[int, int] = (80, 
         await settle(pilot)
         await on_excerpt(pilot, excerpt_id)
         yield app, pilot
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def type_text(pilot, text: str) -> None:

@@ -102,6 +102,13 @@ async def settle(pilot, rounds: int = 50) -> None:
     raise AssertionError("the app did not settle")
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press each key and let the app settle after it, as a person reading the screen would."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def screen_lines(app) -> list[str]:
     """The text of the screen as drawn, one string per terminal line."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

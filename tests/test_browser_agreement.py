@@ -13,7 +13,7 @@ import db
 from db.agreement import pair_agreements
 from db.claims import mark_claim
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.screens.agreement import AgreementScreen
 
 # claim id: (ana, bruno)
@@ -45,8 +45,7 @@ async def test_a_shows_kappa_per_pair_and_the_disagreements(judged_case_file: Pa
         app = browser(case)
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("A")
-            await settle(pilot)
+            await press(pilot, "A")
             assert isinstance(app.screen, AgreementScreen)
             text = app.screen.query_one("#agreement-view").text
             assert "Annotators (3) and claims judged: ana 5 · bruno 5 · chloé 1" in text
@@ -55,8 +54,7 @@ async def test_a_shows_kappa_per_pair_and_the_disagreements(judged_case_file: Pa
                                        f"{ana_bruno.expected:.2f}", f"{ana_bruno.kappa:.2f}"]
             assert "  — no claim judged by both" in text        # ana and chloé share none
             assert "Claims in disagreement (2)" in text
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             assert not isinstance(app.screen, AgreementScreen)
 
 
@@ -67,12 +65,10 @@ async def test_enter_on_a_disagreement_goes_to_the_claim(judged_case_file: Path)
             await settle(pilot)
             await pilot.press("r")              # the unreviewed queue: claim 6 is not in it
             await settle(pilot)
-            await pilot.press("A")
-            await settle(pilot)
+            await press(pilot, "A")
             view = app.screen.query_one("#agreement-view")
             assert [link.id for link in view.links] == [6, 8]
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert not isinstance(app.screen, AgreementScreen)
             pane = app.active_pane
             assert app.active_kind == "claim" and pane.paged_list.cursor_item_id == 6
@@ -90,22 +86,17 @@ async def test_the_palette_opens_agreement_and_the_queues(judged_case_file: Path
             for title in ("Agreement", "Review", "Claims: unreviewed", "Claims: conflicts",
                           "Claims: disagreements", "Claims: all"):
                 assert title in titles
-            await pilot.press("colon")
-            await settle(pilot)
+            await press(pilot, "colon")
             await pilot.press(*"agreement")
             await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert isinstance(app.screen, AgreementScreen)
-            await pilot.press("escape")
-            await settle(pilot)
-            await pilot.press("colon")
-            await settle(pilot)
+            await press(pilot, "escape")
+            await press(pilot, "colon")
             assert isinstance(app.screen, CommandPalette)
             await pilot.press(*"claims: disagreements")
             await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert app.active_kind == "claim" and app.active_pane.queue == "disagreements"
             assert app.active_pane.paged_list.total == 2
 
@@ -114,6 +105,5 @@ async def test_no_judgements_yet(seed_case):
     app = browser(seed_case)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("A")
-        await settle(pilot)
+        await press(pilot, "A")
         assert "No annotator has judged a claim yet." in screen_text(app)

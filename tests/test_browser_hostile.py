@@ -15,7 +15,7 @@ from db.entities import add_entity, link_excerpt_entity
 from db.events import add_event
 from db.sources import add_source, excerpts_page
 
-from conftest import PtyApp, browser, screen_text, settle
+from conftest import PtyApp, browser, press, screen_text, settle
 
 MARKUP = "[bold]bold?[/] [@click=app.quit]quit?[/] [ @click=app.quit]quit2?[/] :warning: [link=https://x]l[/link]"
 ESCAPES = {
@@ -85,22 +85,19 @@ async def test_every_pane_shows_the_payload_literally_and_nothing_fires(hostile_
             await settle(pilot)
             assert "[bold]me[/]" in screen_text(app)
             for key in ("1", "2", "3", "4"):
-                await pilot.press(key)
-                await settle(pilot)
+                await press(pilot, key)
                 text = screen_text(app)
                 assert_literal(text)
                 assert_literal(app.active_pane.detail.text)
                 # Enter on the row, then on every link of its detail: no action fires.
-                await pilot.press("enter")
-                await settle(pilot)
+                await press(pilot, "enter")
                 for x, y in ((5, 2), (20, 2), (40, 2), (100, 4), (120, 6), (150, 8)):
                     await pilot.click(offset=(x, y))
                 await settle(pilot)
                 assert app.is_running and app.return_code is None
                 await pilot.press("escape")
             assert "annotator [@click=app.quit]annotator" not in screen_text(app)  # header: ours
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             assert "Note [bold]bold?[/]" in app.active_pane.detail.text
             assert "[@click=app.quit]annotator" in app.active_pane.detail.text
             await pilot.press("slash", *"mallory")
@@ -108,8 +105,7 @@ async def test_every_pane_shows_the_payload_literally_and_nothing_fires(hostile_
             results = app.screen.results.text    # hits are one line each: the start shows
             assert "[bold]bold?[/] [@click=app.quit]quit?[/]" in results
             assert "⚠" not in results and "\x1b" not in results
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert app.is_running
 
 
@@ -184,8 +180,7 @@ async def test_names_and_notes_in_the_review_screens_stay_text(hostile_case_file
         app.POLL_SECONDS = 3600
         async with app.run_test(size=(160, 50)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             history = app.active_pane.detail.text.split("History (")[1]
             assert_safe_name(history)
             assert "Second [bold]bold?[/] [@click=app.quit]quit?[/]" in history
@@ -193,30 +188,25 @@ async def test_names_and_notes_in_the_review_screens_stay_text(hostile_case_file
             # Undo refused: the name of whoever marked last is in the one line, as text.
             said = []
             app.notify = lambda message, **kw: said.append((message, kw))   # type: ignore
-            await pilot.press("z")
-            await settle(pilot)
+            await press(pilot, "z")
             assert len(said) == 1 and said[0][1]["markup"] is False
             assert_safe_name(said[0][0])
             # The agreement screen names both.
-            await pilot.press("A")
-            await settle(pilot)
+            await press(pilot, "A")
             assert isinstance(app.screen, AgreementScreen)
             agreement = app.screen.query_one("#agreement-view").text
             assert_safe_name(agreement)
             assert "[@click=app.quit]annotator" in agreement
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             # Changed meanwhile, by a hostile name, with a hostile note.
             with db.open_case(hostile_case_file) as other:
                 mark_claim(other, claim.id, "denied", annotator=HOSTILE_NAME, note=PAYLOAD)
-            await pilot.press("c")
-            await settle(pilot)
+            await press(pilot, "c")
             assert isinstance(app.screen, StaleMarkScreen)
             dialog = screen_text(app)
             assert_safe_name(dialog)
             # Their note is quoted as they wrote it, markup and all, with no control bytes.
             assert "[bold]bold?[/] [@click=app.quit]quit?[/]" in " ".join(dialog.split())
             assert "\x1b" not in dialog and "\x9b" not in dialog and "\x00" not in dialog
-            await pilot.press("t")
-            await settle(pilot)
+            await press(pilot, "t")
             assert app.is_running and app.return_code is None

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Footer
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.app import ESC_DIGIT_KEYS, CasebookApp
 from tui.screens.help import HelpScreen, key_name
 from tui.screens.search import SearchScreen
@@ -27,8 +27,7 @@ async def test_question_mark_lists_every_key(seed_case):
     app = browser(seed_case)
     async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         for owner in BINDING_OWNERS:
@@ -36,8 +35,7 @@ async def test_question_mark_lists_every_key(seed_case):
                 assert key_name(key) in text, (owner.__name__, key)
         for section in ("Anywhere", "In a list", "In a detail", "In search"):
             assert section in text
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("question_mark", "question_mark")
         await settle(pilot)
@@ -63,21 +61,17 @@ async def test_the_palette_lists_case_commands(seed_case):
                       "Search", "Back", "Forward", "Keys"):
             assert title in titles
         assert titles.count("Keys") == 1
-        await pilot.press("colon")
-        await settle(pilot)
+        await press(pilot, "colon")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"show claims")
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.active_kind == "claim"
-        await pilot.press("ctrl+p")
-        await settle(pilot)
+        await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"search")
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, SearchScreen)
 
 
@@ -89,8 +83,7 @@ async def test_the_footer_shows_the_keys_of_the_focused_part(seed_case):
         footer = screen_text(app).splitlines()[-1]
         for label in ("Open", "Search", "Back", "Keys", "Quit", "1-4"):
             assert label in footer, label
-        await pilot.press("tab")
-        await settle(pilot)
+        await press(pilot, "tab")
         footer = screen_text(app).splitlines()[-1]
         assert "Follow" in footer and "Open" not in footer
 

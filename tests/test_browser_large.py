@@ -14,7 +14,7 @@ import db
 from db.generate import generate_case
 from db.sources import excerpts_page
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.widgets import paged_list
 from tui.widgets.paged_list import PAGE_SIZE
 
@@ -74,7 +74,6 @@ async def test_a_large_case_opens_reads_pages_and_jumps_to_the_end(large_case_fi
             results = app.screen.results.text
             assert "Excerpts (10 of 1,000+)" in results
             chosen = app.screen.results.link
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert app.active_kind == chosen.kind
             assert app.active_pane.paged_list.cursor_item_id == chosen.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from db.entities import entities_page
 from db.events import entity_events
 
-from conftest import browser, settle
+from conftest import browser, press, settle
 
 
 def entity_named(case, name):
@@ -49,15 +49,13 @@ async def test_links_lead_to_every_kind_and_back(seed_case):
             link = next(link for link in detail.links if link.kind == kind)
             assert detail.select_link(link)
             detail.focus()
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert app.active_kind == kind
             assert app.pane(kind).paged_list.cursor_item_id == link.id
             # The target's detail links back to the entity.
             back_links = app.pane(kind).detail.links
             assert any(l.kind == "entity" and l.id == logvinov.id for l in back_links)
-            await pilot.press("backspace")
-            await settle(pilot)
+            await press(pilot, "backspace")
             assert app.active_kind == "entity"
             assert app.pane("entity").paged_list.cursor_item_id == logvinov.id
             # Back restores the link that was followed, with the focus on it.
@@ -78,17 +76,13 @@ async def test_back_and_forward_walk_the_history(seed_case):
         claim_id = app.pane("claim").paged_list.cursor_item_id
         assert app.active_kind == "claim"
 
-        await pilot.press("backspace")
-        await settle(pilot)
+        await press(pilot, "backspace")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("event", event_id)
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("entity", logvinov.id)
-        await pilot.press("f")
-        await settle(pilot)
+        await press(pilot, "f")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("event", event_id)
-        await pilot.press("f")
-        await settle(pilot)
+        await press(pilot, "f")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("claim", claim_id)
         await pilot.press("f")                # nothing further: stays, says so
         await settle(pilot)

@@ -15,7 +15,7 @@ from db.claims import claim_history, get_claim
 from db.entities import entities_page
 from db.review import queue_page
 
-from conftest import PtyApp, browser, screen_text, settle
+from conftest import PtyApp, browser, press, screen_text, settle
 from tui.rows import STATUS_BADGES
 from tui.screens.help import HelpScreen
 from tui.screens.mark_dialogs import NoteScreen
@@ -26,8 +26,7 @@ async def open_claims(pilot, claim_id: int | None = None):
     """The Claims pane (all claims), cursor on ``claim_id``."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
+    await press(pilot, "4")
     if claim_id is not None:
         app.active_pane.reveal(claim_id)
         await settle(pilot)
@@ -47,8 +46,7 @@ async def test_each_status_key_marks_the_claim_under_the_cursor(seed_case_copy: 
         async with app.run_test(size=(100, 40)) as pilot:
             pane = await open_claims(pilot, claim.id)
             marks_before = app.query_one(CaseHeader).counts.annotations
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
             latest = claim_history(case, claim.id)[-1]
             assert (latest.status, latest.annotator, latest.kind) == (status, "ana", "mark")
             assert get_claim(case, claim.id).version == claim.version + 1
@@ -72,8 +70,7 @@ async def test_marking_from_the_detail_applies_to_its_claim(seed_case_copy: Path
             await pilot.press("tab")           # into the detail
             await settle(pilot)
             assert pane.detail.has_focus
-            await pilot.press("x")
-            await settle(pilot)
+            await press(pilot, "x")
             assert get_claim(case, claim_id).status == "denied"
             assert pane.detail.has_focus        # still reading, now the next claim
             assert pane.detail_id == claim_id + 1
@@ -95,8 +92,7 @@ async def test_a_claim_link_in_an_entity_detail_can_be_marked(seed_case_copy: Pa
                 await pilot.press("j")
             await settle(pilot)
             link = detail.link
-            await pilot.press("d")
-            await settle(pilot)
+            await press(pilot, "d")
             assert get_claim(case, link.id).status == "disputed"
             assert claim_history(case, link.id)[-1].annotator == "ana"
             # No queue here: the detail stays, on the same link, showing the new status.
@@ -122,8 +118,7 @@ async def test_n_writes_a_note_and_enter_saves_it(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             pane = await open_claims(pilot, claim.id)
-            await pilot.press("n")
-            await settle(pilot)
+            await press(pilot, "n")
             assert isinstance(app.screen, NoteScreen)
             assert claim.statement[:40] in screen_text(app)
             await pilot.press("enter")          # an empty note is refused, the box stays
@@ -153,8 +148,7 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
             await pilot.press("down", "down", "down")   # unchanged → confirmed → disputed → denied
             await settle(pilot)
             assert "✗ denied" in screen_text(app)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             mark = claim_history(case, first)[-1]
             assert (mark.kind, mark.status, mark.note) == \
                 ("mark", "denied", "Denied by the ministry")
@@ -178,21 +172,18 @@ async def test_z_takes_back_the_mark_just_made_and_returns_to_it(seed_case_copy:
         first, second = unreviewed_ids(case)[:2]
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             pane = app.active_pane
             await pilot.press("c")              # oops
             await settle(pilot)
             assert pane.paged_list.cursor_item_id == second
-            await pilot.press("z")
-            await settle(pilot)
+            await press(pilot, "z")
             assert get_claim(case, first).status == "unreviewed"
             assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
             assert pane.paged_list.cursor_item_id == first
             assert "undo" in pane.detail.text and "(undone)" in pane.detail.text
             # Nothing of ana's left on it: z says so in one line, nothing changes.
-            await pilot.press("z")
-            await settle(pilot)
+            await press(pilot, "z")
             assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
             assert app.is_running
 
@@ -204,8 +195,7 @@ async def test_z_on_a_claim_takes_back_ones_own_latest_mark_there(seed_case_copy
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await open_claims(pilot, claim_id)
-            await pilot.press("z")
-            await settle(pilot)
+            await press(pilot, "z")
             assert get_claim(case, claim_id).status == "unreviewed"
             assert claim_history(case, claim_id)[-1].kind == "undo"
 
@@ -219,8 +209,7 @@ async def test_someone_elses_mark_cannot_be_undone(seed_case_copy: Path):
             await open_claims(pilot, claim_id)
             notes = []
             app.notify = lambda message, **kw: notes.append((message, kw))  # type: ignore
-            await pilot.press("z")
-            await settle(pilot)
+            await press(pilot, "z")
             assert get_claim(case, claim_id).status == "disputed"
             assert len(notes) == 1 and "bruno" in notes[0][0] and "not by you" in notes[0][0]
             assert notes[0][1]["severity"] == "error" and notes[0][1]["markup"] is False
@@ -235,8 +224,7 @@ async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):
             notes = []
             app.notify = lambda message, **kw: notes.append(message)  # type: ignore
             for key in ("c", "d", "x", "u", "n", "z"):
-                await pilot.press(key)
-                await settle(pilot)
+                await press(pilot, key)
                 assert not isinstance(app.screen, NoteScreen)
             assert len(notes) == 6
             assert all(note == "Read-only (it was opened read-only): marks and notes are off."
@@ -267,8 +255,7 @@ async def test_the_keys_list_the_marking_keys(seed_case):
     app = browser(seed_case)
     async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         assert "On a claim" in text
@@ -282,11 +269,9 @@ async def test_the_note_box_takes_any_text_as_text(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await open_claims(pilot, claim_id)
-            await pilot.press("n")
-            await settle(pilot)
+            await press(pilot, "n")
             app.screen.query_one(Input).value = "[@click=app.quit]x[/] [bold]b[/]"
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert app.is_running
             assert claim_history(case, claim_id)[-1].note == "[@click=app.quit]x[/] [bold]b[/]"
             assert "[@click=app.quit]x[/] [bold]b[/]" in app.active_pane.detail.text
@@ -305,10 +290,8 @@ async def test_a_detail_out_of_sight_shows_the_new_status_when_shown_again(seed_
             claim_id = next(link.id for link in entity_detail.links if link.kind == "claim"
                             and get_claim(case, link.id).status == "unreviewed")
             await open_claims(pilot, claim_id)
-            await pilot.press("x")
-            await settle(pilot)
-            await pilot.press("1")
-            await settle(pilot)
+            await press(pilot, "x")
+            await press(pilot, "1")
             line = next(line for line in entity_detail.text.splitlines()
                         if get_claim(case, claim_id).statement[:30] in line)
             assert "✗ denied" in line
@@ -319,8 +302,7 @@ async def test_a_key_while_a_mark_is_saving_is_refused_not_applied_unseen(seed_c
         first, second = unreviewed_ids(case)[:2]
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             said = []
             app.notify = lambda message, **kw: said.append(message)   # type: ignore
             app.simulate_key("c")      # a double tap: both keys queued before either is seen

@@ -10,7 +10,7 @@ from db.entities import entities_page
 from db.events import count_events, timeline_page
 from db.sources import excerpts_page
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 
 
 async def test_opens_on_entities_with_the_first_entity_in_detail(seed_case):
@@ -43,8 +43,7 @@ async def test_each_pane_lists_rows_and_shows_a_detail(seed_case, key, kind, fir
     app = browser(seed_case)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press(key)
-        await settle(pilot)
+        await press(pilot, key)
         assert app.active_kind == kind
         text = screen_text(app)
         assert first_row(seed_case) in text
@@ -75,8 +74,7 @@ async def test_the_timeline_shows_dates_at_their_precision(seed_case):
     assert count_events(seed_case) < 56  # the whole timeline fits on this screen
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         text = screen_text(app)
         for label in ("date unknown", "1990s", "2010–2014", "2022–2023", "September 2022",
                       "27 September 2022", "April 2023"):
@@ -96,24 +94,18 @@ async def test_cursor_keys_move_and_the_detail_follows(seed_case):
         await settle(pilot)
         assert pane.paged_list.cursor_item_id == entities[2].id
         assert entities[2].name in pane.detail.text
-        await pilot.press("k")
-        await settle(pilot)
+        await press(pilot, "k")
         assert pane.paged_list.cursor_item_id == entities[1].id
-        await pilot.press("G")
-        await settle(pilot)
+        await press(pilot, "G")
         assert pane.paged_list.cursor_item_id == entities[-1].id
         assert entities[-1].name in screen_text(app)
-        await pilot.press("home")
-        await settle(pilot)
+        await press(pilot, "home")
         assert pane.paged_list.cursor_item_id == entities[0].id
-        await pilot.press("pagedown")
-        await settle(pilot)
+        await press(pilot, "pagedown")
         assert pane.paged_list.cursor > 1
-        await pilot.press("end")
-        await settle(pilot)
+        await press(pilot, "end")
         assert pane.paged_list.cursor == len(entities) - 1
-        await pilot.press("g")
-        await settle(pilot)
+        await press(pilot, "g")
         assert pane.paged_list.cursor == 0
 
 
@@ -121,8 +113,7 @@ async def test_claims_show_their_status_in_words(seed_case):
     app = browser(seed_case)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         text = screen_text(app)
         assert "✓ confirmed" in text and "· unreviewed" in text
         denied = claims_page(seed_case, offset=0, limit=10, status="denied")[0]
@@ -151,8 +142,7 @@ async def test_an_empty_case_says_so(tmp_path):
             assert app.is_ready
             assert "No entities in this case." in screen_text(app)
             for key, noun in (("2", "events"), ("3", "excerpts"), ("4", "claims")):
-                await pilot.press(key)
-                await settle(pilot)
+                await press(pilot, key)
                 assert f"No {noun} in this case." in screen_text(app)
             await pilot.press("j", "G", "enter")
             await settle(pilot)

@@ -11,7 +11,7 @@ from db.claims import mark_claim
 from db.review import queue_page
 from db.sources import add_source
 
-from conftest import browser, run_cli, screen_text, settle
+from conftest import browser, press, run_cli, screen_text, settle
 from tui.screens.mark_dialogs import StaleMarkScreen
 from tui.widgets.header import CaseHeader
 from tui.widgets.pane_bar import PaneBar
@@ -35,13 +35,11 @@ async def test_a_mark_by_another_process_shows_without_moving_the_cursor(seed_ca
         app.POLL_SECONDS = FAST_POLL
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             pane = app.active_pane
             for _ in range(5):
                 await pilot.press("j")
-            await pilot.press("tab")
-            await settle(pilot)
+            await press(pilot, "tab")
             here = pane.paged_list.cursor_item_id
             cursor, top = pane.paged_list.cursor, pane.paged_list.scroll_offset.y
             link = pane.detail.link
@@ -87,8 +85,7 @@ async def test_a_claim_marked_elsewhere_leaves_the_queue_and_the_cursor_stays_pu
             assert "✗ denied" in screen_text(app).splitlines()[2 + pane.paged_list.cursor
                                                                - pane.paged_list.scroll_offset.y]
             # The first move reads the queue again.
-            await pilot.press("j")
-            await settle(pilot)
+            await press(pilot, "j")
             assert pane.paged_list.total == len(queue) - 2
             assert pane.paged_list.cursor_item_id == queue[3] and pane.detail_id == queue[3]
             assert pane.paged_list.cursor == 1
@@ -101,19 +98,16 @@ async def test_marking_a_claim_someone_just_changed_asks_first(seed_case_copy: P
         app.POLL_SECONDS = FAST_POLL
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             pane = app.active_pane
             with db.open_case(seed_case_copy) as other:
                 mark_claim(other, queue[0], "confirmed", annotator="ana")
             await wait_until(pilot, lambda: "ana" in pane.detail.text)
             # The new mark is on screen, but bruno read the claim before it: he is asked.
-            await pilot.press("x")
-            await settle(pilot)
+            await press(pilot, "x")
             assert isinstance(app.screen, StaleMarkScreen)
             assert "ana marked it ✓ confirmed" in screen_text(app)
-            await pilot.press("t")
-            await settle(pilot)
+            await press(pilot, "t")
             assert db.claims.get_claim(case, queue[0]).status == "confirmed"
 
 
@@ -123,8 +117,7 @@ async def test_other_changes_reread_every_list(seed_case_copy: Path):
         app.POLL_SECONDS = FAST_POLL
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            await pilot.press("3")
-            await settle(pilot)
+            await press(pilot, "3")
             pane = app.active_pane
             before = pane.paged_list.total
             with db.open_case(seed_case_copy) as other:
@@ -142,8 +135,7 @@ async def test_two_browsers_on_one_file_see_each_others_marks(seed_case_copy: Pa
                 bruno.run_test(size=(80, 24)) as pilot_b:
             for pilot in (pilot_a, pilot_b):
                 await settle(pilot)
-                await pilot.press("4")
-                await settle(pilot)
+                await press(pilot, "4")
                 pilot.app.active_pane.reveal(claim_id)
                 await settle(pilot)
             await pilot_a.press("c")

@@ -14,7 +14,7 @@ from db.conflicts import claim_conflicts
 from db.merge import merge_case_files
 from db.review import QUEUES, count_queue, queue_page
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.widgets.pane_bar import PaneBar
 
 
@@ -28,8 +28,7 @@ async def test_r_opens_the_unreviewed_queue_and_one_key_judges_each_claim(seed_c
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             pane = app.active_pane
             assert app.active_kind == "claim" and pane.queue == "unreviewed"
             assert f"4 Claims: unreviewed {len(queue)}" in tab_text(app)
@@ -37,8 +36,7 @@ async def test_r_opens_the_unreviewed_queue_and_one_key_judges_each_claim(seed_c
             seen = []
             for key in "cdxcdx":
                 seen.append(pane.paged_list.cursor_item_id)
-                await pilot.press(key)
-                await settle(pilot)
+                await press(pilot, key)
             assert seen == queue[:6]
             assert [get_claim(case, i).status for i in seen] == \
                 ["confirmed", "disputed", "denied"] * 2
@@ -54,14 +52,12 @@ async def test_the_queue_goes_on_from_the_middle_and_wraps(seed_case_copy: Path)
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             pane = app.active_pane
             await pilot.press("G")               # the last claim of the queue
             await settle(pilot)
             assert pane.paged_list.cursor_item_id == queue[-1]
-            await pilot.press("d")
-            await settle(pilot)
+            await press(pilot, "d")
             assert pane.paged_list.cursor_item_id == queue[0]   # back to the start
 
 
@@ -71,14 +67,12 @@ async def test_finishing_the_queue_leaves_it_empty(tmp_path: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             await pilot.press("c", "c")
             await settle(pilot)
             notes = []
             app.notify = lambda message, **kw: notes.append(message)   # type: ignore
-            await pilot.press("x")
-            await settle(pilot)
+            await press(pilot, "x")
             assert [get_claim(case, i).status for i in ids] == ["confirmed", "confirmed", "denied"]
             assert notes == ["Claim 3: ✗ denied. The unreviewed queue is empty."]
             assert "No unreviewed claims in this case." in screen_text(app)
@@ -94,8 +88,7 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             pane = app.active_pane
             assert pane.queue == "all" and "4 Claims 60" in tab_text(app)
             pane.reveal(20)
@@ -104,8 +97,7 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
             before = 20
             for _ in QUEUES:
                 before = pane.paged_list.cursor_item_id or before   # an empty queue keeps it
-                await pilot.press("v")
-                await settle(pilot)
+                await press(pilot, "v")
                 shown.append(pane.queue)
                 total = count_queue(case, pane.queue)
                 label = "4 Claims 60" if pane.queue == "all" else f"Claims: {pane.queue} {total}"
@@ -134,8 +126,7 @@ async def test_a_link_to_a_claim_outside_the_queue_shows_all_claims(seed_case_co
         app = browser(case, annotator="ana")
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             pane = app.active_pane
             app.follow(db_link("claim", confirmed))
             await settle(pilot)
@@ -170,8 +161,7 @@ async def test_a_conflict_shows_both_sides_and_a_status_key_settles_it(seed_case
         app = browser(case, annotator="eve")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             for _ in range(QUEUES.index("conflicts")):
                 await pilot.press("v")
             await settle(pilot)
@@ -184,8 +174,7 @@ async def test_a_conflict_shows_both_sides_and_a_status_key_settles_it(seed_case
             assert "Conflict (1 open)" in detail
             assert "dora  ✓ confirmed" in detail and "ana  ✗ denied" in detail
             assert "Seen in the registry." in detail and "Someone else's entry." in detail
-            await pilot.press("d")
-            await settle(pilot)
+            await press(pilot, "d")
             assert claim_conflicts(case, claim_id) == []          # settled
             settled = claim_conflicts(case, claim_id, include_resolved=True)[0]
             assert (settled.resolved_by, get_claim(case, claim_id).status) == ("eve", "disputed")
@@ -206,8 +195,7 @@ async def test_disagreement_shows_on_the_row_and_in_the_detail(seed_case_copy: P
         app = browser(case, annotator="ana")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             pane = app.active_pane
             lines = screen_text(app).splitlines()
             row_7 = next(line for line in lines if get_claim(case, 7).statement[:30] in line)
@@ -238,8 +226,7 @@ async def test_history_shows_who_when_from_what_to_what_and_the_note(seed_case_c
         app = browser(case, annotator="ana")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             pane = app.active_pane
             pane.reveal(claim_id)
             await settle(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db.entities import entities_page
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.app import CasebookApp
 from tui.screens.search import SearchScreen
 
@@ -23,8 +23,7 @@ class RecordingApp(CasebookApp):
 
 
 async def type_query(pilot, text: str) -> SearchScreen:
-    await pilot.press("slash")
-    await settle(pilot)
+    await press(pilot, "slash")
     screen = pilot.app.screen
     assert isinstance(screen, SearchScreen)
     await pilot.press(*text)
@@ -90,8 +89,7 @@ async def test_enter_jumps_to_the_item_in_its_pane(seed_case):
         await settle(pilot)
         screen = await type_query(pilot, "uhrik")
         assert screen.results.link.id == uhrik.id
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert not isinstance(app.screen, SearchScreen)
         assert app.active_kind == "entity"
         assert app.active_pane.paged_list.cursor_item_id == uhrik.id
@@ -122,8 +120,7 @@ async def test_escape_closes_and_the_query_is_kept(seed_case):
         await settle(pilot)
         before = app.active_pane.paged_list.cursor_item_id
         await type_query(pilot, "Chizhov")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert not isinstance(app.screen, SearchScreen)
         assert app.active_pane.paged_list.cursor_item_id == before
         screen = await type_query(pilot, "")
@@ -205,8 +202,7 @@ async def test_tab_moves_into_the_results_and_enter_follows(seed_case):
         assert screen.results.has_focus
         await pilot.press("j")
         chosen = screen.results.link
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (chosen.kind, chosen.id)
 
 

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from db.entities import entities_page
 
-from conftest import browser, settle
+from conftest import browser, press, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -24,8 +24,7 @@ def steps(*keys: str, after=None):
     async def run_before(pilot) -> None:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
         for input_box in pilot.app.screen.query(Input):
             input_box.cursor_blink = False
         if after is not None:

@@ -11,7 +11,7 @@ import db
 from db.claims import add_note, claim_history, get_claim, mark_claim
 from db.review import queue_page
 
-from conftest import browser, screen_text, settle
+from conftest import browser, press, screen_text, settle
 from tui.screens.mark_dialogs import StaleMarkScreen
 
 BRUNO_AT = "2030-01-02T10:05:00.000000Z"
@@ -29,15 +29,13 @@ async def stale_dialog(pilot, path: Path, key: str = "c", *, change=None):
     another connection before any poll, then press ``key``."""
     app = pilot.app
     await settle(pilot)
-    await pilot.press("r")
-    await settle(pilot)
+    await press(pilot, "r")
     claim = app.active_pane.paged_list.cursor_item.claim
     with db.open_case(path) as other:
         (change or (lambda case, claim_id: mark_claim(
             case, claim_id, "denied", annotator="bruno", note="Ministry denies it.",
             created_at=BRUNO_AT)))(other, claim.id)
-    await pilot.press(key)
-    await settle(pilot)
+    await press(pilot, key)
     return claim
 
 
@@ -62,8 +60,7 @@ async def test_keep_mine_marks_again_over_the_new_version(seed_case_copy: Path):
         async with app.run_test(size=(80, 24)) as pilot:
             claim = await stale_dialog(pilot, seed_case_copy)
             pane = app.pane("claim")
-            await pilot.press("m")
-            await settle(pilot)
+            await press(pilot, "m")
             assert not isinstance(app.screen, StaleMarkScreen)
             history = claim_history(case, claim.id)
             assert [(m.annotator, m.previous_status, m.status) for m in history] == [
@@ -78,8 +75,7 @@ async def test_take_theirs_changes_nothing_and_shows_the_claim_as_it_is(seed_cas
         app = quiet_browser(case)
         async with app.run_test(size=(160, 48)) as pilot:
             claim = await stale_dialog(pilot, seed_case_copy)
-            await pilot.press("t")
-            await settle(pilot)
+            await press(pilot, "t")
             assert not isinstance(app.screen, StaleMarkScreen)
             assert [m.annotator for m in claim_history(case, claim.id)] == ["bruno"]
             assert get_claim(case, claim.id).status == "denied"
@@ -97,8 +93,7 @@ async def test_esc_takes_theirs_too(seed_case_copy: Path):
         app = quiet_browser(case)
         async with app.run_test(size=(80, 24)) as pilot:
             claim = await stale_dialog(pilot, seed_case_copy, "x")
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             assert [m.annotator for m in claim_history(case, claim.id)] == ["bruno"]
 
 
@@ -115,8 +110,7 @@ async def test_a_stale_note_and_a_stale_undo_are_offered_too(seed_case_copy: Pat
             assert isinstance(app.screen, StaleMarkScreen)
             assert "bruno added a note" in screen_text(app)
             assert "Your note: Mine too." in screen_text(app)
-            await pilot.press("m")
-            await settle(pilot)
+            await press(pilot, "m")
             assert [(m.annotator, m.kind, m.note) for m in claim_history(case, claim.id)] == [
                 ("bruno", "note", "Checking."), ("ana", "note", "Mine too.")]
 
@@ -127,8 +121,7 @@ async def test_a_mark_on_a_claim_link_checks_the_version_it_showed(seed_case_cop
         app = quiet_browser(case)
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
+            await press(pilot, "4")
             pane = app.active_pane
             pane.reveal(claim_id)
             await settle(pilot)
@@ -142,10 +135,8 @@ async def test_a_mark_on_a_claim_link_checks_the_version_it_showed(seed_case_cop
             await settle(pilot)
             with db.open_case(seed_case_copy) as other:
                 mark_claim(other, claim_id, "confirmed", annotator="bruno", created_at=BRUNO_AT)
-            await pilot.press("d")
-            await settle(pilot)
+            await press(pilot, "d")
             assert isinstance(app.screen, StaleMarkScreen)
-            await pilot.press("t")
-            await settle(pilot)
+            await press(pilot, "t")
             assert get_claim(case, claim_id).status == "confirmed"
             assert "✓ confirmed" in detail.text     # the link reads again

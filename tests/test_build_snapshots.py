@@ -16,7 +16,7 @@ import db.claims
 import db.entities
 import db.events
 from build_flow import excerpt_with, observer_case, observer_case_file, word_keys  # noqa: F401
-from conftest import browser, settle
+from conftest import browser, press, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 FRAGMENT = "suspects Kirill Logvinov"
@@ -28,8 +28,7 @@ def steps(excerpt_id: int, *keys: str | list[str]):
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await press(pilot, "3")
         pilot.app.pane("excerpt").reveal(excerpt_id)
         await settle(pilot)
         for key in keys:

@@ -15,7 +15,7 @@ import pytest
 import db
 from db.claims import mark_claim
 
-from conftest import browser, settle
+from conftest import browser, press, settle
 from test_browser_agreement import judged_case
 from test_browser_snapshots import SIZES, steps
 
@@ -52,8 +52,7 @@ def test_changed_meanwhile(snap_compare, seed_case_copy: Path, size):
         with db.open_case(seed_case_copy) as other:
             mark_claim(other, claim_id, "denied", annotator="bruno", note="Ministry denies it.",
                        created_at="2030-01-02T10:05:00.000000Z")
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
 
     with db.open_case(seed_case_copy) as case:
         assert snap_compare(quiet_browser(case), terminal_size=size,

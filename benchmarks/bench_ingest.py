@@ -1,5 +1,7 @@
-"""Ingest throughput: the generator's bulk load, and ``casebook add-source``
-(issue 5) where this casebook has it."""
+"""Ingest throughput: the generator's bulk load, ``casebook add-source``
+(issue 5) where this casebook has it, and the JSON export's round trip
+(``casebook export --format json`` then ``casebook import``) with each
+command's peak memory, beside ijson merely parsing the same file."""
 
 from __future__ import annotations
 
@@ -92,6 +94,74 @@ def add_source_throughput(case_path: Path, directory: Path) -> dict:
             leftover.unlink(missing_ok=True)
 
 
+# Runs casebook in this process and reports its peak RSS (KiB on Linux) on stderr.
+_WITH_PEAK_RSS = """
+import resource, runpy, sys
+sys.argv = ["casebook", *sys.argv[1:]]
+try:
+    runpy.run_module("casebook", run_name="__main__")
+except SystemExit as stop:
+    code = stop.code
+print(f"peak-rss-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _casebook_peak_rss(*args: str) -> tuple[float, int, str]:
+    """Seconds, peak RSS in MiB, and stderr of one casebook command."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _WITH_PEAK_RSS, *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = [line for line in done.stderr.splitlines() if line.startswith("peak-rss-kib ")]
+    if done.returncode or not peak:
+        raise RuntimeError(done.stderr.strip()[-300:])
+    return seconds, int(peak[-1].split()[1]) // 1024, done.stderr
+
+
+def _parse_only(path: Path) -> float:
+    """The floor: ijson reading every event of the file and doing nothing with it."""
+    import ijson
+
+    start = time.perf_counter()
+    with path.open("rb") as stream:
+        for _ in ijson.parse(stream):
+            pass
+    return time.perf_counter() - start
+
+
+def json_round_trip(case_path: Path, directory: Path) -> dict:
+    """casebook export --format json, then casebook import of that file."""
+    exported = directory / f".bench-export-{os.getpid()}.json"
+    imported = directory / f".bench-import-{os.getpid()}.casebook"
+    try:
+        export_s, export_mib, _ = _casebook_peak_rss("export", str(case_path), "-f", "json", "-o", str(exported))
+        import_s, import_mib, _ = _casebook_peak_rss("import", str(exported), str(imported))
+        return {"json_mib": exported.stat().st_size / 2**20, "export_s": export_s,
+                "export_peak_mib": export_mib, "import_s": import_s, "import_peak_mib": import_mib,
+                "parse_only_s": _parse_only(exported)}
+    except RuntimeError as error:
+        return {"error": str(error)}
+    finally:
+        for leftover in (exported, imported, Path(f"{imported}-wal"), Path(f"{imported}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def json_figures(seed: dict, large: dict) -> list[Figure]:
+    if "error" in seed or "error" in large:
+        return [Figure(SECTION, "json export and import", "s",
+                       note=f"failed: {seed.get('error') or large.get('error')}")]
+    return [
+        Figure(SECTION, "casebook export --format json", "s", seed["export_s"], large["export_s"],
+               note=f"{seed['json_mib']:.1f} MiB / {large['json_mib']:,.0f} MiB of JSON"),
+        Figure(SECTION, "casebook import (streamed, bulk-loaded)", "s",
+               seed["import_s"], large["import_s"]),
+        Figure(SECTION, "  floor: ijson parsing the same file", "s",
+               seed["parse_only_s"], large["parse_only_s"]),
+        Figure(SECTION, "  peak RSS of the export", "MiB", seed["export_peak_mib"], large["export_peak_mib"]),
+        Figure(SECTION, "  peak RSS of the import", "MiB", seed["import_peak_mib"], large["import_peak_mib"]),
+    ]
+
+
 def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED) -> tuple[list[Figure], dict]:
     generated = generator_throughput(large_path.parent, min(excerpts, GENERATED))
     figures = [
@@ -116,4 +186,8 @@ def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED) -> tupl
                           seed["documents_per_s"], large["documents_per_s"]))
     figures.append(Figure(SECTION, "casebook add-source", "excerpts/s",
                           seed["excerpts_per_s"], large["excerpts_per_s"]))
+    round_trips = {"seed": json_round_trip(seed_path, large_path.parent),
+                   "large": json_round_trip(large_path, large_path.parent)}
+    raw["json_round_trip"] = round_trips
+    figures += json_figures(round_trips["seed"], round_trips["large"])
     return figures, raw

@@ -27,6 +27,10 @@ def test_benchmarks_print_a_table_and_write_json(tmp_path: Path):
     first = search["1. casebook first_matches() (shown at once), p95"]
     assert first["seed"] > 0 and first["large"] > 0
     assert search["top-10 hits as exact bm25: after refine()"]["large"] == 100
+    ingest = {f["name"]: f for f in report["figures"] if f["section"] == "ingest"}
+    imported = ingest["casebook import (streamed, bulk-loaded)"]
+    assert imported["seed"] > 0 and imported["large"] > 0, imported
+    assert ingest["  peak RSS of the import"]["large"] > 0
     assert len(list((tmp_path / "results").glob("run-*.json"))) == 1
 
 

@@ -2,16 +2,17 @@
 
 The case is rebuilt exactly: the same ids, claim uids, statuses, versions,
 annotations with their ids and timestamps, case metadata (the case uid
-included) and links. The search index is rebuilt by the schema's triggers.
+included) and links.
 
 The export is read as a stream (ijson), one item at a time, each validated
 by its pydantic model and written in batches into a file no one else can
 see yet (``bulk_load``: the search indexes are built once, at the end), so
-a case of a million excerpts imports in flat memory. The sections may come in any order: links
-are checked once everything is in (``PRAGMA foreign_key_check``), with every
-source's sha256 and every excerpt's anchor. The file appears only when
-complete (``building_case``); a document that is not a valid export, or that
-contradicts itself, is refused with one line and leaves nothing.
+a case of a million excerpts imports in flat memory. The sections may come
+in any order: links are checked once everything is in (``PRAGMA
+foreign_key_check``), with every source's sha256 and every excerpt's
+anchor. The file appears only when complete (``building_case``); a document
+that is not a valid export, or that contradicts itself, is refused with one
+line and leaves nothing.
 """
 
 from __future__ import annotations

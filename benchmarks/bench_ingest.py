@@ -94,7 +94,9 @@ def add_source_throughput(case_path: Path, directory: Path) -> dict:
             leftover.unlink(missing_ok=True)
 
 
-# Runs casebook in this process and reports its peak RSS (KiB on Linux) on stderr.
+# Runs casebook in this process and reports its peak RSS in KiB on stderr:
+# VmHWM, which starts afresh at exec (ru_maxrss would carry over this
+# benchmark's own, larger, peak from the fork).
 _WITH_PEAK_RSS = """
 import resource, runpy, sys
 sys.argv = ["casebook", *sys.argv[1:]]
@@ -102,7 +104,12 @@ try:
     runpy.run_module("casebook", run_name="__main__")
 except SystemExit as stop:
     code = stop.code
-print(f"peak-rss-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"peak-rss-kib {peak}", file=sys.stderr)
 sys.exit(code)
 """
 

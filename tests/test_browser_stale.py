@@ -54,6 +54,22 @@ async def test_the_dialog_says_who_changed_it_to_what_and_when(seed_case_copy: P
             assert [m.annotator for m in claim_history(case, claim.id)] == ["bruno"]
 
 
+async def test_a_long_note_is_cut_so_the_choices_stay_on_an_80x24_screen(seed_case_copy: Path):
+    long_note = " ".join(f"reason{n}" for n in range(300))
+
+    def change(case, claim_id):
+        mark_claim(case, claim_id, "denied", annotator="bruno", note=long_note, created_at=BRUNO_AT)
+
+    with db.open_case(seed_case_copy) as case:
+        app = quiet_browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await stale_dialog(pilot, seed_case_copy, change=change)
+            assert isinstance(app.screen, StaleMarkScreen)
+            text = " ".join(screen_text(app).split())
+            assert "“reason0 reason1" in text and "…”" in text and "reason299" not in text
+            assert "Keep mine" in text and "Take theirs" in text
+
+
 async def test_keep_mine_marks_again_over_the_new_version(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
         app = quiet_browser(case)

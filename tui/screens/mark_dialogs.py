@@ -21,7 +21,7 @@ from db import StaleClaimError
 
 from ..claim_detail import short_time
 from ..rows import STATUS_BADGES, status_badge
-from ..text import join, plain_line
+from ..text import fit, join, plain_line
 
 # ↑/↓ in the note box: leave the status as it is, or mark with the note.
 NOTE_STATUSES: tuple[str | None, ...] = (None, "confirmed", "disputed", "denied", "unreviewed")
@@ -34,9 +34,14 @@ class NoteWritten:
     status: str | None
 
 
-def statement_preview(statement: str, limit: int = 160) -> Content:
-    text = plain_line(statement)
-    return text if text.cell_length <= limit else text.truncate(limit, ellipsis=True)
+# A dialog shows the start of a long statement or note (the whole is in the
+# claim's detail and history), so its choices stay on an 80x24 screen.
+STATEMENT_PREVIEW = 160
+NOTE_PREVIEW = 200
+
+
+def statement_preview(statement: str, limit: int = STATEMENT_PREVIEW) -> Content:
+    return fit(plain_line(statement), limit)
 
 
 class NoteScreen(ModalScreen[NoteWritten | None]):
@@ -94,10 +99,10 @@ def what_you_did(kind: str, status: str | None, note: str) -> Content:
     if kind == "undo":
         return Content("Your undo of your latest mark")
     if kind == "note" and status is None:
-        return join([("Your note: ", ""), plain_line(note)])
+        return join([("Your note: ", ""), fit(plain_line(note), NOTE_PREVIEW)])
     parts: list[Content | tuple[str, str]] = [("Your mark: ", ""), status_badge(status or "")]
     if note:
-        parts += [("  ", ""), plain_line(note, "dim")]
+        parts += [("  ", ""), fit(plain_line(note, "dim"), NOTE_PREVIEW)]
     return join(parts)
 
 
@@ -110,7 +115,8 @@ def what_changed(error: StaleClaimError) -> Content:
         did = [who, (f" undid a mark{when}, so it is ", ""), status_badge(error.current_status)]
     else:
         did = [who, (" marked it ", ""), status_badge(error.current_status), (when, "")]
-    why = [(": “", ""), plain_line(error.change_note), ("”", "")] if error.change_note.strip() else []
+    note = fit(plain_line(error.change_note), NOTE_PREVIEW)
+    why = [(": “", ""), note, ("”", "")] if error.change_note.strip() else []
     return join([*did, *why] if why else [*did, "."])
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,12 @@ def check_target(path: Path, *, force: bool, directory: bool = False) -> bool:
 def atomic_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[TextIO]:
     """A text file (UTF-8, ``\\n`` line ends) that appears at ``path`` complete, or not at all."""
     path = Path(path)
+    if _is_stream(path):
+        # A device or a named pipe (/dev/null, a FIFO another program reads):
+        # written to as a stream, like standard output, and never replaced.
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
     existed = check_target(path, force=force)
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -69,6 +76,14 @@ def atomic_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not path.is_symlink() and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode))
 
 
 @contextlib.contextmanager

@@ -49,6 +49,29 @@ def test_a_symlink_is_never_written_through(seed_case_file: Path, tmp_path: Path
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+def test_a_device_is_written_to_never_replaced(seed_case_file: Path, force: list[str]):
+    """-o /dev/null (as root, a rename would put a plain file in its place)."""
+    result = run_cli("export", seed_case_file, "-f", "json", "-o", "/dev/null", *force)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not [p for p in Path("/dev").iterdir() if p.name.startswith(".null.")]
+
+
+def test_a_named_pipe_gets_the_export_as_a_stream(seed_case_file: Path, tmp_path: Path):
+    fifo = tmp_path / "to-another-tool"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    try:
+        result = run_cli("export", seed_case_file, "-f", "markdown", "-o", fifo)
+        assert result.returncode == 0, result.stderr
+        received, _ = reader.communicate(timeout=30)
+    finally:
+        reader.kill()
+    assert received.startswith("# Russian and Chinese intelligence in Brussels\n")
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and leftovers(tmp_path) == []
+
+
 def test_the_case_file_itself_is_refused(seed_case_copy: Path):
     before = seed_case_copy.read_bytes()
     assert_one_line_error(run_cli("export", seed_case_copy, "-f", "json", "-o", seed_case_copy, "--force"),

@@ -63,8 +63,7 @@ async def test_enter_on_a_disagreement_goes_to_the_claim(judged_case_file: Path)
         app = browser(case)
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("r")              # the unreviewed queue: claim 6 is not in it
-            await settle(pilot)
+            await press(pilot, "r")              # the unreviewed queue: claim 6 is not in it
             await press(pilot, "A")
             view = app.screen.query_one("#agreement-view")
             assert [link.id for link in view.links] == [6, 8]

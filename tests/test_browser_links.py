@@ -24,13 +24,11 @@ async def test_enter_follows_a_link_to_its_pane_and_item(seed_case):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_on(pilot, app, "entity", logvinov.id)
-        await pilot.press("enter")          # from the list into its detail
-        await settle(pilot)
+        await press(pilot, "enter")          # from the list into its detail
         detail = app.pane("entity").detail
         assert detail.has_focus
         assert detail.link.kind == "event" and detail.link.id == first_event.id
-        await pilot.press("enter")          # follow
-        await settle(pilot)
+        await press(pilot, "enter")          # follow
         assert app.active_kind == "event"
         events = app.pane("event")
         assert events.paged_list.cursor_item_id == first_event.id
@@ -71,8 +69,7 @@ async def test_back_and_forward_walk_the_history(seed_case):
         await pilot.press("enter", "enter")   # to the first event
         await settle(pilot)
         event_id = app.pane("event").paged_list.cursor_item_id
-        await pilot.press("4")                # to claims (a pane switch is a visit)
-        await settle(pilot)
+        await press(pilot, "4")                # to claims (a pane switch is a visit)
         claim_id = app.pane("claim").paged_list.cursor_item_id
         assert app.active_kind == "claim"
 
@@ -84,8 +81,7 @@ async def test_back_and_forward_walk_the_history(seed_case):
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("event", event_id)
         await press(pilot, "f")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("claim", claim_id)
-        await pilot.press("f")                # nothing further: stays, says so
-        await settle(pilot)
+        await press(pilot, "f")                # nothing further: stays, says so
         assert app.active_kind == "claim"
 
         # A new visit after going back drops the forward history.
@@ -104,14 +100,11 @@ async def test_escape_backs_out_of_the_detail_then_goes_back(seed_case):
         await settle(pilot)
         target = app.active_kind
         assert target != "entity"
-        await pilot.press("enter")              # into the target's detail
-        await settle(pilot)
+        await press(pilot, "enter")              # into the target's detail
         assert app.active_pane.detail.has_focus
-        await pilot.press("escape")             # out of the detail, same place
-        await settle(pilot)
+        await press(pilot, "escape")             # out of the detail, same place
         assert app.active_kind == target and app.active_pane.paged_list.has_focus
-        await pilot.press("escape")             # and back
-        await settle(pilot)
+        await press(pilot, "escape")             # and back
         assert app.active_kind == "entity"
         assert app.active_pane.paged_list.cursor_item_id == first
 

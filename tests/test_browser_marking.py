@@ -33,6 +33,15 @@ async def open_claims(pilot, claim_id: int | None = None):
     return app.active_pane
 
 
+async def open_logvinov(pilot, case: db.Case) -> None:
+    """The Entities pane, cursor on Kirill Logvinov (cited by many claims)."""
+    logvinov = next(e for e in entities_page(case, offset=0, limit=500)
+                    if e.name == "Kirill Logvinov")
+    await settle(pilot)
+    pilot.app.active_pane.reveal(logvinov.id)
+    await settle(pilot)
+
+
 def unreviewed_ids(case: db.Case) -> list[int]:
     return [claim.id for claim in queue_page(case, "unreviewed", offset=0, limit=100)]
 
@@ -67,8 +76,7 @@ async def test_marking_from_the_detail_applies_to_its_claim(seed_case_copy: Path
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             pane = await open_claims(pilot, claim_id)
-            await pilot.press("tab")           # into the detail
-            await settle(pilot)
+            await press(pilot, "tab")           # into the detail
             assert pane.detail.has_focus
             await press(pilot, "x")
             assert get_claim(case, claim_id).status == "denied"
@@ -78,15 +86,10 @@ async def test_marking_from_the_detail_applies_to_its_claim(seed_case_copy: Path
 
 async def test_a_claim_link_in_an_entity_detail_can_be_marked(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
-        logvinov = next(e for e in entities_page(case, offset=0, limit=500)
-                        if e.name == "Kirill Logvinov")
         app = browser(case, annotator="ana")
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            app.active_pane.reveal(logvinov.id)
-            await settle(pilot)
-            await pilot.press("enter")          # into the detail
-            await settle(pilot)
+            await open_logvinov(pilot, case)
+            await press(pilot, "enter")          # into the detail
             detail = app.active_pane.detail
             while detail.link.kind != "claim":
                 await pilot.press("j")
@@ -121,8 +124,7 @@ async def test_n_writes_a_note_and_enter_saves_it(seed_case_copy: Path):
             await press(pilot, "n")
             assert isinstance(app.screen, NoteScreen)
             assert claim.statement[:40] in screen_text(app)
-            await pilot.press("enter")          # an empty note is refused, the box stays
-            await settle(pilot)
+            await press(pilot, "enter")          # an empty note is refused, the box stays
             assert isinstance(app.screen, NoteScreen)
             await pilot.press(*"Two sources, one anonymous.", "enter")
             await settle(pilot)
@@ -140,8 +142,7 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
         first, second = unreviewed_ids(case)[:2]
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("r")               # the unreviewed queue
-            await settle(pilot)
+            await press(pilot, "r")               # the unreviewed queue
             pane = app.active_pane
             assert pane.paged_list.cursor_item_id == first
             await pilot.press("n", *"Denied by the ministry")
@@ -174,8 +175,7 @@ async def test_z_takes_back_the_mark_just_made_and_returns_to_it(seed_case_copy:
         async with app.run_test(size=(80, 24)) as pilot:
             await press(pilot, "r")
             pane = app.active_pane
-            await pilot.press("c")              # oops
-            await settle(pilot)
+            await press(pilot, "c")              # oops
             assert pane.paged_list.cursor_item_id == second
             await press(pilot, "z")
             assert get_claim(case, first).status == "unreviewed"
@@ -279,13 +279,9 @@ async def test_the_note_box_takes_any_text_as_text(seed_case_copy: Path):
 
 async def test_a_detail_out_of_sight_shows_the_new_status_when_shown_again(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
-        logvinov = next(e for e in entities_page(case, offset=0, limit=500)
-                        if e.name == "Kirill Logvinov")
         app = browser(case, annotator="ana")
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            app.active_pane.reveal(logvinov.id)
-            await settle(pilot)
+            await open_logvinov(pilot, case)
             entity_detail = app.active_pane.detail
             claim_id = next(link.id for link in entity_detail.links if link.kind == "claim"
                             and get_claim(case, link.id).status == "unreviewed")

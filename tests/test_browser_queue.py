@@ -54,8 +54,7 @@ async def test_the_queue_goes_on_from_the_middle_and_wraps(seed_case_copy: Path)
             await settle(pilot)
             await press(pilot, "r")
             pane = app.active_pane
-            await pilot.press("G")               # the last claim of the queue
-            await settle(pilot)
+            await press(pilot, "G")               # the last claim of the queue
             assert pane.paged_list.cursor_item_id == queue[-1]
             await press(pilot, "d")
             assert pane.paged_list.cursor_item_id == queue[0]   # back to the start
@@ -78,8 +77,7 @@ async def test_finishing_the_queue_leaves_it_empty(tmp_path: Path):
             assert "No unreviewed claims in this case." in screen_text(app)
             assert "No unreviewed claims to show." in app.active_pane.detail.text
             assert "4 Claims: unreviewed 0" in tab_text(app)
-            await pilot.press("c")               # nothing left to mark
-            await settle(pilot)
+            await press(pilot, "c")               # nothing left to mark
             assert count_queue(case, "confirmed") == 2
 
 
@@ -108,8 +106,7 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
                 after = [i for i in queued if i >= before] or queued[-1:] or [None]
                 assert pane.paged_list.cursor_item_id == after[0], (pane.queue, before)
             assert shown == [*QUEUES[1:], "all"]
-            await pilot.press("V")             # and back
-            await settle(pilot)
+            await press(pilot, "V")             # and back
             assert pane.queue == QUEUES[-1]
             # A claim that is in the next queue keeps the cursor.
             denied = queue_page(case, "denied", offset=0, limit=1)[0].id

@@ -62,7 +62,7 @@ async def until(pilot, condition, limit: float = 30.0) -> float:
 
 async def drive(path: Path, marks: int) -> dict[str, list[float]]:
     from tui.app import CasebookApp
-    from tui.review import Reviewing
+    from tui.parts.marking import Marking
 
     timings: dict[str, list[float]] = {"committed": [], "next_shown": [], "queue_switch": [],
                                        "others_mark_shown": []}
@@ -70,13 +70,13 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
         app = CasebookApp(case, annotator="bench")
         app.POLL_SECONDS = 0.1
         committed: list[float] = []
-        original = Reviewing.on_reviewing_claim_marked
+        original = Marking.claim_marked
 
-        def noted(self, message) -> None:
+        def noted(self: Marking, message: Marking.ClaimMarked) -> None:
             committed.append(time.perf_counter())
             original(self, message)
 
-        Reviewing.on_reviewing_claim_marked = noted  # type: ignore[method-assign]
+        Marking.claim_marked = noted  # type: ignore[method-assign]
         try:
             async with app.run_test(size=(80, 24)) as pilot:
                 await until(pilot, lambda: app.is_ready)
@@ -95,7 +95,7 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
                     await until(pilot, lambda: following is not None
                                 and pane.paged_list.cursor_item_id == following.id
                                 and f"Claim {following.id}\n" in pane.detail.text
-                                and not app._mark_in_flight
+                                and not app.marking.in_flight
                                 and not pane.paged_list.is_rereading)
                     timings["next_shown"].append(time.perf_counter() - start)
                 for _ in range(7):
@@ -121,7 +121,7 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
                                     == status and "other" in pane.detail.text)
                         timings["others_mark_shown"].append(time.perf_counter() - start)
         finally:
-            Reviewing.on_reviewing_claim_marked = original  # type: ignore[method-assign]
+            Marking.claim_marked = original  # type: ignore[method-assign]
     return timings
 
 

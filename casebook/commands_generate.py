@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from db.generate import check_target, generate_case, planned_counts
 
@@ -21,6 +19,10 @@ _STAGES = ("entities", "excerpts", "events", "claims", "search index")
               help="The same seed always gives the same case.")
 def generate(path: Path, excerpts: int, seed: int) -> None:
     """Generate a synthetic case at PATH (a new file) with EXCERPTS excerpts."""
+    # Rich draws the bars; imported here, so other commands start without it.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     check_target(path, excerpts=excerpts)  # bad input: one line, before any bar is drawn
     planned = planned_counts(excerpts)
     console = Console(stderr=True)

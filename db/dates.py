@@ -1,10 +1,13 @@
-"""Dates as sources write them, read at the precision they are written at.
+"""Dates as sources write them, and as analysts type them, read at the
+precision they are written at.
 
 ``date_in(text)`` finds the first date in a piece of text — "14 June 2023",
 "June 14, 2023", "June 2023", "June–August 2022", "2010 to 2014", "2019",
 "the 1990s", "2023-06" — and gives it as an event's dates: a month stays a
 month and a decade a decade, never an invented day. The browser fills a new
-event's dates with it from the words an analyst chose.
+event's dates with it from the words an analyst chose. ``date_problem``
+says what is wrong with a typed date at a precision, for any form that
+takes one.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .models import MONTHS
+from pydantic import ValidationError
+
+from .models import MONTHS, Event
 
 _MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, 1)}
 _MONTH_NUMBERS.update({name[:3].lower(): number for number, name in enumerate(MONTHS, 1)})
@@ -106,3 +111,59 @@ def date_in(text: str) -> FoundDate | None:
     if not found:
         return None
     return min(found, key=lambda item: item[:2])[2]
+
+
+# -- dates as typed ----------------------------------------------------------
+
+# What a date looks like at each precision (and how to write one).
+DATE_FORMS = {
+    "day": "YYYY-MM-DD",
+    "month": "YYYY-MM",
+    "year": "YYYY",
+    "decade": "1990s",
+}
+
+
+def written_date(typed: str) -> FoundDate | None:
+    """The typed text read as one date, as a source would write it ("June 2023")."""
+    typed = typed.strip()
+    found = date_in(typed)
+    return found if found and (found.start, found.end) == (0, len(typed)) and not found.date_end else None
+
+
+def date_value(typed: str) -> str:
+    """The date as stored: ``June 2023`` is 2023-06, ``1990s`` the decade 1990."""
+    found = written_date(typed)
+    return found.date_start if found else typed.strip()
+
+
+def date_precision_of(typed: str) -> str | None:
+    """The precision a typed date is written at, if it reads as a date."""
+    found = written_date(typed)
+    return found.precision if found else None
+
+
+def typed_date(date: str, precision: str) -> str:
+    """A stored date as it is typed here (the decade 1990 as ``1990s``)."""
+    return f"{date}s" if date and precision == "decade" else date
+
+
+def date_problem(typed: str, precision: str, *, required: bool) -> str:
+    """What is wrong with a typed date at ``precision`` ("" if nothing).
+
+    The event model decides; a date is never padded to fit (no invented day).
+    """
+    typed = typed.strip()
+    if precision == "unknown":
+        return "unknown takes no date: clear it or choose a precision" if typed else ""
+    if not typed:
+        return f"a date is needed ({DATE_FORMS[precision]}), or choose unknown" if required else ""
+    try:
+        Event(title="-", date_start=date_value(typed), date_precision=precision)
+    except ValidationError:
+        written_as = date_precision_of(typed)
+        if written_as and written_as != precision:
+            fix = "add the day" if precision == "day" else f"write {DATE_FORMS[precision]}"
+            return f"{typed} is a {written_as}: choose precision {written_as}, or {fix}"
+        return f"not a {precision}: write {DATE_FORMS[precision]}"
+    return ""

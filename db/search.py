@@ -30,14 +30,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, get_args
 
 from .casefile import Case
+from .claims import CLAIM_SELECT, claim_from_row
 from .entities import entities_by_ids
 from .errors import ReadInterrupted
 from .events import EVENT_SELECT, event_from_row
-from .models import Model
+from .models import Entity, Model
 from .paging import rows_by_id
 from .sources import EXCERPT_SELECT, excerpt_from_row
-from .claims import CLAIM_SELECT, claim_from_row
-from .text import fold, nfc, one_line, tokens
+from .text import fold, folded_words, nfc, one_line, tokens
 
 Kind = Literal["entity", "event", "excerpt", "claim"]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -285,6 +285,18 @@ def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResu
     return results.model_copy(update={"groups": groups})
 
 
+def entity_named(case: Case, name: str) -> Entity | None:
+    """The entity of the case whose name or an alias is ``name`` (folding case
+    and accents), or None: search narrows the candidates, the words decide."""
+    wanted = folded_words(name)
+    if not wanted:
+        return None
+    hits = search(case, name, kinds=["entity"], limit=20).groups[0].hits
+    return next((entity for entity in entities_by_ids(case, [hit.id for hit in hits])
+                 if any(folded_words(known) == wanted for known in (entity.name, *entity.aliases))),
+                None)
+
+
 class Searcher:
     """Search as you type for a browser: the newest keystroke wins.
 
@@ -401,7 +413,7 @@ class _Superseded:
 
 __all__ = [
     "FTS_TABLES", "KINDS", "RANK_LIMIT", "SearchGroup", "SearchHit", "SearchResults",
-    "Searcher", "count_matches", "first_ids", "first_ids_and_count", "first_matches", "focus",
+    "Searcher", "count_matches", "entity_named", "first_ids", "first_ids_and_count", "first_matches", "focus",
     "fold", "highlight_spans", "match_expression", "query_terms", "ranked_ids", "refine",
     "search",
 ]

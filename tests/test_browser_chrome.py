@@ -69,7 +69,7 @@ def test_a_file_this_user_cannot_write_shows_the_badge(seed_case_copy):
     seed_case_copy.chmod(0o444)
     app = PtyApp("open", seed_case_copy, as_unprivileged=True)
     try:
-        app.read(quiet=1.0, limit=8.0)
+        app.wait_for("READ-ONLY", limit=60)      # a condition, not a time: the machine may be busy
         assert "READ-ONLY" in app.screen.display[0]
     finally:
         app.close()

@@ -16,7 +16,7 @@ from db.entities import entities_page
 from db.review import queue_page
 
 from conftest import PtyApp, browser, press, screen_text, settle
-from tui.rows import STATUS_BADGES
+from tui.labels import STATUS_BADGES
 from tui.screens.help import HelpScreen
 from tui.screens.mark_dialogs import NoteScreen
 from tui.widgets.header import CaseHeader

@@ -163,16 +163,16 @@ async def test_a_jump_scrolls_even_before_the_list_is_laid_out(seed_case, monkey
         await settle(pilot)
         listing = app.pane("event").paged_list
         counted = threading.Event()            # a slow count, as on a large case
-        count = listing.feed.count
-        monkeypatch.setattr(listing.feed, "count", lambda case: counted.wait(10) and count(case))
+        count = listing.source.count
+        monkeypatch.setattr(listing.source, "count", lambda: counted.wait(10) and count())
         app.action_show_pane("event")
         await pilot.pause()
         await pilot.pause()
         assert listing.total is None and not listing.show_vertical_scrollbar
         target = events[40]
-        listing._wanted_id = target.id
-        listing.post_message(PagedList.TotalCounted(listing._generation, len(events)))
-        listing.post_message(PagedList.PositionFound(listing._generation, target.id, 40))
+        listing.model.wanted_id = target.id
+        listing.post_message(PagedList.TotalCounted(listing.model.generation, len(events)))
+        listing.post_message(PagedList.PositionFound(listing.model.generation, target.id, 40))
         await pilot.pause()
         counted.set()
         await settle(pilot)

@@ -112,7 +112,7 @@ async def test_v_cycles_the_queues_and_keeps_the_place(seed_case_copy: Path):
             denied = queue_page(case, "denied", offset=0, limit=1)[0].id
             pane.reveal(denied)
             await settle(pilot)
-            app.show_queue("denied")
+            app.review.show_queue("denied")
             await settle(pilot)
             assert pane.paged_list.cursor_item_id == denied
 

@@ -13,7 +13,8 @@ from build_flow import (  # noqa: F401
     browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press, type_text,
 )
 from db.events import event_entities, event_evidence, timeline_page
-from tui.screens.build_forms import EventForm, date_problem
+from db.dates import date_problem
+from tui.screens.build_forms import EventForm
 from tui.widgets.checklist import EntityChecklist
 
 

@@ -8,7 +8,7 @@ import pytest
 import db
 from build_flow import press
 from conftest import PtyApp, browser, screen_text, settle
-from tui.build import BUILD_BINDINGS
+from tui.parts.building import BUILD_BINDINGS
 from tui.screens.build_forms import FORMS
 from tui.screens.help import HelpScreen
 from tui.screens.pickers import PICKERS

@@ -115,10 +115,10 @@ async def test_an_excerpt_link_in_a_detail_is_an_excerpt_to_build_from(observer_
         await settle(pilot)
         detail = app.pane("entity").detail
         # On the entity's list the keys are not for building: the footer leaves them out.
-        assert not app.excerpt_is_current()
+        assert not app.building.excerpt_is_current()
         await press(pilot, "enter")                             # into the detail
         assert detail.has_focus and detail.link.kind == "excerpt"
-        assert app.excerpt_is_current()
+        assert app.building.excerpt_is_current()
         await press(pilot, "l")
         await type_text(pilot, "vsse")
         await press(pilot, "enter")

@@ -3,6 +3,13 @@
 ``CasebookApp(case, annotator=...)`` browses an open ``db.Case``; the CLI
 (``casebook open PATH``) opens and validates the file first.
 
+The app composes the panes (one per kind of item, ``tui.kinds``), moves
+between them with a history, and owns the features as parts
+(``tui.parts``): marking claims, the review queues, watching for others'
+changes, building from an excerpt. It hands each part the keys and
+messages that are its own; the parts reach the app only through the
+interface each declares.
+
 Benchmark hook: with ``CASEBOOK_EXIT_WHEN_READY=1`` in the environment the
 app exits with status 0 as soon as the first full frame is drawn with every
 visible part populated: the header's counts, the active pane's first rows
@@ -16,47 +23,58 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from textual import work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, Footer
 from textual.message import Message
 from textual.screen import Screen
-
+from textual.widgets import ContentSwitcher, Footer
 
 import db
 from db import Case, CaseCounts, CaseError, open_case
 from db.review import QUEUES
 from db.search import Searcher
 
-from .build import BUILD_BINDINGS, BuildMixin
-from .feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .history import History, Location
-from .review import CLAIM_BINDINGS, REVIEW_BINDINGS, Reviewing
+from .kinds import BY_NAME, KINDS
+from .panes.claims_pane import ClaimsPane
+from .panes.pane import Pane
+from .parts.building import BUILD_BINDINGS, Building
+from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
+from .parts.review import QUEUE_BINDINGS, Review
+from .parts.watching import POLL_SECONDS, Watching
+from .screens.build_base import Built
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
-from .terminal import EXIT_WHEN_READY, THEMES, Palette
+from .terminal import EXIT_WHEN_READY, META_DIGIT_KEYS, THEMES, Palette
 from .widgets.detail import DetailView, Link
-from .widgets.claims_pane import ClaimsPane
 from .widgets.header import CaseHeader
 from .widgets.paged_list import PagedList
-from .widgets.pane import Pane
-from .widgets.pane_bar import PANES, PaneBar
-
-PANE_TITLES = {kind: title for kind, _, title in PANES}
-
+from .widgets.pane_bar import PaneBar
 
 # tmux (escape-time, 500 ms by default) sends Esc and a digit typed soon after
 # as one Meta+digit, which Textual reads as these characters: they switch panes
 # as the digit would.
-ESC_DIGIT_KEYS = {"inverted_exclamation_mark": "entity", "trade_mark_sign": "event",
-                  "pound_sign": "excerpt", "cent_sign": "claim"}
+ESC_DIGIT_KEYS = {META_DIGIT_KEYS[kind.key]: kind.name for kind in KINDS}
 
 
-class CasebookApp(Reviewing, BuildMixin, App[None]):
+def _pane_bindings() -> list[Binding]:
+    first, *rest = KINDS
+    tabs = ", ".join(f"{kind.key} {kind.title}" for kind in KINDS)
+    return [
+        Binding(first.key, f"show_pane('{first.name}')", "Panes",
+                key_display=f"{first.key}-{rest[-1].key}" if rest else first.key,
+                tooltip=f"Panes: {tabs}"),
+        *(Binding(kind.key, f"show_pane('{kind.name}')", kind.title, show=False) for kind in rest),
+        *(Binding(key, f"show_pane('{name}')", show=False) for key, name in ESC_DIGIT_KEYS.items()),
+    ]
+
+
+class CasebookApp(App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
     # Absolute, so subclasses elsewhere (tests, benchmarks) find it too.
@@ -64,17 +82,10 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
     TITLE = "casebook"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
+    POLL_SECONDS = POLL_SECONDS
 
-    # Marking and review keys (c d x u n z v V r A) are REVIEW_BINDINGS, in
-    # tui/review.py; building a case from an excerpt (s e t a l L i) is
-    # BUILD_BINDINGS, in tui/build.py.
     BINDINGS = [
-        Binding("1", "show_pane('entity')", "Panes", key_display="1-4",
-                tooltip="Panes: 1 Entities, 2 Events, 3 Excerpts, 4 Claims"),
-        Binding("2", "show_pane('event')", "Events", show=False),
-        Binding("3", "show_pane('excerpt')", "Excerpts", show=False),
-        Binding("4", "show_pane('claim')", "Claims", show=False),
-        *(Binding(key, f"show_pane('{pane}')", show=False) for key, pane in ESC_DIGIT_KEYS.items()),
+        *_pane_bindings(),
         Binding("slash", "search", "Search", tooltip="Search as you type"),
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
@@ -84,8 +95,9 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
         Binding("q", "quit", "Quit"),
-        *REVIEW_BINDINGS,
-        *BUILD_BINDINGS,
+        *Marking.BINDINGS,
+        *Review.BINDINGS,
+        *Building.BINDINGS,
     ]
 
     class Ready(Message):
@@ -114,40 +126,91 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         self._counts_shown = False
         self._searcher: Searcher | None = None
         self._searcher_lock = threading.Lock()
-
-    def feeds(self) -> list[Feed]:
-        return [EntityFeed(), EventFeed(), ExcerptFeed(), ClaimFeed()]
+        self.marking = Marking(self)
+        self.review = Review(self)
+        self.watching = Watching(self)
+        self.building = Building(self)
 
     def compose(self) -> ComposeResult:
         # The file's name until the title is read (in a worker, like every read).
         yield CaseHeader(self.case.path.stem, self.annotator, read_only=self.read_only,
                          id="header")
-        yield PaneBar(id="pane-bar")
-        with ContentSwitcher(initial=f"{self._start_pane}-pane", id="panes"):
-            for feed in self.feeds():
-                pane_class = ClaimsPane if feed.kind == "claim" else Pane
-                yield pane_class(feed, self.case, id=f"{feed.kind}-pane")
+        yield PaneBar([kind.tab for kind in KINDS], id="pane-bar")
+        with ContentSwitcher(initial=BY_NAME[self._start_pane].pane_id, id="panes"):
+            for kind in KINDS:
+                yield kind.make_pane(self.case, read_only=self.read_only)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(PaneBar).active = self._start_pane
+        self.pane_bar.active = self._start_pane
         self.pane(self._start_pane).paged_list.focus()
-        self._load_counts()
-        self.start_reviewing()
+        self.load_counts()
+        self.watching.poll_now()
+        self.set_interval(self.POLL_SECONDS, self.watching.poll_now, name="poll")
 
     def on_unmount(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
 
+    # -- what the parts may ask of the app -----------------------------------
+
+    @property
+    def closing(self) -> bool:
+        """The app is quitting: its widgets are going, a late result is dropped."""
+        return not self.default_screen.query(ClaimsPane)
+
+    @property
+    def pane_bar(self) -> PaneBar:
+        return self.query_one(PaneBar)
+
+    @property
+    def claims_pane(self) -> ClaimsPane:
+        return self.query_one(f"#{BY_NAME['claim'].pane_id}", ClaimsPane)
+
+    def panes(self) -> Iterable[Pane]:
+        return self.query(Pane)
+
+    def say(self, text: str, **options: Any) -> None:
+        """One notification at a time: marking fast never piles them up."""
+        self.clear_notifications()
+        self.notify(text, **options)
+
+    def open_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        self.push_screen(screen, callback=callback)
+
+    def run_in_thread(self, work: Callable[[], None], *, group: str) -> None:
+        """Run ``work`` in a thread worker; a newer one of the same group
+        replaces it. The work reads or writes the case and posts what it found."""
+        self.run_worker(work, thread=True, exclusive=True, group=group)
+
+    def reload_views(self, *, lists: bool = False) -> None:
+        """Read the claims (and with ``lists`` every list) and every detail again,
+        keeping each cursor on its item."""
+        for pane in self.panes():
+            if lists or pane.kind == "claim":
+                pane.reload()
+            else:
+                pane.refresh_detail()
+        self.reload_counts()
+
+    def refresh_details(self, *, but: Pane | None = None) -> None:
+        for pane in self.panes():
+            if pane is not but:
+                pane.refresh_detail()
+
+    def reload_counts(self) -> None:
+        self.load_counts()
+        self.review.count_queue()
+
     # -- the panes -------------------------------------------------------
 
     @property
     def active_kind(self) -> str:
-        current = self.query_one(ContentSwitcher).current or "entity-pane"
+        current = self.query_one(ContentSwitcher).current or KINDS[0].pane_id
         return current.removesuffix("-pane")
 
     def pane(self, kind: str) -> Pane:
-        return self.query_one(f"#{kind}-pane", Pane)
+        return self.query_one(f"#{BY_NAME[kind].pane_id}", Pane)
 
     @property
     def active_pane(self) -> Pane:
@@ -160,8 +223,8 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         return Location(pane.kind, pane.paged_list.cursor_item_id, link)
 
     def _show(self, location: Location) -> None:
-        self.query_one(ContentSwitcher).current = f"{location.pane}-pane"
-        self.query_one(PaneBar).active = location.pane
+        self.query_one(ContentSwitcher).current = BY_NAME[location.pane].pane_id
+        self.pane_bar.active = location.pane
         pane = self.pane(location.pane)
         pane.paged_list.focus()
         if location.item_id is not None:
@@ -205,6 +268,15 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         self.follow(message.link)
 
+    def on_detail_view_link_highlighted(self, message: DetailView.LinkHighlighted) -> None:
+        if message.detail.screen is not self.default_screen:
+            return   # search results, agreement: not a place to mark or build from
+        self.marking.link_highlighted(message.link)
+        self.refresh_bindings()   # the marking and build keys apply on some links
+
+    def on_claims_pane_claim_highlighted(self, message: ClaimsPane.ClaimHighlighted) -> None:
+        self.marking.claim_highlighted(message.claim_id, message.version)
+
     def on_pane_bar_pane_clicked(self, message: PaneBar.PaneClicked) -> None:
         self.action_show_pane(message.kind)
 
@@ -213,15 +285,19 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
 
     # -- counts and readiness ----------------------------------------------
 
-    @work(thread=True, exclusive=True, group="counts")
-    def _load_counts(self) -> None:
-        try:
-            title, counts = self.case.title, db.counts(self.case)
-        except CaseError as error:
-            self.call_from_thread(self.notify, f"Could not count: {error}",
-                                  severity="error", markup=False)
-            return
-        self.post_message(self.CountsLoaded(title, counts))
+    def load_counts(self) -> None:
+        case = self.case
+
+        def count() -> None:
+            try:
+                title, counts = case.title, db.counts(case)
+            except CaseError as error:
+                self.call_from_thread(self.notify, f"Could not count: {error}",
+                                      severity="error", markup=False)
+                return
+            self.post_message(self.CountsLoaded(title, counts))
+
+        self.run_in_thread(count, group="counts")
 
     def on_casebook_app_counts_loaded(self, message: CountsLoaded) -> None:
         if self.closing:
@@ -229,7 +305,8 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         header = self.query_one(CaseHeader)
         header.case_title = message.title
         header.counts = message.counts
-        self.query_one(PaneBar).counts = message.counts
+        self.pane_bar.counts = {kind.name: getattr(message.counts, kind.counts_field)
+                                for kind in KINDS}
         self.call_after_refresh(self._counts_drawn)
 
     def _counts_drawn(self) -> None:
@@ -263,15 +340,18 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
                 self._searcher = Searcher(opener=lambda: open_case(path, read_only=True))
             return self._searcher
 
-    @work(thread=True, exclusive=True, group="search-warm")
     def _warm_search(self) -> None:
-        try:
-            self.searcher().warm()
-        except CaseError:
-            pass  # the first search will say what is wrong
+        def warm() -> None:
+            try:
+                self.searcher().warm()
+            except CaseError:
+                pass  # the first search will say what is wrong
+
+        self.run_in_thread(warm, group="search-warm")
 
     def action_search(self) -> None:
-        screen = SearchScreen(self.searcher, query=self.last_query)
+        titles = {kind.name: kind.title for kind in KINDS}
+        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:
@@ -279,37 +359,132 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
         if link is not None:
             self.follow(link)
 
+    # -- the parts' keys -----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MARK_ACTIONS:
+            return self.marking.allows(action)
+        if action == "next_queue":
+            return self.review.allows(action)
+        if action.startswith("build_"):
+            return self.building.allows(action)
+        return super().check_action(action, parameters)
+
+    def action_mark(self, status: str) -> None:
+        self.marking.mark(status, queue=self.review.queue)
+
+    def action_note(self) -> None:
+        self.marking.note(queue=self.review.queue)
+
+    def action_undo_mark(self) -> None:
+        self.marking.undo(queue=self.review.queue)
+
+    def action_next_queue(self, step: int = 1) -> None:
+        self.review.next_queue(step)
+
+    def action_review(self) -> None:
+        self.review.review()
+
+    def action_agreement(self) -> None:
+        self.review.agreement()
+
+    def action_build_span(self) -> None:
+        self.building.start("span")
+
+    def action_build_entity(self) -> None:
+        self.building.start("entity")
+
+    def action_build_event(self) -> None:
+        self.building.start("event")
+
+    def action_build_claim(self) -> None:
+        self.building.start("claim")
+
+    def action_build_link(self) -> None:
+        self.building.start("link")
+
+    def action_build_unlink(self) -> None:
+        self.building.start("unlink")
+
+    def action_build_cite(self) -> None:
+        self.building.start("cite")
+
+    # -- the parts' messages (dropped once the app is closing) ---------------
+
+    @on(Marking.ClaimMarked)
+    def _claim_marked(self, message: Marking.ClaimMarked) -> None:
+        if not self.closing:
+            self.marking.claim_marked(message)
+
+    @on(Marking.MarkRefused)
+    def _mark_refused(self, message: Marking.MarkRefused) -> None:
+        if not self.closing:
+            self.marking.mark_refused(message)
+
+    @on(Marking.MarkFailed)
+    def _mark_failed(self, message: Marking.MarkFailed) -> None:
+        if not self.closing:
+            self.marking.mark_failed(message)
+
+    @on(Review.QueueCounted)
+    def _queue_counted(self, message: Review.QueueCounted) -> None:
+        if not self.closing:
+            self.review.queue_counted(message)
+
+    @on(ClaimsPane.QueueChanged)
+    def _queue_changed(self, message: ClaimsPane.QueueChanged) -> None:
+        self.review.queue_changed(message)
+
+    @on(Watching.CaseChanged)
+    def _case_changed(self, message: Watching.CaseChanged) -> None:
+        if not self.closing:
+            self.watching.case_changed(message)
+
+    @on(Watching.PollQuiet)
+    def _poll_quiet(self, message: Watching.PollQuiet) -> None:
+        self.watching.poll_quiet(message)
+
+    @on(Building.ContextLoaded)
+    def _context_loaded(self, message: Building.ContextLoaded) -> None:
+        self.building.context_loaded(message)
+
+    @on(Built)
+    def _built(self, message: Built) -> None:
+        self.building.built(message)
+
     # -- keys and commands -------------------------------------------------
 
     def key_sections(self) -> list[Section]:
+        on_a_claim = [*CLAIM_BINDINGS, *QUEUE_BINDINGS]
+        anywhere = [binding for binding in self.BINDINGS
+                    if binding not in BUILD_BINDINGS and binding not in on_a_claim]
         return [
-            ("Anywhere", binding_rows(b for b in self.BINDINGS
-                                      if b not in BUILD_BINDINGS and b not in CLAIM_BINDINGS) + [
+            ("Anywhere", binding_rows(anywhere) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
             ]),
             ("In a list", binding_rows(PagedList.BINDINGS)),
             ("In a detail", binding_rows(DetailView.BINDINGS) + [
                 ("Esc", "Back to the list"),
             ]),
-            ("On a claim (in Claims, or on a claim link in a detail)",
-             binding_rows(CLAIM_BINDINGS)),
+            ("On a claim (in Claims, or on a claim link in a detail)", binding_rows(on_a_claim)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
-            *self.build_key_sections(),
+            *self.building.key_sections(),
         ]
 
     def action_keys(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_sections()))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own "Keys" panel would compete with ours (?).
         yield from (command for command in super().get_system_commands(screen)
                     if command.title != "Keys")
-        for kind, key, title in PANES:
-            yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} pane (key {key})",
-                                lambda kind=kind: self.action_show_pane(kind))
+        for kind in KINDS:
+            yield SystemCommand(f"Show {kind.title}",
+                                f"Go to the {kind.title.lower()} pane (key {kind.key})",
+                                lambda name=kind.name: self.action_show_pane(name))
         yield SystemCommand("Search", "Search the case as you type (key /)", self.action_search)
         yield SystemCommand("Back", "Back to where you were (Backspace)", self.action_history_back)
         yield SystemCommand("Forward", "Forward again (f)", self.action_history_forward)
@@ -318,7 +493,8 @@ class CasebookApp(Reviewing, BuildMixin, App[None]):
                             self.action_review)
         for queue in QUEUES:
             yield SystemCommand(f"Claims: {queue}", f"Show the {queue} queue of claims (key v)",
-                                lambda queue=queue: self.show_queue(queue))
+                                lambda queue=queue: self.review.show_queue(queue))
         yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key A)",
                             self.action_agreement)
-        yield from self.build_commands()
+        for title, help_text, run in self.building.commands():
+            yield SystemCommand(title, help_text, run)

@@ -15,7 +15,11 @@ from textual.content import Content
 from textual.style import Style
 
 from db.search import highlight_spans
-from db.text import one_line, visible
+from db.text import one_line, printable, tokens, visible
+
+# The text-safety helpers the widgets use, so that they need nothing of ``db``.
+__all__ = ["cell_pad", "fit", "highlighted_line", "join", "one_line", "plain_block", "plain_line",
+           "printable", "tokens", "visible"]
 
 
 def plain_line(text: str, style: str | Style = "") -> Content:

@@ -18,7 +18,7 @@ from db.models import PairAgreement
 from db.review import count_queue, queue_page
 from db.text import one_line
 
-from ..details import claim_link
+from ..details.blocks import claim_link
 from ..text import cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 
@@ -37,7 +37,7 @@ def pair_row(pair: PairAgreement) -> list[Block]:
                   plain_line(pair.annotator_b, ".cb--name")])
     values = (f"{pair.claims:,}", f"{pair.agreements:,}", f"{pair.disagreements:,}",
               ratio(pair.observed), ratio(pair.expected), ratio(pair.kappa))
-    cells = "".join(value.rjust(width) for value, (_, width) in zip(values, COLUMNS))
+    cells = "".join(value.rjust(width) for value, (_, width) in zip(values, COLUMNS, strict=True))
     blocks = []
     if names.cell_length > NAMES_WIDTH:   # long names: on a line of their own
         blocks.append(Block(names, hang=2))

@@ -21,8 +21,8 @@ from textual.widgets import Static
 from db import Case, CaseError
 from db.text import one_line
 
-from ..excerpt_context import ExcerptContext, Span
 from ..widgets.detail import Link
+from .excerpt_context import ExcerptContext, Span
 
 BUILD_CSS = Path(__file__).resolve().parent.parent / "build.tcss"
 QUOTE_CHARS = 120
@@ -67,7 +67,7 @@ def field_error(name: str) -> Static:
     return error
 
 
-class WriteScreen(ModalScreen[None]):
+class WriteScreen(ModalScreen[object]):
     """A modal screen that makes one write from an excerpt."""
 
     CSS_PATH = BUILD_CSS

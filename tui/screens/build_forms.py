@@ -10,8 +10,8 @@ and its result comes back as a fact: ``EntityCreated``, ``EventCreated``,
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,14 +22,14 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, Case, CaseError, Claim, Entity, Event
+from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, CaseError, Claim, Entity, Event
 from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
-from db.dates import FoundDate, date_in
-from db.entities import count_entity_excerpts, entities_by_ids
-from db.search import search
+from db.dates import DATE_FORMS, date_in, date_precision_of, date_problem, date_value, typed_date
+from db.entities import count_entity_excerpts
+from db.search import entity_named
 from db.text import fold, folded_words, one_line
 
-from ..widgets.checklist import EntityChecklist
+from ..widgets.checklist import EntityChecklist, Listed
 from ..widgets.choice import Choice
 from ..widgets.detail import Link
 from ..widgets.text_field import TextField
@@ -38,60 +38,6 @@ from .pickers import EntityPicker
 
 FORM_HINT = "Tab next field · ←→ or a letter change a choice · Enter save · Esc cancel"
 LINK_MENTIONS = ("everywhere", "here only")
-
-# What a date looks like at each precision (and how to write one).
-DATE_FORMS = {
-    "day": "YYYY-MM-DD",
-    "month": "YYYY-MM",
-    "year": "YYYY",
-    "decade": "1990s",
-}
-
-
-def _written_date(typed: str) -> FoundDate | None:
-    """The typed text read as one date, as a source would write it ("June 2023")."""
-    typed = typed.strip()
-    found = date_in(typed)
-    return found if found and (found.start, found.end) == (0, len(typed)) and not found.date_end else None
-
-
-def date_value(typed: str) -> str:
-    """The date as stored: ``June 2023`` is 2023-06, ``1990s`` the decade 1990."""
-    found = _written_date(typed)
-    return found.date_start if found else typed.strip()
-
-
-def date_precision_of(typed: str) -> str | None:
-    """The precision a typed date is written at, if it reads as a date."""
-    found = _written_date(typed)
-    return found.precision if found else None
-
-
-def typed_date(date: str, precision: str) -> str:
-    """A stored date as it is typed here (the decade 1990 as ``1990s``)."""
-    return f"{date}s" if date and precision == "decade" else date
-
-
-def date_problem(typed: str, precision: str, *, required: bool) -> str:
-    """What is wrong with a typed date at ``precision`` ("" if nothing).
-
-    The event model decides; a date is never padded to fit (no invented day).
-    """
-    typed = typed.strip()
-    if precision == "unknown":
-        return "unknown takes no date: clear it or choose a precision" if typed else ""
-    if not typed:
-        return f"a date is needed ({DATE_FORMS[precision]}), or choose unknown" if required else ""
-    try:
-        Event(title="-", date_start=date_value(typed), date_precision=precision)
-    except ValidationError:
-        written_as = date_precision_of(typed)
-        if written_as and written_as != precision:
-            fix = "add the day" if precision == "day" else f"write {DATE_FORMS[precision]}"
-            return f"{typed} is a {written_as}: choose precision {written_as}, or {fix}"
-        return f"not a {precision}: write {DATE_FORMS[precision]}"
-    return ""
-
 
 class FormFields(VerticalScroll, can_focus=False):
     """The fields scroll when the terminal is short; Tab skips the container."""
@@ -174,8 +120,8 @@ class BuildForm(WriteScreen):
     def on_entity_checklist_add_wanted(self, message: EntityChecklist.AddWanted) -> None:
         checklist = message.checklist
 
-        def chosen(entity: Entity | None) -> None:
-            if entity is not None:
+        def chosen(entity: object) -> None:
+            if isinstance(entity, Entity):
                 checklist.add(entity)
             checklist.focus()
 
@@ -203,7 +149,7 @@ class EntityForm(BuildForm):
             self.name = name
             self.entity = entity
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.same_name: Entity | None = None   # an entity the case has by this name
         self._same_name_told = False
@@ -216,8 +162,10 @@ class EntityForm(BuildForm):
         note.display = False
         yield note
         yield field_row("Kind", Choice(ENTITY_KINDS, id="kind"))
-        yield field_row("Also known as", TextField(id="aliases", placeholder="other names, separated by commas"))
-        yield field_row("Description", TextField(id="description", placeholder="who or what it is (optional)"))
+        yield field_row("Also known as",
+                        TextField(id="aliases", placeholder="other names, separated by commas"))
+        yield field_row("Description",
+                        TextField(id="description", placeholder="who or what it is (optional)"))
         yield field_row("Link mentions", Choice(LINK_MENTIONS, id="elsewhere"),
                         hint="in every excerpt naming it")
 
@@ -279,17 +227,6 @@ class EntityForm(BuildForm):
         return write
 
 
-def entity_named(case: Case, name: str) -> Entity | None:
-    """An entity of the case whose name or an alias is ``name`` (folding case
-    and accents), or None. (Runs in a thread worker.)"""
-    wanted = folded_words(name)
-    if not wanted:
-        return None
-    hits = search(case, name, kinds=["entity"], limit=20).groups[0].hits
-    return next((entity for entity in entities_by_ids(case, [hit.id for hit in hits])
-                 if any(folded_words(known) == wanted for known in (entity.name, *entity.aliases))), None)
-
-
 class EventForm(BuildForm):
     """A new event with the excerpt (or the chosen words) as its evidence.
 
@@ -299,7 +236,7 @@ class EventForm(BuildForm):
 
     heading = "New event with this evidence"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._precision_by_hand = False
         # A date in the chosen words fills the dates at the precision written.
@@ -319,7 +256,8 @@ class EventForm(BuildForm):
         yield field_row("Title", TextField(self.title_prefill(), id="title", placeholder="what happened"))
         yield field_error("title")
         yield field_row("Starts", TextField(typed_date(found.date_start, found.precision) if found else "",
-                                            id="date_start", placeholder="2023-06-14, June 2023, 2023, 1990s"),
+                                            id="date_start",
+                                            placeholder="2023-06-14, June 2023, 2023, 1990s"),
                         hint_id="start-form")
         yield field_error("date_start")
         yield field_row("Ends", TextField(typed_date(found.date_end, found.precision) if found else "",
@@ -372,17 +310,17 @@ class EventForm(BuildForm):
 
     def writer(self) -> Callable[[], Built]:
         precision = self.choice("precision")
-        values = dict(
-            title=self.text("title"), date_precision=precision,
-            date_start=date_value(self.text("date_start")) if precision != "unknown" else "",
-            date_end=date_value(self.text("date_end")) if precision != "unknown" else "",
-            description=self.text("description").strip(),
-            entity_ids=[entity.id for entity in self.query_one(EntityChecklist).chosen],
-        )
+        title, description = self.text("title"), self.text("description").strip()
+        dated = precision != "unknown"
+        start = date_value(self.text("date_start")) if dated else ""
+        end = date_value(self.text("date_end")) if dated else ""
+        entity_ids = [entity.id or 0 for entity in self.query_one(EntityChecklist).chosen]
         excerpt_id, span = self.context.excerpt_id, self.span
 
         def write() -> Built:
-            event = event_from_excerpt(self.case, excerpt_id, span=span, **values)
+            event = event_from_excerpt(self.case, excerpt_id, span=span, title=title,
+                                       date_precision=precision, date_start=start, date_end=end,
+                                       description=description, entity_ids=entity_ids)
             return self.EventCreated(excerpt_id, event)
 
         return write
@@ -422,7 +360,7 @@ class ClaimForm(BuildForm):
             return {"statement": "a claim needs a statement"}
         return {}
 
-    def claimant_entity(self, claimant: str) -> Entity | None:
+    def claimant_entity(self, claimant: str) -> Listed | None:
         """The listed entity the claimant names, if one does."""
         wanted = fold(one_line(claimant))
         if not wanted:
@@ -435,15 +373,15 @@ class ClaimForm(BuildForm):
         claimant = self.text("claimant").strip()
         speaker = self.claimant_entity(claimant)
         stance = self.choice("stance")
-        values = dict(
-            statement=self.text("statement"), claimant=claimant, stance=stance,
-            entity_ids=[entity.id for entity in self.query_one(EntityChecklist).chosen],
-            claimant_entity_id=speaker.id if speaker else None,
-        )
+        statement = self.text("statement")
+        entity_ids = [entity.id or 0 for entity in self.query_one(EntityChecklist).chosen]
+        speaker_id = speaker.id if speaker else None
         excerpt_id, span = self.context.excerpt_id, self.span
 
         def write() -> Built:
-            claim = claim_from_excerpt(self.case, excerpt_id, span=span, **values)
+            claim = claim_from_excerpt(self.case, excerpt_id, span=span, statement=statement,
+                                       claimant=claimant, stance=stance, entity_ids=entity_ids,
+                                       claimant_entity_id=speaker_id)
             return self.ClaimCreated(excerpt_id, claim, stance)
 
         return write

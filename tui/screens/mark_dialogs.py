@@ -19,8 +19,7 @@ from textual.widgets import Button, Input, Static
 
 from db import StaleClaimError
 
-from ..claim_detail import short_time
-from ..rows import STATUS_BADGES, status_badge
+from ..labels import STATUS_BADGES, short_time, status_badge
 from ..text import fit, join, plain_line
 
 # ↑/↓ in the note box: leave the status as it is, or mark with the note.
@@ -109,6 +108,7 @@ def what_you_did(kind: str, status: str | None, note: str) -> Content:
 def what_changed(error: StaleClaimError) -> Content:
     who = plain_line(error.changed_by or "someone", "bold")
     when = f" at {short_time(error.changed_at)} UTC" if error.changed_at else ""
+    did: list[Content | tuple[str, str]]
     if error.change_kind == "note":
         did = [who, (f" added a note{when}; it is still ", ""), status_badge(error.current_status)]
     elif error.change_kind == "undo":
@@ -116,7 +116,8 @@ def what_changed(error: StaleClaimError) -> Content:
     else:
         did = [who, (" marked it ", ""), status_badge(error.current_status), (when, "")]
     note = fit(plain_line(error.change_note), NOTE_PREVIEW)
-    why = [(": “", ""), note, ("”", "")] if error.change_note.strip() else []
+    why: list[Content | tuple[str, str]] = (
+        [(": “", ""), note, ("”", "")] if error.change_note.strip() else [])
     return join([*did, *why] if why else [*did, "."])
 
 

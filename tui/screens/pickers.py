@@ -28,12 +28,12 @@ from db.entities import entities_by_ids
 from db.search import query_terms, search
 from db.text import fold, one_line
 
-from ..excerpt_context import ExcerptContext, Span
 from ..text import highlighted_line, join, plain_line
 from ..widgets.choice import Choice
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from ..widgets.text_field import TextField
 from .build_base import Built, WriteScreen, evidence_line, field_row
+from .excerpt_context import ExcerptContext, Span
 
 HITS = 20
 PICKER_HINT = "type to search · ↑↓ choose · Enter {verb} · Esc cancel"

@@ -12,7 +12,7 @@ Enter (or a click on a result) closes the screen with the chosen ``Link``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,19 +24,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db import CaseError, ReadInterrupted
-from db.search import SearchGroup, Searcher, SearchResults
+from db.search import Searcher, SearchGroup, SearchResults
 
 from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 
 HITS_PER_KIND = 10
 REFINE_AFTER_S = 0.25  # the final order is worked out once typing pauses this long
-GROUP_TITLES = {"entity": "Entities", "event": "Events", "excerpt": "Excerpts", "claim": "Claims"}
 HINT = "Type to search entities, events, excerpts and claims. Uhrik finds Uhrík."
 
 
-def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup]) -> list[Block]:
-    """The results as blocks: a heading per kind with hits, each hit a link."""
+def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
+                  titles: Mapping[str, str]) -> list[Block]:
+    """The results as blocks: a heading per kind (its title from ``titles``)
+    with hits, each hit a link."""
     if not terms:
         return [Block(Content.styled(HINT, ".cb--dim"))]
     blocks: list[Block] = []
@@ -48,7 +49,8 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup])
                  else f"{len(group.hits)} of {group.total:,}{more}")
         if blocks:
             blocks.append(BLANK)
-        blocks.append(Block(Content.styled(f"{GROUP_TITLES[group.kind]} ({count})", ".cb--heading")))
+        title = titles.get(group.kind, group.kind)
+        blocks.append(Block(Content.styled(f"{title} ({count})", ".cb--heading")))
         for hit in group.hits:
             line = Content.assemble(
                 "• ", highlighted_line(hit.title, terms),
@@ -90,9 +92,11 @@ class SearchScreen(ModalScreen[Link | None]):
             self.groups = groups
             self.ranked = ranked
 
-    def __init__(self, searcher: Callable[[], Searcher], *, query: str = "") -> None:
+    def __init__(self, searcher: Callable[[], Searcher], *, group_titles: Mapping[str, str],
+                 query: str = "") -> None:
         super().__init__()
         self._searcher = searcher
+        self.group_titles = group_titles
         self.query_text = query
         self._shown_query: str | None = None
 
@@ -107,7 +111,7 @@ class SearchScreen(ModalScreen[Link | None]):
                          id="search-hint")
 
     def on_mount(self) -> None:
-        self.query_one(DetailView).show(result_blocks("", (), []))
+        self.query_one(DetailView).show(result_blocks("", (), [], self.group_titles))
         self.query_one(Input).focus()
         if self.query_text:
             self._start(self.query_text)
@@ -166,7 +170,8 @@ class SearchScreen(ModalScreen[Link | None]):
         # on the result it was on, if that is still there.
         again = message.query == self._shown_query
         self._shown_query = message.query
-        self.results.show(result_blocks(message.query, message.terms, message.groups),
+        self.results.show(result_blocks(message.query, message.terms, message.groups,
+                                        self.group_titles),
                           keep_place=again)
         hits = sum(len(group.hits) for group in message.groups)
         self.call_after_refresh(self.post_message,

@@ -19,9 +19,9 @@ from textual.widgets.option_list import Option
 
 from db.text import one_line
 
-from ..excerpt_context import ExcerptContext, Span
 from ..widgets.span_picker import SpanPicker
 from .build_base import BUILD_CSS
+from .excerpt_context import ExcerptContext, Span
 
 # What can be made of the chosen words: (action, key, label).
 SPAN_ACTIONS = (

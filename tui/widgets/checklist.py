@@ -9,6 +9,9 @@ ticked. Enter is left to the form (save).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -16,12 +19,26 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from db import Entity
-
 from ..text import join, plain_line
 from .lines import LineView
 
 ADD_ROW = "+ another entity (type a name)"
+
+
+class Listed(Protocol):
+    """What a row shows of an entity (``db.Entity`` has it)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
 
 
 class EntityChecklist(LineView, can_focus=True):
@@ -30,7 +47,7 @@ class EntityChecklist(LineView, can_focus=True):
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("space", "toggle", "Tick", tooltip="Tick or untick; on the last row, add an entity"),
+        Binding("space", "tick", "Tick", tooltip="Tick or untick; on the last row, add an entity"),
     ]
 
     DEFAULT_CSS = """
@@ -58,18 +75,18 @@ class EntityChecklist(LineView, can_focus=True):
         def control(self) -> "EntityChecklist":
             return self.checklist
 
-    def __init__(self, entities: list[Entity] = (), *, ticked: set[int] = frozenset(),
+    def __init__(self, entities: Iterable[Listed] = (), *, ticked: Iterable[int] = frozenset(),
                  id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entities: list[Entity] = list(entities)
+        self.entities: list[Listed] = list(entities)
         self.ticked: set[int] = set(ticked)
         self.cursor = 0
 
     @property
-    def chosen(self) -> list[Entity]:
+    def chosen(self) -> list[Listed]:
         return [entity for entity in self.entities if entity.id in self.ticked]
 
-    def add(self, entity: Entity) -> None:
+    def add(self, entity: Listed) -> None:
         """Add an entity (ticked), or tick it if it is listed already."""
         if all(listed.id != entity.id for listed in self.entities):
             self.entities.append(entity)
@@ -85,7 +102,7 @@ class EntityChecklist(LineView, can_focus=True):
     def on_mount(self) -> None:
         self._resized()
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.entities) + 1
 
     def action_move(self, step: int) -> None:
@@ -93,7 +110,7 @@ class EntityChecklist(LineView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.cursor == len(self.entities):
             self.post_message(self.AddWanted(self, ""))
             return

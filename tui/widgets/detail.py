@@ -18,7 +18,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from ..feeds import Kind
 from .lines import LineView
 
 
@@ -26,7 +25,7 @@ from .lines import LineView
 class Link:
     """Where a block leads: an item of one of the panes."""
 
-    kind: Kind
+    kind: str      # the kind of item: "entity", "event", "excerpt", "claim"
     id: int
     # A claim's version as this link was read: what a mark made through it
     # expects (not part of the link's identity).

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from db import CaseCounts
-
 from ..text import fit, plain_line
 from .lines import component_style
+
+
+class HeaderCounts(Protocol):
+    """What the header counts (``db.CaseCounts`` has them)."""
+
+    @property
+    def sources(self) -> int: ...
+
+    @property
+    def annotations(self) -> int: ...
 
 
 class CaseHeader(Widget):
@@ -27,10 +37,11 @@ class CaseHeader(Widget):
     }
     """
 
-    counts: reactive[CaseCounts | None] = reactive(None)
+    counts: reactive[HeaderCounts | None] = reactive(None)
     case_title: reactive[str] = reactive("")
 
-    def __init__(self, title: str, annotator: str, *, read_only: bool, id: str | None = None):
+    def __init__(self, title: str, annotator: str, *, read_only: bool,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(CaseHeader.case_title, title)
         self.annotator = annotator

@@ -7,6 +7,8 @@ stylesheet, so colours live in CSS and every view shares them.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from textual.content import Content
 from textual.scroll_view import ScrollView
@@ -14,7 +16,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
-ROW_CLASSES = frozenset({
+ROW_CLASSES = set({
     "cb--name", "cb--dim", "cb--date", "cb--match", "cb--quote", "cb--heading",
     "cb--label", "cb--link", "cb--placeholder", "cb--badge",
     "cb--status-unreviewed", "cb--status-confirmed", "cb--status-disputed", "cb--status-denied",
@@ -39,7 +41,7 @@ def component_style(widget: Widget, name: str) -> Style:
 class LineView(ScrollView):
     """A ScrollView whose lines are Content; subclasses implement ``render_line``."""
 
-    COMPONENT_CLASSES = ROW_CLASSES | {"cb--cursor", "cb--cursor-blurred"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = ROW_CLASSES | {"cb--cursor", "cb--cursor-blurred"}
 
     DEFAULT_CSS = """
     LineView {
@@ -58,7 +60,9 @@ class LineView(ScrollView):
         & > .cb--status-confirmed { color: $text-success; text-style: bold; }
         & > .cb--status-disputed { color: $text-warning; text-style: bold; }
         & > .cb--status-denied { color: $text-error; text-style: bold; }
-        & > .cb--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .cb--cursor {
+            background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+        }
         & > .cb--cursor-blurred { background: $block-cursor-blurred-background; }
     }
     """

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 from textual import events
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from db import CaseCounts
-
 from .lines import component_style
 
-SHORT_TITLES = {"entity": "Ent", "event": "Ev", "excerpt": "Exc", "claim": "Cl"}
-PANES: tuple[tuple[str, str, str], ...] = (
-    # (kind, key, title)
-    ("entity", "1", "Entities"),
-    ("event", "2", "Events"),
-    ("excerpt", "3", "Excerpts"),
-    ("claim", "4", "Claims"),
-)
-_COUNT_FIELD = {"entity": "entities", "event": "events", "excerpt": "excerpts", "claim": "claims"}
+
+@dataclass(frozen=True)
+class Tab:
+    """One pane's tab: its name, the key that shows it, its title long and short."""
+
+    name: str
+    key: str
+    title: str
+    short_title: str
+
+
+@dataclass(frozen=True)
+class TabView:
+    """A tab showing part of its list (the Claims pane's review queue): the
+    part's name instead of the plain title, and its own count."""
+
+    name: str
+    total: int | None = None
 
 
 class PaneBar(Widget):
@@ -38,19 +48,29 @@ class PaneBar(Widget):
     }
     """
 
-    active: reactive[str] = reactive("entity")
-    counts: reactive[CaseCounts | None] = reactive(None)
-    # The Claims pane's review queue and how many claims are in it.
-    queue: reactive[str] = reactive("all")
-    queue_total: reactive[int | None] = reactive(None)
+    active: reactive[str] = reactive("")
+    counts: reactive[Mapping[str, int] | None] = reactive(None)   # by tab name
+    views: reactive[Mapping[str, TabView]] = reactive(dict)       # by tab name
 
     class PaneClicked(Message):
         def __init__(self, kind: str) -> None:
             super().__init__()
             self.kind = kind
 
+    def __init__(self, tabs: Sequence[Tab], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tabs = tuple(tabs)
+
+    def show_view(self, tab: str, view: TabView | None) -> None:
+        """Show part of ``tab``'s list (or, with None, all of it)."""
+        views = {name: shown for name, shown in self.views.items() if name != tab}
+        if view is not None:
+            views[tab] = view
+        self.views = views
+
     def _tabs(self) -> list[tuple[str, Content]]:
         """The tabs that fit: with counts, else without, else with short titles."""
+        tabs: list[tuple[str, Content]] = []
         for counts, short in ((True, False), (False, False), (False, True)):
             tabs = self._tabs_as(counts=counts, short=short)
             if sum(label.cell_length + 1 for _, label in tabs) <= self.size.width or short:
@@ -59,20 +79,21 @@ class PaneBar(Widget):
 
     def _tabs_as(self, *, counts: bool, short: bool) -> list[tuple[str, Content]]:
         tabs = []
-        for kind, key, title in PANES:
-            title = SHORT_TITLES[kind] if short else title
-            count = ("" if self.counts is None or not counts
-                     else f" {getattr(self.counts, _COUNT_FIELD[kind]):,}")
-            if kind == "claim" and self.queue != "all":
-                title += f": {self.queue[:5] if short else self.queue}"
-                count = "" if self.queue_total is None else f" {self.queue_total:,}"
+        for tab in self.tabs:
+            title = tab.short_title if short else tab.title
+            count = ("" if self.counts is None or not counts or tab.name not in self.counts
+                     else f" {self.counts[tab.name]:,}")
+            view = self.views.get(tab.name)
+            if view is not None:
+                title += f": {view.name[:5] if short else view.name}"
+                count = "" if view.total is None else f" {view.total:,}"
             label = Content.assemble(
-                " ", (key, component_style(self, "pane-bar--key")), f" {title}",
+                " ", (tab.key, component_style(self, "pane-bar--key")), f" {title}",
                 (count, component_style(self, "pane-bar--count")), " ",
             )
-            if kind == self.active:
+            if tab.name == self.active:
                 label = label.stylize_before(component_style(self, "pane-bar--active"))
-            tabs.append((kind, label))
+            tabs.append((tab.name, label))
         return tabs
 
     def render(self) -> Content:
@@ -80,8 +101,8 @@ class PaneBar(Widget):
 
     def on_click(self, event: events.Click) -> None:
         x = 0
-        for kind, label in self._tabs():
+        for name, label in self._tabs():
             if x <= event.x < x + label.cell_length:
-                self.post_message(self.PaneClicked(kind))
+                self.post_message(self.PaneClicked(name))
                 return
             x += label.cell_length + 1

@@ -17,6 +17,7 @@ piece, so offsets stay those of the text itself.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from rich.cells import cell_len
@@ -27,8 +28,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 
-from db.text import tokens, visible
-
+from ..text import tokens, visible
 from .lines import LineView
 
 Span = tuple[int, int]
@@ -114,7 +114,7 @@ class SpanPicker(LineView, can_focus=True):
         self.words: list[Span] = [(start, end) for start, end, _ in tokens(text)]
         self._starts = [start for start, _ in self.words]
         self.cursor = 0              # the word the cursor is on
-        self.anchor: int | None = None   # where an extending span started
+        self.span_anchor: int | None = None   # where an extending span started
         self.whole = not self.words  # no words at all: only the whole excerpt
         self._lines: list[Span] = []
         self._line_starts: list[int] = []
@@ -130,16 +130,16 @@ class SpanPicker(LineView, can_focus=True):
         if (start, end) == (0, len(self.text)) or not inside:
             self.whole = True
             return
-        self.anchor, self.cursor = inside[0], inside[-1]
-        if self.anchor == self.cursor:
-            self.anchor = None
+        self.span_anchor, self.cursor = inside[0], inside[-1]
+        if self.span_anchor == self.cursor:
+            self.span_anchor = None
 
     @property
     def span(self) -> Span | None:
         """The chosen words as offsets; None when the whole excerpt is chosen."""
         if self.whole:
             return None
-        first, last = sorted((self.cursor, self.cursor if self.anchor is None else self.anchor))
+        first, last = sorted((self.cursor, self.cursor if self.span_anchor is None else self.span_anchor))
         span = (self.words[first][0], self.words[last][1])
         return None if span == (0, len(self.text)) else span
 
@@ -150,7 +150,7 @@ class SpanPicker(LineView, can_focus=True):
 
     @property
     def extending(self) -> bool:
-        return self.anchor is not None
+        return self.span_anchor is not None
 
     @property
     def quote(self) -> str:
@@ -199,12 +199,12 @@ class SpanPicker(LineView, can_focus=True):
         if not self.words:
             return
         self.whole = False
-        self.anchor = None if self.extending else self.cursor
+        self.span_anchor = None if self.extending else self.cursor
         self._changed()
 
     def action_whole(self) -> None:
         self.whole = True
-        self.anchor = None
+        self.span_anchor = None
         self._changed()
 
     # -- layout ------------------------------------------------------------
@@ -236,7 +236,7 @@ class SpanPicker(LineView, can_focus=True):
         elif line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False, immediate=True, force=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(wrap_offsets(self.text, width))
 
     def on_resize(self) -> None:
@@ -268,7 +268,7 @@ class SpanPicker(LineView, can_focus=True):
         moving = self.words[self.cursor] if self.extending else (0, 0)
         cuts = sorted({start, end, *(min(max(at, start), end) for at in (*chosen, *moving))})
         pieces = []
-        for piece_start, piece_end in zip(cuts, cuts[1:]):
+        for piece_start, piece_end in itertools.pairwise(cuts):
             style = Style()
             if chosen[0] <= piece_start < chosen[1]:
                 style = self.parse_style(".cb--quote")

@@ -8,10 +8,12 @@ or a title never needs them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
-from db.text import printable
+from ..text import printable
 
 
 class TextField(Input):
@@ -21,7 +23,7 @@ class TextField(Input):
     prefilled name is added to, not typed over by accident.
     """
 
-    def __init__(self, value: str | None = None, **options) -> None:
+    def __init__(self, value: str | None = None, **options: Any) -> None:
         options.setdefault("select_on_focus", False)
         super().__init__(value, **options)
 

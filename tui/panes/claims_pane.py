@@ -8,8 +8,8 @@ from textual.message import Message
 
 from db.review import QUEUES
 
-from ..feeds import ClaimFeed
-from .paged_list import PagedList
+from ..widgets.paged_list import PagedList
+from .feeds import ClaimFeed
 from .pane import Pane
 
 REVIEW_QUEUE = "unreviewed"
@@ -32,22 +32,22 @@ class ClaimsPane(Pane):
             self.pane = pane
             self.queue = queue
 
+    class ClaimHighlighted(Message):
+        """The list's cursor rests on a claim, shown at ``version``."""
+
+        def __init__(self, pane: "ClaimsPane", claim_id: int, version: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.claim_id = claim_id
+            self.version = version
+
     feed: ClaimFeed
 
     _last_claim_id: int | None = None
-    # The claim under the cursor and its version when the annotator came to it:
-    # what a mark expects. Others' marks shown meanwhile do not move it, so
-    # marking over them asks first (the stale-mark dialog).
-    seen: tuple[int, int] | None = None
 
     def on_paged_list_item_highlighted(self, message: PagedList.ItemHighlighted) -> None:
         self._last_claim_id = message.item.id
-        if self.seen is None or self.seen[0] != message.item.id:
-            self.seen = (message.item.id, message.item.claim.version)
-
-    def seen_version(self, claim_id: int, shown: int) -> int:
-        """The version of ``claim_id`` the annotator saw (``shown`` if not known)."""
-        return self.seen[1] if self.seen is not None and self.seen[0] == claim_id else shown
+        self.post_message(self.ClaimHighlighted(self, message.item.id, message.item.claim.version))
 
     def hold(self) -> None:
         """Someone else changed the claim under the cursor: show it as it is now
@@ -56,8 +56,7 @@ class ClaimsPane(Pane):
         self.refresh_detail()
 
     def on_mount(self) -> None:
-        read_only = getattr(self.app, "read_only", False)
-        self.detail.border_title = "Read-only: marks are off" if read_only else MARK_LEGEND
+        self.detail.border_title = "Read-only: marks are off" if self.read_only else MARK_LEGEND
 
     @property
     def queue(self) -> str:

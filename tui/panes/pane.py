@@ -1,7 +1,12 @@
 """A pane: one list (entities, events, excerpts or claims) beside the detail of
-the item its cursor rests on. Side by side when wide, stacked when narrow."""
+the item its cursor rests on. Side by side when wide, stacked when narrow.
+
+What the pane reads and shows is handed to it (attributes down): the feed
+its list reads, how a row is drawn, how an item's detail is read."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -9,13 +14,13 @@ from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
 
-from db import Case, CaseError
-from db.text import one_line
+from ..text import one_line
+from ..widgets.detail import Block, DetailView, Link
+from ..widgets.paged_list import PagedList, RowRenderer
+from .feeds import Feed
 
-from ..details import build_detail
-from ..feeds import Feed
-from .detail import Block, DetailView, Link
-from .paged_list import PagedList
+# Reads an item's detail (in a thread worker): its id -> the blocks to show.
+DetailReader = Callable[[int], list[Block]]
 
 
 class Pane(Container):
@@ -35,11 +40,14 @@ class Pane(Container):
             self.blocks = blocks
             self.keep_place = keep_place
 
-    def __init__(self, feed: Feed, case: Case, *, id: str | None = None) -> None:
+    def __init__(self, kind: str, feed: Feed, render_row: RowRenderer, read_detail: DetailReader,
+                 *, read_only: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.kind = kind
+        self.read_only = read_only
         self.feed = feed
-        self.case = case
-        self.kind = feed.kind
+        self.render_row = render_row
+        self.read_detail = read_detail
         self._detail_id: int | None = None
         self._pending_link: Link | None = None
         self._detail_shown = False
@@ -47,7 +55,7 @@ class Pane(Container):
         self.is_ready = False
 
     def compose(self) -> ComposeResult:
-        yield PagedList(self.feed, self.case, id=f"{self.kind}-list")
+        yield PagedList(self.feed, self.render_row, id=f"{self.kind}-list")
         detail = DetailView(id=f"{self.kind}-detail")
         detail.border_title = "Detail"
         yield detail
@@ -106,8 +114,8 @@ class Pane(Container):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, item_id: int, keep_place: bool = False) -> None:
         try:
-            blocks = build_detail(self.case, self.kind, item_id)
-        except CaseError as error:
+            blocks = self.read_detail(item_id)
+        except Exception as error:  # noqa: BLE001 - the detail says what it could not read
             blocks = [Block(Content.styled(one_line(str(error)), ".cb--dim"))]
         self.post_message(self.DetailLoaded(item_id, blocks, keep_place))
 

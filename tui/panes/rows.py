@@ -7,29 +7,17 @@ every row: statuses are words, not only colours.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.content import Content
 
 from db import Claim, Entity, Event
 from db.models import ClaimFlags
 
+from ..labels import BADGE_WIDTH, status_badge
+from ..text import cell_pad, fit, join, plain_line
 from .feeds import ClaimRow, ExcerptRow
-from .text import cell_pad, fit, join, plain_line
 
-STATUS_BADGES = {
-    "unreviewed": "· unreviewed",
-    "confirmed": "✓ confirmed",
-    "disputed": "? disputed",
-    "denied": "✗ denied",
-}
-BADGE_WIDTH = max(len(badge) for badge in STATUS_BADGES.values())
 DATE_WIDTH = 22   # "May 2022 – March 2023" fits
 SOURCE_WIDTH = 18
-
-
-def status_badge(status: str) -> Content:
-    return Content.styled(STATUS_BADGES.get(status, status), f".cb--status-{status}")
 
 
 KIND_WIDTH = len("organization")
@@ -78,15 +66,3 @@ def claim_row(row: ClaimRow | Claim, width: int) -> Content:
     if claim.claimant and width >= 120:
         parts += [("  — ", ".cb--dim"), plain_line(claim.claimant, ".cb--dim")]
     return fit(join(parts), width)
-
-
-ROW_RENDERERS = {
-    "entity": entity_row,
-    "event": event_row,
-    "excerpt": excerpt_row,
-    "claim": claim_row,
-}
-
-
-def render_row(kind: str, item: Any, width: int) -> Content:
-    return ROW_RENDERERS[kind](item, width)

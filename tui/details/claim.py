@@ -17,22 +17,16 @@ from db.claims import claim_entities, claim_evidence, claim_history, count_histo
 from db.conflicts import claim_conflicts
 from db.models import ClaimAgreement, Conflict
 from db.sources import excerpt_context
-from db.text import one_line
 
-from .details import RELATED_LIMIT, entity_link, field, section
-from .rows import status_badge
-from .text import fit, join, plain_block, plain_line
-from .widgets.detail import BLANK, Block, Link
+from ..labels import short_time, status_badge
+from ..text import fit, join, plain_block, plain_line
+from ..widgets.detail import BLANK, Block, Link
+from .blocks import RELATED_LIMIT, entity_link, field, section
 
 CONTEXT_CHARS = 160     # of the excerpt's own paragraph, either side
 SOURCE_TITLE_WIDTH = 56
 HISTORY_LIMIT = 200     # the latest marks shown; a count says when there are more
 DIM = ".cb--dim"
-
-
-def short_time(timestamp: str) -> str:
-    """``2026-11-26T10:05:00.000003Z`` as ``2026-11-26 10:05`` (UTC, as stored)."""
-    return one_line(timestamp[:16].replace("T", " "))
 
 
 def claim_detail(case: Case, claim_id: int) -> list[Block]:

@@ -1,94 +1,44 @@
-"""What a detail shows for each kind of item, read through ``db`` and laid
-out as blocks (``tui.widgets.detail.Block``). Runs in a thread worker: every
-function here reads the case; none touches a widget.
+"""The details of entities, events and excerpts (a claim's is laid out for
+review, in ``tui.details.claim``), read through ``db`` and laid out as blocks.
+Runs in a thread worker: every function here reads the case; none touches a
+widget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.content import Content
 
-from db import Case, Claim, Entity, Event, Evidence, Excerpt
+from db import Case
 from db.claims import entity_claims, excerpt_claims
 from db.entities import count_entity_excerpts, entity_excerpts, excerpt_entities, get_entity
 from db.events import entity_events, event_entities, event_evidence, excerpt_events, get_event
 from db.sources import excerpt_context, source_length, sources_by_ids
 
-from .rows import BADGE_WIDTH, status_badge
-from .text import cell_pad, join, plain_block, plain_line
-from .widgets.detail import BLANK, Block, Link
+from ..text import join, plain_block, plain_line
+from ..widgets.detail import BLANK, Block
+from .blocks import (
+    RELATED_LIMIT,
+    claim_link,
+    entity_link,
+    event_link,
+    evidence_links,
+    excerpt_link,
+    field,
+    heading,
+    section,
+    title_block,
+)
 
-RELATED_LIMIT = 200      # links per section; a count says when there are more
 EXCERPT_LIMIT = 50
 CONTEXT_CHARS = 300
-
 BUILD_KEYS = "Build: s words · e entity · t event · a claim · l link · L unlink · i cite"
-KIND_LABELS = {"entity": "Entity", "event": "Event", "excerpt": "Excerpt", "claim": "Claim"}
 
 
-def heading(text: str, count: int | None = None, *, shown: int | None = None) -> Block:
-    label = text if count is None else f"{text} ({count:,})"
-    if shown is not None and count is not None and shown < count:
-        label += f" — the first {shown:,} shown"
-    return Block(Content.styled(label, ".cb--heading"))
-
-
-def field(label: str, value: Content | str) -> Block:
-    value = plain_line(value) if isinstance(value, str) else value
-    return Block(join([(f"{label}: ", ".cb--label"), value]), hang=2)
-
-
-def title_block(kind: str, title: Content, subtitle: str = "") -> list[Block]:
-    label = KIND_LABELS[kind] + (f" · {subtitle}" if subtitle else "")
-    return [Block(Content.styled(label, ".cb--dim")), Block(title)]
-
-
-def entity_link(entity: Entity, role: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", ""), plain_line(entity.name, ".cb--name"),
-                                              (f"  {entity.kind}", ".cb--dim")]
-    if role:
-        parts.append((f" · {role}", ".cb--dim"))
-    return Block(join(parts), Link("entity", entity.id or 0), hang=2)
-
-
-def event_link(event: Event) -> Block:
-    return Block(join([("• ", ""), Content.styled(event.date_label, ".cb--date"), ("  ", ""),
-                       plain_line(event.title)]), Link("event", event.id or 0), hang=2)
-
-
-def claim_link(claim: Claim) -> Block:
-    badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
-    return Block(join([("• ", ""), badge, " ", plain_line(claim.statement)]),
-                 Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
-
-
-def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", "")]
-    if stance:
-        parts.append((f"{stance}: ", ".cb--label"))
-    parts += [("“", ""), plain_line(excerpt.text), ("”", ""), ("  — ", ".cb--dim"),
-              plain_line(source_title, ".cb--dim")]
-    return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
-
-
-def evidence_links(evidence: list[Evidence], *, stances: bool) -> list[Block]:
-    return [excerpt_link(e.excerpt, e.source_title, e.stance if stances else "") for e in evidence]
-
-
-def section(title: str, blocks: list[Block], *, empty: str, limit: int = RELATED_LIMIT) -> list[Block]:
-    """A heading with its count, then the blocks (a read stops at ``limit``)."""
-    more = f"+, the first {limit:,} shown" if len(blocks) >= limit else ""
-    head = Block(Content.styled(f"{title} ({len(blocks):,}{more})", ".cb--heading"))
-    return [BLANK, head, *(blocks or [Block(Content.styled(empty, ".cb--dim"))])]
-
-
-# -- one function per kind ---------------------------------------------------
 
 
 def entity_detail(case: Case, entity_id: int) -> list[Block]:
     entity = get_entity(case, entity_id)
-    blocks = title_block("entity", plain_line(entity.name, ".cb--name"), entity.kind)
+    blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind)
     if entity.aliases:
         blocks.append(field("Also", plain_line(" · ".join(entity.aliases))))
     if entity.description:
@@ -108,7 +58,7 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
 
 def event_detail(case: Case, event_id: int) -> list[Block]:
     event = get_event(case, event_id)
-    blocks = title_block("event", plain_line(event.title, ".cb--name"))
+    blocks = title_block("Event", plain_line(event.title, ".cb--name"))
     precision = "" if event.date_precision == "unknown" else f"  (to the {event.date_precision})"
     blocks.append(field("When", join([Content.styled(event.date_label, ".cb--date"),
                                       (precision, ".cb--dim")])))
@@ -126,7 +76,7 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     source = sources_by_ids(case, [excerpt.source_id]).get(excerpt.source_id)
     length = source_length(case, excerpt.source_id)
     title = plain_line(source.title if source else f"source {excerpt.source_id}", ".cb--name")
-    blocks = title_block("excerpt", title, "quote" if excerpt.kind == "quote" else "paragraph")
+    blocks = title_block("Excerpt", title, "quote" if excerpt.kind == "quote" else "paragraph")
     if source:
         if source.publisher:
             blocks.append(field("Publisher", source.publisher))
@@ -153,22 +103,3 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     claims = excerpt_claims(case, excerpt_id, limit=RELATED_LIMIT)
     blocks += section("Evidence for claims", [claim_link(c) for c in claims], empty="None.")
     return blocks
-
-
-def claim_detail(case: Case, claim_id: int) -> list[Block]:
-    # Laid out for review (evidence in context, history, conflicts, agreement).
-    from .claim_detail import claim_detail as review_layout
-
-    return review_layout(case, claim_id)
-
-
-DETAIL_BUILDERS: dict[str, Callable[[Case, int], list[Block]]] = {
-    "entity": entity_detail,
-    "event": event_detail,
-    "excerpt": excerpt_detail,
-    "claim": claim_detail,
-}
-
-
-def build_detail(case: Case, kind: str, item_id: int) -> list[Block]:
-    return DETAIL_BUILDERS[kind](case, item_id)

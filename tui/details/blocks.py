@@ -1,0 +1,71 @@
+"""The blocks every detail is made of: headings, fields, sections with a
+count, and a link to each kind of item, each drawn from plain strings."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from db import Claim, Entity, Event, Evidence, Excerpt
+
+from ..labels import BADGE_WIDTH, status_badge
+from ..text import cell_pad, join, plain_line
+from ..widgets.detail import BLANK, Block, Link
+
+RELATED_LIMIT = 200      # links per section; a count says when there are more
+
+
+def heading(text: str, count: int | None = None, *, shown: int | None = None) -> Block:
+    label = text if count is None else f"{text} ({count:,})"
+    if shown is not None and count is not None and shown < count:
+        label += f" — the first {shown:,} shown"
+    return Block(Content.styled(label, ".cb--heading"))
+
+
+def field(label: str, value: Content | str) -> Block:
+    value = plain_line(value) if isinstance(value, str) else value
+    return Block(join([(f"{label}: ", ".cb--label"), value]), hang=2)
+
+
+def title_block(label: str, title: Content, subtitle: str = "") -> list[Block]:
+    """What the item is (``Entity · person``), then its name or title."""
+    label += f" · {subtitle}" if subtitle else ""
+    return [Block(Content.styled(label, ".cb--dim")), Block(title)]
+
+
+def entity_link(entity: Entity, role: str = "") -> Block:
+    parts: list[Content | tuple[str, str]] = [("• ", ""), plain_line(entity.name, ".cb--name"),
+                                              (f"  {entity.kind}", ".cb--dim")]
+    if role:
+        parts.append((f" · {role}", ".cb--dim"))
+    return Block(join(parts), Link("entity", entity.id or 0), hang=2)
+
+
+def event_link(event: Event) -> Block:
+    return Block(join([("• ", ""), Content.styled(event.date_label, ".cb--date"), ("  ", ""),
+                       plain_line(event.title)]), Link("event", event.id or 0), hang=2)
+
+
+def claim_link(claim: Claim) -> Block:
+    badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
+    return Block(join([("• ", ""), badge, " ", plain_line(claim.statement)]),
+                 Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
+
+
+def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
+    parts: list[Content | tuple[str, str]] = [("• ", "")]
+    if stance:
+        parts.append((f"{stance}: ", ".cb--label"))
+    parts += [("“", ""), plain_line(excerpt.text), ("”", ""), ("  — ", ".cb--dim"),
+              plain_line(source_title, ".cb--dim")]
+    return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
+
+
+def evidence_links(evidence: list[Evidence], *, stances: bool) -> list[Block]:
+    return [excerpt_link(e.excerpt, e.source_title, e.stance if stances else "") for e in evidence]
+
+
+def section(title: str, blocks: list[Block], *, empty: str, limit: int = RELATED_LIMIT) -> list[Block]:
+    """A heading with its count, then the blocks (a read stops at ``limit``)."""
+    more = f"+, the first {limit:,} shown" if len(blocks) >= limit else ""
+    head = Block(Content.styled(f"{title} ({len(blocks):,}{more})", ".cb--heading"))
+    return [BLANK, head, *(blocks or [Block(Content.styled(empty, ".cb--dim"))])]

@@ -1,0 +1,73 @@
+"""The kinds of item the browser shows, each described once.
+
+Everything the browser knows about a kind of item lives on its record (as
+VisiData keeps everything about a sheet type on the type): its pane's key
+and title, the feed its list reads, how a row is drawn, how its detail is
+read. The app, the pane tabs, search and help take what they need from
+here; adding a kind is adding a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual.content import Content
+
+from db import Case
+
+from .details.claim import claim_detail
+from .details.items import entity_detail, event_detail, excerpt_detail
+from .panes.claims_pane import ClaimsPane
+from .panes.feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
+from .panes.pane import Pane
+from .panes.rows import claim_row, entity_row, event_row, excerpt_row
+from .widgets.detail import Block
+from .widgets.pane_bar import Tab
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of item: what the browser reads and draws for it."""
+
+    name: str                  # as db names it: "entity"
+    key: str                   # the key that shows its pane: "1"
+    title: str                 # its pane, and its group in search: "Entities"
+    short_title: str           # its tab when the terminal is narrow: "Ent"
+    counts_field: str          # its number in db.CaseCounts: "entities"
+    feed: Callable[[Case], Feed]
+    row: Callable[[Any, int], Content]
+    detail: Callable[[Case, int], list[Block]]
+    pane: type[Pane] = Pane
+
+    @property
+    def pane_id(self) -> str:
+        return f"{self.name}-pane"
+
+    def make_pane(self, case: Case, *, read_only: bool) -> Pane:
+        """The pane of this kind over ``case``."""
+        return self.pane(self.name, self.feed(case), self.row, partial(self.detail, case),
+                         read_only=read_only, id=self.pane_id)
+
+    @property
+    def tab(self) -> Tab:
+        return Tab(self.name, self.key, self.title, self.short_title)
+
+
+KINDS: tuple[ItemKind, ...] = (
+    ItemKind("entity", "1", "Entities", "Ent", "entities",
+             EntityFeed, entity_row, entity_detail),
+    ItemKind("event", "2", "Events", "Ev", "events",
+             EventFeed, event_row, event_detail),
+    ItemKind("excerpt", "3", "Excerpts", "Exc", "excerpts",
+             ExcerptFeed, excerpt_row, excerpt_detail),
+    ItemKind("claim", "4", "Claims", "Cl", "claims",
+             ClaimFeed, claim_row, claim_detail, pane=ClaimsPane),
+)
+BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in KINDS}
+
+
+def kind_of(name: str) -> ItemKind:
+    return BY_NAME[name]

@@ -1,0 +1,380 @@
+"""Marking claims in the browser: a mark, a note or an undo on the claim
+under the cursor.
+
+A mark (``c`` ``d`` ``x`` ``u``), a note (``n``) or an undo (``z``) applies
+to the claim under the cursor: the Claims pane's current claim, or a claim
+link under the cursor of a focused detail. It is committed at once in a
+thread worker with the version of the claim the annotator came to
+(``SeenVersions``); the result comes back as a message (``ClaimMarked``,
+``MarkRefused`` when the claim changed meanwhile, ``MarkFailed``) and the
+views read again without losing their place. In the Claims pane a
+judgement moves the cursor on to the next claim of the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from textual.binding import Binding
+from textual.message import Message
+
+from db import Annotation, Case, CaseError, StaleClaimError
+from db.casefile import OPENED_READ_ONLY
+from db.claims import add_note, mark_claim, undo_last_mark
+from db.conflicts import open_conflict_counts, resolve_conflicts
+from db.review import next_in_queue
+
+from ..labels import STATUS_BADGES
+from ..panes.claims_pane import ClaimsPane
+from ..panes.feeds import ClaimRow
+from ..panes.pane import Pane
+from ..screens.mark_dialogs import NoteScreen, NoteWritten, StaleMarkScreen
+from ..text import one_line
+from ..widgets.detail import Link
+from .seen import CLAIMS_LIST, DETAIL_LINK, SeenVersions
+
+# Keys on a claim: in the Claims pane, or on a claim link in a focused detail.
+# Not in the footer (no room at 80 columns): the Claims pane shows them over
+# its detail, and ? lists them.
+CLAIM_BINDINGS = [
+    Binding("c", "mark('confirmed')", "Mark", key_display="c d x u", show=False,
+            tooltip="Mark: c confirmed, d disputed, x denied, u unreviewed"),
+    Binding("d", "mark('disputed')", "Disputed", show=False),
+    Binding("x", "mark('denied')", "Denied", show=False),
+    Binding("u", "mark('unreviewed')", "Unreviewed", show=False),
+    Binding("n", "note", "Note", show=False,
+            tooltip="A note on the claim (↑↓ in the box: with a status)"),
+    Binding("z", "undo_mark", "Undo", show=False,
+            tooltip="Undo your latest mark (just after a mark: that one)"),
+]
+MARK_ACTIONS = frozenset({"mark", "note", "undo_mark"})
+
+
+class MarkingHost(Protocol):
+    """What marking needs from the app."""
+
+    case: Case
+    annotator: str
+    read_only: bool
+
+    @property
+    def active_pane(self) -> Pane: ...
+
+    @property
+    def claims_pane(self) -> ClaimsPane: ...
+
+    @property
+    def closing(self) -> bool: ...
+
+    def say(self, text: str, **options: Any) -> None: ...
+
+    def open_screen(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None: ...
+
+    def run_in_thread(self, work: Callable[[], None], *, group: str) -> None: ...
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def refresh_bindings(self) -> None: ...
+
+    def reload_views(self, *, lists: bool = False) -> None: ...
+
+    def refresh_details(self, *, but: Pane | None = None) -> None: ...
+
+    def reload_counts(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ClaimTarget:
+    """The claim a marking key applies to, as the annotator saw it."""
+
+    claim_id: int
+    version: int | None
+    statement: str = ""
+    in_claims_pane: bool = False
+
+
+@dataclass(frozen=True)
+class MarkRequest:
+    """One mark, note or undo to commit."""
+
+    kind: str                      # "mark", "note" or "undo"
+    claim_id: int
+    expected_version: int | None
+    status: str | None = None
+    note: str = ""
+    statement: str = ""
+    advance: bool = False          # move on to the next claim of ``queue`` afterwards
+    queue: str = "all"
+    return_to: int | None = None   # put the Claims cursor back on this claim afterwards
+
+    @property
+    def version_after(self) -> int | None:
+        """The claim's version once this is written (None if not known)."""
+        return None if self.expected_version is None else self.expected_version + 1
+
+
+@dataclass(frozen=True)
+class JustMarked:
+    """A judgement that moved the Claims cursor on: ``z`` right after takes it back."""
+
+    claim_id: int
+    version: int | None
+    cursor_moves: int      # the Claims list's moves once it moved on
+
+
+def commit(case: Case, request: MarkRequest, *, annotator: str) -> tuple[Annotation, bool]:
+    """Write one request (called in a worker). Returns the annotation and
+    whether it settled a merge conflict: on a claim in conflict a status key
+    resolves it."""
+    claim_id, version = request.claim_id, request.expected_version
+    if request.kind == "undo":
+        return undo_last_mark(case, claim_id, annotator=annotator, expected_version=version), False
+    if request.kind == "note" and request.status is None:
+        return add_note(case, claim_id, request.note, annotator=annotator,
+                        expected_version=version), False
+    assert request.status is not None
+    if open_conflict_counts(case, [claim_id]):
+        return resolve_conflicts(case, claim_id, request.status, annotator=annotator,
+                                 note=request.note, expected_version=version), True
+    return mark_claim(case, claim_id, request.status, annotator=annotator, note=request.note,
+                      expected_version=version), False
+
+
+def describe(request: MarkRequest, annotation: Annotation, settled: bool) -> str:
+    """One short line saying what was recorded (our own words and statuses only)."""
+    status = STATUS_BADGES.get(annotation.status, annotation.status)
+    claim = f"Claim {request.claim_id}"
+    if annotation.kind == "undo":
+        return f"{claim}: mark taken back ({status})."
+    if annotation.kind == "note":
+        return f"{claim}: note added."
+    if settled:
+        return f"{claim}: conflict settled, {status}."
+    return f"{claim}: {status}" + (" with a note." if annotation.note else ".")
+
+
+class Marking:
+    """The marking keys and what they write; the one owner of the claim
+    versions the annotator saw."""
+
+    BINDINGS = CLAIM_BINDINGS
+
+    class ClaimMarked(Message):
+        """A mark, note or undo was committed (and is on disk)."""
+
+        def __init__(self, request: MarkRequest, annotation: Annotation, settled: bool,
+                     next_id: int | None) -> None:
+            super().__init__()
+            self.request = request
+            self.annotation = annotation
+            self.settled = settled
+            self.next_id = next_id
+
+    class MarkRefused(Message):
+        """The claim changed since the annotator saw it: nothing was written."""
+
+        def __init__(self, request: MarkRequest, error: StaleClaimError) -> None:
+            super().__init__()
+            self.request = request
+            self.error = error
+
+    class MarkFailed(Message):
+        """A mark could not be written (the reason is one line)."""
+
+        def __init__(self, request: MarkRequest, reason: str) -> None:
+            super().__init__()
+            self.request = request
+            self.reason = reason
+
+    def __init__(self, host: MarkingHost) -> None:
+        self.host = host
+        self.seen = SeenVersions()
+        self.in_flight = False                  # a mark is being saved
+        self.just_marked: JustMarked | None = None
+
+    # -- where the cursors are ---------------------------------------------
+
+    def claim_highlighted(self, claim_id: int, version: int) -> None:
+        """The Claims list's cursor rests on a claim."""
+        self.seen.came_to(CLAIMS_LIST, claim_id, version)
+
+    def link_highlighted(self, link: Link | None) -> None:
+        """A detail's cursor (on the main screen) moved to ``link``."""
+        if link is None or link.kind != "claim":
+            self.seen.left(DETAIL_LINK)
+        else:
+            self.seen.came_to(DETAIL_LINK, link.id, link.version)
+
+    def claim_target(self) -> ClaimTarget | None:
+        """The claim under the cursor: the Claims pane's, or a focused claim link."""
+        pane = self.host.active_pane
+        if isinstance(pane, ClaimsPane):
+            row = pane.paged_list.cursor_item
+            if isinstance(row, ClaimRow) and row.id == pane.detail_id:
+                version = self.seen.expected(CLAIMS_LIST, row.id, row.claim.version)
+                return ClaimTarget(row.id, version, row.claim.statement, True)
+            return None
+        link = pane.detail.link if pane.detail.has_focus else None
+        if link is not None and link.kind == "claim":
+            return ClaimTarget(link.id, self.seen.expected(DETAIL_LINK, link.id, link.version))
+        return None
+
+    def _claim_in_reach(self) -> bool:
+        pane = self.host.active_pane
+        if pane.kind == "claim":
+            return bool(pane.paged_list.total)
+        link = pane.detail.link if pane.detail.has_focus else None
+        return link is not None and link.kind == "claim"
+
+    def allows(self, action: str) -> bool:
+        """Whether a marking key applies where the cursor is (and shows)."""
+        if action == "undo_mark" and self.just_marked is not None \
+                and self.host.active_pane.kind == "claim":
+            return True
+        return self._claim_in_reach()
+
+    # -- refusing a key ------------------------------------------------------
+
+    def _refuse_if_read_only(self) -> bool:
+        if not self.host.read_only:
+            return False
+        reason = self.host.case.read_only_reason or OPENED_READ_ONLY
+        self.host.say(f"Read-only ({reason}): marks and notes are off.",
+                      severity="warning", timeout=4, markup=False)
+        return True
+
+    def _busy(self) -> bool:
+        """A mark is being saved, or the claims are being read again: a key now
+        could land on a claim the annotator has not seen, so it is refused."""
+        if self.in_flight:
+            self.host.say("Saving the last mark…", timeout=1, markup=False)
+        elif self.host.claims_pane.paged_list.is_rereading:
+            self.host.say("Updating the claims…", timeout=1, markup=False)
+        else:
+            return False
+        return True
+
+    def _ready_to_mark(self) -> ClaimTarget | None:
+        if self._refuse_if_read_only() or self._busy():
+            return None
+        target = self.claim_target()
+        if target is None:
+            self.host.say("No claim under the cursor yet.", timeout=2, markup=False)
+        return target
+
+    # -- the keys ----------------------------------------------------------
+
+    def mark(self, status: str, *, queue: str) -> None:
+        target = self._ready_to_mark()
+        if target is not None:
+            self.send(MarkRequest("mark", target.claim_id, target.version, status=status,
+                                  statement=target.statement, advance=target.in_claims_pane,
+                                  queue=queue))
+
+    def note(self, *, queue: str) -> None:
+        target = self._ready_to_mark()
+        if target is None:
+            return
+
+        def written(note: NoteWritten | None) -> None:
+            if note is not None:
+                self.send(MarkRequest(
+                    "note", target.claim_id, target.version, status=note.status, note=note.text,
+                    statement=target.statement,
+                    advance=target.in_claims_pane and note.status is not None, queue=queue))
+
+        self.host.open_screen(NoteScreen(target.claim_id, target.statement), written)
+
+    def undo(self, *, queue: str) -> None:
+        if self._refuse_if_read_only() or self._busy():
+            return
+        just = self.just_marked
+        if (just is not None and self.host.active_pane.kind == "claim"
+                and self.host.claims_pane.paged_list.moves == just.cursor_moves):
+            # Right after a mark moved the cursor on: take that mark back, and go back to it.
+            self.send(MarkRequest("undo", just.claim_id, just.version, return_to=just.claim_id,
+                                  queue=queue))
+            return
+        target = self.claim_target()
+        if target is None:
+            self.host.say("No claim under the cursor yet.", timeout=2, markup=False)
+            return
+        self.send(MarkRequest("undo", target.claim_id, target.version,
+                              statement=target.statement, queue=queue))
+
+    # -- committing --------------------------------------------------------
+
+    def send(self, request: MarkRequest) -> None:
+        self.in_flight = True
+        case, annotator = self.host.case, self.host.annotator
+        self.host.run_in_thread(lambda: self._commit(case, annotator, request), group="mark")
+
+    def _commit(self, case: Case, annotator: str, request: MarkRequest) -> None:
+        """In a thread worker: write, then post what happened."""
+        try:
+            annotation, settled = commit(case, request, annotator=annotator)
+        except StaleClaimError as error:
+            self.host.post_message(self.MarkRefused(request, error))
+            return
+        except CaseError as error:
+            self.host.post_message(self.MarkFailed(request, one_line(str(error))))
+            return
+        except Exception as error:  # noqa: BLE001 - never lose the session over one mark
+            self.host.post_message(self.MarkFailed(
+                request, one_line(f"Could not save the mark (nothing was written): {error}")))
+            return
+        next_id = None
+        if request.advance:
+            try:
+                found = next_in_queue(case, request.queue, request.claim_id, wrap=True)
+                next_id = found.id if found else None
+            except Exception:  # noqa: BLE001 - the mark stands; the cursor stays
+                next_id = None
+        self.host.post_message(self.ClaimMarked(request, annotation, settled, next_id))
+
+    def claim_marked(self, message: ClaimMarked) -> None:
+        request = message.request
+        self.in_flight = False
+        self.just_marked = None
+        self.seen.now_seen(request.claim_id, request.version_after)   # our own change: seen
+        claims = self.host.claims_pane
+        if request.advance:
+            claims.reload(keep_id=message.next_id)
+            self.just_marked = JustMarked(request.claim_id, request.version_after,
+                                          claims.paged_list.moves)
+        elif request.return_to is not None:
+            claims.reload(keep_id=request.return_to)
+        else:
+            claims.reload()
+        self.host.refresh_details(but=claims)
+        self.host.reload_counts()
+        text = describe(request, message.annotation, message.settled)
+        if request.advance and message.next_id is None:
+            text += f" The {request.queue} queue is empty."
+        self.host.say(text, timeout=3, markup=False)
+        self.host.refresh_bindings()
+
+    def mark_refused(self, message: MarkRefused) -> None:
+        self.in_flight = False
+        request, error = message.request, message.error
+        self.host.reload_views()
+
+        def chosen(keep_mine: bool | None) -> None:
+            if keep_mine:
+                self.send(replace(request, expected_version=error.current_version))
+            else:
+                self.seen.now_seen(request.claim_id, error.current_version)
+                badge = STATUS_BADGES.get(error.current_status, error.current_status)
+                self.host.say(f"Claim {request.claim_id} left as it is: {badge}.",
+                              timeout=3, markup=False)
+
+        self.host.open_screen(StaleMarkScreen(error, kind=request.kind, status=request.status,
+                                              note=request.note, statement=request.statement),
+                              chosen)
+
+    def mark_failed(self, message: MarkFailed) -> None:
+        self.in_flight = False
+        self.host.say(message.reason, severity="error", timeout=5, markup=False)
+        self.host.reload_views()

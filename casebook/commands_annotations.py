@@ -3,15 +3,16 @@ and moving marks between copies (backup, merge, JSON Lines)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 import click
 
 from db import STATUSES, CaseFileError, backup_case_file, open_case
 from db.agreement import (
-    MACHINE_ANNOTATORS, annotator_judgements, claim_agreements, pair_agreements,
+    MACHINE_ANNOTATORS,
+    annotator_judgements,
+    claim_agreements,
+    pair_agreements,
     shared_claim_ids,
 )
 from db.claims import add_note, claim_history, default_annotator, get_claim, undo_last_mark
@@ -19,6 +20,7 @@ from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflict
 from db.jsonl import import_annotations, write_annotations
 from db.merge import merge_case_files
 from db.models import Annotation, MergeReport
+from db.outfile import atomic_file
 
 from .output import echo_json, line
 
@@ -203,8 +205,6 @@ def resolve(path: Path, claim_id: int, status: str, note: str, annotator: str | 
 def backup(path: Path, out: Path) -> None:
     """Copy the case at PATH to OUT (a new file, mode 0600) with SQLite's backup API,
     safe while others have it open."""
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
     with open_case(path, read_only=True) as case:
         backup_case_file(case.conn, out)
     click.echo(f"Backed up {path} to {out}")
@@ -264,32 +264,9 @@ def export_annotations(path: Path, out: Path | None) -> None:
         if out is None:
             write_annotations(case, click.get_text_stream("stdout"))
             return
-        count = _write_new_file(out, lambda handle: write_annotations(case, handle))
+        with atomic_file(out) as handle:
+            count = write_annotations(case, handle)
     click.echo(f"Wrote {count} annotations to {out}", err=True)
-
-
-def _write_new_file(out: Path, write) -> int:
-    """Write through a temporary file, then link it into place: OUT is never
-    half-written, never overwritten, never written through a symlink."""
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
-    if not out.parent.is_dir():
-        raise CaseFileError(f"{out.parent}: no such directory")
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            count = write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, out)
-        except FileExistsError:
-            raise CaseFileError(f"{out}: already exists") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-    return count
 
 
 @click.command("import-annotations")

@@ -43,7 +43,7 @@ def export(path: Path, format_: str, output: Path | None, force: bool) -> None:
         if output is None:
             _to_stdout(lambda out: writer(case, out))
             return
-        with atomic_file(output, force=force) as handle:
+        with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
             items = writer(case, handle)
     click.echo(f"exported {format_} to {output} ({items} items)")
 

@@ -28,18 +28,25 @@ def generate(path: Path, excerpts: int, seed: int) -> None:
     console = Console(stderr=True)
     columns = (TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        tasks = {
-            stage: bar.add_task(stage, total=planned.get(stage, excerpts if stage == "excerpts" else 4),
-                                start=False)
-            for stage in _STAGES
-        }
+    # Drawn from the first report on: a file that cannot be written is said
+    # in one line, without a bar above it.
+    bar = Progress(*columns, console=console, transient=False)
+    tasks = {
+        stage: bar.add_task(stage, total=planned.get(stage, excerpts if stage == "excerpts" else 4),
+                            start=False)
+        for stage in _STAGES
+    }
 
-        def report(stage: str, done: int, total: int) -> None:
-            bar.start_task(tasks[stage])
-            bar.update(tasks[stage], completed=done, total=total)
+    def report(stage: str, done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.start_task(tasks[stage])
+        bar.update(tasks[stage], completed=done, total=total)
 
+    try:
         counts = generate_case(path, excerpts=excerpts, seed=seed, progress=report)
+    finally:
+        bar.stop()
     click.echo(
         f"Generated {path}: {counts.sources:,} sources, {counts.excerpts:,} excerpts, "
         f"{counts.entities:,} entities, {counts.events:,} events, {counts.claims:,} claims, "

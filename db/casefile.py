@@ -22,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
+from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -35,7 +36,7 @@ NOT_WRITABLE = "you do not have permission to write the file"
 
 def utc_now() -> str:
     """UTC timestamp, ISO 8601 with microseconds: sorts as text."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Case:
@@ -383,45 +384,11 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     return case
 
 
-def _create_private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600, refusing to replace anything there."""
-    if path.exists() or path.is_symlink():
-        raise CaseFileError(f"{path}: already exists")
-    if not path.parent.is_dir():
-        raise CaseFileError(f"{path.parent}: no such directory")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise CaseFileError(f"{path}: cannot create ({error.strerror})") from None
-    os.close(fd)
-
-
 def create_case(path: str | os.PathLike[str], *, title: str, case_uid: str | None = None) -> Case:
     """Create a new, empty case file (mode 0600: cases hold sensitive research)."""
-    path = Path(path)
-    _create_private_file(path)
-    key = None
-    try:
-        conn = _connect(path, read_only=False)
-        conn.execute("PRAGMA journal_mode = WAL")
-        db = Database(conn, execute_plugins=False)
-        migrate(db)
-        _configure(conn, read_only=False)
-        case = Case(conn, path, read_only=False)
-        case._file_key = key = _file_key(path)
-        _register(key)
-        with case.write() as tx:
-            tx.executemany(
-                "INSERT INTO case_meta (key, value) VALUES (?, ?)",
-                [("title", title), ("case_uid", case_uid or str(uuid.uuid4())), ("created_at", utc_now())],
-            )
-        return case
-    except BaseException:
-        with contextlib.suppress(Exception):
-            conn.close()
-        _unregister(key)
-        remove_case_file(path)
-        raise
+    with building_case(path, title=title, case_uid=case_uid):
+        pass
+    return open_case(path)
 
 
 @contextlib.contextmanager
@@ -434,53 +401,50 @@ def building_case(
     the block ends without error, so a failure leaves nothing behind and no
     reader ever sees half a case. ``path`` must not exist.
     """
-    path = Path(path)
-    if path.exists() or path.is_symlink():
-        raise CaseFileError(f"{path}: already exists")
-    if not path.parent.is_dir():
-        raise CaseFileError(f"{path.parent}: no such directory")
-    building = path.with_name(f".{path.name}.building-{os.getpid()}")
-    remove_case_file(building)
-    case = create_case(building, title=title, case_uid=case_uid)
-    try:
-        with case:
+    with atomic_path(path, what="a case file") as building:
+        with _empty_case(building, title=title, case_uid=case_uid) as case:
             yield case
-        try:
-            os.link(building, path)  # never replaces a file that appeared meanwhile
-        except FileExistsError:
-            raise CaseFileError(f"{path}: already exists") from None
-    finally:
-        remove_case_file(building)
 
 
-def remove_case_file(path: Path) -> None:
-    """Delete a case file and its WAL companions (used to undo a failed create)."""
-    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            companion.unlink()
+def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:
+    """A new case in the empty file at ``path``."""
+    conn = _connect(path, read_only=False)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(Database(conn, execute_plugins=False))
+        _configure(conn, read_only=False)
+        case = Case(conn, path, read_only=False)
+        with case.write() as tx:
+            tx.executemany(
+                "INSERT INTO case_meta (key, value) VALUES (?, ?)",
+                [("title", title), ("case_uid", case_uid or str(uuid.uuid4())), ("created_at", utc_now())],
+            )
+    except BaseException:
+        conn.close()
+        raise
+    case._file_key = _file_key(path)
+    _register(case._file_key)
+    return case
 
 
 def _backup_path(path: Path, version: int) -> Path:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
 
 
-def backup_case_file(conn: sqlite3.Connection, out: Path) -> None:
-    """Copy a live database with SQLite's backup API into a new 0600 file.
+def backup_case_file(conn: sqlite3.Connection, out: str | os.PathLike[str]) -> None:
+    """Copy a live database with SQLite's backup API into a new 0600 file, which
+    appears at ``out`` complete or not at all.
 
     A plain file copy of a WAL database can miss committed pages still in the WAL.
     """
-    _create_private_file(out)
-    try:
-        target = sqlite3.connect(out)
+    with atomic_path(out, what="a backup") as copying:
+        target = sqlite3.connect(copying)
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-    except BaseException:
-        remove_case_file(out)
-        raise
 
 
 def file_schema_version(case: Case) -> int:

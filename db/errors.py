@@ -11,6 +11,10 @@ class CaseFileError(CaseError):
     """The path is not a usable case file (missing, not SQLite, damaged, too new...)."""
 
 
+class OutputError(CaseFileError):
+    """A file cannot be written where asked (it exists, is a symbolic link, has no directory...)."""
+
+
 class ReadOnlyError(CaseError):
     """A write was asked of a case opened read-only."""
 

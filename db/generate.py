@@ -22,9 +22,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from . import outfile
 from .bulk import bulk_load
 from .casefile import Case, building_case
-from .errors import CaseFileError, InvalidValueError
+from .errors import InvalidValueError
 from .models import CaseCounts
 from .text import fold
 
@@ -38,7 +39,7 @@ GENERATOR_VERSION = 2
 
 # Rows per write transaction: big enough to amortise, small enough to report.
 _BATCH = 20_000
-_BASE_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+_BASE_TIME = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 # -- vocabulary -------------------------------------------------------------
 # Roughly in order of frequency; drawn with Zipf weights, so "the" is as common
@@ -185,12 +186,7 @@ def check_target(path: str | os.PathLike[str], *, excerpts: int) -> Path:
     if isinstance(excerpts, bool) or not isinstance(excerpts, int) or excerpts < 1:
         raise InvalidValueError(f"excerpts must be a whole number of at least 1, not {excerpts!r}")
     out = Path(path)
-    if out.is_dir():
-        raise CaseFileError(f"{out}: is a directory; give the path of a new case file")
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
-    if not out.parent.is_dir():
-        raise CaseFileError(f"{out.parent}: no such directory")
+    outfile.check_target(out, what="a case file")
     return out
 
 

@@ -21,13 +21,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from db import CaseError, CaseFileError
+from db import CaseError
 from db.casefile import building_case
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
 from db.mentions import link_mentions
 from db.models import DatePrecision, EntityKind, Event, Stance
+from db.outfile import check_target
 from db.sources import add_quote, add_source
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -174,8 +175,7 @@ def build_case(
     """Build the case file at ``out`` (which must not exist) from a definition."""
     out = Path(out)
     say = progress or (lambda message: None)
-    if out.exists() or out.is_symlink():
-        raise CaseFileError(f"{out}: already exists")
+    check_target(out, what="a case file")  # before the definition is read
     definition = load_definition(definition_path)
     with building_case(out, title=definition.case.title,
                        case_uid=stable_uid("case", definition_path.stem)) as case:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -83,6 +86,47 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+# -- files written ------------------------------------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Hidden entries: the helper's temporary files are ``.NAME.XXXXXXXX.part``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+class FifoReader:
+    """A named pipe with a thread reading it, as another tool would."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.received = b""
+        os.mkfifo(path)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with open(self.path, "rb") as pipe:
+            self.received = pipe.read()
+
+    def finish(self) -> bytes:
+        """Everything written to the pipe (a reader never written to is let go)."""
+        import time
+
+        deadline = time.monotonic() + 30
+        while self._thread.is_alive():
+            assert time.monotonic() < deadline, "the reader never finished"
+            try:  # a writer that opens and closes lets a reader waiting in open() go
+                os.close(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError as error:
+                assert error.errno == errno.ENXIO  # no reader in open() yet, or any more
+            self._thread.join(timeout=0.05)
+        return self.received
 
 
 # -- the browser, driven by Pilot --------------------------------------------

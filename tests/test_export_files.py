@@ -10,13 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, assert_one_line_error, leftovers, run_cli
 
-from conftest import ROOT, assert_one_line_error, run_cli
 from db.outfile import OutputError, atomic_file
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
 def test_an_export_file_is_private(seed_case_file: Path, tmp_path: Path):
@@ -106,8 +102,8 @@ def test_a_failure_while_writing_leaves_no_file(tmp_path: Path):
 
 
 def test_a_closed_pipe_ends_the_export_quietly(seed_case_file: Path):
-    process = subprocess.Popen([sys.executable, "-m", "casebook", "export", str(seed_case_file), "-f", "json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-m", "casebook", "export", str(seed_case_file),
+                                "-f", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     assert process.stdout.read(100).startswith(b"{")
     process.stdout.close()
     stderr = process.stderr.read().decode()
@@ -116,8 +112,8 @@ def test_a_closed_pipe_ends_the_export_quietly(seed_case_file: Path):
 
 
 def test_stdout_is_utf8_whatever_the_locale(seed_case_file: Path):
-    result = subprocess.run([sys.executable, "-m", "casebook", "export", str(seed_case_file), "-f", "markdown"],
-                            capture_output=True, cwd=ROOT, env={**os.environ, "LC_ALL": "C", "LANG": "C",
-                                                                "PYTHONIOENCODING": "ascii"})
+    c_locale = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "casebook", "export", str(seed_case_file),
+                             "-f", "markdown"], capture_output=True, cwd=ROOT, env=c_locale)
     assert result.returncode == 0, result.stderr
     assert "Petras Auštrevičius".encode() in result.stdout

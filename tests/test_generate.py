@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
 
 import db
-from conftest import assert_one_line_error, run_cli
 from db.check import check_case
 from db.claims import claim_history, claims_page
 from db.events import timeline_page
@@ -215,7 +215,7 @@ def test_a_generation_stopped_by_a_signal_leaves_nothing(tmp_path: Path, stop: s
                                 "--excerpts", "1000000"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".big.casebook.building-*")):
+    while not list(tmp_path.glob(".big.casebook.*.part")):
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
     time.sleep(0.5)   # well into the build

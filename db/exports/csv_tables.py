@@ -51,7 +51,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bool = False) -> int:
     """Write every table into ``directory``; returns the number of rows."""
     count = 0
-    with case.snapshot(), atomic_directory(directory, force=force) as target:
+    with case.snapshot(), atomic_directory(directory, force=force,
+                                           force_hint="--force replaces its CSV files") as target:
         for table, (columns, key) in TABLES.items():
             with atomic_file(Path(target) / f"{table}.csv", force=True) as handle:
                 handle.write("\ufeff")

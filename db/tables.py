@@ -56,17 +56,19 @@ class Insert:
     def values(self, item: object = None, **given: Any) -> tuple[Any, ...]:
         """The parameters for one row: each column from ``given``, else from
         ``item`` (a model's attribute, or a row's or a mapping's item)."""
-        unknown = given.keys() - set(self.columns)
+        if not given:   # the bulk path (imports): no per-column checks
+            if isinstance(item, (Mapping, sqlite3.Row)):
+                return tuple(item[column] for column in self.columns)
+            return tuple(getattr(item, column) for column in self.columns)
+        unknown = [name for name in given if name not in self.columns]
         if unknown:
-            raise ValueError(f"{self.table} has no column {sorted(unknown)[0]!r} to insert")
-        return tuple(given[column] if column in given else _value(item, column)
-                     for column in self.columns)
-
-
-def _value(item: object, column: str) -> Any:
-    if isinstance(item, (Mapping, sqlite3.Row)):
-        return item[column]
-    return getattr(item, column)
+            raise ValueError(f"{self.table} has no column {unknown[0]!r} to insert")
+        keyed = isinstance(item, (Mapping, sqlite3.Row))
+        return tuple(
+            given[column] if column in given else item[column] if keyed  # type: ignore[index]
+            else getattr(item, column)
+            for column in self.columns
+        )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from .casefile import Case
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import page_ids, rows_by_id
-from .sources import EXCERPT_SELECT, excerpt_from_row
+from .sources import excerpts_by_ids
 from .tables import ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc
 
@@ -129,4 +129,4 @@ def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int =
         "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ? "
         "ORDER BY excerpt_id LIMIT ? OFFSET ?", [entity_id, limit, offset],
     )]
-    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
+    return excerpts_by_ids(case, ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .casefile import Case
 from .entities import entities_by_ids
@@ -61,7 +61,7 @@ def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = No
         total = count_events(case)
     ids = page_ids(case, table="events", order=TIMELINE_ORDER,
                    offset=offset, limit=limit, total=total)
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)
 
 
 def event_position(case: Case, event_id: int) -> int:
@@ -73,10 +73,15 @@ def event_position(case: Case, event_id: int) -> int:
 
 
 def get_event(case: Case, event_id: int) -> Event:
-    found = rows_by_id(case, EVENT_SELECT, [event_id])
+    found = events_by_ids(case, [event_id])
     if not found:
         raise NotFoundError(f"no event {event_id}")
-    return event_from_row(found[0])
+    return found[0]
+
+
+def events_by_ids(case: Case, ids: Sequence[int]) -> list[Event]:
+    """The events with these ids, in the order given (ids not found are left out)."""
+    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
 
 
 def event_entities(case: Case, event_id: int, *, limit: int = 200) -> list[Entity]:
@@ -103,7 +108,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
         "WHERE x.entity_id = ? ORDER BY v.date_start, v.date_end, v.id LIMIT ?",
         [entity_id, limit],
     )]
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)
 
 
 def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
@@ -111,4 +116,4 @@ def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Eve
         "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
         "WHERE x.excerpt_id = ? ORDER BY v.date_start, v.id LIMIT ?", [excerpt_id, limit],
     )]
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .bulk import bulk_load
+from .bulk import REBUILD_ORDER, bulk_load
 from .casefile import Case, building_case
 from .errors import CaseFileError, InvalidValueError
 from .models import CaseCounts
@@ -278,8 +278,7 @@ class _Generator:
         )
 
     def _index_progress(self, table: str) -> None:
-        order = ["excerpts_fts", "events_fts", "claims_fts", "entities_fts"]
-        self.progress("search index", order.index(table), len(order))
+        self.progress("search index", REBUILD_ORDER.index(table), len(REBUILD_ORDER))
 
     # -- names ------------------------------------------------------------------
 

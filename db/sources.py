@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from .casefile import Case, utc_now
@@ -246,7 +246,7 @@ def excerpts_page(
         case, table="excerpts", order=["source_id", "start", '"end"'], where=where,
         params=params, offset=offset, limit=limit, total=total,
     )
-    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
+    return excerpts_by_ids(case, ids)
 
 
 def excerpt_position(case: Case, excerpt_id: int) -> int:
@@ -277,10 +277,15 @@ def excerpt_position(case: Case, excerpt_id: int) -> int:
 
 
 def get_excerpt(case: Case, excerpt_id: int) -> Excerpt:
-    found = rows_by_id(case, EXCERPT_SELECT, [excerpt_id])
+    found = excerpts_by_ids(case, [excerpt_id])
     if not found:
         raise NotFoundError(f"no excerpt {excerpt_id}")
-    return excerpt_from_row(found[0])
+    return found[0]
+
+
+def excerpts_by_ids(case: Case, ids: Sequence[int]) -> list[Excerpt]:
+    """The excerpts with these ids, in the order given (ids not found are left out)."""
+    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
 
 
 def excerpt_context(case: Case, excerpt_id: int, *, chars: int = 400) -> tuple[str, Excerpt, str]:

@@ -193,7 +193,7 @@ CLAIMS_FTS = SearchIndex("claims_fts", ("statement", "claimant"), CLAIMS)
 ENTITIES_FTS = SearchIndex("entities_fts", ("name", "aliases", "description"), None)
 
 SEARCH_INDEXES: dict[str, SearchIndex] = {index.name: index for index in (
-    EXCERPTS_FTS, EVENTS_FTS, CLAIMS_FTS, ENTITIES_FTS,
+    ENTITIES_FTS, EVENTS_FTS, EXCERPTS_FTS, CLAIMS_FTS,
 )}
 
 # sqlite-utils' record of the migrations applied (db/schema.py).

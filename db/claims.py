@@ -13,9 +13,9 @@ from .casefile import Case, utc_now
 from .entities import entities_by_ids
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
 from .evidence import evidence_rows
-from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence
+from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import page_ids, rows_by_id
-from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS
+from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
 CLAIM_SELECT = f"SELECT {CLAIMS.select()} FROM claims WHERE id IN"
@@ -296,14 +296,44 @@ def claims_by_ids(case: Case, claim_ids: Iterable[int]) -> list[Claim]:
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, list(claim_ids))]
 
 
+# A claim's evidence: what supports it first, then what contradicts it, then context.
+_EVIDENCE_ORDER = ("CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
+                   "excerpt_id")
+
+
 def claim_evidence(case: Case, claim_id: int, *, limit: int = 200) -> list[Evidence]:
     return evidence_rows(
         case,
-        "SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
-        "ORDER BY CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
-        "excerpt_id LIMIT ?",
+        f"SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT ?",
         [claim_id, limit],
     )
+
+
+def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
+                              limit: int = 200) -> list[EvidenceInContext]:
+    """:func:`claim_evidence`, each with up to ``chars`` characters of its
+    source before and after it (as :func:`db.sources.excerpt_context`), in one
+    query however much evidence there is: the context is cut in SQL, so no
+    whole source is read into memory. A source missing from the file (edited
+    by hand) gives an empty title and context."""
+    # substr counts code points from 1, as excerpt offsets count them from 0.
+    rows = case.rows(
+        f"SELECT x.stance, {EXCERPTS.select(alias='e')}, ifnull(s.title, '') AS source_title, "
+        "ifnull(substr(s.text, max(0, e.start - :chars) + 1, "
+        "max(0, e.start - max(0, e.start - :chars))), '') AS before, "
+        "ifnull(substr(s.text, max(0, e.\"end\") + 1, max(0, :chars)), '') AS after "
+        "FROM claim_excerpts x JOIN excerpts e ON e.id = x.excerpt_id "
+        "LEFT JOIN sources s ON s.id = e.source_id WHERE x.claim_id = :claim "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT :limit",
+        {"claim": claim_id, "chars": chars, "limit": limit},
+    )
+    return [
+        EvidenceInContext(excerpt=Excerpt(**{c: row[c] for c in EXCERPTS.model_columns}),
+                          source_title=row["source_title"],
+                          stance=row["stance"], before=row["before"], after=row["after"])
+        for row in rows
+    ]
 
 
 def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple[Entity, str]]:

@@ -209,6 +209,14 @@ class Evidence(Model):
     stance: Stance = "supports"
 
 
+class EvidenceInContext(Evidence):
+    """Evidence with the source's text just before and just after the excerpt
+    (what ``db.sources.excerpt_context`` cuts): "" where the source has none."""
+
+    before: str = ""
+    after: str = ""
+
+
 class CaseCounts(Model):
     sources: int
     excerpts: int

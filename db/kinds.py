@@ -6,15 +6,15 @@ As VisiData keeps everything about a sheet type on the type, an
 it, the :class:`~db.models.CaseCounts` field that counts it, and how a
 search hit is built for it. ``db/search.py`` reads only these records, so
 adding a kind (relationships, possible mentions) is adding a record here and
-its table in ``db/tables.py``.
+its table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
+checker: ``tests/test_kinds.py`` says so if it is forgotten).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from pydantic import field_validator
+from typing import Literal
 
 from .casefile import Case
 from .claims import claims_by_ids
@@ -36,17 +36,15 @@ from .tables import (
 )
 from .text import focus
 
+# The names of the kinds below, as links and search results carry them.
+KindName = Literal["entity", "event", "excerpt", "claim"]
+
 
 class SearchHit(Model):
-    kind: str             # the name of an ItemKind
+    kind: KindName
     id: int
     title: str            # the line to show: a name, a title, a statement, the excerpt text
     detail: str = ""      # what it is: entity kind and aliases, a date, a source, a status
-
-    @field_validator("kind")
-    @classmethod
-    def _known(cls, kind: str) -> str:
-        return item_kind(kind).name
 
 
 # (case, ids in the order to show, the query's folded terms) -> a hit per id found
@@ -55,7 +53,7 @@ HitsFor = Callable[[Case, list[int], Sequence[str]], list[SearchHit]]
 
 @dataclass(frozen=True)
 class ItemKind:
-    name: str                  # as links, search groups and ``--kind`` name it
+    name: KindName             # as links, search groups and ``--kind`` name it
     table: Table
     search_index: SearchIndex
     singular: str              # "entity": a noun for one
@@ -96,7 +94,7 @@ CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _clai
 
 # In the order panes, search groups and counts show them.
 ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM)
-_BY_NAME = {kind.name: kind for kind in ITEM_KINDS}
+_BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in ITEM_KINDS}
 
 
 def item_kind(name: str) -> ItemKind:

@@ -29,16 +29,13 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from pydantic import field_validator
-
 from .casefile import Case
 from .errors import ReadInterrupted
-from .kinds import ITEM_KINDS, SearchHit, item_kind
+from .kinds import ITEM_KINDS, KindName, SearchHit, item_kind
 from .models import Model
 from .text import focus, fold, highlight_spans, nfc, tokens
 
-# A kind's name (db/kinds.py): "entity", "event", "excerpt", "claim".
-Kind = str
+Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
 KINDS: tuple[str, ...] = tuple(kind.name for kind in ITEM_KINDS)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
@@ -58,11 +55,6 @@ class SearchGroup(Model):
     capped: bool          # True when there are more than ``total``
     ranked: bool = True   # hits by relevance; False: in index order (first stage,
                           # or more than RANK_LIMIT matches)
-
-    @field_validator("kind")
-    @classmethod
-    def _known(cls, kind: str) -> str:
-        return item_kind(kind).name
 
 
 class SearchResults(Model):
@@ -148,8 +140,8 @@ def _results(
     terms = query_terms(query)
     expression = match_expression(query)
     groups = []
-    for kind in kinds:
-        item_kind(kind)   # ValueError naming the kinds there are
+    for name in kinds:
+        kind = item_kind(name).name   # ValueError naming the kinds there are
         if expression is None:
             continue
         if rank:

@@ -33,7 +33,7 @@ def quote(name: str) -> str:
 
 
 def column_list(columns: Sequence[str], *, alias: str = "") -> str:
-    """``"id", "title", …``, each prefixed with ``alias.`` if given."""
+    """``id, title, "end", …`` (see :func:`quote`), each prefixed with ``alias.`` if given."""
     prefix = f"{alias}." if alias else ""
     return ", ".join(prefix + quote(column) for column in columns)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from db import open_case
-from db.search import KINDS, search as search_case
+from db.kinds import item_kind
+from db.search import KINDS
+from db.search import search as search_case
 
 from .output import echo_json, line
-
-_GROUP_TITLES = {"entity": "entities", "event": "events", "excerpt": "excerpts", "claim": "claims"}
 
 
 @click.command()
@@ -36,7 +36,7 @@ def search(path: Path, query: str, kinds: tuple[str, ...], limit: int, as_json: 
         if not group.hits:
             continue
         more = "+" if group.capped else ""
-        click.echo(f"{_GROUP_TITLES[group.kind]} ({group.total}{more})")
+        click.echo(f"{item_kind(group.kind).plural} ({group.total}{more})")
         for hit in group.hits:
             click.echo(f"  #{hit.id:<6} {line(hit.title, 100)}")
             if hit.detail:

@@ -36,13 +36,10 @@ from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def counts(case: Case) -> CaseCounts:
-    row = case.row(
-        "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM excerpts),"
-        " (SELECT count(*) FROM entities), (SELECT count(*) FROM events),"
-        " (SELECT count(*) FROM claims), (SELECT count(*) FROM annotations)"
-    )
-    return CaseCounts(sources=row[0], excerpts=row[1], entities=row[2], events=row[3],
-                      claims=row[4], annotations=row[5])
+    """How many of everything, in one query (each field counts the table of its name)."""
+    fields = list(CaseCounts.model_fields)
+    row = case.row("SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in fields))
+    return CaseCounts(**dict(zip(fields, row or [0] * len(fields), strict=True)))
 
 
 __all__ = [

@@ -1,10 +1,11 @@
 """Agreement between annotators: where their latest marks differ, and Cohen's kappa.
 
 An annotator's standing mark on a claim is their latest annotation of kind
-``mark`` that nobody undid (kept in the derived table ``standing_marks``). Notes don't count (they change no status), nor do
-``unreviewed`` marks (the annotator took their judgement back), nor the
-machine annotators in ``MACHINE_ANNOTATORS``: the ``seed`` builder records the
-stance a source already reports, which is evidence, not a reviewer's judgement.
+``mark`` that nobody undid (kept in the derived table ``standing_marks``).
+Notes don't count (they change no status), nor do ``unreviewed`` marks (the
+annotator took their judgement back), nor the machine annotators in
+``MACHINE_ANNOTATORS``: the ``seed`` builder records the stance a source
+already reports, which is evidence, not a reviewer's judgement.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from .casefile import Case
 from .models import STATUSES, AnnotatorMark, ClaimAgreement, PairAgreement
+from .tables import STANDING_MARKS
 
 # Annotators that are programs, not reviewers (seed/build.py's SEED_ANNOTATOR).
 MACHINE_ANNOTATORS: tuple[str, ...] = ("seed",)
@@ -34,8 +36,7 @@ def standing_marks_sql(*, claims: str = "", exclude: Sequence[str] = MACHINE_ANN
         conditions.append(f"annotator NOT IN ({','.join('?' * len(exclude))})")
     if claims:
         conditions.append(claims)
-    sql = ("SELECT claim_id, annotator, status, annotation_id, created_at FROM standing_marks "
-           f"WHERE {' AND '.join(conditions)}")
+    sql = f"SELECT {STANDING_MARKS.select()} FROM standing_marks WHERE {' AND '.join(conditions)}"
     return sql, list(exclude)
 
 
@@ -57,9 +58,7 @@ def claim_agreements(case: Case, claim_ids: Sequence[int], *,
     marks: dict[int, list[AnnotatorMark]] = defaultdict(list)
     for row in case.rows(sql + " ORDER BY claim_id, annotator", [*params, *ids]):
         marks[row["claim_id"]].append(AnnotatorMark(
-            annotator=row["annotator"], status=row["status"],
-            annotation_id=row["annotation_id"], created_at=row["created_at"],
-        ))
+            **{column: row[column] for column in STANDING_MARKS.columns if column != "claim_id"}))
     result = {}
     for claim_id in ids:
         found = marks.get(claim_id, [])
@@ -90,7 +89,7 @@ def count_disagreements(case: Case, *, exclude: Sequence[str] = MACHINE_ANNOTATO
     sql, params = _judged_claims_sql(_DISAGREE, exclude, None)
     if before_id is not None:
         sql, params = f"SELECT * FROM ({sql}) WHERE claim_id < ?", [*params, before_id]
-    return case.scalar(f"SELECT count(*) FROM ({sql})", params)
+    return int(case.scalar(f"SELECT count(*) FROM ({sql})", params))
 
 
 def disagreement_ids(case: Case, *, offset: int = 0, limit: int = 100,
@@ -157,7 +156,7 @@ def kappa_for(annotator_a: str, annotator_b: str,
     n = sum(table.values())
     agreements = sum(count for (a, b), count in table.items() if a == b)
     nested = {a: {b: table.get((a, b), 0) for b in JUDGEMENTS} for a in JUDGEMENTS}
-    common = dict(annotator_a=annotator_a, annotator_b=annotator_b, claims=n,
+    common: dict[str, Any] = dict(annotator_a=annotator_a, annotator_b=annotator_b, claims=n,
                   agreements=agreements, disagreements=n - agreements, table=nested)
     if n == 0:
         return PairAgreement(**common, observed=None, expected=None, kappa=None,

@@ -23,9 +23,11 @@ from .entities import add_entity, get_entity
 from .errors import InvalidValueError, NotFoundError
 from .events import add_event, get_event
 from .mentions import MentionIndex
-from .models import STANCES, Claim, Entity, Event, Excerpt
+from .models import STANCES, Claim, Entity, Event, Excerpt, stored_id
+from .paging import keyset_pages
 from .search import query_terms
 from .sources import add_excerpt, get_excerpt
+from .tables import CLAIM_EXCERPTS, EVENT_EXCERPTS, EXCERPT_ENTITIES, column_list
 
 Span = tuple[int, int]
 
@@ -63,9 +65,9 @@ def entity_from_excerpt(
     with case.write(), _valid():
         excerpt = get_excerpt(case, excerpt_id)
         entity = add_entity(case, kind=kind, name=name, description=description, aliases=aliases)
-        link_entity(case, excerpt.id, entity.id)
+        link_entity(case, stored_id(excerpt), stored_id(entity))
         if link_elsewhere:
-            link_entity_mentions(case, entity.id)
+            link_entity_mentions(case, stored_id(entity))
     return entity
 
 
@@ -75,10 +77,7 @@ def link_entity(case: Case, excerpt_id: int, entity_id: int) -> bool:
         get_excerpt(case, excerpt_id)
         get_entity(case, entity_id)
         before = tx.total_changes
-        tx.execute(
-            "INSERT OR IGNORE INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)",
-            [excerpt_id, entity_id],
-        )
+        tx.execute(EXCERPT_ENTITIES.insert(or_ignore=True).sql, [excerpt_id, entity_id])
         return tx.total_changes > before
 
 
@@ -110,7 +109,7 @@ def event_from_excerpt(
         evidence = evidence_excerpt(case, excerpt_id, span)
         return add_event(case, title=title, date_start=date_start, date_end=date_end,
                          date_precision=date_precision, description=description,
-                         entity_ids=entity_ids, excerpt_ids=[evidence.id])
+                         entity_ids=entity_ids, excerpt_ids=[stored_id(evidence)])
 
 
 def claim_from_excerpt(
@@ -132,7 +131,7 @@ def claim_from_excerpt(
         evidence = evidence_excerpt(case, excerpt_id, span)
         return add_claim(case, statement=statement, claimant=claimant,
                          claimant_entity_id=claimant_entity_id, entity_ids=entity_ids,
-                         evidence=[(evidence.id, stance)])
+                         evidence=[(stored_id(evidence), stance)])
 
 
 def cite_for_claim(case: Case, claim_id: int, excerpt_id: int, *, stance: str = "supports",
@@ -145,8 +144,8 @@ def cite_for_claim(case: Case, claim_id: int, excerpt_id: int, *, stance: str = 
         get_claim(case, claim_id)
         evidence = evidence_excerpt(case, excerpt_id, span)
         tx.execute(
-            "INSERT INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?) "
-            "ON CONFLICT (claim_id, excerpt_id) DO UPDATE SET stance = excluded.stance",
+            f"{CLAIM_EXCERPTS.insert().sql} "
+            f"ON CONFLICT ({column_list(CLAIM_EXCERPTS.key)}) DO UPDATE SET stance = excluded.stance",
             [claim_id, evidence.id, stance],
         )
         return evidence
@@ -158,8 +157,7 @@ def cite_for_event(case: Case, event_id: int, excerpt_id: int, *,
     with case.write() as tx:
         get_event(case, event_id)
         evidence = evidence_excerpt(case, excerpt_id, span)
-        tx.execute("INSERT OR IGNORE INTO event_excerpts (event_id, excerpt_id) VALUES (?, ?)",
-                   [event_id, evidence.id])
+        tx.execute(EVENT_EXCERPTS.insert(or_ignore=True).sql, [event_id, evidence.id])
         return evidence
 
 
@@ -182,23 +180,14 @@ def link_entity_mentions(case: Case, entity_id: int, *, batch: int = 2000) -> in
             if not terms:
                 continue
             expression = " ".join(f'"{term}"' for term in terms)
-            last = 0
-            while True:
-                rows = tx.execute(
-                    "SELECT e.id, e.text FROM excerpts e JOIN ("
-                    " SELECT rowid AS id FROM excerpts_fts WHERE excerpts_fts MATCH ?"
-                    " AND rowid > ? ORDER BY rowid LIMIT ?) m ON m.id = e.id ORDER BY e.id",
-                    [expression, last, batch],
-                ).fetchall()
-                if not rows:
-                    break
-                last = rows[-1]["id"]
+            # The index finds the excerpts holding every word, in rowid (= id) order.
+            for rows in keyset_pages(
+                case, "SELECT e.id, e.text FROM excerpts_fts m JOIN excerpts e ON e.id = m.rowid",
+                key=["m.rowid"], where="excerpts_fts MATCH ?", params=[expression], page=batch,
+            ):
                 links = [(row["id"], entity_id) for row in rows if index.find(row["text"])]
                 before = tx.total_changes
-                tx.executemany(
-                    "INSERT OR IGNORE INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)",
-                    links,
-                )
+                tx.executemany(EXCERPT_ENTITIES.insert(or_ignore=True).sql, links)
                 added += tx.total_changes - before
     return added
 

@@ -17,10 +17,14 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 from .casefile import Case
+from .tables import SEARCH_INDEXES
 
 # External-content indexes rebuild from their tables; entities_fts keeps its
 # own copy (names with their aliases), filled by a query instead.
-_EXTERNAL_CONTENT_INDEXES = ("excerpts_fts", "events_fts", "claims_fts")
+REBUILD_ORDER: tuple[str, ...] = (
+    *(index.name for index in SEARCH_INDEXES.values() if index.content is not None),
+    "entities_fts",
+)
 _FILL_ENTITIES_INDEX = """
 INSERT INTO entities_fts (rowid, name, aliases, description)
 SELECT id, name,
@@ -74,7 +78,7 @@ def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None =
 
     ``progress(name)`` is called before each index is rebuilt.
     """
-    for table in (*_EXTERNAL_CONTENT_INDEXES, "entities_fts"):
+    for table in REBUILD_ORDER:
         if progress:
             progress(table)
         with case.write() as tx:

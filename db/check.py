@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .casefile import Case
+from .paging import keyset_pages, keyset_rows
 from .schema import SCHEMA_VERSION, schema_version
-
-_FTS_TABLES = ("entities_fts", "events_fts", "excerpts_fts", "claims_fts")
+from .tables import SEARCH_INDEXES
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _standing_marks(case: Case, report: CheckReport) -> None:
 def _search_index(case: Case, report: CheckReport) -> None:
     if case.read_only:
         return  # integrity-check is phrased as an INSERT, which read-only refuses
-    for table in _FTS_TABLES:
+    for table in SEARCH_INDEXES:
         try:
             with case.write() as tx:
                 tx.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
@@ -136,36 +136,22 @@ def anchor_problems(case: Case, *, batch: int = 5000,
     """Each source whose sha256 is not its text's, each excerpt whose text is
     not ``source.text[start:end]``, and excerpts of no source (counted in
     ``report`` as they are read)."""
-    last_source = 0
-    while True:
-        source = case.row(
-            "SELECT id, title, text, sha256 FROM sources WHERE id > ? ORDER BY id LIMIT 1",
-            [last_source],
-        )
-        if source is None:
-            break
-        last_source = source["id"]
+    # One source at a time: each holds a whole document.
+    for source in keyset_rows(case, "SELECT id, title, text, sha256 FROM sources", key=["id"], page=1):
         if report is not None:
             report.sources += 1
         text = source["text"]
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != source["sha256"]:
             yield f"source {source['id']} ({source['title']!r}): sha256 mismatch"
-        last_start, last_end = -1, -1
-        while True:
-            rows = case.rows(
-                'SELECT id, start, "end", text FROM excerpts WHERE source_id = ? '
-                'AND (start, "end") > (?, ?) ORDER BY start, "end" LIMIT ?',
-                [source["id"], last_start, last_end, batch],
-            )
-            if not rows:
-                break
+        for rows in keyset_pages(case, 'SELECT id, start, "end", text FROM excerpts',
+                                 key=["start", "end"], where="source_id = ?",
+                                 params=[source["id"]], page=batch):
             if report is not None:
                 report.excerpts += len(rows)
             for row in rows:
                 if text[row["start"]:row["end"]] != row["text"]:
                     yield (f"excerpt {row['id']} does not match source {source['id']} "
                            f"at {row['start']}-{row['end']}")
-            last_start, last_end = rows[-1]["start"], rows[-1]["end"]
     orphans = case.scalar(
         "SELECT count(*) FROM excerpts WHERE source_id NOT IN (SELECT id FROM sources)"
     )

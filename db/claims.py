@@ -13,13 +13,14 @@ from .casefile import Case, utc_now
 from .entities import entities_by_ids
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
 from .evidence import evidence_rows
-from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence
+from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import page_ids, rows_by_id
+from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
-CLAIM_SELECT = (
-    "SELECT id, uid, statement, claimant, status, version, updated_at FROM claims WHERE id IN"
-)
+CLAIM_SELECT = f"SELECT {CLAIMS.select()} FROM claims WHERE id IN"
+# A new claim: unreviewed, at version 0, until it is marked.
+NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
@@ -65,28 +66,17 @@ def add_claim(
         if stance not in STANCES:
             raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
     with case.write() as tx:
-        cursor = tx.execute(
-            "INSERT INTO claims (uid, statement, claimant) VALUES (?, ?, ?)",
-            [claim.uid, claim.statement, claim.claimant],
-        )
-        claim_id = cursor.lastrowid
+        claim_id = tx.execute(NEW_CLAIM.sql, NEW_CLAIM.values(claim)).lastrowid
         links = [(claim_id, entity_id, "subject") for entity_id in entity_ids]
         if claimant_entity_id is not None:
             links.append((claim_id, claimant_entity_id, "claimant"))
-        tx.executemany(
-            "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
-            links,
-        )
-        tx.executemany(
-            "INSERT OR IGNORE INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
-            [(claim_id, excerpt_id, stance) for excerpt_id, stance in evidence],
-        )
+        tx.executemany(CLAIM_ENTITIES.insert(or_ignore=True).sql, links)
+        tx.executemany(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
+                       [(claim_id, excerpt_id, stance) for excerpt_id, stance in evidence])
     return claim.model_copy(update={"id": claim_id})
 
 
-ANNOTATION_COLUMNS = (
-    "id, claim_id, status, previous_status, note, annotator, created_at, kind, undoes"
-)
+ANNOTATION_COLUMNS = ANNOTATIONS.select()
 # A claim's history in time order; the id breaks ties the same way in every copy.
 HISTORY_ORDER = "created_at, id"
 LATEST_FIRST = "created_at DESC, id DESC"
@@ -189,7 +179,8 @@ def _check_annotator(annotator: str) -> str:
 
 def _current(tx: sqlite3.Connection, claim_id: int, expected_version: int | None) -> sqlite3.Row:
     """The claim's status and version, refused if it moved past ``expected_version``."""
-    current = tx.execute("SELECT status, version FROM claims WHERE id = ?", [claim_id]).fetchone()
+    current: sqlite3.Row | None = tx.execute(
+        "SELECT status, version FROM claims WHERE id = ?", [claim_id]).fetchone()
     if current is None:
         raise NotFoundError(f"no claim {claim_id}")
     if expected_version is not None and current["version"] != expected_version:
@@ -208,6 +199,7 @@ def _current(tx: sqlite3.Connection, claim_id: int, expected_version: int | None
 def _undo_target(tx: sqlite3.Connection, claim_id: int) -> sqlite3.Row | None:
     """The latest annotation on the claim that is neither an undo nor undone."""
     undone: set[str] = set()
+    row: sqlite3.Row
     for row in tx.execute(
         f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? ORDER BY {LATEST_FIRST}",
         [claim_id],
@@ -228,16 +220,13 @@ def _append(
     latest = tx.execute(
         "SELECT max(created_at) FROM annotations WHERE claim_id = ?", [claim_id]
     ).fetchone()[0]
-    annotation = Annotation(
+    annotation = Annotation.model_validate(dict(
         id=annotation_id or str(uuid.uuid4()), claim_id=claim_id, kind=kind, status=status,
         previous_status=previous_status, note=nfc(note), annotator=annotator,
         created_at=created_at or timestamp_after(latest), undoes=undoes,
-    )
-    tx.execute(
-        f"INSERT INTO annotations ({ANNOTATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [annotation.id, claim_id, status, previous_status, annotation.note, annotator,
-         annotation.created_at, kind, undoes],
-    )
+    ))
+    insert = ANNOTATIONS.insert()
+    tx.execute(insert.sql, insert.values(annotation))
     tx.execute(
         "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
         [status, annotation.created_at, claim_id],
@@ -259,13 +248,13 @@ def timestamp_after(latest: str | None) -> str:
 
 
 def count_history(case: Case, claim_id: int) -> int:
-    return case.scalar("SELECT count(*) FROM annotations WHERE claim_id = ?", [claim_id])
+    return int(case.scalar("SELECT count(*) FROM annotations WHERE claim_id = ?", [claim_id]))
 
 
 def count_claims(case: Case, *, status: str | None = None) -> int:
     if status is None:
-        return case.scalar("SELECT count(*) FROM claims")
-    return case.scalar("SELECT count(*) FROM claims WHERE status = ?", [check_status(status)])
+        return int(case.scalar("SELECT count(*) FROM claims"))
+    return int(case.scalar("SELECT count(*) FROM claims WHERE status = ?", [check_status(status)]))
 
 
 def claims_page(
@@ -286,13 +275,13 @@ def claim_position(case: Case, claim_id: int, *, status: str | None = None) -> i
     if status is None:
         if case.row("SELECT 1 FROM claims WHERE id = ?", [claim_id]) is None:
             raise NotFoundError(f"no claim {claim_id}")
-        return case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id])
+        return int(case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id]))
     check_status(status)
     if case.row("SELECT 1 FROM claims WHERE id = ? AND status = ?", [claim_id, status]) is None:
         raise NotFoundError(f"no {status} claim {claim_id}")
-    return case.scalar(
+    return int(case.scalar(
         "SELECT count(*) FROM claims WHERE status = ? AND id < ?", [status, claim_id]
-    )
+    ))
 
 
 def get_claim(case: Case, claim_id: int) -> Claim:
@@ -307,14 +296,44 @@ def claims_by_ids(case: Case, claim_ids: Iterable[int]) -> list[Claim]:
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, list(claim_ids))]
 
 
+# A claim's evidence: what supports it first, then what contradicts it, then context.
+_EVIDENCE_ORDER = ("CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
+                   "excerpt_id")
+
+
 def claim_evidence(case: Case, claim_id: int, *, limit: int = 200) -> list[Evidence]:
     return evidence_rows(
         case,
-        "SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
-        "ORDER BY CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
-        "excerpt_id LIMIT ?",
+        f"SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT ?",
         [claim_id, limit],
     )
+
+
+def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
+                              limit: int = 200) -> list[EvidenceInContext]:
+    """:func:`claim_evidence`, each with up to ``chars`` characters of its
+    source before and after it (as :func:`db.sources.excerpt_context`), in one
+    query however much evidence there is: the context is cut in SQL, so no
+    whole source is read into memory. A source missing from the file (edited
+    by hand) gives an empty title and context."""
+    # substr counts code points from 1, as excerpt offsets count them from 0.
+    rows = case.rows(
+        f"SELECT x.stance, {EXCERPTS.select(alias='e')}, ifnull(s.title, '') AS source_title, "
+        "ifnull(substr(s.text, max(0, e.start - :chars) + 1, "
+        "max(0, e.start - max(0, e.start - :chars))), '') AS before, "
+        "ifnull(substr(s.text, max(0, e.\"end\") + 1, max(0, :chars)), '') AS after "
+        "FROM claim_excerpts x JOIN excerpts e ON e.id = x.excerpt_id "
+        "LEFT JOIN sources s ON s.id = e.source_id WHERE x.claim_id = :claim "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT :limit",
+        {"claim": claim_id, "chars": chars, "limit": limit},
+    )
+    return [
+        EvidenceInContext(excerpt=Excerpt(**{c: row[c] for c in EXCERPTS.model_columns}),
+                          source_title=row["source_title"],
+                          stance=row["stance"], before=row["before"], after=row["after"])
+        for row in rows
+    ]
 
 
 def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple[Entity, str]]:

@@ -14,11 +14,12 @@ from .casefile import Case, utc_now
 from .claims import ANNOTATION_COLUMNS, annotation_from_row, check_status, mark_claim
 from .errors import NotFoundError
 from .models import Annotation, Conflict
+from .tables import CLAIM_CONFLICTS
 
-_CONFLICT_SELECT = (
-    "SELECT id, claim_id, annotation_a, annotation_b, detected_at, detected_by, "
-    "resolved_at, resolved_by, resolution FROM claim_conflicts"
-)
+_CONFLICT_SELECT = f"SELECT {CLAIM_CONFLICTS.select()} FROM claim_conflicts"
+# A conflict as found: open until resolved.
+_NEW_CONFLICT = CLAIM_CONFLICTS.insert(
+    ("claim_id", "annotation_a", "annotation_b", "detected_at", "detected_by"), or_ignore=True)
 
 
 def _conflicts(case: Case, rows: Sequence[sqlite3.Row]) -> list[Conflict]:
@@ -30,11 +31,11 @@ def _conflicts(case: Case, rows: Sequence[sqlite3.Row]) -> list[Conflict]:
         row["id"]: annotation_from_row(row)
         for row in case.rows(f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id IN ({marks})", ids)
     }
+    sides = ("annotation_a", "annotation_b")
     return [
-        Conflict(id=row["id"], claim_id=row["claim_id"], a=annotations[row["annotation_a"]],
-                 b=annotations[row["annotation_b"]], detected_at=row["detected_at"],
-                 detected_by=row["detected_by"], resolved_at=row["resolved_at"],
-                 resolved_by=row["resolved_by"], resolution=row["resolution"])
+        Conflict(**{column: row[column] for column in CLAIM_CONFLICTS.model_columns
+                    if column not in sides},
+                 a=annotations[row["annotation_a"]], b=annotations[row["annotation_b"]])
         for row in rows
     ]
 
@@ -51,9 +52,9 @@ def claim_conflicts(case: Case, claim_id: int, *, include_resolved: bool = False
 
 def count_open_conflicts(case: Case) -> int:
     """How many claims have an open conflict."""
-    return case.scalar(
+    return int(case.scalar(
         "SELECT count(DISTINCT claim_id) FROM claim_conflicts WHERE resolved_at = ''"
-    )
+    ))
 
 
 def conflicted_claim_ids(case: Case, *, offset: int = 0, limit: int = 100,
@@ -107,9 +108,7 @@ def record_conflict(tx: sqlite3.Connection, claim_id: int, first: str, second: s
                     detected_by: str) -> bool:
     """Flag a conflict between two annotations (inside a write); False if known."""
     a, b = sorted((first, second))
-    cursor = tx.execute(
-        "INSERT OR IGNORE INTO claim_conflicts (claim_id, annotation_a, annotation_b, "
-        "detected_at, detected_by) VALUES (?, ?, ?, ?, ?)",
-        [claim_id, a, b, utc_now(), detected_by],
-    )
+    cursor = tx.execute(_NEW_CONFLICT.sql, _NEW_CONFLICT.values(
+        claim_id=claim_id, annotation_a=a, annotation_b=b, detected_at=utc_now(),
+        detected_by=detected_by))
     return cursor.rowcount > 0

@@ -9,41 +9,39 @@ from .casefile import Case
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import page_ids, rows_by_id
-from .sources import EXCERPT_SELECT, excerpt_from_row
+from .sources import excerpts_by_ids
+from .tables import ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc
 
 # Aliases travel in one column; \x1f cannot occur in a name we accept.
 _ALIAS_SEPARATOR = "\x1f"
 _ENTITY_SELECT = (
-    "SELECT id, kind, name, description, (SELECT group_concat(alias, char(31)) FROM "
+    f"SELECT {ENTITIES.select(ENTITIES.model_columns)}, (SELECT group_concat(alias, char(31)) FROM "
     "(SELECT alias FROM entity_aliases WHERE entity_id = entities.id ORDER BY alias)) AS aliases "
     "FROM entities WHERE id IN"
 )
+_ADD_ENTITY = ENTITIES.insert(with_id=False)
 
 
 def _entity(row: sqlite3.Row) -> Entity:
     aliases = tuple(row["aliases"].split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
-    return Entity(id=row["id"], kind=row["kind"], name=row["name"],
-                  description=row["description"], aliases=aliases)
+    return Entity(**{column: row[column] for column in ENTITIES.model_columns}, aliases=aliases)
 
 
 def add_entity(
     case: Case, *, kind: str, name: str, description: str = "", aliases: Iterable[str] = ()
 ) -> Entity:
-    entity = Entity(
+    entity = Entity.model_validate(dict(   # the model checks the kind
         kind=kind, name=nfc(name).strip(), description=nfc(description),
         aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())),
-    )
+    ))
     if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
         raise InvalidValueError("entity names and aliases cannot contain control characters")
     with case.write() as tx:
-        cursor = tx.execute(
-            "INSERT INTO entities (kind, name, sort_name, description) VALUES (?, ?, ?, ?)",
-            [entity.kind, entity.name, fold(entity.name), entity.description],
-        )
-        entity_id = cursor.lastrowid
+        entity_id = tx.execute(
+            _ADD_ENTITY.sql, _ADD_ENTITY.values(entity, sort_name=fold(entity.name))).lastrowid
         tx.executemany(
-            "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+            ENTITY_ALIASES.insert().sql,
             [(entity_id, alias) for alias in entity.aliases if alias != entity.name],
         )
     return entity.model_copy(update={"id": entity_id})
@@ -54,18 +52,12 @@ def add_alias(case: Case, entity_id: int, alias: str) -> None:
     with case.write() as tx:
         if tx.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
             raise NotFoundError(f"no entity {entity_id}")
-        tx.execute(
-            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-            [entity_id, alias],
-        )
+        tx.execute(ENTITY_ALIASES.insert(or_ignore=True).sql, [entity_id, alias])
 
 
 def link_excerpt_entity(case: Case, excerpt_id: int, entity_id: int) -> None:
     with case.write() as tx:
-        tx.execute(
-            "INSERT OR IGNORE INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)",
-            [excerpt_id, entity_id],
-        )
+        tx.execute(EXCERPT_ENTITIES.insert(or_ignore=True).sql, [excerpt_id, entity_id])
 
 
 # -- reading --------------------------------------------------------------
@@ -73,8 +65,8 @@ def link_excerpt_entity(case: Case, excerpt_id: int, entity_id: int) -> None:
 
 def count_entities(case: Case, *, kind: str | None = None) -> int:
     if kind is None:
-        return case.scalar("SELECT count(*) FROM entities")
-    return case.scalar("SELECT count(*) FROM entities WHERE kind = ?", [kind])
+        return int(case.scalar("SELECT count(*) FROM entities"))
+    return int(case.scalar("SELECT count(*) FROM entities WHERE kind = ?", [kind]))
 
 
 def entities_page(
@@ -97,14 +89,14 @@ def entity_position(case: Case, entity_id: int, *, kind: str | None = None) -> i
     if entity is None:
         raise NotFoundError(f"no entity {entity_id}")
     if kind is None:
-        return case.scalar(
+        return int(case.scalar(
             "SELECT count(*) FROM entities WHERE (sort_name, id) < (?, ?)",
             [entity["sort_name"], entity_id],
-        )
-    return case.scalar(
+        ))
+    return int(case.scalar(
         "SELECT count(*) FROM entities WHERE kind = ? AND (sort_name, id) < (?, ?)",
         [kind, entity["sort_name"], entity_id],
-    )
+    ))
 
 
 def get_entity(case: Case, entity_id: int) -> Entity:
@@ -128,7 +120,7 @@ def excerpt_entities(case: Case, excerpt_id: int, *, limit: int = 200) -> list[E
 
 
 def count_entity_excerpts(case: Case, entity_id: int) -> int:
-    return case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id])
+    return int(case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id]))
 
 
 def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int = 50) -> list[Excerpt]:
@@ -137,4 +129,4 @@ def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int =
         "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ? "
         "ORDER BY excerpt_id LIMIT ? OFFSET ?", [entity_id, limit, offset],
     )]
-    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
+    return excerpts_by_ids(case, ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .casefile import Case
 from .entities import entities_by_ids
@@ -11,12 +11,13 @@ from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
 from .paging import page_ids, rows_by_id
+from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
-EVENT_SELECT = (
-    "SELECT id, title, date_start, date_end, date_precision, description FROM events WHERE id IN"
-)
-_TIMELINE_ORDER = ["date_start", "date_end", "id"]
+EVENT_SELECT = f"SELECT {EVENTS.select()} FROM events WHERE id IN"
+_ADD_EVENT = EVENTS.insert(with_id=False)
+# The timeline: date order, undated first (partial ISO dates sort as text).
+TIMELINE_ORDER = ("date_start", "date_end", "id")
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
@@ -34,25 +35,16 @@ def add_event(
     entity_ids: Iterable[int] = (),
     excerpt_ids: Iterable[int] = (),
 ) -> Event:
-    event = Event(
+    event = Event.model_validate(dict(   # the model checks the dates against the precision
         title=nfc(title).strip(), date_start=date_start, date_end=date_end,
         date_precision=date_precision, description=nfc(description),
-    )
+    ))
     with case.write() as tx:
-        cursor = tx.execute(
-            "INSERT INTO events (title, date_start, date_end, date_precision, description)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [event.title, event.date_start, event.date_end, event.date_precision, event.description],
-        )
-        event_id = cursor.lastrowid
-        tx.executemany(
-            "INSERT OR IGNORE INTO event_entities (event_id, entity_id) VALUES (?, ?)",
-            [(event_id, entity_id) for entity_id in entity_ids],
-        )
-        tx.executemany(
-            "INSERT OR IGNORE INTO event_excerpts (event_id, excerpt_id) VALUES (?, ?)",
-            [(event_id, excerpt_id) for excerpt_id in excerpt_ids],
-        )
+        event_id = tx.execute(_ADD_EVENT.sql, _ADD_EVENT.values(event)).lastrowid
+        tx.executemany(EVENT_ENTITIES.insert(or_ignore=True).sql,
+                       [(event_id, entity_id) for entity_id in entity_ids])
+        tx.executemany(EVENT_EXCERPTS.insert(or_ignore=True).sql,
+                       [(event_id, excerpt_id) for excerpt_id in excerpt_ids])
     return event.model_copy(update={"id": event_id})
 
 
@@ -60,31 +52,36 @@ def add_event(
 
 
 def count_events(case: Case) -> int:
-    return case.scalar("SELECT count(*) FROM events")
+    return int(case.scalar("SELECT count(*) FROM events"))
 
 
 def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None) -> list[Event]:
     """Events in date order; undated events first."""
     if total is None:
         total = count_events(case)
-    ids = page_ids(case, table="events", order=_TIMELINE_ORDER,
+    ids = page_ids(case, table="events", order=TIMELINE_ORDER,
                    offset=offset, limit=limit, total=total)
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)
 
 
 def event_position(case: Case, event_id: int) -> int:
     event = get_event(case, event_id)
-    return case.scalar(
+    return int(case.scalar(
         "SELECT count(*) FROM events WHERE (date_start, date_end, id) < (?, ?, ?)",
         [event.date_start, event.date_end, event_id],
-    )
+    ))
 
 
 def get_event(case: Case, event_id: int) -> Event:
-    found = rows_by_id(case, EVENT_SELECT, [event_id])
+    found = events_by_ids(case, [event_id])
     if not found:
         raise NotFoundError(f"no event {event_id}")
-    return event_from_row(found[0])
+    return found[0]
+
+
+def events_by_ids(case: Case, ids: Sequence[int]) -> list[Event]:
+    """The events with these ids, in the order given (ids not found are left out)."""
+    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
 
 
 def event_entities(case: Case, event_id: int, *, limit: int = 200) -> list[Entity]:
@@ -111,7 +108,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
         "WHERE x.entity_id = ? ORDER BY v.date_start, v.date_end, v.id LIMIT ?",
         [entity_id, limit],
     )]
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)
 
 
 def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
@@ -119,4 +116,4 @@ def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Eve
         "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
         "WHERE x.excerpt_id = ? ORDER BY v.date_start, v.id LIMIT ?", [excerpt_id, limit],
     )]
-    return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
+    return events_by_ids(case, ids)

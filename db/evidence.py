@@ -8,7 +8,7 @@ from typing import Any
 from .casefile import Case
 from .models import Evidence
 from .paging import rows_by_id
-from .sources import EXCERPT_SELECT, excerpt_from_row
+from .sources import EXCERPT_SELECT, excerpt_from_row, source_titles
 
 
 def evidence_rows(case: Case, links_sql: str, params: Sequence[Any]) -> list[Evidence]:
@@ -20,9 +20,7 @@ def evidence_rows(case: Case, links_sql: str, params: Sequence[Any]) -> list[Evi
         row["id"]: excerpt_from_row(row)
         for row in rows_by_id(case, EXCERPT_SELECT, [link["excerpt_id"] for link in links])
     }
-    source_ids = sorted({excerpt.source_id for excerpt in excerpts.values()})
-    marks = ",".join("?" * len(source_ids))
-    titles = dict(case.rows(f"SELECT id, title FROM sources WHERE id IN ({marks})", source_ids))
+    titles = source_titles(case, [excerpt.source_id for excerpt in excerpts.values()])
     return [
         Evidence(excerpt=excerpts[link["excerpt_id"]],
                  source_title=titles.get(excerpts[link["excerpt_id"]].source_id, ""),

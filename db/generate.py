@@ -21,17 +21,34 @@ import random
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import outfile
-from .bulk import bulk_load
+from .bulk import REBUILD_ORDER, bulk_load
 from .casefile import Case, building_case
 from .errors import InvalidValueError
 from .models import CaseCounts
+from .tables import (
+    ANNOTATIONS,
+    CLAIM_ENTITIES,
+    CLAIM_EXCERPTS,
+    CLAIMS,
+    ENTITIES,
+    ENTITY_ALIASES,
+    EVENT_ENTITIES,
+    EVENT_EXCERPTS,
+    EVENTS,
+    EXCERPT_ENTITIES,
+    EXCERPTS,
+    SOURCES,
+)
 from .text import fold
 
 # progress(stage, done, total): stages are "entities", "excerpts", "events",
 # "claims" and "search index".
 Progress = Callable[[str, int, int], None]
+# A row for executemany, in its table's column order (db/tables.py).
+Row = tuple[Any, ...]
 
 # Bumped whenever the same seed would give a different case; recorded in
 # case_meta ('generator'), so a benchmark knows whether a cached case is current.
@@ -257,8 +274,7 @@ class _Generator:
         )
 
     def _index_progress(self, table: str) -> None:
-        order = ["excerpts_fts", "events_fts", "claims_fts", "entities_fts"]
-        self.progress("search index", order.index(table), len(order))
+        self.progress("search index", REBUILD_ORDER.index(table), len(REBUILD_ORDER))
 
     # -- names ------------------------------------------------------------------
 
@@ -311,7 +327,8 @@ class _Generator:
     def _entities(self) -> None:
         total = self.planned["entities"]
         for start in range(0, total, _BATCH):
-            rows, aliases = [], []
+            rows: list[Row] = []
+            aliases: list[Row] = []
             for entity_id in range(start + 1, min(total, start + _BATCH) + 1):
                 kind, name, entity_aliases, description = self._entity()
                 rows.append((entity_id, kind, name, fold(name), description))
@@ -321,11 +338,8 @@ class _Generator:
                 {"person": self.persons, "organization": self.organizations,
                  "place": self.places}.get(kind, []).append(entity_id)
             with self.case.write() as tx:
-                tx.executemany(
-                    "INSERT INTO entities (id, kind, name, sort_name, description) VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
-                tx.executemany("INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?)", aliases)
+                tx.executemany(ENTITIES.insert().sql, rows)
+                tx.executemany(ENTITY_ALIASES.insert().sql, aliases)
             self.progress("entities", min(total, start + _BATCH), total)
 
     # -- text -------------------------------------------------------------------
@@ -367,7 +381,9 @@ class _Generator:
         rng = self.rng
         total = self.excerpts
         done, source_id = 0, 0
-        sources, excerpts, links = [], [], []
+        sources: list[Row] = []
+        excerpts: list[Row] = []
+        links: list[Row] = []
         while done < total:
             source_id += 1
             paragraphs = min(total - done, rng.randint(45, 115))  # 2,000-4,000 words
@@ -377,7 +393,7 @@ class _Generator:
             for _ in range(paragraphs):
                 text, mentioned = self._paragraph()
                 done += 1
-                excerpts.append((done, source_id, offset, offset + len(text), text))
+                excerpts.append((done, source_id, offset, offset + len(text), text, "paragraph"))
                 links.extend((done, entity_id) for entity_id in sorted(mentioned))
                 pieces.append(text)
                 offset += len(text) + 2
@@ -385,7 +401,7 @@ class _Generator:
             year = rng.randint(1995, 2026)
             published = f"{year}-{rng.randint(1, 12):02d}" if rng.random() < 0.7 else str(year)
             sources.append((
-                source_id, title, rng.choice(_PUBLISHERS), self._person_name(), published, text,
+                source_id, title, rng.choice(_PUBLISHERS), self._person_name(), "", published, text,
                 hashlib.sha256(text.encode("utf-8")).hexdigest(), _timestamp(source_id),
             ))
             if len(excerpts) >= _BATCH or done == total:
@@ -394,22 +410,18 @@ class _Generator:
                 self.progress("excerpts", done, total)
         return source_id
 
+    def _name(self, entity_id: int) -> str:
+        return self.names[entity_id - 1]
+
     def _person_name(self) -> str:
         return f"{self.rng.choice(_FIRST_NAMES)} {self._surname()}"
 
-    def _write_sources(self, sources: list, excerpts: list, links: list) -> None:
+    def _write_sources(self, sources: list[Row], excerpts: list[Row], links: list[Row]) -> None:
+        # Rows are tuples in each table's column order (db/tables.py).
         with self.case.write() as tx:
-            tx.executemany(
-                "INSERT INTO sources (id, title, publisher, author, published, text, sha256, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", sources,
-            )
-            tx.executemany(
-                'INSERT INTO excerpts (id, source_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
-                excerpts,
-            )
-            tx.executemany(
-                "INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links
-            )
+            tx.executemany(SOURCES.insert().sql, sources)
+            tx.executemany(EXCERPTS.insert().sql, excerpts)
+            tx.executemany(EXCERPT_ENTITIES.insert().sql, links)
 
     # -- events -------------------------------------------------------------------
 
@@ -438,7 +450,7 @@ class _Generator:
         org = self._popular_entity(self.organizations)
         place = self._popular_entity(self.places)
         choice = rng.randrange(6)
-        name = lambda entity_id: self.names[entity_id - 1]  # noqa: E731
+        name = self._name
         if choice == 0:
             return f"{name(person)} visits {name(place)}", [person, place]
         if choice == 1:
@@ -454,7 +466,9 @@ class _Generator:
     def _events(self) -> None:
         total = self.planned["events"]
         for start in range(0, total, _BATCH):
-            events, entities, evidence = [], [], []
+            events: list[Row] = []
+            entities: list[Row] = []
+            evidence: list[Row] = []
             for event_id in range(start + 1, min(total, start + _BATCH) + 1):
                 title, entity_ids = self._event_title()
                 date_start, date_end, precision = self._date()
@@ -466,12 +480,9 @@ class _Generator:
                                                    for _ in range(self.rng.randint(1, 2))})
                 )
             with self.case.write() as tx:
-                tx.executemany(
-                    "INSERT INTO events (id, title, date_start, date_end, date_precision, description)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", events,
-                )
-                tx.executemany("INSERT INTO event_entities (event_id, entity_id) VALUES (?, ?)", entities)
-                tx.executemany("INSERT INTO event_excerpts (event_id, excerpt_id) VALUES (?, ?)", evidence)
+                tx.executemany(EVENTS.insert().sql, events)
+                tx.executemany(EVENT_ENTITIES.insert().sql, entities)
+                tx.executemany(EVENT_EXCERPTS.insert().sql, evidence)
             self.progress("events", min(total, start + _BATCH), total)
 
     # -- claims and marks ---------------------------------------------------------
@@ -482,7 +493,7 @@ class _Generator:
         other = self._popular_entity(self.persons)
         org = self._popular_entity(self.organizations)
         place = self._popular_entity(self.places)
-        name = lambda entity_id: self.names[entity_id - 1]  # noqa: E731
+        name = self._name
         year = rng.randint(1990, 2026)
         choice = rng.randrange(5)
         if choice == 0:
@@ -497,7 +508,7 @@ class _Generator:
             return f"{name(person)} passed documents to an officer working under diplomatic cover.", [person]
         return f"{name(org)} is controlled through nominee shareholders in {name(place)}.", [org, place]
 
-    def _marks(self, claim_id: int) -> list[tuple]:
+    def _marks(self, claim_id: int) -> list[Row]:
         """A claim's annotation history: most claims reviewed once, some argued over."""
         rng = self.rng
         count = rng.choices([0, 1, 2, 3], [40, 35, 18, 7])[0]
@@ -507,7 +518,7 @@ class _Generator:
             status = rng.choice(["confirmed", "disputed", "denied", "confirmed"])
             when += rng.randint(60, 86_400)
             marks.append((str(_uuid(rng)), claim_id, status, previous, rng.choice(_MARK_NOTES),
-                          rng.choice(_ANNOTATORS), _timestamp(when)))
+                          rng.choice(_ANNOTATORS), _timestamp(when), "mark", ""))
             previous = status
         return marks
 
@@ -516,7 +527,10 @@ class _Generator:
         total = self.planned["claims"]
         annotations = 0
         for start in range(0, total, _BATCH):
-            claims, entities, evidence, marks = [], [], [], []
+            claims: list[Row] = []
+            entities: list[Row] = []
+            evidence: list[Row] = []
+            marks: list[Row] = []
             for claim_id in range(start + 1, min(total, start + _BATCH) + 1):
                 statement, subjects = self._statement()
                 if self.persons and rng.random() < 0.6:
@@ -537,22 +551,10 @@ class _Generator:
                 claims.append((claim_id, str(_uuid(rng)), statement, claimant, status,
                                len(history), updated))
             with self.case.write() as tx:
-                tx.executemany(
-                    "INSERT INTO claims (id, uid, statement, claimant, status, version, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)", claims,
-                )
-                tx.executemany(
-                    "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
-                    entities,
-                )
-                tx.executemany(
-                    "INSERT INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
-                    evidence,
-                )
-                tx.executemany(
-                    "INSERT INTO annotations (id, claim_id, status, previous_status, note, annotator,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", marks,
-                )
+                tx.executemany(CLAIMS.insert().sql, claims)
+                tx.executemany(CLAIM_ENTITIES.insert(or_ignore=True).sql, entities)
+                tx.executemany(CLAIM_EXCERPTS.insert().sql, evidence)
+                tx.executemany(ANNOTATIONS.insert().sql, marks)
             annotations += len(marks)
             self.progress("claims", min(total, start + _BATCH), total)
         return annotations

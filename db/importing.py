@@ -33,6 +33,24 @@ from .check import anchor_problems, reference_problems
 from .errors import CaseError
 from .models import CaseCounts, CaseDocument, ClaimRecord, EntityRecord, EventRecord, ExcerptRecord, Model
 from .schema import SCHEMA_VERSION
+from .tables import (
+    ANNOTATIONS,
+    CASE_META,
+    CLAIM_CONFLICTS,
+    CLAIM_ENTITIES,
+    CLAIM_EXCERPTS,
+    CLAIMS,
+    ENTITIES,
+    ENTITY_ALIASES,
+    EVENT_ENTITIES,
+    EVENT_EXCERPTS,
+    EVENTS,
+    EXCERPT_ENTITIES,
+    EXCERPTS,
+    SOURCES,
+    Insert,
+    Table,
+)
 from .text import fold
 
 _BATCH = 5000
@@ -166,7 +184,7 @@ class _Loader:
         self.name = name
         self.header: dict[str, Any] = {}
         self.header_checked = False
-        self.rows: dict[str, list[tuple]] = {sql: [] for sql in _INSERTS.values()}
+        self.rows: dict[Table, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
         self.added = dict.fromkeys(SECTIONS, 0)
         # References are checked at the end, when every section is in.
         case.conn.execute("PRAGMA foreign_keys = OFF")
@@ -212,90 +230,75 @@ class _Loader:
                 f"this casebook reads up to v{SCHEMA_VERSION})")
         with self.case.write() as tx:
             tx.execute("DELETE FROM case_meta")
-            tx.executemany("INSERT INTO case_meta (key, value) VALUES (?, ?)", document.meta.items())
+            tx.executemany(CASE_META.insert().sql, document.meta.items())
         self.header_checked = True
 
     def _add(self, section: str, item: Any) -> None:
         if section == "sources" and hashlib.sha256(item.text.encode("utf-8")).hexdigest() != item.sha256:
             raise CaseImportError(f"{self.name}: source {item.id}: sha256 does not match its text")
-        for sql, row in _ROWS[section](item):
-            batch = self.rows[sql]
+        for table, row in _ROWS[section](item):
+            batch = self.rows[table]
             batch.append(row)
             if len(batch) >= _BATCH:
-                self._flush(sql)
+                self._flush(table)
         self.added[section] += 1
 
-    def _flush(self, only: str | None = None) -> None:
+    def _flush(self, only: Table | None = None) -> None:
         with self.case.write() as tx:
-            for sql, batch in self.rows.items():
-                if batch and only in (None, sql):
-                    tx.executemany(sql, batch)
+            for table, batch in self.rows.items():
+                if batch and only in (None, table):
+                    tx.executemany(_INSERTS[table].sql, batch)
                     batch.clear()
 
 
-_INSERTS = {
-    "sources": "INSERT INTO sources (id, title, publisher, author, url, published, text, sha256,"
-               " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "entities": "INSERT INTO entities (id, kind, name, sort_name, description) VALUES (?, ?, ?, ?, ?)",
-    "entity_aliases": "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-    "excerpts": 'INSERT INTO excerpts (id, source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?, ?)',
-    "excerpt_entities": "INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)",
-    "events": "INSERT INTO events (id, title, date_start, date_end, date_precision, description)"
-              " VALUES (?, ?, ?, ?, ?, ?)",
-    "event_entities": "INSERT INTO event_entities (event_id, entity_id) VALUES (?, ?)",
-    "event_excerpts": "INSERT INTO event_excerpts (event_id, excerpt_id) VALUES (?, ?)",
-    "claims": "INSERT INTO claims (id, uid, statement, claimant, status, version, updated_at)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "claim_entities": "INSERT INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
-    "claim_excerpts": "INSERT INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
-    "annotations": "INSERT INTO annotations (id, claim_id, status, previous_status, note, annotator,"
-                   " created_at, kind, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "claim_conflicts": "INSERT INTO claim_conflicts (id, claim_id, annotation_a, annotation_b,"
-                       " detected_at, detected_by, resolved_at, resolved_by, resolution)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-}
+# Every table an export fills, in the order batches are written (references
+# are checked at the end, so any order would do).
+_INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
+    SOURCES, ENTITIES, ENTITY_ALIASES, EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
+    EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
+)}
+Rows = Iterator[tuple[Table, tuple[Any, ...]]]
 
 
-def _entity_rows(e: EntityRecord) -> Iterator[tuple[str, tuple]]:
-    yield _INSERTS["entities"], (e.id, e.kind, e.name, fold(e.name), e.description)
+def _row(table: Table, item: object, **given: Any) -> tuple[Table, tuple[Any, ...]]:
+    return table, _INSERTS[table].values(item, **given)
+
+
+def _entity_rows(e: EntityRecord) -> Rows:
+    yield _row(ENTITIES, e, sort_name=fold(e.name))
     for alias in e.aliases:
-        yield _INSERTS["entity_aliases"], (e.id, alias)
+        yield ENTITY_ALIASES, (e.id, alias)
 
 
-def _excerpt_rows(x: ExcerptRecord) -> Iterator[tuple[str, tuple]]:
-    yield _INSERTS["excerpts"], (x.id, x.source_id, x.start, x.end, x.text, x.kind)
+def _excerpt_rows(x: ExcerptRecord) -> Rows:
+    yield _row(EXCERPTS, x)
     for entity_id in x.entity_ids:
-        yield _INSERTS["excerpt_entities"], (x.id, entity_id)
+        yield EXCERPT_ENTITIES, (x.id, entity_id)
 
 
-def _event_rows(v: EventRecord) -> Iterator[tuple[str, tuple]]:
-    yield _INSERTS["events"], (v.id, v.title, v.date_start, v.date_end, v.date_precision, v.description)
+def _event_rows(v: EventRecord) -> Rows:
+    yield _row(EVENTS, v)
     for entity_id in v.entity_ids:
-        yield _INSERTS["event_entities"], (v.id, entity_id)
+        yield EVENT_ENTITIES, (v.id, entity_id)
     for excerpt_id in v.excerpt_ids:
-        yield _INSERTS["event_excerpts"], (v.id, excerpt_id)
+        yield EVENT_EXCERPTS, (v.id, excerpt_id)
 
 
-def _claim_rows(c: ClaimRecord) -> Iterator[tuple[str, tuple]]:
-    yield _INSERTS["claims"], (c.id, c.uid, c.statement, c.claimant, c.status, c.version, c.updated_at)
+def _claim_rows(c: ClaimRecord) -> Rows:
+    yield _row(CLAIMS, c)
     for link in c.entities:
-        yield _INSERTS["claim_entities"], (c.id, link.entity_id, link.role)
+        yield _row(CLAIM_ENTITIES, link, claim_id=c.id)
     for evidence in c.evidence:
-        yield _INSERTS["claim_excerpts"], (c.id, evidence.excerpt_id, evidence.stance)
+        yield _row(CLAIM_EXCERPTS, evidence, claim_id=c.id)
 
 
 # Each section's item as the rows it stores.
-_ROWS: dict[str, Callable[[Any], Iterator[tuple[str, tuple]]]] = {
-    "sources": lambda s: iter([(_INSERTS["sources"], (
-        s.id, s.title, s.publisher, s.author, s.url, s.published, s.text, s.sha256, s.added_at))]),
+_ROWS: dict[str, Callable[[Any], Rows]] = {
+    "sources": lambda s: iter([_row(SOURCES, s)]),
     "excerpts": _excerpt_rows,
     "entities": _entity_rows,
     "events": _event_rows,
     "claims": _claim_rows,
-    "annotations": lambda a: iter([(_INSERTS["annotations"], (
-        a.id, a.claim_id, a.status, a.previous_status, a.note, a.annotator, a.created_at, a.kind,
-        a.undoes))]),
-    "conflicts": lambda c: iter([(_INSERTS["claim_conflicts"], (
-        c.id, c.claim_id, c.annotation_a, c.annotation_b, c.detected_at, c.detected_by,
-        c.resolved_at, c.resolved_by, c.resolution))]),
+    "annotations": lambda a: iter([_row(ANNOTATIONS, a)]),
+    "conflicts": lambda c: iter([_row(CLAIM_CONFLICTS, c)]),
 }

@@ -24,8 +24,16 @@ from .casefile import Case
 from .conflicts import count_open_conflicts
 from .errors import AnnotationImportError
 from .merge import (
-    INCOMING_COLUMNS, add_incoming, apply_incoming, clashing_annotation, create_incoming,
-    drop_incoming, mark_present, missing_claim_uids,
+    INCOMING_COLUMNS,
+    add_incoming,
+    annotations_with_claim_uids,
+    apply_incoming,
+    clashing_annotation,
+    create_incoming,
+    drop_incoming,
+    mark_present,
+    missing_claim_uids,
+    new_report,
 )
 from .models import AnnotationKind, MergeReport, Model, Status
 
@@ -81,19 +89,8 @@ class AnnotationRecord(Model):
 def iter_annotation_lines(case: Case) -> Iterator[str]:
     """Every annotation of the case as a JSON line, in the order they entered
     this file (rowid: cheap to page through, never reordered), read in pages."""
-    last = 0
-    while True:
-        rows = case.rows(
-            "SELECT a.rowid, a.id, c.uid AS claim_uid, a.kind, a.status, a.previous_status, "
-            "a.note, a.annotator, a.created_at, a.undoes FROM annotations a "
-            "JOIN claims c ON c.id = a.claim_id WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
-            [last, _BATCH],
-        )
-        for row in rows:
-            yield json.dumps({key: row[key] for key in INCOMING_COLUMNS}, ensure_ascii=False)
-        if len(rows) < _BATCH:
-            return
-        last = rows[-1]["rowid"]
+    for row in annotations_with_claim_uids(case, page=_BATCH):
+        yield json.dumps({key: row[key] for key in INCOMING_COLUMNS}, ensure_ascii=False)
 
 
 def write_annotations(case: Case, out: IO[str]) -> int:
@@ -115,8 +112,7 @@ def import_annotations(case: Case, path: str | Path) -> MergeReport:
     in the case with different content.
     """
     path = Path(path)
-    report = dict.fromkeys(MergeReport.model_fields, 0)
-    report["not_merged"] = {}
+    report = new_report()
     case.require_writable()
     try:
         # Read and checked before the write lock is taken: others keep marking.

@@ -8,10 +8,13 @@ over "EU" where both fit.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
 from .casefile import Case
+from .paging import keyset_pages
+from .tables import EXCERPT_ENTITIES
 from .text import folded_words
 
 Name = tuple[str, ...]
@@ -67,15 +70,9 @@ def link_mentions(
     index = index or MentionIndex.of_case(case)
     added = 0
     if excerpt_ids is None:
-        last = 0
-        while True:
-            rows = case.rows(
-                "SELECT id, text FROM excerpts WHERE id > ? ORDER BY id LIMIT ?", [last, batch]
-            )
-            if not rows:
-                return added
+        for rows in keyset_pages(case, "SELECT id, text FROM excerpts", key=["id"], page=batch):
             added += _link(case, index, rows)
-            last = rows[-1]["id"]
+        return added
     ids = list(excerpt_ids)
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]
@@ -85,13 +82,11 @@ def link_mentions(
     return added
 
 
-def _link(case: Case, index: MentionIndex, rows: list) -> int:
+def _link(case: Case, index: MentionIndex, rows: list[sqlite3.Row]) -> int:
     links = [(row["id"], entity_id) for row in rows for entity_id in index.find(row["text"])]
     if not links:
         return 0
     with case.write() as tx:
         before = tx.total_changes
-        tx.executemany(
-            "INSERT OR IGNORE INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links
-        )
+        tx.executemany(EXCERPT_ENTITIES.insert(or_ignore=True).sql, links)
         return tx.total_changes - before

@@ -23,17 +23,37 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .casefile import Case, open_case
+from .claims import NEW_CLAIM
 from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError
 from .mentions import link_mentions
 from .models import MergeReport
+from .paging import keyset_rows
+from .sources import add_excerpt
+from .tables import (
+    ANNOTATIONS,
+    CLAIM_CONFLICTS,
+    CLAIM_ENTITIES,
+    CLAIM_EXCERPTS,
+    ENTITIES,
+    ENTITY_ALIASES,
+    EXCERPTS,
+    SOURCES,
+    Insert,
+    Table,
+    column_list,
+    quote,
+)
 from .text import fold
 
+# An annotation as it travels between copies: its claim named by uid (the
+# order of a JSON Lines record, db/jsonl.py). Every column of annotations but
+# claim_id.
 INCOMING_COLUMNS = (
     "id", "claim_uid", "kind", "status", "previous_status", "note", "annotator",
     "created_at", "undoes",
@@ -41,17 +61,17 @@ INCOMING_COLUMNS = (
 # Kinds that set a claim's status; notes leave it as it was.
 STATUS_KINDS = "('mark', 'undo')"
 _BATCH = 2000
+_ADD_EXCERPT = EXCERPTS.insert(with_id=False)
 
 
 def create_incoming(tx: sqlite3.Connection) -> None:
     """A temporary table for the annotations to bring in (one row per annotation;
     ``line`` is where it came from, for error messages)."""
     tx.execute("DROP TABLE IF EXISTS temp.incoming")
+    texts = ", ".join(f"{quote(column)} TEXT NOT NULL" for column in INCOMING_COLUMNS[1:])
     tx.execute(
-        "CREATE TEMP TABLE incoming (id TEXT PRIMARY KEY, claim_uid TEXT NOT NULL, "
-        "kind TEXT NOT NULL, status TEXT NOT NULL, previous_status TEXT NOT NULL, "
-        "note TEXT NOT NULL, annotator TEXT NOT NULL, created_at TEXT NOT NULL, "
-        "undoes TEXT NOT NULL, line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)"
+        f"CREATE TEMP TABLE incoming (id TEXT PRIMARY KEY, {texts}, "
+        "line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)"
     )
     tx.execute("CREATE INDEX temp.incoming_by_claim ON incoming(claim_uid, created_at)")
 
@@ -71,19 +91,30 @@ def add_incoming(tx: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> Non
     """Rows of INCOMING_COLUMNS followed by the line (or row) number."""
     marks = ",".join("?" * (len(INCOMING_COLUMNS) + 1))
     tx.executemany(
-        f"INSERT INTO temp.incoming ({', '.join(INCOMING_COLUMNS)}, line) VALUES ({marks})", rows
+        f"INSERT INTO temp.incoming ({column_list(INCOMING_COLUMNS)}, line) VALUES ({marks})", rows
     )
+
+
+def annotations_with_claim_uids(case: Case, *, page: int) -> Iterator[sqlite3.Row]:
+    """Every annotation of the case as INCOMING_COLUMNS (and its ``rowid``), in
+    the order they entered the file (rowid: never reordered), read in pages."""
+    columns = ", ".join("c.uid AS claim_uid" if column == "claim_uid" else f"a.{quote(column)}"
+                        for column in INCOMING_COLUMNS)
+    return keyset_rows(case, f"SELECT a.rowid, {columns} FROM annotations a "
+                             "JOIN claims c ON c.id = a.claim_id", key=["a.rowid"], page=page)
 
 
 def clashing_annotation(tx: sqlite3.Connection) -> sqlite3.Row | None:
     """An incoming annotation whose id is in the case with different content."""
-    return tx.execute(
+    differs = " OR ".join(
+        "c.uid != i.claim_uid" if column == "claim_uid" else f"a.{quote(column)} != i.{quote(column)}"
+        for column in INCOMING_COLUMNS if column != "id"
+    )
+    clash: sqlite3.Row | None = tx.execute(
         "SELECT i.id, i.line FROM temp.incoming i JOIN annotations a ON a.id = i.id "
-        "JOIN claims c ON c.id = a.claim_id WHERE c.uid != i.claim_uid OR a.kind != i.kind "
-        "OR a.status != i.status OR a.previous_status != i.previous_status OR a.note != i.note "
-        "OR a.annotator != i.annotator OR a.created_at != i.created_at OR a.undoes != i.undoes "
-        "ORDER BY i.line LIMIT 1"
+        f"JOIN claims c ON c.id = a.claim_id WHERE {differs} ORDER BY i.line LIMIT 1"
     ).fetchone()
+    return clash
 
 
 def missing_claim_uids(tx: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -94,7 +125,12 @@ def missing_claim_uids(tx: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def apply_incoming(tx: sqlite3.Connection, report: dict[str, int], *, detected_by: str) -> None:
+def new_report() -> dict[str, Any]:
+    """The counts of a MergeReport, all zero, to add up as the work goes."""
+    return {**dict.fromkeys(MergeReport.model_fields, 0), "not_merged": {}}
+
+
+def apply_incoming(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str) -> None:
     """Merge temp.incoming into the case (every claim it names must exist):
     flag conflicts, add the new annotations, move the claims on."""
     mark_present(tx)  # again: another merge may have brought some meanwhile
@@ -108,10 +144,10 @@ def apply_incoming(tx: sqlite3.Connection, report: dict[str, int], *, detected_b
     # Compared before the new marks go in; recorded after (they reference them).
     conflicts = [found for claim in affected
                  if (found := _conflicting_marks(tx, claim["id"], claim["uid"]))]
+    incoming = ", ".join("c.id" if column == "claim_id" else f"i.{quote(column)}"
+                         for column in ANNOTATIONS.columns)
     report["annotations_added"] += tx.execute(
-        "INSERT INTO annotations (id, claim_id, kind, status, previous_status, note, annotator, "
-        "created_at, undoes) SELECT i.id, c.id, i.kind, i.status, i.previous_status, i.note, "
-        "i.annotator, i.created_at, i.undoes FROM temp.incoming i "
+        f"INSERT INTO annotations ({ANNOTATIONS.select()}) SELECT {incoming} FROM temp.incoming i "
         "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present ORDER BY i.created_at, i.id"
     ).rowcount
     for claim_id, ours, theirs in conflicts:
@@ -174,8 +210,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 f"{other_path.name} is a copy of another case (case_uid {theirs}; "
                 f"{target.path.name} has {ours}); nothing merged (--force merges anyway)"
             )
-        report = dict.fromkeys(MergeReport.model_fields, 0)
-        report["not_merged"] = {}
+        report = new_report()
         try:
             with target.scratch() as tx:
                 create_incoming(tx)
@@ -201,27 +236,14 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
     return MergeReport(**report)
 
 
-def _pages(case: Case, sql: str, params: list[Any] | None = None) -> Iterator[sqlite3.Row]:
-    """Rows of ``sql`` (which selects ``rowid`` first and has ``rowid > ?``), paged."""
-    last = 0
-    while True:
-        rows = case.rows(f"{sql} ORDER BY 1 LIMIT {_BATCH}", [*(params or []), last])
-        yield from rows
-        if len(rows) < _BATCH:
-            return
-        last = rows[-1][0]
-
-
 def _other_annotations(other: Case) -> Iterator[tuple[Any, ...]]:
-    for row in _pages(other,
-                      "SELECT a.rowid, a.id, c.uid, a.kind, a.status, a.previous_status, a.note, "
-                      "a.annotator, a.created_at, a.undoes FROM annotations a "
-                      "JOIN claims c ON c.id = a.claim_id WHERE a.rowid > ?"):
+    for row in annotations_with_claim_uids(other, page=_BATCH):
         yield (*tuple(row)[1:], row[0])
 
 
 def _other_claims_missing(tx: sqlite3.Connection, other: Case) -> Iterator[sqlite3.Row]:
-    for row in _pages(other, "SELECT id, uid, statement, claimant FROM claims WHERE id > ?"):
+    for row in keyset_rows(other, f"SELECT id, {column_list(NEW_CLAIM.columns)} FROM claims",
+                           key=["id"], page=_BATCH):
         if tx.execute("SELECT 1 FROM claims WHERE uid = ?", [row["uid"]]).fetchone() is None:
             yield row
 
@@ -240,53 +262,52 @@ class _ClaimCopier:
         self.entities: dict[int, int] = {}
         self.new_excerpts: list[int] = []
 
+    def _insert(self, insert: Insert, values: Sequence[Any]) -> int:
+        """The new row's id."""
+        return int(self.tx.execute(insert.sql, values).lastrowid or 0)
+
+    def _other_row(self, table: Table, other_id: int) -> sqlite3.Row:
+        row = self.other.row(f"SELECT {table.select()} FROM {table} WHERE id = ?", [other_id])
+        if row is None:   # the other file refers to a row it lacks
+            raise CaseFileError(f"{self.other.path.name}: refers to {table.name} row {other_id}, "
+                                "which it does not have; nothing merged (casebook check says more)")
+        return row
+
     def copy(self, claim: sqlite3.Row) -> None:
-        claim_id = self.tx.execute(
-            "INSERT INTO claims (uid, statement, claimant) VALUES (?, ?, ?)",
-            [claim["uid"], claim["statement"], claim["claimant"]],
-        ).lastrowid
+        claim_id = self._insert(NEW_CLAIM, NEW_CLAIM.values(claim))
         for link in self.other.rows(
             "SELECT x.excerpt_id, x.stance, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
             "JOIN excerpts e ON e.id = x.excerpt_id WHERE x.claim_id = ?", [claim["id"]],
         ):
             excerpt_id = self._excerpt(link["source_id"], link["start"], link["end"])
-            self.tx.execute(
-                "INSERT OR IGNORE INTO claim_excerpts (claim_id, excerpt_id, stance) VALUES (?, ?, ?)",
-                [claim_id, excerpt_id, link["stance"]],
-            )
+            self.tx.execute(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
+                            [claim_id, excerpt_id, link["stance"]])
         for link in self.other.rows(
             "SELECT entity_id, role FROM claim_entities WHERE claim_id = ?", [claim["id"]]
         ):
-            self.tx.execute(
-                "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role) VALUES (?, ?, ?)",
-                [claim_id, self._entity(link["entity_id"]), link["role"]],
-            )
+            self.tx.execute(CLAIM_ENTITIES.insert(or_ignore=True).sql,
+                            [claim_id, self._entity(link["entity_id"]), link["role"]])
         self.report["claims_copied"] += 1
 
     def _source(self, other_id: int) -> int:
         if other_id in self.sources:
             return self.sources[other_id]
-        source = self.other.row("SELECT * FROM sources WHERE id = ?", [other_id])
+        source = self._other_row(SOURCES, other_id)
         found = self.tx.execute(
             "SELECT id FROM sources WHERE sha256 = ?", [source["sha256"]]
         ).fetchone()
         if found:
-            self.sources[other_id] = found[0]
-            return found[0]
-        new_id = self.tx.execute(
-            "INSERT INTO sources (title, publisher, author, url, published, text, sha256, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [source[k] for k in ("title", "publisher", "author", "url", "published", "text",
-                                 "sha256", "added_at")],
-        ).lastrowid
+            self.sources[other_id] = int(found[0])
+            return int(found[0])
+        add_source = SOURCES.insert(with_id=False)
+        new_id = self._insert(add_source, add_source.values(source))
         # The whole document comes along, so it can be read in full here too.
         copied = 0
-        for excerpt in _pages(self.other, 'SELECT id, start, "end", text, kind FROM excerpts '
-                              "WHERE source_id = ? AND id > ?", [other_id]):
-            self.new_excerpts.append(self.tx.execute(
-                'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
-                [new_id, excerpt["start"], excerpt["end"], excerpt["text"], excerpt["kind"]],
-            ).lastrowid)
+        for excerpt in keyset_rows(self.other, f"SELECT {EXCERPTS.select()} FROM excerpts",
+                                   key=["id"], where="source_id = ?", params=[other_id],
+                                   page=_BATCH):
+            self.new_excerpts.append(
+                self._insert(_ADD_EXCERPT, _ADD_EXCERPT.values(excerpt, source_id=new_id)))
             copied += 1
         self.report["sources_copied"] += 1
         self.report["excerpts_copied"] += copied
@@ -300,13 +321,9 @@ class _ClaimCopier:
             [source_id, start, end],
         ).fetchone()
         if found:
-            return found[0]
+            return int(found[0])
         # Same sha256, same text: the span is valid here and cut from our copy.
-        new_id = self.tx.execute(
-            'INSERT INTO excerpts (source_id, start, "end", text, kind) '
-            "SELECT id, ?, ?, substr(text, ?, ?), 'quote' FROM sources WHERE id = ?",
-            [start, end, start + 1, end - start, source_id],
-        ).lastrowid
+        new_id = add_excerpt(self.target, source_id, start, end)
         self.new_excerpts.append(new_id)
         self.report["excerpts_copied"] += 1
         return new_id
@@ -314,21 +331,18 @@ class _ClaimCopier:
     def _entity(self, other_id: int) -> int:
         if other_id in self.entities:
             return self.entities[other_id]
-        entity = self.other.row("SELECT kind, name, description FROM entities WHERE id = ?",
-                                [other_id])
+        entity = self._other_row(ENTITIES, other_id)
         found = self.tx.execute(
             "SELECT id FROM entities WHERE kind = ? AND name = ? ORDER BY id LIMIT 1",
             [entity["kind"], entity["name"]],
         ).fetchone()
         if found:
-            new_id = found[0]
+            new_id = int(found[0])
         else:
-            new_id = self.tx.execute(
-                "INSERT INTO entities (kind, name, sort_name, description) VALUES (?, ?, ?, ?)",
-                [entity["kind"], entity["name"], fold(entity["name"]), entity["description"]],
-            ).lastrowid
+            add_entity = ENTITIES.insert(with_id=False)
+            new_id = self._insert(add_entity, add_entity.values(entity, sort_name=fold(entity["name"])))
             self.tx.executemany(
-                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                ENTITY_ALIASES.insert(or_ignore=True).sql,
                 [(new_id, row[0]) for row in self.other.rows(
                     "SELECT alias FROM entity_aliases WHERE entity_id = ?", [other_id])],
             )
@@ -344,19 +358,12 @@ class _ClaimCopier:
 def _copy_conflicts(tx: sqlite3.Connection, other: Case) -> int:
     """Conflicts the other file flagged (its annotations are all here now)."""
     copied = 0
-    for row in _pages(other,
-                      "SELECT k.id, c.uid, k.annotation_a, k.annotation_b, k.detected_at, "
-                      "k.detected_by, k.resolved_at, k.resolved_by, k.resolution "
-                      "FROM claim_conflicts k JOIN claims c ON c.id = k.claim_id WHERE k.id > ?"):
+    add_conflict = CLAIM_CONFLICTS.insert(with_id=False, or_ignore=True)
+    for row in keyset_rows(other, f"SELECT {CLAIM_CONFLICTS.select(alias='k')}, c.uid FROM "
+                                  "claim_conflicts k JOIN claims c ON c.id = k.claim_id",
+                           key=["k.id"], page=_BATCH):
         claim_id = tx.execute("SELECT id FROM claims WHERE uid = ?", [row["uid"]]).fetchone()[0]
-        copied += tx.execute(
-            "INSERT OR IGNORE INTO claim_conflicts (claim_id, annotation_a, annotation_b, "
-            "detected_at, detected_by, resolved_at, resolved_by, resolution) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [claim_id, *[row[k] for k in ("annotation_a", "annotation_b", "detected_at",
-                                           "detected_by", "resolved_at", "resolved_by",
-                                           "resolution")]],
-        ).rowcount
+        copied += tx.execute(add_conflict.sql, add_conflict.values(row, claim_id=claim_id)).rowcount
         if row["resolved_at"]:  # resolved over there: resolved here too
             tx.execute(
                 "UPDATE claim_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? "
@@ -367,21 +374,22 @@ def _copy_conflicts(tx: sqlite3.Connection, other: Case) -> int:
     return copied
 
 
-_NOT_MERGED: dict[str, tuple[str, str]] = {
-    "sources": ("SELECT id, sha256 FROM sources WHERE id > ?",
-                "SELECT 1 FROM sources WHERE sha256 = ?"),
-    "entities": ("SELECT id, kind, name FROM entities WHERE id > ?",
-                 "SELECT 1 FROM entities WHERE kind = ? AND name = ?"),
-    "events": ("SELECT id, title, date_start, date_end FROM events WHERE id > ?",
-               "SELECT 1 FROM events WHERE title = ? AND date_start = ? AND date_end = ?"),
+# What identifies a source, an entity, an event in any copy of the case.
+_NOT_MERGED: dict[str, tuple[str, ...]] = {
+    "sources": ("sha256",),
+    "entities": ("kind", "name"),
+    "events": ("title", "date_start", "date_end"),
 }
 
 
 def _not_merged(target: Case, other: Case) -> dict[str, int]:
     """What the other file holds that the case still lacks (merge covers claims only)."""
     counts = {}
-    for name, (keys, exists) in _NOT_MERGED.items():
+    for name, identity in _NOT_MERGED.items():
+        exists = f"SELECT 1 FROM {name} WHERE {' AND '.join(f'{quote(c)} = ?' for c in identity)}"
         counts[name] = sum(
-            1 for row in _pages(other, keys) if target.row(exists, list(row)[1:]) is None
+            1 for row in keyset_rows(other, f"SELECT id, {column_list(identity)} FROM {name}",
+                                     key=["id"], page=_BATCH)
+            if target.row(exists, list(row)[1:]) is None
         )
     return counts

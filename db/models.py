@@ -6,7 +6,7 @@ Reads return these; writes validate through them; exports are shaped by them.
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+from typing import Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -40,6 +40,14 @@ _PUBLISHED = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def stored_id(item: "SourceInfo | Excerpt | Entity | Event | Claim") -> int:
+    """The id of an item read from (or just written to) a case file: only an
+    item not yet stored has none."""
+    if item.id is None:
+        raise ValueError(f"{type(item).__name__} {item!r} is not stored in a case (it has no id)")
+    return item.id
 
 
 class SourceInfo(Model):
@@ -201,6 +209,14 @@ class Evidence(Model):
     stance: Stance = "supports"
 
 
+class EvidenceInContext(Evidence):
+    """Evidence with the source's text just before and just after the excerpt
+    (what ``db.sources.excerpt_context`` cuts): "" where the source has none."""
+
+    before: str = ""
+    after: str = ""
+
+
 class CaseCounts(Model):
     sources: int
     excerpts: int
@@ -341,7 +357,7 @@ class ClaimRecord(Claim):
     evidence: tuple[ClaimEvidenceLink, ...] = ()
 
 
-CASE_DOCUMENT_FORMAT = "casebook-case"
+CASE_DOCUMENT_FORMAT: Final = "casebook-case"
 
 
 class ConflictRecord(Model):

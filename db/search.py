@@ -27,20 +27,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal, get_args
+from typing import Any
 
 from .casefile import Case
-from .claims import CLAIM_SELECT, claim_from_row
 from .entities import entities_by_ids
 from .errors import ReadInterrupted
-from .events import EVENT_SELECT, event_from_row
+from .kinds import ITEM_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
-from .paging import rows_by_id
-from .sources import EXCERPT_SELECT, excerpt_from_row
-from .text import fold, folded_words, nfc, one_line, tokens
+from .text import focus, fold, folded_words, highlight_spans, nfc, tokens
 
-Kind = Literal["entity", "event", "excerpt", "claim"]
-KINDS: tuple[str, ...] = get_args(Kind)
+Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
+KINDS: tuple[str, ...] = tuple(kind.name for kind in ITEM_KINDS)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 # Matches ranked per kind at most. bm25 costs some 2 µs a matching row (on a
@@ -48,19 +45,8 @@ MAX_TERM_LENGTH = 64
 # bounds ranking near 10 ms a kind; more matches stay in index order.
 RANK_LIMIT = 5_000
 
-FTS_TABLES = {
-    "entity": "entities_fts",
-    "event": "events_fts",
-    "excerpt": "excerpts_fts",
-    "claim": "claims_fts",
-}
-
-
-class SearchHit(Model):
-    kind: Kind
-    id: int
-    title: str            # the line to show: a name, a title, a statement, the excerpt text
-    detail: str = ""      # what it is: entity kind and aliases, a date, a source, a status
+# Each kind's search index.
+FTS_TABLES: dict[str, str] = {kind.name: kind.search_index.name for kind in ITEM_KINDS}
 
 
 class SearchGroup(Model):
@@ -106,44 +92,13 @@ def match_expression(query: str) -> str | None:
     return " ".join(quoted)
 
 
-def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` that match the query terms (the last as a prefix)."""
-    if not terms:
-        return []
-    whole, prefix = set(terms[:-1]), terms[-1]
-    return [
-        (start, end)
-        for start, end, word in tokens(text)
-        if word in whole or word.startswith(prefix)
-    ]
-
-
-def focus(text: str, terms: Sequence[str], width: int = 160) -> str:
-    """A one-line window of ``text`` around its first match."""
-    flat = one_line(text)
-    if len(flat) <= width:
-        return flat
-    spans = highlight_spans(flat, terms)
-    start = max(0, spans[0][0] - width // 4) if spans else 0
-    end = min(len(flat), start + width)
-    start = max(0, end - width)
-    first_match = spans[0][0] if spans else end
-    if start and not flat[start - 1].isspace():   # begin on a word, not in one
-        space = flat.find(" ", start, first_match)
-        start = space + 1 if space != -1 else start
-    if end < len(flat) and not flat[end].isspace():
-        space = flat.rfind(" ", first_match, end)
-        end = space if space > start else end
-    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
-
-
 def count_matches(case: Case, kind: str, expression: str, cap: int) -> int:
     """Matches of ``expression``, counted up to ``cap + 1`` (more than cap)."""
     table = FTS_TABLES[kind]
-    return case.scalar(
+    return int(case.scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
         [expression, cap + 1],
-    )
+    ))
 
 
 def first_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
@@ -176,33 +131,7 @@ def ranked_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
 
 
 def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
-    if kind == "entity":
-        return [
-            SearchHit(kind="entity", id=e.id, title=e.name,
-                      detail=" · ".join([e.kind, *e.aliases]))
-            for e in entities_by_ids(case, ids)
-        ]
-    if kind == "event":
-        return [
-            SearchHit(kind="event", id=row["id"], title=row["title"], detail=event_from_row(row).date_label)
-            for row in rows_by_id(case, EVENT_SELECT, ids)
-        ]
-    if kind == "claim":
-        return [
-            SearchHit(kind="claim", id=c.id, title=c.statement,
-                      detail=f"{c.status} · {c.claimant}" if c.claimant else c.status)
-            for c in (claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids))
-        ]
-    excerpts = [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
-    source_ids = sorted({x.source_id for x in excerpts})
-    marks = ",".join("?" * len(source_ids))
-    titles = dict(case.rows(f"SELECT id, title FROM sources WHERE id IN ({marks})", source_ids)) \
-        if source_ids else {}
-    return [
-        SearchHit(kind="excerpt", id=x.id, title=focus(x.text, terms),
-                  detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}")
-        for x in excerpts
-    ]
+    return item_kind(kind).hits(case, ids, terms)
 
 
 def _results(
@@ -212,9 +141,8 @@ def _results(
     terms = query_terms(query)
     expression = match_expression(query)
     groups = []
-    for kind in kinds:
-        if kind not in FTS_TABLES:
-            raise ValueError(f"unknown kind {kind!r} (choose {', '.join(KINDS)})")
+    for name in kinds:
+        kind = item_kind(name).name   # ValueError naming the kinds there are
         if expression is None:
             continue
         if rank:
@@ -401,10 +329,12 @@ class _Superseded:
             raise
 
     def rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        return self._read("rows", sql, params)
+        found: list[sqlite3.Row] = self._read("rows", sql, params)
+        return found
 
     def row(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        return self._read("row", sql, params)
+        found: sqlite3.Row | None = self._read("row", sql, params)
+        return found
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         found = self.row(sql, params)

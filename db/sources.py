@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from .casefile import Case, utc_now
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
 from .paging import page_ids, rows_by_id
+from .tables import EXCERPTS, SOURCES
 from .text import nfc
 
 SplitMode = Literal["lines", "blocks"]
@@ -84,26 +85,23 @@ def add_source(
         ).fetchone()
         if existing:
             raise DuplicateSourceError(existing["id"], existing["title"])
-        cursor = tx.execute(
-            "INSERT INTO sources (title, publisher, author, url, published, text, sha256, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [info.title, info.publisher, info.author, info.url, info.published,
-             text, info.sha256, info.added_at],
-        )
-        source_id = cursor.lastrowid
+        source_id = tx.execute(_ADD_SOURCE.sql, _ADD_SOURCE.values(info, text=text)).lastrowid
         spans = split_paragraphs(text, split)
         for first in range(0, len(spans), _PARAGRAPHS_PER_STEP):
             step = spans[first:first + _PARAGRAPHS_PER_STEP]
-            tx.executemany(
-                'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
-                [(source_id, start, end, text[start:end], "paragraph") for start, end in step],
-            )
+            tx.executemany(_ADD_EXCERPT.sql, [
+                _ADD_EXCERPT.values(source_id=source_id, start=start, end=end, text=text[start:end],
+                                    kind="paragraph")
+                for start, end in step
+            ])
             if progress:
                 progress(step[-1][1], len(text))
     return info.model_copy(update={"id": source_id})
 
 
 _PARAGRAPHS_PER_STEP = 5000
+_ADD_SOURCE = SOURCES.insert(with_id=False)
+_ADD_EXCERPT = EXCERPTS.insert(with_id=False)
 
 
 def locate_quote(text: str, quote: str, *, source_title: str = "") -> tuple[int, int]:
@@ -127,25 +125,25 @@ def locate_quote(text: str, quote: str, *, source_title: str = "") -> tuple[int,
 
 
 def add_excerpt(case: Case, source_id: int, start: int, end: int) -> int:
-    """The excerpt for a span of a source, created as a quote if new."""
+    """The excerpt for a span of a source, created as a quote if new (its
+    text cut in SQL: a source can be megabytes)."""
     with case.write() as tx:
-        source = tx.execute("SELECT text FROM sources WHERE id = ?", [source_id]).fetchone()
+        source = tx.execute("SELECT length(text), substr(text, ?, ?) FROM sources WHERE id = ?",
+                            [start + 1, max(0, end - start), source_id]).fetchone()
         if source is None:
             raise NotFoundError(f"no source {source_id}")
-        text = source["text"]
-        if not 0 <= start < end <= len(text):
+        length, text = source
+        if not 0 <= start < end <= length:
             raise InvalidValueError(f"span {start}-{end} is outside source {source_id}")
         existing = tx.execute(
             'SELECT id FROM excerpts WHERE source_id = ? AND start = ? AND "end" = ?',
             [source_id, start, end],
         ).fetchone()
         if existing:
-            return existing["id"]
-        cursor = tx.execute(
-            'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)',
-            [source_id, start, end, text[start:end], "quote"],
-        )
-        return cursor.lastrowid
+            return int(existing["id"])
+        cursor = tx.execute(_ADD_EXCERPT.sql, _ADD_EXCERPT.values(
+            source_id=source_id, start=start, end=end, text=text, kind="quote"))
+        return int(cursor.lastrowid or 0)
 
 
 def add_quote(case: Case, source_id: int, quote: str) -> int:
@@ -157,7 +155,7 @@ def add_quote(case: Case, source_id: int, quote: str) -> int:
 
 # -- reading --------------------------------------------------------------
 
-_SOURCE_INFO_COLUMNS = "id, title, publisher, author, url, published, sha256, added_at"
+_SOURCE_INFO_COLUMNS = SOURCES.select(SOURCES.listed)
 
 
 def list_sources(case: Case, *, offset: int = 0, limit: int = 100) -> list[SourceInfo]:
@@ -185,16 +183,27 @@ def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
     return {row["id"]: SourceInfo(**dict(row)) for row in rows}
 
 
+def source_titles(case: Case, source_ids: Iterable[int]) -> dict[int, str]:
+    """Sources' titles by id, for labelling excerpts."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return {row["id"]: row["title"]
+            for row in case.rows(f"SELECT id, title FROM sources WHERE id IN ({marks})", ids)}
+
+
 def source_length(case: Case, source_id: int) -> int:
     """A source's length in code points (the unit of excerpt offsets)."""
     found = case.scalar("SELECT length(text) FROM sources WHERE id = ?", [source_id])
     if found is None:
         raise NotFoundError(f"no source {source_id}")
-    return found
+    return int(found)
 
 
 def get_source(case: Case, source_id: int) -> Source:
-    row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS}, text FROM sources WHERE id = ?", [source_id])
+    row = case.row(f"SELECT {SOURCES.select(SOURCES.model_columns)} FROM sources WHERE id = ?",
+                   [source_id])
     if row is None:
         raise NotFoundError(f"no source {source_id}")
     return Source(**dict(row))
@@ -209,20 +218,20 @@ def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
     )
     if found is None:
         raise NotFoundError(f"no source {source_id}")
-    return found
+    return str(found)
 
 
 def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
     return Excerpt(**dict(row))
 
 
-EXCERPT_SELECT = 'SELECT id, source_id, start, "end", text, kind FROM excerpts WHERE id IN'
+EXCERPT_SELECT = f"SELECT {EXCERPTS.select()} FROM excerpts WHERE id IN"
 
 
 def count_excerpts(case: Case, *, source_id: int | None = None) -> int:
     if source_id is None:
-        return case.scalar("SELECT count(*) FROM excerpts")
-    return case.scalar("SELECT count(*) FROM excerpts WHERE source_id = ?", [source_id])
+        return int(case.scalar("SELECT count(*) FROM excerpts"))
+    return int(case.scalar("SELECT count(*) FROM excerpts WHERE source_id = ?", [source_id]))
 
 
 def excerpts_page(
@@ -237,7 +246,7 @@ def excerpts_page(
         case, table="excerpts", order=["source_id", "start", '"end"'], where=where,
         params=params, offset=offset, limit=limit, total=total,
     )
-    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
+    return excerpts_by_ids(case, ids)
 
 
 def excerpt_position(case: Case, excerpt_id: int) -> int:
@@ -253,25 +262,30 @@ def excerpt_position(case: Case, excerpt_id: int) -> int:
     sources_before, sources = case.row(
         "SELECT (SELECT count(*) FROM sources WHERE id < ?), (SELECT count(*) FROM sources)",
         [source],
-    )
+    ) or (0, 0)
     if sources_before <= sources // 2:
-        return case.scalar(
+        return int(case.scalar(
             "SELECT (SELECT count(*) FROM excerpts WHERE source_id < ?) + (SELECT count(*) "
             'FROM excerpts WHERE source_id = ? AND (start, "end") < (?, ?))',
             [source, *span],
-        )
-    return case.scalar(
+        ))
+    return int(case.scalar(
         "SELECT (SELECT count(*) FROM excerpts) - (SELECT count(*) FROM excerpts WHERE source_id > ?)"
         ' - (SELECT count(*) FROM excerpts WHERE source_id = ? AND (start, "end") >= (?, ?))',
         [source, *span],
-    )
+    ))
 
 
 def get_excerpt(case: Case, excerpt_id: int) -> Excerpt:
-    found = rows_by_id(case, EXCERPT_SELECT, [excerpt_id])
+    found = excerpts_by_ids(case, [excerpt_id])
     if not found:
         raise NotFoundError(f"no excerpt {excerpt_id}")
-    return excerpt_from_row(found[0])
+    return found[0]
+
+
+def excerpts_by_ids(case: Case, ids: Sequence[int]) -> list[Excerpt]:
+    """The excerpts with these ids, in the order given (ids not found are left out)."""
+    return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
 
 
 def excerpt_context(case: Case, excerpt_id: int, *, chars: int = 400) -> tuple[str, Excerpt, str]:

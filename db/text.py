@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 # Letters and digits: the characters unicode61 keeps inside a token.
 TOKEN = re.compile(r"[^\W_]+")
@@ -18,7 +18,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class _WithoutCombiningMarks(dict):
+class _WithoutCombiningMarks(dict[int, int | None]):
     """A ``str.translate`` table that drops combining marks, filled as
     characters are met (no start-up cost; lookups in C after the first)."""
 
@@ -51,6 +51,40 @@ def folded_words(text: str) -> list[str]:
     """The folded words of ``text`` (folding the whole text at once is faster
     than word by word, and cuts the same words)."""
     return TOKEN.findall(fold(text))
+
+
+# -- matches of a query ----------------------------------------------------
+
+
+def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` that match the query terms (the last as a prefix)."""
+    if not terms:
+        return []
+    whole, prefix = set(terms[:-1]), terms[-1]
+    return [
+        (start, end)
+        for start, end, word in tokens(text)
+        if word in whole or word.startswith(prefix)
+    ]
+
+
+def focus(text: str, terms: Sequence[str], width: int = 160) -> str:
+    """A one-line window of ``text`` around its first match."""
+    flat = one_line(text)
+    if len(flat) <= width:
+        return flat
+    spans = highlight_spans(flat, terms)
+    start = max(0, spans[0][0] - width // 4) if spans else 0
+    end = min(len(flat), start + width)
+    start = max(0, end - width)
+    first_match = spans[0][0] if spans else end
+    if start and not flat[start - 1].isspace():   # begin on a word, not in one
+        space = flat.find(" ", start, first_match)
+        start = space + 1 if space != -1 else start
+    if end < len(flat) and not flat[end].isspace():
+        space = flat.rfind(" ", first_match, end)
+        end = space if space > start else end
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
 # -- terminal safety ------------------------------------------------------

@@ -20,29 +20,31 @@ import csv
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from .. import tables
 from ..casefile import Case
 from ..outfile import atomic_directory, atomic_file
+from ..paging import keyset_rows
+from ..tables import column_list
 
-# table: (columns written, key columns to page by)
+
+def _written(table: tables.Table) -> tuple[str, ...]:
+    """The columns of a table's file: those a listing reads (``sources.csv``
+    leaves out the text). ``annotations.csv`` has always had ``kind`` beside
+    the claim (in the table the column came at the end, in schema v2)."""
+    columns = table.listed
+    if table is tables.ANNOTATIONS:
+        rest = [column for column in columns if column != "kind"]
+        columns = (*rest[:2], "kind", *rest[2:])
+    return columns
+
+
+# table: (columns written, key columns to page by). standing_marks is left
+# out: it is derived from annotations.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "case_meta": (("key", "value"), ("key",)),
-    "sources": (("id", "title", "publisher", "author", "url", "published", "sha256", "added_at"), ("id",)),
-    "excerpts": (("id", "source_id", "start", "end", "text", "kind"), ("id",)),
-    "entities": (("id", "kind", "name", "description"), ("id",)),
-    "entity_aliases": (("entity_id", "alias"), ("entity_id", "alias")),
-    "events": (("id", "title", "date_start", "date_end", "date_precision", "description"), ("id",)),
-    "claims": (("id", "uid", "statement", "claimant", "status", "version", "updated_at"), ("id",)),
-    "annotations": (("id", "claim_id", "kind", "status", "previous_status", "note", "annotator",
-                     "created_at", "undoes"),
-                    ("rowid",)),
-    "excerpt_entities": (("excerpt_id", "entity_id"), ("excerpt_id", "entity_id")),
-    "event_entities": (("event_id", "entity_id"), ("event_id", "entity_id")),
-    "event_excerpts": (("event_id", "excerpt_id"), ("event_id", "excerpt_id")),
-    "claim_entities": (("claim_id", "entity_id", "role"), ("claim_id", "entity_id", "role")),
-    "claim_excerpts": (("claim_id", "excerpt_id", "stance"), ("claim_id", "excerpt_id")),
-    "claim_conflicts": (("id", "claim_id", "annotation_a", "annotation_b", "detected_at", "detected_by",
-                         "resolved_at", "resolved_by", "resolution"), ("id",)),
+    table.name: (_written(table), table.key)
+    for table in tables.TABLES.values() if table is not tables.STANDING_MARKS
 }
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,22 +67,11 @@ def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bo
 
 
 def _table_rows(case: Case, table: str, columns: Sequence[str],
-                key: Sequence[str]) -> Iterator[tuple]:
+                key: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     """Rows in key order, a page at a time (keyset paging on the key columns)."""
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    keys = ", ".join(key)
-    last: tuple | None = None
-    while True:
-        where = f"WHERE ({keys}) > ({', '.join('?' * len(key))})" if last else ""
-        rows = case.rows(
-            f"SELECT {quoted}, {keys} FROM {table} {where} ORDER BY {keys} LIMIT ?",
-            [*(last or ()), PAGE],
-        )
-        if not rows:
-            return
-        for row in rows:
-            yield tuple(row)[:len(columns)]
-        last = tuple(rows[-1])[len(columns):]
+    selected = [*columns, *(column for column in key if column not in columns)]
+    for row in keyset_rows(case, f"SELECT {column_list(selected)} FROM {table}", key=key, page=PAGE):
+        yield tuple(row)[:len(columns)]
 
 
 def _cell(value: object) -> object:

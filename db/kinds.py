@@ -1,0 +1,106 @@
+"""The kinds of item a case holds (entities, events, excerpts, claims), each
+described once on the case-file side.
+
+As VisiData keeps everything about a sheet type on the type, an
+:class:`ItemKind` holds its name, its table, its search index, the nouns for
+it, the :class:`~db.models.CaseCounts` field that counts it, and how a
+search hit is built for it. ``db/search.py`` reads only these records, so
+adding a kind (relationships, possible mentions) is adding a record here and
+its table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
+checker: ``tests/test_kinds.py`` says so if it is forgotten).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .casefile import Case
+from .claims import claims_by_ids
+from .entities import entities_by_ids
+from .events import events_by_ids
+from .models import Model, stored_id
+from .sources import excerpts_by_ids, source_titles
+from .tables import (
+    CLAIMS,
+    CLAIMS_FTS,
+    ENTITIES,
+    ENTITIES_FTS,
+    EVENTS,
+    EVENTS_FTS,
+    EXCERPTS,
+    EXCERPTS_FTS,
+    SearchIndex,
+    Table,
+)
+from .text import focus
+
+# The names of the kinds below, as links and search results carry them.
+KindName = Literal["entity", "event", "excerpt", "claim"]
+
+
+class SearchHit(Model):
+    kind: KindName
+    id: int
+    title: str            # the line to show: a name, a title, a statement, the excerpt text
+    detail: str = ""      # what it is: entity kind and aliases, a date, a source, a status
+
+
+# (case, ids in the order to show, the query's folded terms) -> a hit per id found
+HitsFor = Callable[[Case, list[int], Sequence[str]], list[SearchHit]]
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    name: KindName             # as links, search groups and ``--kind`` name it
+    table: Table
+    search_index: SearchIndex
+    singular: str              # "entity": a noun for one
+    plural: str                # "entities": for a group, a tab, a count
+    count_field: str           # its CaseCounts field
+    hits: HitsFor              # search hits for ids of this kind
+
+
+def _entity_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+    return [SearchHit(kind="entity", id=stored_id(e), title=e.name,
+                      detail=" · ".join([e.kind, *e.aliases]))
+            for e in entities_by_ids(case, ids)]
+
+
+def _event_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+    return [SearchHit(kind="event", id=stored_id(v), title=v.title, detail=v.date_label)
+            for v in events_by_ids(case, ids)]
+
+
+def _excerpt_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+    excerpts = excerpts_by_ids(case, ids)
+    titles = source_titles(case, [x.source_id for x in excerpts])
+    return [SearchHit(kind="excerpt", id=stored_id(x), title=focus(x.text, terms),
+                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}")
+            for x in excerpts]
+
+
+def _claim_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+    return [SearchHit(kind="claim", id=stored_id(c), title=c.statement,
+                      detail=f"{c.status} · {c.claimant}" if c.claimant else c.status)
+            for c in claims_by_ids(case, ids)]
+
+
+ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, "entity", "entities", "entities", _entity_hits)
+EVENT = ItemKind("event", EVENTS, EVENTS_FTS, "event", "events", "events", _event_hits)
+EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "excerpts", _excerpt_hits)
+CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits)
+
+# In the order panes, search groups and counts show them.
+ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM)
+_BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in ITEM_KINDS}
+
+
+def item_kind(name: str) -> ItemKind:
+    """The kind called ``name``; ValueError naming the kinds there are."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown kind {name!r} (choose {', '.join(_BY_NAME)})") from None

@@ -1,0 +1,200 @@
+"""Every table of a case file, its columns declared once, and the SQL built from them.
+
+A :class:`Table` names its columns in schema order (``tests/test_tables.py``
+holds them against ``PRAGMA table_info`` and against the models), the key
+it is read in order by, and which columns are not a model's fields. The
+column lists of ``SELECT`` and ``INSERT`` statements are built from it, as
+sqlite-utils and Datasette build theirs from a table's own columns, so a
+column added to the schema is added here once and every copy, export and
+import follows.
+
+The SQL around those lists (joins, conditions, order) stays written out
+where it is used: a few small functions, not a query builder.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# The SQLite keywords a column might be named: quoted. Every other name stays
+# bare, so that a misspelt or ambiguous one is an error: a double-quoted name
+# SQLite cannot resolve (a bare "rowid" in a join) silently becomes a string.
+_KEYWORDS = frozenset({"end", "order", "group", "index", "default", "values", "limit", "check"})
+
+
+def quote(name: str) -> str:
+    """A column name as SQL: ``"end"`` is a keyword, ``start`` stays as it is;
+    a dotted ``alias.column`` keeps its alias."""
+    alias, dot, column = name.rpartition(".")
+    return f'{alias}{dot}"{column}"' if column.lower() in _KEYWORDS else name
+
+
+def column_list(columns: Sequence[str], *, alias: str = "") -> str:
+    """``id, title, "end", …`` (see :func:`quote`), each prefixed with ``alias.`` if given."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + quote(column) for column in columns)
+
+
+@dataclass(frozen=True)
+class Insert:
+    """An ``INSERT`` into some columns of a table, and the values it takes in
+    their order (so the statement and its parameters cannot drift apart)."""
+
+    table: str
+    columns: tuple[str, ...]
+    or_ignore: bool = False
+
+    @property
+    def sql(self) -> str:
+        verb = "INSERT OR IGNORE" if self.or_ignore else "INSERT"
+        marks = ", ".join("?" * len(self.columns))
+        return f"{verb} INTO {self.table} ({column_list(self.columns)}) VALUES ({marks})"
+
+    def values(self, item: object = None, **given: Any) -> tuple[Any, ...]:
+        """The parameters for one row: each column from ``given``, else from
+        ``item`` (a model's attribute, or a row's or a mapping's item)."""
+        if not given:   # the bulk path (imports): no per-column checks
+            if isinstance(item, (Mapping, sqlite3.Row)):
+                return tuple(item[column] for column in self.columns)
+            return tuple(getattr(item, column) for column in self.columns)
+        unknown = [name for name in given if name not in self.columns]
+        if unknown:
+            raise ValueError(f"{self.table} has no column {unknown[0]!r} to insert")
+        keyed = isinstance(item, (Mapping, sqlite3.Row))
+        return tuple(
+            given[column] if column in given else item[column] if keyed  # type: ignore[index]
+            else getattr(item, column)
+            for column in self.columns
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns in schema order and how it is read.
+
+    ``key`` is the order it is read in (and paged by: unique, ascending);
+    ``derived`` columns are computed on writing from others (no model has
+    them); ``large`` columns are left out of listings (a source's whole text).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...] = ("id",)
+    derived: tuple[str, ...] = ()
+    large: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        named = set(self.columns)
+        stray = [c for c in (*self.derived, *self.large) if c not in named]
+        if stray:
+            raise ValueError(f"{self.name}: {stray[0]!r} is not one of its columns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def model_columns(self) -> tuple[str, ...]:
+        """The columns a model of a row carries (every one but the derived)."""
+        return tuple(c for c in self.columns if c not in self.derived)
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        """The model's columns without the large ones: what a listing reads."""
+        return tuple(c for c in self.model_columns if c not in self.large)
+
+    def _checked(self, columns: Sequence[str] | None) -> tuple[str, ...]:
+        if columns is None:
+            return self.columns
+        unknown = [c for c in columns if c not in self.columns]
+        if unknown:
+            raise ValueError(f"{self.name} has no column {unknown[0]!r}")
+        return tuple(columns)
+
+    def select(self, columns: Sequence[str] | None = None, *, alias: str = "") -> str:
+        """The column list for a ``SELECT`` (every column unless given)."""
+        return column_list(self._checked(columns), alias=alias)
+
+    def insert(self, columns: Sequence[str] | None = None, *, with_id: bool = True,
+               or_ignore: bool = False) -> Insert:
+        """An ``INSERT`` of ``columns`` (every column unless given); without
+        ``with_id`` SQLite assigns the ``id``."""
+        chosen = self._checked(columns)
+        if not with_id:
+            chosen = tuple(c for c in chosen if c != "id")
+        return Insert(self.name, chosen, or_ignore=or_ignore)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """An FTS5 table. ``content`` is the table it indexes (by rowid = id);
+    None when the index keeps its own copy (entities with their aliases)."""
+
+    name: str
+    columns: tuple[str, ...]
+    content: Table | None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# -- the case file (docs/case-file.md) ---------------------------------------
+
+CASE_META = Table("case_meta", ("key", "value"), key=("key",))
+SOURCES = Table(
+    "sources",
+    ("id", "title", "publisher", "author", "url", "published", "text", "sha256", "added_at"),
+    large=("text",),
+)
+EXCERPTS = Table("excerpts", ("id", "source_id", "start", "end", "text", "kind"))
+ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description"),
+                 derived=("sort_name",))
+ENTITY_ALIASES = Table("entity_aliases", ("entity_id", "alias"), key=("entity_id", "alias"))
+EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description"))
+CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at"))
+# Read in the order the marks entered the file (rowid), which never changes.
+ANNOTATIONS = Table(
+    "annotations",
+    ("id", "claim_id", "status", "previous_status", "note", "annotator", "created_at", "kind",
+     "undoes"),
+    key=("rowid",),
+)
+EXCERPT_ENTITIES = Table("excerpt_entities", ("excerpt_id", "entity_id"),
+                         key=("excerpt_id", "entity_id"))
+EVENT_ENTITIES = Table("event_entities", ("event_id", "entity_id"), key=("event_id", "entity_id"))
+EVENT_EXCERPTS = Table("event_excerpts", ("event_id", "excerpt_id"), key=("event_id", "excerpt_id"))
+CLAIM_ENTITIES = Table("claim_entities", ("claim_id", "entity_id", "role"),
+                       key=("claim_id", "entity_id", "role"))
+CLAIM_EXCERPTS = Table("claim_excerpts", ("claim_id", "excerpt_id", "stance"),
+                       key=("claim_id", "excerpt_id"))
+CLAIM_CONFLICTS = Table(
+    "claim_conflicts",
+    ("id", "claim_id", "annotation_a", "annotation_b", "detected_at", "detected_by",
+     "resolved_at", "resolved_by", "resolution"),
+)
+# Kept by a trigger from annotations: derived as a whole, never written by casebook.
+STANDING_MARKS = Table(
+    "standing_marks", ("claim_id", "annotator", "status", "annotation_id", "created_at"),
+    key=("claim_id", "annotator"),
+)
+
+# Every table that holds the case, in the order exports write them.
+TABLES: dict[str, Table] = {table.name: table for table in (
+    CASE_META, SOURCES, EXCERPTS, ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
+    EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
+    CLAIM_CONFLICTS, STANDING_MARKS,
+)}
+
+EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)
+EVENTS_FTS = SearchIndex("events_fts", ("title", "description"), EVENTS)
+CLAIMS_FTS = SearchIndex("claims_fts", ("statement", "claimant"), CLAIMS)
+ENTITIES_FTS = SearchIndex("entities_fts", ("name", "aliases", "description"), None)
+
+SEARCH_INDEXES: dict[str, SearchIndex] = {index.name: index for index in (
+    ENTITIES_FTS, EVENTS_FTS, EXCERPTS_FTS, CLAIMS_FTS,
+)}
+
+# sqlite-utils' record of the migrations applied (db/schema.py).
+MIGRATIONS = Table("_sqlite_migrations", ("id", "migration_set", "name", "applied_at"))

@@ -1,0 +1,61 @@
+"""db/kinds.py: each kind of item described once, and search built from the records."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+from pydantic import ValidationError
+
+import db
+from db import search
+from db.kinds import ITEM_KINDS, KindName, SearchHit, item_kind
+from db.models import CaseCounts
+from db.tables import SEARCH_INDEXES, TABLES
+
+
+def test_each_kind_names_a_declared_table_and_its_search_index():
+    for kind in ITEM_KINDS:
+        assert TABLES[kind.table.name] is kind.table
+        assert SEARCH_INDEXES[kind.search_index.name] is kind.search_index
+        assert kind.search_index.content in (kind.table, None), kind.name
+        assert kind.count_field in CaseCounts.model_fields
+    assert get_args(KindName) == tuple(kind.name for kind in ITEM_KINDS)
+
+
+def test_each_kinds_count_is_its_tables_row_count(seed_case):
+    counts = db.counts(seed_case)
+    for kind in ITEM_KINDS:
+        rows = seed_case.scalar(f"SELECT count(*) FROM {kind.table}")
+        assert getattr(counts, kind.count_field) == rows > 0, kind.name
+
+
+def test_search_takes_its_kinds_and_indexes_from_the_records():
+    assert search.KINDS == ("entity", "event", "excerpt", "claim")
+    assert search.FTS_TABLES == {kind.name: kind.search_index.name for kind in ITEM_KINDS}
+
+
+@pytest.mark.parametrize("kind", ITEM_KINDS, ids=[kind.name for kind in ITEM_KINDS])
+def test_each_kind_builds_its_search_hits(seed_case, kind):
+    ids = [row[0] for row in seed_case.rows(f"SELECT id FROM {kind.table} ORDER BY id DESC LIMIT 3")]
+    hits = kind.hits(seed_case, ids, ["the"])
+    assert [hit.id for hit in hits] == ids   # in the order asked for
+    assert {hit.kind for hit in hits} == {kind.name}
+    assert all(hit.title.strip() and hit.detail for hit in hits)
+    assert kind.hits(seed_case, [], ["the"]) == []
+
+
+def test_a_search_group_per_kind_with_its_records_hits(seed_case):
+    results = search.search(seed_case, "Logvinov")
+    assert [group.kind for group in results.groups] == list(search.KINDS)
+    entity = next(group for group in results.groups if group.kind == "entity")
+    assert entity.hits[0].title == "Kirill Logvinov"
+
+
+def test_an_unknown_kind_is_refused_naming_the_kinds_there_are(seed_case):
+    with pytest.raises(ValueError, match=r"unknown kind 'source' \(choose entity, event, excerpt, claim\)"):
+        item_kind("source")
+    with pytest.raises(ValueError, match="unknown kind 'relationship'"):
+        search.search(seed_case, "x", kinds=["relationship"])
+    with pytest.raises(ValidationError, match="'entity', 'event', 'excerpt' or 'claim'"):
+        SearchHit(kind="relationship", id=1, title="t")

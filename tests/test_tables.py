@@ -1,0 +1,166 @@
+"""db/tables.py: every table's columns declared once, held against the schema and the models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+import db
+from db import models
+from db.tables import (
+    ANNOTATIONS,
+    CLAIM_CONFLICTS,
+    CLAIM_ENTITIES,
+    CLAIM_EXCERPTS,
+    CLAIMS,
+    ENTITIES,
+    EVENTS,
+    EXCERPTS,
+    MIGRATIONS,
+    SEARCH_INDEXES,
+    SOURCES,
+    STANDING_MARKS,
+    TABLES,
+    Table,
+    column_list,
+    quote,
+)
+
+FTS5_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
+DECLARED = {**TABLES, **SEARCH_INDEXES, MIGRATIONS.name: MIGRATIONS}
+
+
+def schema_columns(case: db.Case, table: str) -> list[str]:
+    return [row["name"] for row in case.rows(f"PRAGMA table_info({table})")]
+
+
+def undeclared(case: db.Case) -> list[str]:
+    """What in the file's schema the declarations do not say, one line each."""
+    problems = []
+    for row in case.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        name = row["name"]
+        if name.startswith("sqlite_") or any(
+                name == f"{index}{shadow}" for index in SEARCH_INDEXES for shadow in FTS5_SHADOWS):
+            continue  # SQLite's statistics (ANALYZE), FTS5's own storage
+        if name not in DECLARED:
+            problems.append(f"table {name} is not declared")
+        elif schema_columns(case, name) != list(DECLARED[name].columns):
+            problems.append(f"{name}: schema {schema_columns(case, name)}, "
+                            f"declared {list(DECLARED[name].columns)}")
+    return problems
+
+
+@pytest.mark.parametrize("which", ["new", "seed"])
+def test_the_declarations_are_the_schema_column_for_column(which, empty_case, seed_case):
+    case = empty_case if which == "new" else seed_case
+    assert undeclared(case) == []
+    for name in DECLARED:   # and every declared table is in the file
+        assert schema_columns(case, name), name
+
+
+def test_a_column_added_to_the_schema_and_not_declared_fails(seed_case_file: Path, tmp_path: Path):
+    path = tmp_path / "edited.casebook"
+    shutil.copyfile(seed_case_file, path)
+    with db.open_case(path) as case, case.write() as tx:
+        tx.execute("ALTER TABLE excerpts ADD COLUMN page INTEGER NOT NULL DEFAULT 0")
+        tx.execute("CREATE TABLE relationships (id INTEGER PRIMARY KEY, kind TEXT)")
+    with db.open_case(path, read_only=True) as case:
+        assert undeclared(case) == [
+            "excerpts: schema ['id', 'source_id', 'start', 'end', 'text', 'kind', 'page'], "
+            "declared ['id', 'source_id', 'start', 'end', 'text', 'kind']",
+            "table relationships is not declared",
+        ]
+
+
+def test_each_key_is_the_primary_key_or_the_rowid(empty_case):
+    for table in TABLES.values():
+        info = empty_case.rows(f"PRAGMA table_info({table.name})")
+        primary = [row["name"] for row in sorted(info, key=lambda row: row["pk"]) if row["pk"]]
+        if table.key == ("rowid",):
+            sql = empty_case.scalar("SELECT sql FROM sqlite_master WHERE name = ?", [table.name])
+            assert "WITHOUT ROWID" not in sql, table.name
+        else:
+            assert list(table.key) == primary, table.name
+
+
+def test_the_sql_built_from_each_declaration_runs(empty_case):
+    for table in DECLARED.values():
+        empty_case.rows(f"SELECT {column_list(table.columns)} FROM {table.name} LIMIT 0")
+    for table in TABLES.values():
+        assert empty_case.rows(f"SELECT {table.select(alias='t')} FROM {table.name} t LIMIT 0") == []
+    with empty_case.write() as tx:
+        tx.execute(*_insert_source("a"))
+        tx.execute(*_insert_source("a", or_ignore=True))   # the same sha256 again: ignored
+    assert [tuple(row) for row in empty_case.rows(f"SELECT {SOURCES.select()} FROM sources")] == \
+        [(1, "t", "", "", "", "", "a", "s", "2026")]
+
+
+def _insert_source(text: str, *, or_ignore: bool = False) -> tuple[str, tuple[object, ...]]:
+    insert = SOURCES.insert(with_id=False, or_ignore=or_ignore)
+    source = models.Source(title="t", text=text, sha256="s", added_at="2026")
+    return insert.sql, insert.values(source)
+
+
+def test_an_insert_names_its_columns_and_takes_its_values_in_that_order():
+    insert = EXCERPTS.insert(with_id=False)
+    assert insert.sql == 'INSERT INTO excerpts (source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?)'
+    excerpt = models.Excerpt(id=9, source_id=2, start=0, end=3, text="abc")
+    assert insert.values(excerpt, kind="quote") == (2, 0, 3, "abc", "quote")
+    assert insert.values({"source_id": 1, "start": 4, "end": 5, "text": "x", "kind": "quote"}) \
+        == (1, 4, 5, "x", "quote")
+    assert CLAIMS.insert(["uid", "statement"], or_ignore=True).sql == \
+        "INSERT OR IGNORE INTO claims (uid, statement) VALUES (?, ?)"
+    with pytest.raises(ValueError, match="claims has no column 'title'"):
+        CLAIMS.insert(["uid", "title"])
+    with pytest.raises(ValueError, match="excerpts has no column 'page' to insert"):
+        insert.values(excerpt, page=1)
+    with pytest.raises(ValueError, match="'body' is not one of its columns"):
+        Table("notes", ("id", "text"), large=("body",))
+
+
+def test_names_are_quoted_so_keywords_are_columns():
+    assert quote("end") == '"end"' and quote("x.end") == 'x."end"'
+    assert quote("rowid") == "rowid" and quote("a.start") == "a.start"
+    assert EXCERPTS.select(["start", "end"], alias="e") == 'e.start, e."end"'
+
+
+def test_listings_leave_out_derived_and_large_columns():
+    assert "sort_name" not in ENTITIES.model_columns and "sort_name" in ENTITIES.columns
+    assert "text" in SOURCES.model_columns and "text" not in SOURCES.listed
+
+
+# (model, its table, the table's columns it carries, fields it has from elsewhere)
+MODELS: list[tuple[type[BaseModel], Table, tuple[str, ...], set[str]]] = [
+    (models.SourceInfo, SOURCES, SOURCES.listed, set()),
+    (models.Source, SOURCES, SOURCES.model_columns, set()),
+    (models.SourceRecord, SOURCES, SOURCES.model_columns, set()),
+    (models.Excerpt, EXCERPTS, EXCERPTS.model_columns, set()),
+    (models.ExcerptRecord, EXCERPTS, EXCERPTS.model_columns, {"entity_ids"}),
+    (models.Entity, ENTITIES, ENTITIES.model_columns, {"aliases"}),
+    (models.EntityRecord, ENTITIES, ENTITIES.model_columns, {"aliases"}),
+    (models.Event, EVENTS, EVENTS.model_columns, set()),
+    (models.EventRecord, EVENTS, EVENTS.model_columns, {"entity_ids", "excerpt_ids"}),
+    (models.Claim, CLAIMS, CLAIMS.model_columns, set()),
+    (models.ClaimRecord, CLAIMS, CLAIMS.model_columns, {"entities", "evidence"}),
+    (models.Annotation, ANNOTATIONS, ANNOTATIONS.model_columns, set()),
+    (models.ConflictRecord, CLAIM_CONFLICTS, CLAIM_CONFLICTS.model_columns, set()),
+    # Links travel inside the claim that owns them, without its id.
+    (models.ClaimEntityLink, CLAIM_ENTITIES, CLAIM_ENTITIES.model_columns[1:], set()),
+    (models.ClaimEvidenceLink, CLAIM_EXCERPTS, CLAIM_EXCERPTS.model_columns[1:], set()),
+    (models.AnnotatorMark, STANDING_MARKS, STANDING_MARKS.model_columns[1:], set()),
+]
+
+
+@pytest.mark.parametrize("model, table, columns, elsewhere", MODELS,
+                         ids=[model.__name__ for model, *_ in MODELS])
+def test_each_model_has_the_columns_its_declaration_maps_to_it(model, table, columns, elsewhere):
+    fields = set(model.model_fields)
+    assert fields - elsewhere == set(columns), f"{model.__name__} and {table.name} differ"
+    assert not elsewhere & set(table.columns)
+
+
+def test_case_counts_are_counts_of_declared_tables():
+    assert set(models.CaseCounts.model_fields) <= set(TABLES)

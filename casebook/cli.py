@@ -31,13 +31,13 @@ from .offline import forbid_network
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casebook", message="casebook %(version)s")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context) -> int | None:
     """Casebook: a terminal case browser for investigative analysts.
 
     With no command, opens the demo case in the browser (built on first use).
     """
     if ctx.invoked_subcommand is None:
-        return open_demo()
+        return open_demo()   # its exit status
     return None
 
 

@@ -22,7 +22,7 @@ from db.merge import merge_case_files
 from db.models import Annotation, MergeReport
 from db.outfile import atomic_file
 
-from .output import echo_json, line
+from .output import echo_json, line, to_stdout
 
 PATH = click.Path(path_type=Path)
 _PAGE = 500
@@ -262,7 +262,7 @@ def export_annotations(path: Path, out: Path | None) -> None:
     """Every annotation in PATH as JSON Lines (one per line, claims named by uid)."""
     with open_case(path, read_only=True) as case:
         if out is None:
-            write_annotations(case, click.get_text_stream("stdout"))
+            to_stdout(lambda out: write_annotations(case, out))
             return
         with atomic_file(out) as handle:
             count = write_annotations(case, handle)

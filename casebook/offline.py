@@ -23,7 +23,7 @@ class NetworkRefused(PermissionError):
     """Something tried to reach the network from inside casebook."""
 
 
-def _refuse(event: str, args: tuple) -> None:
+def _refuse(event: str, args: tuple[object, ...]) -> None:
     if event not in _REFUSED:
         return
     if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):

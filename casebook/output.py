@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import click
 
@@ -20,3 +24,17 @@ def line(text: str, width: int | None = None) -> str:
     if width and len(flat) > width:
         return flat[: width - 1] + "…"
     return flat
+
+
+def to_stdout(write: Callable[[TextIO], object]) -> None:
+    """Call ``write`` with standard output as UTF-8 text whatever the locale;
+    a closed pipe (``| head``) ends the output quietly."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    except BrokenPipeError:
+        # Nothing more can be written; keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        out.detach()

@@ -65,7 +65,8 @@ class Case:
 
     def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         with self._lock, _interruptible():
-            return self.conn.execute(sql, params).fetchone()
+            found: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+            return found
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         found = self.row(sql, params)
@@ -73,7 +74,7 @@ class Case:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to this file."""
-        return self.scalar("PRAGMA data_version")
+        return int(self.scalar("PRAGMA data_version"))
 
     def interrupt(self) -> None:
         """Abort the query running on this connection (from any thread).
@@ -163,7 +164,7 @@ class Case:
             self.conn.execute(f"PRAGMA busy_timeout = {round(timeout * 1000):d}")
 
     def busy_timeout_s(self) -> float:
-        return self.scalar("PRAGMA busy_timeout") / 1000
+        return int(self.scalar("PRAGMA busy_timeout")) / 1000
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -180,7 +181,7 @@ class Case:
                 self.conn.execute("SELECT count(*) FROM case_meta").fetchone()  # fix the snapshot now
                 yield
             finally:
-                if self.conn.in_transaction:
+                if _in_transaction(self.conn):   # (an error may have ended it already)
                     self.conn.execute("ROLLBACK")  # nothing was written: ending it is enough
 
     # -- case metadata -------------------------------------------------------
@@ -204,6 +205,10 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _in_transaction(conn: sqlite3.Connection) -> bool:
+    return conn.in_transaction
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
@@ -325,7 +330,7 @@ def _is_case_file(conn: sqlite3.Connection, path: Path) -> int:
     """Return the file's schema version, or raise if it is not a case file."""
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as error:
         raise CaseFileError(f"{path}: is damaged ({error})") from None
     if application_id != APPLICATION_ID:

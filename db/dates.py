@@ -159,7 +159,8 @@ def date_problem(typed: str, precision: str, *, required: bool) -> str:
     if not typed:
         return f"a date is needed ({DATE_FORMS[precision]}), or choose unknown" if required else ""
     try:
-        Event(title="-", date_start=date_value(typed), date_precision=precision)
+        Event.model_validate({"title": "-", "date_start": date_value(typed),
+                              "date_precision": precision})
     except ValidationError:
         written_as = date_precision_of(typed)
         if written_as and written_as != precision:

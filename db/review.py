@@ -81,15 +81,15 @@ def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True)
     if exact and not in_queue(case, queue, claim_id):
         raise NotFoundError(f"claim {claim_id} is not in the {queue} queue")
     if queue == "conflicts":
-        return case.scalar(
+        return int(case.scalar(
             "SELECT count(DISTINCT claim_id) FROM claim_conflicts "
-            "WHERE resolved_at = '' AND claim_id < ?", [claim_id])
+            "WHERE resolved_at = '' AND claim_id < ?", [claim_id]))
     if queue == "disagreements":
         return count_disagreements(case, before_id=claim_id)
     if queue == "all":
-        return case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id])
-    return case.scalar("SELECT count(*) FROM claims WHERE status = ? AND id < ?",
-                       [queue, claim_id])
+        return int(case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id]))
+    return int(case.scalar("SELECT count(*) FROM claims WHERE status = ? AND id < ?",
+                           [queue, claim_id]))
 
 
 def in_queue(case: Case, queue: str, claim_id: int) -> bool:
@@ -138,7 +138,7 @@ def case_changed_since(case: Case, seen: int) -> bool:
 def annotation_cursor(case: Case) -> int:
     """A position in the annotations log (annotations are never deleted, so
     rowids only grow); pass it to ``claims_marked_since`` later."""
-    return case.scalar("SELECT ifnull(max(rowid), 0) FROM annotations")
+    return int(case.scalar("SELECT ifnull(max(rowid), 0) FROM annotations"))
 
 
 def claims_marked_since(case: Case, cursor: int, *, limit: int = 1000) -> tuple[list[int], int]:

@@ -21,13 +21,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from db import CaseError
+from db import Case, CaseError
 from db.casefile import building_case
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
 from db.mentions import link_mentions
-from db.models import DatePrecision, EntityKind, Event, Stance
+from db.models import DatePrecision, EntityKind, Event, Stance, stored_id
 from db.outfile import check_target
 from db.sources import add_quote, add_source
 
@@ -149,17 +149,19 @@ def _check_keys(path: Path, definition: Definition) -> None:
             seen.add(item.key)
     entity_keys = {e.key for e in definition.entities}
     source_keys = {s.key for s in definition.sources}
-    for kind, items in (("event", definition.events), ("claim", definition.claims)):
-        for item in items:
-            refs = list(item.entities)
-            if kind == "claim" and item.claimant_entity:
-                refs.append(item.claimant_entity)
-            for ref in refs:
-                if ref not in entity_keys:
-                    raise SeedError(f"{path}: {kind} {item.key!r} names unknown entity {ref!r}")
-            for quote in item.evidence:
-                if quote.source not in source_keys:
-                    raise SeedError(f"{path}: {kind} {item.key!r} cites unknown source {quote.source!r}")
+    items: list[tuple[str, EventDef | ClaimDef]] = [
+        *(("event", event) for event in definition.events),
+        *(("claim", claim) for claim in definition.claims)]
+    for kind, item in items:
+        refs = list(item.entities)
+        if isinstance(item, ClaimDef) and item.claimant_entity:
+            refs.append(item.claimant_entity)
+        for ref in refs:
+            if ref not in entity_keys:
+                raise SeedError(f"{path}: {kind} {item.key!r} names unknown entity {ref!r}")
+        for quote in item.evidence:
+            if quote.source not in source_keys:
+                raise SeedError(f"{path}: {kind} {item.key!r} cites unknown source {quote.source!r}")
 
 
 def stable_uid(kind: str, key: str) -> str:
@@ -183,7 +185,7 @@ def build_case(
     return out
 
 
-def _populate(case, definition: Definition, base: Path, say: Progress) -> None:
+def _populate(case: Case, definition: Definition, base: Path, say: Progress) -> None:
     with case.write() as tx:
         tx.execute("INSERT OR REPLACE INTO case_meta (key, value) VALUES ('description', ?)",
                    [definition.case.description])
@@ -196,12 +198,12 @@ def _populate(case, definition: Definition, base: Path, say: Progress) -> None:
             raise SeedError(f"source {source.key!r}: cannot read {path} ({error})") from None
         info = add_source(case, text=text, title=source.title, publisher=source.publisher,
                           author=source.author, url=source.url, published=source.published)
-        sources[source.key] = (info.id, source.title)
+        sources[source.key] = (stored_id(info), source.title)
     say(f"{len(sources)} sources")
 
     entities = {
-        entity.key: add_entity(case, kind=entity.kind, name=entity.name,
-                               description=entity.description, aliases=entity.aliases).id
+        entity.key: stored_id(add_entity(case, kind=entity.kind, name=entity.name,
+                                         description=entity.description, aliases=entity.aliases))
         for entity in definition.entities
     }
     say(f"{len(entities)} entities")
@@ -232,7 +234,7 @@ def _populate(case, definition: Definition, base: Path, say: Progress) -> None:
             uid=stable_uid("claim", claim.key),
         )
         if claim.seed_status:
-            mark_claim(case, added.id, claim.seed_status, annotator=SEED_ANNOTATOR,
+            mark_claim(case, stored_id(added), claim.seed_status, annotator=SEED_ANNOTATOR,
                        note=claim.seed_note, annotation_id=stable_uid("seed-mark", claim.key),
                        created_at=seeded_at)
     say(f"{len(definition.claims)} claims")

@@ -350,7 +350,7 @@ class CasebookApp(App[None]):
         self.run_in_thread(warm, group="search-warm")
 
     def action_search(self) -> None:
-        titles = {kind.name: kind.title for kind in KINDS}
+        titles: dict[str, str] = {kind.name: kind.title for kind in KINDS}
         screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 

@@ -3,8 +3,9 @@
 Everything the browser knows about a kind of item lives on its record (as
 VisiData keeps everything about a sheet type on the type): its pane's key
 and title, the feed its list reads, how a row is drawn, how its detail is
-read. The app, the pane tabs, search and help take what they need from
-here; adding a kind is adding a record.
+read; what the case file knows of it is the ``db.kinds`` record it names.
+The app, the pane tabs, search and help take what they need from here;
+adding a kind is adding a record.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from textual.content import Content
 
+import db.kinds
 from db import Case
 
 from .details.claim import claim_detail
@@ -32,15 +34,26 @@ from .widgets.pane_bar import Tab
 class ItemKind:
     """One kind of item: what the browser reads and draws for it."""
 
-    name: str                  # as db names it: "entity"
+    data: db.kinds.ItemKind    # the kind as the case file holds it
     key: str                   # the key that shows its pane: "1"
-    title: str                 # its pane, and its group in search: "Entities"
     short_title: str           # its tab when the terminal is narrow: "Ent"
-    counts_field: str          # its number in db.CaseCounts: "entities"
     feed: Callable[[Case], Feed]
     row: Callable[[Any, int], Content]
     detail: Callable[[Case, int], list[Block]]
     pane: type[Pane] = Pane
+
+    @property
+    def name(self) -> db.kinds.KindName:
+        return self.data.name
+
+    @property
+    def title(self) -> str:
+        """Its pane's title, and its group's in search: "Entities"."""
+        return self.data.plural.capitalize()
+
+    @property
+    def counts_field(self) -> str:
+        return self.data.count_field
 
     @property
     def pane_id(self) -> str:
@@ -57,14 +70,10 @@ class ItemKind:
 
 
 KINDS: tuple[ItemKind, ...] = (
-    ItemKind("entity", "1", "Entities", "Ent", "entities",
-             EntityFeed, entity_row, entity_detail),
-    ItemKind("event", "2", "Events", "Ev", "events",
-             EventFeed, event_row, event_detail),
-    ItemKind("excerpt", "3", "Excerpts", "Exc", "excerpts",
-             ExcerptFeed, excerpt_row, excerpt_detail),
-    ItemKind("claim", "4", "Claims", "Cl", "claims",
-             ClaimFeed, claim_row, claim_detail, pane=ClaimsPane),
+    ItemKind(db.kinds.ENTITY, "1", "Ent", EntityFeed, entity_row, entity_detail),
+    ItemKind(db.kinds.EVENT, "2", "Ev", EventFeed, event_row, event_detail),
+    ItemKind(db.kinds.EXCERPT, "3", "Exc", ExcerptFeed, excerpt_row, excerpt_detail),
+    ItemKind(db.kinds.CLAIM, "4", "Cl", ClaimFeed, claim_row, claim_detail, pane=ClaimsPane),
 )
 BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in KINDS}
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from db import Annotation, Case, Evidence
+from db import Annotation, Case
 from db.agreement import claim_agreement
-from db.claims import claim_entities, claim_evidence, claim_history, count_history, get_claim
+from db.claims import (
+    claim_entities,
+    claim_evidence_in_context,
+    claim_history,
+    count_history,
+    get_claim,
+)
 from db.conflicts import claim_conflicts
-from db.models import ClaimAgreement, Conflict
-from db.sources import excerpt_context
+from db.models import ClaimAgreement, Conflict, EvidenceInContext
 
 from ..labels import short_time, status_badge
 from ..text import fit, join, plain_block, plain_line
@@ -48,8 +53,8 @@ def claim_detail(case: Case, claim_id: int) -> list[Block]:
             (f"  {short_time(latest.created_at)} · {total:,} in the history", DIM)])))
     if open_conflicts:
         blocks += conflict_blocks(open_conflicts)
-    evidence = claim_evidence(case, claim_id, limit=RELATED_LIMIT)
-    blocks += section("Evidence", [evidence_in_context(case, e) for e in evidence],
+    evidence = claim_evidence_in_context(case, claim_id, chars=CONTEXT_CHARS, limit=RELATED_LIMIT)
+    blocks += section("Evidence", [evidence_in_context(e) for e in evidence],
                       empty="No evidence cited.")
     blocks += history_blocks(total, history, {c.resolution for c in conflicts if c.resolution})
     if agreement.marks:
@@ -69,10 +74,9 @@ def status_line(status: str, conflict: bool, disagreement: bool) -> Content:
     return join(parts)
 
 
-def evidence_in_context(case: Case, evidence: Evidence) -> Block:
+def evidence_in_context(evidence: EvidenceInContext) -> Block:
     """The stance and source, then the excerpt highlighted within its paragraph."""
-    excerpt = evidence.excerpt
-    before, _, after = excerpt_context(case, excerpt.id or 0, chars=CONTEXT_CHARS)
+    excerpt, before, after = evidence.excerpt, evidence.before, evidence.after
     lead = tail = ""
     if "\n" in before:
         before = before[before.rindex("\n") + 1:]

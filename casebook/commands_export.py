@@ -28,15 +28,20 @@ FORMAT_HELP = (
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write to this file (a directory for csv) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def export(path: Path, format_: str, output: Path | None, force: bool) -> None:
+@click.option("--raw", is_flag=True,
+              help="csv only: write cells as they are, without the leading ' that keeps "
+                   "spreadsheets from running a cell as a formula.")
+def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool) -> None:
     """Export the case at PATH in another format."""
+    if raw and format_ != "csv":
+        raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
     if output is not None and _same_file(output, path):
         raise CaseError(f"{output}: is the case file itself")
     with open_case(path, read_only=True) as case:
         if format_ == "csv":
             if output is None:
                 raise CaseError("csv writes one file per table: give a directory with -o DIR")
-            rows = write_csv_tables(case, output, force=force)
+            rows = write_csv_tables(case, output, force=force, raw=raw)
             click.echo(f"exported csv to {output}/ ({rows} rows)")
             return
         writer = STREAM_WRITERS[format_]

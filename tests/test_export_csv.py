@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
+from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 import db
-from conftest import assert_one_line_error, run_cli
 from db.exports.csv_tables import TABLES
-from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
@@ -58,7 +58,8 @@ def test_cells_that_spreadsheets_would_run_as_formulas_are_quoted(tmp_path: Path
     meta = {row["key"]: row["value"] for row in read_table(out / "case_meta.csv")}
     assert meta["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
     (claim,) = read_table(out / "claims.csv")
-    assert (claim["statement"], claim["claimant"], claim["version"]) == ("'-2+3 is not a claim", "'@someone", "0")
+    assert (claim["statement"], claim["claimant"], claim["version"]) == \
+        ("'-2+3 is not a claim", "'@someone", "0")
 
 
 def test_csv_needs_a_directory_and_keeps_other_files(worked_case_file: Path, tmp_path: Path):  # noqa: F811
@@ -90,7 +91,8 @@ def test_the_formula_guard_is_reversible_and_raw_turns_it_off(tmp_path: Path):
     assert run_cli("export", case, "-f", "csv", "-o", raw, "--raw").returncode == 0
     claims = read_table(guarded / "claims.csv")
     assert [(c["statement"], c["claimant"]) for c in claims] == [("'=1+1", "''=not a formula"), ("plain", "")]
-    assert {r["key"]: r["value"] for r in read_table(guarded / "case_meta.csv")}["title"] == "''tis the season"
+    meta = {r["key"]: r["value"] for r in read_table(guarded / "case_meta.csv")}
+    assert meta["title"] == "''tis the season"
     unguard = {name: [{k: v[1:] if v.startswith("'") else v for k, v in row.items()}
                       for row in read_table(guarded / f"{name}.csv")] for name in ("claims", "case_meta")}
     assert unguard == {name: read_table(raw / f"{name}.csv") for name in ("claims", "case_meta")}

@@ -22,13 +22,14 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
 from ..events import event_entities
-from ..models import ENTITY_KINDS, Annotation, SourceInfo, range_label
+from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
 from ..sources import get_source_info
 from ..text import one_line, visible
 
@@ -120,7 +121,7 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
     return count
 
 
-def _claim(case: Case, out: TextIO, claim, source_info) -> None:
+def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo]) -> None:
     out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
     if claim.claimant:
         out.write(f"- Claimed by: {inline(claim.claimant)}\n")

@@ -11,6 +11,11 @@ from typing import Any
 from ..models import SourceInfo, range_label
 from ..text import json_safe
 
+# Reports list claims by status in this order, and entities under these headings.
+STATUS_ORDER = ("confirmed", "disputed", "denied", "unreviewed")
+KIND_HEADINGS = {"person": "People", "organization": "Organisations", "place": "Places",
+                 "document": "Documents", "other": "Other"}
+
 
 def dumps(value: Any) -> str:
     """JSON on one line, UTF-8 kept readable, terminal-unsafe characters escaped."""

@@ -32,10 +32,8 @@ from ..events import event_entities
 from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
 from ..sources import get_source_info
 from ..text import one_line, visible
+from .common import KIND_HEADINGS, STATUS_ORDER, published_label
 
-STATUS_ORDER = ("confirmed", "disputed", "denied", "unreviewed")
-KIND_HEADINGS = {"person": "People", "organization": "Organisations", "place": "Places",
-                 "document": "Documents", "other": "Other"}
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
@@ -156,7 +154,7 @@ def _source_line(info: SourceInfo) -> str:
     parts = [f"*{inline(info.title)}*" if info.title else f"source {info.id}"]
     parts += [inline(value) for value in (info.publisher, info.author) if value]
     if info.published:
-        parts.append(_published(info.published))
+        parts.append(published_label(info.published))
     if info.url:
         parts.append(f"<{info.url}>" if _SAFE_URL.fullmatch(info.url) else inline(info.url))
     return ", ".join(parts)
@@ -164,7 +162,3 @@ def _source_line(info: SourceInfo) -> str:
 
 _SAFE_URL = re.compile(r"https?://[^\s<>\"`\\]+")
 
-
-def _published(date: str) -> str:
-    precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown")
-    return range_label(date, "", precision)

@@ -15,6 +15,7 @@ from .csv_tables import write_csv_tables
 from .ftm import write_ftm
 from .html_report import write_html_report
 from .markdown_report import write_markdown_report
+from .misp import write_misp_event
 from .stix import write_stix_bundle
 from .w3c import write_w3c_annotations
 
@@ -26,8 +27,9 @@ STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
     "ftm": write_ftm,
     "w3c": write_w3c_annotations,
     "stix": write_stix_bundle,
+    "misp": write_misp_event,
 }
 # csv writes a directory: one file per table.
-FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix")
+FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp")
 
 __all__ = ["FORMATS", "STREAM_WRITERS", "write_csv_tables"]

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from ..casefile import Case
 from .case_json import write_case_json
+from .claimreview import write_claim_reviews
 from .csv_tables import write_csv_tables
 from .ftm import write_ftm
 from .html_report import write_html_report
@@ -28,8 +29,9 @@ STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
     "w3c": write_w3c_annotations,
     "stix": write_stix_bundle,
     "misp": write_misp_event,
+    "claimreview": write_claim_reviews,
 }
 # csv writes a directory: one file per table.
-FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp")
+FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview")
 
 __all__ = ["FORMATS", "STREAM_WRITERS", "write_csv_tables"]

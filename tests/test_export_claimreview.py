@@ -18,7 +18,8 @@ from db.exports.claimreview import RATINGS
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "schemaorg" / "schemaorg-subset.jsonld"
 # What a JSON string or number may stand for (schema.org's data types).
-STRING_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "CssSelectorType", "XPathType", "PronounceableText"}
+STRING_TYPES = {"Text", "URL", "Date", "DateTime", "Time", "CssSelectorType", "XPathType",
+                "PronounceableText"}
 NUMBER_TYPES = {"Number", "Integer", "Float"}
 
 

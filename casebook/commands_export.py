@@ -18,7 +18,8 @@ FORMAT_HELP = (
     "json: the whole case (casebook import reads it back); csv: a file per table, in the "
     "directory -o names; markdown: a report to read; html: the report as one page for any "
     "browser; ftm: FollowTheMoney JSON lines; w3c: W3C Web Annotations (JSON-LD); stix: a "
-    "STIX 2.1 bundle."
+    "STIX 2.1 bundle; misp: a MISP event (needs the misp extra); claimreview: schema.org "
+    "ClaimReview JSON-LD for settled claims."
 )
 
 

@@ -32,7 +32,7 @@ from ..events import event_entities
 from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
 from ..sources import get_source_info
 from ..text import one_line, visible
-from .common import KIND_HEADINGS, STATUS_ORDER, published_label
+from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
 
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
 
@@ -156,9 +156,6 @@ def _source_line(info: SourceInfo) -> str:
     if info.published:
         parts.append(published_label(info.published))
     if info.url:
-        parts.append(f"<{info.url}>" if _SAFE_URL.fullmatch(info.url) else inline(info.url))
+        parts.append(f"<{info.url}>" if web_url(info.url) else inline(info.url))
     return ", ".join(parts)
-
-
-_SAFE_URL = re.compile(r"https?://[^\s<>\"`\\]+")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -74,7 +76,7 @@ class _ReadingBar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None   # click's progress bar, from the first read on
         self.shown = 0
 
     def __enter__(self) -> "_ReadingBar":
@@ -108,7 +110,7 @@ def _same_file(output: Path, case_path: Path) -> bool:
     return target in companions
 
 
-def _to_stdout(write) -> None:
+def _to_stdout(write: Callable[[TextIO], object]) -> None:
     """Write UTF-8 to standard output whatever the locale; a closed pipe
     (``| head``) ends the export quietly."""
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")

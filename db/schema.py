@@ -425,7 +425,7 @@ SCHEMA_VERSION = 4
 
 
 def schema_version(db: Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(db: Database) -> int:

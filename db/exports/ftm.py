@@ -152,23 +152,21 @@ class _Export:
     def excerpt_ref(self, source_id: int, start: int, end: int) -> str:
         return ftm_id("excerpt", self.source_shas[source_id], start, end)
 
-    def excerpt_refs(self, excerpt_ids: Iterable[int]) -> list[str]:
+    def _spans(self, excerpt_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+        """(source id, start, end) of excerpts, in reading order."""
         ids = list(excerpt_ids)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self.case.rows(f'SELECT source_id, start, "end" FROM excerpts WHERE id IN ({marks}) '
-                              "ORDER BY source_id, start", ids)
-        return [self.excerpt_ref(*row) for row in rows]
+        return [tuple(row) for row in self.case.rows(
+            f'SELECT source_id, start, "end" FROM excerpts WHERE id IN ({marks}) ORDER BY source_id, start',
+            ids)]
+
+    def excerpt_refs(self, excerpt_ids: Iterable[int]) -> list[str]:
+        return [self.excerpt_ref(*span) for span in self._spans(excerpt_ids)]
 
     def source_refs(self, excerpt_ids: Iterable[int]) -> list[str]:
-        ids = list(excerpt_ids)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self.case.rows(f"SELECT DISTINCT source_id FROM excerpts WHERE id IN ({marks}) "
-                              "ORDER BY source_id", ids)
-        return [self.source_ids[row[0]] for row in rows]
+        return list(dict.fromkeys(self.source_ids[span[0]] for span in self._spans(excerpt_ids)))
 
     def entities(self) -> Iterator[Entity]:
         for info in walk.source_infos(self.case):

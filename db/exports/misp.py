@@ -152,23 +152,22 @@ def _source_object(event: _Event, info: SourceInfo) -> MISPObject:
 # -- entities -------------------------------------------------------------------
 
 
-def _person(event: _Event, entity: EntityRecord) -> MISPObject:
-    made = event.new_object("person", "entity", entity.id)
-    made.add_attribute("full-name", entity.name)
+def _named(event: _Event, template: str, entity: EntityRecord, *, name: str, about: str) -> MISPObject:
+    made = event.new_object(template, "entity", entity.id)
+    made.add_attribute(name, entity.name)
     for alias in entity.aliases:
         made.add_attribute("alias", alias)
     if entity.description:
-        made.add_attribute("text", entity.description)
+        made.add_attribute(about, entity.description)
     return made
 
 
+def _person(event: _Event, entity: EntityRecord) -> MISPObject:
+    return _named(event, "person", entity, name="full-name", about="text")
+
+
 def _organization(event: _Event, entity: EntityRecord) -> MISPObject:
-    made = event.new_object("organization", "entity", entity.id)
-    made.add_attribute("name", entity.name)
-    for alias in entity.aliases:
-        made.add_attribute("alias", alias)
-    if entity.description:
-        made.add_attribute("description", entity.description)
+    made = _named(event, "organization", entity, name="name", about="description")
     if entity.kind == "other":
         made.add_attribute("type-of-organization", "other (casebook)")
     return made

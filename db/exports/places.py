@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-
-from rigour._core import territories_jsonl  # the data file rigour reads its names from
-from rigour.data import iter_jsonl_text
-from rigour.territories import get_territory
-from rigour.territories.territory import Territory
+from typing import TYPE_CHECKING
 
 from ..models import Entity
 from ..text import folded_words
+
+if TYPE_CHECKING:
+    from rigour.territories.territory import Territory
 
 # STIX 2.1 region-ov: UN M49 regions and subregions, as rigour names them.
 _STIX_REGIONS = frozenset("""
@@ -49,6 +48,11 @@ def _key(name: str) -> str:
 @cache
 def _territories_by_name() -> dict[str, Territory]:
     """Strong names first, then weak ones, then places, as rigour ranks them."""
+    # Imported here: every command loads the exports, few need countries.
+    from rigour._core import territories_jsonl  # the data file rigour reads its names from
+    from rigour.data import iter_jsonl_text
+    from rigour.territories import get_territory
+
     ranked: list[dict[str, Territory]] = [{}, {}, {}]
     for data in iter_jsonl_text(territories_jsonl()):
         territory = get_territory(data["code"])

@@ -69,7 +69,9 @@ def test_a_file_this_user_cannot_write_shows_the_badge(seed_case_copy):
     seed_case_copy.chmod(0o444)
     app = PtyApp("open", seed_case_copy, as_unprivileged=True)
     try:
-        app.read(quiet=1.0, limit=8.0)
+        # Waits for the badge: on a loaded machine the first frame can take over the
+        # second of silence a plain read() stops after.
+        app.wait_for("READ-ONLY", limit=30.0)
         assert "READ-ONLY" in app.screen.display[0]
     finally:
         app.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -16,8 +18,10 @@ from db.outfile import atomic_file
 
 FORMAT_HELP = (
     "json: the whole case (casebook import reads it back); csv: a file per table, in the "
-    "directory -o names; markdown: a report to read; ftm: FollowTheMoney JSON lines; w3c: "
-    "W3C Web Annotations (JSON-LD); stix: a STIX 2.1 bundle."
+    "directory -o names; markdown: a report to read; html: the report as one page for any "
+    "browser; ftm: FollowTheMoney JSON lines; w3c: W3C Web Annotations (JSON-LD); stix: a "
+    "STIX 2.1 bundle; misp: a MISP event (needs the misp extra); claimreview: schema.org "
+    "ClaimReview JSON-LD for settled claims."
 )
 
 
@@ -28,15 +32,20 @@ FORMAT_HELP = (
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write to this file (a directory for csv) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def export(path: Path, format_: str, output: Path | None, force: bool) -> None:
+@click.option("--raw", is_flag=True,
+              help="csv only: write cells as they are, without the leading ' that keeps "
+                   "spreadsheets from running a cell as a formula.")
+def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool) -> None:
     """Export the case at PATH in another format."""
+    if raw and format_ != "csv":
+        raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
     if output is not None and _same_file(output, path):
         raise CaseError(f"{output}: is the case file itself")
     with open_case(path, read_only=True) as case:
         if format_ == "csv":
             if output is None:
                 raise CaseError("csv writes one file per table: give a directory with -o DIR")
-            rows = write_csv_tables(case, output, force=force)
+            rows = write_csv_tables(case, output, force=force, raw=raw)
             click.echo(f"exported csv to {output}/ ({rows} rows)")
             return
         writer = STREAM_WRITERS[format_]
@@ -67,7 +76,7 @@ class _ReadingBar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None   # click's progress bar, from the first read on
         self.shown = 0
 
     def __enter__(self) -> "_ReadingBar":
@@ -101,7 +110,7 @@ def _same_file(output: Path, case_path: Path) -> bool:
     return target in companions
 
 
-def _to_stdout(write) -> None:
+def _to_stdout(write: Callable[[TextIO], object]) -> None:
     """Write UTF-8 to standard output whatever the locale; a closed pipe
     (``| head``) ends the export quietly."""
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")

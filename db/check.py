@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .casefile import Case
 from .paging import keyset_pages, keyset_rows
-from .schema import SCHEMA_VERSION, schema_version
+from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
 from .tables import SEARCH_INDEXES
 
 
@@ -116,6 +116,9 @@ def _standing_marks(case: Case, report: CheckReport) -> None:
 
 
 def _search_index(case: Case, report: CheckReport) -> None:
+    stale = case.scalar(f"SELECT count(*) FROM entities WHERE aliases != {ENTITY_ALIASES_COLUMN}")
+    if stale:
+        report.problems.append(f"entities.aliases is out of step with entity_aliases ({stale} entities)")
     if case.read_only:
         return  # integrity-check is phrased as an INSERT, which read-only refuses
     for table in SEARCH_INDEXES:

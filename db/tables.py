@@ -77,7 +77,9 @@ class Table:
 
     ``key`` is the order it is read in (and paged by: unique, ascending);
     ``derived`` columns are computed on writing from others (no model has
-    them); ``large`` columns are left out of listings (a source's whole text).
+    them); ``kept`` ones, derived too, are kept by the schema's own triggers,
+    so casebook never writes them; ``large`` columns are left out of listings
+    (a source's whole text).
     """
 
     name: str
@@ -85,10 +87,13 @@ class Table:
     key: tuple[str, ...] = ("id",)
     derived: tuple[str, ...] = ()
     large: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         named = set(self.columns)
-        stray = [c for c in (*self.derived, *self.large) if c not in named]
+        stray = [c for c in (*self.derived, *self.large, *self.kept) if c not in named]
+        if set(self.kept) - set(self.derived):
+            raise ValueError(f"{self.name}: a column kept by triggers is derived too")
         if stray:
             raise ValueError(f"{self.name}: {stray[0]!r} is not one of its columns")
 
@@ -119,9 +124,10 @@ class Table:
 
     def insert(self, columns: Sequence[str] | None = None, *, with_id: bool = True,
                or_ignore: bool = False) -> Insert:
-        """An ``INSERT`` of ``columns`` (every column unless given); without
-        ``with_id`` SQLite assigns the ``id``."""
-        chosen = self._checked(columns)
+        """An ``INSERT`` of ``columns`` (every column casebook writes unless
+        given); without ``with_id`` SQLite assigns the ``id``."""
+        chosen = self._checked(columns) if columns is not None else tuple(
+            c for c in self.columns if c not in self.kept)
         if not with_id:
             chosen = tuple(c for c in chosen if c != "id")
         return Insert(self.name, chosen, or_ignore=or_ignore)
@@ -130,7 +136,7 @@ class Table:
 @dataclass(frozen=True)
 class SearchIndex:
     """An FTS5 table. ``content`` is the table it indexes (by rowid = id);
-    None when the index keeps its own copy (entities with their aliases)."""
+    None for an index that would keep its own copy."""
 
     name: str
     columns: tuple[str, ...]
@@ -149,8 +155,10 @@ SOURCES = Table(
     large=("text",),
 )
 EXCERPTS = Table("excerpts", ("id", "source_id", "start", "end", "text", "kind"))
-ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description"),
-                 derived=("sort_name",))
+# sort_name is the name folded; aliases the entity_aliases joined by ' | ', kept by
+# triggers so that the search index can read it as external content.
+ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description", "aliases"),
+                 derived=("sort_name", "aliases"), kept=("aliases",))
 ENTITY_ALIASES = Table("entity_aliases", ("entity_id", "alias"), key=("entity_id", "alias"))
 EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description"))
 CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at"))
@@ -190,7 +198,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)
 EVENTS_FTS = SearchIndex("events_fts", ("title", "description"), EVENTS)
 CLAIMS_FTS = SearchIndex("claims_fts", ("statement", "claimant"), CLAIMS)
-ENTITIES_FTS = SearchIndex("entities_fts", ("name", "aliases", "description"), None)
+ENTITIES_FTS = SearchIndex("entities_fts", ("name", "aliases", "description"), ENTITIES)
 
 SEARCH_INDEXES: dict[str, SearchIndex] = {index.name: index for index in (
     ENTITIES_FTS, EVENTS_FTS, EXCERPTS_FTS, CLAIMS_FTS,

@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
+from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 import db
-from conftest import assert_one_line_error, run_cli
 from db.exports.csv_tables import TABLES
-from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
@@ -58,7 +58,8 @@ def test_cells_that_spreadsheets_would_run_as_formulas_are_quoted(tmp_path: Path
     meta = {row["key"]: row["value"] for row in read_table(out / "case_meta.csv")}
     assert meta["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
     (claim,) = read_table(out / "claims.csv")
-    assert (claim["statement"], claim["claimant"], claim["version"]) == ("'-2+3 is not a claim", "'@someone", "0")
+    assert (claim["statement"], claim["claimant"], claim["version"]) == \
+        ("'-2+3 is not a claim", "'@someone", "0")
 
 
 def test_csv_needs_a_directory_and_keeps_other_files(worked_case_file: Path, tmp_path: Path):  # noqa: F811
@@ -74,3 +75,33 @@ def test_csv_needs_a_directory_and_keeps_other_files(worked_case_file: Path, tmp
     assert (folder / "claims.csv").exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_formula_guard_is_reversible_and_raw_turns_it_off(tmp_path: Path):
+    """A value that starts with ' keeps it (one more is added), so dropping one
+    leading ' from a guarded cell always gives the value back; --raw writes
+    values as they are."""
+    case = tmp_path / "c.casebook"
+    assert run_cli("new", case, "--title", "'tis the season").returncode == 0
+    with db.open_case(case) as opened:
+        db.claims.add_claim(opened, statement="=1+1", claimant="'=not a formula")
+        db.claims.add_claim(opened, statement="plain", claimant="")
+    guarded, raw = tmp_path / "guarded", tmp_path / "raw"
+    assert run_cli("export", case, "-f", "csv", "-o", guarded).returncode == 0
+    assert run_cli("export", case, "-f", "csv", "-o", raw, "--raw").returncode == 0
+    claims = read_table(guarded / "claims.csv")
+    assert [(c["statement"], c["claimant"]) for c in claims] == [("'=1+1", "''=not a formula"), ("plain", "")]
+    meta = {r["key"]: r["value"] for r in read_table(guarded / "case_meta.csv")}
+    assert meta["title"] == "''tis the season"
+    unguard = {name: [{k: v[1:] if v.startswith("'") else v for k, v in row.items()}
+                      for row in read_table(guarded / f"{name}.csv")] for name in ("claims", "case_meta")}
+    assert unguard == {name: read_table(raw / f"{name}.csv") for name in ("claims", "case_meta")}
+    assert [(c["statement"], c["claimant"]) for c in read_table(raw / "claims.csv")] == [
+        ("=1+1", "'=not a formula"), ("plain", "")]
+
+
+def test_raw_is_for_csv_only(worked_case_file: Path, tmp_path: Path):  # noqa: F811
+    out = tmp_path / "case.json"
+    assert_one_line_error(run_cli("export", worked_case_file, "-f", "json", "-o", out, "--raw"),
+                          "--raw applies to csv only")
+    assert not out.exists()

@@ -9,11 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from followthemoney import model
 from followthemoney.exc import InvalidData
-
-from conftest import run_cli
 from worked_case import worked_case_file  # noqa: F401  (fixture)
+
+import db
+from db.exports.ftm import TEXT_TOTAL_LIMIT, TEXT_VALUE_LIMIT, ftm_id, text_values
+from db.sources import add_source, get_source
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,8 @@ def test_the_ftm_tool_validates_it_unchanged(exported: Path, entities: list[dict
     every entity; what comes out is what went in."""
     validated = tmp_path / "validated.json"
     ftm = Path(sys.executable).with_name("ftm")
-    result = subprocess.run([ftm, "validate", "-i", exported, "-o", validated], capture_output=True, text=True)
+    result = subprocess.run([ftm, "validate", "-i", exported, "-o", validated], capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stderr
     again = [json.loads(line) for line in validated.read_text(encoding="utf-8").splitlines()]
     assert [canonical(e) for e in again] == [canonical(e) for e in entities]
@@ -84,8 +88,9 @@ def test_references_point_at_entities_of_the_right_schema(entities: list[dict]):
 def test_what_maps_to_what(entities: list[dict]):
     kinds = Counter(data["schema"] for data in entities)
     assert set(kinds) == {"Article", "PlainText", "Person", "Organization", "PublicBody", "Address",
-                          "LegalEntity", "Mention", "Event", "Note"}
-    named = {data["properties"].get("name", [""])[0]: data for data in entities if data["schema"] != "Mention"}
+                          "LegalEntity", "Mention", "Event", "Note", "Documentation", "UnknownLink"}
+    named = {data["properties"].get("name", [""])[0]: data for data in entities
+             if data["schema"] != "Mention"}
     assert named["Kirill Logvinov"]["schema"] == "Person"
     assert named["Kirill Logvinov"]["properties"]["alias"] == ["Logvinov"]
     assert named["European Commission"]["schema"] == "PublicBody"
@@ -96,7 +101,10 @@ def test_what_maps_to_what(entities: list[dict]):
     assert article["schema"] == "Article"
     assert article["properties"]["publishedAt"] == ["2023-10-26"]
     assert article["properties"]["bodyText"][0].startswith("Before Russia's full-scale invasion")
-    mentions = [d for d in entities if d["schema"] == "Mention" and d["properties"]["document"] == [article["id"]]]
+    excerpts = {d["id"] for d in entities if d["properties"].get("proof") == [article["id"]]
+                and "casebook excerpt" in d["properties"].get("keywords", [])}
+    mentions = [d for d in entities
+                if d["schema"] == "Mention" and d["properties"]["document"][0] in excerpts]
     assert {m["properties"]["name"][0] for m in mentions} >= {"Kirill Logvinov", "Milan Uhrík"}
 
 
@@ -123,3 +131,99 @@ def test_claims_and_marks_are_notes(entities: list[dict]):
                      "bruno marked it unreviewed (was disputed): Undo: wrong claim."]
     kinds = {k for n in notes for k in n["properties"]["keywords"] if k.startswith("casebook ")}
     assert {"casebook note", "casebook undo"} <= kinds
+
+
+# -- the evidence structure -------------------------------------------------------
+
+
+def by_id(entities: list[dict]) -> dict[str, dict]:
+    return {data["id"]: data for data in entities}
+
+
+def keyword(data: dict, prefix: str) -> str:
+    return next(k.removeprefix(prefix) for k in data["properties"]["keywords"] if k.startswith(prefix))
+
+
+def test_excerpts_keep_their_text_and_offsets(entities: list[dict], worked_case_file: Path):  # noqa: F811
+    found = by_id(entities)
+    excerpts = [d for d in entities if "casebook excerpt" in d["properties"].get("keywords", [])]
+    with db.open_case(worked_case_file, read_only=True) as case:
+        assert len(excerpts) == case.scalar("SELECT count(*) FROM excerpts")
+        texts = {row["sha256"]: get_source(case, row["id"]).text
+                 for row in case.rows("SELECT id, sha256 FROM sources")}
+    sources = {ftm_id("source", sha): text for sha, text in texts.items()}
+    for excerpt in excerpts:
+        (source,) = excerpt["properties"]["proof"]
+        assert found[source]["schema"] in ("Article", "PlainText")
+        start, end = int(keyword(excerpt, "offset-start:")), int(keyword(excerpt, "offset-end:"))
+        assert sources[source][start:end].strip() == excerpt["properties"]["bodyText"][0]
+        assert f"characters {start}–{end}" in excerpt["properties"]["title"][0]
+
+
+def test_mentions_are_per_excerpt(entities: list[dict], worked_case_file: Path):  # noqa: F811
+    with db.open_case(worked_case_file, read_only=True) as case:
+        links = case.scalar("SELECT count(*) FROM excerpt_entities")
+    assert len([d for d in entities if d["schema"] == "Mention"]) == links
+
+
+def test_each_evidence_link_keeps_its_stance(entities: list[dict], worked_case_file: Path):  # noqa: F811
+    found = by_id(entities)
+    documentation = [d for d in entities if d["schema"] == "Documentation"]
+    with db.open_case(worked_case_file, read_only=True) as case:
+        stances = Counter(row[0] for row in case.rows("SELECT stance FROM claim_excerpts"))
+        event_evidence = case.scalar("SELECT count(*) FROM event_excerpts")
+    roles = Counter(d["properties"]["role"][0] for d in documentation)
+    assert roles == {**stances, "evidence": event_evidence}
+    assert roles["contradicts"] > 0  # contradicting evidence no longer reads as support
+    for link in documentation:
+        (document,), (target,) = link["properties"]["document"], link["properties"]["entity"]
+        assert "casebook excerpt" in found[document]["properties"]["keywords"]
+        assert found[target]["schema"] in ("Note", "Event")
+
+
+def test_claimants_are_links_and_marks_say_who_and_what(entities: list[dict]):
+    found = by_id(entities)
+    claimants = [d for d in entities if d["schema"] == "UnknownLink"]
+    assert claimants and all(d["properties"]["role"] == ["claimant"] for d in claimants)
+    vsquare = [d for d in claimants
+               if found[d["properties"]["subject"][0]]["properties"]["name"] == ["VSquare"]]
+    assert vsquare and found[vsquare[0]["properties"]["object"][0]]["schema"] == "Note"
+    marks = [d for d in entities if d["schema"] == "Note" and "casebook mark" in d["properties"]["keywords"]]
+    ana = next(m for m in marks if "Matches the ministry's line." in m["properties"]["description"][0])
+    assert ana["properties"]["publisher"] == ["ana"]
+    assert {"annotator:ana", "status:confirmed", "previous-status:unreviewed"} <= \
+        set(ana["properties"]["keywords"])
+
+
+def test_places_keep_aliases_and_country(entities: list[dict]):
+    places = {d["properties"]["full"][0]: d["properties"] for d in entities if d["schema"] == "Address"}
+    assert places["Regentlaan"]["alias"] == ["Regentlaan Boulevard"]
+    assert places["Belgium"]["country"] == ["be"] and "country" not in places["Regentlaan"]
+
+
+def test_long_text_is_split_where_ftm_requires_and_urls_are_checked(tmp_path: Path):
+    paragraph = "Logvinov hosted a reception in Brussels. " * 40
+    text = "\n".join(f"{number}: {paragraph}" for number in range(120))  # about 200,000 characters
+    path = tmp_path / "long.casebook"
+    with db.create_case(path, title="Long") as case:
+        add_source(case, text=text, title="A long source", url="javascript:alert(1)")
+        add_source(case, text="Short.", title="Web", url="https://example.org/a page")
+    out, validated = tmp_path / "long.json", tmp_path / "validated.json"
+    assert run_cli("export", path, "-f", "ftm", "-o", out).returncode == 0
+    ftm = Path(sys.executable).with_name("ftm")
+    assert subprocess.run([ftm, "validate", "-i", out, "-o", validated], capture_output=True).returncode == 0
+    for written in (out, validated):  # FtM's own reading keeps every piece
+        sources = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()
+                   if json.loads(line)["properties"].get("title") in (["A long source"], ["Web"])]
+        body = sources[0]["properties"]["bodyText"]
+        assert len(body) > 3 and all(len(value) <= TEXT_VALUE_LIMIT for value in body)
+        # Joined with line ends they give the text back, but for the spaces FtM trims at the cuts.
+        assert all(value in text for value in body) and "\n".join(body).split() == text.split()
+        assert all("sourceUrl" not in s["properties"] for s in sources)  # javascript:, and a space
+
+
+def test_text_past_ftms_limit_for_an_entity_is_cut_and_said():
+    values, cut = text_values("x" * 100 + "\n" + "y" * (TEXT_TOTAL_LIMIT + 10))
+    assert cut and sum(map(len, values)) <= TEXT_TOTAL_LIMIT and values[0] == "x" * 100 + "\n"
+    assert all(len(value) <= TEXT_VALUE_LIMIT for value in values)
+    assert text_values("short") == (["short"], False)

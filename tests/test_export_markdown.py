@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
-from db.exports.markdown_report import block, inline
 from worked_case import worked_case_file  # noqa: F401  (fixture)
+
+from db.exports.markdown_report import block, inline
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,8 @@ def test_a_claim_shows_its_evidence_sources_and_history(report: str):
     assert "> « Nous suivons la situation de très près" in claim
     assert ("— supports; *Brussels remains a hub for Russian espionage, investigation finds*, "
             "The Brussels Observer, Jana Nováková, 26 October 2023, "
-            "<https://www.brussels-observer.example/europe/2023/10/26/brussels-remains-espionage-hub>") in claim
+            "<https://www.brussels-observer.example/europe/2023/10/26/brussels-remains-espionage-hub>") \
+        in claim
     history = claim[claim.index("History:"):]
     assert history.index("ana marked it confirmed (was unreviewed): “Matches the ministry's line.”") \
         < history.index("bruno marked it disputed (was confirmed)") \
@@ -76,9 +77,66 @@ def test_untrusted_text_cannot_become_markup(report: str):
 def test_sources_are_listed(report: str):
     sources = section(report, "## Sources")
     assert sources.count("\n1. ") == 1 and "\n7. " in sources
-    assert "*Notes d'enquête : la Sûreté de l'État et la mission russe*, Cellule enquêtes, Élodie Marchand, 14 November 2023" in sources
+    assert ("*Notes d'enquête : la Sûreté de l'État et la mission russe*, Cellule enquêtes, "
+            "Élodie Marchand, 14 November 2023") in sources
 
 
 def test_notes_and_undos_read_as_what_they_did(report: str):
     assert "ana noted (status denied): “Asked the desk for the second source.”" in report
     assert "ana undid a mark: back to unreviewed (was confirmed)" in report
+
+
+# -- through GitHub's own renderer (cmark-gfm, with its autolink extension) ----
+
+
+def render_gfm(markdown: str) -> str:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    # UNSAFE: raw HTML passes through, as in renderers that allow it; none may be there.
+    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from hostile_exports import build_hostile_case
+
+    folder = tmp_path_factory.mktemp("hostile-md")
+    case = build_hostile_case(folder / "hostile.casebook", "http://127.0.0.1:9")
+    out = folder / "report.md"
+    result = run_cli("export", case, "--format", "markdown", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def test_gfm_renders_hostile_text_as_text(hostile_report: str):
+    html = render_gfm(hostile_report)
+    # Nothing from the case became an element: the only tags are the report's own.
+    tags = set(re.findall(r"<([a-zA-Z0-9]+)", html))
+    assert tags <= {"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "blockquote", "a"}, tags
+    assert "<script" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    # Links: none at all (the hostile sources' URLs are not http(s), so they are text).
+    assert re.findall(r'<a href="([^"]*)"', html) == []
+    # The setext underline in the source stayed text; headings are only the report's.
+    headings = re.findall(r"<h1>(.*?)</h1>", html)
+    assert len(headings) == 1 and headings[0].startswith("Hostile ")
+    assert "<p>A heading?\n===</p>" in html or "A heading?\n===" in html
+    # A character reference is shown as written, never decoded into markup.
+    assert "&amp;lt;script&amp;gt;" in html
+    assert "spy@" in html and "www.evil.example" in html and "127.0.0.1:9/bare" in html
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("para\n===", "para\n==="),
+    ("para\n   ---", "para\n---"),
+    ("&lt;b&gt; &amp; &#60;", "&amp;lt;b&amp;gt; &amp;amp; &amp;#60;"),
+    ("see https://evil.example/x now", "see https://evil.example/x now"),
+    ("HTTP://EVIL.EXAMPLE and ftp://evil.example", "HTTP://EVIL.EXAMPLE and ftp://evil.example"),
+    ("www.evil.example", "www.evil.example"),
+    ("mail spy.one@evil.example or mailto:x@evil.example", "mail spy.one@"),
+])
+def test_what_gfm_would_link_or_lift_stays_text(text: str, shown: str):
+    html = render_gfm(block(text))
+    assert "<a " not in html and "<h" not in html, html
+    assert shown in html, html
+    assert "<a " not in render_gfm(inline(text))

@@ -159,7 +159,8 @@ MODELS: list[tuple[type[BaseModel], Table, tuple[str, ...], set[str]]] = [
 def test_each_model_has_the_columns_its_declaration_maps_to_it(model, table, columns, elsewhere):
     fields = set(model.model_fields)
     assert fields - elsewhere == set(columns), f"{model.__name__} and {table.name} differ"
-    assert not elsewhere & set(table.columns)
+    # (a column the triggers keep may mirror what the model reads elsewhere: an entity's aliases)
+    assert not elsewhere & (set(table.columns) - set(table.kept))
 
 
 def test_case_counts_are_counts_of_declared_tables():

@@ -11,9 +11,12 @@ from typing import TextIO
 
 from ..casefile import Case
 from .case_json import write_case_json
+from .claimreview import write_claim_reviews
 from .csv_tables import write_csv_tables
 from .ftm import write_ftm
+from .html_report import write_html_report
 from .markdown_report import write_markdown_report
+from .misp import write_misp_event
 from .stix import write_stix_bundle
 from .w3c import write_w3c_annotations
 
@@ -21,11 +24,14 @@ from .w3c import write_w3c_annotations
 STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
     "json": write_case_json,
     "markdown": write_markdown_report,
+    "html": write_html_report,
     "ftm": write_ftm,
     "w3c": write_w3c_annotations,
     "stix": write_stix_bundle,
+    "misp": write_misp_event,
+    "claimreview": write_claim_reviews,
 }
 # csv writes a directory: one file per table.
-FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "ftm", "w3c", "stix")
+FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview")
 
 __all__ = ["FORMATS", "STREAM_WRITERS", "write_csv_tables"]

@@ -8,10 +8,14 @@ header row, and rows in key order.
 
 Two things differ from the tables: ``sources.csv`` leaves out the full text
 (a spreadsheet cell holds at most 32,767 characters; the text is in
-``excerpts.csv`` paragraph by paragraph, and whole in the JSON export), and a
-text cell that a spreadsheet would run as a formula (one starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading
-``'``, as OWASP advises: source text is untrusted.
+``excerpts.csv`` paragraph by paragraph, and whole in the JSON export), and
+the formula guard: a text cell that a spreadsheet would run as a formula (one
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+written with a leading ``'``, as OWASP advises, since source text is
+untrusted. A value that itself starts with ``'`` gets one more, so the guard
+is reversible: drop exactly one leading ``'`` from a cell that starts with
+one to get the value back. ``raw=True`` (``--raw``) writes every value as it
+is, for tools that are not spreadsheets.
 """
 
 from __future__ import annotations
@@ -48,10 +52,16 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A leading ' is the guard's own mark, so a value that has one is guarded too.
+_GUARDED_START = (*_FORMULA_START, "'")
 
 
-def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bool = False) -> int:
-    """Write every table into ``directory``; returns the number of rows."""
+def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bool = False,
+                     raw: bool = False) -> int:
+    """Write every table into ``directory``; returns the number of rows.
+
+    ``raw`` turns the formula guard off."""
+    cell = _raw_cell if raw else _cell
     count = 0
     with case.snapshot(), atomic_directory(directory, force=force,
                                            force_hint="--force replaces its CSV files") as target:
@@ -61,7 +71,7 @@ def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bo
                 writer = csv.writer(handle)
                 writer.writerow(columns)
                 for row in _table_rows(case, table, columns, key):
-                    writer.writerow([_cell(value) for value in row])
+                    writer.writerow([cell(value) for value in row])
                     count += 1
     return count
 
@@ -74,7 +84,11 @@ def _table_rows(case: Case, table: str, columns: Sequence[str],
         yield tuple(row)[:len(columns)]
 
 
+def _raw_cell(value: object) -> object:
+    return value
+
+
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(_GUARDED_START):
         return "'" + value
     return value

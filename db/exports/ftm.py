@@ -6,25 +6,47 @@ One entity per line, ``{"id", "schema", "properties": {name: [values]}}``:
 casebook               FollowTheMoney
 =====================  ==============================================================
 source                 ``Article`` (it has a publisher or URL) or ``PlainText``, with
-                       its full text as ``bodyText``
+                       its full text as ``bodyText``, split at line ends into values
+                       of at most 65,000 characters (FtM's limit for one value; joined
+                       with line ends they give the text back, but for spaces at the
+                       cuts, which FtM trims; its
+                       limit of 30 MiB for an entity's text cuts a longer one, and the
+                       ``description`` says so: the excerpts hold all of it)
+excerpt                ``PlainText`` with the excerpt's text as ``bodyText``, its
+                       source as ``proof``, its offsets in the source's text in the
+                       ``title`` and as ``keywords`` (``offset-start:N``,
+                       ``offset-end:N``, code points, end exclusive)
 person                 ``Person``
 organization           ``PublicBody`` when its name says it is part of a state (a
                        ministry, parliament, commission, agency, embassy, police...),
                        else ``Organization``
-place                  ``Address`` (``full``: the place's name)
+place                  ``Address`` (``full``: the place's name; its aliases; its
+                       ``country`` where its name names one)
 document (entity)      ``Article`` (a report or paper a source names)
 other                  ``LegalEntity``
-excerpt mentions       one ``Mention`` per source and entity it mentions
+a mention              ``Mention`` per excerpt and entity it mentions (``document``
+                       the excerpt; ``resolved`` the entity where FtM allows it:
+                       people, organisations, other legal entities)
 event                  ``Event``: dates at their precision (a decade is a start and
                        end year), ``involved`` people and organisations, places as
-                       ``location``/``addressEntity``, evidence sources as ``proof``
+                       ``location``/``addressEntity``, its excerpts as ``proof``;
+                       each piece of evidence a ``Documentation`` (role ``evidence``)
 claim                  ``Note`` on the entities it is about (or its sources), its
-                       status and claimant in ``summary``, evidence as ``proof``
-annotator's mark       ``Note`` on the claim's note, dated ``createdAt``
+                       status and claimant in ``summary`` and ``keywords``, its
+                       excerpts as ``proof``; each piece of evidence a
+                       ``Documentation`` of the excerpt for the claim whose ``role`` is
+                       the stance (``supports``, ``contradicts``, ``context``); a
+                       claimant that is an entity an ``UnknownLink`` (role
+                       ``claimant``) from it to the claim
+annotator's mark       ``Note`` on the claim's note, dated ``createdAt``, the
+                       annotator as ``publisher``, and ``keywords`` for the kind,
+                       ``annotator:``, ``status:`` and ``previous-status:``
 =====================  ==============================================================
 
-Ids are stable: a hash of the source text's sha256, the claim's uid, or the
-case uid with the row id, so exporting a case twice gives the same entities.
+URLs are written only when they are well-formed ``http(s)`` URLs. Ids are
+stable: a hash of the source text's sha256 (and span, for an excerpt), the
+claim's uid, the mark's id, or the case uid with the row id, so exporting a
+case twice gives the same entities.
 """
 
 from __future__ import annotations
@@ -32,12 +54,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from .. import walk
 from ..casefile import Case
-from ..models import EntityRecord, EventRecord
+from ..models import Annotation, ClaimRecord, EntityRecord, EventRecord, ExcerptRecord, SourceRecord
 from ..text import folded_words, json_safe
+from .common import web_url
+from .places import place_country
 
 SCHEMA_OF_KIND = {"person": "Person", "organization": "Organization", "place": "Address",
                   "document": "Article", "other": "LegalEntity"}
@@ -51,6 +75,11 @@ PUBLIC_BODY_WORDS = frozenset("""
     ministry mission municipality naval navy parliament police prosecutor prosecutors
     security senate state
 """.split())
+# FollowTheMoney's limits on text: one value, and all of an entity's text.
+TEXT_VALUE_LIMIT = 65_000
+TEXT_TOTAL_LIMIT = 30 * 1024 * 1024 - 1_000_000  # room for the entity's other text
+
+Entity = dict[str, Any]
 
 
 def ftm_id(*parts: object) -> str:
@@ -68,17 +97,36 @@ def ftm_date(value: str) -> str:
     return value[:19]
 
 
+def text_values(text: str) -> tuple[list[str], bool]:
+    """``text`` in values FtM keeps whole: split after line ends (or anywhere, in
+    a line longer than a value), each at most 65,000 characters; and whether
+    FtM's limit on an entity's text cut it short."""
+    values: list[str] = []
+    total = 0
+    start = 0
+    while start < len(text):
+        end = min(start + TEXT_VALUE_LIMIT, len(text))
+        if end < len(text):
+            newline = text.rfind("\n", start, end)
+            end = newline + 1 if newline > start else end
+        if total + (end - start) > TEXT_TOTAL_LIMIT:
+            return values, True
+        values.append(text[start:end])
+        total += end - start
+        start = end
+    return values, False
+
+
 def write_ftm(case: Case, out: TextIO) -> int:
     count = 0
     with case.snapshot():
-        case_uid = walk.meta(case).get("case_uid", "")
-        for entity in _entities(case, case_uid):
+        for entity in _Export(case).entities():
             out.write(json_safe(json.dumps(entity, ensure_ascii=False)) + "\n")
             count += 1
     return count
 
 
-def _entity(entity_id: str, schema: str, properties: dict[str, Iterable[str]]) -> dict:
+def _entity(entity_id: str, schema: str, properties: dict[str, list[str]]) -> Entity:
     cleaned = {}
     for name, values in properties.items():
         # FollowTheMoney keeps values trimmed; so does this export, to be canonical.
@@ -88,103 +136,162 @@ def _entity(entity_id: str, schema: str, properties: dict[str, Iterable[str]]) -
     return {"id": entity_id, "schema": schema, "properties": cleaned}
 
 
-def _entities(case: Case, case_uid: str) -> Iterator[dict]:
-    source_ids: dict[int, str] = {}
-    for source in walk.source_infos(case):
-        source_ids[source.id] = ftm_id("source", source.sha256)
-    yield from _sources(case, source_ids)
+class _Export:
+    def __init__(self, case: Case):
+        self.case = case
+        self.case_uid = walk.meta(case).get("case_uid", "")
+        self.source_ids: dict[int, str] = {}
+        self.source_shas: dict[int, str] = {}
+        self.kinds: dict[int, str] = {}
+        self.schemas: dict[int, str] = {}
+        self.names: dict[int, str] = {}
 
-    kinds: dict[int, str] = {}
-    schemas: dict[int, str] = {}
-    names: dict[int, str] = {}
-    for entity in walk.entities(case):
-        kinds[entity.id], schemas[entity.id], names[entity.id] = (
-            entity.kind, entity_schema(entity), entity.name)
-        yield _entity(ftm_id(case_uid, "entity", entity.id), schemas[entity.id], _entity_properties(entity))
+    def entity_ref(self, entity_id: int) -> str:
+        return ftm_id(self.case_uid, "entity", entity_id)
 
-    for entity_id in kinds:
-        for row in case.rows(
-            "SELECT DISTINCT x.source_id FROM excerpt_entities m JOIN excerpts x ON x.id = m.excerpt_id "
-            "WHERE m.entity_id = ? ORDER BY x.source_id", [entity_id],
-        ):
-            resolved = [ftm_id(case_uid, "entity", entity_id)] if kinds[entity_id] in LEGAL_KINDS else []
-            yield _entity(
-                ftm_id(case_uid, "mention", row["source_id"], entity_id), "Mention",
-                {"document": [source_ids[row["source_id"]]], "resolved": resolved,
-                 "name": [names[entity_id]], "detectedSchema": [schemas[entity_id]]},
-            )
+    def excerpt_ref(self, source_id: int, start: int, end: int) -> str:
+        return ftm_id("excerpt", self.source_shas[source_id], start, end)
 
-    def entity_ref(entity_id: int) -> str:
-        return ftm_id(case_uid, "entity", entity_id)
-
-    def proof(excerpt_ids: Iterable[int]) -> list[str]:
+    def _spans(self, excerpt_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+        """(source id, start, end) of excerpts, in reading order."""
         ids = list(excerpt_ids)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = case.rows(f"SELECT DISTINCT source_id FROM excerpts WHERE id IN ({marks}) ORDER BY source_id", ids)
-        return [source_ids[row[0]] for row in rows]
+        return [tuple(row) for row in self.case.rows(
+            f'SELECT source_id, start, "end" FROM excerpts WHERE id IN ({marks}) ORDER BY source_id, start',
+            ids)]
 
-    for event in walk.events(case):
-        yield _entity(ftm_id(case_uid, "event", event.id), "Event",
-                      _event_properties(event, kinds, names, entity_ref, proof(event.excerpt_ids)))
+    def excerpt_refs(self, excerpt_ids: Iterable[int]) -> list[str]:
+        return [self.excerpt_ref(*span) for span in self._spans(excerpt_ids)]
 
-    for claim in walk.claims(case):
+    def source_refs(self, excerpt_ids: Iterable[int]) -> list[str]:
+        return list(dict.fromkeys(self.source_ids[span[0]] for span in self._spans(excerpt_ids)))
+
+    def entities(self) -> Iterator[Entity]:
+        for info in walk.source_infos(self.case):
+            assert info.id is not None
+            self.source_ids[info.id] = ftm_id("source", info.sha256)
+            self.source_shas[info.id] = info.sha256
+        for source in walk.sources(self.case):
+            yield self.source(source)
+        for entity in walk.entities(self.case):
+            self.kinds[entity.id], self.schemas[entity.id], self.names[entity.id] = (
+                entity.kind, entity_schema(entity), entity.name)
+            yield _entity(self.entity_ref(entity.id), self.schemas[entity.id], _entity_properties(entity))
+        for excerpt in walk.excerpts(self.case):
+            yield self.excerpt(excerpt)
+            yield from self.mentions(excerpt)
+        for event in walk.events(self.case):
+            yield from self.event(event)
+        for claim in walk.claims(self.case):
+            yield from self.claim(claim)
+        for mark in walk.annotations(self.case):  # type: ignore[attr-defined, operator]
+            yield self.mark(mark)
+
+    def source(self, source: SourceRecord) -> Entity:
+        body, cut = text_values(source.text)
+        kept = sum(map(len, body))
+        said = (f"FollowTheMoney keeps at most 30 MiB of an entity's text: bodyText holds the first "
+                f"{kept:,} of {len(source.text):,} characters; its excerpts hold all of it." if cut else "")
+        schema = "Article" if source.publisher or source.url else "PlainText"
+        return _entity(self.source_ids[source.id], schema, {
+            "title": [source.title],
+            "fileName": [f"casebook-source-{source.id}.txt"],
+            "author": [source.author],
+            "publisher": [source.publisher],
+            "sourceUrl": [web_url(source.url)],
+            "publishedAt": [source.published],
+            "mimeType": ["text/plain"],
+            "bodyText": body,
+            "description": [said],
+        })
+
+    def excerpt(self, excerpt: ExcerptRecord) -> Entity:
+        source = self.source_ids[excerpt.source_id]
+        return _entity(self.excerpt_ref(excerpt.source_id, excerpt.start, excerpt.end), "PlainText", {
+            "title": [f"Excerpt, characters {excerpt.start}–{excerpt.end} of source {excerpt.source_id}"],
+            "fileName": [f"casebook-source-{excerpt.source_id}-{excerpt.start}-{excerpt.end}.txt"],
+            "mimeType": ["text/plain"],
+            "bodyText": text_values(excerpt.text)[0],
+            "proof": [source],
+            "keywords": ["casebook excerpt", excerpt.kind, f"offset-start:{excerpt.start}",
+                         f"offset-end:{excerpt.end}"],
+        })
+
+    def mentions(self, excerpt: ExcerptRecord) -> Iterator[Entity]:
+        document = self.excerpt_ref(excerpt.source_id, excerpt.start, excerpt.end)
+        for entity_id in excerpt.entity_ids:
+            resolved = [self.entity_ref(entity_id)] if self.kinds[entity_id] in LEGAL_KINDS else []
+            yield _entity(ftm_id("mention", document, self.entity_ref(entity_id)), "Mention", {
+                "document": [document], "resolved": resolved, "name": [self.names[entity_id]],
+                "detectedSchema": [self.schemas[entity_id]]})
+
+    def event(self, event: EventRecord) -> Iterator[Entity]:
+        event_id = ftm_id(self.case_uid, "event", event.id)
+        evidence = self.excerpt_refs(event.excerpt_ids)
+        yield _entity(event_id, "Event", _event_properties(event, self, evidence))
+        for document in evidence:
+            yield _entity(ftm_id("documentation", event_id, document), "Documentation", {
+                "document": [document], "entity": [event_id], "role": ["evidence"]})
+
+    def claim(self, claim: ClaimRecord) -> Iterator[Entity]:
         note_id = ftm_id("claim", claim.uid)
-        about = [entity_ref(link.entity_id) for link in claim.entities if link.role == "subject"]
-        sources = proof(link.excerpt_id for link in claim.evidence)
+        about = [self.entity_ref(link.entity_id) for link in claim.entities if link.role == "subject"]
+        sources = self.source_refs(link.excerpt_id for link in claim.evidence)
+        evidence = self.excerpt_refs(link.excerpt_id for link in claim.evidence)
         claimed = f"; claimed by {claim.claimant}" if claim.claimant else ""
         yield _entity(note_id, "Note", {
             "description": [claim.statement],
             "summary": [f"Claim {claim.status}{claimed}"],
             "entity": about or sources,
-            "proof": sources,
-            "keywords": ["casebook claim", claim.status],
+            "proof": evidence,
+            "keywords": ["casebook claim", claim.status, f"status:{claim.status}"],
             "modifiedAt": [ftm_date(claim.updated_at)],
         })
-    for mark in walk.annotations(case):
+        for link in claim.evidence:
+            (document,) = self.excerpt_refs([link.excerpt_id])
+            yield _entity(ftm_id("documentation", note_id, document), "Documentation", {
+                "document": [document], "entity": [note_id], "role": [link.stance],
+                "summary": [f"{link.stance} the claim: {claim.statement}"]})
+        for claimant in claim.entities:
+            if claimant.role == "claimant":
+                yield _entity(ftm_id("claimant", note_id, claimant.entity_id), "UnknownLink", {
+                    "subject": [self.entity_ref(claimant.entity_id)], "object": [note_id],
+                    "role": ["claimant"]})
+
+    def mark(self, mark: Annotation) -> Entity:
         note = f": {mark.note}" if mark.note.strip() else ""
-        claim_uid = case.scalar("SELECT uid FROM claims WHERE id = ?", [mark.claim_id])
-        yield _entity(ftm_id("mark", mark.id), "Note", {
+        claim_uid = self.case.scalar("SELECT uid FROM claims WHERE id = ?", [mark.claim_id])
+        return _entity(ftm_id("mark", mark.id), "Note", {
             "entity": [ftm_id("claim", claim_uid)],
             "description": [f"{mark.annotator} {mark.action}{note}"],
-            "keywords": [f"casebook {mark.kind}", mark.status],
+            "publisher": [mark.annotator],
+            "keywords": [f"casebook {mark.kind}", mark.status, f"annotator:{mark.annotator}",
+                         f"status:{mark.status}", f"previous-status:{mark.previous_status}"],
             "createdAt": [ftm_date(mark.created_at)],
-        })
-
-
-def _sources(case: Case, source_ids: dict[int, str]) -> Iterator[dict]:
-    for source in walk.sources(case):
-        schema = "Article" if source.publisher or source.url else "PlainText"
-        yield _entity(source_ids[source.id], schema, {
-            "title": [source.title],
-            "fileName": [f"casebook-source-{source.id}.txt"],
-            "author": [source.author],
-            "publisher": [source.publisher],
-            "sourceUrl": [source.url],
-            "publishedAt": [source.published],
-            "mimeType": ["text/plain"],
-            "bodyText": [source.text],
         })
 
 
 def _entity_properties(entity: EntityRecord) -> dict[str, list[str]]:
     if entity.kind == "place":
-        return {"full": [entity.name], "notes": [entity.description]}
+        country = place_country(entity)
+        return {"full": [entity.name], "alias": list(entity.aliases), "notes": [entity.description],
+                "country": [country.code] if country else []}
     names = {"name": [entity.name], "alias": list(entity.aliases), "notes": [entity.description]}
     if entity.kind == "document":
         names["title"] = [entity.name]
     return names
 
 
-def _event_properties(event: EventRecord, kinds: dict[int, str], names: dict[int, str],
-                      entity_ref, proof: list[str]) -> dict[str, list[str]]:
+def _event_properties(event: EventRecord, export: _Export, proof: list[str]) -> dict[str, list[str]]:
+    kinds = export.kinds
     properties: dict[str, list[str]] = {
         "name": [event.title],
         "description": [event.description],
-        "involved": [entity_ref(i) for i in event.entity_ids if kinds.get(i) in LEGAL_KINDS],
-        "location": [names[i] for i in event.entity_ids if kinds.get(i) == "place"],
-        "addressEntity": [entity_ref(i) for i in event.entity_ids if kinds.get(i) == "place"],
+        "involved": [export.entity_ref(i) for i in event.entity_ids if kinds.get(i) in LEGAL_KINDS],
+        "location": [export.names[i] for i in event.entity_ids if kinds.get(i) == "place"],
+        "addressEntity": [export.entity_ref(i) for i in event.entity_ids if kinds.get(i) == "place"],
         "proof": proof,
     }
     start, end, precision = event.date_start, event.date_end, event.date_precision
@@ -195,4 +302,3 @@ def _event_properties(event: EventRecord, kinds: dict[int, str], names: dict[int
     elif start:
         properties["date"] = [start]
     return properties
-

@@ -7,7 +7,14 @@ the timeline with each date at its precision, and the sources.
 
 Text from the case is untrusted: control and bidi characters are shown as
 placeholders (``db.text.visible``) and Markdown's own characters are escaped,
-so a source cannot add links, images or HTML to the report.
+so a source cannot add links, images, headings or HTML to the report. Beyond
+the punctuation CommonMark gives a meaning to, that covers what a renderer
+would otherwise make of plain text: a line of ``===`` under a paragraph (a
+setext heading), character references (``&lt;`` stays those four
+characters), and the bare URLs, ``www.`` names and e-mail addresses that
+GitHub-flavoured Markdown turns into links (the ``:`` of ``://`` and the
+``.`` of ``www.`` are escaped; an address gets an empty HTML comment after
+its ``@``, the one thing that stops GFM's address linker and shows nothing).
 """
 
 from __future__ import annotations
@@ -15,33 +22,44 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
 from ..events import event_entities
-from ..models import ENTITY_KINDS, Annotation, SourceInfo, range_label
+from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
 from ..sources import get_source_info
 from ..text import one_line, visible
+from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
 
-STATUS_ORDER = ("confirmed", "disputed", "denied", "unreviewed")
-KIND_HEADINGS = {"person": "People", "organization": "Organisations", "place": "Places",
-                 "document": "Documents", "other": "Other"}
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+>.)])", re.M)  # list items, quotes: "- ", "1. "
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
+# List items, quotes, setext underlines at a line's start: "- ", "1. ", "> ", "===".
+_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+>.)=])", re.M)
+# What GFM's autolink extension links in plain text.
+_URL_SCHEME = re.compile(r"(?<=[A-Za-z0-9+.-])(:)(?=//)")
+_WWW = re.compile(r"(?i)\b(www)(\.)")
+_ADDRESS_AT = re.compile(r"(?<=[A-Za-z0-9.+_-])@(?=[A-Za-z0-9_\\-])")
+
+
+def _escaped(text: str) -> str:
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _URL_SCHEME.sub(r"\\\1", text)
+    text = _WWW.sub(r"\1\\\2", text)
+    return _ADDRESS_AT.sub("@<!-- -->", text)
 
 
 def inline(text: str) -> str:
     """Untrusted text on one line, safe inside Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+    return _escaped(one_line(text))
 
 
 def block(text: str) -> str:
     """Untrusted text keeping its lines, safe inside Markdown."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text, keep_newlines=True))
+    escaped = _escaped(visible(text, keep_newlines=True))
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
@@ -101,7 +119,7 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
     return count
 
 
-def _claim(case: Case, out: TextIO, claim, source_info) -> None:
+def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo]) -> None:
     out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
     if claim.claimant:
         out.write(f"- Claimed by: {inline(claim.claimant)}\n")
@@ -136,15 +154,8 @@ def _source_line(info: SourceInfo) -> str:
     parts = [f"*{inline(info.title)}*" if info.title else f"source {info.id}"]
     parts += [inline(value) for value in (info.publisher, info.author) if value]
     if info.published:
-        parts.append(_published(info.published))
+        parts.append(published_label(info.published))
     if info.url:
-        parts.append(f"<{info.url}>" if _SAFE_URL.fullmatch(info.url) else inline(info.url))
+        parts.append(f"<{info.url}>" if web_url(info.url) else inline(info.url))
     return ", ".join(parts)
 
-
-_SAFE_URL = re.compile(r"https?://[^\s<>\"`\\]+")
-
-
-def _published(date: str) -> str:
-    precision = {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown")
-    return range_label(date, "", precision)

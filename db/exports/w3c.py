@@ -1,45 +1,71 @@
 """``w3c``: evidence and annotators' marks as W3C Web Annotations (JSON-LD).
 
-One ``AnnotationCollection`` with its annotations embedded in its first page:
+One ``AnnotationCollection`` with its annotations embedded in its first page.
+Each annotation carries its own ``@context``, so any one of them can be taken
+out and stand alone (the W3C test suite checks annotations one by one):
 
-- each excerpt a claim cites is an annotation (motivation ``linking``) whose
-  body is the claim (``urn:uuid:`` of its uid, its statement) and a tag with
-  the stance (``supports``, ``contradicts``, ``context``);
-- each excerpt an event cites likewise, the body being the event and its date;
+- each excerpt a claim cites is an annotation (motivation ``linking``): its
+  body is the claim (a ``SpecificResource`` whose source is ``urn:uuid:`` of
+  the claim's uid, labelled with the statement, purpose ``linking``) and a
+  tag with the stance (``supports``, ``contradicts``, ``context``);
+- each excerpt an event cites likewise, the event labelled with its date;
 - each mark an annotator made on a claim is an annotation (motivation
-  ``assessing``, its ``creator`` and ``created`` time) whose body is the status
-  given and the note, and whose targets are the claim's evidence.
+  ``assessing``; a note alone is ``commenting``) with its ``creator`` (an
+  id, ``urn:uuid:`` of the annotator's name, and the name) and ``created``
+  time, whose bodies are the status given, the note, and the claim, and
+  whose targets are the claim's evidence (the claim itself if it has none).
+
+``assessing`` is a motivation of the model that the published context
+(``http://www.w3.org/ns/anno.jsonld``) forgot to define, so every
+``@context`` adds it as ``oa:assessing``: without that a JSON-LD processor
+expands it to a relative IRI.
 
 Every text target is a ``SpecificResource`` with a ``TextQuoteSelector``
 (``exact`` and 32 characters of ``prefix``/``suffix``) and a
-``TextPositionSelector`` (code points of the source text, as stored: NFC,
-and for a saved page the extracted article). Its ``source`` is the source's
-URL when it has one, else an RFC 6920 ``ni:`` URI naming its text by SHA-256.
+``TextPositionSelector``. Its ``source`` is the source's text as casebook
+stores it, named by an RFC 6920 ``ni:`` URI of its SHA-256: positions count
+code points of that text (NFC), so they anchor exactly in the resource the
+target names. For a saved web page that text is the article extracted from
+the page, not the page: the page's URL is the source's ``via`` (where the
+text came from), and the quote selector anchors on the page itself too.
+The source also carries its title (``dc:title``), publisher
+(``dcterms:publisher``), author (``creator``) and date (``dcterms:issued``).
 Ids are ``urn:uuid:`` URNs, stable across exports.
 """
 
 from __future__ import annotations
 
 import base64
-import json
+import sqlite3
 import uuid
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from .. import walk
 from ..casefile import Case
 from ..claims import claim_history
-from ..models import range_label
+from ..models import Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
 from ..sources import source_slice
-from ..text import json_safe
+from .common import dumps, stable_uuid, web_url
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT: list[Any] = [ANNO_CONTEXT, {"assessing": "oa:assessing"}]
 CONTEXT_LENGTH = 32
 _NAMESPACE = uuid.UUID("0b6a3f7e-63e1-4d4c-9d0e-3c5f2a9b8e71")
-_WEB = ("http://", "https://")
+_HISTORY_LIMIT = 1_000_000  # every mark of a claim
+# The words casebook writes itself (statuses, stances) are English.
+_OUR_WORDS = {"format": "text/plain", "language": "en"}
+
+Json = dict[str, Any]
 
 
 def urn(*parts: object) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, ':'.join(map(str, parts)))}"
+    return f"urn:uuid:{stable_uuid(_NAMESPACE, *parts)}"
+
+
+def annotator_id(name: str) -> str:
+    """The same annotator has the same id in every case and every copy."""
+    return urn("annotator", name)
 
 
 def ni_uri(sha256_hex: str) -> str:
@@ -48,8 +74,17 @@ def ni_uri(sha256_hex: str) -> str:
     return f"ni:///sha-256;{digest}"
 
 
-def _dumps(value: Any) -> str:
-    return json_safe(json.dumps(value, ensure_ascii=False))
+def source_resource(source: SourceInfo) -> Json:
+    """The source's stored text as a resource, described by what is known of it."""
+    resource: Json = {"id": ni_uri(source.sha256), "type": "Text", "format": "text/plain"}
+    described = {"dc:title": source.title, "dcterms:publisher": source.publisher,
+                 "dcterms:issued": source.published}
+    resource.update({key: value for key, value in described.items() if value})
+    if source.author:
+        resource["creator"] = {"name": source.author}
+    if web_url(source.url):
+        resource["via"] = source.url
+    return resource
 
 
 class _Targets:
@@ -59,23 +94,23 @@ class _Targets:
         self.case = case
         self.sources = {info.id: info for info in walk.source_infos(case)}
 
-    def of(self, excerpt_ids: list[int]) -> list[dict]:
+    def of(self, excerpt_ids: Sequence[int]) -> list[Json]:
         if not excerpt_ids:
             return []
         marks = ",".join("?" * len(excerpt_ids))
         rows = self.case.rows(
             f'SELECT id, source_id, start, "end", text FROM excerpts WHERE id IN ({marks}) ORDER BY id',
-            excerpt_ids)
+            list(excerpt_ids))
         return [self.target(row) for row in rows]
 
-    def target(self, row) -> dict:
+    def target(self, row: sqlite3.Row) -> Json:
         source = self.sources[row["source_id"]]
         start, end = row["start"], row["end"]
-        prefix = source_slice(self.case, source.id, max(0, start - CONTEXT_LENGTH), start)
-        suffix = source_slice(self.case, source.id, end, end + CONTEXT_LENGTH)
+        prefix = source_slice(self.case, row["source_id"], max(0, start - CONTEXT_LENGTH), start)
+        suffix = source_slice(self.case, row["source_id"], end, end + CONTEXT_LENGTH)
         return {
             "type": "SpecificResource",
-            "source": source.url if source.url.startswith(_WEB) else ni_uri(source.sha256),
+            "source": source_resource(source),
             "selector": [
                 {"type": "TextQuoteSelector", "exact": row["text"], "prefix": prefix, "suffix": suffix},
                 {"type": "TextPositionSelector", "start": start, "end": end},
@@ -90,70 +125,85 @@ def write_w3c_annotations(case: Case, out: TextIO) -> int:
         case_uid = meta.get("case_uid", "")
         total = case.scalar("SELECT (SELECT count(*) FROM claim_excerpts) + "
                             "(SELECT count(*) FROM event_excerpts) + (SELECT count(*) FROM annotations)")
-        targets = _Targets(case)
+        collection = {"id": urn("collection", case_uid), "label": meta.get("title", ""), "total": total}
+        page_id = urn("page", case_uid, 0)  # one page, embedded: the first and the last
         out.write("{\n")
-        out.write(f'  "@context": {_dumps(CONTEXT)},\n')
-        out.write(f'  "id": {_dumps(urn("collection", case_uid))},\n')
+        out.write(f'  "@context": {dumps(CONTEXT)},\n')
+        out.write(f'  "id": {dumps(collection["id"])},\n')
         out.write('  "type": "AnnotationCollection",\n')
-        out.write(f'  "label": {_dumps(meta.get("title", ""))},\n')
+        out.write(f'  "label": {dumps(collection["label"])},\n')
         out.write(f'  "total": {total},\n')
-        out.write(f'  "first": {{\n    "id": {_dumps(urn("page", case_uid, 0))},\n')
-        out.write('    "type": "AnnotationPage",\n    "startIndex": 0,\n    "items": [')
-        for annotation in _annotations(case, case_uid, targets):
-            out.write(("\n      " if count == 0 else ",\n      ") + _dumps(annotation))
+        out.write(f'  "last": {dumps(page_id)},\n')
+        out.write(f'  "first": {{\n    "id": {dumps(page_id)},\n')
+        out.write(f'    "type": "AnnotationPage",\n    "partOf": {dumps(collection)},\n')
+        out.write('    "startIndex": 0,\n    "items": [')
+        for annotation in _annotations(case, case_uid, _Targets(case)):
+            out.write(("\n      " if count == 0 else ",\n      ") + dumps(annotation))
             count += 1
         out.write("\n    ]\n  }\n}\n" if count else "]\n  }\n}\n")
     return count
 
 
-def _annotations(case: Case, case_uid: str, targets: _Targets):
+def _annotation(annotation_id: str, motivation: str, body: list[Json], target: Any, **more: Any) -> Json:
+    return {"@context": CONTEXT, "id": annotation_id, "type": "Annotation", "motivation": motivation,
+            **more, "body": body, "target": target}
+
+
+def _linked(resource_id: str, label: str) -> Json:
+    """A body linking the target to a claim or an event (an id with a purpose is a
+    SpecificResource: the model allows ``purpose`` there, not on the resource)."""
+    return {"type": "SpecificResource", "purpose": "linking",
+            "source": {"id": resource_id, "type": "Text", "label": label}}
+
+
+def _tag(value: str) -> Json:
+    return {"type": "TextualBody", "value": value, "purpose": "tagging", **_OUR_WORDS}
+
+
+def _annotations(case: Case, case_uid: str, targets: _Targets) -> Iterator[Json]:
     for claim in walk.claims(case):
-        claim_body = {"id": f"urn:uuid:{claim.uid}", "type": "TextualBody",
-                      "value": claim.statement, "format": "text/plain", "purpose": "linking"}
-        evidence_targets = []
-        for link in claim.evidence:
-            (target,) = targets.of([link.excerpt_id])
-            evidence_targets.append(target)
-            position = target["selector"][1]
-            yield {
-                "id": urn("claim-evidence", claim.uid, target["source"], position["start"], position["end"]),
-                "type": "Annotation",
-                "motivation": "linking",
-                "body": [claim_body, {"type": "TextualBody", "value": link.stance, "purpose": "tagging"}],
-                "target": target,
-            }
-        for mark in claim_history(case, claim.id, limit=1_000_000):
-            # A note comments; a mark assesses; an undo assesses again (the status it restores).
-            body: list[dict] = []
-            if mark.kind != "note":
-                body.append({"type": "TextualBody", "value": mark.status, "purpose": "assessing"})
-            if mark.kind == "undo":
-                body.append({"type": "TextualBody", "value": f"undoes urn:uuid:{mark.undoes}",
-                             "format": "text/plain", "purpose": "describing"})
-            if mark.note.strip():
-                body.append({"type": "TextualBody", "value": mark.note, "format": "text/plain",
-                             "purpose": "commenting"})
-            body.append(claim_body)
-            yield {
-                "id": f"urn:uuid:{mark.id}",
-                "type": "Annotation",
-                "motivation": "commenting" if mark.kind == "note" else "assessing",
-                "creator": {"type": "Person", "name": mark.annotator},
-                "created": mark.created_at,
-                "body": body,
-                "target": evidence_targets or f"urn:uuid:{claim.uid}",
-            }
+        yield from _claim_annotations(case, claim, targets)
     for event in walk.events(case):
-        when = range_label(event.date_start, event.date_end, event.date_precision)
-        event_body = {"id": urn("event", case_uid, event.id), "type": "TextualBody",
-                      "value": f"{event.title} ({when})", "format": "text/plain", "purpose": "linking"}
-        for target in targets.of(list(event.excerpt_ids)):
-            position = target["selector"][1]
-            yield {
-                "id": urn("event-evidence", case_uid, event.id, target["source"],
-                          position["start"], position["end"]),
-                "type": "Annotation",
-                "motivation": "linking",
-                "body": [event_body, {"type": "TextualBody", "value": "event evidence", "purpose": "tagging"}],
-                "target": target,
-            }
+        yield from _event_annotations(event, case_uid, targets)
+
+
+def _claim_annotations(case: Case, claim: ClaimRecord, targets: _Targets) -> Iterator[Json]:
+    claim_body = _linked(f"urn:uuid:{claim.uid}", claim.statement)
+    evidence_targets = []
+    for link in claim.evidence:
+        (target,) = targets.of([link.excerpt_id])
+        evidence_targets.append(target)
+        position = target["selector"][1]
+        yield _annotation(
+            urn("claim-evidence", claim.uid, target["source"]["id"], position["start"], position["end"]),
+            "linking", [claim_body, _tag(link.stance)], target)
+    for mark in claim_history(case, claim.id, limit=_HISTORY_LIMIT):
+        yield _mark_annotation(mark, claim_body, evidence_targets or f"urn:uuid:{claim.uid}")
+
+
+def _mark_annotation(mark: Annotation, claim_body: Json, target: Any) -> Json:
+    """A note comments; a mark assesses; an undo assesses again (the status it restores)."""
+    body: list[Json] = []
+    if mark.kind != "note":
+        body.append({"type": "TextualBody", "value": mark.status, "purpose": "assessing", **_OUR_WORDS})
+    if mark.kind == "undo":
+        body.append({"type": "TextualBody", "value": f"undoes urn:uuid:{mark.undoes}",
+                     "purpose": "describing", **_OUR_WORDS})
+    if mark.note.strip():
+        body.append({"type": "TextualBody", "value": mark.note, "format": "text/plain",
+                     "purpose": "commenting"})
+    body.append(claim_body)
+    creator = {"id": annotator_id(mark.annotator), "type": "Person", "name": mark.annotator}
+    return _annotation(f"urn:uuid:{mark.id}", "commenting" if mark.kind == "note" else "assessing",
+                       body, target, creator=creator, created=mark.created_at)
+
+
+def _event_annotations(event: EventRecord, case_uid: str, targets: _Targets) -> Iterator[Json]:
+    when = range_label(event.date_start, event.date_end, event.date_precision)
+    event_body = _linked(urn("event", case_uid, event.id), f"{event.title} ({when})")
+    for target in targets.of(event.excerpt_ids):
+        position = target["selector"][1]
+        yield _annotation(
+            urn("event-evidence", case_uid, event.id, target["source"]["id"], position["start"],
+                position["end"]),
+            "linking", [event_body, _tag("event evidence")], target)

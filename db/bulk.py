@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 from .casefile import Case
+from .mentions import refresh_mention_names
 
 # External-content indexes rebuild from their tables; entities_fts keeps its
 # own copy (names with their aliases), filled by a query instead.
@@ -64,6 +65,7 @@ def bulk_load(
         for _, sql in triggers:
             tx.execute(sql)
     rebuild_search_index(case, progress=on_index)
+    refresh_mention_names(case)
     conn.execute("PRAGMA cache_size = -2000")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

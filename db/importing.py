@@ -31,7 +31,16 @@ from .bulk import bulk_load
 from .casefile import Case, building_case
 from .check import anchor_problems, reference_problems
 from .errors import CaseError
-from .models import CaseCounts, CaseDocument, ClaimRecord, EntityRecord, EventRecord, ExcerptRecord, Model
+from .models import (
+    CaseCounts,
+    CaseDocument,
+    ClaimRecord,
+    EntityRecord,
+    EventRecord,
+    ExcerptRecord,
+    Model,
+    SourceRecord,
+)
 from .schema import SCHEMA_VERSION
 from .text import fold
 
@@ -236,6 +245,13 @@ class _Loader:
 _INSERTS = {
     "sources": "INSERT INTO sources (id, title, publisher, author, url, published, text, sha256,"
                " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "source_meta": "INSERT INTO source_meta (source_id, key, value) VALUES (?, ?, ?)",
+    "source_pages": 'INSERT INTO source_pages (source_id, number, label, start, "end", width, height)'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "source_boxes": 'INSERT INTO source_boxes (source_id, start, "end", page, x0, y0, x1, y1)'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "source_attachments": "INSERT INTO source_attachments (source_id, number, name, media_type, size,"
+                          " attached_id, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
     "entities": "INSERT INTO entities (id, kind, name, sort_name, description) VALUES (?, ?, ?, ?, ?)",
     "entity_aliases": "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
     "excerpts": 'INSERT INTO excerpts (id, source_id, start, "end", text, kind) VALUES (?, ?, ?, ?, ?, ?)',
@@ -284,10 +300,23 @@ def _claim_rows(c: ClaimRecord) -> Iterator[tuple[str, tuple]]:
         yield _INSERTS["claim_excerpts"], (c.id, evidence.excerpt_id, evidence.stance)
 
 
+def _source_rows(s: SourceRecord) -> Iterator[tuple[str, tuple]]:
+    yield _INSERTS["sources"], (s.id, s.title, s.publisher, s.author, s.url, s.published, s.text, s.sha256,
+                                s.added_at)
+    for key, value in s.meta.items():
+        yield _INSERTS["source_meta"], (s.id, key, value)
+    for p in s.pages:
+        yield _INSERTS["source_pages"], (s.id, p.number, p.label, p.start, p.end, p.width, p.height)
+    for b in s.boxes:
+        yield _INSERTS["source_boxes"], (s.id, b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1)
+    for a in s.attachments:
+        yield _INSERTS["source_attachments"], (s.id, a.number, a.name, a.media_type, a.size, a.attached_id,
+                                               a.note)
+
+
 # Each section's item as the rows it stores.
 _ROWS: dict[str, Callable[[Any], Iterator[tuple[str, tuple]]]] = {
-    "sources": lambda s: iter([(_INSERTS["sources"], (
-        s.id, s.title, s.publisher, s.author, s.url, s.published, s.text, s.sha256, s.added_at))]),
+    "sources": lambda s: _source_rows(s),
     "excerpts": _excerpt_rows,
     "entities": _entity_rows,
     "events": _event_rows,

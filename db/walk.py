@@ -14,6 +14,7 @@ from typing import Any
 
 from .casefile import Case
 from .entities import entities_by_ids
+from .source_details import details_of_sources
 from .models import (
     Annotation,
     ClaimEntityLink,
@@ -59,7 +60,11 @@ def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
     sql = ("SELECT id, title, publisher, author, url, published, sha256, added_at, text "
            "FROM sources WHERE id > ? ORDER BY id LIMIT ?")
     for rows in _pages(case, sql, page):
-        yield from (SourceRecord(**dict(row)) for row in rows)
+        details = details_of_sources(case, [row["id"] for row in rows])
+        for row in rows:
+            found = details[row["id"]]
+            yield SourceRecord(**dict(row), meta=dict(found["meta"]), pages=tuple(found["pages"]),
+                               boxes=tuple(found["boxes"]), attachments=tuple(found["attachments"]))
 
 
 def _links(case: Case, sql: str, ids: Sequence[int]) -> dict[int, list]:

@@ -13,7 +13,8 @@ One ``AnnotationCollection`` with its annotations embedded in its first page:
 Every text target is a ``SpecificResource`` with a ``TextQuoteSelector``
 (``exact`` and 32 characters of ``prefix``/``suffix``) and a
 ``TextPositionSelector`` (code points of the source text, as stored: NFC,
-and for a saved page the extracted article). Its ``source`` is the source's
+and for a saved page the extracted article); a target in a PDF adds a
+``FragmentSelector`` naming its page (RFC 3778, ``page=12``). Its ``source`` is the source's
 URL when it has one, else an RFC 6920 ``ni:`` URI naming its text by SHA-256.
 Ids are ``urn:uuid:`` URNs, stable across exports.
 """
@@ -29,11 +30,13 @@ from .. import walk
 from ..casefile import Case
 from ..claims import claim_history
 from ..models import range_label
+from ..source_details import page_place
 from ..sources import source_slice
 from ..text import json_safe
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_LENGTH = 32
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 _NAMESPACE = uuid.UUID("0b6a3f7e-63e1-4d4c-9d0e-3c5f2a9b8e71")
 _WEB = ("http://", "https://")
 
@@ -73,13 +76,18 @@ class _Targets:
         start, end = row["start"], row["end"]
         prefix = source_slice(self.case, source.id, max(0, start - CONTEXT_LENGTH), start)
         suffix = source_slice(self.case, source.id, end, end + CONTEXT_LENGTH)
+        selectors: list[dict] = [
+            {"type": "TextQuoteSelector", "exact": row["text"], "prefix": prefix, "suffix": suffix},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ]
+        place = page_place(self.case, source.id, start, end)
+        if place is not None:  # a PDF: the page, as RFC 3778 names a place in one
+            selectors.append({"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
+                              "value": f"page={place.first.number}"})
         return {
             "type": "SpecificResource",
             "source": source.url if source.url.startswith(_WEB) else ni_uri(source.sha256),
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": row["text"], "prefix": prefix, "suffix": suffix},
-                {"type": "TextPositionSelector", "start": start, "end": end},
-            ],
+            "selector": selectors,
         }
 
 

@@ -89,9 +89,7 @@ def _open_failure(message: str, options: ReadOptions) -> str:
         if options.password:
             return "is an encrypted PDF and the password given does not open it"
         return "is an encrypted PDF: give its password with --password"
-    if "format" in message.lower():
-        return "is not a readable PDF (damaged or truncated)"
-    return f"could not be read as a PDF ({message.removeprefix('Failed to load document ')})"
+    return "is not a readable PDF (damaged or truncated)"
 
 
 def _was_encrypted(data: bytes) -> bool:

@@ -227,8 +227,9 @@ def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
             f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
             f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)))
         stored = {tuple(row) for row in case.rows(
-            f"SELECT first_word, words, entity_id FROM mention_names WHERE entity_id IN ({marks})", ids)}
-        for entity_id in sorted({row[2] for row in expected ^ stored}):
+            f"SELECT first_word, second_word, words, entity_id FROM mention_names WHERE entity_id IN ({marks})",
+            ids)}
+        for entity_id in sorted({row[3] for row in expected ^ stored}):
             yield f"entity {entity_id}: its names in mention_names are not its names folded"
     orphans = case.scalar("SELECT count(DISTINCT entity_id) FROM mention_names WHERE entity_id NOT IN "
                           "(SELECT id FROM entities) AND entity_id NOT IN (SELECT entity_id FROM mention_names_stale)")

@@ -115,42 +115,44 @@ def refresh_mention_names(case: Case, *, batch: int = 5000) -> int:
     entities this is a few seconds once, and nothing on later runs.
     """
     refolded = 0
-    while True:
+    while case.scalar("SELECT 1 FROM mention_names_stale LIMIT 1"):  # a read first: no write lock if none
         with case.write() as tx:
             ids = [row[0] for row in tx.execute(
                 "SELECT entity_id FROM mention_names_stale ORDER BY entity_id LIMIT ?", [batch])]
-            if not ids:
-                return refolded
             marks = ",".join("?" * len(ids))
             names = tx.execute(
                 f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
                 f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)
             tx.execute(f"DELETE FROM mention_names WHERE entity_id IN ({marks})", ids)
-            tx.executemany("INSERT OR IGNORE INTO mention_names (first_word, words, entity_id) "
-                           "VALUES (?, ?, ?)", mention_name_rows(names))
+            tx.executemany("INSERT OR IGNORE INTO mention_names (first_word, second_word, words, entity_id) "
+                           "VALUES (?, ?, ?, ?)", mention_name_rows(names))
             tx.execute(f"DELETE FROM mention_names_stale WHERE entity_id IN ({marks})", ids)
         refolded += len(ids)
+    return refolded
 
 
-def mention_name_rows(names: Iterable[tuple[int, str]]) -> Iterable[tuple[str, str, int]]:
-    """``(first word, words, entity id)`` for each name that has words."""
+def mention_name_rows(names: Iterable[tuple[int, str]]) -> Iterable[tuple[str, str, str, int]]:
+    """``(first word, second word, words, entity id)`` for each name that has words."""
     for entity_id, name in names:
         words = folded_words(name)
         if words:
-            yield words[0], " ".join(words), entity_id
+            yield words[0], words[1] if len(words) > 1 else "", " ".join(words), entity_id
 
 
 def index_for_words(case: Case, words: Iterable[str]) -> MentionIndex:
-    """The MentionIndex of every name whose first folded word is among ``words``:
-    it finds exactly what :meth:`MentionIndex.of_case` would in a text of
-    those words, reading only those names (a document names few of a
-    hundred thousand entities)."""
+    """The MentionIndex of every name whose first two folded words are among
+    ``words``: it finds exactly what :meth:`MentionIndex.of_case` would in a
+    text of those words, reading only those names (a document names few of
+    a hundred thousand entities)."""
     import json
 
     refresh_mention_names(case)
+    present = json.dumps(sorted(set(words)))
     rows = case.rows(
-        "SELECT entity_id, words FROM mention_names WHERE first_word IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(set(words)))],
+        "WITH present(word) AS (SELECT value FROM json_each(?)) "
+        "SELECT entity_id, words FROM mention_names WHERE first_word IN present "
+        "AND (second_word = '' OR second_word IN present)",
+        [present],
     )
     index = MentionIndex(())
     for entity_id, joined in rows:

@@ -408,15 +408,16 @@ CREATE INDEX source_attachments_by_attached ON source_attachments(attached_id)
     WHERE attached_id IS NOT NULL;
 
 -- Derived: every entity name and alias as its folded words (db/mentions.py),
--- by first word, so linking a document reads only the names it could mention.
+-- by first and second word, so linking a document reads only the names it could mention.
 -- Any writer (casebook, sqlite3, Datasette) marks the entities it changes in
 -- mention_names_stale, by the triggers below; casebook refolds those before
 -- it links mentions. casebook check compares the table with the entities.
 CREATE TABLE mention_names (
-    first_word TEXT NOT NULL,
-    words      TEXT NOT NULL,         -- the folded words, separated by single spaces
-    entity_id  INTEGER NOT NULL,
-    PRIMARY KEY (first_word, words, entity_id)
+    first_word  TEXT NOT NULL,
+    second_word TEXT NOT NULL,        -- '' for a name of one word
+    words       TEXT NOT NULL,        -- the folded words, separated by single spaces
+    entity_id   INTEGER NOT NULL,
+    PRIMARY KEY (first_word, second_word, words, entity_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX mention_names_by_entity ON mention_names(entity_id);
 CREATE TABLE mention_names_stale (entity_id INTEGER PRIMARY KEY) STRICT;

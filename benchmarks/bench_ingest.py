@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from measure import Figure
+
 import db
 from db.generate import generate_case
-
-from measure import Figure
 
 SECTION = "ingest"
 GENERATED = 100_000
@@ -71,7 +71,8 @@ def _documents(directory: Path, kind: str = "text") -> list[Path]:
         if kind == "html":
             path = directory / f"page-{n:02d}.html"
             body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-            path.write_text(f"<!DOCTYPE html><html><head><title>Report {n} {rng.random()}</title></head><body>"
+            path.write_text(f"<!DOCTYPE html><html><head><title>Report {n} {rng.random()}</title></head>"
+                            "<body>"
                             f"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article>"
                             f"<h1>Report {n}</h1>{body}</article><footer>© 2024</footer></body></html>",
                             encoding="utf-8")

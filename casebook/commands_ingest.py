@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 
-from db import CaseError, open_case
+from db import Case, CaseError, open_case
 from db.documents import BadDocumentError, Document, read_documents
 from db.ingest import Added, import_document, plan_paths, with_metadata
 from db.readers.common import EXTRACTIONS, ReadOptions
@@ -111,7 +113,7 @@ def _read(name: str, metadata: dict[str, str | None], options: ReadOptions) -> l
     return [with_metadata(document, **metadata) for document in documents]
 
 
-def _add(case, checked: list[Checked], metadata: dict[str, str | None],
+def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
          options: ReadOptions) -> tuple[int, int, int]:
     """Add each document in its own transaction; returns (added, already there, failed)."""
     added = present = failed = 0
@@ -130,8 +132,7 @@ def _add(case, checked: list[Checked], metadata: dict[str, str | None],
                 for notice in _notices(document):
                     progress.say(f"casebook: {line(notice)}", err=True)
                 try:
-                    result = import_document(case, document,
-                                             progress=lambda fraction: progress.within(number, fraction))
+                    result = import_document(case, document, progress=partial(progress.within, number))
                 except DuplicateSourceError as duplicate:
                     progress.say(f"casebook: {line(f'skipped {where}: {duplicate}')}", err=True)
                 else:
@@ -150,8 +151,9 @@ def _notices(document: Document) -> list[str]:
     said = [f"{document.path}: {notice}" for notice in document.notices]
     for attachment in document.attachments:
         if attachment.document is None:
-            said.append(f"{document.path}: attachment {attachment.name} ({attachment.media_type or 'unknown type'}, "
-                        f"{_bytes(attachment.size)}) {attachment.note}")
+            kind = attachment.media_type or "unknown type"
+            said.append(f"{document.path}: attachment {attachment.name} ({kind}, {_bytes(attachment.size)}) "
+                        f"{attachment.note}")
         else:
             said += _notices(attachment.document)
     return said
@@ -197,8 +199,8 @@ class Progress:
         self.starts = [sum(sizes[:i]) for i in range(len(sizes))]
         self.sizes = sizes
         self.shown = 0
-        self.bar = None
-        self._context = None
+        self.bar: Any = None
+        self._context: Any = None
         if sys.stderr.isatty() and len(sizes) and (len(sizes) > 1 or label == "Adding"):
             self._context = click.progressbar(length=sum(sizes), label=label, file=sys.stderr)
 
@@ -207,7 +209,7 @@ class Progress:
             self.bar = self._context.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         if self._context is not None:
             self._context.__exit__(*exc)
 

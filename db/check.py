@@ -188,7 +188,8 @@ def source_detail_problems(case: Case) -> Iterator[str]:
     outside their source or on a page it lacks, and attachments that loop."""
     for row in case.rows(f"SELECT * FROM ({_PAGE_ORDER}) WHERE number != expected OR start > \"end\" "
                          "OR (previous_end IS NULL AND start != 0) OR (previous_end IS NOT NULL "
-                         "AND start != previous_end) OR \"end\" > length ORDER BY source_id, number LIMIT 50"):
+                         "AND start != previous_end) OR \"end\" > length "
+                         "ORDER BY source_id, number LIMIT 50"):
         yield (f"source {row['source_id']}: page {row['number']} ({row['start']}-{row['end']}) does not "
                "follow the page before it within the text")
     for row in case.rows(
@@ -196,7 +197,8 @@ def source_detail_problems(case: Case) -> Iterator[str]:
             'JOIN sources s ON s.id = p.source_id GROUP BY p.source_id HAVING covered != length LIMIT 50'):
         yield f"source {row['source_id']}: its pages end at {row['covered']}, its text at {row['length']}"
     for row in case.rows(
-            'SELECT b.source_id, b.start, b."end", b.page FROM source_boxes b JOIN sources s ON s.id = b.source_id '
+            'SELECT b.source_id, b.start, b."end", b.page FROM source_boxes b '
+            "JOIN sources s ON s.id = b.source_id "
             'WHERE b."end" > length(s.text) OR NOT EXISTS (SELECT 1 FROM source_pages p WHERE '
             "p.source_id = b.source_id AND p.number = b.page) ORDER BY b.source_id, b.start LIMIT 50"):
         yield (f"source {row['source_id']}: the line box at {row['start']}-{row['end']} is outside its "
@@ -223,15 +225,16 @@ def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
             break
         last = ids[-1]
         marks = ",".join("?" * len(ids))
-        expected = set(mention_name_rows(case.rows(
+        expected = set(mention_name_rows((row[0], row[1]) for row in case.rows(
             f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
             f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)))
         stored = {tuple(row) for row in case.rows(
-            f"SELECT first_word, second_word, words, entity_id FROM mention_names WHERE entity_id IN ({marks})",
-            ids)}
+            "SELECT first_word, second_word, words, entity_id FROM mention_names "
+            f"WHERE entity_id IN ({marks})", ids)}
         for entity_id in sorted({row[3] for row in expected ^ stored}):
             yield f"entity {entity_id}: its names in mention_names are not its names folded"
     orphans = case.scalar("SELECT count(DISTINCT entity_id) FROM mention_names WHERE entity_id NOT IN "
-                          "(SELECT id FROM entities) AND entity_id NOT IN (SELECT entity_id FROM mention_names_stale)")
+                          "(SELECT id FROM entities) AND entity_id NOT IN "
+                          "(SELECT entity_id FROM mention_names_stale)")
     if orphans:
         yield f"mention_names holds the names of {orphans} entities the case does not have"

@@ -23,8 +23,8 @@ from typing import Literal
 
 from .errors import CaseError
 from .models import LineBox, Model, SourcePage
-from .sources import SplitMode
 from .readers.common import ReadOptions
+from .sources import SplitMode
 from .text import nfc
 
 DocumentKind = Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub", "email", "mbox", "mhtml"]
@@ -66,7 +66,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"SQLite format 3\x00", "a SQLite database"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc, .xls: save it as .docx or PDF to add it)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "an old Office document (.doc, .xls: save it as .docx or PDF to add it)"),
     (b"\x7fELF", "a program"),
     (b"{\\rtf", "an RTF document"),
 )
@@ -165,7 +166,7 @@ def read_documents(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
         data = _read_bytes(path, limit)
         found = read_container(path, data, container, named, options)
     elif named in CONTAINER_KINDS:
-        what = KIND_NAMES[named]  # type: ignore[index]
+        what = KIND_NAMES[named]
         actually = "an HTML page" if _sniff_kind(head) == "html" else "text"
         raise BadDocumentError(path, f"is named as {what} but is {actually} (a download that failed?)")
     else:

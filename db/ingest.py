@@ -136,11 +136,13 @@ def import_document(
     say = progress or (lambda fraction: None)
     documents = document.all_documents()
     texts = [nfc(each.text) for each in documents]
-    spans = [split_paragraphs(text, each.split) for text, each in zip(texts, documents)]
+    spans = [split_paragraphs(text, each.split) for text, each in zip(texts, documents, strict=True)]
     total = max(sum(map(len, spans)), 1)
     say(0.0)
-    words = [[folded_words(text[start:end]) for start, end in found] for text, found in zip(texts, spans)]
-    index = index or index_for_words(case, {word for each in words for paragraph in each for word in paragraph})
+    words = [[folded_words(text[start:end]) for start, end in found]
+             for text, found in zip(texts, spans, strict=True)]
+    index = index or index_for_words(case, {word for each in words for paragraph in each
+                                            for word in paragraph})
     found: list[list[set[int]]] = []
     done = 0
     for each in words:
@@ -149,7 +151,8 @@ def import_document(
             found[-1] += [index.find_words(paragraph) for paragraph in each[first:first + _STEP]]
             done += len(each[first:first + _STEP])
             say(_FINDING_SHARE * done / total)
-    writing = _Writing(case, say, total, dict(zip(map(id, documents), zip(texts, spans, found))))
+    prepared = dict(zip(map(id, documents), zip(texts, spans, found, strict=True), strict=True))
+    writing = _Writing(case, say, total, prepared)
     with case.write():
         added = writing.add(document, parent=None)
     say(1.0)
@@ -188,7 +191,7 @@ class _Writing:
         if len(excerpt_ids) != len(spans):  # add_source split the text as we did
             raise RuntimeError(f"source {source.id}: {len(excerpt_ids)} paragraphs, expected {len(spans)}")
         links = [(excerpt_id, entity_id)
-                 for excerpt_id, entities in zip(excerpt_ids, found) for entity_id in entities]
+                 for excerpt_id, entities in zip(excerpt_ids, found, strict=True) for entity_id in entities]
         tx.executemany("INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links)
         assert source.id is not None
         write_source_details(tx, source.id, meta=document.meta, pages=document.pages, boxes=document.boxes)
@@ -206,12 +209,14 @@ class _Writing:
                 try:
                     child = self.add(attachment.document, parent=source_id)
                 except DuplicateSourceError as duplicate:
-                    attached_id, note = duplicate.existing_id, f"already in the case as source {duplicate.existing_id}"
+                    attached_id = duplicate.existing_id
+                    note = f"already in the case as source {attached_id}"
                     known.append((attachment.name, duplicate.existing_id))
                 else:
                     added.append(child.model_copy(update={"name": attachment.name}))
                     attached_id = child.source.id
-            rows.append(SourceAttachment(number=number, name=attachment.name, media_type=attachment.media_type,
-                                         size=attachment.size, attached_id=attached_id, note=note))
+            rows.append(SourceAttachment(number=number, name=attachment.name,
+                                         media_type=attachment.media_type, size=attachment.size,
+                                         attached_id=attached_id, note=note))
         write_source_details(self.case.conn, source_id, attachments=rows)
         return added, known

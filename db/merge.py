@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,8 @@ from .casefile import Case, open_case
 from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError
 from .mentions import link_mentions
-from .source_details import details_of_sources, write_source_details
 from .models import MergeReport
+from .source_details import details_of_sources, write_source_details
 from .text import fold
 
 INCOMING_COLUMNS = (
@@ -303,7 +303,8 @@ class _ClaimCopier:
         for attachment in details["attachments"]:
             here = None
             if attachment.attached_id is not None:
-                sha256 = self.other.scalar("SELECT sha256 FROM sources WHERE id = ?", [attachment.attached_id])
+                sha256 = self.other.scalar("SELECT sha256 FROM sources WHERE id = ?",
+                                           [attachment.attached_id])
                 found = self.tx.execute("SELECT id FROM sources WHERE sha256 = ?", [sha256]).fetchone()
                 here = found[0] if found else None
             note = attachment.note if here is not None or attachment.attached_id is None else \

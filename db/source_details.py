@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .casefile import Case
 from .models import LineBox, PagePlace, SourceAttachment, SourcePage
@@ -29,7 +30,8 @@ def write_source_details(tx: sqlite3.Connection, source_id: int, *, meta: dict[s
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(source_id, p.number, p.label, p.start, p.end, p.width, p.height) for p in pages])
     tx.executemany(
-        'INSERT INTO source_boxes (source_id, start, "end", page, x0, y0, x1, y1) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO source_boxes (source_id, start, "end", page, x0, y0, x1, y1) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(source_id, b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1) for b in boxes])
     tx.executemany(
         "INSERT INTO source_attachments (source_id, number, name, media_type, size, attached_id, note) "
@@ -106,14 +108,18 @@ def attachments_of(case: Case, source_id: int) -> list[SourceAttachment]:
 
 def attached_to(case: Case, source_id: int) -> int | None:
     """The source (an e-mail) that carried this one as an attachment, if any."""
-    return case.scalar("SELECT source_id FROM source_attachments WHERE attached_id = ? ORDER BY source_id "
-                       "LIMIT 1", [source_id])
+    found: int | None = case.scalar("SELECT source_id FROM source_attachments WHERE attached_id = ? "
+                                    "ORDER BY source_id LIMIT 1", [source_id])
+    return found
 
 
-def details_of_sources(case: Case, source_ids: Iterable[int]) -> dict[int, dict[str, list]]:
+Details = dict[str, list[Any]]
+
+
+def details_of_sources(case: Case, source_ids: Iterable[int]) -> dict[int, Details]:
     """For the JSON export: each source's meta, pages, boxes and attachments."""
     ids = sorted(set(source_ids))
-    found: dict[int, dict[str, list]] = {i: {"meta": [], "pages": [], "boxes": [], "attachments": []}
+    found: dict[int, Details] = {i: {"meta": [], "pages": [], "boxes": [], "attachments": []}
                                          for i in ids}
     if not ids:
         return found

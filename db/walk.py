@@ -14,7 +14,6 @@ from typing import Any
 
 from .casefile import Case
 from .entities import entities_by_ids
-from .source_details import details_of_sources
 from .models import (
     Annotation,
     ClaimEntityLink,
@@ -27,6 +26,7 @@ from .models import (
     SourceInfo,
     SourceRecord,
 )
+from .source_details import details_of_sources
 
 PAGE = 1000
 SOURCES_PAGE = 20  # sources hold whole documents: a few at a time

@@ -13,6 +13,7 @@ with what was written.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import mailbox
 import random
@@ -21,8 +22,6 @@ import zlib
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-
-import datetime as dt
 
 # -- text -------------------------------------------------------------------
 
@@ -219,7 +218,8 @@ def _raw_pdf(objects: list[bytes]) -> bytes:
 def many_pages_pdf(path: Path, pages: int) -> None:
     """A PDF of ``pages`` pages, each saying its number (written directly: fast)."""
     font = 3
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
     for number in range(pages):
         content = b"BT /F1 12 Tf 72 720 Td (Page %d of the register.) Tj ET" % (number + 1)
@@ -279,19 +279,22 @@ def word_docx(path: Path) -> None:
         '<w:r><w:commentReference w:id="0"/></w:r></w:p>',
         # Tracked changes: "in Brussels" inserted, "in Antwerp" deleted.
         '<w:p><w:r><w:t xml:space="preserve">The second meeting took place </w:t></w:r>'
-        '<w:ins w:id="1" w:author="Ana" w:date="2023-05-01T10:00:00Z"><w:r><w:t>in Brussels</w:t></w:r></w:ins>'
+        '<w:ins w:id="1" w:author="Ana" w:date="2023-05-01T10:00:00Z">'
+        "<w:r><w:t>in Brussels</w:t></w:r></w:ins>"
         '<w:del w:id="2" w:author="Ana" w:date="2023-05-01T10:00:00Z"><w:r><w:delText>in Antwerp</w:delText>'
         '</w:r></w:del><w:r><w:t>.</w:t></w:r></w:p>',
         _w_paragraph("Payments", "Heading2"),
         "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Date</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Amount"
         "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>From</w:t></w:r></w:p></w:tc></w:tr>"
         "<w:tr><w:tc><w:p><w:r><w:t>2021-06-03</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>€ 12,000"
-        "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Baltic Trade SIA</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Baltic Trade SIA</w:t></w:r></w:p></w:tc></w:tr>"
+        "</w:tbl>",
         _w_paragraph("Milan Uhrík denied any contact with the diplomats."),
     ])
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>{body}'
                 '<w:sectPr/></w:body></w:document>')
-    comments = (f'<?xml version="1.0" encoding="UTF-8"?><w:comments {_W}><w:comment w:id="0" w:author="Bruno" '
+    comments = (f'<?xml version="1.0" encoding="UTF-8"?><w:comments {_W}>'
+                '<w:comment w:id="0" w:author="Bruno" '
                 'w:date="2023-05-02T09:00:00Z"><w:p><w:r><w:t>Source? This needs a second confirmation.'
                 '</w:t></w:r></w:p></w:comment></w:comments>')
     styles = (f'<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}>'
@@ -334,7 +337,8 @@ def writer_odt(path: Path) -> None:
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
           'xmlns:dc="http://purl.org/dc/elements/1.1/" '
           'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"')
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:text>'
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+               "<office:body><office:text>"
                '<text:h text:outline-level="1">Note on the Permanent Mission</text:h>'
                "<text:p>Kirill Logvinov leads the mission's<text:s/>political section.</text:p>"
                '<text:p>Staff met <text:span>Petras Auštrevičius</text:span> twice.'
@@ -373,7 +377,8 @@ def epub_book(path: Path) -> list[str]:
     members["OEBPS/book.opf"] = (
         '<?xml version="1.0" encoding="UTF-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
         'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        "<dc:identifier id=\"id\">urn:isbn:9780000000002</dc:identifier><dc:title>Spies in the Heartland</dc:title>"
+        '<dc:identifier id="id">urn:isbn:9780000000002</dc:identifier>'
+        "<dc:title>Spies in the Heartland</dc:title>"
         "<dc:creator>Hannah Ng</dc:creator><dc:publisher>Harbour Books</dc:publisher>"
         "<dc:date>2024-03-15</dc:date><dc:language>en</dc:language></metadata>"
         f'<manifest>{manifest}<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" '

@@ -50,6 +50,7 @@ def test_the_pdf_library_comparison_prints_each_library(tmp_path: Path):
                              "--repeats", "1"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     rows = {line.split("  ")[0]: line for line in result.stdout.splitlines()[1:5]}
-    assert set(rows) == {"pypdf", "pdfplumber", "pypdfium2 (PDFium's text)", "casebook (PDFium boxes + layout)"}
+    assert set(rows) == {"pypdf", "pdfplumber", "pypdfium2 (PDFium's text)",
+                         "casebook (PDFium boxes + layout)"}
     casebook = rows["casebook (PDFium boxes + layout)"].split()
     assert casebook[-3:] == ["100.0%", "0", "0"]  # every word in order, no headers, no broken words

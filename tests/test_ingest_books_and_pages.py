@@ -5,14 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import db
 import made_documents as made
 from conftest import assert_one_line_error, run_cli
+from test_bad_documents import case_state
+
+import db
 from db.documents import read_document
 from db.readers.common import ReadOptions
 from db.source_details import source_meta
 from db.sources import get_source
-from test_bad_documents import case_state
 
 BODY = ("<p>Kirill Logvinov, the head of the political section, met the officials several times in "
         "the spring, according to the documents seen by the newspaper and two people present.</p>")
@@ -32,7 +33,8 @@ def test_an_epub_reads_its_chapters_in_spine_order(seed_case_copy: Path, tmp_pat
     assert (book.title, book.author, book.publisher, book.published) == (
         "Spies in the Heartland", "Hannah Ng", "Harbour Books", "2024-03-15")
     paragraphs = book.text.split("\n")
-    assert [paragraphs.index(first) for first in firsts] == sorted(paragraphs.index(first) for first in firsts)
+    places = [paragraphs.index(first) for first in firsts]
+    assert places == sorted(places)
     assert paragraphs[0] == "Chapter One: Vilnius" and "Contents" not in book.text  # no navigation
     assert "p { margin" not in book.text
     with db.open_case(seed_case_copy, read_only=True) as case:
@@ -45,7 +47,8 @@ def test_an_epub_with_the_wrong_name_is_read_as_an_epub(tmp_path: Path):
     made.epub_book(path)
     document = read_document(path)
     assert document.kind == "epub"
-    assert document.notices[0] == "is an EPUB e-book, though its name says a text file: read as an EPUB e-book"
+    assert document.notices[0] == ("is an EPUB e-book, though its name says a text file: "
+                                   "read as an EPUB e-book")
 
 
 def test_an_mhtml_page_goes_through_the_web_page_path(seed_case_copy: Path, tmp_path: Path):
@@ -86,8 +89,8 @@ def test_an_article_much_shorter_than_its_page_is_named(seed_case_copy: Path, tm
 
 def test_extraction_modes_keep_more_in_order(tmp_path: Path):
     path = tmp_path / "page.html"
-    path.write_text(long_page(12, 2) .replace("<section class='comments'>", "<nav>Home | World</nav><section>"),
-                    encoding="utf-8")
+    page = long_page(12, 2).replace("<section class='comments'>", "<nav>Home | World</nav><section>")
+    path.write_text(page, encoding="utf-8")
     words = {mode: len(read_document(path, options=ReadOptions(extraction=mode)).text.split())
              for mode in ("precise", "balanced", "full")}
     assert words["precise"] <= words["balanced"] <= words["full"]
@@ -115,4 +118,5 @@ def test_one_bad_document_is_named_and_the_summary_counts(seed_case_copy: Path, 
     result = run_cli("add-source", seed_case_copy, folder, "--skip-bad")
     assert result.returncode == 1
     assert "scan.pdf: has no text layer" in result.stderr
-    assert "added 2 of 4 documents to" in result.stdout and "(1 refused, 1 already in the case)" in result.stdout
+    assert "added 2 of 4 documents to" in result.stdout
+    assert "(1 refused, 1 already in the case)" in result.stdout

@@ -6,18 +6,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import made_documents as made
 import pytest
+from conftest import assert_one_line_error, run_cli
+from test_bad_documents import case_state
+from test_ingest import run_offline
 
 import db
-import made_documents as made
-from conftest import assert_one_line_error, run_cli
 from db.check import check_case
 from db.readers.mail import MAX_MIME_DEPTH
 from db.search import search
 from db.source_details import attached_to, attachments_of, source_meta
 from db.sources import get_source
-from test_bad_documents import case_state
-from test_ingest import run_offline
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def test_a_japanese_message_with_a_pdf_attached(seed_case_copy: Path, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "as source 3: ブリュッセル報告" in result.stdout
     assert "  added attachment report.pdf as source 4: Annual Report 2023" in result.stdout
-    assert "attachment photo.png (image/png, 2 KiB) not read: not a document type casebook reads" in result.stderr
+    assert "attachment photo.png (image/png, 2 KiB) not read: not a document type casebook reads" \
+        in result.stderr
     message, attachment = sources(seed_case_copy)[2:]
     assert message.text == made.JAPANESE_BODY.strip("\n")
     assert (message.author, message.published) == ("Tanaka Yui", "2023-10-26")

@@ -6,14 +6,15 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import db
 import made_documents as made
 from conftest import assert_one_line_error, run_cli
+from test_bad_documents import case_state
+
+import db
 from db.check import check_case
 from db.documents import read_document
 from db.search import search
 from db.source_details import source_meta
-from test_bad_documents import case_state
 
 
 def excerpts_of(path: Path, title: str) -> tuple[int, list[str]]:
@@ -63,7 +64,8 @@ def test_an_opendocument_text(tmp_path: Path):
     assert document.text.split("\n") == [
         "Note on the Permanent Mission", "Kirill Logvinov leads the mission's political section.",
         "Staff met Petras Auštrevičius twice.", "First contact: 2021", "Name | Role"]
-    assert (document.title, document.author, document.published) == ("Mission note", "Rūta Žemaitytė", "2022-11-03")
+    assert (document.title, document.author, document.published) == (
+        "Mission note", "Rūta Žemaitytė", "2022-11-03")
     assert document.notices == ("1 comment left out of the text (kept in the source's metadata)",)
 
 

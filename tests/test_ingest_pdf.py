@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import made_documents as made
 import pytest
+from conftest import assert_one_line_error, run_cli
+from test_bad_documents import case_state
 
 import db
-import made_documents as made
-from conftest import assert_one_line_error, run_cli
 from db.check import check_case
 from db.claims import add_claim
 from db.documents import read_document
@@ -18,7 +19,6 @@ from db.readers.pdf import MAX_PDF_PAGES
 from db.search import search
 from db.source_details import excerpt_place, page_place, source_meta, source_pages
 from db.sources import add_quote, get_source
-from test_bad_documents import case_state
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_two_columns_read_in_order_without_headers(seed_case_copy: Path, pdfs: d
         pages = source_pages(case, source.id)
         assert [p.number for p in pages] == [1, 2, 3, 4]
         assert pages[0].start == 0 and pages[-1].end == len(source.text)
-        assert all(a.end == b.start for a, b in zip(pages, pages[1:]))
+        assert all(a.end == b.start for a, b in zip(pages, pages[1:], strict=False))
         assert check_case(case).ok
         hits = search(case, "Austrevicius counterintelligence", kinds=["excerpt"], limit=50)
         assert any("Auštrevičius" in hit.title for group in hits.groups for hit in group.hits)
@@ -93,7 +93,8 @@ def test_an_excerpt_knows_its_page_and_where_on_it(seed_case_copy: Path, pdfs: d
         assert across.label == "pp. 2–3"
         # And on the page, its lines' box, in points from the top-left corner.
         box = place.box
-        assert box is not None and 0 < box.x0 < box.x1 <= pages[-1].width and 0 < box.y0 < box.y1 <= pages[-1].height
+        assert box is not None and 0 < box.x0 < box.x1 <= pages[-1].width
+        assert 0 < box.y0 < box.y1 <= pages[-1].height
         claim = add_claim(case, statement="The report names Logvinov",
                           evidence=[(last_paragraph["id"], "supports")])
         assert claim.id
@@ -117,7 +118,8 @@ def test_pages_and_boxes_survive_the_json_round_trip(seed_case_copy: Path, pdfs:
     tables = ("source_meta", "source_pages", "source_boxes", "source_attachments")
     with db.open_case(seed_case_copy, read_only=True) as a, db.open_case(rebuilt, read_only=True) as b:
         for table in tables:
-            assert a.rows(f"SELECT * FROM {table} ORDER BY 1, 2") == b.rows(f"SELECT * FROM {table} ORDER BY 1, 2")
+            query = f"SELECT * FROM {table} ORDER BY 1, 2"
+            assert a.rows(query) == b.rows(query)
         assert a.scalar("SELECT count(*) FROM source_boxes") > 10
         assert check_case(b).ok
 

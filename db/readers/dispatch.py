@@ -137,23 +137,25 @@ def _with_attachments(document: Document, options: ReadOptions) -> Document:
 
 def _attachment(parent: Path, name: str, media_type: str, data: bytes, options: ReadOptions) -> Attachment:
     size = len(data)
-    base = {"name": name, "media_type": media_type, "size": size}
+    base = Attachment(name=name, media_type=media_type, size=size)
     if size > MAX_ATTACHMENT_BYTES:
-        return Attachment(**base, note=f"not read: {_mib(size)}, past the {_mib(MAX_ATTACHMENT_BYTES)} "
-                                       "limit for a document")
+        return base.model_copy(update={"note": f"not read: {_mib(size)}, past the "
+                                               f"{_mib(MAX_ATTACHMENT_BYTES)} limit for a document"})
     if options.depth + 1 > MAX_ATTACHMENT_DEPTH:
-        return Attachment(**base, note=f"not read: attachments nested more than {MAX_ATTACHMENT_DEPTH} deep")
+        return base.model_copy(update={"note": f"not read: attachments nested more than "
+                                               f"{MAX_ATTACHMENT_DEPTH} deep"})
     where = Path(f"{parent}#{name}")
     inner = options.model_copy(update={"depth": options.depth + 1})
     try:
         document = read_bytes(where, data, name, inner)
     except BadDocumentError as error:
-        return Attachment(**base, note=f"not read: {error.reason}")
+        return base.model_copy(update={"note": f"not read: {error.reason}"})
     meta = {**document.meta, "file_name": name, "file_sha256": hashlib.sha256(data).hexdigest(),
             "file_bytes": str(size)}
     if media_type:
         meta.setdefault("media_type", media_type)
-    return Attachment(**base, document=_with_attachments(document.model_copy(update={"meta": meta}), inner))
+    read = _with_attachments(document.model_copy(update={"meta": meta}), inner)
+    return base.model_copy(update={"document": read})
 
 
 def read_bytes(where: Path, data: bytes, name: str, options: ReadOptions) -> Document:
@@ -166,7 +168,8 @@ def read_bytes(where: Path, data: bytes, name: str, options: ReadOptions) -> Doc
     kind = _sniff_bytes(where, data, named)
     if kind is None:
         if named is None:
-            raise BadDocumentError(where, f"not a document type casebook reads ({Path(name).suffix or 'no extension'})")
+            suffix = Path(name).suffix or "no extension"
+            raise BadDocumentError(where, f"not a document type casebook reads ({suffix})")
         return read_text_document(where, data, named, options)
     if kind == "mbox":
         raise BadDocumentError(where, "is a mailbox (add it on its own)")
@@ -188,7 +191,8 @@ def _sniff_bytes(where: Path, data: bytes, named: DocumentKind | None) -> Docume
             return "odt"
         if "word/document.xml" in names:
             return "docx"
-        raise BadDocumentError(where, "is a ZIP archive or another Office file, not a document casebook reads")
+        raise BadDocumentError(where, "is a ZIP archive or another Office file, "
+                                      "not a document casebook reads")
     return sniff_container(where, data[:8192], named)
 
 

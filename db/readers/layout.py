@@ -207,7 +207,7 @@ def paragraphs_of(pages: list[PageLines]) -> list[Paragraph]:
 
 def _line_spacing(lines: list[Line]) -> float:
     """The usual distance between the middles of consecutive lines of a column."""
-    steps = [b.middle - a.middle for a, b in zip(lines, lines[1:])
+    steps = [b.middle - a.middle for a, b in zip(lines, lines[1:], strict=False)
              if 0 < b.middle - a.middle < 4 * max(a.type_size, 1) and abs(b.x0 - a.x0) < 4 * a.type_size]
     return statistics.median(steps) if steps else 12.0
 
@@ -258,7 +258,7 @@ def assemble(paragraphs: list[Paragraph], pages: list[PageLines]) -> Assembled:
         if parts:
             parts.append("\n")
             length += 1
-        for number, (line, text) in enumerate(zip(paragraph.lines, texts)):
+        for number, (line, text) in enumerate(zip(paragraph.lines, texts, strict=True)):
             following = texts[number + 1] if number + 1 < len(texts) else None
             if text.endswith(SOFT_HYPHEN):
                 text = text[:-1] if following is not None else text[:-1] + "-"

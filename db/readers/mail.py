@@ -39,7 +39,7 @@ def _parse(path: Path, data: bytes) -> EmailMessage:
     except RecursionError:
         raise BadDocumentError(path, f"has MIME parts nested more than {MAX_MIME_DEPTH} deep") from None
     _check_structure(path, message)
-    return message  # type: ignore[return-value]
+    return message
 
 
 def _check_structure(path: Path, message: Message) -> None:
@@ -55,7 +55,7 @@ def _check_structure(path: Path, message: Message) -> None:
             raise BadDocumentError(path, f"has more than {MAX_MIME_PARTS:,} MIME parts")
         payload = part.get_payload()
         if part.is_multipart() and isinstance(payload, list):
-            stack += [(child, depth + 1) for child in payload]
+            stack += [(child, depth + 1) for child in payload if isinstance(child, Message)]
 
 
 def message_document(path: Path, message: EmailMessage, options: ReadOptions) -> Document:
@@ -72,15 +72,12 @@ def message_document(path: Path, message: EmailMessage, options: ReadOptions) ->
             meta[key.replace("-", "_")] = value
     if html_used:
         meta["body"] = "html (article text extracted)"
-    attachments = []
+    attachments: list[tuple[str, str, bytes]] = []
     for part in _attachments(message):
         filename = nfc(part.get_filename() or "") or _unnamed(part, len(attachments) + 1)
-        payload = part.get_payload(decode=True) if not part.is_multipart() else bytes(part)
-        if part.get_content_type() == "message/rfc822":
-            inner = part.get_payload()
-            payload = bytes(inner[0]) if isinstance(inner, list) and inner else bytes(part)
-            filename = filename if filename.lower().endswith(".eml") else f"{filename}.eml"
-        attachments.append((filename, part.get_content_type(), payload or b""))
+        attachments.append((filename if part.get_content_type() != "message/rfc822" or
+                            filename.lower().endswith(".eml") else f"{filename}.eml",
+                            part.get_content_type(), _attachment_bytes(part)))
     if not text.strip():
         if not attachments:
             raise BadDocumentError(path, "is an e-mail with no text")
@@ -89,6 +86,18 @@ def message_document(path: Path, message: EmailMessage, options: ReadOptions) ->
     return Document(path=str(path), kind="email", text=text, split=split,
                     title=subject or "(no subject)", author=name or address or sender,
                     published=_date(message), meta=meta, raw_attachments=tuple(attachments))
+
+
+def _attachment_bytes(part: Message) -> bytes:
+    """An attachment decoded from its transfer encoding (a forwarded message as its bytes)."""
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        return bytes(inner[0]) if isinstance(inner, list) and inner and isinstance(inner[0], Message) \
+            else bytes(part)
+    if part.is_multipart():
+        return bytes(part)
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _header(message: Message, name: str) -> str:
@@ -134,7 +143,8 @@ def _body_text(path: Path, message: EmailMessage, options: ReadOptions) -> tuple
 def _content(path: Path, part: Message) -> str:
     """A text part decoded from its transfer encoding and its charset (an
     unknown or wrong charset is read as UTF-8, then Latin-1, never refused)."""
-    data = part.get_payload(decode=True) or b""
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
     charset = part.get_content_charset() or "utf-8"
     for name in (charset, "utf-8", "latin-1"):
         try:
@@ -168,7 +178,7 @@ def read_mbox(path: Path, data: bytes, options: ReadOptions) -> list[Document]:
     documents = []
     starts = [found.end() for found in _FROM_LINE.finditer(data)]
     ends = [found.start() for found in _FROM_LINE.finditer(data)][1:] + [len(data)]
-    for number, (start, end) in enumerate(zip(starts, ends), start=1):
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
         raw = re.sub(rb"(?m)^>(>*From )", rb"\1", data[start:end])
         where = Path(f"{path}#{number}")
         try:
@@ -196,5 +206,5 @@ def read_mhtml(path: Path, data: bytes, options: ReadOptions) -> Document:
     page = page_document(path, _content(path, html_part), options)
     url = page.url or _header(message, "snapshot-content-location") or _header(html_part, "content-location")
     meta = {**page.meta, "format": "mhtml", "media_type": "multipart/related"}
-    return page.model_copy(update={"kind": "mhtml", "url": url if url.startswith(("http://", "https://")) else "",
-                                   "meta": meta})
+    web = url if url.startswith(("http://", "https://")) else ""
+    return page.model_copy(update={"kind": "mhtml", "url": web, "meta": meta})

@@ -246,8 +246,8 @@ _ODF = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
         "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
         "dc": "http://purl.org/dc/elements/1.1/",
         "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"}
-T = "{%s}" % _ODF["text"]
-TABLE = "{%s}" % _ODF["table"]
+T = f"{{{_ODF['text']}}}"
+TABLE = f"{{{_ODF['table']}}}"
 _ODF_SKIPPED = {f"{{{_ODF['office']}}}annotation", f"{T}note", f"{T}tracked-changes",
                 f"{{{_ODF['office']}}}annotation-end"}
 
@@ -280,7 +280,8 @@ def read_odt(path: Path, data: bytes, options: ReadOptions) -> Document:
     if comments:
         meta["comments"] = str(comments)
     return Document(path=str(path), kind="odt", text=text, split="lines",
-                    title=clean_title(meta_text("dc:title")) or (headings[0] if headings else "") or path.stem,
+                    title=clean_title(meta_text("dc:title")) or (headings[0] if headings else "")
+                    or path.stem,
                     author=meta_text("dc:creator") or meta_text("meta:initial-creator"),
                     published=partial_date(meta_text("meta:creation-date") or meta_text("dc:date")),
                     meta=meta, notices=tuple(_left_out(comments, inserted, deleted, notes)))

@@ -62,8 +62,8 @@ def read_pdf(path: Path, data: bytes, options: ReadOptions) -> Document:
     if not built.text.strip():
         raise BadDocumentError(path, "has no text but page headers and numbers")
     xmp = _xmp(data)
-    title = clean_title(xmp.get("title") or info.get("Title", ""), _BAD_TITLES) or _first_heading(built.text) \
-        or path.stem
+    title = (clean_title(xmp.get("title") or info.get("Title", ""), _BAD_TITLES)
+             or _first_heading(built.text) or path.stem)
     notices = []
     if empty:
         notices.append(f"{_pages_named(empty)} no text (scanned?): only an OCR text layer would "
@@ -112,8 +112,9 @@ def _page_lines(pdf: Any, index: int) -> layout.PageLines:
                 left, bottom, right, top = text_page.get_rect(rect)
                 text = _clean(text_page.get_text_bounded(left, bottom, right, top))
                 if text.strip():
-                    found.lines.append(layout.Line(text, index + 1, left, height - top, right, height - bottom,
-                                                   _type_size(text_page, left, bottom, right, top)))
+                    size = _type_size(text_page, left, bottom, right, top)
+                    found.lines.append(layout.Line(text, index + 1, left, height - top, right,
+                                                   height - bottom, size))
         finally:
             text_page.close()
     finally:
@@ -185,7 +186,7 @@ def _attribute(root: Any, name: str) -> str:
     for description in root.iterfind(".//rdf:Description", _NS):
         value = description.get(f"{{{_NS['xmp']}}}{name}")
         if value:
-            return value
+            return str(value)
     return ""
 
 
@@ -197,7 +198,8 @@ def _first_heading(text: str) -> str:
 def _pages_named(numbers: list[int]) -> str:
     if len(numbers) == 1:
         return f"page {numbers[0]} has"
-    shown = ", ".join(map(str, numbers[:10])) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    shown = ", ".join(map(str, numbers[:10])) + more
     return f"pages {shown} have"
 
 

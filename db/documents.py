@@ -166,13 +166,31 @@ def read_documents(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
         data = _read_bytes(path, limit)
         found = read_container(path, data, container, named, options)
     elif named in CONTAINER_KINDS:
-        what = KIND_NAMES[named]
-        actually = "an HTML page" if _sniff_kind(head) == "html" else "text"
-        raise BadDocumentError(path, f"is named as {what} but is {actually} (a download that failed?)")
+        raise BadDocumentError(path, _not_as_named(path, head, named))
     else:
         data = _read_bytes(path, max_bytes)
         found = [read_text_document(path, data, named, options)]
     return [_with_file(document, path, data) for document in found]
+
+
+_OFFICE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_as_named(path: Path, head: bytes, named: DocumentKind) -> str:
+    """Why a file named as a PDF, Word file, e-book or e-mail is not one."""
+    what = KIND_NAMES[named]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if _OFFICE_ENCRYPTED in _read_bytes(path, max(MAX_FILE_BYTES.values())):
+            return ("is a password-protected Office document: casebook cannot decrypt it; save it "
+                    "without the password (or as PDF) and add that file")
+        return "is an old Office document (.doc, .xls): save it as .docx or PDF to add it"
+    for signature, found in _SIGNATURES:
+        if head.startswith(signature):
+            return f"is {found}, not {what}"
+    if b"\x00" in head:
+        return f"is a binary file, not {what}"
+    actually = "an HTML page" if _sniff_kind(head) == "html" else "text"
+    return f"is named as {what} but is {actually} (a download that failed?)"
 
 
 def _with_file(document: Document, path: Path, data: bytes) -> Document:

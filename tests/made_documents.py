@@ -505,3 +505,56 @@ def saved_mhtml(path: Path) -> None:
     image["Content-Location"] = "https://observer.example/logo.gif"
     message.attach(image)
     path.write_bytes(bytes(message))
+
+
+def labelled_pdf(path: Path) -> None:
+    """Four pages printed "i", "ii", "1", "2", with an XMP packet naming the
+    title, authors and date, and an Info dictionary that says otherwise
+    (XMP is the newer record; an editor's junk title in Info is no title)."""
+    xmp = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+           'xmp:CreateDate="2023-04-18T09:12:00+02:00">'
+           '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Hybrid threats to the EU institutions</rdf:li>'
+           "</rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>Analysis Unit</rdf:li><rdf:li>J. Peeters</rdf:li>"
+           '</rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /PageLabels << /Nums [0 << /S /r >> "
+        b"2 << /S /D /St 1 >>] >> >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
+        b"<< /Title (Microsoft Word - draft7.docx) /Author (jpeeters) /CreationDate (D:20230419100000Z) >>",
+    ]
+    texts = ["Contents and summary of the assessment.", "Method: open sources and interviews.",
+             "Kirill Logvinov coordinated the contacts with officials.",
+             "The Belgian State Security Service opened an inquiry in 2023."]
+    kids = []
+    for text in texts:
+        content = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objects))
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(texts), b" ".join(kids))
+    data = _raw_pdf(objects).replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 5 0 R >>")
+    path.write_bytes(data)
+
+
+def encrypted_office(path: Path) -> None:
+    """What Word writes for a password-protected .docx: an OLE compound file
+    holding an EncryptedPackage stream (only its tell-tale parts here)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    directory = "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0") + \
+        "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0")
+    path.write_bytes(header + directory + random.Random(2).randbytes(4096))
+
+
+def drm_epub(path: Path) -> None:
+    """An EPUB whose chapters are encrypted (DRM), as META-INF/encryption.xml says."""
+    epub_book(path)
+    with zipfile.ZipFile(path, "a") as package:
+        package.writestr("META-INF/encryption.xml", (
+            '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+            'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData>'
+            '<enc:CipherReference URI="OEBPS/text/c1.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>'))

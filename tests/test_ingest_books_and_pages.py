@@ -120,3 +120,32 @@ def test_one_bad_document_is_named_and_the_summary_counts(seed_case_copy: Path, 
     assert "scan.pdf: has no text layer" in result.stderr
     assert "added 2 of 4 documents to" in result.stdout
     assert "(1 refused, 1 already in the case)" in result.stdout
+
+
+def test_an_epub_with_drm_is_refused(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "locked.epub"
+    made.drm_epub(path)
+    assert_one_line_error(run_cli("add-source", seed_case_copy, path),
+                          "locked.epub: is protected by DRM (its chapters are encrypted)")
+
+
+def test_no_format_opens_a_network_connection(seed_case_copy: Path, tmp_path: Path):
+    """PDF link annotations, remote images in mail and e-books, saved pages' resources: never fetched."""
+    from test_ingest import run_offline
+
+    folder = tmp_path / "everything"
+    folder.mkdir()
+    made.report_pdf(folder / "report.pdf", paragraph_count=6)
+    made.word_docx(folder / "memo.docx")
+    made.writer_odt(folder / "note.odt")
+    made.epub_book(folder / "book.epub")
+    made.html_email(folder / "news.eml")
+    made.japanese_email_with_pdf(folder / "jp.eml", folder / "report.pdf")
+    made.mbox_of_three(folder / "desk.mbox")
+    made.saved_mhtml(folder / "page.mhtml")
+    log = tmp_path / "network.log"
+    result = run_offline(log, "add-source", seed_case_copy, folder)
+    assert result.returncode == 0, result.stderr
+    # report.pdf came in first as the attachment of jp.eml.
+    assert "added 7 of 8 documents" in result.stdout and "(1 already in the case)" in result.stdout
+    assert not log.exists()

@@ -99,3 +99,13 @@ def test_broken_and_other_office_files_are_one_line(seed_case_copy: Path, tmp_pa
                        (broken_xml, "broken.docx: is damaged (word/document.xml is not well-formed XML)")):
         assert_one_line_error(run_cli("add-source", seed_case_copy, path), says)
     assert case_state(seed_case_copy) == before
+
+
+def test_password_protected_office_files_say_so(seed_case_copy: Path, tmp_path: Path):
+    locked = tmp_path / "locked.docx"
+    made.encrypted_office(locked)
+    assert_one_line_error(run_cli("add-source", seed_case_copy, locked),
+                          "locked.docx: is a password-protected Office document: casebook cannot decrypt it")
+    old = tmp_path / "old.doc.docx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    assert_one_line_error(run_cli("add-source", seed_case_copy, old), "is an old Office document (.doc, .xls)")

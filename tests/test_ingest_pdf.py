@@ -201,3 +201,17 @@ def test_a_page_named_as_a_pdf_is_refused(seed_case_copy: Path, tmp_path: Path):
     fake.write_text("<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>", encoding="utf-8")
     assert_one_line_error(run_cli("add-source", seed_case_copy, fake),
                           "report.pdf: is named as a PDF but is an HTML page (a download that failed?)")
+
+
+def test_printed_page_numbers_and_xmp_metadata(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "assessment.pdf"
+    made.labelled_pdf(path)
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    source = added_source(seed_case_copy, "Hybrid threats to the EU institutions")  # XMP's, not Info's
+    assert (source.author, source.published) == ("Analysis Unit, J. Peeters", "2023-04-18")
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        assert [(p.number, p.label) for p in source_pages(case, source.id)] == [
+            (1, "i"), (2, "ii"), (3, "1"), (4, "2")]
+        logvinov = case.scalar("SELECT id FROM excerpts WHERE source_id = ? AND text LIKE 'Kirill%'", [source.id])
+        assert excerpt_place(case, logvinov).label == "p. 1"  # as printed: the third page is page 1

@@ -22,6 +22,9 @@ _CHAPTER_TYPES = ("application/xhtml+xml", "text/html", "application/x-dtbook+xm
 def read_epub(path: Path, data: bytes, options: ReadOptions) -> Document:
     package = open_package(path, data)
     with package:
+        if _protected(path, package):
+            raise BadDocumentError(path, "is protected by DRM (its chapters are encrypted): casebook "
+                                         "reads only e-books without DRM")
         container = safe_xml(read_member(path, package, "META-INF/container.xml") or b"")
         rootfile = container.find(".//c:rootfile", _CONTAINER) if container is not None else None
         if rootfile is None or not rootfile.get("full-path"):
@@ -62,6 +65,20 @@ def read_epub(path: Path, data: bytes, options: ReadOptions) -> Document:
                     title=clean_title(_dc(metadata, "title")) or path.stem,
                     author=", ".join(_all_dc(metadata, "creator")), publisher=_dc(metadata, "publisher"),
                     published=partial_date(_dc(metadata, "date")), meta=meta)
+
+
+def _protected(path: Path, package: Any) -> bool:
+    """Chapters encrypted (DRM); fonts alone may be obfuscated, which is no matter."""
+    encryption = read_member(path, package, "META-INF/encryption.xml", required=False)
+    if not encryption:
+        return False
+    root = safe_xml(encryption)
+    if root is None:
+        return True
+    for reference in root.iter("{http://www.w3.org/2001/04/xmlenc#}CipherReference"):
+        if not reference.get("URI", "").lower().endswith((".ttf", ".otf", ".woff", ".woff2")):
+            return True
+    return False
 
 
 def _all_dc(metadata: Any, name: str) -> list[str]:

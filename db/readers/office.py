@@ -57,6 +57,9 @@ def read_member(path: Path, package: zipfile.ZipFile, name: str, *, required: bo
         if required:
             raise BadDocumentError(path, f"is not a complete document ({name} is missing)") from None
         return None
+    if info.flag_bits & 0x1:
+        raise BadDocumentError(path, "is password-protected (its ZIP parts are encrypted): save it "
+                                     "without the password and add that file")
     try:
         with package.open(info) as member:
             data = member.read(info.file_size + 1)
@@ -255,6 +258,10 @@ _ODF_SKIPPED = {f"{{{_ODF['office']}}}annotation", f"{T}note", f"{T}tracked-chan
 def read_odt(path: Path, data: bytes, options: ReadOptions) -> Document:
     package = open_package(path, data)
     with package:
+        manifest = read_member(path, package, "META-INF/manifest.xml", required=False) or b""
+        if b"encryption-data" in manifest:
+            raise BadDocumentError(path, "is password-protected: save it without the password (or as "
+                                         "PDF) and add that file")
         content = _xml(path, package, "content.xml")
         meta_root = _xml(path, package, "meta.xml", required=False)
     text_root = content.find("office:body/office:text", _ODF)

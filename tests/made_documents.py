@@ -516,7 +516,8 @@ def labelled_pdf(path: Path) -> None:
            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
            'xmp:CreateDate="2023-04-18T09:12:00+02:00">'
            '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Hybrid threats to the EU institutions</rdf:li>'
-           "</rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>Analysis Unit</rdf:li><rdf:li>J. Peeters</rdf:li>"
+           "</rdf:Alt></dc:title><dc:creator><rdf:Seq><rdf:li>Analysis Unit</rdf:li>"
+           "<rdf:li>J. Peeters</rdf:li>"
            '</rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R /Metadata 4 0 R /PageLabels << /Nums [0 << /S /r >> "
@@ -557,4 +558,5 @@ def drm_epub(path: Path) -> None:
         package.writestr("META-INF/encryption.xml", (
             '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
             'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData>'
-            '<enc:CipherReference URI="OEBPS/text/c1.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>'))
+            '<enc:CipherReference URI="OEBPS/text/c1.xhtml"/></enc:CipherData></enc:EncryptedData>'
+            "</encryption>"))

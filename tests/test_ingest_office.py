@@ -108,4 +108,5 @@ def test_password_protected_office_files_say_so(seed_case_copy: Path, tmp_path: 
                           "locked.docx: is a password-protected Office document: casebook cannot decrypt it")
     old = tmp_path / "old.doc.docx"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
-    assert_one_line_error(run_cli("add-source", seed_case_copy, old), "is an old Office document (.doc, .xls)")
+    assert_one_line_error(run_cli("add-source", seed_case_copy, old),
+                          "is an old Office document (.doc, .xls)")

@@ -213,5 +213,6 @@ def test_printed_page_numbers_and_xmp_metadata(seed_case_copy: Path, tmp_path: P
     with db.open_case(seed_case_copy, read_only=True) as case:
         assert [(p.number, p.label) for p in source_pages(case, source.id)] == [
             (1, "i"), (2, "ii"), (3, "1"), (4, "2")]
-        logvinov = case.scalar("SELECT id FROM excerpts WHERE source_id = ? AND text LIKE 'Kirill%'", [source.id])
+        logvinov = case.scalar("SELECT id FROM excerpts WHERE source_id = ? AND text LIKE 'Kirill%'",
+                               [source.id])
         assert excerpt_place(case, logvinov).label == "p. 1"  # as printed: the third page is page 1

@@ -16,8 +16,10 @@ in :mod:`db.readers`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -226,13 +228,13 @@ def read_text_document(path: Path, data: bytes, named: DocumentKind | None,
 # -- bytes to text --------------------------------------------------------
 
 
-def _read_head(path: Path) -> bytes:
-    """The first bytes of a file, to tell what it is (errors as _read_bytes says them)."""
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Reading a file, its failures said in one line."""
     try:
         if path.is_dir():
             raise BadDocumentError(path, "is a directory")
-        with path.open("rb") as handle:
-            return handle.read(_SNIFF_BYTES)
+        yield
     except FileNotFoundError:
         raise BadDocumentError(path, "no such file") from None
     except PermissionError:
@@ -241,22 +243,20 @@ def _read_head(path: Path) -> bytes:
         raise BadDocumentError(path, f"cannot read ({error.strerror or error})") from None
 
 
+def _read_head(path: Path) -> bytes:
+    """The first bytes of a file, to tell what it is."""
+    with _reading(path), path.open("rb") as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        if path.is_dir():
-            raise BadDocumentError(path, "is a directory")
+    with _reading(path):
         size = path.stat().st_size
         if size > max_bytes:
             raise BadDocumentError(
                 path, f"is too large ({_mib(size)}; the limit is {_mib(max_bytes)})")
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise BadDocumentError(path, "no such file") from None
-    except PermissionError:
-        raise BadDocumentError(path, "permission denied") from None
-    except OSError as error:
-        raise BadDocumentError(path, f"cannot read ({error.strerror or error})") from None
     if len(data) > max_bytes:  # it grew since stat
         raise BadDocumentError(path, f"is too large (the limit is {_mib(max_bytes)})")
     if not data:

@@ -142,3 +142,16 @@ def test_an_email_named_as_text_stays_text_and_one_named_eml_is_mail(seed_case_c
     assert result.returncode == 0, result.stderr
     assert "saved.eml as source 3: Newsletter: Brussels week" in result.stdout
     assert "already in the case as source 3" in result.stderr  # no name, but mail by its content
+
+
+def test_a_message_that_is_only_its_attachment(seed_case_copy: Path, tmp_path: Path, report: Path):
+    message = made.email_message("See attached", "")
+    message.clear_content()
+    message.add_attachment(report.read_bytes(), maintype="application", subtype="pdf", filename="report.pdf")
+    path = tmp_path / "attached.eml"
+    path.write_bytes(bytes(message))
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    mail = sources(seed_case_copy)[2]
+    assert mail.text.split("\n")[0] == "From: Jana Nováková <jana@observer.example>"
+    assert "Subject: See attached" in mail.text

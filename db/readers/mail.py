@@ -26,6 +26,7 @@ from .common import ReadOptions, clean_title
 MAX_MIME_DEPTH = 20
 # Parts of one message (each a body or an attachment).
 MAX_MIME_PARTS = 1000
+_SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 _KEPT_HEADERS = ("message-id", "to", "cc", "in-reply-to", "references", "reply-to")
 
 
@@ -81,8 +82,13 @@ def message_document(path: Path, message: EmailMessage, options: ReadOptions) ->
     if not text.strip():
         if not attachments:
             raise BadDocumentError(path, "is an e-mail with no text")
-        text = f"(no message text; {len(attachments)} attachments)"
-    split = "lines" if html_used else choose_split(text)  # plain bodies are often wrapped at 72
+        # A message that is only its attachments ("see attached"): its text is
+        # its headers, as they are written, so it can still be read and cited.
+        text = "\n".join(f"{name}: {_header(message, name)}" for name in _SHOWN_HEADERS
+                         if _header(message, name))
+        meta["body"] = "none (the text is the message's headers)"
+    # One paragraph a line for HTML and headers; plain bodies are often wrapped at 72.
+    split = "lines" if html_used or "body" in meta else choose_split(text)
     return Document(path=str(path), kind="email", text=text, split=split,
                     title=subject or "(no subject)", author=name or address or sender,
                     published=_date(message), meta=meta, raw_attachments=tuple(attachments))

@@ -32,8 +32,9 @@ _KEEP_CHARS = 64 * 1024 * 1024
 @click.option("--url", help="Where it was published (one document only).")
 @click.option("--password", help="The password of encrypted PDFs.")
 @click.option("--extraction", type=click.Choice(EXTRACTIONS), default="precise", show_default=True,
-              help="Web pages: the article favouring precision, the article favouring recall "
-                   "(balanced), or all the page's visible text (full).")
+              help="Web pages: the article favouring precision (precise), the article as "
+                   "trafilatura balances precision and recall (balanced), or all the page's "
+                   "visible text (full).")
 @click.option("--skip-bad", is_flag=True,
               help="Add the good documents even when some are bad (the bad are still "
                    "reported, and the exit status is 1).")

@@ -15,7 +15,8 @@ EXTRACTIONS: tuple[str, ...] = ("precise", "balanced", "full")
 class ReadOptions(Model):
     """How to read: the password of encrypted PDFs, how much of a web page to
     keep (``precise``: the article, favouring precision; ``balanced``: the
-    article, favouring recall; ``full``: all the page's visible text), and
+    article, as trafilatura balances precision and recall; ``full``: all the
+    page's visible text), and
     how deep inside attachments this document is."""
 
     password: str | None = None

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from .bulk import bulk_load
 from .casefile import Case, building_case
-from .check import anchor_problems, reference_problems
+from .check import anchor_problems, reference_problems, source_detail_problems
 from .errors import CaseError
 from .models import (
     CaseCounts,
@@ -87,7 +87,8 @@ def _import(stream: BinaryIO, name: str, out: Path, progress: Progress | None) -
             loader.load(_document_parts(_Reading(stream, progress), name))
         except sqlite3.IntegrityError as error:
             raise CaseImportError(f"{name}: inconsistent export ({error})") from None
-        problem = next(reference_problems(case), None) or next(anchor_problems(case), None)
+        problem = (next(reference_problems(case), None) or next(anchor_problems(case), None)
+                   or next(source_detail_problems(case), None))
         if problem:
             raise CaseImportError(f"{name}: inconsistent export ({problem})")
         case.conn.execute("PRAGMA foreign_keys = ON")

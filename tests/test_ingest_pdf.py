@@ -216,3 +216,18 @@ def test_printed_page_numbers_and_xmp_metadata(seed_case_copy: Path, tmp_path: P
         logvinov = case.scalar("SELECT id FROM excerpts WHERE source_id = ? AND text LIKE 'Kirill%'",
                                [source.id])
         assert excerpt_place(case, logvinov).label == "p. 1"  # as printed: the third page is page 1
+
+
+def test_an_export_whose_pages_contradict_the_text_is_refused(seed_case_copy: Path, pdfs: dict[str, Path],
+                                                              tmp_path: Path):
+    assert run_cli("add-source", seed_case_copy, pdfs["one-column"]).returncode == 0
+    exported = tmp_path / "case.json"
+    assert run_cli("export", seed_case_copy, "-f", "json", "-o", exported).returncode == 0
+    text = exported.read_text(encoding="utf-8")
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(text.replace('"pages": [{"number": 1, "label": "", "start": 0,',
+                                    '"pages": [{"number": 1, "label": "", "start": 7,', 1), encoding="utf-8")
+    assert damaged.read_text(encoding="utf-8") != text
+    result = run_cli("import", damaged, tmp_path / "rebuilt.casebook")
+    assert_one_line_error(result, "inconsistent export", "page 1")
+    assert not (tmp_path / "rebuilt.casebook").exists()

@@ -96,3 +96,29 @@ def test_a_reader_past_its_time_is_stopped():
 def test_a_readers_own_error_comes_back_as_it_was():
     with pytest.raises(ValueError, match="the reader's own error"):
         run_bounded(_fail)
+
+
+def test_a_v3_case_gains_the_v4_tables_and_adds_documents(seed_case_copy: Path, tmp_path: Path):
+    """A case from before schema v4: migrated (backed up first), its names folded at the first add-source."""
+    conn = sqlite3.connect(seed_case_copy)
+    with conn:
+        for trigger in [row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%mention_names%'")]:
+            conn.execute(f"DROP TRIGGER {trigger}")
+        for table in ("source_meta", "source_pages", "source_boxes", "source_attachments", "mention_names",
+                      "mention_names_stale"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_documents_and_mention_names'")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with db.open_case(seed_case_copy) as case:
+        assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION == 4
+        assert case.scalar("SELECT count(*) FROM mention_names_stale") == case.scalar("SELECT count(*) FROM entities")
+    assert list(seed_case_copy.parent.glob("brussels.casebook.v3-*.bak"))
+    note = tmp_path / "note.txt"
+    note.write_text("Milan Uhrík met Kirill Logvinov.\n", encoding="utf-8")
+    result = run_cli("add-source", seed_case_copy, note)
+    assert result.returncode == 0 and "2 mentions" in result.stdout, result.stdout + result.stderr
+    with db.open_case(seed_case_copy) as case:
+        assert case.scalar("SELECT count(*) FROM mention_names_stale") == 0
+        assert check_case(case).ok

@@ -113,7 +113,8 @@ def test_a_v3_case_gains_the_v4_tables_and_adds_documents(seed_case_copy: Path, 
     conn.close()
     with db.open_case(seed_case_copy) as case:
         assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION == 4
-        assert case.scalar("SELECT count(*) FROM mention_names_stale") == case.scalar("SELECT count(*) FROM entities")
+        stale = case.scalar("SELECT count(*) FROM mention_names_stale")
+        assert stale == case.scalar("SELECT count(*) FROM entities")
     assert list(seed_case_copy.parent.glob("brussels.casebook.v3-*.bak"))
     note = tmp_path / "note.txt"
     note.write_text("Milan Uhrík met Kirill Logvinov.\n", encoding="utf-8")

@@ -4,6 +4,7 @@ as sources of their own, mailboxes as a source per message; bad mail refused."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import made_documents as made
@@ -155,3 +156,21 @@ def test_a_message_that_is_only_its_attachment(seed_case_copy: Path, tmp_path: P
     mail = sources(seed_case_copy)[2]
     assert mail.text.split("\n")[0] == "From: Jana Nováková <jana@observer.example>"
     assert "Subject: See attached" in mail.text
+
+
+def test_office_attachments_are_read_by_content(seed_case_copy: Path, tmp_path: Path):
+    made.word_docx(tmp_path / "memo.docx")
+    message = made.email_message("Memo and figures", "Both files attached.\n")
+    message.add_attachment((tmp_path / "memo.docx").read_bytes(), maintype="application",
+                           subtype="octet-stream", filename="scan0001.bin")  # a name that says nothing
+    with zipfile.ZipFile(tmp_path / "figures.xlsx", "w") as sheet:
+        sheet.writestr("xl/workbook.xml", "<workbook/>")
+    message.add_attachment((tmp_path / "figures.xlsx").read_bytes(), maintype="application",
+                           subtype="vnd.ms-excel", filename="figures.xlsx")
+    path = tmp_path / "memo.eml"
+    path.write_bytes(bytes(message))
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    assert "added attachment scan0001.bin as source 4: Meetings at the Regentlaan (draft)" in result.stdout
+    assert "attachment figures.xlsx (application/vnd.ms-excel" in result.stderr
+    assert "not read: is an Excel workbook (.xlsx)" in result.stderr

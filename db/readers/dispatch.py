@@ -54,7 +54,7 @@ def sniff_container(path: Path, head: bytes, named: DocumentKind | None) -> Docu
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        return _zip_kind(path, path)
     if named in ("text", "markdown", "html"):
         return None  # a note that begins "From: ..." is still a note
     if head.startswith(b"From ") and _looks_like_headers(head.split(b"\n", 1)[-1]):
@@ -78,16 +78,17 @@ def _looks_like_headers(head: bytes) -> bool:
     return known >= 2
 
 
-def _zip_kind(path: Path) -> DocumentKind:
+def _zip_kind(where: Path, source: Path | bytes) -> DocumentKind:
+    """Which ZIP-packaged document a file (or an attachment's bytes) is, by what it holds."""
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as package:
             names = set(package.namelist())
             mimetype = ""
             if "mimetype" in names:
                 mimetype = package.read("mimetype")[:100].decode("ascii", "replace").strip()
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
-        raise BadDocumentError(path, "is a damaged or truncated ZIP archive (an Office document or "
-                                     "e-book?)") from None
+        raise BadDocumentError(where, "is a damaged or truncated ZIP archive (an Office document or "
+                                      "e-book?)") from None
     if mimetype == "application/epub+zip" or "META-INF/container.xml" in names and "mimetype" in names:
         return "epub"
     if mimetype == "application/vnd.oasis.opendocument.text":
@@ -96,11 +97,11 @@ def _zip_kind(path: Path) -> DocumentKind:
         return "docx"
     for member, what in _OTHER_ZIPS.items():
         if member in names:
-            raise BadDocumentError(path, f"is {what}; casebook reads documents, not spreadsheets or slides "
-                                         "(save it as PDF to add it)")
+            raise BadDocumentError(where, f"is {what}; casebook reads documents, not spreadsheets or "
+                                          "slides (save it as PDF to add it)")
     if mimetype in _ODF_OTHERS:
-        raise BadDocumentError(path, f"is {_ODF_OTHERS[mimetype]}; save it as PDF to add it")
-    raise BadDocumentError(path, "is a ZIP archive, not a document: unpack it and add what it holds")
+        raise BadDocumentError(where, f"is {_ODF_OTHERS[mimetype]}; save it as PDF to add it")
+    raise BadDocumentError(where, "is a ZIP archive, not a document: unpack it and add what it holds")
 
 
 def read_container(path: Path, data: bytes, kind: DocumentKind, named: DocumentKind | None,
@@ -178,21 +179,7 @@ def read_bytes(where: Path, data: bytes, name: str, options: ReadOptions) -> Doc
 
 def _sniff_bytes(where: Path, data: bytes, named: DocumentKind | None) -> DocumentKind | None:
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                names = set(package.namelist())
-                mimetype = package.read("mimetype")[:100].decode("ascii", "replace").strip() \
-                    if "mimetype" in names else ""
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
-            raise BadDocumentError(where, "is a damaged ZIP archive") from None
-        if mimetype == "application/epub+zip":
-            return "epub"
-        if mimetype == "application/vnd.oasis.opendocument.text":
-            return "odt"
-        if "word/document.xml" in names:
-            return "docx"
-        raise BadDocumentError(where, "is a ZIP archive or another Office file, "
-                                      "not a document casebook reads")
+        return _zip_kind(where, data)
     return sniff_container(where, data[:8192], named)
 
 

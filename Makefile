@@ -24,6 +24,7 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/pdf_libraries.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -40,7 +40,8 @@ SECTIONS = {
     "search": lambda seed, large, args: bench_search.run(seed, large, repeats=args.repeats),
     "panes": lambda seed, large, args: bench_paging.run(seed, large, repeats=max(3, args.repeats)),
     "marks": lambda seed, large, args: bench_marks.run(seed, large, count=args.marks),
-    "ingest": lambda seed, large, args: bench_ingest.run(seed, large, excerpts=args.excerpts),
+    "ingest": lambda seed, large, args: bench_ingest.run(seed, large, excerpts=args.excerpts,
+                                                         repeats=args.repeats),
     "browser": lambda seed, large, args: bench_app.run(seed, large, excerpts=args.excerpts,
                                                        repeats=max(3, args.repeats)),
 }

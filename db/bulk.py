@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 
 from .casefile import Case
+from .mentions import refresh_mention_names
 from .schema import ENTITY_ALIASES_COLUMN
 from .tables import SEARCH_INDEXES
 
@@ -63,6 +64,7 @@ def bulk_load(
         for _, sql in triggers:
             tx.execute(sql)
     rebuild_search_index(case, progress=on_index)
+    refresh_mention_names(case)
     conn.execute("PRAGMA cache_size = -2000")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .casefile import Case
+from .mentions import mention_name_rows
 from .paging import keyset_pages, keyset_rows
 from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
 from .tables import SEARCH_INDEXES
@@ -39,6 +40,8 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
     _standing_marks(case, report)
     _search_index(case, report)
     _anchors(case, report, batch)
+    _report_some(report, source_detail_problems(case), "more problems with pages, boxes or attachments")
+    _report_some(report, mention_name_problems(case, batch=batch), "more entities whose folded names differ")
     return report
 
 
@@ -160,3 +163,67 @@ def anchor_problems(case: Case, *, batch: int = 5000,
     )
     if orphans:
         yield f"{orphans} excerpts refer to no source"
+
+
+_PAGE_ORDER = (
+    'SELECT p.source_id, p.number, p.start, p."end", row_number() OVER w AS expected, '
+    'lag(p."end") OVER w AS previous_end, length(s.text) AS length FROM source_pages p '
+    "JOIN sources s ON s.id = p.source_id WINDOW w AS (PARTITION BY p.source_id ORDER BY p.number)"
+)
+
+
+def source_detail_problems(case: Case) -> Iterator[str]:
+    """Pages that do not cover their source's text in order, line boxes
+    outside their source or on a page it lacks, and attachments that loop."""
+    for row in case.rows(f"SELECT * FROM ({_PAGE_ORDER}) WHERE number != expected OR start > \"end\" "
+                         "OR (previous_end IS NULL AND start != 0) OR (previous_end IS NOT NULL "
+                         "AND start != previous_end) OR \"end\" > length "
+                         "ORDER BY source_id, number LIMIT 50"):
+        yield (f"source {row['source_id']}: page {row['number']} ({row['start']}-{row['end']}) does not "
+               "follow the page before it within the text")
+    for row in case.rows(
+            'SELECT p.source_id, max(p."end") AS covered, length(s.text) AS length FROM source_pages p '
+            'JOIN sources s ON s.id = p.source_id GROUP BY p.source_id HAVING covered != length LIMIT 50'):
+        yield f"source {row['source_id']}: its pages end at {row['covered']}, its text at {row['length']}"
+    for row in case.rows(
+            'SELECT b.source_id, b.start, b."end", b.page FROM source_boxes b '
+            "JOIN sources s ON s.id = b.source_id "
+            'WHERE b."end" > length(s.text) OR NOT EXISTS (SELECT 1 FROM source_pages p WHERE '
+            "p.source_id = b.source_id AND p.number = b.page) ORDER BY b.source_id, b.start LIMIT 50"):
+        yield (f"source {row['source_id']}: the line box at {row['start']}-{row['end']} is outside its "
+               f"text or on a page it does not have ({row['page']})")
+    looping = case.rows(
+        "WITH RECURSIVE chain(top, attached, depth) AS ("
+        " SELECT source_id, attached_id, 1 FROM source_attachments WHERE attached_id IS NOT NULL"
+        " UNION ALL SELECT chain.top, a.attached_id, depth + 1 FROM chain JOIN source_attachments a"
+        " ON a.source_id = chain.attached WHERE a.attached_id IS NOT NULL AND depth < 20)"
+        " SELECT DISTINCT top FROM chain WHERE attached = top ORDER BY top LIMIT 10")
+    for row in looping:
+        yield f"source {row[0]} is among its own attachments"
+
+
+def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
+    """Entities whose stored folded names (mention_names) are not their names
+    and aliases folded, leaving out those marked for refolding."""
+    last = 0
+    while True:
+        ids = [row[0] for row in case.rows(
+            "SELECT id FROM entities WHERE id > ? AND id NOT IN (SELECT entity_id FROM mention_names_stale) "
+            "ORDER BY id LIMIT ?", [last, batch])]
+        if not ids:
+            break
+        last = ids[-1]
+        marks = ",".join("?" * len(ids))
+        expected = set(mention_name_rows((row[0], row[1]) for row in case.rows(
+            f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
+            f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)))
+        stored = {tuple(row) for row in case.rows(
+            "SELECT first_word, second_word, words, entity_id FROM mention_names "
+            f"WHERE entity_id IN ({marks})", ids)}
+        for entity_id in sorted({row[3] for row in expected ^ stored}):
+            yield f"entity {entity_id}: its names in mention_names are not its names folded"
+    orphans = case.scalar("SELECT count(DISTINCT entity_id) FROM mention_names WHERE entity_id NOT IN "
+                          "(SELECT id FROM entities) AND entity_id NOT IN "
+                          "(SELECT entity_id FROM mention_names_stale)")
+    if orphans:
+        yield f"mention_names holds the names of {orphans} entities the case does not have"

@@ -1,34 +1,61 @@
-"""Reading documents from disk: plain text, Markdown and saved web pages.
+"""Reading documents from disk: text, Markdown, web pages, PDF, Word and
+OpenDocument files, e-mail (one message or an mbox), EPUB and MHTML.
 
 A document is read, checked and turned into text and metadata here, before
-the case is touched: a file that is binary, not valid UTF-8, empty, too large
-or (for HTML) without article text raises :class:`BadDocumentError` with one
+the case is touched: a file that is binary, not valid UTF-8, empty, too large,
+encrypted, damaged or without text raises :class:`BadDocumentError` with one
 line that names the file and says what is wrong.
+
+What a file is comes from its content (a PDF named ``.txt`` is read as a
+PDF, and says so), its name deciding only between text, Markdown and HTML.
+The formats in containers (PDF, Office, EPUB, e-mail) are read in a child
+process bounded in time and memory (:mod:`db.bounded`), by one reader each
+in :mod:`db.readers`.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from .errors import CaseError
-from .models import Model
+from .models import LineBox, Model, SourcePage
+from .readers.common import ReadOptions
 from .sources import SplitMode
 from .text import nfc
 
-DocumentKind = Literal["text", "markdown", "html"]
+DocumentKind = Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub", "email", "mbox", "mhtml"]
+# Read in a bounded child process (db.bounded): formats whose readers unpack.
+CONTAINER_KINDS = frozenset({"pdf", "docx", "odt", "epub", "email", "mbox", "mhtml"})
 
 # 32 MiB: several thousand pages of text, or a saved page with its scripts and
 # inline images; a larger file is almost always not a document (a dump, a
 # disk image) and would be held in memory whole while it is split and indexed.
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# Files that hold more than text (pictures, fonts, attachments) may be larger.
+MAX_FILE_BYTES: dict[str, int] = {
+    "pdf": 256 * 1024 * 1024, "docx": 128 * 1024 * 1024, "odt": 128 * 1024 * 1024,
+    "epub": 128 * 1024 * 1024, "email": 128 * 1024 * 1024, "mhtml": 128 * 1024 * 1024,
+    "mbox": 512 * 1024 * 1024,
+}
 
 SUFFIX_KINDS: dict[str, DocumentKind] = {
     ".txt": "text", ".text": "text",
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".epub": "epub",
+    ".eml": "email", ".msg.eml": "email", ".mbox": "mbox", ".mbx": "mbox",
+    ".mht": "mhtml", ".mhtml": "mhtml",
+}
+KIND_NAMES: dict[str, str] = {
+    "text": "a text file", "markdown": "a Markdown file", "html": "an HTML page", "pdf": "a PDF",
+    "docx": "a Word document", "odt": "an OpenDocument text", "epub": "an EPUB e-book",
+    "email": "an e-mail message", "mbox": "an mbox mailbox", "mhtml": "an MHTML saved page",
 }
 
 # File signatures of common binary formats, for a clearer message than "binary".
@@ -41,7 +68,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"SQLite format 3\x00", "a SQLite database"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "an old Office document (.doc, .xls: save it as .docx or PDF to add it)"),
     (b"\x7fELF", "a program"),
     (b"{\\rtf", "an RTF document"),
 )
@@ -59,8 +87,29 @@ class BadDocumentError(CaseError):
         super().__init__(f"{path}: {reason}")
 
 
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:  # crosses from a reader process
+        return (type(self), (str(self.path), self.reason))
+
+
+class Attachment(Model):
+    """A file a document carries (an e-mail's attachment, a file embedded in a
+    PDF): read as a document of its own, or not, with the reason."""
+
+    name: str
+    media_type: str = ""
+    size: int = 0
+    document: "Document | None" = None
+    note: str = ""
+
+
 class Document(Model):
-    """A document read from disk, ready to become a source."""
+    """A document read from disk, ready to become a source.
+
+    ``pages`` and ``boxes`` (PDF) are code-point spans of ``text``; ``meta``
+    is what the document says about itself beyond the source's columns
+    (format, Message-ID, page count...); ``notices`` are things the reader
+    tells the user (a tracked change left out, a page with no text).
+    """
 
     path: str
     kind: DocumentKind
@@ -71,6 +120,21 @@ class Document(Model):
     author: str = ""
     url: str = ""
     published: str = ""
+    pages: tuple[SourcePage, ...] = ()
+    boxes: tuple[LineBox, ...] = ()
+    meta: dict[str, str] = {}
+    notices: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    # Files found by the reader, turned into ``attachments`` by db.readers.dispatch.
+    raw_attachments: tuple[tuple[str, str, bytes], ...] = ()
+
+    def all_documents(self) -> list["Document"]:
+        """This document and every attachment read as one, depth first."""
+        found = [self]
+        for attachment in self.attachments:
+            if attachment.document is not None:
+                found += attachment.document.all_documents()
+        return found
 
 
 def document_kind(path: Path) -> DocumentKind | None:
@@ -78,24 +142,74 @@ def document_kind(path: Path) -> DocumentKind | None:
     return SUFFIX_KINDS.get(path.suffix.lower())
 
 
-def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Document:
-    """Read, check and extract one document. Raises BadDocumentError."""
-    path = Path(path)
-    data = _read_bytes(path, max_bytes)
-    kind = document_kind(path) or _sniff_kind(data)
-    if kind == "html":
-        from .webpage import extract_page  # trafilatura loads slowly: only for HTML
+def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
+                  options: ReadOptions | None = None) -> Document:
+    """Read, check and extract one document. Raises BadDocumentError (an mbox,
+    which holds many, is read with :func:`read_documents`)."""
+    found = read_documents(path, max_bytes=max_bytes, options=options)
+    if len(found) != 1:
+        raise BadDocumentError(path, f"holds {len(found)} documents (a mailbox)")
+    return found[0]
 
-        text = _decode(path, data, html=True)
-        try:
-            page = extract_page(text)
-        except Exception as error:  # a parser failing on untrusted input: one line, not a traceback
-            raise BadDocumentError(path, f"could not be read as HTML ({type(error).__name__})") from None
-        if not page.text.strip():
-            raise BadDocumentError(path, "no article text found in this HTML page")
-        return Document(path=str(path), kind="html", text=page.text, split="lines",
-                        title=page.title or path.stem, publisher=page.publisher,
-                        author=page.author, url=page.url, published=page.published)
+
+def read_documents(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
+                   options: ReadOptions | None = None) -> list[Document]:
+    """Read, check and extract the documents a file holds: one, or each message
+    of an mbox. Raises BadDocumentError."""
+    from .readers.dispatch import read_container, sniff_container
+
+    path = Path(path)
+    options = options or ReadOptions()
+    named = document_kind(path)
+    head = _read_head(path)
+    container = sniff_container(path, head, named)
+    if container is not None:
+        limit = MAX_FILE_BYTES[container] if max_bytes == MAX_DOCUMENT_BYTES else max_bytes
+        data = _read_bytes(path, limit)
+        found = read_container(path, data, container, named, options)
+    elif named in CONTAINER_KINDS:
+        raise BadDocumentError(path, _not_as_named(path, head, named))
+    else:
+        data = _read_bytes(path, max_bytes)
+        found = [read_text_document(path, data, named, options)]
+    return [_with_file(document, path, data) for document in found]
+
+
+_OFFICE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_as_named(path: Path, head: bytes, named: DocumentKind) -> str:
+    """Why a file named as a PDF, Word file, e-book or e-mail is not one."""
+    what = KIND_NAMES[named]
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if _OFFICE_ENCRYPTED in _read_bytes(path, max(MAX_FILE_BYTES.values())):
+            return ("is a password-protected Office document: casebook cannot decrypt it; save it "
+                    "without the password (or as PDF) and add that file")
+        return "is an old Office document (.doc, .xls): save it as .docx or PDF to add it"
+    for signature, found in _SIGNATURES:
+        if head.startswith(signature):
+            return f"is {found}, not {what}"
+    if b"\x00" in head:
+        return f"is a binary file, not {what}"
+    actually = "an HTML page" if _sniff_kind(head) == "html" else "text"
+    return f"is named as {what} but is {actually} (a download that failed?)"
+
+
+def _with_file(document: Document, path: Path, data: bytes) -> Document:
+    """The document's metadata with the file it came from: name, size, SHA-256."""
+    meta = {"format": document.kind, **document.meta, "file_name": path.name,
+            "file_sha256": hashlib.sha256(data).hexdigest(), "file_bytes": str(len(data))}
+    return document.model_copy(update={"meta": meta})
+
+
+def read_text_document(path: Path, data: bytes, named: DocumentKind | None,
+                       options: ReadOptions) -> Document:
+    """Text, Markdown or HTML from the file's bytes."""
+    kind = named if named in ("text", "markdown", "html") else _sniff_kind(data)
+    if kind == "html":
+        from .readers.web import page_document
+
+        return page_document(path, _decode(path, data, html=True), options)
     text = normalise_text(_decode(path, data, html=False))
     if not text.strip():
         raise BadDocumentError(path, "has no text (only white space)")
@@ -114,22 +228,35 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> D
 # -- bytes to text --------------------------------------------------------
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Reading a file, its failures said in one line."""
     try:
         if path.is_dir():
             raise BadDocumentError(path, "is a directory")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BadDocumentError(
-                path, f"is too large ({_mib(size)}; the limit is {_mib(max_bytes)})")
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        yield
     except FileNotFoundError:
         raise BadDocumentError(path, "no such file") from None
     except PermissionError:
         raise BadDocumentError(path, "permission denied") from None
     except OSError as error:
         raise BadDocumentError(path, f"cannot read ({error.strerror or error})") from None
+
+
+def _read_head(path: Path) -> bytes:
+    """The first bytes of a file, to tell what it is."""
+    with _reading(path), path.open("rb") as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    with _reading(path):
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BadDocumentError(
+                path, f"is too large ({_mib(size)}; the limit is {_mib(max_bytes)})")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew since stat
         raise BadDocumentError(path, f"is too large (the limit is {_mib(max_bytes)})")
     if not data:
@@ -284,3 +411,6 @@ def partial_date(value: str) -> str:
     if not 1 <= int(day) <= 31:
         return f"{year}-{int(month):02d}"
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+Attachment.model_rebuild()

@@ -29,9 +29,18 @@ from pydantic import ValidationError
 
 from .bulk import bulk_load
 from .casefile import Case, building_case
-from .check import anchor_problems, reference_problems
+from .check import anchor_problems, reference_problems, source_detail_problems
 from .errors import CaseError
-from .models import CaseCounts, CaseDocument, ClaimRecord, EntityRecord, EventRecord, ExcerptRecord, Model
+from .models import (
+    CaseCounts,
+    CaseDocument,
+    ClaimRecord,
+    EntityRecord,
+    EventRecord,
+    ExcerptRecord,
+    Model,
+    SourceRecord,
+)
 from .schema import SCHEMA_VERSION
 from .tables import (
     ANNOTATIONS,
@@ -47,6 +56,10 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    SOURCE_ATTACHMENTS,
+    SOURCE_BOXES,
+    SOURCE_META,
+    SOURCE_PAGES,
     SOURCES,
     Insert,
     Table,
@@ -96,7 +109,8 @@ def _import(stream: BinaryIO, name: str, out: Path, progress: Progress | None) -
             loader.load(_document_parts(_Reading(stream, progress), name))
         except sqlite3.IntegrityError as error:
             raise CaseImportError(f"{name}: inconsistent export ({error})") from None
-        problem = next(reference_problems(case), None) or next(anchor_problems(case), None)
+        problem = (next(reference_problems(case), None) or next(anchor_problems(case), None)
+                   or next(source_detail_problems(case), None))
         if problem:
             raise CaseImportError(f"{name}: inconsistent export ({problem})")
         case.conn.execute("PRAGMA foreign_keys = ON")
@@ -254,7 +268,8 @@ class _Loader:
 # Every table an export fills, in the order batches are written (references
 # are checked at the end, so any order would do).
 _INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
-    SOURCES, ENTITIES, ENTITY_ALIASES, EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
+    SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, ENTITIES, ENTITY_ALIASES,
+    EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
     EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
 )}
 Rows = Iterator[tuple[Table, tuple[Any, ...]]]
@@ -292,9 +307,21 @@ def _claim_rows(c: ClaimRecord) -> Rows:
         yield _row(CLAIM_EXCERPTS, evidence, claim_id=c.id)
 
 
+def _source_rows(s: SourceRecord) -> Rows:
+    yield _row(SOURCES, s)
+    for key, value in s.meta.items():
+        yield SOURCE_META, (s.id, key, value)
+    for page in s.pages:
+        yield _row(SOURCE_PAGES, page, source_id=s.id)
+    for box in s.boxes:
+        yield _row(SOURCE_BOXES, box, source_id=s.id)
+    for attachment in s.attachments:
+        yield _row(SOURCE_ATTACHMENTS, attachment, source_id=s.id)
+
+
 # Each section's item as the rows it stores.
 _ROWS: dict[str, Callable[[Any], Rows]] = {
-    "sources": lambda s: iter([_row(SOURCES, s)]),
+    "sources": lambda s: _source_rows(s),
     "excerpts": _excerpt_rows,
     "entities": _entity_rows,
     "events": _event_rows,

@@ -17,18 +17,24 @@ from pydantic import ValidationError
 from .casefile import Case
 from .documents import Document, document_kind
 from .errors import InvalidValueError
-from .mentions import MentionIndex
-from .models import Model, SourceInfo
-from .sources import add_source, split_paragraphs
-from .text import nfc
+from .mentions import MentionIndex, index_for_words
+from .models import Model, SourceAttachment, SourceInfo
+from .source_details import write_source_details
+from .sources import DuplicateSourceError, add_source, split_paragraphs
+from .text import folded_words, nfc
 
 
 class Added(Model):
-    """What adding one document made."""
+    """What adding one document made (with its attachments read as sources)."""
 
     source: SourceInfo
     paragraphs: int
     mentions: int
+    pages: int = 0
+    name: str = ""  # for an attachment, its file name in the message
+    attachments: tuple["Added", ...] = ()
+    # Attachments already in the case: (name, the source they are).
+    known: tuple[tuple[str, int], ...] = ()
 
 
 class Skipped(Model):
@@ -47,7 +53,8 @@ class Plan(Model):
 def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
     """Files named directly are read whatever their name (binary and other bad
     files are reported when read); a directory gives the documents directly in
-    it (``.txt``, ``.md``, ``.html`` and the like), in name order, and says
+    it (``.txt``, ``.md``, ``.html``, ``.pdf``, ``.docx``, ``.eml`` and the
+    others casebook reads), in name order, and says
     what else it holds and why that is not read. Subdirectories are not entered.
     """
     files: list[str] = []
@@ -67,6 +74,9 @@ def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
     return Plan(files=tuple(unique), skipped=tuple(skipped))
 
 
+READ_SUFFIXES = ".txt, .md, .html, .pdf, .docx, .odt, .epub, .eml, .mbox and .mhtml"
+
+
 def _not_read_because(entry: Path) -> str:
     if entry.name.startswith("."):
         return "hidden file"
@@ -76,7 +86,7 @@ def _not_read_because(entry: Path) -> str:
         return "not a regular file"
     if document_kind(entry) is None:
         suffix = entry.suffix or "no extension"
-        return f"not a document type casebook reads ({suffix}; it reads .txt, .md and .html)"
+        return f"not a document type casebook reads ({suffix}; it reads {READ_SUFFIXES})"
     return ""
 
 
@@ -110,40 +120,103 @@ def import_document(
     index: MentionIndex | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Added:
-    """Add a document as a source with its paragraphs and mention links, in one
-    transaction. Raises DuplicateSourceError (nothing written) if the same text
-    is already in the case. ``progress(fraction)`` reports the share done.
+    """Add a document as a source with its paragraphs, mention links, pages,
+    metadata and attachments (each read attachment a source of its own), in
+    one transaction. Raises DuplicateSourceError (nothing written) if the same
+    text is already in the case; an attachment already in the case is linked
+    to the source it is. ``progress(fraction)`` reports the share done.
 
     The mentions are found first, outside the transaction: the write lock,
     which annotators' marks wait for, is held only while rows are written
-    (about 15 s for a 30 MB text, well within the 30 s busy timeout).
+    (about 15 s for a 30 MB text, well within the 30 s busy timeout). Only
+    the entity names a document's words could begin are read
+    (:func:`db.mentions.index_for_words`), so a case of 100,000 entities
+    adds documents as fast as a small one.
     """
-    index = index or MentionIndex.of_case(case)
     say = progress or (lambda fraction: None)
-    text = nfc(document.text)
-    spans = split_paragraphs(text, document.split)
-    found: list[set[int]] = []
+    documents = document.all_documents()
+    texts = [nfc(each.text) for each in documents]
+    spans = [split_paragraphs(text, each.split) for text, each in zip(texts, documents, strict=True)]
+    total = max(sum(map(len, spans)), 1)
     say(0.0)
-    for first in range(0, len(spans), _STEP):
-        found += [index.find(text[start:end]) for start, end in spans[first:first + _STEP]]
-        say(_FINDING_SHARE * len(found) / len(spans))
+    words = [[folded_words(text[start:end]) for start, end in found]
+             for text, found in zip(texts, spans, strict=True)]
+    index = index or index_for_words(case, {word for each in words for paragraph in each
+                                            for word in paragraph})
+    found: list[list[set[int]]] = []
+    done = 0
+    for each in words:
+        found.append([])
+        for first in range(0, len(each), _STEP):
+            found[-1] += [index.find_words(paragraph) for paragraph in each[first:first + _STEP]]
+            done += len(each[first:first + _STEP])
+            say(_FINDING_SHARE * done / total)
+    prepared = dict(zip(map(id, documents), zip(texts, spans, found, strict=True), strict=True))
+    writing = _Writing(case, say, total, prepared)
+    with case.write():
+        added = writing.add(document, parent=None)
+    say(1.0)
+    return added
 
-    def written(done: int, total: int) -> None:
-        say(_FINDING_SHARE + (1 - _FINDING_SHARE) * 0.9 * done / max(total, 1))
 
-    with case.write() as tx:
+class _Writing:
+    """The rows of a document and its attachments, inside one transaction."""
+
+    def __init__(self, case: Case, say: Callable[[float], None], total: int,
+                 prepared: dict[int, tuple[str, list[tuple[int, int]], list[set[int]]]]):
+        self.case = case
+        self.say = say
+        self.total = total
+        self.prepared = prepared
+        self.written = 0
+
+    def add(self, document: Document, parent: int | None) -> Added:
+        text, spans, found = self.prepared[id(document)]
+        first = self.written
+
+        def written(done: int, total: int) -> None:
+            share = (first + len(spans) * done / max(total, 1)) / self.total
+            self.say(_FINDING_SHARE + (1 - _FINDING_SHARE) * 0.9 * share)
+
         source = add_source(
-            case, text=text, title=document.title, publisher=document.publisher,
+            self.case, text=text, title=document.title, publisher=document.publisher,
             author=document.author, url=document.url, published=document.published,
             split=document.split, progress=written,
         )
+        self.written += len(spans)
+        tx = self.case.conn
         excerpt_ids = [row[0] for row in tx.execute(
             'SELECT id FROM excerpts WHERE source_id = ? ORDER BY start, "end"', [source.id]
         )]
         if len(excerpt_ids) != len(spans):  # add_source split the text as we did
             raise RuntimeError(f"source {source.id}: {len(excerpt_ids)} paragraphs, expected {len(spans)}")
         links = [(excerpt_id, entity_id)
-                 for excerpt_id, entities in zip(excerpt_ids, found) for entity_id in entities]
+                 for excerpt_id, entities in zip(excerpt_ids, found, strict=True) for entity_id in entities]
         tx.executemany("INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links)
-    say(1.0)
-    return Added(source=source, paragraphs=len(excerpt_ids), mentions=len(links))
+        assert source.id is not None
+        write_source_details(tx, source.id, meta=document.meta, pages=document.pages, boxes=document.boxes)
+        attachments, known = self._attachments(document, source.id)
+        return Added(source=source, paragraphs=len(excerpt_ids), mentions=len(links),
+                     pages=len(document.pages), attachments=tuple(attachments), known=tuple(known))
+
+    def _attachments(self, document: Document, source_id: int) -> tuple[list[Added], list[tuple[str, int]]]:
+        added: list[Added] = []
+        known: list[tuple[str, int]] = []
+        rows = []
+        for number, attachment in enumerate(document.attachments, start=1):
+            attached_id, note = None, attachment.note
+            if attachment.document is not None:
+                try:
+                    child = self.add(attachment.document, parent=source_id)
+                except DuplicateSourceError as duplicate:
+                    attached_id = duplicate.existing_id
+                    note = f"already in the case as source {attached_id}"
+                    known.append((attachment.name, duplicate.existing_id))
+                else:
+                    added.append(child.model_copy(update={"name": attachment.name}))
+                    attached_id = child.source.id
+            rows.append(SourceAttachment(number=number, name=attachment.name,
+                                         media_type=attachment.media_type, size=attachment.size,
+                                         attached_id=attached_id, note=note))
+        write_source_details(self.case.conn, source_id, attachments=rows)
+        return added, known

@@ -29,8 +29,12 @@ class MentionIndex:
         for entity_id, name in names:
             words = tuple(folded_words(name))
             if words:
-                self._by_first[words[0]][words].add(entity_id)
-                self.longest = max(self.longest, len(words))
+                self.add(entity_id, words)
+
+    def add(self, entity_id: int, words: Name) -> None:
+        """One name of an entity, as its folded words."""
+        self._by_first[words[0]][words].add(entity_id)
+        self.longest = max(self.longest, len(words))
 
     @classmethod
     def of_case(cls, case: Case) -> "MentionIndex":
@@ -41,7 +45,10 @@ class MentionIndex:
 
     def find(self, text: str) -> set[int]:
         """Ids of the entities ``text`` mentions."""
-        words = folded_words(text)
+        return self.find_words(folded_words(text))
+
+    def find_words(self, words: list[str]) -> set[int]:
+        """Ids of the entities a text of these folded words mentions."""
         found: set[int] = set()
         position = 0
         while position < len(words):
@@ -90,3 +97,59 @@ def _link(case: Case, index: MentionIndex, rows: list[sqlite3.Row]) -> int:
         before = tx.total_changes
         tx.executemany(EXCERPT_ENTITIES.insert(or_ignore=True).sql, links)
         return tx.total_changes - before
+
+
+# -- the stored names (schema v5): an index of only what a document could mention
+
+
+def refresh_mention_names(case: Case, *, batch: int = 5000) -> int:
+    """Bring ``mention_names`` up to date with the entities marked stale (by the
+    schema's triggers, whoever changed them); returns how many were refolded.
+
+    Each batch is one short write transaction: after an import of 100,000
+    entities this is a few seconds once, and nothing on later runs.
+    """
+    refolded = 0
+    while case.scalar("SELECT 1 FROM mention_names_stale LIMIT 1"):  # a read first: no write lock if none
+        with case.write() as tx:
+            ids = [row[0] for row in tx.execute(
+                "SELECT entity_id FROM mention_names_stale ORDER BY entity_id LIMIT ?", [batch])]
+            marks = ",".join("?" * len(ids))
+            names = tx.execute(
+                f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
+                f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)
+            tx.execute(f"DELETE FROM mention_names WHERE entity_id IN ({marks})", ids)
+            tx.executemany("INSERT OR IGNORE INTO mention_names (first_word, second_word, words, entity_id) "
+                           "VALUES (?, ?, ?, ?)", mention_name_rows(names))
+            tx.execute(f"DELETE FROM mention_names_stale WHERE entity_id IN ({marks})", ids)
+        refolded += len(ids)
+    return refolded
+
+
+def mention_name_rows(names: Iterable[tuple[int, str]]) -> Iterable[tuple[str, str, str, int]]:
+    """``(first word, second word, words, entity id)`` for each name that has words."""
+    for entity_id, name in names:
+        words = folded_words(name)
+        if words:
+            yield words[0], words[1] if len(words) > 1 else "", " ".join(words), entity_id
+
+
+def index_for_words(case: Case, words: Iterable[str]) -> MentionIndex:
+    """The MentionIndex of every name whose first two folded words are among
+    ``words``: it finds exactly what :meth:`MentionIndex.of_case` would in a
+    text of those words, reading only those names (a document names few of
+    a hundred thousand entities)."""
+    import json
+
+    refresh_mention_names(case)
+    present = json.dumps(sorted(set(words)))
+    rows = case.rows(
+        "WITH present(word) AS (SELECT value FROM json_each(?)) "
+        "SELECT entity_id, words FROM mention_names WHERE first_word IN present "
+        "AND (second_word = '' OR second_word IN present)",
+        [present],
+    )
+    index = MentionIndex(())
+    for entity_id, joined in rows:
+        index.add(entity_id, tuple(joined.split(" ")))
+    return index

@@ -34,6 +34,7 @@ from .errors import CaseFileError, LineageError
 from .mentions import link_mentions
 from .models import MergeReport
 from .paging import keyset_rows
+from .source_details import details_of_sources, write_source_details
 from .sources import add_excerpt
 from .tables import (
     ANNOTATIONS,
@@ -312,7 +313,26 @@ class _ClaimCopier:
         self.report["sources_copied"] += 1
         self.report["excerpts_copied"] += copied
         self.sources[other_id] = new_id
+        self._source_details(other_id, new_id)
         return new_id
+
+    def _source_details(self, other_id: int, new_id: int) -> None:
+        """The copied source's metadata, pages and line boxes; its attachments
+        listed, linked to a source of this case with the same text if any."""
+        details = details_of_sources(self.other, [other_id])[other_id]
+        attachments = []
+        for attachment in details["attachments"]:
+            here = None
+            if attachment.attached_id is not None:
+                sha256 = self.other.scalar("SELECT sha256 FROM sources WHERE id = ?",
+                                           [attachment.attached_id])
+                found = self.tx.execute("SELECT id FROM sources WHERE sha256 = ?", [sha256]).fetchone()
+                here = found[0] if found else None
+            note = attachment.note if here is not None or attachment.attached_id is None else \
+                "read as a source in the merged copy, not merged"
+            attachments.append(attachment.model_copy(update={"attached_id": here, "note": note}))
+        write_source_details(self.tx, new_id, meta=dict(details["meta"]), pages=details["pages"],
+                             boxes=details["boxes"], attachments=attachments)
 
     def _excerpt(self, other_source_id: int, start: int, end: int) -> int:
         source_id = self._source(other_source_id)

@@ -74,6 +74,68 @@ class Source(SourceInfo):
     text: str
 
 
+# -- where a source's text came from (schema v5) ------------------------------
+
+
+class SourcePage(Model):
+    """A page of a paged document (a PDF): the span of the source's text it
+    holds. ``number`` counts pages from 1; ``label`` is the page number as the
+    document prints it ("xii", "12"), '' when it defines none."""
+
+    number: int
+    label: str = ""
+    start: int
+    end: int
+    width: float = 0.0   # points (1/72 inch)
+    height: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.label or str(self.number)
+
+
+class LineBox(Model):
+    """Where a line of a page's text is drawn: the span of the source's text,
+    the page number, and its box in points from the page's top-left corner
+    (``x0``, ``y0`` the left and top edges, ``x1``, ``y1`` the right and bottom)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class SourceAttachment(Model):
+    """An attachment of a document (an e-mail's file): read as a source of its
+    own (``attached_id``), or listed with the reason it was not read."""
+
+    number: int          # its place among the document's attachments, from 1
+    name: str
+    media_type: str = ""
+    size: int = 0        # bytes, decoded
+    attached_id: int | None = None
+    note: str = ""       # why it was not read (or that it is already in the case)
+
+
+class PagePlace(Model):
+    """Where a span of a source is on its pages: the first and last page it
+    touches and the box around its lines on the first page (when known)."""
+
+    first: SourcePage
+    last: SourcePage
+    box: LineBox | None = None
+
+    @property
+    def label(self) -> str:
+        """``p. 12`` or ``pp. 12–13``, with the page numbers the document prints."""
+        if self.first.number == self.last.number:
+            return f"p. {self.first.name}"
+        return f"pp. {self.first.name}\u2013{self.last.name}"
+
+
 class Excerpt(Model):
     id: int | None = None
     source_id: int
@@ -324,6 +386,13 @@ class MergeReport(Model):
 
 class SourceRecord(Source):
     id: int
+    # Schema v4, empty for most sources: what the document said about itself
+    # (format, file name and digest, Message-ID...), its pages and line boxes
+    # (a PDF), and its attachments (an e-mail).
+    meta: dict[str, str] = {}
+    pages: tuple[SourcePage, ...] = ()
+    boxes: tuple[LineBox, ...] = ()
+    attachments: tuple[SourceAttachment, ...] = ()
 
 
 class ExcerptRecord(Excerpt):

@@ -420,8 +420,103 @@ def m004_entity_search_datasette_and_sqlite_utils_can_find(db: Database) -> None
     _run_script(db, SCHEMA_V4_ENTITY_SEARCH)
 
 
+# v5: where a source's text came from, and mention linking that reads only the
+# names a document could mention. docs/case-file.md describes each table.
+SCHEMA_V5_DOCUMENTS = """
+-- What a document said about itself: format, file name and digest, Message-ID...
+CREATE TABLE source_meta (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    key       TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (source_id, key)
+) STRICT, WITHOUT ROWID;
+
+-- The pages of a paged document (a PDF): the span of the text each holds.
+CREATE TABLE source_pages (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    number    INTEGER NOT NULL CHECK (number >= 1),   -- from 1, in document order
+    label     TEXT NOT NULL DEFAULT '',               -- the page number it prints, '' if none
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    width     REAL NOT NULL DEFAULT 0,                -- points
+    height    REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (source_id, number),
+    CHECK (start >= 0 AND "end" >= start)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX source_pages_by_offset ON source_pages(source_id, start);
+
+-- Where each line of a page's text is drawn, in points from the page's top-left corner.
+CREATE TABLE source_boxes (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    page      INTEGER NOT NULL,
+    x0 REAL NOT NULL, y0 REAL NOT NULL, x1 REAL NOT NULL, y1 REAL NOT NULL,
+    PRIMARY KEY (source_id, start),
+    CHECK (start >= 0 AND "end" > start)
+) STRICT, WITHOUT ROWID;
+
+-- A document's attachments (an e-mail's files): each read as a source of its
+-- own (attached_id), or listed with why it was not.
+CREATE TABLE source_attachments (
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    name        TEXT NOT NULL,
+    media_type  TEXT NOT NULL DEFAULT '',
+    size        INTEGER NOT NULL DEFAULT 0,
+    attached_id INTEGER REFERENCES sources(id),
+    note        TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (source_id, number),
+    CHECK (attached_id IS NULL OR attached_id != source_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX source_attachments_by_attached ON source_attachments(attached_id)
+    WHERE attached_id IS NOT NULL;
+
+-- Derived: every entity name and alias as its folded words (db/mentions.py),
+-- by first and second word, so linking a document reads only the names it could mention.
+-- Any writer (casebook, sqlite3, Datasette) marks the entities it changes in
+-- mention_names_stale, by the triggers below; casebook refolds those before
+-- it links mentions. casebook check compares the table with the entities.
+CREATE TABLE mention_names (
+    first_word  TEXT NOT NULL,
+    second_word TEXT NOT NULL,        -- '' for a name of one word
+    words       TEXT NOT NULL,        -- the folded words, separated by single spaces
+    entity_id   INTEGER NOT NULL,
+    PRIMARY KEY (first_word, second_word, words, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX mention_names_by_entity ON mention_names(entity_id);
+CREATE TABLE mention_names_stale (entity_id INTEGER PRIMARY KEY) STRICT;
+CREATE TRIGGER entities_mention_names_insert AFTER INSERT ON entities BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (new.id);
+END;
+CREATE TRIGGER entities_mention_names_update AFTER UPDATE OF id, name ON entities BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (old.id);
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (new.id);
+END;
+CREATE TRIGGER entities_mention_names_delete AFTER DELETE ON entities BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (old.id);
+END;
+CREATE TRIGGER entity_aliases_mention_names_insert AFTER INSERT ON entity_aliases BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (new.entity_id);
+END;
+CREATE TRIGGER entity_aliases_mention_names_update AFTER UPDATE ON entity_aliases BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (old.entity_id);
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (new.entity_id);
+END;
+CREATE TRIGGER entity_aliases_mention_names_delete AFTER DELETE ON entity_aliases BEGIN
+    INSERT OR IGNORE INTO mention_names_stale (entity_id) VALUES (old.entity_id);
+END;
+INSERT INTO mention_names_stale (entity_id) SELECT id FROM entities;
+"""
+
+
+@migrations()
+def m005_documents_and_mention_names(db: Database) -> None:
+    _run_script(db, SCHEMA_V5_DOCUMENTS)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def schema_version(db: Database) -> int:

@@ -188,11 +188,30 @@ STANDING_MARKS = Table(
     key=("claim_id", "annotator"),
 )
 
+# Where a source's text came from (db/source_details.py): what the document
+# said about itself, its pages as spans of the text, its lines' boxes, its attachments.
+SOURCE_META = Table("source_meta", ("source_id", "key", "value"), key=("source_id", "key"))
+SOURCE_PAGES = Table("source_pages", ("source_id", "number", "label", "start", "end", "width", "height"),
+                     key=("source_id", "number"))
+SOURCE_BOXES = Table("source_boxes", ("source_id", "start", "end", "page", "x0", "y0", "x1", "y1"),
+                     key=("source_id", "start"))
+SOURCE_ATTACHMENTS = Table(
+    "source_attachments",
+    ("source_id", "number", "name", "media_type", "size", "attached_id", "note"),
+    key=("source_id", "number"),
+)
+# Derived (db/mentions.py): every entity name as its folded words, and the
+# entities whose names changed since (marked by triggers, refolded by casebook).
+MENTION_NAMES = Table("mention_names", ("first_word", "second_word", "words", "entity_id"),
+                      key=("first_word", "second_word", "words", "entity_id"))
+MENTION_NAMES_STALE = Table("mention_names_stale", ("entity_id",), key=("entity_id",))
+
 # Every table that holds the case, in the order exports write them.
 TABLES: dict[str, Table] = {table.name: table for table in (
-    CASE_META, SOURCES, EXCERPTS, ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
+    CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
+    ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
-    CLAIM_CONFLICTS, STANDING_MARKS,
+    CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

@@ -47,6 +47,7 @@ from .tables import (
     Table,
     column_list,
 )
+from .source_details import details_of_sources
 
 SOURCES_PAGE = 20  # sources hold whole documents: a few at a time
 
@@ -73,7 +74,11 @@ def source_infos(case: Case, *, page: int = PAGE) -> Iterator[SourceInfo]:
 
 def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
     for rows in _pages(case, SOURCES, SOURCES.model_columns, page=page):
-        yield from (SourceRecord(**dict(row)) for row in rows)
+        details = details_of_sources(case, [row["id"] for row in rows])
+        for row in rows:
+            found = details[row["id"]]
+            yield SourceRecord(**dict(row), meta=dict(found["meta"]), pages=tuple(found["pages"]),
+                               boxes=tuple(found["boxes"]), attachments=tuple(found["attachments"]))
 
 
 def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:

@@ -30,8 +30,14 @@ class Page(Model):
     published: str = ""
 
 
-def extract_page(html: str) -> Page:
-    """The article of a saved web page: its text, one paragraph per line, and metadata."""
+def extract_page(html: str, *, favor: str = "precision") -> Page:
+    """The article of a saved web page: its text, one paragraph per line, and metadata.
+
+    ``favor`` is ``precision`` (a page of navigation and a login form has no
+    article, and says so rather than give its menu as text), ``balance``
+    (trafilatura's own middle) or ``recall`` (keep more of what may be the
+    article).
+    """
     import trafilatura  # slow to import; only pages need it
 
     from .documents import normalise_text, partial_date
@@ -44,9 +50,8 @@ def extract_page(html: str) -> Page:
         include_tables=True,
         include_images=False,
         include_links=False,
-        # Precision over recall: a page of navigation and a login form has no
-        # article, and should say so rather than give its menu as text.
-        favor_precision=True,
+        favor_precision=favor == "precision",
+        favor_recall=favor == "recall",
         deduplicate=False,
         # Only dates the page states as metadata, never one guessed from its text
         # (a saved page shows the day it was saved, comments their own dates).

@@ -26,7 +26,7 @@ from db.casefile import building_case
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
-from db.mentions import link_mentions
+from db.mentions import link_mentions, refresh_mention_names
 from db.models import DatePrecision, EntityKind, Event, Stance, stored_id
 from db.outfile import check_target
 from db.sources import add_quote, add_source
@@ -239,5 +239,6 @@ def _populate(case: Case, definition: Definition, base: Path, say: Progress) -> 
                        created_at=seeded_at)
     say(f"{len(definition.claims)} claims")
     links = link_mentions(case)
+    refresh_mention_names(case)  # so the first add-source need not
     say(f"{links} mentions linked")
     case.conn.execute("PRAGMA optimize")

@@ -46,7 +46,8 @@ def bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         path.write_bytes(data)
         made[name] = (path, says)
 
-    make("scan.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is a PDF document, not a text document")
+    # Read as what it is (a PDF), whatever its name says: here a cut-off one.
+    make("scan.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is not a readable PDF (damaged or truncated)")
     make("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image")
     make("dump.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "is a binary file")
     make("latin1.txt", "Première ligne\nDeuxième: Sûreté de l'État\n".encode("latin-1"),
@@ -56,7 +57,8 @@ def bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
     make("empty.txt", b"", "is empty")
     make("blank.txt", b"  \n\n\t\n", "has no text")
     make("login.html", NAVIGATION_ONLY.encode(), "no article text found in this HTML page")
-    make("app.html", SCRIPT_SHELL.encode(), "no article text found in this HTML page")
+    make("app.html", SCRIPT_SHELL.encode(), "no article text found in this HTML page: its text is put on "
+         "the screen by JavaScript, which casebook does not run")
     return made
 
 

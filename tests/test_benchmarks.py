@@ -28,6 +28,8 @@ def test_benchmarks_print_a_table_and_write_json(tmp_path: Path):
     assert first["seed"] > 0 and first["large"] > 0
     assert search["top-10 hits as exact bm25: after refine()"]["large"] == 100
     ingest = {f["name"]: f for f in report["figures"] if f["section"] == "ingest"}
+    for kind in ("text", "html", "pdf"):
+        assert ingest[f"casebook add-source, 20 {kind} documents"]["large"] > 0
     imported = ingest["casebook import (streamed, bulk-loaded)"]
     assert imported["seed"] > 0 and imported["large"] > 0, imported
     assert ingest["  peak RSS of the import"]["large"] > 0
@@ -41,3 +43,14 @@ def test_benchmarks_refuse_an_unknown_section(tmp_path: Path):
     )
     assert result.returncode == 2 and "unknown section 'nonsense'" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pdf_library_comparison_prints_each_library(tmp_path: Path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pdf_libraries.py"), "--pages", "3",
+                             "--repeats", "1"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("  ")[0]: line for line in result.stdout.splitlines()[1:5]}
+    assert set(rows) == {"pypdf", "pdfplumber", "pypdfium2 (PDFium's text)",
+                         "casebook (PDFium boxes + layout)"}
+    casebook = rows["casebook (PDFium boxes + layout)"].split()
+    assert casebook[-3:] == ["100.0%", "0", "0"]  # every word in order, no headers, no broken words

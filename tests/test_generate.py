@@ -46,7 +46,9 @@ def table_rows(path: Path) -> dict[str, list[tuple]]:
         tables = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
             "AND name NOT LIKE 'sqlite_%' AND name <> '_sqlite_migrations' ORDER BY name")]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}
+        order = {t: "1, 2" if len(conn.execute(f'SELECT * FROM "{t}" LIMIT 0').description) > 1 else "1"
+                 for t in tables}
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY {order[t]}').fetchall() for t in tables}
     finally:
         conn.close()
 

@@ -30,6 +30,7 @@ from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
 from ..events import event_entities
 from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
+from ..source_details import page_place
 from ..sources import get_source_info
 from ..text import one_line, visible
 from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
@@ -134,8 +135,10 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
     for item in evidence:
         excerpt = item.excerpt
         quoted = "\n".join(f"> {line}" for line in block(excerpt.text).split("\n"))
+        place = page_place(case, excerpt.source_id, excerpt.start, excerpt.end)
+        page = f"{inline(place.label)}, " if place is not None else ""
         out.write(f"{quoted}\n>\n> — {item.stance}; {_source_line(source_info(excerpt.source_id))}, "
-                  f"characters {excerpt.start}–{excerpt.end}\n\n")
+                  f"{page}characters {excerpt.start}–{excerpt.end}\n\n")
     history = claim_history(case, claim.id, limit=_LIMIT)
     if history:
         out.write("History:\n\n")

@@ -30,6 +30,8 @@ the page, not the page: the page's URL is the source's ``via`` (where the
 text came from), and the quote selector anchors on the page itself too.
 The source also carries its title (``dc:title``), publisher
 (``dcterms:publisher``), author (``creator``) and date (``dcterms:issued``).
+A target in a PDF adds a ``FragmentSelector`` naming its page (RFC 3778,
+``page=12``).
 Ids are ``urn:uuid:`` URNs, stable across exports.
 """
 
@@ -45,12 +47,14 @@ from .. import walk
 from ..casefile import Case
 from ..claims import claim_history
 from ..models import Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
+from ..source_details import page_place
 from ..sources import source_slice
 from .common import dumps, stable_uuid, web_url
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT: list[Any] = [ANNO_CONTEXT, {"assessing": "oa:assessing"}]
 CONTEXT_LENGTH = 32
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 _NAMESPACE = uuid.UUID("0b6a3f7e-63e1-4d4c-9d0e-3c5f2a9b8e71")
 _HISTORY_LIMIT = 1_000_000  # every mark of a claim
 # The words casebook writes itself (statuses, stances) are English.
@@ -108,13 +112,18 @@ class _Targets:
         start, end = row["start"], row["end"]
         prefix = source_slice(self.case, row["source_id"], max(0, start - CONTEXT_LENGTH), start)
         suffix = source_slice(self.case, row["source_id"], end, end + CONTEXT_LENGTH)
+        selectors: list[dict[str, Any]] = [
+            {"type": "TextQuoteSelector", "exact": row["text"], "prefix": prefix, "suffix": suffix},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ]
+        place = page_place(self.case, row["source_id"], start, end)
+        if place is not None:  # a PDF: the page, as RFC 3778 names a place in one
+            selectors.append({"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT,
+                              "value": f"page={place.first.number}"})
         return {
             "type": "SpecificResource",
             "source": source_resource(source),
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": row["text"], "prefix": prefix, "suffix": suffix},
-                {"type": "TextPositionSelector", "start": start, "end": end},
-            ],
+            "selector": selectors,
         }
 
 

@@ -12,10 +12,11 @@ from db import Case
 from db.claims import entity_claims, excerpt_claims
 from db.entities import count_entity_excerpts, entity_excerpts, excerpt_entities, get_entity
 from db.events import entity_events, event_entities, event_evidence, excerpt_events, get_event
-from db.sources import excerpt_context, source_length, sources_by_ids
+from db.source_details import attached_to, attachments_of, excerpt_place
+from db.sources import excerpt_context, excerpts_page, source_length, sources_by_ids
 
 from ..text import join, plain_block, plain_line
-from ..widgets.detail import BLANK, Block
+from ..widgets.detail import BLANK, Block, Link
 from .blocks import (
     RELATED_LIMIT,
     claim_link,
@@ -84,7 +85,10 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
             blocks.append(field("Author", source.author))
         if source.published:
             blocks.append(field("Published", source.published))
-    blocks.append(field("Position", f"characters {excerpt.start:,}–{excerpt.end:,} of {length:,}"))
+    place = excerpt_place(case, excerpt_id)   # a paged document (a PDF): on which page
+    pages = f" · {place.label}" if place is not None else ""
+    blocks.append(field("Position",
+                        f"characters {excerpt.start:,}–{excerpt.end:,} of {length:,}{pages}"))
     if not case.read_only:
         blocks.append(Block(Content.styled(BUILD_KEYS, ".cb--dim"), hang=7))
     # The excerpt stands out between the text around it; the detail opens on it.
@@ -102,4 +106,37 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     blocks += section("Evidence for events", [event_link(e) for e in events], empty="None.")
     claims = excerpt_claims(case, excerpt_id, limit=RELATED_LIMIT)
     blocks += section("Evidence for claims", [claim_link(c) for c in claims], empty="None.")
+    blocks += attachment_blocks(case, excerpt.source_id)
     return blocks
+
+
+def attachment_blocks(case: Case, source_id: int) -> list[Block]:
+    """The message a source came attached to, and the files a message carried:
+    a file read as a source links to its first excerpt; the others say why not."""
+    blocks: list[Block] = []
+    parent = attached_to(case, source_id)
+    if parent is not None:
+        blocks += [BLANK, heading("Attached to"), source_link(case, parent)]
+    attachments = attachments_of(case, source_id)
+    if attachments:
+        blocks += [BLANK, heading("Attachments", len(attachments))]
+        for attachment in attachments:
+            described = f"  {attachment.media_type or 'unknown type'}, {attachment.size:,} bytes"
+            if attachment.attached_id is not None:
+                blocks.append(source_link(case, attachment.attached_id, attachment.name, described))
+            else:
+                blocks.append(Block(join([("• ", ""), plain_line(attachment.name),
+                                          (described, ".cb--dim"),
+                                          ("  — ", ".cb--dim"), plain_line(attachment.note, ".cb--dim")]),
+                                    hang=2))
+    return blocks
+
+
+def source_link(case: Case, source_id: int, name: str = "", described: str = "") -> Block:
+    """A source as a link to its first excerpt (plain when it has none)."""
+    source = sources_by_ids(case, [source_id]).get(source_id)
+    label = name or (source.title if source else f"source {source_id}")
+    first = excerpts_page(case, offset=0, limit=1, source_id=source_id)
+    line = join([("• ", ""), plain_line(label, ".cb--name"), (described, ".cb--dim")])
+    link = Link("excerpt", first[0].id) if first and first[0].id is not None else None
+    return Block(line, link, hang=2)

@@ -20,6 +20,8 @@ demo: $(INSTALLED)
 	$(BIN)/casebook
 
 test: $(INSTALLED)
+	@echo 'Type checking (mypy, strict)...'
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n auto -q
 
 bench: $(INSTALLED)

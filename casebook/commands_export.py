@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
@@ -15,6 +12,8 @@ from db import CaseError, open_case
 from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
 from db.importing import import_case_json
 from db.outfile import atomic_file
+
+from .output import to_stdout
 
 FORMAT_HELP = (
     "json: the whole case (casebook import reads it back); csv: a file per table, in the "
@@ -50,7 +49,7 @@ def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool
             return
         writer = STREAM_WRITERS[format_]
         if output is None:
-            _to_stdout(lambda out: writer(case, out))
+            to_stdout(lambda out: writer(case, out))
             return
         with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
             items = writer(case, handle)
@@ -110,15 +109,3 @@ def _same_file(output: Path, case_path: Path) -> bool:
     return target in companions
 
 
-def _to_stdout(write: Callable[[TextIO], object]) -> None:
-    """Write UTF-8 to standard output whatever the locale; a closed pipe
-    (``| head``) ends the export quietly."""
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-    try:
-        write(out)
-        out.flush()
-    except BrokenPipeError:
-        # Nothing more can be written; keep Python from complaining at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    finally:
-        out.detach()

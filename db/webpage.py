@@ -61,7 +61,7 @@ def extract_page(html: str, *, favor: str = "precision") -> Page:
             "max_date": dt.date.today().isoformat(),
         },
     )
-    if found is None:
+    if found is None or isinstance(found, dict):   # (a dict only with as_dict=True)
         return Page(text="")
     text = "\n".join(line.strip() for line in normalise_text(found.text or "").split("\n"))
     url = found.url or ""

@@ -20,6 +20,11 @@ def read_table(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle))
+
+
 @pytest.fixture(scope="module")
 def tables(worked_case_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     out = tmp_path_factory.mktemp("csv") / "tables"
@@ -34,7 +39,7 @@ def test_a_file_per_table_with_every_row(tables: Path, worked_case_file: Path): 
         for table, (columns, _) in TABLES.items():
             rows = read_table(tables / f"{table}.csv")
             assert len(rows) == case.scalar(f"SELECT count(*) FROM {table}"), table
-            assert list(rows[0].keys()) == list(columns), table
+            assert header(tables / f"{table}.csv") == list(columns), table   # (a table may be empty)
         excerpt = case.row('SELECT id, source_id, start, "end", text FROM excerpts WHERE instr(text, ?) > 0',
                            ["kontrarozvědka ho podle"])
     by_id = {row["id"]: row for row in read_table(tables / "excerpts.csv")}

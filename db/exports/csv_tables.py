@@ -44,11 +44,13 @@ def _written(table: tables.Table) -> tuple[str, ...]:
     return columns
 
 
-# table: (columns written, key columns to page by). standing_marks is left
-# out: it is derived from annotations.
+# table: (columns written, key columns to page by). The tables derived from
+# others are left out: standing marks (from annotations), the folded names
+# mention linking reads (from entities and aliases).
+_DERIVED = (tables.STANDING_MARKS, tables.MENTION_NAMES, tables.MENTION_NAMES_STALE)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     table.name: (_written(table), table.key)
-    for table in tables.TABLES.values() if table is not tables.STANDING_MARKS
+    for table in tables.TABLES.values() if table not in _DERIVED
 }
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -186,7 +186,7 @@ class _Export:
             yield from self.event(event)
         for claim in walk.claims(self.case):
             yield from self.claim(claim)
-        for mark in walk.annotations(self.case):  # type: ignore[attr-defined, operator]
+        for mark in walk.annotations(self.case):
             yield self.mark(mark)
 
     def source(self, source: SourceRecord) -> Entity:

@@ -20,7 +20,8 @@ demo: $(INSTALLED)
 	$(BIN)/casebook
 
 test: $(INSTALLED)
-	@echo 'Type checking (mypy, strict)...'
+	@echo 'Linting (ruff) and type checking (mypy, strict)...'
+	$(BIN)/python -m ruff check --quiet .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n auto -q
 

@@ -166,7 +166,8 @@ def json_round_trip(case_path: Path, directory: Path) -> dict:
     exported = directory / f".bench-export-{os.getpid()}.json"
     imported = directory / f".bench-import-{os.getpid()}.casebook"
     try:
-        export_s, export_mib, _ = _casebook_peak_rss("export", str(case_path), "-f", "json", "-o", str(exported))
+        export_s, export_mib, _ = _casebook_peak_rss("export", str(case_path), "-f", "json",
+                                                     "-o", str(exported))
         import_s, import_mib, _ = _casebook_peak_rss("import", str(exported), str(imported))
         return {"json_mib": exported.stat().st_size / 2**20, "export_s": export_s,
                 "export_peak_mib": export_mib, "import_s": import_s, "import_peak_mib": import_mib,

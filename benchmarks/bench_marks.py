@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import marks
-
 from measure import Figure
 
 SECTION = "marks (commit, synchronous=FULL)"

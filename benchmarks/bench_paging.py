@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from measure import Figure, best_of, clock_ms
+
 import db
 from db.claims import claims_page, count_claims
 from db.entities import count_entities, entities_page
 from db.events import count_events, timeline_page
 from db.sources import count_excerpts, excerpt_position, excerpts_page
-
-from measure import Figure, best_of, clock_ms
 
 SECTION = "panes (one screen of 50 rows)"
 PAGE = 50

@@ -20,11 +20,10 @@ import statistics
 from pathlib import Path
 
 import sqlite_utils
+from measure import Figure, best_of, clock_ms, summary
 
 import db
 from db.search import FTS_TABLES, first_matches, match_expression, refine, search
-
-from measure import Figure, best_of, clock_ms, summary
 
 # Typed in full, one keystroke at a time: one- and two-letter prefixes, the
 # commonest word, several words, names with and without their diacritics.
@@ -80,10 +79,10 @@ def measure_case(path: Path, *, repeats: int) -> dict:
             search(case, text)
         for text in typed:
             expression = match_expression(text)
-            first_ms = best_of(repeats, lambda: first_matches(case, text, limit=LIMIT))
-            ranked_ms = best_of(repeats, lambda: search(case, text, limit=LIMIT))
+            first_ms = best_of(repeats, lambda text=text: first_matches(case, text, limit=LIMIT))
+            ranked_ms = best_of(repeats, lambda text=text: search(case, text, limit=LIMIT))
             results = search(case, text, limit=LIMIT)
-            refine_ms, refined = clock_ms(lambda: refine(case, results, limit=LIMIT))
+            refine_ms, refined = clock_ms(lambda results=results: refine(case, results, limit=LIMIT))
             first.append(first_ms)
             ranked.append(ranked_ms)
             staged.append(first_ms + ranked_ms)
@@ -91,9 +90,10 @@ def measure_case(path: Path, *, repeats: int) -> dict:
             unranked_keystrokes += not results.ranked
             if expression is None:
                 continue
-            tool_ms, truth = clock_ms(lambda: _sqlite_utils_ids(tools, tables, expression))
+            tool_ms, truth = clock_ms(
+                lambda expression=expression: _sqlite_utils_ids(tools, tables, expression))
             tool.append(tool_ms)
-            floor.append(best_of(repeats, lambda: _floor(conn, expression)))
+            floor.append(best_of(repeats, lambda expression=expression: _floor(conn, expression)))
             for answer, shared in ((results, agreement), (refined, final_agreement)):
                 for group in answer.groups:
                     if truth[group.kind]:

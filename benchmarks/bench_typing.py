@@ -15,10 +15,10 @@ import asyncio
 import time
 from pathlib import Path
 
-import db
-
 from bench_search import QUERIES
 from measure import summary
+
+import db
 
 TIMEOUT_S = 10.0
 

@@ -129,7 +129,8 @@ def main() -> None:
         print(f"{'floor: read every excerpt':34}{scan:>9.2f}")
         with tempfile.TemporaryDirectory() as folder:
             for name, writer in STREAM_WRITERS.items():
-                sink = io.StringIO() if name != "json" else open(Path(folder) / "c.json", "w", encoding="utf-8")
+                sink = (io.StringIO() if name != "json"
+                        else open(Path(folder) / "c.json", "w", encoding="utf-8"))
                 started = time.perf_counter()
                 writer(case, sink)
                 seconds = time.perf_counter() - started

@@ -90,9 +90,9 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
                     await asyncio.sleep(0.05)          # a breath, as a reader takes
                     start = time.perf_counter()
                     app.simulate_key("cdx"[index % 3])   # (Pilot's press waits for idle)
-                    await until(pilot, lambda: bool(committed) and committed[-1] > start)
+                    await until(pilot, lambda start=start: bool(committed) and committed[-1] > start)
                     timings["committed"].append(committed[-1] - start)
-                    await until(pilot, lambda: following is not None
+                    await until(pilot, lambda following=following: following is not None
                                 and pane.paged_list.cursor_item_id == following.id
                                 and f"Claim {following.id}\n" in pane.detail.text
                                 and not app.marking.in_flight
@@ -103,7 +103,7 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
                     await asyncio.sleep(0.05)
                     start = time.perf_counter()
                     app.simulate_key("v")
-                    await until(pilot, lambda: pane.queue != before
+                    await until(pilot, lambda before=before: pane.queue != before
                                 and not pane.paged_list.is_rereading
                                 and pane.paged_list.total is not None)
                     timings["queue_switch"].append(time.perf_counter() - start)
@@ -117,7 +117,7 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
                         await asyncio.sleep(0.05)
                         start = time.perf_counter()
                         mark_claim(other, claim_id, status, annotator="other")
-                        await until(pilot, lambda: pane.paged_list.cursor_item.claim.status
+                        await until(pilot, lambda status=status: pane.paged_list.cursor_item.claim.status
                                     == status and "other" in pane.detail.text)
                         timings["others_mark_shown"].append(time.perf_counter() - start)
         finally:

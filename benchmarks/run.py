@@ -26,8 +26,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-import db  # noqa: E402
-
 import bench_app  # noqa: E402
 import bench_ingest  # noqa: E402
 import bench_marks  # noqa: E402
@@ -35,6 +33,8 @@ import bench_paging  # noqa: E402
 import bench_search  # noqa: E402
 from cases import CASES_DIR, BenchCase, generated_case, seed_case  # noqa: E402
 from measure import Figure  # noqa: E402
+
+import db  # noqa: E402
 
 SECTIONS = {
     "search": lambda seed, large, args: bench_search.run(seed, large, repeats=args.repeats),
@@ -141,12 +141,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args.results.mkdir(parents=True, exist_ok=True)
     report = {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine, "arguments": vars(args),
         "cases": {"seed": _case_info(seed), "large": _case_info(large)},
         "figures": [figure.as_dict() for figure in figures], "raw": raw,
     }
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
     (args.results / f"run-{stamp}.json").write_text(text, encoding="utf-8")
     (args.results / "latest.json").write_text(text, encoding="utf-8")

@@ -20,8 +20,8 @@ from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
 from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
-from .commands_generate import generate
 from .commands_export import export, import_case
+from .commands_generate import generate
 from .commands_ingest import add_source
 from .commands_search import search
 from .demo import open_demo

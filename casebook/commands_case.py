@@ -8,7 +8,6 @@ import click
 
 from db import create_case, open_case
 from db.check import check_case
-from db.schema import SCHEMA_VERSION
 from seed.build import build_case
 
 from .output import line

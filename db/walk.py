@@ -30,6 +30,7 @@ from .models import (
     SourceRecord,
 )
 from .paging import PAGE, keyset_pages
+from .source_details import details_of_sources
 from .tables import (
     ANNOTATIONS,
     CASE_META,
@@ -47,7 +48,6 @@ from .tables import (
     Table,
     column_list,
 )
-from .source_details import details_of_sources
 
 SOURCES_PAGE = 20  # sources hold whole documents: a few at a time
 

@@ -2,47 +2,23 @@
 with the real CLI (no entities, events or claims yet), and the keys an
 analyst presses to reach an excerpt and choose words of it.
 
-Import the fixtures into a test module to use them:
-``from build_flow import observer_case, observer_case_file  # noqa: F401``.
+The fixtures ``observer_case_file`` and ``observer_case`` live in conftest.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
+from conftest import browser, press, run_cli, settle  # noqa: F401  (press: for the build tests)
 
 import db
-from conftest import browser, press, run_cli, settle  # noqa: F401  (press: for the build tests)
 from db.text import tokens
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 ARTICLE = DATA / "brussels-observer-article.html"
 MIXED = DATA / "mixed"
-
-
-@pytest.fixture(scope="session")
-def observer_case_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new case holding the Observer article and the mixed documents. Do not modify it."""
-    path = tmp_path_factory.mktemp("observer") / "observer.casebook"
-    assert run_cli("new", path, "--title", "Observer").returncode == 0
-    added = run_cli("add-source", path, ARTICLE, MIXED)
-    assert added.returncode == 0, added.stderr
-    return path
-
-
-@pytest.fixture
-def observer_case(observer_case_file: Path, tmp_path: Path):
-    """A private, writable copy of the Observer case, open."""
-    path = tmp_path / "observer.casebook"
-    shutil.copyfile(observer_case_file, path)
-    os.chmod(path, 0o600)
-    with db.open_case(path) as case:
-        yield case
 
 
 def excerpt_with(case: db.Case, fragment: str) -> db.Excerpt:

@@ -274,3 +274,28 @@ def reversed_rows(app: PtyApp) -> list[str]:
         if text and all(cells[x].reverse for x in text):
             rows.append(line.strip())
     return rows
+
+
+# The build-a-case tests' case: documents just added with the real CLI (see build_flow.py).
+OBSERVER_DATA = Path(__file__).resolve().parent / "data" / "ingest"
+
+
+@pytest.fixture(scope="session")
+def observer_case_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new case holding the Observer article and the mixed documents. Do not modify it."""
+    path = tmp_path_factory.mktemp("observer") / "observer.casebook"
+    assert run_cli("new", path, "--title", "Observer").returncode == 0
+    added = run_cli("add-source", path, OBSERVER_DATA / "brussels-observer-article.html",
+                    OBSERVER_DATA / "mixed")
+    assert added.returncode == 0, added.stderr
+    return path
+
+
+@pytest.fixture
+def observer_case(observer_case_file: Path, tmp_path: Path):
+    """A private, writable copy of the Observer case, open."""
+    path = tmp_path / "observer.casebook"
+    shutil.copyfile(observer_case_file, path)
+    os.chmod(path, 0o600)
+    with db.open_case(path) as case:
+        yield case

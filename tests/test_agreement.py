@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import db
 from db.agreement import (
-    claim_agreement, count_disagreements, disagreement_ids, kappa_for, pair_agreements,
+    claim_agreement,
+    count_disagreements,
+    disagreement_ids,
+    kappa_for,
+    pair_agreements,
 )
 from db.claims import add_claim, add_note, mark_claim, undo_last_mark
-
-from conftest import run_cli
 
 
 def new_claims(case, count: int) -> list[int]:

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
 
 import db
-from conftest import assert_one_line_error, run_cli
 from db.documents import MAX_DOCUMENT_BYTES, read_document
 from db.ingest import import_document
 
@@ -24,7 +24,8 @@ NAVIGATION_ONLY = """<!DOCTYPE html><html><head><title>Sign in | The Brussels Ob
 <input type="password"><button>Sign in</button></form>
 <footer><p>© 2023 The Brussels Observer SA. All rights reserved.</p></footer></body></html>"""
 SCRIPT_SHELL = ('<!doctype html><html><head><title>App</title><script src="app.js"></script></head>'
-                '<body><div id="root"></div><noscript>You need to enable JavaScript.</noscript></body></html>')
+                '<body><div id="root"></div><noscript>You need to enable JavaScript.</noscript>'
+                '</body></html>')
 
 
 def case_state(path: Path) -> str:
@@ -47,12 +48,13 @@ def bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         made[name] = (path, says)
 
     # Read as what it is (a PDF), whatever its name says: here a cut-off one.
-    make("scan.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is not a readable PDF (damaged or truncated)")
+    make("scan.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+         "is not a readable PDF (damaged or truncated)")
     make("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image")
     make("dump.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "is a binary file")
     make("latin1.txt", "Première ligne\nDeuxième: Sûreté de l'État\n".encode("latin-1"),
          "is not valid UTF-8: byte 0xe8 at offset 5 (line 1)")
-    make("cut.md", "# Notes\n\nLa Sûreté".encode("utf-8")[:-1] + b"\n\nSuite.\n",
+    make("cut.md", "# Notes\n\nLa Sûreté".encode()[:-1] + b"\n\nSuite.\n",
          "is not valid UTF-8: byte 0xc3 at offset 18 (line 3)")
     make("empty.txt", b"", "is empty")
     make("blank.txt", b"  \n\n\t\n", "has no text")
@@ -89,8 +91,10 @@ def test_a_file_over_the_size_limit(seed_case_copy: Path, tmp_path: Path):
 
 
 def test_missing_files_and_cases(seed_case_copy: Path, tmp_path: Path):
-    assert_one_line_error(run_cli("add-source", seed_case_copy, tmp_path / "nope.txt"), "nope.txt: no such file")
-    assert_one_line_error(run_cli("add-source", tmp_path / "none.casebook", ARTICLE), "none.casebook: no such file")
+    assert_one_line_error(run_cli("add-source", seed_case_copy, tmp_path / "nope.txt"),
+                          "nope.txt: no such file")
+    assert_one_line_error(run_cli("add-source", tmp_path / "none.casebook", ARTICLE),
+                          "none.casebook: no such file")
     assert not (tmp_path / "none.casebook").exists()
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import browser, press, screen_text, settle
 from textual.command import CommandPalette
 
 import db
 from db.agreement import pair_agreements
 from db.claims import mark_claim
-
-from conftest import browser, press, screen_text, settle
 from tui.screens.agreement import AgreementScreen
 
 # claim id: (ana, bruno)

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-
-import pytest
-
-import db
 
 from conftest import PtyApp, browser, reversed_rows, screen_lines, screen_text, settle
+
+import db
 from db.entities import entities_page
 
 SGR = re.compile(rb"\x1b\[([0-9;:]*)m")
@@ -112,7 +108,8 @@ def test_no_color_means_no_colour_at_all(seed_case_file):
         # Without colour the cursor row shows in reverse video, and only it.
         second = entities_page_names(seed_case_file)[1]
         assert [row for row in reversed_rows(app) if row.startswith(second)], app.text
-        assert not [row for row in reversed_rows(app) if row.startswith(entities_page_names(seed_case_file)[0])]
+        first = entities_page_names(seed_case_file)[0]
+        assert not [row for row in reversed_rows(app) if row.startswith(first)]
         app.send("2", "/", "Logv")
         assert "Kirill Logvinov" in app.text
         assert colour_codes(bytes(app.output)) == set()

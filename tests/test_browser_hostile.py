@@ -8,14 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PtyApp, browser, press, screen_text, settle
 
 import db
 from db.claims import add_claim, mark_claim
 from db.entities import add_entity, link_excerpt_entity
 from db.events import add_event
 from db.sources import add_source, excerpts_page
-
-from conftest import PtyApp, browser, press, screen_text, settle
 
 MARKUP = "[bold]bold?[/] [@click=app.quit]quit?[/] [ @click=app.quit]quit2?[/] :warning: [link=https://x]l[/link]"
 ESCAPES = {

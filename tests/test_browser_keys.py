@@ -3,11 +3,11 @@ footer shows the keys where the focus is, and the marking keys are the app's."""
 
 from __future__ import annotations
 
+from conftest import browser, press, screen_text, settle
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Footer
 
-from conftest import browser, press, screen_text, settle
 from tui.app import ESC_DIGIT_KEYS, CasebookApp
 from tui.screens.help import HelpScreen, key_name
 from tui.screens.search import SearchScreen

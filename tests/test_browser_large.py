@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import browser, press, screen_text, settle
 
 import db
 from db.generate import generate_case
 from db.sources import excerpts_page
-
-from conftest import browser, press, screen_text, settle
 from tui.widgets import paged_list
 from tui.widgets.paged_list import PAGE_SIZE
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import browser, press, settle
+
 from db.entities import entities_page
 from db.events import entity_events
-
-from conftest import browser, press, settle
 
 
 def entity_named(case, name):
@@ -52,7 +52,7 @@ async def test_links_lead_to_every_kind_and_back(seed_case):
             assert app.pane(kind).paged_list.cursor_item_id == link.id
             # The target's detail links back to the entity.
             back_links = app.pane(kind).detail.links
-            assert any(l.kind == "entity" and l.id == logvinov.id for l in back_links)
+            assert any(link.kind == "entity" and link.id == logvinov.id for link in back_links)
             await press(pilot, "backspace")
             assert app.active_kind == "entity"
             assert app.pane("entity").paged_list.cursor_item_id == logvinov.id

@@ -8,14 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PtyApp, browser, press, screen_text, settle
 from textual.widgets import Input
 
 import db
 from db.claims import claim_history, get_claim
 from db.entities import entities_page
 from db.review import queue_page
-
-from conftest import PtyApp, browser, press, screen_text, settle
 from tui.labels import STATUS_BADGES
 from tui.screens.help import HelpScreen
 from tui.screens.mark_dialogs import NoteScreen

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import browser, press, screen_text, settle
 
 import db
 from db.claims import claims_page
 from db.entities import entities_page
 from db.events import count_events, timeline_page
 from db.sources import excerpts_page
-
-from conftest import browser, press, screen_text, settle
 
 
 async def test_opens_on_entities_with_the_first_entity_in_detail(seed_case):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from conftest import browser, press, run_cli, screen_text, settle
+
 import db
 from db.claims import mark_claim
 from db.review import queue_page
 from db.sources import add_source
-
-from conftest import browser, press, run_cli, screen_text, settle
 from tui.screens.mark_dialogs import StaleMarkScreen
 from tui.widgets.header import CaseHeader
 from tui.widgets.pane_bar import PaneBar

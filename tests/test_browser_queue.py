@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import browser, press, screen_text, settle
+
 import db
 from db.claims import add_claim, claim_history, get_claim, mark_claim
 from db.conflicts import claim_conflicts
 from db.merge import merge_case_files
 from db.review import QUEUES, count_queue, queue_page
-
-from conftest import browser, press, screen_text, settle
 from tui.widgets.pane_bar import PaneBar
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from db.entities import entities_page
-
 from conftest import browser, press, screen_text, settle
+
+from db.entities import entities_page
 from tui.app import CasebookApp
 from tui.screens.search import SearchScreen
 

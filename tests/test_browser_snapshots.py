@@ -9,11 +9,10 @@ run. After an intended change: pytest tests/test_browser_snapshots.py
 from __future__ import annotations
 
 import pytest
+from conftest import browser, press, settle
 from textual.widgets import Input
 
 from db.entities import entities_page
-
-from conftest import browser, press, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 

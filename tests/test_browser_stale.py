@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import browser, press, screen_text, settle
+
 import db
 from db.claims import add_note, claim_history, get_claim, mark_claim
 from db.review import queue_page
-
-from conftest import browser, press, screen_text, settle
 from tui.screens.mark_dialogs import StaleMarkScreen
 
 BRUNO_AT = "2030-01-02T10:05:00.000000Z"

@@ -4,12 +4,18 @@ unreviewed, with the excerpt (or the chosen words) as its evidence."""
 
 from __future__ import annotations
 
+from build_flow import (  # noqa: F401
+    browsing,
+    choose_words,
+    excerpt_with,
+    on_excerpt,
+    press,
+    type_text,
+)
+
 import db
 import db.building
 import db.entities
-from build_flow import (  # noqa: F401
-    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press, type_text,
-)
 from db.claims import claim_entities, claim_evidence, claim_history, claims_page
 from tui.screens.build_forms import ClaimForm
 from tui.widgets.checklist import EntityChecklist

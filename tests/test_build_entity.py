@@ -4,14 +4,19 @@ mentions elsewhere are linked; the app shows it, and Back returns."""
 
 from __future__ import annotations
 
+from build_flow import (  # noqa: F401
+    browsing,
+    choose_words,
+    excerpt_with,
+    on_excerpt,
+    press,
+    type_text,
+)
+from conftest import settle
 from textual import events
 
 import db
 import db.entities
-from build_flow import (  # noqa: F401
-    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press, type_text,
-)
-from conftest import settle
 from db.entities import entity_excerpts, excerpt_entities
 from tui.screens.build_forms import EntityForm
 from tui.screens.span import SpanScreen
@@ -115,7 +120,8 @@ async def test_a_paste_keeps_its_text_but_not_terminal_controls(observer_case):
     paragraph = excerpt_with(observer_case, "carried out by VSquare")
     async with browsing(observer_case, paragraph.id) as (app, pilot):
         await press(pilot, "e")
-        app.screen.focused.post_message(events.Paste("\n  Dossier\x1b]52;c;eA==\x07 Center\u202e\nsecond line"))
+        pasted = "\n  Dossier\x1b]52;c;eA==\x07 Center\u202e\nsecond line"
+        app.screen.focused.post_message(events.Paste(pasted))
         await settle(pilot)
         assert app.screen.text("name") == "Dossier]52;c;eA== Center"
         await press(pilot, "enter")

@@ -5,15 +5,20 @@ checked at its precision before anything is written: never an invented day."""
 from __future__ import annotations
 
 import pytest
+from build_flow import (  # noqa: F401
+    browsing,
+    choose_words,
+    excerpt_with,
+    on_excerpt,
+    press,
+    type_text,
+)
 
 import db
 import db.building
 import db.entities
-from build_flow import (  # noqa: F401
-    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press, type_text,
-)
-from db.events import event_entities, event_evidence, timeline_page
 from db.dates import date_problem
+from db.events import event_entities, event_evidence, timeline_page
 from tui.screens.build_forms import EventForm
 from tui.widgets.checklist import EntityChecklist
 

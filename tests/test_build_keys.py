@@ -4,10 +4,10 @@ that they leave the claims' keys (c d x u n z) free."""
 from __future__ import annotations
 
 import pytest
-
-import db
 from build_flow import press
 from conftest import PtyApp, browser, screen_text, settle
+
+import db
 from tui.parts.building import BUILD_BINDINGS
 from tui.screens.build_forms import FORMS
 from tui.screens.help import HelpScreen

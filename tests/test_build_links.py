@@ -4,15 +4,21 @@ case has (``i``) — from the Excerpts pane or an excerpt link in a detail."""
 
 from __future__ import annotations
 
+from build_flow import (  # noqa: F401
+    browsing,
+    choose_words,
+    excerpt_with,
+    on_excerpt,
+    press,
+    type_text,
+)
+from conftest import browser, settle
+
 import db
 import db.building
 import db.claims
 import db.entities
 import db.events
-from build_flow import (  # noqa: F401
-    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press, type_text,
-)
-from conftest import browser, settle
 from db.claims import claim_evidence
 from db.entities import excerpt_entities
 from db.events import event_evidence

@@ -8,6 +8,8 @@ then look at the SVGs in tests/__snapshots__/test_build_snapshots/.
 from __future__ import annotations
 
 import pytest
+from build_flow import excerpt_with, word_keys
+from conftest import browser, press, settle
 from textual.widgets import Input
 
 import db
@@ -15,8 +17,6 @@ import db.building
 import db.claims
 import db.entities
 import db.events
-from build_flow import excerpt_with, observer_case, observer_case_file, word_keys  # noqa: F401
-from conftest import browser, press, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 FRAGMENT = "suspects Kirill Logvinov"
@@ -66,7 +66,8 @@ def span_keys(case, quote: str) -> list[str | list[str]]:
 def test_span_picker(snap_compare, case, size):
     paragraph = excerpt_with(case, FRAGMENT)
     assert snap_compare(browser(case), terminal_size=size,
-                        run_before=steps(paragraph.id, *span_keys(case, "Belgian counterintelligence suspects")))
+                        run_before=steps(paragraph.id,
+                                         *span_keys(case, "Belgian counterintelligence suspects")))
 
 
 @pytest.mark.parametrize("size", SIZES)

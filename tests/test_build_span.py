@@ -4,17 +4,23 @@ quote. Untrusted text stays text, on the screen and in the bytes."""
 
 from __future__ import annotations
 
-import pytest
-from rich.cells import cell_len
+import itertools
 
-import db
+import pytest
 from build_flow import (  # noqa: F401
-    browsing, choose_words, excerpt_with, observer_case, observer_case_file, on_excerpt, press,
+    browsing,
+    choose_words,
+    excerpt_with,
+    on_excerpt,
+    press,
 )
 from conftest import PtyApp, browser, screen_text, settle
+from rich.cells import cell_len
+from test_browser_hostile import RAW_FORBIDDEN, build_hostile_case
+
+import db
 from db.sources import excerpts_page
 from db.text import visible
-from test_browser_hostile import RAW_FORBIDDEN, build_hostile_case
 from tui.screens.build_forms import EntityForm, EventForm
 from tui.screens.span import SpanMenu, SpanScreen
 from tui.widgets.span_picker import SpanPicker, wrap_offsets
@@ -28,7 +34,7 @@ LONG = ("Logvinov is known for lavish dinners at the mission on Regentlaan, wher
 def test_lines_cover_the_text_and_fit_the_width(width):
     lines = wrap_offsets(LONG, width)
     assert lines[0][0] == 0 and lines[-1][1] == len(LONG)
-    for (_, end), (start, _) in zip(lines, lines[1:]):
+    for (_, end), (start, _) in itertools.pairwise(lines):
         assert LONG[end:start] in ("", "\n")                    # nothing lost between lines
     for start, end in lines:
         assert "\n" not in LONG[start:end]

@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_one_line_error, run_cli
 
 

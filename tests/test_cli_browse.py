@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import PtyApp, assert_one_line_error, run_cli
 
 

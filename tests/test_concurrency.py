@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli
 
 import db
 from db.claims import get_claim, mark_claim
-
-from conftest import ROOT, run_cli
 
 WORKER = ROOT / "tests" / "annotator_worker.py"
 

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
+from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 import db
-from conftest import assert_one_line_error, run_cli
 from db.models import CaseDocument
 from db.search import search
-from worked_case import worked_case_file  # noqa: F401  (fixture)
 
 # When this file's migrations ran, and the folded entity names that add-source
 # refreshes when it needs them (casebook check compares them with the entities):
@@ -36,7 +36,8 @@ def every_table(path: Path) -> dict[str, list[tuple]]:
             rowid = "" if conn.execute(
                 "SELECT 1 FROM pragma_table_list WHERE name = ? AND wr = 1", [name]).fetchone() else "rowid, "
             tables[name] = conn.execute(f"SELECT {rowid}* FROM {name} ORDER BY 1, 2").fetchall()
-        tables["pragmas"] = [conn.execute(f"PRAGMA {p}").fetchone() for p in ("application_id", "user_version")]
+        tables["pragmas"] = [conn.execute(f"PRAGMA {p}").fetchone()
+                             for p in ("application_id", "user_version")]
         return tables
     finally:
         conn.close()

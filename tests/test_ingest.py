@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, assert_one_line_error, run_cli
 
 import db
-from conftest import ROOT, assert_one_line_error, run_cli
 from db.check import check_case
 from db.documents import choose_split, partial_date, read_document, split_front_matter
 from db.ingest import import_document
@@ -310,7 +310,8 @@ def run_offline(log: Path, *args: str | Path) -> subprocess.CompletedProcess[str
 def test_adding_and_exporting_never_touch_the_network(seed_case_copy: Path, tmp_path: Path):
     log = tmp_path / "network.log"
     control = subprocess.run(
-        [sys.executable, "-c", _NO_NETWORK.format(log=str(log)) + "import socket\nsocket.socket().connect(('127.0.0.1', 9))\n"],
+        [sys.executable, "-c",
+         _NO_NETWORK.format(log=str(log)) + "import socket\nsocket.socket().connect(('127.0.0.1', 9))\n"],
         capture_output=True, text=True)
     assert control.returncode != 0 and log.read_text() == "socket.connect\n"  # the guard works
     log.unlink()

@@ -7,13 +7,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
 
 import db
 from db.claims import add_note, mark_claim, undo_last_mark
 from db.conflicts import claim_conflicts
 from db.jsonl import iter_annotation_lines
-
-from conftest import assert_one_line_error, run_cli
 
 
 def export(path: Path) -> list[dict]:

@@ -6,16 +6,21 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
+from sqlite_utils import Database
 
 import db
 from db.claims import (
-    add_claim, add_note, claim_history, get_claim, mark_claim, timestamp_after, undo_last_mark,
+    add_claim,
+    add_note,
+    claim_history,
+    get_claim,
+    mark_claim,
+    timestamp_after,
+    undo_last_mark,
 )
 from db.errors import NothingToUndoError
 from db.schema import SCHEMA_VERSION, migrations
-from sqlite_utils import Database
-
-from conftest import assert_one_line_error, run_cli
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_line_error, run_cli
 
 import db
 from db.claims import add_claim, add_note, claim_history, get_claim, mark_claim
@@ -14,8 +15,6 @@ from db.conflicts import claim_conflicts, resolve_conflicts
 from db.entities import add_entity
 from db.merge import merge_case_files
 from db.sources import add_quote, add_source
-
-from conftest import assert_one_line_error, run_cli
 
 
 @pytest.fixture

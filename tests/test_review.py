@@ -5,15 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import db
 from db.claims import add_claim, get_claim, mark_claim
 from db.review import (
-    QUEUES, annotation_cursor, case_changed_since, claim_flags, claims_marked_since, count_queue,
-    in_queue, next_in_queue, queue_page, queue_position,
+    QUEUES,
+    annotation_cursor,
+    case_changed_since,
+    claim_flags,
+    claims_marked_since,
+    count_queue,
+    in_queue,
+    next_in_queue,
+    queue_page,
+    queue_position,
 )
-
-from conftest import run_cli
 
 
 def test_working_through_the_unreviewed_queue(seed_case_copy: Path):

@@ -11,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-import db
-from db.claims import mark_claim
-
 from conftest import browser, press, settle
 from test_browser_agreement import judged_case
 from test_browser_snapshots import SIZES, steps
+
+import db
+from db.claims import mark_claim
 
 
 def quiet_browser(case: db.Case, **options):

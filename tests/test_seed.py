@@ -20,7 +20,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "seed-documents"
 
 def test_seed_sources_are_the_published_texts_unchanged(seed_case):
     definition = load_definition()
-    for source, info in zip(definition.sources, list_sources(seed_case)):
+    for source, info in zip(definition.sources, list_sources(seed_case), strict=True):
         raw = (SEED_DIR / source.file).read_bytes()
         assert info.sha256 == hashlib.sha256(raw).hexdigest()
         if SHARED.is_dir():

@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import db
-from conftest import run_cli
 from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
 from db.claims import add_note, mark_claim, undo_last_mark
 from db.merge import merge_case_files
@@ -46,7 +46,8 @@ def work_on(path: Path) -> None:
         start = text.index("« Nous suivons")
         end = text.index("»", start) + 1
         claim = claim_from_excerpt(
-            case, official, statement="Belgium follows the Russian mission closely but cannot expel its head alone.",
+            case, official,
+            statement="Belgium follows the Russian mission closely but cannot expel its head alone.",
             claimant="A Belgian official (anonymous)", span=(start, end),
         )
         event_from_excerpt(case, lavish, title="Barring of Russian diplomats from the Parliament reported",

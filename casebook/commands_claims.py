@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from db import STATUSES, open_case
-from db.claims import check_status, claims_page, count_claims, default_annotator, mark_claim
+from db.claims import claims_page, count_claims, default_annotator, mark_claim
+from db.marks import check_status
 
 from .output import echo_json, line
 

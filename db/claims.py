@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import os
 import sqlite3
 import uuid
 from collections.abc import Iterable
 
-from .casefile import Case, utc_now
+from . import marks
+from .casefile import Case
 from .entities import entities_by_ids
-from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
+from .errors import InvalidValueError, NotFoundError
 from .evidence import evidence_rows
-from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
+from .marks import CLAIM_MARKS, check_annotator, check_status
+from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
@@ -36,14 +37,6 @@ def default_annotator() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
         return "unknown"
-
-
-def check_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidValueError(
-            f"unknown status {status!r} (choose {', '.join(STATUSES)})"
-        )
-    return status
 
 
 def add_claim(
@@ -77,9 +70,6 @@ def add_claim(
 
 
 ANNOTATION_COLUMNS = ANNOTATIONS.select()
-# A claim's history in time order; the id breaks ties the same way in every copy.
-HISTORY_ORDER = "created_at, id"
-LATEST_FIRST = "created_at DESC, id DESC"
 
 
 def annotation_from_row(row: sqlite3.Row) -> Annotation:
@@ -106,12 +96,11 @@ def mark_claim(
     people leave them unset.
     """
     check_status(status)
-    annotator = _check_annotator(annotator)
+    check_annotator(annotator)
     with case.write() as tx:
-        current = _current(tx, claim_id, expected_version)
-        return _append(tx, claim_id=claim_id, kind="mark", status=status,
-                       previous_status=current["status"], note=note, annotator=annotator,
-                       annotation_id=annotation_id, created_at=created_at)
+        return marks.mark(CLAIM_MARKS, tx, claim_id, status, annotator=annotator, note=note,
+                          expected_version=expected_version, annotation_id=annotation_id,
+                          created_at=created_at)
 
 
 def add_note(
@@ -130,11 +119,10 @@ def add_note(
     if status is not None:
         return mark_claim(case, claim_id, status, annotator=annotator, note=note,
                           expected_version=expected_version)
-    annotator = _check_annotator(annotator)
+    check_annotator(annotator)
     with case.write() as tx:
-        current = _current(tx, claim_id, expected_version)
-        return _append(tx, claim_id=claim_id, kind="note", status=current["status"],
-                       previous_status=current["status"], note=note, annotator=annotator)
+        return marks.note(CLAIM_MARKS, tx, claim_id, note, annotator=annotator,
+                          expected_version=expected_version)
 
 
 def undo_last_mark(
@@ -149,99 +137,16 @@ def undo_last_mark(
     (NothingToUndoError) when the claim's latest mark, not counting marks
     already undone, is someone else's or there is none.
     """
-    annotator = _check_annotator(annotator)
+    check_annotator(annotator)
     with case.write() as tx:
-        current = _current(tx, claim_id, expected_version)
-        target = _undo_target(tx, claim_id)
-        if target is None:
-            raise NothingToUndoError(f"nothing to undo on claim {claim_id}: it has no marks")
-        if target["annotator"] != annotator:
-            raise NothingToUndoError(
-                f"nothing to undo on claim {claim_id}: its latest mark is by "
-                f"{target['annotator']} ({target['status']}, {target['created_at']}), not by you"
-            )
-        undo = _append(tx, claim_id=claim_id, kind="undo", status=target["previous_status"],
-                       previous_status=current["status"], note="", annotator=annotator,
-                       undoes=target["id"])
+        undo, undone = marks.undo(CLAIM_MARKS, tx, claim_id, annotator=annotator,
+                                  expected_version=expected_version)
         # A conflict settled by the mark taken back is open again.
         tx.execute(
             "UPDATE claim_conflicts SET resolved_at = '', resolved_by = '', resolution = '' "
-            "WHERE resolution = ?", [target["id"]],
+            "WHERE resolution = ?", [undone],
         )
         return undo
-
-
-def _check_annotator(annotator: str) -> str:
-    if not annotator.strip():
-        raise InvalidValueError("an annotator name is required")
-    return annotator
-
-
-def _current(tx: sqlite3.Connection, claim_id: int, expected_version: int | None) -> sqlite3.Row:
-    """The claim's status and version, refused if it moved past ``expected_version``."""
-    current: sqlite3.Row | None = tx.execute(
-        "SELECT status, version FROM claims WHERE id = ?", [claim_id]).fetchone()
-    if current is None:
-        raise NotFoundError(f"no claim {claim_id}")
-    if expected_version is not None and current["version"] != expected_version:
-        last = tx.execute(
-            f"SELECT annotator, created_at, kind, note FROM annotations WHERE claim_id = ? "
-            f"ORDER BY {LATEST_FIRST} LIMIT 1", [claim_id],
-        ).fetchone()
-        raise StaleClaimError(
-            claim_id, expected_version, current["version"], current["status"],
-            last["annotator"] if last else None, last["created_at"] if last else None,
-            change_kind=last["kind"] if last else "mark", change_note=last["note"] if last else "",
-        )
-    return current
-
-
-def _undo_target(tx: sqlite3.Connection, claim_id: int) -> sqlite3.Row | None:
-    """The latest annotation on the claim that is neither an undo nor undone."""
-    undone: set[str] = set()
-    row: sqlite3.Row
-    for row in tx.execute(
-        f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? ORDER BY {LATEST_FIRST}",
-        [claim_id],
-    ):
-        if row["kind"] == "undo":
-            undone.add(row["undoes"])
-        elif row["id"] not in undone:
-            return row
-    return None
-
-
-def _append(
-    tx: sqlite3.Connection, *, claim_id: int, kind: str, status: str, previous_status: str,
-    note: str, annotator: str, undoes: str = "", annotation_id: str | None = None,
-    created_at: str | None = None,
-) -> Annotation:
-    """Insert one annotation and move the claim on (inside a write transaction)."""
-    latest = tx.execute(
-        "SELECT max(created_at) FROM annotations WHERE claim_id = ?", [claim_id]
-    ).fetchone()[0]
-    annotation = Annotation.model_validate(dict(
-        id=annotation_id or str(uuid.uuid4()), claim_id=claim_id, kind=kind, status=status,
-        previous_status=previous_status, note=nfc(note), annotator=annotator,
-        created_at=created_at or timestamp_after(latest), undoes=undoes,
-    ))
-    insert = ANNOTATIONS.insert()
-    tx.execute(insert.sql, insert.values(annotation))
-    tx.execute(
-        "UPDATE claims SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
-        [status, annotation.created_at, claim_id],
-    )
-    return annotation
-
-
-def timestamp_after(latest: str | None) -> str:
-    """Now, or a microsecond after ``latest`` if the clock is behind it, so a
-    claim's newest annotation is always its latest by time."""
-    now = utc_now()
-    if latest is None or now > latest:
-        return now
-    moment = dt.datetime.strptime(latest, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(microseconds=1)
-    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 # -- reading --------------------------------------------------------------
@@ -349,12 +254,7 @@ def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple
 def claim_history(case: Case, claim_id: int, *, offset: int = 0, limit: int = 500
                   ) -> list[Annotation]:
     """A claim's annotations (marks, notes, undos), oldest first, a page at a time."""
-    rows = case.rows(
-        f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE claim_id = ? "
-        f"ORDER BY {HISTORY_ORDER} LIMIT ? OFFSET ?",
-        [claim_id, limit, offset],
-    )
-    return [annotation_from_row(row) for row in rows]
+    return marks.history(CLAIM_MARKS, case, claim_id, offset=offset, limit=limit)
 
 
 def entity_claims(case: Case, entity_id: int, *, limit: int = 200) -> list[Claim]:

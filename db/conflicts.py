@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Sequence
 
 from .casefile import Case, utc_now
-from .claims import ANNOTATION_COLUMNS, annotation_from_row, check_status, mark_claim
+from .claims import ANNOTATION_COLUMNS, annotation_from_row, mark_claim
 from .errors import NotFoundError
+from .marks import check_status
 from .models import Annotation, Conflict
 from .tables import CLAIM_CONFLICTS
 

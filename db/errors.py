@@ -32,7 +32,8 @@ class InvalidValueError(CaseError):
 
 
 class StaleClaimError(CaseError):
-    """The claim changed since the annotator saw it (optimistic concurrency).
+    """The claim (or relationship: ``noun``) changed since the annotator saw it
+    (optimistic concurrency).
 
     Says who changed it to what. The caller chooses: mark again with
     ``expected_version=error.current_version`` (theirs is overridden, on the
@@ -41,7 +42,7 @@ class StaleClaimError(CaseError):
 
     def __init__(self, claim_id: int, expected_version: int, current_version: int,
                  current_status: str, changed_by: str | None, changed_at: str | None,
-                 *, change_kind: str = "mark", change_note: str = ""):
+                 *, change_kind: str = "mark", change_note: str = "", noun: str = "claim"):
         self.claim_id = claim_id
         self.expected_version = expected_version
         self.current_version = current_version
@@ -57,7 +58,7 @@ class StaleClaimError(CaseError):
             "undo": f"{who} undid a mark{when}, so it is {current_status}",
         }.get(change_kind, f"{who} marked it {current_status}{when}")
         super().__init__(
-            f"claim {claim_id} changed since you saw it: {what} "
+            f"{noun} {claim_id} changed since you saw it: {what} "
             f"(version {current_version}; you saw version {expected_version})"
         )
 

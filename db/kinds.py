@@ -21,6 +21,7 @@ from .claims import claims_by_ids
 from .entities import entities_by_ids
 from .events import events_by_ids
 from .models import Model, stored_id
+from .relationships import relationships_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
@@ -31,13 +32,14 @@ from .tables import (
     EVENTS_FTS,
     EXCERPTS,
     EXCERPTS_FTS,
+    RELATIONSHIPS,
     SearchIndex,
     Table,
 )
 from .text import focus
 
 # The names of the kinds below, as links and search results carry them.
-KindName = Literal["entity", "event", "excerpt", "claim"]
+KindName = Literal["entity", "event", "excerpt", "claim", "relationship"]
 
 
 class SearchHit(Model):
@@ -55,7 +57,7 @@ HitsFor = Callable[[Case, list[int], Sequence[str]], list[SearchHit]]
 class ItemKind:
     name: KindName             # as links, search groups and ``--kind`` name it
     table: Table
-    search_index: SearchIndex
+    search_index: SearchIndex | None   # None: not searched (yet)
     singular: str              # "entity": a noun for one
     plural: str                # "entities": for a group, a tab, a count
     count_field: str           # its CaseCounts field
@@ -87,13 +89,29 @@ def _claim_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[Search
             for c in claims_by_ids(case, ids)]
 
 
+def _relationship_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+    ties = relationships_by_ids(case, ids)
+    names = {e.id: e.name for e in entities_by_ids(
+        case, list({i for r in ties for i in (r.subject_entity_id, r.object_entity_id)}))}
+    return [SearchHit(kind="relationship", id=stored_id(r),
+                      title=f"{names.get(r.subject_entity_id, '?')} {r.type_label} "
+                            f"{names.get(r.object_entity_id, '?')}",
+                      detail=" · ".join(part for part in (r.role, r.date_label, r.status) if part))
+            for r in ties]
+
+
 ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, "entity", "entities", "entities", _entity_hits)
 EVENT = ItemKind("event", EVENTS, EVENTS_FTS, "event", "events", "events", _event_hits)
 EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "excerpts", _excerpt_hits)
 CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits)
+# Relationships are listed, walked and marked, not searched by text (yet).
+RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, "relationship", "relationships",
+                        "relationships", _relationship_hits)
 
 # In the order panes, search groups and counts show them.
-ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM)
+ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM, RELATIONSHIP)
+# The kinds that have a search index, in the same order.
+SEARCHED_KINDS: tuple[ItemKind, ...] = tuple(k for k in ITEM_KINDS if k.search_index is not None)
 _BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in ITEM_KINDS}
 
 

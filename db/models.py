@@ -17,12 +17,16 @@ Stance = Literal["supports", "contradicts", "context"]
 ExcerptKind = Literal["paragraph", "quote"]
 ClaimRole = Literal["subject", "claimant"]
 AnnotationKind = Literal["mark", "note", "undo"]
+# Mapped to FollowTheMoney's interval schemata in exports (db/exports/ftm.py).
+RelationshipType = Literal["member_of", "employed_by", "leads", "family", "associate", "owns",
+                           "directs", "represents", "located_in", "other"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
 ENTITY_KINDS: tuple[str, ...] = get_args(EntityKind)
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 STANCES: tuple[str, ...] = get_args(Stance)
 ANNOTATION_KINDS: tuple[str, ...] = get_args(AnnotationKind)
+RELATIONSHIP_TYPES: tuple[str, ...] = get_args(RelationshipType)
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -42,7 +46,7 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def stored_id(item: "SourceInfo | Excerpt | Entity | Event | Claim") -> int:
+def stored_id(item: "SourceInfo | Excerpt | Entity | Event | Claim | Relationship") -> int:
     """The id of an item read from (or just written to) a case file: only an
     item not yet stored has none."""
     if item.id is None:
@@ -235,6 +239,15 @@ class Claim(Model):
     updated_at: str = ""
 
 
+def mark_action(kind: str, status: str, previous_status: str) -> str:
+    """What an annotation did, in words: "marked it denied (was unreviewed)"."""
+    if kind == "note":
+        return f"noted (status {status})"
+    if kind == "undo":
+        return f"undid a mark: back to {status} (was {previous_status})"
+    return f"marked it {status} (was {previous_status})"
+
+
 class Annotation(Model):
     """One entry of a claim's append-only history.
 
@@ -256,11 +269,105 @@ class Annotation(Model):
     @property
     def action(self) -> str:
         """What the annotation did, in words: "marked it denied (was unreviewed)"."""
-        if self.kind == "note":
-            return f"noted (status {self.status})"
-        if self.kind == "undo":
-            return f"undid a mark: back to {self.status} (was {self.previous_status})"
-        return f"marked it {self.status} (was {self.previous_status})"
+        return mark_action(self.kind, self.status, self.previous_status)
+
+
+def date_at_problem(name: str, value: str, precision: str) -> str:
+    """What is wrong with one date at its precision ("" if nothing): the event
+    rules, for a date that has a precision of its own."""
+    if precision == "unknown":
+        return f"{name} {value!r} has precision unknown: give no date" if value else ""
+    if not _DATE_FORMS[precision].fullmatch(value):
+        return f"{name} {value!r} does not match precision {precision!r}"
+    return ""
+
+
+def _comparable(value: str, precision: str) -> str:
+    """A stored date cut to what it says: the decade 1990 is "199"."""
+    return value[:3] if precision == "decade" else value
+
+
+def ends_before_start(start: str, start_precision: str, end: str, end_precision: str) -> bool:
+    """True when an end date is surely before a start date, each read at its
+    own precision: 2010 … 2010-05 is consistent, 2011 … 2010-12 is not."""
+    first, last = _comparable(start, start_precision), _comparable(end, end_precision)
+    common = min(len(first), len(last))
+    return bool(first and last) and last[:common] < first[:common]
+
+
+class Relationship(Model):
+    """A tie between two entities: the subject is ``type`` of the object
+    (Nedyak ``member_of`` SVR; Logvinov ``leads`` the Permanent Mission).
+
+    Each date has its own precision, by the event rules: never an invented day.
+    ``status`` and ``version`` move with its marks, as a claim's do.
+    """
+
+    id: int | None = None
+    uid: str = ""
+    subject_entity_id: int
+    object_entity_id: int
+    type: RelationshipType
+    role: str = ""
+    date_start: str = ""
+    start_precision: DatePrecision = "unknown"
+    date_end: str = ""
+    end_precision: DatePrecision = "unknown"
+    description: str = ""
+    status: Status = "unreviewed"
+    version: int = 0
+    created_at: str = ""
+    created_by: str = ""
+    updated_at: str = ""
+
+    @model_validator(mode="after")
+    def _sound(self) -> "Relationship":
+        if self.subject_entity_id == self.object_entity_id:
+            raise ValueError("a relationship links two different entities, not one to itself")
+        for problem in (date_at_problem("start", self.date_start, self.start_precision),
+                        date_at_problem("end", self.date_end, self.end_precision)):
+            if problem:
+                raise ValueError(problem)
+        if ends_before_start(self.date_start, self.start_precision, self.date_end,
+                             self.end_precision):
+            raise ValueError(f"end {self.date_end} is before start {self.date_start}")
+        return self
+
+    @property
+    def date_label(self) -> str:
+        """``2010–2014``, ``since June 2023``, ``until 2019``, or ``""`` when undated."""
+        start = date_label(self.date_start, self.start_precision) if self.date_start else ""
+        end = date_label(self.date_end, self.end_precision) if self.date_end else ""
+        if start and end:
+            if self.start_precision == self.end_precision:
+                return range_label(self.date_start, self.date_end, self.start_precision)
+            return f"{start} – {end}"
+        if start:
+            return f"since {start}"
+        return f"until {end}" if end else ""
+
+    @property
+    def type_label(self) -> str:
+        """``member of``, ``employed by``: the type in words."""
+        return self.type.replace("_", " ")
+
+
+class RelationshipAnnotation(Model):
+    """One entry of a relationship's append-only history (as :class:`Annotation`)."""
+
+    id: str
+    relationship_id: int
+    status: Status
+    previous_status: Status
+    note: str = ""
+    annotator: str
+    created_at: str
+    kind: AnnotationKind = "mark"
+    undoes: str = ""
+
+    @property
+    def action(self) -> str:
+        return mark_action(self.kind, self.status, self.previous_status)
 
 
 class Evidence(Model):
@@ -286,6 +393,7 @@ class CaseCounts(Model):
     events: int
     claims: int
     annotations: int
+    relationships: int = 0
 
 
 class AnnotatorMark(Model):

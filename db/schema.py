@@ -515,8 +515,78 @@ def m005_documents_and_mention_names(db: Database) -> None:
     _run_script(db, SCHEMA_V5_DOCUMENTS)
 
 
+# v6: relationships between entities, as items of the case: typed, dated at
+# their precision (the event date rules), with evidence and append-only marks
+# like a claim's. uid and version fit the curation scheme (uuid5 text uid,
+# version bumped by every change).
+RELATIONSHIP_TYPES_SQL = (
+    "'member_of', 'employed_by', 'leads', 'family', 'associate', 'owns', 'directs', "
+    "'represents', 'located_in', 'other'"
+)
+_PRECISIONS_SQL = "'day', 'month', 'year', 'decade', 'unknown'"
+_STATUSES_SQL = "'unreviewed', 'confirmed', 'disputed', 'denied'"
+SCHEMA_V6_RELATIONSHIPS = f"""
+CREATE TABLE relationships (
+    id                INTEGER PRIMARY KEY,
+    uid               TEXT NOT NULL UNIQUE,       -- stable across copies of a case
+    subject_entity_id INTEGER NOT NULL REFERENCES entities(id),
+    object_entity_id  INTEGER NOT NULL REFERENCES entities(id),
+    type              TEXT NOT NULL CHECK (type IN ({RELATIONSHIP_TYPES_SQL})),
+    role              TEXT NOT NULL DEFAULT '',   -- in words: "head of mission"
+    date_start        TEXT NOT NULL DEFAULT '',   -- at start_precision, as events' dates
+    start_precision   TEXT NOT NULL DEFAULT 'unknown' CHECK (start_precision IN ({_PRECISIONS_SQL})),
+    date_end          TEXT NOT NULL DEFAULT '',   -- at end_precision; '' while it lasts or unknown
+    end_precision     TEXT NOT NULL DEFAULT 'unknown' CHECK (end_precision IN ({_PRECISIONS_SQL})),
+    description       TEXT NOT NULL DEFAULT '',
+    status            TEXT NOT NULL DEFAULT 'unreviewed' CHECK (status IN ({_STATUSES_SQL})),
+    version           INTEGER NOT NULL DEFAULT 0, -- bumped by every mark: optimistic concurrency
+    created_at        TEXT NOT NULL DEFAULT '',
+    created_by        TEXT NOT NULL DEFAULT '',
+    updated_at        TEXT NOT NULL DEFAULT '',
+    CHECK (subject_entity_id != object_entity_id)
+) STRICT;
+-- An entity's ties either way, by type; and the graph walks (db/relationships.py)
+-- step from an entity through these two indexes only.
+CREATE INDEX relationships_by_subject ON relationships(subject_entity_id, type, id);
+CREATE INDEX relationships_by_object ON relationships(object_entity_id, type, id);
+CREATE INDEX relationships_by_type ON relationships(type, id);
+CREATE INDEX relationships_by_status ON relationships(status, id);
+
+CREATE TABLE relationship_excerpts (
+    relationship_id INTEGER NOT NULL REFERENCES relationships(id),
+    excerpt_id      INTEGER NOT NULL REFERENCES excerpts(id),
+    stance          TEXT NOT NULL DEFAULT 'supports' CHECK (stance IN ('supports', 'contradicts', 'context')),
+    PRIMARY KEY (relationship_id, excerpt_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX relationship_excerpts_by_excerpt ON relationship_excerpts(excerpt_id, relationship_id);
+
+-- Append-only, as annotations are for claims: a relationship's status is its latest mark.
+CREATE TABLE relationship_annotations (
+    id              TEXT PRIMARY KEY,       -- UUID
+    relationship_id INTEGER NOT NULL REFERENCES relationships(id),
+    status          TEXT NOT NULL CHECK (status IN ({_STATUSES_SQL})),
+    previous_status TEXT NOT NULL CHECK (previous_status IN ({_STATUSES_SQL})),
+    note            TEXT NOT NULL DEFAULT '',
+    annotator       TEXT NOT NULL,
+    created_at      TEXT NOT NULL,          -- UTC, ISO 8601 with microseconds
+    kind            TEXT NOT NULL DEFAULT 'mark' CHECK (kind IN ('mark', 'note', 'undo')),
+    undoes          TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX relationship_annotations_by_item ON relationship_annotations(relationship_id, created_at);
+CREATE TRIGGER relationship_annotations_no_update BEFORE UPDATE ON relationship_annotations
+BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+CREATE TRIGGER relationship_annotations_no_delete BEFORE DELETE ON relationship_annotations
+BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
+"""
+
+
+@migrations()
+def m006_relationships(db: Database) -> None:
+    _run_script(db, SCHEMA_V6_RELATIONSHIPS)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def schema_version(db: Database) -> int:

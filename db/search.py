@@ -32,12 +32,12 @@ from typing import Any
 from .casefile import Case
 from .entities import entities_by_ids
 from .errors import ReadInterrupted
-from .kinds import ITEM_KINDS, KindName, SearchHit, item_kind
+from .kinds import SEARCHED_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
 from .text import focus, fold, folded_words, highlight_spans, nfc, tokens
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
-KINDS: tuple[str, ...] = tuple(kind.name for kind in ITEM_KINDS)
+KINDS: tuple[str, ...] = tuple(kind.name for kind in SEARCHED_KINDS)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 # Matches ranked per kind at most. bm25 costs some 2 µs a matching row (on a
@@ -46,7 +46,8 @@ MAX_TERM_LENGTH = 64
 RANK_LIMIT = 5_000
 
 # Each kind's search index.
-FTS_TABLES: dict[str, str] = {kind.name: kind.search_index.name for kind in ITEM_KINDS}
+FTS_TABLES: dict[str, str] = {
+    kind.name: kind.search_index.name for kind in SEARCHED_KINDS if kind.search_index}
 
 
 class SearchGroup(Model):
@@ -142,7 +143,9 @@ def _results(
     expression = match_expression(query)
     groups = []
     for name in kinds:
-        kind = item_kind(name).name   # ValueError naming the kinds there are
+        if name not in KINDS:
+            raise ValueError(f"unknown kind {name!r} (choose {', '.join(KINDS)})")
+        kind = item_kind(name).name
         if expression is None:
             continue
         if rank:

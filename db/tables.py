@@ -206,12 +206,30 @@ MENTION_NAMES = Table("mention_names", ("first_word", "second_word", "words", "e
                       key=("first_word", "second_word", "words", "entity_id"))
 MENTION_NAMES_STALE = Table("mention_names_stale", ("entity_id",), key=("entity_id",))
 
+# Relationships between entities (db/relationships.py), their evidence and their
+# append-only marks (as claims' annotations, by relationship).
+RELATIONSHIPS = Table(
+    "relationships",
+    ("id", "uid", "subject_entity_id", "object_entity_id", "type", "role", "date_start",
+     "start_precision", "date_end", "end_precision", "description", "status", "version",
+     "created_at", "created_by", "updated_at"),
+)
+RELATIONSHIP_EXCERPTS = Table("relationship_excerpts", ("relationship_id", "excerpt_id", "stance"),
+                              key=("relationship_id", "excerpt_id"))
+RELATIONSHIP_ANNOTATIONS = Table(
+    "relationship_annotations",
+    ("id", "relationship_id", "status", "previous_status", "note", "annotator", "created_at",
+     "kind", "undoes"),
+    key=("rowid",),
+)
+
 # Every table that holds the case, in the order exports write them.
 TABLES: dict[str, Table] = {table.name: table for table in (
     CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
+    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

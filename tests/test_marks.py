@@ -16,10 +16,10 @@ from db.claims import (
     claim_history,
     get_claim,
     mark_claim,
-    timestamp_after,
     undo_last_mark,
 )
 from db.errors import NothingToUndoError
+from db.marks import timestamp_after
 from db.schema import SCHEMA_VERSION, migrations
 
 

@@ -20,6 +20,8 @@ from db.tables import (
     EVENTS,
     EXCERPTS,
     MIGRATIONS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIPS,
     SEARCH_INDEXES,
     SOURCE_ATTACHMENTS,
     SOURCE_BOXES,
@@ -69,12 +71,12 @@ def test_a_column_added_to_the_schema_and_not_declared_fails(seed_case_file: Pat
     shutil.copyfile(seed_case_file, path)
     with db.open_case(path) as case, case.write() as tx:
         tx.execute("ALTER TABLE excerpts ADD COLUMN page INTEGER NOT NULL DEFAULT 0")
-        tx.execute("CREATE TABLE relationships (id INTEGER PRIMARY KEY, kind TEXT)")
+        tx.execute("CREATE TABLE dossiers (id INTEGER PRIMARY KEY, kind TEXT)")
     with db.open_case(path, read_only=True) as case:
         assert undeclared(case) == [
+            "table dossiers is not declared",
             "excerpts: schema ['id', 'source_id', 'start', 'end', 'text', 'kind', 'page'], "
             "declared ['id', 'source_id', 'start', 'end', 'text', 'kind']",
-            "table relationships is not declared",
         ]
 
 
@@ -157,6 +159,9 @@ MODELS: list[tuple[type[BaseModel], Table, tuple[str, ...], set[str]]] = [
     (models.ClaimEntityLink, CLAIM_ENTITIES, CLAIM_ENTITIES.model_columns[1:], set()),
     (models.ClaimEvidenceLink, CLAIM_EXCERPTS, CLAIM_EXCERPTS.model_columns[1:], set()),
     (models.AnnotatorMark, STANDING_MARKS, STANDING_MARKS.model_columns[1:], set()),
+    (models.Relationship, RELATIONSHIPS, RELATIONSHIPS.model_columns, set()),
+    (models.RelationshipAnnotation, RELATIONSHIP_ANNOTATIONS,
+     RELATIONSHIP_ANNOTATIONS.model_columns, set()),
 ]
 
 

@@ -1,0 +1,486 @@
+"""Relationships between entities, and the network they make.
+
+A relationship says the subject is ``type`` of the object (Nedyak
+``member_of`` the SVR), with a role in words, dates each at its precision
+(the event rules of ``db/dates.py``: never an invented day), evidence with a
+stance, and append-only marks like a claim's (``db/marks.py``).
+
+Reads page in SQL. The network is walked a level at a time through the two
+indexes on ``relationships`` (by subject, by object), never the whole graph
+in memory: :func:`neighbours` to a depth, :func:`shortest_paths` by a
+bidirectional breadth-first search that always widens the smaller side.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from . import marks
+from .casefile import Case, utc_now
+from .dates import DATE_FORMS, date_value, written_date
+from .entities import entities_by_ids
+from .errors import InvalidValueError, NotFoundError
+from .evidence import evidence_rows
+from .marks import RELATIONSHIP_MARKS, check_annotator, check_status
+from .models import (
+    RELATIONSHIP_TYPES,
+    STANCES,
+    STATUSES,
+    Entity,
+    Evidence,
+    Model,
+    Relationship,
+    RelationshipAnnotation,
+)
+from .paging import rows_by_id
+from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
+from .text import nfc
+
+RELATIONSHIP_SELECT = f"SELECT {RELATIONSHIPS.select()} FROM relationships WHERE id IN"
+_NEW = RELATIONSHIPS.insert(with_id=False)
+# Frontier ids asked for in one query while walking (well under SQLite's 32,766 variables).
+_BATCH = 500
+
+
+def relationship_from_row(row: sqlite3.Row) -> Relationship:
+    return Relationship(**dict(row))
+
+
+def check_type(type_: str) -> str:
+    if type_ not in RELATIONSHIP_TYPES:
+        raise InvalidValueError(
+            f"unknown relationship type {type_!r} (choose {', '.join(RELATIONSHIP_TYPES)})")
+    return type_
+
+
+def typed_date(name: str, typed: str, precision: str | None) -> tuple[str, str]:
+    """(stored date, precision) for a date as typed: ``2023-06`` or ``June 2023``
+    is the month, ``2019`` the year, ``1990s`` the decade; ``""`` is no date.
+    A ``precision`` given must be the one the date is written at."""
+    typed = typed.strip()
+    if not typed:
+        if precision not in (None, "unknown"):
+            raise InvalidValueError(f"{name} precision {precision} needs a {name} date")
+        return "", "unknown"
+    found = written_date(typed)
+    if found is None:
+        forms = ", ".join(f"{form} ({p})" for p, form in DATE_FORMS.items())
+        raise InvalidValueError(f"{name} {typed!r} is not a date: write {forms}")
+    if precision is not None and precision != found.precision:
+        raise InvalidValueError(
+            f"{name} {typed!r} is a {found.precision}, not a {precision}: no day or month is invented")
+    return date_value(typed), found.precision
+
+
+def add_relationship(
+    case: Case,
+    *,
+    subject_entity_id: int,
+    object_entity_id: int,
+    type: str,
+    role: str = "",
+    start: str = "",
+    end: str = "",
+    start_precision: str | None = None,
+    end_precision: str | None = None,
+    description: str = "",
+    evidence: Iterable[tuple[int, str]] = (),
+    created_by: str = "",
+    uid: str | None = None,
+    created_at: str | None = None,
+) -> Relationship:
+    """Add a relationship; ``evidence`` is (excerpt id, stance) pairs.
+
+    Refuses, in one line and writing nothing: a link from an entity to
+    itself, an entity or excerpt the case does not hold, an unknown type or
+    stance, a date that is not one at its precision, an end before the start.
+    """
+    check_type(type)
+    date_start, start_precision = typed_date("start", start, start_precision)
+    date_end, end_precision = typed_date("end", end, end_precision)
+    if subject_entity_id == object_entity_id:
+        raise InvalidValueError(
+            f"a relationship links two different entities: {subject_entity_id} is both ends")
+    evidence = list(dict.fromkeys(evidence))
+    for _, stance in evidence:
+        if stance not in STANCES:
+            raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
+    try:
+        relationship = Relationship(
+            uid=uid or str(uuid.uuid4()), subject_entity_id=subject_entity_id,
+            object_entity_id=object_entity_id, type=type,  # type: ignore[arg-type]
+            role=nfc(role).strip(), date_start=date_start,
+            start_precision=start_precision,  # type: ignore[arg-type]
+            date_end=date_end, end_precision=end_precision,  # type: ignore[arg-type]
+            description=nfc(description).strip(), created_at=created_at or utc_now(),
+            created_by=created_by, updated_at=created_at or "",
+        )
+    except ValidationError as error:
+        raise InvalidValueError(str(error.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+    with case.write() as tx:
+        for entity_id in (subject_entity_id, object_entity_id):
+            if tx.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
+                raise NotFoundError(f"no entity {entity_id}")
+        for excerpt_id, _ in evidence:
+            if tx.execute("SELECT 1 FROM excerpts WHERE id = ?", [excerpt_id]).fetchone() is None:
+                raise NotFoundError(f"no excerpt {excerpt_id}")
+        relationship_id = tx.execute(_NEW.sql, _NEW.values(relationship)).lastrowid
+        tx.executemany(RELATIONSHIP_EXCERPTS.insert(or_ignore=True).sql,
+                       [(relationship_id, excerpt_id, stance) for excerpt_id, stance in evidence])
+    return relationship.model_copy(update={"id": relationship_id})
+
+
+def add_relationship_evidence(case: Case, relationship_id: int, excerpt_id: int,
+                              stance: str = "supports") -> None:
+    if stance not in STANCES:
+        raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
+    with case.write() as tx:
+        if tx.execute("SELECT 1 FROM relationships WHERE id = ?", [relationship_id]).fetchone() is None:
+            raise NotFoundError(f"no relationship {relationship_id}")
+        if tx.execute("SELECT 1 FROM excerpts WHERE id = ?", [excerpt_id]).fetchone() is None:
+            raise NotFoundError(f"no excerpt {excerpt_id}")
+        tx.execute(RELATIONSHIP_EXCERPTS.insert(or_ignore=True).sql,
+                   [relationship_id, excerpt_id, stance])
+
+
+# -- marks (as a claim's: db/marks.py) ----------------------------------------
+
+
+def mark_relationship(
+    case: Case, relationship_id: int, status: str, *, annotator: str, note: str = "",
+    expected_version: int | None = None, annotation_id: str | None = None,
+    created_at: str | None = None,
+) -> RelationshipAnnotation:
+    """Mark a relationship confirmed, disputed, denied (or back to unreviewed)."""
+    check_status(status)
+    check_annotator(annotator)
+    with case.write() as tx:
+        return marks.mark(RELATIONSHIP_MARKS, tx, relationship_id, status, annotator=annotator,
+                          note=note, expected_version=expected_version,
+                          annotation_id=annotation_id, created_at=created_at)
+
+
+def note_relationship(case: Case, relationship_id: int, text: str, *, annotator: str,
+                      expected_version: int | None = None) -> RelationshipAnnotation:
+    check_annotator(annotator)
+    with case.write() as tx:
+        return marks.note(RELATIONSHIP_MARKS, tx, relationship_id, text, annotator=annotator,
+                          expected_version=expected_version)
+
+
+def undo_relationship_mark(case: Case, relationship_id: int, *, annotator: str,
+                           expected_version: int | None = None) -> RelationshipAnnotation:
+    check_annotator(annotator)
+    with case.write() as tx:
+        made, _ = marks.undo(RELATIONSHIP_MARKS, tx, relationship_id, annotator=annotator,
+                             expected_version=expected_version)
+        return made
+
+
+def relationship_history(case: Case, relationship_id: int, *, offset: int = 0,
+                         limit: int = 500) -> list[RelationshipAnnotation]:
+    return marks.history(RELATIONSHIP_MARKS, case, relationship_id, offset=offset, limit=limit)
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _filters(types: Sequence[str] = (), statuses: Sequence[str] = ()) -> tuple[str, list[str]]:
+    """`` AND type IN (…) AND status IN (…)`` and its parameters."""
+    for type_ in types:
+        check_type(type_)
+    for status in statuses:
+        check_status(status)
+    sql = ""
+    if types:
+        sql += f" AND type IN ({','.join('?' * len(types))})"
+    if statuses:
+        sql += f" AND status IN ({','.join('?' * len(statuses))})"
+    return sql, [*types, *statuses]
+
+
+def _listing(entity_id: int | None, types: Sequence[str]) -> tuple[str, list[object]]:
+    """The ids of the relationships listed (an entity's, either way; of some types)."""
+    condition, params = _filters(types)
+    if entity_id is None:
+        return f"SELECT id FROM relationships WHERE 1{condition}", list(params)
+    return (f"SELECT id FROM relationships WHERE subject_entity_id = ?{condition} "
+            f"UNION SELECT id FROM relationships WHERE object_entity_id = ?{condition}",
+            [entity_id, *params, entity_id, *params])
+
+
+def count_relationships(case: Case, *, entity_id: int | None = None,
+                        types: Sequence[str] = ()) -> int:
+    sql, params = _listing(entity_id, types)
+    return int(case.scalar(f"SELECT count(*) FROM ({sql})", params))
+
+
+def relationships_page(case: Case, *, offset: int = 0, limit: int = 100,
+                       entity_id: int | None = None, types: Sequence[str] = (),
+                       after_id: int = 0) -> list[Relationship]:
+    """Relationships in id order (an entity's either way, of some types), a page at a time:
+    ``after_id`` pages by key, ``offset`` by position."""
+    sql, params = _listing(entity_id, types)
+    ids = [row[0] for row in case.rows(
+        f"SELECT id FROM ({sql}) WHERE id > ? ORDER BY id LIMIT ? OFFSET ?",
+        [*params, after_id, limit, offset])]
+    return relationships_by_ids(case, ids)
+
+
+def relationships_by_ids(case: Case, ids: Sequence[int]) -> list[Relationship]:
+    """The relationships with these ids, in the order given (ids not found are left out)."""
+    return [relationship_from_row(row) for row in rows_by_id(case, RELATIONSHIP_SELECT, ids)]
+
+
+def get_relationship(case: Case, relationship_id: int) -> Relationship:
+    found = relationships_by_ids(case, [relationship_id])
+    if not found:
+        raise NotFoundError(f"no relationship {relationship_id}")
+    return found[0]
+
+
+_EVIDENCE_ORDER = ("CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1 ELSE 2 END, "
+                   "excerpt_id")
+
+
+def relationship_evidence(case: Case, relationship_id: int, *, limit: int = 200) -> list[Evidence]:
+    return evidence_rows(
+        case,
+        f"SELECT excerpt_id, stance FROM relationship_excerpts WHERE relationship_id = ? "
+        f"ORDER BY {_EVIDENCE_ORDER} LIMIT ?", [relationship_id, limit])
+
+
+def excerpt_relationships(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Relationship]:
+    ids = [row[0] for row in case.rows(
+        "SELECT relationship_id FROM relationship_excerpts WHERE excerpt_id = ? "
+        "ORDER BY relationship_id LIMIT ?", [excerpt_id, limit])]
+    return relationships_by_ids(case, ids)
+
+
+class Tie(Model):
+    """A relationship seen from one of its entities: the entity at the other
+    end, and whether this one is the subject (``outgoing``)."""
+
+    relationship: Relationship
+    other: Entity
+    outgoing: bool
+
+    @property
+    def label(self) -> str:
+        """``member of``, or ``has member_of`` read backwards: ``← member of``."""
+        words = self.relationship.type_label
+        return words if self.outgoing else f"← {words}"
+
+
+def entity_ties(case: Case, entity_id: int, *, types: Sequence[str] = (),
+                limit: int = 200) -> list[Tie]:
+    """An entity's relationships either way, by type then by the other entity's name."""
+    condition, params = _filters(types)
+    rows = case.rows(
+        f"SELECT r.id, r.type, e.sort_name FROM relationships r "
+        f"JOIN entities e ON e.id = r.object_entity_id WHERE r.subject_entity_id = ?{condition} "
+        f"UNION ALL SELECT r.id, r.type, e.sort_name FROM relationships r "
+        f"JOIN entities e ON e.id = r.subject_entity_id WHERE r.object_entity_id = ?{condition} "
+        f"ORDER BY 2, 3, 1 LIMIT ?", [entity_id, *params, entity_id, *params, limit])
+    relationships = relationships_by_ids(case, [row[0] for row in rows])
+    others = {e.id: e for e in entities_by_ids(case, list({
+        r.object_entity_id if r.subject_entity_id == entity_id else r.subject_entity_id
+        for r in relationships}))}
+    ties = []
+    for r in relationships:
+        outgoing = r.subject_entity_id == entity_id
+        other = others.get(r.object_entity_id if outgoing else r.subject_entity_id)
+        if other is not None:
+            ties.append(Tie(relationship=r, other=other, outgoing=outgoing))
+    return ties
+
+
+# -- the network --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    relationship_id: int
+    near: int      # the entity stepped from
+    far: int       # the entity reached
+
+
+def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
+           ) -> list[_Step]:
+    """Every relationship touching the frontier, as steps out of it (both indexes)."""
+    steps: list[_Step] = []
+    for at in range(0, len(frontier), _BATCH):
+        batch = list(frontier[at:at + _BATCH])
+        marks_ = ",".join("?" * len(batch))
+        rows = case.rows(
+            f"SELECT id, subject_entity_id, object_entity_id FROM relationships "
+            f"WHERE subject_entity_id IN ({marks_}){condition} "
+            f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
+            f"WHERE object_entity_id IN ({marks_}){condition} ORDER BY 1",
+            [*batch, *params, *batch, *params])
+        steps += [_Step(row[0], row[1], row[2]) for row in rows]
+    return steps
+
+
+class NetworkNode(Model):
+    """An entity in a network outline: how far from the centre, and the tie
+    that first reached it from its parent (None for the centre)."""
+
+    entity: Entity
+    depth: int
+    parent_id: int | None = None
+    relationship: Relationship | None = None
+
+
+class Network(Model):
+    centre: Entity
+    nodes: tuple[NetworkNode, ...]      # breadth first: depth 0, 1, 2 …
+    truncated: bool = False             # more were reachable than ``max_nodes``
+
+
+def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[str] = (),
+               statuses: Sequence[str] = (), max_nodes: int = 500) -> Network:
+    """The entities reachable from one in up to ``depth`` steps (1 to 3), each
+    once, at the depth it is first reached, by the tie that reached it."""
+    if not 1 <= depth <= 3:
+        raise InvalidValueError(f"depth {depth}: a network is walked 1, 2 or 3 steps deep")
+    centre = entities_by_ids(case, [entity_id])
+    if not centre:
+        raise NotFoundError(f"no entity {entity_id}")
+    condition, params = _filters(types, statuses)
+    found: dict[int, tuple[int, int | None, int | None]] = {entity_id: (0, None, None)}
+    frontier = [entity_id]
+    truncated = False
+    for level in range(1, depth + 1):
+        reached: list[int] = []
+        for step in _steps(case, frontier, condition, params):
+            if step.far in found:
+                continue
+            if len(found) >= max_nodes:
+                truncated = True
+                break
+            found[step.far] = (level, step.near, step.relationship_id)
+            reached.append(step.far)
+        frontier = reached
+        if truncated or not frontier:
+            break
+    entities = {e.id: e for e in entities_by_ids(case, list(found))}
+    ties = {r.id: r for r in relationships_by_ids(
+        case, [rid for _, _, rid in found.values() if rid is not None])}
+    nodes = [NetworkNode(entity=entities[eid], depth=level, parent_id=parent,
+                         relationship=ties.get(rid) if rid is not None else None)
+             for eid, (level, parent, rid) in found.items() if eid in entities]
+    return Network(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
+
+
+class PathStep(Model):
+    """One step of a chain: from one entity to the next through a relationship."""
+
+    relationship: Relationship
+    start: Entity
+    end: Entity
+
+
+class Connection(Model):
+    """A chain of relationships from one entity to another."""
+
+    steps: tuple[PathStep, ...]
+
+    @property
+    def hops(self) -> int:
+        return len(self.steps)
+
+
+@dataclass
+class _Side:
+    """One side of the bidirectional search: every entity it reached, with the
+    steps that reached it from the level before (all of them, for every chain)."""
+
+    parents: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    frontier: list[int] = field(default_factory=list)
+
+
+def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
+                   types: Sequence[str] = (), statuses: Sequence[str] = (),
+                   limit: int = 10) -> list[Connection]:
+    """The shortest chains of relationships between two entities (up to
+    ``limit`` of them, all of the same length), or [] when none is within
+    ``max_hops``. Each side widens a level at a time through the indexes; the
+    smaller frontier is widened first, so a hub on one side does not flood the search."""
+    if max_hops < 1:
+        raise InvalidValueError(f"--max-hops {max_hops}: at least 1")
+    for entity_id in (from_id, to_id):
+        if not entities_by_ids(case, [entity_id]):
+            raise NotFoundError(f"no entity {entity_id}")
+    if from_id == to_id:
+        raise InvalidValueError(f"a path joins two different entities: {from_id} is both ends")
+    condition, params = _filters(types, statuses)
+    sides = (_Side({from_id: []}, [from_id]), _Side({to_id: []}, [to_id]))
+    hops = 0
+    meeting: list[int] = []
+    while hops < max_hops and sides[0].frontier and sides[1].frontier:
+        grow, other = (sides[0], sides[1]) if len(sides[0].frontier) <= len(sides[1].frontier) \
+            else (sides[1], sides[0])
+        reached: dict[int, list[tuple[int, int]]] = {}
+        for step in _steps(case, grow.frontier, condition, params):
+            if step.far in grow.parents:
+                continue
+            reached.setdefault(step.far, []).append((step.near, step.relationship_id))
+        grow.parents.update(reached)
+        grow.frontier = sorted(reached)
+        hops += 1
+        meeting = sorted(set(reached) & set(other.parents))
+        if meeting:
+            break
+    if not meeting:
+        return []
+    chains: list[list[tuple[int, int, int]]] = []   # (from entity, relationship, to entity)
+    for middle in meeting:
+        for head in _chains_to(sides[0].parents, middle, limit):
+            for tail in _chains_to(sides[1].parents, middle, limit):
+                chains.append(head + [(b, r, a) for a, r, b in reversed(tail)])
+                if len(chains) >= limit:
+                    break
+            if len(chains) >= limit:
+                break
+        if len(chains) >= limit:
+            break
+    return _connections(case, chains)
+
+
+def _chains_to(parents: dict[int, list[tuple[int, int]]], entity: int, limit: int
+               ) -> list[list[tuple[int, int, int]]]:
+    """Chains of steps from a side's start to ``entity``, (near, relationship, far) each."""
+    if not parents[entity]:
+        return [[]]
+    chains: list[list[tuple[int, int, int]]] = []
+    for near, relationship_id in parents[entity]:
+        for chain in _chains_to(parents, near, limit):
+            chains.append([*chain, (near, relationship_id, entity)])
+            if len(chains) >= limit:
+                return chains
+    return chains
+
+
+def _connections(case: Case, chains: list[list[tuple[int, int, int]]]) -> list[Connection]:
+    relationship_ids = sorted({r for chain in chains for _, r, _ in chain})
+    entity_ids = sorted({e for chain in chains for a, _, b in chain for e in (a, b)})
+    ties = {r.id: r for r in relationships_by_ids(case, relationship_ids)}
+    entities = {e.id: e for e in entities_by_ids(case, entity_ids)}
+    return [Connection(steps=tuple(
+        PathStep(relationship=ties[r], start=entities[a], end=entities[b]) for a, r, b in chain))
+        for chain in chains]
+
+
+__all__ = [
+    "RELATIONSHIP_TYPES", "STATUSES", "Connection", "Network", "NetworkNode", "PathStep", "Tie",
+    "add_relationship", "add_relationship_evidence", "count_relationships", "entity_ties",
+    "excerpt_relationships", "get_relationship", "mark_relationship", "neighbours",
+    "note_relationship", "relationship_evidence", "relationship_history", "relationships_by_ids",
+    "relationships_page", "shortest_paths", "undo_relationship_mark",
+]

@@ -27,8 +27,17 @@ from db.claims import add_claim, mark_claim
 from db.entities import add_entity
 from db.events import add_event
 from db.mentions import link_mentions, refresh_mention_names
-from db.models import DatePrecision, EntityKind, Event, Stance, stored_id
+from db.models import (
+    DatePrecision,
+    EntityKind,
+    Event,
+    RelationshipType,
+    Stance,
+    ends_before_start,
+    stored_id,
+)
 from db.outfile import check_target
+from db.relationships import add_relationship, mark_relationship, typed_date
 from db.sources import add_quote, add_source
 
 SEED_DIR = Path(__file__).resolve().parent
@@ -99,6 +108,20 @@ class ClaimDef(_Strict):
         return value.strip()
 
 
+class RelationshipDef(_Strict):
+    key: str
+    subject: str            # entity keys
+    object: str
+    type: RelationshipType
+    role: str = ""
+    start: str = ""         # as typed: 2022-09-27, 2023-06, 2018, 1990s
+    end: str = ""
+    description: str = ""
+    evidence: list[QuoteRef] = []
+    seed_status: Literal["", "confirmed", "disputed", "denied"] = ""
+    seed_note: str = ""
+
+
 class CaseDef(_Strict):
     title: str
     description: str = ""
@@ -111,6 +134,7 @@ class Definition(_Strict):
     entities: list[EntityDef] = []
     events: list[EventDef] = []
     claims: list[ClaimDef] = []
+    relationships: list[RelationshipDef] = []
 
 
 def load_definition(path: Path = BRUSSELS) -> Definition:
@@ -137,11 +161,24 @@ def load_definition(path: Path = BRUSSELS) -> Definition:
     for claim in definition.claims:
         if claim.seed_status and not claim.seed_note:
             raise SeedError(f"{path}: claim {claim.key!r}: a seed_status needs a seed_note saying why")
+    for tie in definition.relationships:
+        where = f"{path}: relationship {tie.key!r}"
+        if tie.seed_status and not tie.seed_note:
+            raise SeedError(f"{where}: a seed_status needs a seed_note saying why")
+        if tie.subject == tie.object:
+            raise SeedError(f"{where}: links {tie.subject!r} to itself")
+        try:
+            start, start_precision = typed_date("start", tie.start, None)
+            end, end_precision = typed_date("end", tie.end, None)
+        except CaseError as error:
+            raise SeedError(f"{where}: {error}") from None
+        if ends_before_start(start, start_precision, end, end_precision):
+            raise SeedError(f"{where}: end {tie.end} is before start {tie.start}")
     return definition
 
 
 def _check_keys(path: Path, definition: Definition) -> None:
-    for section in ("sources", "entities", "events", "claims"):
+    for section in ("sources", "entities", "events", "claims", "relationships"):
         seen: set[str] = set()
         for item in getattr(definition, section):
             if item.key in seen:
@@ -149,11 +186,12 @@ def _check_keys(path: Path, definition: Definition) -> None:
             seen.add(item.key)
     entity_keys = {e.key for e in definition.entities}
     source_keys = {s.key for s in definition.sources}
-    items: list[tuple[str, EventDef | ClaimDef]] = [
+    items: list[tuple[str, EventDef | ClaimDef | RelationshipDef]] = [
         *(("event", event) for event in definition.events),
-        *(("claim", claim) for claim in definition.claims)]
+        *(("claim", claim) for claim in definition.claims),
+        *(("relationship", tie) for tie in definition.relationships)]
     for kind, item in items:
-        refs = list(item.entities)
+        refs = [item.subject, item.object] if isinstance(item, RelationshipDef) else list(item.entities)
         if isinstance(item, ClaimDef) and item.claimant_entity:
             refs.append(item.claimant_entity)
         for ref in refs:
@@ -238,6 +276,21 @@ def _populate(case: Case, definition: Definition, base: Path, say: Progress) -> 
                        note=claim.seed_note, annotation_id=stable_uid("seed-mark", claim.key),
                        created_at=seeded_at)
     say(f"{len(definition.claims)} claims")
+
+    for tie in definition.relationships:
+        owner = f"relationship {tie.key!r}"
+        added_tie = add_relationship(
+            case, subject_entity_id=entities[tie.subject], object_entity_id=entities[tie.object],
+            type=tie.type, role=tie.role, start=tie.start, end=tie.end,
+            description=tie.description, created_by=SEED_ANNOTATOR, created_at=seeded_at,
+            evidence=[(excerpt_for(owner, ref), ref.stance) for ref in tie.evidence],
+            uid=stable_uid("relationship", tie.key),
+        )
+        if tie.seed_status:
+            mark_relationship(case, stored_id(added_tie), tie.seed_status, annotator=SEED_ANNOTATOR,
+                              note=tie.seed_note, created_at=seeded_at,
+                              annotation_id=stable_uid("seed-relationship-mark", tie.key))
+    say(f"{len(definition.relationships)} relationships")
     links = link_mentions(case)
     refresh_mention_names(case)  # so the first add-source need not
     say(f"{links} mentions linked")

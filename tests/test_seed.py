@@ -105,7 +105,9 @@ def test_rebuilds_are_identical(tmp_path: Path, seed_case):
         for sql in ("SELECT uid, statement FROM claims ORDER BY id",
                     "SELECT id, claim_id, status, note, created_at FROM annotations ORDER BY id",
                     'SELECT source_id, start, "end", kind FROM excerpts ORDER BY id',
-                    "SELECT value FROM case_meta WHERE key = 'case_uid'"):
+                    "SELECT value FROM case_meta WHERE key = 'case_uid'",
+                    "SELECT uid, type, date_start, date_end, created_at FROM relationships ORDER BY id",
+                    "SELECT id, relationship_id, status FROM relationship_annotations ORDER BY id"):
             assert [tuple(r) for r in again.rows(sql)] == [tuple(r) for r in seed_case.rows(sql)]
 
 
@@ -144,6 +146,58 @@ def test_an_invented_day_is_refused(tmp_path: Path):
 
 def test_the_definition_is_valid_toml_with_unique_keys():
     raw = tomllib.loads(BRUSSELS.read_text(encoding="utf-8"))
-    for section in ("entities", "events", "claims"):
+    for section in ("entities", "events", "claims", "relationships"):
         keys = [item["key"] for item in raw[section]]
         assert len(keys) == len(set(keys)), section
+
+
+# -- relationships --------------------------------------------------------------
+
+
+def test_the_case_has_its_relationships_each_with_verbatim_evidence(seed_case):
+    from db.relationships import relationship_evidence, relationship_history, relationships_page
+    ties = relationships_page(seed_case, limit=1000)
+    assert len(ties) >= 40
+    sources = {s.id: s for s in list_sources(seed_case)}
+    for tie in ties:
+        evidence = relationship_evidence(seed_case, tie.id)
+        assert evidence, tie
+        for item in evidence:
+            text = seed_case.scalar("SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+                                    [item.excerpt.start + 1, item.excerpt.end - item.excerpt.start,
+                                     item.excerpt.source_id])
+            assert text == item.excerpt.text and item.excerpt.source_id in sources
+    names = {row["id"]: row["name"] for row in seed_case.rows("SELECT id, name FROM entities")}
+    stated = {(names[t.subject_entity_id], t.type, names[t.object_entity_id]): t for t in ties}
+    heads = stated[("Kirill Logvinov", "leads", "Russian Permanent Mission to the EU")]
+    assert (heads.date_label, heads.role) == ("since 27 September 2022", "head of mission")
+    assert stated[("Arseniy Nedyak", "member_of", "Russian Foreign Intelligence Service (SVR)")].role \
+        == "lieutenant colonel"
+    reception = stated[("Milan Uhrík", "associate", "Kirill Logvinov")]
+    assert reception.status == "disputed" and reception.date_label == "June 2023"
+    assert [(m.annotator, m.status) for m in relationship_history(seed_case, reception.id)] == \
+        [("seed", "disputed")]
+    assert {e.stance for e in relationship_evidence(seed_case, reception.id)} == {"supports", "contradicts"}
+    assert stated[("Dmitry Vishnyakov", "other", "FSB academy")].date_label == "1998–2003"
+
+
+def test_a_relationship_quote_not_in_the_source_fails_naming_it(tmp_path: Path):
+    quote = load_definition().relationships[0].evidence[0].quote
+    broken = _definition_with(tmp_path, f'quote = "{quote}"', 'quote = "Logvinov heads the GRU"')
+    with pytest.raises(SeedError, match="relationship 'logvinov-heads-mission'.*Logvinov heads the GRU"):
+        build_case(tmp_path / "out.casebook", broken)
+    assert not (tmp_path / "out.casebook").exists()
+
+
+def test_a_relationship_to_an_unknown_entity_or_with_an_invented_day_fails(tmp_path: Path):
+    broken = _definition_with(tmp_path, 'subject = "kirill-logvinov"', 'subject = "kirill"')
+    named = "relationship 'logvinov-heads-mission' names unknown entity 'kirill'"
+    with pytest.raises(SeedError, match=named):
+        load_definition(broken)
+    again = tmp_path / "again"
+    again.mkdir()
+    broken = _definition_with(again, 'role = "head of mission"\nstart = "2022-09-27"',
+                              'role = "head of mission"\nstart = "2022-09-31"')
+    no_day = "relationship 'logvinov-heads-mission': start '2022-09-31' is not a date"
+    with pytest.raises(SeedError, match=no_day):
+        load_definition(broken)

@@ -277,17 +277,17 @@ class _ClaimCopier:
     def copy(self, claim: sqlite3.Row) -> None:
         claim_id = self._insert(NEW_CLAIM, NEW_CLAIM.values(claim))
         for link in self.other.rows(
-            "SELECT x.excerpt_id, x.stance, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
+            "SELECT x.excerpt_id, x.stance, x.uid, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
             "JOIN excerpts e ON e.id = x.excerpt_id WHERE x.claim_id = ?", [claim["id"]],
         ):
             excerpt_id = self._excerpt(link["source_id"], link["start"], link["end"])
             self.tx.execute(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
-                            [claim_id, excerpt_id, link["stance"]])
+                            [claim_id, excerpt_id, link["stance"], link["uid"]])
         for link in self.other.rows(
-            "SELECT entity_id, role FROM claim_entities WHERE claim_id = ?", [claim["id"]]
+            "SELECT entity_id, role, uid FROM claim_entities WHERE claim_id = ?", [claim["id"]]
         ):
             self.tx.execute(CLAIM_ENTITIES.insert(or_ignore=True).sql,
-                            [claim_id, self._entity(link["entity_id"]), link["role"]])
+                            [claim_id, self._entity(link["entity_id"]), link["role"], link["uid"]])
         self.report["claims_copied"] += 1
 
     def _source(self, other_id: int) -> int:

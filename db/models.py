@@ -61,6 +61,7 @@ class SourceInfo(Model):
     published: str = ""
     sha256: str = ""
     added_at: str = ""
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("published")
     @classmethod
@@ -143,6 +144,7 @@ class Excerpt(Model):
     end: int
     text: str
     kind: ExcerptKind = "paragraph"
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _span(self) -> "Excerpt":
@@ -159,6 +161,8 @@ class Entity(Model):
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
+    version: int = 0   # bumped by every revision, retirement and combination
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("name")
     @classmethod
@@ -201,6 +205,8 @@ class Event(Model):
     date_end: str = ""
     date_precision: DatePrecision = "unknown"
     description: str = ""
+    version: int = 0   # bumped by every revision and retirement
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _dates_match_precision(self) -> "Event":
@@ -413,11 +419,13 @@ class EventRecord(Event):
 class ClaimEntityLink(Model):
     entity_id: int
     role: ClaimRole = "subject"
+    uid: str = ""
 
 
 class ClaimEvidenceLink(Model):
     excerpt_id: int
     stance: Stance = "supports"
+    uid: str = ""
 
 
 class ClaimRecord(Claim):

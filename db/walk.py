@@ -125,9 +125,10 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
         for row in rows:
             yield ClaimRecord(
                 **dict(row),
-                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"])
+                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"], uid=r["uid"])
                                for r in entities_of[row["id"]]),
-                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
+                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"],
+                                                 uid=r["uid"])
                                for r in evidence[row["id"]]),
             )
 

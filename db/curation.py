@@ -17,6 +17,7 @@ are stored is on its record in :mod:`db.kinds`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -25,8 +26,12 @@ from typing import Any
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
+from .building import _check_entities
 from .casefile import Case, new_uid, utc_now
-from .claims import timestamp_after
+from .claims import add_claim, timestamp_after
+from .entities import add_entity, link_excerpt_entity
+from .events import add_event
+from .sources import get_excerpt
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .kinds import ENTITY, ItemKind, item_kind
 from .models import Entity, Model
@@ -287,16 +292,23 @@ def _normalised(kind: ItemKind, changes: dict[str, Any]) -> dict[str, Any]:
     return normal
 
 
-def _validated(kind: ItemKind, current: Model, changes: dict[str, Any]) -> dict[str, Any]:
-    """The changed fields as the kind's model takes them (a kind it knows, dates
-    that match their precision), checked with the rest of the item."""
+@contextlib.contextmanager
+def _named_errors() -> Iterator[None]:
+    """A value a model refuses as one InvalidValueError line naming the field."""
     try:
-        checked = kind.model.model_validate({**current.model_dump(), **changes})
+        yield
     except ValidationError as error:
         first = error.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidValueError(f"{where + ': ' if where else ''}{message}") from None
+
+
+def _validated(kind: ItemKind, current: Model, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields as the kind's model takes them (a kind it knows, dates
+    that match their precision), checked with the rest of the item."""
+    with _named_errors():
+        checked = kind.model.model_validate({**current.model_dump(), **changes})
     values = checked.model_dump()
     if "aliases" in changes:   # an entity's own name is not an alias of it
         values["aliases"] = tuple(a for a in values["aliases"] if a != values["name"])
@@ -483,6 +495,9 @@ def _restore_links(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
 # size: a word in every other name ("operation") proposes nothing.
 _BLOCK_LIMIT = 60
 _PREFIX = 4
+# A name inside another counts from this many letters: "Logvinov" in "Kirill
+# Logvinov", not "EU" in "Permanent Mission to the EU".
+_CONTAINED = 5
 CLOSE_SPELLING = 88.0
 
 
@@ -554,7 +569,8 @@ def _alike(first: list[tuple[str, ...]], second: list[tuple[str, ...]]) -> tuple
             if a == b:
                 return "same name", 100.0
             score = fuzz.ratio(" ".join(a), " ".join(b))
-            if set(a) < set(b) or set(b) < set(a):
+            shorter = a if len(a) < len(b) else b
+            if (set(a) < set(b) or set(b) < set(a)) and len(" ".join(shorter)) >= _CONTAINED:
                 candidate = ("one name contains the other", score)
             elif score >= CLOSE_SPELLING:
                 candidate = ("close spelling", score)
@@ -671,3 +687,125 @@ def _after_latest(tx: sqlite3.Connection, kind: ItemKind, uid: str) -> str:
         "item_uid = ?2)", [kind.name, uid]).fetchone()[0]
     return timestamp_after(latest)
 
+
+
+# -- adding items ----------------------------------------------------------------------
+
+# The fields ``add`` takes for each kind, and those it needs.
+ADDABLE: dict[str, tuple[str, ...]] = {
+    "entity": ("kind", "name", "aliases", "description"),
+    "event": ("title", "date_start", "date_end", "date_precision", "description"),
+    "claim": ("statement", "claimant"),
+}
+_NEEDED: dict[str, tuple[str, ...]] = {"entity": ("kind", "name"), "event": ("title",),
+                                       "claim": ("statement",)}
+
+
+def add_item(case: Case, kind: str, fields: dict[str, str], *, evidence: Sequence[int] = (),
+             entity_ids: Sequence[int] = ()) -> Model:
+    """A new entity, event or claim from FIELD=VALUE pairs, with excerpts as its
+    evidence (an entity: excerpts that mention it) and, for an event or a
+    claim, the entities it is about. One transaction; nothing is written if
+    anything is wrong."""
+    if kind not in ADDABLE:
+        raise InvalidValueError(f"cannot add a {kind!r} (choose {', '.join(ADDABLE)})")
+    for name in fields:
+        if name not in ADDABLE[kind]:
+            raise InvalidValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} has no field "
+                                    f"{name!r} (choose {', '.join(ADDABLE[kind])})")
+    for name in _NEEDED[kind]:
+        if not fields.get(name, "").strip():
+            raise InvalidValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} needs "
+                                    f"{name}=VALUE")
+    if kind == "entity" and entity_ids:
+        raise InvalidValueError("--entity is for events and claims")
+    with case.write(), _named_errors():
+        for excerpt_id in evidence:
+            get_excerpt(case, excerpt_id)
+        _check_entities(case, list(entity_ids))
+        item: Model
+        if kind == "entity":
+            aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
+            entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
+                                description=fields.get("description", ""))
+            for excerpt_id in evidence:
+                link_excerpt_entity(case, excerpt_id, entity.id or 0)
+            item = entity
+        elif kind == "event":
+            item = add_event(case, **fields, entity_ids=entity_ids, excerpt_ids=evidence)
+        else:
+            item = add_claim(case, statement=fields["statement"],
+                             claimant=fields.get("claimant", ""), entity_ids=entity_ids,
+                             evidence=[(excerpt_id, "supports") for excerpt_id in evidence])
+        found = item_kind(kind).items(case, [int(getattr(item, "id"))])
+        return found[0]
+
+
+# -- the activity log ---------------------------------------------------------------------
+
+
+class Activity(Model):
+    """One thing that happened to the case, for the activity log."""
+
+    at: str
+    annotator: str
+    action: str         # revised, undid a revision, retired, restored, combined, uncombined,
+                        # judged, mark, note, undo, ingest
+    kind: str           # the kind of item it happened to
+    item_uid: str
+    item_id: int | None = None
+    detail: str = ""
+
+
+_ACTIVITY = """
+SELECT at, annotator, CASE undoes WHEN '' THEN 'revised' ELSE 'undid a revision' END AS action,
+       item_kind AS kind, item_uid, fields AS detail FROM revisions
+UNION ALL
+SELECT at, annotator, CASE retired WHEN 1 THEN 'retired' ELSE 'restored' END, item_kind, item_uid,
+       reason FROM retirements
+UNION ALL
+SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note
+FROM combinations
+UNION ALL
+SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid
+FROM combinations WHERE undone_at != ''
+UNION ALL
+SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b
+FROM duplicate_judgements
+UNION ALL
+SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note
+FROM annotations a JOIN claims c ON c.id = a.claim_id
+UNION ALL
+SELECT added_at, '', 'ingest', 'source', uid, title FROM sources
+"""
+
+
+def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
+             annotator: str | None = None, limit: int = 200) -> list[Activity]:
+    """Everything done to the case, newest first: additions of sources,
+    revisions, retirements, combinations, judgements and marks."""
+    conditions, params = [], []
+    if item_id is not None:
+        if kind is None:
+            raise InvalidValueError("--id needs --kind")
+        conditions.append("kind = ? AND item_uid = ?")
+        params += [kind, uid_of(case, kind, item_id)]
+    elif kind is not None:
+        if kind != "source":
+            _kind(kind)   # a kind there is
+        conditions.append("kind = ?")
+        params.append(kind)
+    if annotator is not None:
+        conditions.append("annotator = ?")
+        params.append(annotator)
+    where = "WHERE " + " AND ".join(conditions) if conditions else ""
+    rows = case.rows(f"SELECT * FROM ({_ACTIVITY}) {where} ORDER BY at DESC LIMIT ?",
+                     [*params, limit])
+    return [Activity(**dict(row), item_id=_id_for(case, row["kind"], row["item_uid"]))
+            for row in rows]
+
+
+def _id_for(case: Case, kind: str, uid: str) -> int | None:
+    table = "sources" if kind == "source" else str(_kind(kind).table)
+    found = case.scalar(f"SELECT id FROM {table} WHERE uid = ?", [uid])
+    return None if found is None else int(found)

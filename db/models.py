@@ -382,6 +382,10 @@ class MergeReport(Model):
     sources_copied: int = 0
     excerpts_copied: int = 0
     entities_copied: int = 0
+    # What came in, per kind: sources, excerpts, entities, events, claims, links,
+    # revisions, retirements, combinations, judgements.
+    added: dict[str, int] = {}
+    revision_conflicts_found: int = 0   # fields revised on both sides to different values
     # In the other file but not merged (merge covers claims and their marks):
     # sources (by sha256), entities (by kind and name), events (by title and dates).
     not_merged: dict[str, int] = {}

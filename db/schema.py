@@ -608,6 +608,26 @@ CREATE TABLE duplicate_judgements (
 ) STRICT;
 CREATE INDEX duplicate_judgements_by_pair ON duplicate_judgements(entity_a, entity_b, at);
 
+-- A field revised on both sides of a merge to different values: flagged for
+-- review, never settled silently (the later revision by time is the value
+-- meanwhile). The pair of revisions is stored in uid order, so the same
+-- conflict found in two copies is one row after they merge.
+CREATE TABLE revision_conflicts (
+    id          INTEGER PRIMARY KEY,
+    item_kind   TEXT NOT NULL,
+    item_uid    TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    revision_a  TEXT NOT NULL,
+    revision_b  TEXT NOT NULL,
+    detected_at TEXT NOT NULL,
+    detected_by TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT NOT NULL DEFAULT '',
+    resolved_by TEXT NOT NULL DEFAULT '',
+    CHECK (revision_a < revision_b),
+    UNIQUE (item_kind, item_uid, field, revision_a, revision_b)
+) STRICT;
+CREATE INDEX revision_conflicts_open ON revision_conflicts(resolved_at, item_kind, item_uid);
+
 CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
 BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
 CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions

@@ -230,6 +230,11 @@ COMBINATIONS = Table(
      "undone_at"),
     key=("rowid",),
 )
+REVISION_CONFLICTS = Table(
+    "revision_conflicts",
+    ("id", "item_kind", "item_uid", "field", "revision_a", "revision_b", "detected_at",
+     "detected_by", "resolved_at", "resolved_by"),
+)
 DUPLICATE_JUDGEMENTS = Table(
     "duplicate_judgements", ("uid", "entity_a", "entity_b", "judgement", "annotator", "at"),
     key=("rowid",),
@@ -241,7 +246,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
-    REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS,
+    REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

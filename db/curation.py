@@ -36,6 +36,7 @@ from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleR
 from .kinds import ENTITY, ItemKind, item_kind
 from .models import Entity, Model
 from .paging import keyset_rows
+from .schema import CURATED_TABLES
 from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
 from .text import fold, nfc
 
@@ -365,6 +366,17 @@ def _record_retirement(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row,
     insert = RETIREMENTS.insert()
     tx.execute(insert.sql, insert.values(retirement, retired=int(retired)))
     return retirement
+
+
+def settle_retired(tx: sqlite3.Connection) -> None:
+    """The retired flag of every item that has retirements, from its latest one
+    (after a bulk load, which may bring retirements before their items)."""
+    for kind, table in CURATED_TABLES.items():
+        tx.execute(
+            f"UPDATE {table} SET retired = (SELECT r.retired FROM retirements r "
+            f"WHERE r.item_kind = ?1 AND r.item_uid = {table}.uid "
+            "ORDER BY r.at DESC, r.uid DESC LIMIT 1) "
+            "WHERE uid IN (SELECT item_uid FROM retirements WHERE item_kind = ?1)", [kind])
 
 
 # -- combining entities -------------------------------------------------------------

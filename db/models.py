@@ -455,6 +455,66 @@ class ConflictRecord(Model):
     resolution: str = ""
 
 
+class RevisionRecord(Model):
+    """A ``revisions`` row as stored: ``fields`` is its JSON text, {field: [old, new]}."""
+
+    uid: str
+    item_kind: str
+    item_uid: str
+    version: int
+    annotator: str
+    at: str
+    fields: str
+    note: str = ""
+    undoes: str = ""
+
+
+class RetirementRecord(Model):
+    uid: str
+    item_kind: str
+    item_uid: str
+    retired: int
+    annotator: str
+    at: str
+    reason: str = ""
+
+
+class CombinationRecord(Model):
+    """A ``combinations`` row as stored: ``moved`` is its JSON text."""
+
+    uid: str
+    kept_uid: str
+    absorbed_uid: str
+    annotator: str
+    at: str
+    note: str = ""
+    moved: str = "{}"
+    undone_by: str = ""
+    undone_at: str = ""
+
+
+class JudgementRecord(Model):
+    uid: str
+    entity_a: str
+    entity_b: str
+    judgement: Literal["same", "not_same", "skip"]
+    annotator: str
+    at: str
+
+
+class RevisionConflictRecord(Model):
+    id: int
+    item_kind: str
+    item_uid: str
+    field: str
+    revision_a: str
+    revision_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+
+
 class CaseDocument(Model):
     """Everything a case file holds, with its ids, uids and timestamps: what
     ``casebook export --format json`` writes and ``casebook import`` reads.
@@ -476,3 +536,9 @@ class CaseDocument(Model):
     claims: tuple[ClaimRecord, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     conflicts: tuple[ConflictRecord, ...] = ()
+    # Curation (schema v6): each in the order it entered the file.
+    revisions: tuple[RevisionRecord, ...] = ()
+    retirements: tuple[RetirementRecord, ...] = ()
+    combinations: tuple[CombinationRecord, ...] = ()
+    duplicate_judgements: tuple[JudgementRecord, ...] = ()
+    revision_conflicts: tuple[RevisionConflictRecord, ...] = ()

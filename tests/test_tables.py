@@ -17,10 +17,15 @@ from db.tables import (
     CLAIM_ENTITIES,
     CLAIM_EXCERPTS,
     CLAIMS,
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
     ENTITIES,
     EVENTS,
     EXCERPTS,
     MIGRATIONS,
+    RETIREMENTS,
+    REVISION_CONFLICTS,
+    REVISIONS,
     SEARCH_INDEXES,
     SOURCE_ATTACHMENTS,
     SOURCE_BOXES,
@@ -161,6 +166,11 @@ MODELS: list[tuple[type[BaseModel], Table, tuple[str, ...], set[str]]] = [
     (models.ClaimEntityLink, CLAIM_ENTITIES, CLAIM_ENTITIES.model_columns[1:], set()),
     (models.ClaimEvidenceLink, CLAIM_EXCERPTS, CLAIM_EXCERPTS.model_columns[1:], set()),
     (models.AnnotatorMark, STANDING_MARKS, STANDING_MARKS.model_columns[1:], set()),
+    (models.RevisionRecord, REVISIONS, REVISIONS.model_columns, set()),
+    (models.RetirementRecord, RETIREMENTS, RETIREMENTS.model_columns, set()),
+    (models.CombinationRecord, COMBINATIONS, COMBINATIONS.model_columns, set()),
+    (models.JudgementRecord, DUPLICATE_JUDGEMENTS, DUPLICATE_JUDGEMENTS.model_columns, set()),
+    (models.RevisionConflictRecord, REVISION_CONFLICTS, REVISION_CONFLICTS.model_columns, set()),
 ]
 
 

@@ -659,6 +659,7 @@ END;
     for kind, table in CURATED_TABLES.items():
         parts.append(f"""
 ALTER TABLE {table} ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX {table}_retired ON {table}(id) WHERE retired = 1;
 CREATE TRIGGER {table}_retired AFTER INSERT ON retirements WHEN new.item_kind = '{kind}' BEGIN
     UPDATE {table} SET retired = (
         SELECT retired FROM retirements WHERE item_kind = '{kind}' AND item_uid = new.item_uid

@@ -147,3 +147,16 @@ def test_combine_uncombine_and_the_duplicates_queue(seed_case_copy: Path):
     assert "Kirill Logvinov" not in _json("show", seed_case_copy, "entity", kept, "--json")["item"]["aliases"]
     actions = [e["action"] for e in _json("log", seed_case_copy, "--kind", "entity", "--json")]
     assert {"combined", "uncombined", "judged", "retired", "restored"} <= set(actions)
+
+
+def test_retired_items_leave_search_unless_asked_for(seed_case_copy: Path):
+    def found(*extra: str) -> set[int]:
+        results = _json("search", seed_case_copy, "Logvinov", "--kind", "entity", "--json", *extra)
+        return {hit["id"] for group in results["groups"] for hit in group["hits"]}
+
+    logvinov = next(iter(found()))
+    assert run_cli("retire", seed_case_copy, "entity", logvinov, "--reason", "test",
+                   env=ANA).returncode == 0
+    assert logvinov not in found() and logvinov in found("--include-retired")
+    assert run_cli("restore", seed_case_copy, "entity", logvinov, env=ANA).returncode == 0
+    assert logvinov in found()

@@ -241,7 +241,6 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
         finally:
             drop_incoming(target)
             _detach(target)
-        report["not_merged"] = _not_merged(target, other)
     return MergeReport(**report)
 
 
@@ -415,24 +414,3 @@ def _copy_conflicts(tx: sqlite3.Connection, other: Case) -> int:
                  row["annotation_a"], row["annotation_b"]],
             )
     return copied
-
-
-# What identifies a source, an entity, an event in any copy of the case.
-_NOT_MERGED: dict[str, tuple[str, ...]] = {
-    "sources": ("sha256",),
-    "entities": ("kind", "name"),
-    "events": ("title", "date_start", "date_end"),
-}
-
-
-def _not_merged(target: Case, other: Case) -> dict[str, int]:
-    """What the other file holds that the case still lacks (merge covers claims only)."""
-    counts = {}
-    for name, identity in _NOT_MERGED.items():
-        exists = f"SELECT 1 FROM {name} WHERE {' AND '.join(f'{quote(c)} = ?' for c in identity)}"
-        counts[name] = sum(
-            1 for row in keyset_rows(other, f"SELECT id, {column_list(identity)} FROM {name}",
-                                     key=["id"], page=_BATCH)
-            if target.row(exists, list(row)[1:]) is None
-        )
-    return counts

@@ -92,7 +92,8 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     columns = ENTITIES.insert(with_id=False).columns
     tx.execute("INSERT INTO temp.entity_map SELECT o.id, ifnull("
                "(SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
-               "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.name = o.name)) "
+               "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
+               "AND e.name = o.name)) "
                "FROM other.entities o")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
@@ -153,6 +154,14 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         "revision_b, detected_at, detected_by, resolved_at, resolved_by) SELECT item_kind, "
         "item_uid, field, revision_a, revision_b, detected_at, detected_by, resolved_at, "
         "resolved_by FROM other.revision_conflicts")
+    # What OTHER holds that the case still lacks (nothing, unless OTHER is inconsistent).
+    report["not_merged"] = {
+        "sources": tx.execute("SELECT count(*) FROM other.sources WHERE sha256 NOT IN "
+                              "(SELECT sha256 FROM main.sources)").fetchone()[0],
+        "entities": tx.execute("SELECT count(*) FROM temp.entity_map WHERE id IS NULL").fetchone()[0],
+        "events": tx.execute("SELECT count(*) FROM other.events WHERE uid NOT IN "
+                             "(SELECT uid FROM main.events)").fetchone()[0],
+    }
     if new_excerpts:
         link_mentions_later = report.setdefault("_new_excerpts", [])
         link_mentions_later.extend(new_excerpts)

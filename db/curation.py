@@ -530,45 +530,57 @@ def _first(pairs: Iterator[DuplicatePair], limit: int) -> Iterator[DuplicatePair
 
 
 def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicatePair]:
+    """Pairs with the same folded name or alias first (a dictionary of forms:
+    quick however many entities there are, so the first screen comes at
+    once), then pairs from blocks of entities sharing the start of a word."""
     names: dict[int, list[tuple[str, ...]]] = {}
-    kinds: dict[int, str] = {}
+    uids: dict[int, str] = {}
+    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
     by_word: dict[tuple[str, str], list[int]] = {}
-    for row in keyset_rows(case, "SELECT id, kind, name, aliases FROM entities", key=["id"],
+    for row in keyset_rows(case, "SELECT id, uid, kind, name, aliases FROM entities", key=["id"],
                            where="retired = 0", page=5000):
-        forms = [tuple(fold(name).split()) for name in [row["name"], *row["aliases"].split(" | ")]
-                 if fold(name).strip()]
-        names[row["id"]], kinds[row["id"]] = forms, row["kind"]
+        forms = list(dict.fromkeys(
+            tuple(fold(name).split()) for name in [row["name"], *row["aliases"].split(" | ")]
+            if fold(name).strip()))
+        names[row["id"]], uids[row["id"]] = forms, row["uid"]
+        for form in forms:
+            by_form.setdefault((row["kind"], form), []).append(row["id"])
         # Blocks by the first letters of each word: a shared word, or a close spelling of one.
         for word in {word[:_PREFIX] for form in forms for word in form}:
             by_word.setdefault((row["kind"], word), []).append(row["id"])
     judged = set() if include_judged else _judged_pairs(case)
+    seen: set[tuple[int, int]] = set()
+
+    def proposed(pairs: dict[tuple[int, int], tuple[str, float]]) -> Iterator[DuplicatePair]:
+        ranked = sorted(pairs.items(), key=lambda item: (-_RANK[item[1][0]], -item[1][1], item[0]))
+        for (first, second), (reason, score) in ranked:
+            seen.add((first, second))
+            if tuple(sorted((uids[first], uids[second]))) in judged:
+                continue
+            a, b = ENTITY.items(case, [first, second])
+            assert isinstance(a, Entity) and isinstance(b, Entity)
+            yield DuplicatePair(a=a, b=b, reason=reason, score=score)
+
+    same: dict[tuple[int, int], tuple[str, float]] = {}
+    for ids in by_form.values():
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:i + 1 + _BLOCK_LIMIT]:
+                if first != second:
+                    same[(min(first, second), max(first, second))] = ("same name", 100.0)
+    yield from proposed(same)
     found: dict[tuple[int, int], tuple[str, float]] = {}
-    for (_kind_name, _word), ids in by_word.items():
+    for ids in by_word.values():
         if len(ids) < 2 or len(ids) > _BLOCK_LIMIT:
             continue
         for i, first in enumerate(ids):
             for second in ids[i + 1:]:
                 pair = (min(first, second), max(first, second))
-                if pair in found:
+                if pair in found or pair in seen or first == second:
                     continue
                 why = _alike(names[first], names[second])
                 if why is not None:
                     found[pair] = why
-    ranked = sorted(found.items(), key=lambda item: (-_RANK[item[1][0]], -item[1][1], item[0]))
-    uids = {}
-    wanted = [pair for pair, _ in ranked]
-    for chunk in range(0, len(wanted), 500):
-        ids = sorted({i for pair in wanted[chunk:chunk + 500] for i in pair})
-        marks = ",".join("?" * len(ids))
-        uids.update({row[0]: row[1] for row in case.rows(
-            f"SELECT id, uid FROM entities WHERE id IN ({marks})", ids)})
-        for pair, (reason, score) in ranked[chunk:chunk + 500]:
-            key = tuple(sorted((uids[pair[0]], uids[pair[1]])))
-            if key in judged:
-                continue
-            a, b = ENTITY.items(case, list(pair))
-            assert isinstance(a, Entity) and isinstance(b, Entity)
-            yield DuplicatePair(a=a, b=b, reason=reason, score=score)
+    yield from proposed(found)
 
 
 _RANK = {"same name": 3, "one name contains the other": 2, "close spelling": 1}

@@ -128,3 +128,42 @@ def _edit_steps(entity_id: int):
 def test_edit_form(snap_compare, case, size):
     entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
     assert snap_compare(browser(case), terminal_size=size, run_before=_edit_steps(entity_id))
+
+
+async def test_the_duplicates_queue_judges_with_one_key_and_combines_the_same(case):
+    from db.entities import add_entity
+    from tui.screens.duplicates import DuplicatesScreen
+
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = add_entity(case, kind="person", name="Logvinov").id
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "D")
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        assert screen.pairs and {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        await press(pilot, "space")                    # skipped: kept, and it comes back
+        assert case.scalar("SELECT judgement FROM duplicate_judgements") == "skip"
+        await press(pilot, "escape", "D")
+        screen = app.screen
+        assert {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        await press(pilot, "s")
+        assert curation.is_retired(case, "entity", twin)
+        assert "Logvinov" in get_entity(case, kirill).aliases
+        assert case.scalar("SELECT count(*) FROM combinations") == 1
+        assert all(twin not in (p.a.id, p.b.id) for p in screen.pairs)
+
+
+def _queue_steps():
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "D")
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_duplicates_queue(snap_compare, case, size):
+    from db.entities import add_entity
+    add_entity(case, kind="person", name="Logvinov", description="Entered twice.")
+    assert snap_compare(browser(case), terminal_size=size, run_before=_queue_steps())

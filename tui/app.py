@@ -421,6 +421,9 @@ class CasebookApp(App[None]):
     def action_retire_item(self) -> None:
         self.curating.start("retire")
 
+    def action_duplicates(self) -> None:
+        self.curating.duplicates()
+
     # -- the parts' messages (dropped once the app is closing) ---------------
 
     @on(Marking.ClaimMarked)
@@ -518,5 +521,7 @@ class CasebookApp(App[None]):
                                 lambda queue=queue: self.review.show_queue(queue))
         yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key A)",
                             self.action_agreement)
+        yield SystemCommand("Likely duplicates", "Entities that may be one, a pair at a time (key D)",
+                            self.action_duplicates)
         for title, help_text, run in self.building.commands():
             yield SystemCommand(title, help_text, run)

@@ -22,6 +22,7 @@ from db.casefile import OPENED_READ_ONLY
 from db.kinds import item_kind
 
 from ..panes.pane import Pane
+from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
 from ..text import one_line
 
@@ -31,6 +32,8 @@ CURATION_BINDINGS = [
     Binding("X", "retire_item", "Retire", show=False,
             tooltip="Retire the item with a reason, or restore a retired one"),
 ]
+QUEUE_BINDING = Binding("D", "duplicates", "Duplicates",
+                        tooltip="Likely duplicate entities, one pair at a time")
 EDITABLE = ("entity", "event", "claim")
 
 
@@ -57,7 +60,7 @@ class CuratingHost(Protocol):
 
 
 class Curating:
-    BINDINGS = CURATION_BINDINGS
+    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING]
 
     class ItemLoaded(Message, bubble=False):
         """The item a key acts on was read (``state``), or could not be (``problem``)."""
@@ -140,3 +143,12 @@ class Curating:
             pane.reload()
         self.host.load_counts()
         self.host.notify(message.summary, markup=False, timeout=4)
+
+    def duplicates(self) -> None:
+        def closed(_: object) -> None:
+            for pane in self.host.panes():
+                pane.reload()
+            self.host.load_counts()
+
+        self.host.open_screen(DuplicatesScreen(self.host.case, annotator=self.host.annotator,
+                                               read_only=self.host.read_only), closed)

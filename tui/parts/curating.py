@@ -32,7 +32,7 @@ CURATION_BINDINGS = [
     Binding("X", "retire_item", "Retire", show=False,
             tooltip="Retire the item with a reason, or restore a retired one"),
 ]
-QUEUE_BINDING = Binding("D", "duplicates", "Duplicates",
+QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
                         tooltip="Likely duplicate entities, one pair at a time")
 EDITABLE = ("entity", "event", "claim")
 

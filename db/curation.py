@@ -539,9 +539,8 @@ def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicateP
     by_word: dict[tuple[str, str], list[int]] = {}
     for row in keyset_rows(case, "SELECT id, uid, kind, name, aliases FROM entities", key=["id"],
                            where="retired = 0", page=5000):
-        forms = list(dict.fromkeys(
-            tuple(fold(name).split()) for name in [row["name"], *row["aliases"].split(" | ")]
-            if fold(name).strip()))
+        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
+        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
         names[row["id"]], uids[row["id"]] = forms, row["uid"]
         for form in forms:
             by_form.setdefault((row["kind"], form), []).append(row["id"])
@@ -563,8 +562,10 @@ def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicateP
 
     same: dict[tuple[int, int], tuple[str, float]] = {}
     for ids in by_form.values():
+        if len(ids) > _BLOCK_LIMIT:   # a name many share (a common surname) says nothing
+            continue
         for i, first in enumerate(ids):
-            for second in ids[i + 1:i + 1 + _BLOCK_LIMIT]:
+            for second in ids[i + 1:]:
                 if first != second:
                     same[(min(first, second), max(first, second))] = ("same name", 100.0)
     yield from proposed(same)

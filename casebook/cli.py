@@ -20,6 +20,7 @@ from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
 from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
+from .commands_curation import COMMANDS as CURATION_COMMANDS
 from .commands_export import export, import_case
 from .commands_generate import generate
 from .commands_ingest import add_source
@@ -42,7 +43,7 @@ def cli(ctx: click.Context) -> int | None:
 
 
 for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
-                import_case, generate, *ANNOTATION_COMMANDS):
+                import_case, generate, *ANNOTATION_COMMANDS, *CURATION_COMMANDS):
     cli.add_command(command)
 
 

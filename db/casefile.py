@@ -34,6 +34,11 @@ OPENED_READ_ONLY = "it was opened read-only"
 NOT_WRITABLE = "you do not have permission to write the file"
 
 
+def new_uid() -> str:
+    """A new item's uid: a random UUID, the same in every copy of the case it goes to."""
+    return str(uuid.uuid4())
+
+
 def utc_now() -> str:
     """UTC timestamp, ISO 8601 with microseconds: sorts as text."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

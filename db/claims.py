@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable
 
-from .casefile import Case, utc_now
+from .casefile import Case, new_uid, utc_now
 from .entities import entities_by_ids
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
 from .evidence import evidence_rows
@@ -18,7 +18,7 @@ from .paging import page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
-CLAIM_SELECT = f"SELECT {CLAIMS.select()} FROM claims WHERE id IN"
+CLAIM_SELECT = f"SELECT {CLAIMS.select(CLAIMS.model_columns)} FROM claims WHERE id IN"
 # A new claim: unreviewed, at version 0, until it is marked.
 NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
 
@@ -57,7 +57,7 @@ def add_claim(
     uid: str | None = None,
 ) -> Claim:
     """Add a claim; ``evidence`` is (excerpt id, stance) pairs."""
-    claim = Claim(uid=uid or str(uuid.uuid4()), statement=nfc(statement).strip(),
+    claim = Claim(uid=uid or new_uid(), statement=nfc(statement).strip(),
                   claimant=nfc(claimant).strip())
     if not claim.statement:
         raise InvalidValueError("a claim needs a statement")
@@ -67,12 +67,12 @@ def add_claim(
             raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
     with case.write() as tx:
         claim_id = tx.execute(NEW_CLAIM.sql, NEW_CLAIM.values(claim)).lastrowid
-        links = [(claim_id, entity_id, "subject") for entity_id in entity_ids]
+        links = [(claim_id, entity_id, "subject", new_uid()) for entity_id in entity_ids]
         if claimant_entity_id is not None:
-            links.append((claim_id, claimant_entity_id, "claimant"))
+            links.append((claim_id, claimant_entity_id, "claimant", new_uid()))
         tx.executemany(CLAIM_ENTITIES.insert(or_ignore=True).sql, links)
         tx.executemany(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
-                       [(claim_id, excerpt_id, stance) for excerpt_id, stance in evidence])
+                       [(claim_id, excerpt_id, stance, new_uid()) for excerpt_id, stance in evidence])
     return claim.model_copy(update={"id": claim_id})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from .casefile import Case
+from .casefile import Case, new_uid
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import page_ids, rows_by_id
@@ -33,7 +33,7 @@ def add_entity(
 ) -> Entity:
     entity = Entity.model_validate(dict(   # the model checks the kind
         kind=kind, name=nfc(name).strip(), description=nfc(description),
-        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())),
+        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())), uid=new_uid(),
     ))
     if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
         raise InvalidValueError("entity names and aliases cannot contain control characters")

@@ -76,3 +76,26 @@ class LineageError(CaseError):
 
 class AnnotationImportError(CaseError):
     """A JSON Lines file of annotations that cannot be imported (names the line)."""
+
+
+class StaleRevisionError(CaseError):
+    """An item changed since the person editing it saw it (optimistic concurrency).
+
+    Says who changed what: the caller shows it and may revise again with
+    ``expected_version=error.current_version`` or leave the item as it is.
+    """
+
+    def __init__(self, kind: str, item_id: int, expected_version: int, current_version: int,
+                 who: str | None, what: str, at: str | None = None):
+        self.kind = kind
+        self.item_id = item_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.who = who
+        self.what = what          # "revised name, aliases", "retired it", "marked it confirmed"
+        self.at = at
+        when = f" at {at}" if at else ""
+        super().__init__(
+            f"{kind} {item_id} changed since you saw it: {who or 'someone'} {what}{when} "
+            f"(version {current_version}; you saw version {expected_version}); nothing was changed"
+        )

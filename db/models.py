@@ -61,6 +61,7 @@ class SourceInfo(Model):
     published: str = ""
     sha256: str = ""
     added_at: str = ""
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("published")
     @classmethod
@@ -143,6 +144,7 @@ class Excerpt(Model):
     end: int
     text: str
     kind: ExcerptKind = "paragraph"
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _span(self) -> "Excerpt":
@@ -159,6 +161,8 @@ class Entity(Model):
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
+    version: int = 0   # bumped by every revision, retirement and combination
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("name")
     @classmethod
@@ -201,6 +205,8 @@ class Event(Model):
     date_end: str = ""
     date_precision: DatePrecision = "unknown"
     description: str = ""
+    version: int = 0   # bumped by every revision and retirement
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _dates_match_precision(self) -> "Event":
@@ -376,6 +382,10 @@ class MergeReport(Model):
     sources_copied: int = 0
     excerpts_copied: int = 0
     entities_copied: int = 0
+    # What came in, per kind: sources, excerpts, entities, events, claims, links,
+    # revisions, retirements, combinations, judgements.
+    added: dict[str, int] = {}
+    revision_conflicts_found: int = 0   # fields revised on both sides to different values
     # In the other file but not merged (merge covers claims and their marks):
     # sources (by sha256), entities (by kind and name), events (by title and dates).
     not_merged: dict[str, int] = {}
@@ -413,11 +423,13 @@ class EventRecord(Event):
 class ClaimEntityLink(Model):
     entity_id: int
     role: ClaimRole = "subject"
+    uid: str = ""
 
 
 class ClaimEvidenceLink(Model):
     excerpt_id: int
     stance: Stance = "supports"
+    uid: str = ""
 
 
 class ClaimRecord(Claim):
@@ -443,6 +455,66 @@ class ConflictRecord(Model):
     resolution: str = ""
 
 
+class RevisionRecord(Model):
+    """A ``revisions`` row as stored: ``fields`` is its JSON text, {field: [old, new]}."""
+
+    uid: str
+    item_kind: str
+    item_uid: str
+    version: int
+    annotator: str
+    at: str
+    fields: str
+    note: str = ""
+    undoes: str = ""
+
+
+class RetirementRecord(Model):
+    uid: str
+    item_kind: str
+    item_uid: str
+    retired: int
+    annotator: str
+    at: str
+    reason: str = ""
+
+
+class CombinationRecord(Model):
+    """A ``combinations`` row as stored: ``moved`` is its JSON text."""
+
+    uid: str
+    kept_uid: str
+    absorbed_uid: str
+    annotator: str
+    at: str
+    note: str = ""
+    moved: str = "{}"
+    undone_by: str = ""
+    undone_at: str = ""
+
+
+class JudgementRecord(Model):
+    uid: str
+    entity_a: str
+    entity_b: str
+    judgement: Literal["same", "not_same", "skip"]
+    annotator: str
+    at: str
+
+
+class RevisionConflictRecord(Model):
+    id: int
+    item_kind: str
+    item_uid: str
+    field: str
+    revision_a: str
+    revision_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+
+
 class CaseDocument(Model):
     """Everything a case file holds, with its ids, uids and timestamps: what
     ``casebook export --format json`` writes and ``casebook import`` reads.
@@ -464,3 +536,9 @@ class CaseDocument(Model):
     claims: tuple[ClaimRecord, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     conflicts: tuple[ConflictRecord, ...] = ()
+    # Curation (schema v6): each in the order it entered the file.
+    revisions: tuple[RevisionRecord, ...] = ()
+    retirements: tuple[RetirementRecord, ...] = ()
+    combinations: tuple[CombinationRecord, ...] = ()
+    duplicate_judgements: tuple[JudgementRecord, ...] = ()
+    revision_conflicts: tuple[RevisionConflictRecord, ...] = ()

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
-from .casefile import Case, utc_now
+from .casefile import Case, new_uid, utc_now
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
 from .paging import page_ids, rows_by_id
@@ -77,7 +77,7 @@ def add_source(
         raise InvalidValueError(f"source {title!r} has no text")
     info = SourceInfo(
         title=title, publisher=publisher, author=author, url=url,
-        published=published, sha256=text_sha256(text), added_at=utc_now(),
+        published=published, sha256=text_sha256(text), added_at=utc_now(), uid=new_uid(),
     )
     with case.write() as tx:
         existing = tx.execute(
@@ -91,7 +91,7 @@ def add_source(
             step = spans[first:first + _PARAGRAPHS_PER_STEP]
             tx.executemany(_ADD_EXCERPT.sql, [
                 _ADD_EXCERPT.values(source_id=source_id, start=start, end=end, text=text[start:end],
-                                    kind="paragraph")
+                                    kind="paragraph", uid=new_uid())
                 for start, end in step
             ])
             if progress:
@@ -142,7 +142,7 @@ def add_excerpt(case: Case, source_id: int, start: int, end: int) -> int:
         if existing:
             return int(existing["id"])
         cursor = tx.execute(_ADD_EXCERPT.sql, _ADD_EXCERPT.values(
-            source_id=source_id, start=start, end=end, text=text, kind="quote"))
+            source_id=source_id, start=start, end=end, text=text, kind="quote", uid=new_uid()))
         return int(cursor.lastrowid or 0)
 
 
@@ -225,7 +225,7 @@ def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
     return Excerpt(**dict(row))
 
 
-EXCERPT_SELECT = f"SELECT {EXCERPTS.select()} FROM excerpts WHERE id IN"
+EXCERPT_SELECT = f"SELECT {EXCERPTS.select(EXCERPTS.model_columns)} FROM excerpts WHERE id IN"
 
 
 def count_excerpts(case: Case, *, source_id: int | None = None) -> int:

@@ -26,6 +26,7 @@ from .models import (
     EntityRecord,
     EventRecord,
     ExcerptRecord,
+    Model,
     SourceInfo,
     SourceRecord,
 )
@@ -125,9 +126,10 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
         for row in rows:
             yield ClaimRecord(
                 **dict(row),
-                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"])
+                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"], uid=r["uid"])
                                for r in entities_of[row["id"]]),
-                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
+                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"],
+                                                 uid=r["uid"])
                                for r in evidence[row["id"]]),
             )
 
@@ -142,6 +144,12 @@ def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
     """Claims marked differently on both sides of a merge, open or resolved."""
     for rows in _pages(case, CLAIM_CONFLICTS, CLAIM_CONFLICTS.model_columns, page=page):
         yield from (ConflictRecord(**dict(row)) for row in rows)
+
+
+def records(case: Case, table: Table, model: type[Model], *, page: int = PAGE) -> Iterator[Model]:
+    """Every row of a table of records (revisions, retirements...), in the order they came."""
+    for rows in _pages(case, table, [*table.key, *table.model_columns], page=page):
+        yield from (model(**{key: row[key] for key in table.model_columns}) for row in rows)
 
 
 def timeline(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:

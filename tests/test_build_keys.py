@@ -62,8 +62,10 @@ async def test_the_keys_apply_where_an_excerpt_is_current(seed_case_copy):
             await settle(pilot)
             footer = screen_text(app).splitlines()[-1]
             assert "Span" not in footer                        # Entities: nothing to build from
-            await press(pilot, "e")
-            assert app.screen is app.screen_stack[0] and not app._notifications
+            await press(pilot, "e")   # on an entity, e edits it (tests/test_browser_curation.py)
+            assert type(app.screen).__name__ == "EditScreen" and not app._notifications
+            await press(pilot, "escape")
+            assert app.screen is app.screen_stack[0]
             await press(pilot, "3")
             assert "s Span" in screen_text(app).splitlines()[-1]
             assert "Build: s words · e entity" in app.pane("excerpt").detail.text

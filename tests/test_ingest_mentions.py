@@ -113,7 +113,7 @@ def test_a_case_from_before_the_documents_tables_gains_them_and_adds_documents(s
         conn.execute("PRAGMA user_version = 4")
     conn.close()
     with db.open_case(seed_case_copy) as case:
-        assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION == 5
+        assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION
         stale = case.scalar("SELECT count(*) FROM mention_names_stale")
         assert stale == case.scalar("SELECT count(*) FROM entities")
     assert list(seed_case_copy.parent.glob("brussels.casebook.v4-*.bak"))

@@ -44,10 +44,12 @@ from .kinds import BY_NAME, KINDS
 from .panes.claims_pane import ClaimsPane
 from .panes.pane import Pane
 from .parts.building import BUILD_BINDINGS, Building
+from .parts.curating import CURATION_BINDINGS, Curating
 from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
 from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
+from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, META_DIGIT_KEYS, THEMES, Palette
@@ -98,6 +100,7 @@ class CasebookApp(App[None]):
         *Marking.BINDINGS,
         *Review.BINDINGS,
         *Building.BINDINGS,
+        *Curating.BINDINGS,
     ]
 
     class Ready(Message):
@@ -130,6 +133,7 @@ class CasebookApp(App[None]):
         self.review = Review(self)
         self.watching = Watching(self)
         self.building = Building(self)
+        self.curating = Curating(self)
 
     def compose(self) -> ComposeResult:
         # The file's name until the title is read (in a worker, like every read).
@@ -368,6 +372,8 @@ class CasebookApp(App[None]):
             return self.review.allows(action)
         if action.startswith("build_"):
             return self.building.allows(action)
+        if action in ("edit_item", "retire_item"):
+            return self.curating.allows(action)
         return super().check_action(action, parameters)
 
     def action_mark(self, status: str) -> None:
@@ -408,6 +414,15 @@ class CasebookApp(App[None]):
 
     def action_build_cite(self) -> None:
         self.building.start("cite")
+
+    def action_edit_item(self) -> None:
+        self.curating.start("edit")
+
+    def action_retire_item(self) -> None:
+        self.curating.start("retire")
+
+    def action_duplicates(self) -> None:
+        self.curating.duplicates()
 
     # -- the parts' messages (dropped once the app is closing) ---------------
 
@@ -452,12 +467,21 @@ class CasebookApp(App[None]):
     def _built(self, message: Built) -> None:
         self.building.built(message)
 
+    @on(Curating.ItemLoaded)
+    def _item_loaded(self, message: Curating.ItemLoaded) -> None:
+        self.curating.item_loaded(message)
+
+    @on(ItemCurated)
+    def _item_curated(self, message: ItemCurated) -> None:
+        self.curating.curated(message)
+
     # -- keys and commands -------------------------------------------------
 
     def key_sections(self) -> list[Section]:
         on_a_claim = [*CLAIM_BINDINGS, *QUEUE_BINDINGS]
         anywhere = [binding for binding in self.BINDINGS
-                    if binding not in BUILD_BINDINGS and binding not in on_a_claim]
+                    if binding not in BUILD_BINDINGS and binding not in on_a_claim
+                    and binding not in CURATION_BINDINGS]
         return [
             ("Anywhere", binding_rows(anywhere) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
@@ -471,6 +495,7 @@ class CasebookApp(App[None]):
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
             *self.building.key_sections(),
+            ("On an item (e: an entity, event or claim)", binding_rows(CURATION_BINDINGS)),
         ]
 
     def action_keys(self) -> None:
@@ -496,5 +521,7 @@ class CasebookApp(App[None]):
                                 lambda queue=queue: self.review.show_queue(queue))
         yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key A)",
                             self.action_agreement)
+        yield SystemCommand("Likely duplicates", "Entities that may be one, a pair at a time (key D)",
+                            self.action_duplicates)
         for title, help_text, run in self.building.commands():
             yield SystemCommand(title, help_text, run)

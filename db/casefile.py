@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from .text import register_functions
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -317,6 +318,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    register_functions(conn)   # the search indexes' triggers fold with casebook's fold
     return conn
 
 

@@ -716,8 +716,64 @@ def m006_curation(db: Database) -> None:
     _run_script(db, _uid_columns_script())
 
 
+# v7: one folding for the search indexes and the queries (db/text.py ``fold``):
+# each index is fed its rows' text folded by casebook (``casebook_search_text``,
+# a function every casebook connection has), not folded by unicode61, which
+# disagreed with Python's folding outside Latin (Greek accents, Cyrillic й,
+# Hangul, voiced kana) and left ł ø æ đ ß ı unfolded. unicode61 now only cuts
+# words, keeping combining marks inside them. The indexes stay external-content
+# over the same tables (Datasette and sqlite-utils find them); every row is
+# re-indexed, after the backup open_case takes before any migration.
+_FOLDED_TOKENIZER = "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\", prefix='1 2 3'"
+
+
+def _folded_index(index: str, table: str, columns: tuple[str, ...], rank: str = "") -> str:
+    """An index over ``table`` fed its ``columns`` folded, and the triggers that keep it."""
+    names = ", ".join(columns)
+
+    def folded(row: str) -> str:
+        return ", ".join(f"casebook_search_text({row}{column})" for column in columns)
+
+    delete = f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {folded('old.')});"
+    insert = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {folded('new.')});"
+    ranking = f"INSERT INTO {index}({index}, rank) VALUES ('rank', '{rank}');\n" if rank else ""
+    return f"""DROP TRIGGER IF EXISTS {index}_insert;
+DROP TRIGGER IF EXISTS {index}_delete;
+DROP TRIGGER IF EXISTS {index}_update;
+DROP TABLE {index};
+CREATE VIRTUAL TABLE {index} USING fts5(
+    {names}, content="{table}", content_rowid="id", {_FOLDED_TOKENIZER}
+);
+{ranking}INSERT INTO {index}(rowid, {names}) SELECT id, {folded('')} FROM {table};
+CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN
+    {insert}
+END;
+CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN
+    {delete}
+END;
+CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN
+    {delete}
+    {insert}
+END;
+"""
+
+
+SCHEMA_V7_FOLDED_SEARCH = (
+    _folded_index("excerpts_fts", "excerpts", ("text",))
+    + _folded_index("events_fts", "events", ("title", "description"), "bm25(4.0, 1.0)")
+    + _folded_index("claims_fts", "claims", ("statement", "claimant"), "bm25(3.0, 1.0)")
+    + _folded_index("entities_fts", "entities", ("name", "aliases", "description"),
+                    "bm25(10.0, 6.0, 1.0)")
+)
+
+
+@migrations()
+def m007_folded_search(db: Database) -> None:
+    _run_script(db, SCHEMA_V7_FOLDED_SEARCH)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def schema_version(db: Database) -> int:

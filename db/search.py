@@ -34,7 +34,7 @@ from .entities import entities_by_ids
 from .errors import ReadInterrupted
 from .kinds import ITEM_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
-from .text import focus, fold, folded_words, highlight_spans, nfc, tokens
+from .text import focus, fold, folded_words, highlight_spans, nfc, query_phrases, tokens
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
 KINDS: tuple[str, ...] = tuple(kind.name for kind in ITEM_KINDS)
@@ -87,8 +87,12 @@ def match_expression(query: str) -> str | None:
     terms = query_terms(query)
     if not terms:
         return None
-    quoted = [f'"{term}"' for term in terms]
-    quoted[-1] += "*"
+    quoted = []
+    for number, term in enumerate(terms):
+        phrases = query_phrases(term)
+        for part, (phrase, may_be_prefix) in enumerate(phrases):
+            last = number == len(terms) - 1 and part == len(phrases) - 1
+            quoted.append(f'"{phrase}"' + ("*" if last and may_be_prefix else ""))
     return " ".join(quoted)
 
 

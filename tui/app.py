@@ -90,7 +90,7 @@ class CasebookApp(App[None]):
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
-                tooltip="From a detail to its list; from a list, back"),
+                tooltip="From a detail to its list; Esc never goes back (b does)"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -259,11 +259,12 @@ class CasebookApp(App[None]):
         self._show(location)
 
     def action_back_out(self) -> None:
+        """Esc cancels and closes, never navigates: a habitual Esc (after a
+        search, a form, a dialog) must not take the analyst somewhere else.
+        From a detail it returns to the list; on a list it does nothing."""
         pane = self.active_pane
         if pane.detail.has_focus:
             pane.paged_list.focus()
-        elif self.history.can_go_back:  # a habitual Esc with nowhere to go says nothing
-            self.action_history_back()
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         self.follow(message.link)

@@ -422,6 +422,11 @@ class CasebookApp(App[None]):
         if not self.closing:
             self.marking.mark_refused(message)
 
+    @on(Marking.MarkUnchanged)
+    def _mark_unchanged(self, message: Marking.MarkUnchanged) -> None:
+        if not self.closing:
+            self.marking.mark_unchanged(message)
+
     @on(Marking.MarkFailed)
     def _mark_failed(self, message: Marking.MarkFailed) -> None:
         if not self.closing:

@@ -159,6 +159,29 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
             assert pane.paged_list.cursor_item_id == second
 
 
+async def test_up_in_the_note_box_never_adds_a_status(seed_case_copy: Path):
+    # Issue 16.10: n, a note, ↑ (a shell's history reflex), Enter saved an "unreviewed" mark.
+    with db.open_case(seed_case_copy) as case:
+        first = unreviewed_ids(case)[0]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press(pilot, "r")
+            pane = app.active_pane
+            await pilot.press("n", *"Ask the desk", "up", "up")
+            await settle(pilot)
+            assert "unchanged (a note only)" in screen_text(app)
+            await pilot.press("down")                  # a status is chosen: the hint names it
+            await settle(pilot)
+            assert "marks it ✓ confirmed" in screen_text(app)
+            await pilot.press("up")
+            await settle(pilot)
+            assert "marks it" not in screen_text(app)
+            await press(pilot, "enter")
+            assert [(m.kind, m.status) for m in claim_history(case, first)] == \
+                [("note", "unreviewed")]
+            assert pane.paged_list.cursor_item_id == first   # a note does not move on
+
+
 async def test_esc_cancels_a_note(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
         claim_id = unreviewed_ids(case)[0]

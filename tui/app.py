@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -50,17 +50,12 @@ from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
-from .terminal import EXIT_WHEN_READY, META_DIGIT_KEYS, THEMES, Palette
+from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
 from .widgets.header import CaseHeader
+from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
 from .widgets.pane_bar import PaneBar
-
-# tmux (escape-time, 500 ms by default) sends Esc and a digit typed soon after
-# as one Meta+digit, which Textual reads as these characters: they switch panes
-# as the digit would.
-ESC_DIGIT_KEYS = {META_DIGIT_KEYS[kind.key]: kind.name for kind in KINDS}
-
 
 def _pane_bindings() -> list[Binding]:
     first, *rest = KINDS
@@ -70,7 +65,6 @@ def _pane_bindings() -> list[Binding]:
                 key_display=f"{first.key}-{rest[-1].key}" if rest else first.key,
                 tooltip=f"Panes: {tabs}"),
         *(Binding(kind.key, f"show_pane('{kind.name}')", kind.title, show=False) for kind in rest),
-        *(Binding(key, f"show_pane('{name}')", show=False) for key, name in ESC_DIGIT_KEYS.items()),
     ]
 
 
@@ -130,6 +124,17 @@ class CasebookApp(App[None]):
         self.review = Review(self)
         self.watching = Watching(self)
         self.building = Building(self)
+        self.key_gate = KeyGate(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes from the terminal, one at a time (tui.widgets.key_gate).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.key_gate.arrived(event)
+        else:
+            await super().on_event(event)
+
+    async def on_key_barrier(self, message: KeyBarrier) -> None:
+        await self.key_gate.barrier_reached(message)
 
     def compose(self) -> ComposeResult:
         # The file's name until the title is read (in a worker, like every read).

@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from db import StaleClaimError
 
 from ..labels import STATUS_BADGES, short_time, status_badge
 from ..text import fit, join, plain_line
+from .dialog import Dialog
 
 # ↓/↑ in the note box: leave the status as it is, or mark with the note. The
 # list does not wrap: ↑ from "unchanged" stays unchanged (a reflexive ↑, as in
@@ -45,7 +45,7 @@ def statement_preview(statement: str, limit: int = STATEMENT_PREVIEW) -> Content
     return fit(plain_line(statement), limit)
 
 
-class NoteScreen(ModalScreen[NoteWritten | None]):
+class NoteScreen(Dialog[NoteWritten | None]):
     """``n``: a note on a claim. Enter saves, Esc cancels; ↓/↑ choose a status
     to mark with it (shown, and named in the hint Enter goes by)."""
 
@@ -131,7 +131,7 @@ def what_changed(error: StaleClaimError) -> Content:
     return join([*did, *why] if why else [*did, "."])
 
 
-class StaleMarkScreen(ModalScreen[bool]):
+class StaleMarkScreen(Dialog[bool]):
     """The claim changed since the annotator saw it: who changed it to what,
     and a choice. True: keep mine (mark again, over theirs, on the record);
     False: take theirs (change nothing)."""

@@ -5,6 +5,8 @@ name typed in one write into a form's entity list, a paste there."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual import events
 from textual.command import CommandPalette
@@ -16,7 +18,7 @@ import db.entities
 from build_flow import (  # noqa: F401
     browsing, excerpt_with, observer_case, observer_case_file, press, type_text,
 )
-from conftest import browser, bunched, screen_text, settle
+from conftest import PtyApp, browser, bunched, screen_text, settle
 from db.claims import claim_history
 from db.review import queue_page
 from tui.screens.agreement import AgreementScreen
@@ -201,3 +203,27 @@ async def test_a_paste_into_the_entity_list_goes_into_its_picker(observer_case):
         assert isinstance(app.screen, EntityPicker)
         assert app.screen.query_one(Input).value == "Jan Nowak"
         assert "Jan Nowak" in screen_text(app)
+
+
+def test_in_a_terminal_esc_j_and_a_double_enter_in_one_write(seed_case_file):
+    # As tmux sends them: Esc+j in one write within its escape-time, Enter Enter in one read.
+    app = PtyApp("open", seed_case_file)
+    try:
+        app.wait_for("Entities")
+        app.send("/")
+        app.wait_for("Esc close")                   # the search box's hint
+        app.send(b"\x1bj")
+        deadline = time.monotonic() + 10
+        while "Esc close" in app.text and time.monotonic() < deadline:
+            app.read(quiet=0.2, limit=1.0)
+        assert "Esc close" not in app.text          # Esc closed the search, j typed nothing
+        app.send(b"/Logvinov")
+        app.wait_for("Kirill Logvinov")
+        app.send(b"\r\r")
+        deadline = time.monotonic() + 10
+        while "Esc close" in app.text and time.monotonic() < deadline:
+            app.read(quiet=0.2, limit=1.0)
+        assert "Esc close" not in app.text
+        assert app.alive() and "Traceback" not in app.text and "ScreenStackError" not in app.text
+    finally:
+        assert app.close() == 0

@@ -85,6 +85,7 @@ class KeyGate:
         self._poll: Timer | None = None
         self._releasing = False
         self._unready_since: float | None = None
+        self._screen_seen: Screen[Any] | None = None
 
     async def arrived(self, event: events.Event) -> None:
         self.held.extend(split_alt(event) if isinstance(event, events.Key) else [event])
@@ -102,13 +103,24 @@ class KeyGate:
         self.waiting = None
         await self._release()
 
+    def _follow(self, target: DOMNode, *, rounds: int, screen: Screen[Any] | None = None
+                ) -> None:
+        """Wait for a barrier sent after what ``target`` has queued."""
+        self.serial += 1
+        self.waiting = _Waiting(self.serial, target, screen or self.app.screen, rounds,
+                                time.monotonic())
+        target.post_message(KeyBarrier(self.serial))
+        self._start_polling()
+
     def _target(self) -> DOMNode:
         return self.app.focused or self.app.screen
 
     def _screen_ready(self) -> bool:
-        """The screen on top is mounted and has its focus (or cannot take it)."""
+        """The screen on top is mounted and has its focus (a screen that never
+        takes one gets its keys after LIMIT_S)."""
         screen = self.app.screen
-        if screen.is_mounted and (screen.focused is not None or not screen.focus_chain):
+        # Not the focus chain: before its first layout a new screen's is empty.
+        if screen.is_mounted and screen.focused is not None:
             self._unready_since = None
             return True
         now = time.monotonic()
@@ -125,15 +137,17 @@ class KeyGate:
                 if not self._screen_ready():
                     self._start_polling()
                     return
+                if self.app.screen is not self._screen_seen:
+                    # A new screen's focused widget first handles its Focus (an
+                    # Input selecting its text on focus would select what we type).
+                    self._screen_seen = self.app.screen
+                    self._follow(self._target(), rounds=1)
+                    return
                 event = self.held.popleft()
                 target, screen = self._target(), self.app.screen
                 await self.dispatch(event)
                 if event.is_forwarded or self.app.screen is not screen:
-                    self.serial += 1
-                    self.waiting = _Waiting(self.serial, target, screen, ROUNDS,
-                                            time.monotonic())
-                    target.post_message(KeyBarrier(self.serial))
-                    self._start_polling()
+                    self._follow(target, rounds=ROUNDS, screen=screen)
         finally:
             self._releasing = False
         if not self.held and self.waiting is None:

@@ -17,6 +17,7 @@ from .errors import (
     ReadOnlyError,
     StaleClaimError,
     StaleRevisionError,
+    UnchangedStatusError,
 )
 from .models import (
     DATE_PRECISIONS,
@@ -48,7 +49,8 @@ __all__ = [
     "NothingToUndoError", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
-    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "StaleRevisionError",
+    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError",
+    "StaleRevisionError", "UnchangedStatusError",
     "backup_case_file",
     "counts", "create_case", "open_case", "utc_now",
 ]

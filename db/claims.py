@@ -11,7 +11,13 @@ from collections.abc import Iterable
 
 from .casefile import Case, new_uid, utc_now
 from .entities import entities_by_ids
-from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
+from .errors import (
+    InvalidValueError,
+    NotFoundError,
+    NothingToUndoError,
+    StaleClaimError,
+    UnchangedStatusError,
+)
 from .evidence import evidence_rows
 from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import page_ids, rows_by_id
@@ -96,8 +102,13 @@ def mark_claim(
     expected_version: int | None = None,
     annotation_id: str | None = None,
     created_at: str | None = None,
+    unless_unchanged: bool = False,
 ) -> Annotation:
     """Record a mark: a new annotation, and the claim's status and version move on.
+
+    With ``unless_unchanged``, a mark equal to the claim's current status is
+    refused (UnchangedStatusError) and nothing is written: the browser's keys
+    never record "unreviewed → unreviewed".
 
     With ``expected_version``, the mark is refused (StaleClaimError, saying
     who changed the claim to what) if anyone marked or noted the claim since
@@ -109,6 +120,8 @@ def mark_claim(
     annotator = _check_annotator(annotator)
     with case.write() as tx:
         current = _current(tx, claim_id, expected_version)
+        if unless_unchanged and current["status"] == status:
+            raise UnchangedStatusError(claim_id, status)
         return _append(tx, claim_id=claim_id, kind="mark", status=status,
                        previous_status=current["status"], note=note, annotator=annotator,
                        annotation_id=annotation_id, created_at=created_at)

@@ -31,6 +31,15 @@ class InvalidValueError(CaseError):
     """A value outside what the case-file format allows (a status, a kind, a date)."""
 
 
+class UnchangedStatusError(CaseError):
+    """A mark that would not change the claim's status (asked not to be written)."""
+
+    def __init__(self, claim_id: int, status: str):
+        super().__init__(f"claim {claim_id} is already {status}: nothing was written")
+        self.claim_id = claim_id
+        self.status = status
+
+
 class StaleClaimError(CaseError):
     """The claim changed since the annotator saw it (optimistic concurrency).
 

@@ -153,6 +153,23 @@ async def press(pilot, *keys: str) -> None:
         await settle(pilot)
 
 
+KEY_CHARACTERS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ",
+                  "backspace": "\x7f", "slash": "/", "question_mark": "?", "colon": ":"}
+
+
+async def bunched(pilot, *keys: str) -> None:
+    """Keys arriving in one terminal read (a paste without brackets, SSH lag,
+    key repeat): posted to the app back to back, as the driver does, with no
+    pause between them (``pilot.press`` waits for the app after each key)."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        character = KEY_CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+    await settle(pilot)
+
+
 def screen_lines(app) -> list[str]:
     """The text of the screen as drawn, one string per terminal line."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

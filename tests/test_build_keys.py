@@ -15,7 +15,7 @@ from tui.screens.pickers import PICKERS
 from tui.screens.span import SpanScreen
 
 BUILD_KEYS = ["s", "e", "t", "a", "l", "L", "i"]
-CLAIM_KEYS = {"c", "d", "x", "u", "n", "z"}
+CLAIM_KEYS = {"c", "d", "x", "U", "u", "n", "z"}
 
 
 def test_the_build_keys_leave_the_claims_keys_free():

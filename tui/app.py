@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -52,16 +52,12 @@ from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
-from .terminal import EXIT_WHEN_READY, META_DIGIT_KEYS, THEMES, Palette
+from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
 from .widgets.header import CaseHeader
+from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
 from .widgets.pane_bar import PaneBar
-
-# tmux (escape-time, 500 ms by default) sends Esc and a digit typed soon after
-# as one Meta+digit, which Textual reads as these characters: they switch panes
-# as the digit would.
-ESC_DIGIT_KEYS = {META_DIGIT_KEYS[kind.key]: kind.name for kind in KINDS}
 
 
 def _pane_bindings() -> list[Binding]:
@@ -72,7 +68,6 @@ def _pane_bindings() -> list[Binding]:
                 key_display=f"{first.key}-{rest[-1].key}" if rest else first.key,
                 tooltip=f"Panes: {tabs}"),
         *(Binding(kind.key, f"show_pane('{kind.name}')", kind.title, show=False) for kind in rest),
-        *(Binding(key, f"show_pane('{name}')", show=False) for key, name in ESC_DIGIT_KEYS.items()),
     ]
 
 
@@ -92,7 +87,7 @@ class CasebookApp(App[None]):
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
-                tooltip="From a detail to its list; from a list, back"),
+                tooltip="From a detail to its list; Esc never goes back (b does)"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -134,6 +129,17 @@ class CasebookApp(App[None]):
         self.watching = Watching(self)
         self.building = Building(self)
         self.curating = Curating(self)
+        self.key_gate = KeyGate(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes from the terminal, one at a time (tui.widgets.key_gate).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.key_gate.arrived(event)
+        else:
+            await super().on_event(event)
+
+    async def on_key_barrier(self, message: KeyBarrier) -> None:
+        await self.key_gate.barrier_reached(message)
 
     def compose(self) -> ComposeResult:
         # The file's name until the title is read (in a worker, like every read).
@@ -263,11 +269,12 @@ class CasebookApp(App[None]):
         self._show(location)
 
     def action_back_out(self) -> None:
+        """Esc cancels and closes, never navigates: a habitual Esc (after a
+        search, a form, a dialog) must not take the analyst somewhere else.
+        From a detail it returns to the list; on a list it does nothing."""
         pane = self.active_pane
         if pane.detail.has_focus:
             pane.paged_list.focus()
-        elif self.history.can_go_back:  # a habitual Esc with nowhere to go says nothing
-            self.action_history_back()
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         self.follow(message.link)
@@ -435,6 +442,11 @@ class CasebookApp(App[None]):
     def _mark_refused(self, message: Marking.MarkRefused) -> None:
         if not self.closing:
             self.marking.mark_refused(message)
+
+    @on(Marking.MarkUnchanged)
+    def _mark_unchanged(self, message: Marking.MarkUnchanged) -> None:
+        if not self.closing:
+            self.marking.mark_unchanged(message)
 
     @on(Marking.MarkFailed)
     def _mark_failed(self, message: Marking.MarkFailed) -> None:

@@ -112,7 +112,7 @@ def conflict_blocks(conflicts: list[Conflict]) -> list[Block]:
             if side.note:
                 blocks.append(Block(join([("    ", ""), plain_block(side.note, DIM)]), hang=4))
     blocks.append(Block(Content.styled(
-        "c d x u settle it with that status (on the record); z takes that back.", DIM)))
+        "c d x U settle it with that status (on the record); u takes that back.", DIM)))
     return blocks
 
 

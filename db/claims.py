@@ -17,6 +17,7 @@ from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, Evid
 from .paging import page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
+from .damage import read_model
 
 CLAIM_SELECT = f"SELECT {CLAIMS.select()} FROM claims WHERE id IN"
 # A new claim: unreviewed, at version 0, until it is marked.
@@ -24,7 +25,7 @@ NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
-    return Claim(**dict(row))
+    return read_model(Claim, dict(row))
 
 
 def default_annotator() -> str:
@@ -83,7 +84,7 @@ LATEST_FIRST = "created_at DESC, id DESC"
 
 
 def annotation_from_row(row: sqlite3.Row) -> Annotation:
-    return Annotation(**{key: row[key] for key in row.keys() if key in Annotation.model_fields})
+    return read_model(Annotation, {key: row[key] for key in row.keys() if key in Annotation.model_fields})
 
 
 def mark_claim(
@@ -329,9 +330,10 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
         {"claim": claim_id, "chars": chars, "limit": limit},
     )
     return [
-        EvidenceInContext(excerpt=Excerpt(**{c: row[c] for c in EXCERPTS.model_columns}),
-                          source_title=row["source_title"],
-                          stance=row["stance"], before=row["before"], after=row["after"])
+        read_model(EvidenceInContext, {
+            "excerpt": read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns}),
+            "source_title": row["source_title"], "stance": row["stance"],
+            "before": row["before"], "after": row["after"]})
         for row in rows
     ]
 

@@ -12,6 +12,7 @@ from .paging import page_ids, rows_by_id
 from .sources import excerpts_by_ids
 from .tables import ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc
+from .damage import read_model
 
 # Aliases travel in one column; \x1f cannot occur in a name we accept.
 _ALIAS_SEPARATOR = "\x1f"
@@ -24,8 +25,9 @@ _ADD_ENTITY = ENTITIES.insert(with_id=False)
 
 
 def _entity(row: sqlite3.Row) -> Entity:
-    aliases = tuple(row["aliases"].split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
-    return Entity(**{column: row[column] for column in ENTITIES.model_columns}, aliases=aliases)
+    aliases = tuple(str(row["aliases"]).split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
+    return read_model(Entity, {**{column: row[column] for column in ENTITIES.model_columns},
+                               "aliases": aliases})
 
 
 def add_entity(

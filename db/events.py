@@ -13,6 +13,7 @@ from .models import Entity, Event, Evidence
 from .paging import page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
+from .damage import read_model
 
 EVENT_SELECT = f"SELECT {EVENTS.select()} FROM events WHERE id IN"
 _ADD_EVENT = EVENTS.insert(with_id=False)
@@ -21,7 +22,7 @@ TIMELINE_ORDER = ("date_start", "date_end", "id")
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return Event(**dict(row))
+    return read_model(Event, dict(row))
 
 
 def add_event(

@@ -14,6 +14,7 @@ from .models import Excerpt, Source, SourceInfo
 from .paging import page_ids, rows_by_id
 from .tables import EXCERPTS, SOURCES
 from .text import nfc
+from .damage import read_model
 
 SplitMode = Literal["lines", "blocks"]
 
@@ -163,14 +164,14 @@ def list_sources(case: Case, *, offset: int = 0, limit: int = 100) -> list[Sourc
         f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources ORDER BY id LIMIT ? OFFSET ?",
         [limit, offset],
     )
-    return [SourceInfo(**dict(row)) for row in rows]
+    return [read_model(SourceInfo, dict(row)) for row in rows]
 
 
 def get_source_info(case: Case, source_id: int) -> SourceInfo:
     row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id = ?", [source_id])
     if row is None:
         raise NotFoundError(f"no source {source_id}")
-    return SourceInfo(**dict(row))
+    return read_model(SourceInfo, dict(row))
 
 
 def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
@@ -180,7 +181,7 @@ def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
         return {}
     marks = ",".join("?" * len(ids))
     rows = case.rows(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id IN ({marks})", ids)
-    return {row["id"]: SourceInfo(**dict(row)) for row in rows}
+    return {row["id"]: read_model(SourceInfo, dict(row)) for row in rows}
 
 
 def source_titles(case: Case, source_ids: Iterable[int]) -> dict[int, str]:
@@ -222,7 +223,7 @@ def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
 
 
 def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
-    return Excerpt(**dict(row))
+    return read_model(Excerpt, dict(row))
 
 
 EXCERPT_SELECT = f"SELECT {EXCERPTS.select()} FROM excerpts WHERE id IN"

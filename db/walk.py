@@ -48,6 +48,7 @@ from .tables import (
     column_list,
 )
 from .source_details import details_of_sources
+from .damage import read_model
 
 SOURCES_PAGE = 20  # sources hold whole documents: a few at a time
 
@@ -69,7 +70,7 @@ def meta(case: Case) -> dict[str, str]:
 def source_infos(case: Case, *, page: int = PAGE) -> Iterator[SourceInfo]:
     """Sources without their text."""
     for rows in _pages(case, SOURCES, SOURCES.listed, page=page):
-        yield from (SourceInfo(**dict(row)) for row in rows)
+        yield from (read_model(SourceInfo, dict(row)) for row in rows)
 
 
 def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
@@ -77,8 +78,9 @@ def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
         details = details_of_sources(case, [row["id"] for row in rows])
         for row in rows:
             found = details[row["id"]]
-            yield SourceRecord(**dict(row), meta=dict(found["meta"]), pages=tuple(found["pages"]),
-                               boxes=tuple(found["boxes"]), attachments=tuple(found["attachments"]))
+            yield read_model(SourceRecord, {
+                **dict(row), "meta": dict(found["meta"]), "pages": tuple(found["pages"]),
+                "boxes": tuple(found["boxes"]), "attachments": tuple(found["attachments"])})
 
 
 def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:
@@ -96,13 +98,14 @@ def excerpts(case: Case, *, page: int = PAGE) -> Iterator[ExcerptRecord]:
     for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page):
         mentions = _links(case, EXCERPT_ENTITIES, [row["id"] for row in rows])
         for row in rows:
-            yield ExcerptRecord(**dict(row), entity_ids=tuple(r["entity_id"] for r in mentions[row["id"]]))
+            yield read_model(ExcerptRecord, {
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in mentions[row["id"]])})
 
 
 def entities(case: Case, *, page: int = PAGE) -> Iterator[EntityRecord]:
     for rows in _pages(case, ENTITIES, ["id"], page=page):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield EntityRecord(**entity.model_dump())
+            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
 
 
 def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
@@ -111,9 +114,9 @@ def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
         taking_part = _links(case, EVENT_ENTITIES, ids)
         evidence = _links(case, EVENT_EXCERPTS, ids)
         for row in rows:
-            yield EventRecord(**dict(row),
-                              entity_ids=tuple(r["entity_id"] for r in taking_part[row["id"]]),
-                              excerpt_ids=tuple(r["excerpt_id"] for r in evidence[row["id"]]))
+            yield read_model(EventRecord, {
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in taking_part[row["id"]]),
+                "excerpt_ids": tuple(r["excerpt_id"] for r in evidence[row["id"]])})
 
 
 def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterator[ClaimRecord]:
@@ -123,13 +126,14 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
         entities_of = _links(case, CLAIM_ENTITIES, ids)
         evidence = _links(case, CLAIM_EXCERPTS, ids)
         for row in rows:
-            yield ClaimRecord(
+            yield read_model(ClaimRecord, {
                 **dict(row),
-                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"])
-                               for r in entities_of[row["id"]]),
-                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
-                               for r in evidence[row["id"]]),
-            )
+                "entities": tuple(read_model(ClaimEntityLink, {"entity_id": r["entity_id"], "role": r["role"]})
+                                  for r in entities_of[row["id"]]),
+                "evidence": tuple(read_model(ClaimEvidenceLink,
+                                             {"excerpt_id": r["excerpt_id"], "stance": r["stance"]})
+                                  for r in evidence[row["id"]]),
+            })
 
 
 def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
@@ -141,13 +145,13 @@ def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
 def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
     """Claims marked differently on both sides of a merge, open or resolved."""
     for rows in _pages(case, CLAIM_CONFLICTS, CLAIM_CONFLICTS.model_columns, page=page):
-        yield from (ConflictRecord(**dict(row)) for row in rows)
+        yield from (read_model(ConflictRecord, dict(row)) for row in rows)
 
 
 def timeline(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
     """Events in date order (undated first), as the browser's timeline."""
     for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page, key=TIMELINE_ORDER):
-        yield from (EventRecord(**dict(row)) for row in rows)
+        yield from (read_model(EventRecord, dict(row)) for row in rows)
 
 
 def entities_of_kind(case: Case, kind: str, *, page: int = PAGE) -> Iterator[EntityRecord]:
@@ -155,4 +159,4 @@ def entities_of_kind(case: Case, kind: str, *, page: int = PAGE) -> Iterator[Ent
     for rows in _pages(case, ENTITIES, ["id", "sort_name"], page=page, key=("sort_name", "id"),
                        where="kind = ?", params=[kind]):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield EntityRecord(**entity.model_dump())
+            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)

@@ -245,7 +245,7 @@ class Claim(Stored):
     statement: str
     claimant: str = ""
     status: Status = "unreviewed"
-    version: int = 0
+    version: int = Field(default=0, ge=0)
     updated_at: str = ""
 
 

@@ -196,7 +196,8 @@ def source_titles(case: Case, source_ids: Iterable[int]) -> dict[int, str]:
 
 def source_length(case: Case, source_id: int) -> int:
     """A source's length in code points (the unit of excerpt offsets)."""
-    found = case.scalar("SELECT length(text) FROM sources WHERE id = ?", [source_id])
+    # ifnull: a damaged source's NULL text is empty; only a missing row is None.
+    found = case.scalar("SELECT ifnull(length(text), 0) FROM sources WHERE id = ?", [source_id])
     if found is None:
         raise NotFoundError(f"no source {source_id}")
     return int(found)
@@ -207,14 +208,14 @@ def get_source(case: Case, source_id: int) -> Source:
                    [source_id])
     if row is None:
         raise NotFoundError(f"no source {source_id}")
-    return Source(**dict(row))
+    return read_model(Source, dict(row))
 
 
 def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
     """Part of a source's text, cut in SQL (sources can be megabytes)."""
     # substr counts characters (code points) and is 1-based.
     found = case.scalar(
-        "SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+        "SELECT ifnull(substr(text, ?, ?), '') FROM sources WHERE id = ?",
         [max(0, start) + 1, max(0, end - max(0, start)), source_id],
     )
     if found is None:

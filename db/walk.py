@@ -10,7 +10,7 @@ copy.
 # No "from __future__ import annotations": this module has a walk by that name.
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .casefile import Case
@@ -94,12 +94,35 @@ def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlit
     return grouped
 
 
+def _present(case: Case, table: str, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` the table holds: a damaged file may link to rows it lacks."""
+    wanted = sorted(set(ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found |= {row[0] for row in case.rows(
+            f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+    return found
+
+
+def _dangling(kind: str, missing: Iterable[int]) -> str:
+    ids = sorted(set(missing))
+    return f"links to missing {kind} {', '.join(map(str, ids[:5]))}{' ...' if len(ids) > 5 else ''}" if ids else ""
+
+
+def _missing(links: dict[int, list[sqlite3.Row]], owner: int, column: str, present: set[int]) -> list[int]:
+    return [r[column] for r in links.get(owner, []) if r[column] not in present]
+
+
 def excerpts(case: Case, *, page: int = PAGE) -> Iterator[ExcerptRecord]:
     for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page):
         mentions = _links(case, EXCERPT_ENTITIES, [row["id"] for row in rows])
+        known = _present(case, "entities", (r["entity_id"] for found in mentions.values() for r in found))
         for row in rows:
+            lost = _dangling("entities", _missing(mentions, row["id"], "entity_id", known))
             yield read_model(ExcerptRecord, {
-                **dict(row), "entity_ids": tuple(r["entity_id"] for r in mentions[row["id"]])})
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in mentions[row["id"]]
+                                                 if r["entity_id"] in known)}, damage=lost)
 
 
 def entities(case: Case, *, page: int = PAGE) -> Iterator[EntityRecord]:
@@ -113,10 +136,17 @@ def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
         ids = [row["id"] for row in rows]
         taking_part = _links(case, EVENT_ENTITIES, ids)
         evidence = _links(case, EVENT_EXCERPTS, ids)
+        people = _present(case, "entities", (r["entity_id"] for f in taking_part.values() for r in f))
+        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
         for row in rows:
+            lost = "; ".join(filter(None, (
+                _dangling("entities", _missing(taking_part, row["id"], "entity_id", people)),
+                _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
             yield read_model(EventRecord, {
-                **dict(row), "entity_ids": tuple(r["entity_id"] for r in taking_part[row["id"]]),
-                "excerpt_ids": tuple(r["excerpt_id"] for r in evidence[row["id"]])})
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in taking_part[row["id"]]
+                                                 if r["entity_id"] in people),
+                "excerpt_ids": tuple(r["excerpt_id"] for r in evidence[row["id"]]
+                                     if r["excerpt_id"] in cited)}, damage=lost)
 
 
 def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterator[ClaimRecord]:
@@ -125,7 +155,14 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
         ids = [row["id"] for row in rows]
         entities_of = _links(case, CLAIM_ENTITIES, ids)
         evidence = _links(case, CLAIM_EXCERPTS, ids)
+        people = _present(case, "entities", (r["entity_id"] for f in entities_of.values() for r in f))
+        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
         for row in rows:
+            lost = "; ".join(filter(None, (
+                _dangling("entities", _missing(entities_of, row["id"], "entity_id", people)),
+                _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
+            entities_of[row["id"]] = [r for r in entities_of[row["id"]] if r["entity_id"] in people]
+            evidence[row["id"]] = [r for r in evidence[row["id"]] if r["excerpt_id"] in cited]
             yield read_model(ClaimRecord, {
                 **dict(row),
                 "entities": tuple(read_model(ClaimEntityLink, {"entity_id": r["entity_id"], "role": r["role"]})
@@ -133,7 +170,7 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
                 "evidence": tuple(read_model(ClaimEvidenceLink,
                                              {"excerpt_id": r["excerpt_id"], "stance": r["stance"]})
                                   for r in evidence[row["id"]]),
-            })
+            }, damage=lost)
 
 
 def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:

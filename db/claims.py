@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from .casefile import Case, new_uid, utc_now
+from .damage import read_model
 from .entities import entities_by_ids
 from .errors import (
     InvalidValueError,
@@ -30,7 +31,7 @@ NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
-    return Claim(**dict(row))
+    return read_model(Claim, dict(row))
 
 
 def default_annotator() -> str:
@@ -89,7 +90,7 @@ LATEST_FIRST = "created_at DESC, id DESC"
 
 
 def annotation_from_row(row: sqlite3.Row) -> Annotation:
-    return Annotation(**{key: row[key] for key in row.keys() if key in Annotation.model_fields})
+    return read_model(Annotation, {key: row[key] for key in row.keys() if key in Annotation.model_fields})
 
 
 def mark_claim(
@@ -342,9 +343,10 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
         {"claim": claim_id, "chars": chars, "limit": limit},
     )
     return [
-        EvidenceInContext(excerpt=Excerpt(**{c: row[c] for c in EXCERPTS.model_columns}),
-                          source_title=row["source_title"],
-                          stance=row["stance"], before=row["before"], after=row["after"])
+        read_model(EvidenceInContext, {
+            "excerpt": read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns}),
+            "source_title": row["source_title"], "stance": row["stance"],
+            "before": row["before"], "after": row["after"]})
         for row in rows
     ]
 

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from .casefile import Case, new_uid
+from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import page_ids, rows_by_id
@@ -24,8 +25,9 @@ _ADD_ENTITY = ENTITIES.insert(with_id=False)
 
 
 def _entity(row: sqlite3.Row) -> Entity:
-    aliases = tuple(row["aliases"].split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
-    return Entity(**{column: row[column] for column in ENTITIES.model_columns}, aliases=aliases)
+    aliases = tuple(str(row["aliases"]).split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
+    return read_model(Entity, {**{column: row[column] for column in ENTITIES.model_columns},
+                               "aliases": aliases})
 
 
 def add_entity(

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from .casefile import Case, new_uid
+from .damage import read_model
 from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
@@ -21,7 +22,7 @@ TIMELINE_ORDER = ("date_start", "date_end", "id")
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return Event(**dict(row))
+    return read_model(Event, dict(row))
 
 
 def add_event(

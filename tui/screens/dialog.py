@@ -31,6 +31,9 @@ class Dialog(ModalScreen[ResultT]):
     """A ModalScreen whose ``dismiss`` happens at most once."""
 
     _dismissed = False
+    # False for a dialog with nothing to focus: the key gate
+    # (tui.widgets.key_gate) then sends it keys as soon as it is mounted.
+    takes_focus = True
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         if self._dismissed or not self._on_top():

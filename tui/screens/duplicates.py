@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db import Case, CaseError, curation
@@ -23,6 +22,7 @@ from db.text import one_line
 
 from ..text import join, plain_line
 from .build_base import BUILD_CSS
+from .dialog import Dialog
 
 BATCH = 50
 DESCRIPTION_CHARS = 160
@@ -43,8 +43,9 @@ def entity_lines(label: str, entity: Entity) -> Content:
     return join(parts)
 
 
-class DuplicatesScreen(ModalScreen[None]):
+class DuplicatesScreen(Dialog[None]):
     CSS_PATH = BUILD_CSS
+    takes_focus = False   # its keys are its bindings: nothing to focus
     BINDINGS = [
         Binding("s", "judge('same')", "Same", tooltip="The same: combine the second into the first"),
         Binding("d", "judge('not_same')", "Not the same"),

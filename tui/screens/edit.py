@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db import Case, CaseError, StaleRevisionError, curation
@@ -29,6 +28,7 @@ from db.text import one_line
 from ..widgets.text_field import TextField
 from .build_base import BUILD_CSS, field_row
 from .build_forms import FormFields
+from .dialog import Dialog
 
 EDIT_HINT = "Tab next field · Enter save · Esc cancel (nothing is written)"
 ALIAS_SEPARATOR = " | "
@@ -51,7 +51,7 @@ def form_value(value: Any) -> str:
     return str(value)
 
 
-class CurationScreen(ModalScreen[None]):
+class CurationScreen(Dialog[None]):
     """One write about one item, in a thread worker; a refusal stays on screen."""
 
     CSS_PATH = BUILD_CSS

@@ -120,7 +120,8 @@ class KeyGate:
         takes one gets its keys after LIMIT_S)."""
         screen = self.app.screen
         # Not the focus chain: before its first layout a new screen's is empty.
-        if screen.is_mounted and screen.focused is not None:
+        if screen.is_mounted and (screen.focused is not None
+                                  or not getattr(screen, "takes_focus", True)):
             self._unready_since = None
             return True
         now = time.monotonic()

@@ -12,6 +12,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from db.text import register_functions
+
 # The first excerpt of the demo case that mentions Logvinov, cited by a claim.
 EXCERPT = "(SELECT min(excerpt_id) FROM claim_excerpts WHERE excerpt_id IN " \
           "(SELECT id FROM excerpts WHERE text LIKE '%Logvinov%'))"
@@ -77,18 +79,27 @@ VARIANTS: dict[str, tuple[list[str], str]] = {
 }
 
 
+def _tampering(path: Path) -> sqlite3.Connection:
+    """sqlite3 with casebook's folding function: without it the search-index
+    triggers refuse any write to indexed text (schema v7), so a tamperer who
+    edits text has it, or drops the triggers."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    register_functions(connection)
+    return connection
+
+
 def make_damaged(seed: Path, folder: Path, name: str) -> Path:
     statements, _ = VARIANTS[name]
     path = folder / f"{name}.casebook"
     shutil.copyfile(seed, path)
     path.chmod(0o600)
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = _tampering(path)
     try:
         for statement in statements:
             connection.execute(statement)
             if statement == "PRAGMA writable_schema = OFF":   # a new connection reads the new schema
                 connection.close()
-                connection = sqlite3.connect(path, isolation_level=None)
+                connection = _tampering(path)
     finally:
         connection.close()
     return path

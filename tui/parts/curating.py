@@ -10,20 +10,19 @@ again. An item's revision history is in its detail.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Protocol
 
 from textual.binding import Binding
 from textual.message import Message
 
-from db import Case, CaseError, curation
+from db import CaseError, curation
 from db.casefile import OPENED_READ_ONLY
 from db.kinds import item_kind
 
-from ..panes.pane import Pane
 from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
 from ..text import one_line
+from .building import BuildingHost
 
 CURATION_BINDINGS = [
     Binding("e", "edit_item", "Edit", show=False,
@@ -36,26 +35,10 @@ QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
 EDITABLE = ("entity", "event", "claim")
 
 
-class CuratingHost(Protocol):
-    case: Case
-    read_only: bool
+class CuratingHost(BuildingHost, Protocol):
+    """What curating needs from the app: what building needs, and who is at the keys."""
+
     annotator: str
-
-    @property
-    def active_pane(self) -> Pane: ...
-
-    def panes(self) -> Iterable[Pane]: ...
-
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = True) -> None: ...
-
-    def open_screen(self, screen: Any, callback: Callable[[Any], None] | None = None) -> None: ...
-
-    def run_in_thread(self, work: Callable[[], None], *, group: str) -> None: ...
-
-    def post_message(self, message: Message) -> bool: ...
-
-    def load_counts(self) -> None: ...
 
 
 class Curating:

@@ -1,7 +1,8 @@
 """The ``casebook`` command line.
 
 Every failure a user can cause ends in one line on stderr and a non-zero
-exit, never a traceback. Text read from a case file is made visible (control
+exit, never a traceback; so does a bug (exit status 70), its details in a
+report file (``db.crash``). Text read from a case file is made visible (control
 and bidi characters shown as placeholders) before it reaches the terminal.
 """
 
@@ -14,12 +15,14 @@ import sys
 import click
 
 from db import CaseError
+from db.crash import crash_line
 from db.text import visible
 
 from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
 from .commands_browse import open_command
 from .commands_case import check, new, seed
 from .commands_claims import annotate, claims
+from .commands_curation import COMMANDS as CURATION_COMMANDS
 from .commands_export import export, import_case
 from .commands_generate import generate
 from .commands_ingest import add_source
@@ -42,7 +45,7 @@ def cli(ctx: click.Context) -> int | None:
 
 
 for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
-                import_case, generate, *ANNOTATION_COMMANDS):
+                import_case, generate, *ANNOTATION_COMMANDS, *CURATION_COMMANDS):
     cli.add_command(command)
 
 
@@ -62,6 +65,12 @@ class Stopped(BaseException):
 
 def _stop(signum: int, frame: object) -> None:
     raise Stopped(signum)
+
+
+def _command_name(argv: list[str] | None) -> str:
+    words = sys.argv[1:] if argv is None else argv
+    command = next((word for word in words if word in cli.commands), "")
+    return f"casebook {command}".strip()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,6 +98,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("casebook: interrupted", err=True)
         code = 130
+    except Exception as error:   # a bug: one line, the details in a report without the case's text
+        click.echo(crash_line(error, context=_command_name(argv)), err=True)
+        code = 70   # EX_SOFTWARE
     except Stopped as stop:
         code = 128 + stop.signum
         try:   # after SIGHUP there may be no terminal left to say it on

@@ -219,11 +219,12 @@ def _report(report: MergeReport, what: str, into: Path) -> None:
     click.echo(f"  {_count(report.annotations_added, 'annotation')} added "
                f"({report.annotations_present} already here)")
     click.echo(f"  {_count(report.claims_changed, 'claim')} changed status")
-    if report.claims_copied:
-        click.echo(f"  {_count(report.claims_copied, 'claim')} copied, with "
-                   f"{_count(report.sources_copied, 'source')}, "
-                   f"{_count(report.excerpts_copied, 'excerpt')} and "
-                   f"{_count(report.entities_copied, 'entity').replace('entitys', 'entities')}")
+    came = {name: count for name, count in report.added.items() if count}
+    if came:
+        click.echo("  came in: " + ", ".join(f"{count} {name}" for name, count in came.items()))
+    if report.revision_conflicts_found:
+        click.echo(f"  {_count(report.revision_conflicts_found, 'field')} revised differently on "
+                   "both sides: flagged in revision_conflicts (the later revision stands meanwhile)")
     if report.conflicts_found:
         click.echo(f"  {_count(report.conflicts_found, 'new conflict')}: claims marked "
                    "differently on both sides since the copies diverged")
@@ -235,7 +236,7 @@ def _report(report: MergeReport, what: str, into: Path) -> None:
                    f"casebook conflicts {into}")
     left = {name: count for name, count in report.not_merged.items() if count}
     if left:
-        click.echo("  not merged (merge covers claims and their marks): "
+        click.echo("  not merged: "
                    + ", ".join(f"{count} {name}" for name, count in left.items()))
 
 
@@ -245,7 +246,9 @@ def _report(report: MergeReport, what: str, into: Path) -> None:
 @click.option("--force", is_flag=True, help="Merge even if OTHER is a copy of another case.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def merge(path: Path, other: Path, force: bool, as_json: bool) -> None:
-    """Bring the claims and marks of OTHER (a copy of this case) into PATH."""
+    """Bring everything added on OTHER (a copy of this case) into PATH: sources,
+    excerpts, entities, events, claims, links, marks, revisions, retirements,
+    combinations and duplicate judgements, matched by uid."""
     with open_case(path) as case:
         report = merge_case_files(case, other, force=force)
     if as_json:

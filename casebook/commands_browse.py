@@ -47,6 +47,9 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None)
         for stopping in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(stopping, signal.SIG_DFL)
         app.run()
+        if app.crash_line is not None:   # a bug: one line, its report written (db.crash)
+            click.echo(app.crash_line, err=True)
+            return 70
         return app.return_code or 0
 
 

@@ -21,11 +21,14 @@ from .output import echo_json, line
               help="Only this kind (repeatable).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Hits per kind.")
+@click.option("--include-retired", is_flag=True, help="Find retired items too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def search(path: Path, query: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
+def search(path: Path, query: str, kinds: tuple[str, ...], limit: int, include_retired: bool,
+           as_json: bool) -> None:
     """Search PATH for QUERY (case and diacritics fold: Uhrik finds Uhrík)."""
     with open_case(path, read_only=True) as case:
-        results = search_case(case, query, kinds=kinds or KINDS, limit=limit)
+        results = search_case(case, query, kinds=kinds or KINDS, limit=limit,
+                              include_retired=include_retired)
     if as_json:
         echo_json(results.model_dump())
         return

@@ -16,6 +16,8 @@ from .errors import (
     ReadInterrupted,
     ReadOnlyError,
     StaleClaimError,
+    StaleRevisionError,
+    UnchangedStatusError,
 )
 from .models import (
     DATE_PRECISIONS,
@@ -47,6 +49,8 @@ __all__ = [
     "NothingToUndoError", "DATE_PRECISIONS", "ENTITY_KINDS", "SCHEMA_VERSION", "STANCES",
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
-    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError", "backup_case_file",
+    "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError",
+    "StaleRevisionError", "UnchangedStatusError",
+    "backup_case_file",
     "counts", "create_case", "open_case", "utc_now",
 ]

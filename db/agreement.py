@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from .casefile import Case
+from .damage import read_model
 from .models import STATUSES, AnnotatorMark, ClaimAgreement, PairAgreement
 from .tables import STANDING_MARKS
 
@@ -57,8 +58,8 @@ def claim_agreements(case: Case, claim_ids: Sequence[int], *,
     )
     marks: dict[int, list[AnnotatorMark]] = defaultdict(list)
     for row in case.rows(sql + " ORDER BY claim_id, annotator", [*params, *ids]):
-        marks[row["claim_id"]].append(AnnotatorMark(
-            **{column: row[column] for column in STANDING_MARKS.columns if column != "claim_id"}))
+        marks[row["claim_id"]].append(read_model(AnnotatorMark, {
+            column: row[column] for column in STANDING_MARKS.columns if column != "claim_id"}))
     result = {}
     for claim_id in ids:
         found = marks.get(claim_id, [])

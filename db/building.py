@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import ValidationError
 
-from .casefile import Case
+from .casefile import Case, new_uid
 from .claims import add_claim, get_claim
 from .entities import add_entity, get_entity
 from .errors import InvalidValueError, NotFoundError
@@ -146,7 +146,7 @@ def cite_for_claim(case: Case, claim_id: int, excerpt_id: int, *, stance: str = 
         tx.execute(
             f"{CLAIM_EXCERPTS.insert().sql} "
             f"ON CONFLICT ({column_list(CLAIM_EXCERPTS.key)}) DO UPDATE SET stance = excluded.stance",
-            [claim_id, evidence.id, stance],
+            [claim_id, evidence.id, stance, new_uid()],
         )
         return evidence
 

@@ -70,6 +70,16 @@ def bulk_load(
     conn.execute("PRAGMA synchronous = FULL")
 
 
+def fill_search_index_sql(table: str) -> str:
+    """The INSERT that feeds an index its table's text folded (not FTS5's
+    'rebuild', which would index the text unfolded: db/text.py ``fold``)."""
+    index = SEARCH_INDEXES[table]
+    assert index.content is not None
+    columns = ", ".join(index.columns)
+    folded = ", ".join(f"casebook_search_text({column})" for column in index.columns)
+    return f"INSERT INTO {table}(rowid, {columns}) SELECT id, {folded} FROM {index.content.name}"
+
+
 def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None = None) -> None:
     """Rebuild every FTS5 index from the tables, each merged into one segment.
 
@@ -79,6 +89,7 @@ def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None =
         if progress:
             progress(table)
         with case.write() as tx:
-            tx.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+            tx.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+            tx.execute(fill_search_index_sql(table))
             # One b-tree segment per index: the fastest form to query.
             tx.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")

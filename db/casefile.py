@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from .text import register_functions
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -32,6 +33,11 @@ _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 # Why a case is read-only, for the message a user sees when a write is refused.
 OPENED_READ_ONLY = "it was opened read-only"
 NOT_WRITABLE = "you do not have permission to write the file"
+
+
+def new_uid() -> str:
+    """A new item's uid: a random UUID, the same in every copy of the case it goes to."""
+    return str(uuid.uuid4())
 
 
 def utc_now() -> str:
@@ -312,6 +318,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    register_functions(conn)   # the search indexes' triggers fold with casebook's fold
     return conn
 
 

@@ -40,6 +40,7 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
     _standing_marks(case, report)
     _search_index(case, report)
     _anchors(case, report, batch)
+    _report_some(report, damaged_rows(case), "more rows that break the format's rules")
     _report_some(report, source_detail_problems(case), "more problems with pages, boxes or attachments")
     _report_some(report, mention_name_problems(case, batch=batch), "more entities whose folded names differ")
     return report
@@ -147,7 +148,10 @@ def anchor_problems(case: Case, *, batch: int = 5000,
         if report is not None:
             report.sources += 1
         text = source["text"]
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != source["sha256"]:
+        if not isinstance(text, str):
+            yield f"source {source['id']} ({source['title']!r}): its text is missing (NULL) or not text"
+            text = ""
+        elif hashlib.sha256(text.encode("utf-8")).hexdigest() != source["sha256"]:
             yield f"source {source['id']} ({source['title']!r}): sha256 mismatch"
         for rows in keyset_pages(case, 'SELECT id, start, "end", text FROM excerpts',
                                  key=["start", "end"], where="source_id = ?",
@@ -163,6 +167,20 @@ def anchor_problems(case: Case, *, batch: int = 5000,
     )
     if orphans:
         yield f"{orphans} excerpts refer to no source"
+
+
+def damaged_rows(case: Case) -> Iterator[str]:
+    """Each row that breaks the format's rules as a reader sees it (``db.damage``):
+    a date that does not parse, an unknown status or kind, NULL or text of the
+    wrong type, a negative version, a link to a row that is not there."""
+    from . import walk  # walk reads through every model, as the exports do
+
+    readers = (("source", walk.source_infos), ("excerpt", walk.excerpts), ("entity", walk.entities),
+               ("event", walk.events), ("claim", walk.claims), ("mark", walk.annotations))
+    for kind, read in readers:
+        for item in read(case):
+            if item.damage:
+                yield f"{kind} {getattr(item, 'id', '?')}: {item.damage}"
 
 
 _PAGE_ORDER = (

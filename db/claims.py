@@ -5,13 +5,16 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterable
 
 from . import marks
-from .casefile import Case
+from .casefile import Case, new_uid
+from .damage import read_model
 from .entities import entities_by_ids
-from .errors import InvalidValueError, NotFoundError
+from .errors import (
+    InvalidValueError,
+    NotFoundError,
+)
 from .evidence import evidence_rows
 from .marks import CLAIM_MARKS, check_annotator, check_status
 from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
@@ -19,13 +22,13 @@ from .paging import page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
-CLAIM_SELECT = f"SELECT {CLAIMS.select()} FROM claims WHERE id IN"
+CLAIM_SELECT = f"SELECT {CLAIMS.select(CLAIMS.model_columns)} FROM claims WHERE id IN"
 # A new claim: unreviewed, at version 0, until it is marked.
 NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
-    return Claim(**dict(row))
+    return read_model(Claim, dict(row))
 
 
 def default_annotator() -> str:
@@ -50,7 +53,7 @@ def add_claim(
     uid: str | None = None,
 ) -> Claim:
     """Add a claim; ``evidence`` is (excerpt id, stance) pairs."""
-    claim = Claim(uid=uid or str(uuid.uuid4()), statement=nfc(statement).strip(),
+    claim = Claim(uid=uid or new_uid(), statement=nfc(statement).strip(),
                   claimant=nfc(claimant).strip())
     if not claim.statement:
         raise InvalidValueError("a claim needs a statement")
@@ -60,12 +63,12 @@ def add_claim(
             raise InvalidValueError(f"unknown stance {stance!r} (choose {', '.join(STANCES)})")
     with case.write() as tx:
         claim_id = tx.execute(NEW_CLAIM.sql, NEW_CLAIM.values(claim)).lastrowid
-        links = [(claim_id, entity_id, "subject") for entity_id in entity_ids]
+        links = [(claim_id, entity_id, "subject", new_uid()) for entity_id in entity_ids]
         if claimant_entity_id is not None:
-            links.append((claim_id, claimant_entity_id, "claimant"))
+            links.append((claim_id, claimant_entity_id, "claimant", new_uid()))
         tx.executemany(CLAIM_ENTITIES.insert(or_ignore=True).sql, links)
         tx.executemany(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
-                       [(claim_id, excerpt_id, stance) for excerpt_id, stance in evidence])
+                       [(claim_id, excerpt_id, stance, new_uid()) for excerpt_id, stance in evidence])
     return claim.model_copy(update={"id": claim_id})
 
 
@@ -73,7 +76,7 @@ ANNOTATION_COLUMNS = ANNOTATIONS.select()
 
 
 def annotation_from_row(row: sqlite3.Row) -> Annotation:
-    return Annotation(**{key: row[key] for key in row.keys() if key in Annotation.model_fields})
+    return read_model(Annotation, {key: row[key] for key in row.keys() if key in Annotation.model_fields})
 
 
 def mark_claim(
@@ -86,8 +89,13 @@ def mark_claim(
     expected_version: int | None = None,
     annotation_id: str | None = None,
     created_at: str | None = None,
+    unless_unchanged: bool = False,
 ) -> Annotation:
     """Record a mark: a new annotation, and the claim's status and version move on.
+
+    With ``unless_unchanged``, a mark equal to the claim's current status is
+    refused (UnchangedStatusError) and nothing is written: the browser's keys
+    never record "unreviewed → unreviewed".
 
     With ``expected_version``, the mark is refused (StaleClaimError, saying
     who changed the claim to what) if anyone marked or noted the claim since
@@ -95,12 +103,10 @@ def mark_claim(
     for builders that must be deterministic (the seed case); marks made by
     people leave them unset.
     """
-    check_status(status)
-    check_annotator(annotator)
     with case.write() as tx:
         return marks.mark(CLAIM_MARKS, tx, claim_id, status, annotator=annotator, note=note,
                           expected_version=expected_version, annotation_id=annotation_id,
-                          created_at=created_at)
+                          created_at=created_at, unless_unchanged=unless_unchanged)
 
 
 def add_note(
@@ -234,9 +240,10 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
         {"claim": claim_id, "chars": chars, "limit": limit},
     )
     return [
-        EvidenceInContext(excerpt=Excerpt(**{c: row[c] for c in EXCERPTS.model_columns}),
-                          source_title=row["source_title"],
-                          stance=row["stance"], before=row["before"], after=row["after"])
+        read_model(EvidenceInContext, {
+            "excerpt": read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns}),
+            "source_title": row["source_title"], "stance": row["stance"],
+            "before": row["before"], "after": row["after"]})
         for row in rows
     ]
 

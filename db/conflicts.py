@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from .casefile import Case, utc_now
 from .claims import ANNOTATION_COLUMNS, annotation_from_row, mark_claim
+from .damage import read_model
 from .errors import NotFoundError
 from .marks import check_status
 from .models import Annotation, Conflict
@@ -34,10 +35,10 @@ def _conflicts(case: Case, rows: Sequence[sqlite3.Row]) -> list[Conflict]:
     }
     sides = ("annotation_a", "annotation_b")
     return [
-        Conflict(**{column: row[column] for column in CLAIM_CONFLICTS.model_columns
-                    if column not in sides},
-                 a=annotations[row["annotation_a"]], b=annotations[row["annotation_b"]])
-        for row in rows
+        read_model(Conflict, {**{column: row[column] for column in CLAIM_CONFLICTS.model_columns
+                                 if column not in sides},
+                              "a": annotations[row["annotation_a"]], "b": annotations[row["annotation_b"]]})
+        for row in rows if row["annotation_a"] in annotations and row["annotation_b"] in annotations
     ]
 
 

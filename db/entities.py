@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from .casefile import Case
+from .casefile import Case, new_uid
+from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import page_ids, rows_by_id
@@ -24,8 +25,9 @@ _ADD_ENTITY = ENTITIES.insert(with_id=False)
 
 
 def _entity(row: sqlite3.Row) -> Entity:
-    aliases = tuple(row["aliases"].split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
-    return Entity(**{column: row[column] for column in ENTITIES.model_columns}, aliases=aliases)
+    aliases = tuple(str(row["aliases"]).split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
+    return read_model(Entity, {**{column: row[column] for column in ENTITIES.model_columns},
+                               "aliases": aliases})
 
 
 def add_entity(
@@ -33,7 +35,7 @@ def add_entity(
 ) -> Entity:
     entity = Entity.model_validate(dict(   # the model checks the kind
         kind=kind, name=nfc(name).strip(), description=nfc(description),
-        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())),
+        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())), uid=new_uid(),
     ))
     if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
         raise InvalidValueError("entity names and aliases cannot contain control characters")

@@ -31,6 +31,16 @@ class InvalidValueError(CaseError):
     """A value outside what the case-file format allows (a status, a kind, a date)."""
 
 
+class UnchangedStatusError(CaseError):
+    """A mark that would not change the claim's (or relationship's: ``noun``) status
+    (asked not to be written)."""
+
+    def __init__(self, claim_id: int, status: str, *, noun: str = "claim"):
+        super().__init__(f"{noun} {claim_id} is already {status}: nothing was written")
+        self.claim_id = claim_id
+        self.status = status
+
+
 class StaleClaimError(CaseError):
     """The claim (or relationship: ``noun``) changed since the annotator saw it
     (optimistic concurrency).
@@ -77,3 +87,26 @@ class LineageError(CaseError):
 
 class AnnotationImportError(CaseError):
     """A JSON Lines file of annotations that cannot be imported (names the line)."""
+
+
+class StaleRevisionError(CaseError):
+    """An item changed since the person editing it saw it (optimistic concurrency).
+
+    Says who changed what: the caller shows it and may revise again with
+    ``expected_version=error.current_version`` or leave the item as it is.
+    """
+
+    def __init__(self, kind: str, item_id: int, expected_version: int, current_version: int,
+                 who: str | None, what: str, at: str | None = None):
+        self.kind = kind
+        self.item_id = item_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.who = who
+        self.what = what          # "revised name, aliases", "retired it", "marked it confirmed"
+        self.at = at
+        when = f" at {at}" if at else ""
+        super().__init__(
+            f"{kind} {item_id} changed since you saw it: {who or 'someone'} {what}{when} "
+            f"(version {current_version}; you saw version {expected_version}); nothing was changed"
+        )

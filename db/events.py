@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from .casefile import Case
+from .casefile import Case, new_uid
+from .damage import read_model
 from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
@@ -14,14 +15,14 @@ from .paging import page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
-EVENT_SELECT = f"SELECT {EVENTS.select()} FROM events WHERE id IN"
+EVENT_SELECT = f"SELECT {EVENTS.select(EVENTS.model_columns)} FROM events WHERE id IN"
 _ADD_EVENT = EVENTS.insert(with_id=False)
 # The timeline: date order, undated first (partial ISO dates sort as text).
 TIMELINE_ORDER = ("date_start", "date_end", "id")
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return Event(**dict(row))
+    return read_model(Event, dict(row))
 
 
 def add_event(
@@ -37,7 +38,7 @@ def add_event(
 ) -> Event:
     event = Event.model_validate(dict(   # the model checks the dates against the precision
         title=nfc(title).strip(), date_start=date_start, date_end=date_end,
-        date_precision=date_precision, description=nfc(description),
+        date_precision=date_precision, description=nfc(description), uid=new_uid(),
     ))
     with case.write() as tx:
         event_id = tx.execute(_ADD_EVENT.sql, _ADD_EVENT.values(event)).lastrowid

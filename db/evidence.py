@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .casefile import Case
+from .damage import read_model
 from .models import Evidence
 from .paging import rows_by_id
 from .sources import EXCERPT_SELECT, excerpt_from_row, source_titles
@@ -22,8 +23,8 @@ def evidence_rows(case: Case, links_sql: str, params: Sequence[Any]) -> list[Evi
     }
     titles = source_titles(case, [excerpt.source_id for excerpt in excerpts.values()])
     return [
-        Evidence(excerpt=excerpts[link["excerpt_id"]],
-                 source_title=titles.get(excerpts[link["excerpt_id"]].source_id, ""),
-                 stance=link["stance"])
+        read_model(Evidence, {"excerpt": excerpts[link["excerpt_id"]],
+                              "source_title": titles.get(excerpts[link["excerpt_id"]].source_id, ""),
+                              "stance": link["stance"]})
         for link in links if link["excerpt_id"] in excerpts
     ]

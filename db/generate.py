@@ -248,6 +248,8 @@ class _Generator:
     def __init__(self, case: Case, rng: random.Random, excerpts: int, progress: Progress):
         self.case = case
         self.rng = rng
+        # Uids from a stream of their own, so they leave the case's other rows as they were.
+        self.uid_rng = random.Random(hash((0x75696473, *rng.getstate()[1])))
         self.excerpts = excerpts
         self.progress = progress
         self.planned = planned_counts(excerpts)
@@ -331,7 +333,7 @@ class _Generator:
             aliases: list[Row] = []
             for entity_id in range(start + 1, min(total, start + _BATCH) + 1):
                 kind, name, entity_aliases, description = self._entity()
-                rows.append((entity_id, kind, name, fold(name), description))
+                rows.append((entity_id, kind, name, fold(name), description, 0, self._uid()))
                 aliases.extend((entity_id, alias) for alias in entity_aliases)
                 self.names.append(name)
                 self.mention_forms.append([name, *entity_aliases])
@@ -393,7 +395,8 @@ class _Generator:
             for _ in range(paragraphs):
                 text, mentioned = self._paragraph()
                 done += 1
-                excerpts.append((done, source_id, offset, offset + len(text), text, "paragraph"))
+                excerpts.append((done, source_id, offset, offset + len(text), text, "paragraph",
+                                 self._uid()))
                 links.extend((done, entity_id) for entity_id in sorted(mentioned))
                 pieces.append(text)
                 offset += len(text) + 2
@@ -402,13 +405,16 @@ class _Generator:
             published = f"{year}-{rng.randint(1, 12):02d}" if rng.random() < 0.7 else str(year)
             sources.append((
                 source_id, title, rng.choice(_PUBLISHERS), self._person_name(), "", published, text,
-                hashlib.sha256(text.encode("utf-8")).hexdigest(), _timestamp(source_id),
+                hashlib.sha256(text.encode("utf-8")).hexdigest(), _timestamp(source_id), self._uid(),
             ))
             if len(excerpts) >= _BATCH or done == total:
                 self._write_sources(sources, excerpts, links)
                 sources, excerpts, links = [], [], []
                 self.progress("excerpts", done, total)
         return source_id
+
+    def _uid(self) -> str:
+        return str(_uuid(self.uid_rng))
 
     def _name(self, entity_id: int) -> str:
         return self.names[entity_id - 1]
@@ -473,7 +479,7 @@ class _Generator:
                 title, entity_ids = self._event_title()
                 date_start, date_end, precision = self._date()
                 events.append((event_id, title, date_start, date_end, precision,
-                               self._sentence(6, 18)))
+                               self._sentence(6, 18), 0, self._uid()))
                 entities.extend((event_id, e) for e in sorted(set(entity_ids)))
                 evidence.extend(
                     (event_id, x) for x in sorted({self.rng.randint(1, self.excerpts)
@@ -536,15 +542,15 @@ class _Generator:
                 if self.persons and rng.random() < 0.6:
                     claimant_id = self._popular_entity(self.persons)
                     claimant = self.names[claimant_id - 1]
-                    entities.append((claim_id, claimant_id, "claimant"))
+                    entities.append((claim_id, claimant_id, "claimant", self._uid()))
                 else:
                     claimant = rng.choice(_CLAIMANTS)
-                entities.extend((claim_id, e, "subject") for e in sorted(set(subjects)))
+                entities.extend((claim_id, e, "subject", self._uid()) for e in sorted(set(subjects)))
                 stances = {}
                 for _ in range(rng.randint(1, 3)):
                     stances[rng.randint(1, self.excerpts)] = rng.choices(
                         ["supports", "contradicts", "context"], [70, 20, 10])[0]
-                evidence.extend((claim_id, x, s) for x, s in sorted(stances.items()))
+                evidence.extend((claim_id, x, s, self._uid()) for x, s in sorted(stances.items()))
                 history = self._marks(claim_id)
                 marks.extend(history)
                 status, updated = (history[-1][2], history[-1][6]) if history else ("unreviewed", "")

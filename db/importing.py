@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from .bulk import bulk_load
 from .casefile import Case, building_case
 from .check import anchor_problems, reference_problems, source_detail_problems
+from .curation import settle_retired
 from .errors import CaseError
 from .models import (
     CaseCounts,
@@ -49,6 +50,8 @@ from .tables import (
     CLAIM_ENTITIES,
     CLAIM_EXCERPTS,
     CLAIMS,
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
     ENTITIES,
     ENTITY_ALIASES,
     EVENT_ENTITIES,
@@ -56,6 +59,9 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    RETIREMENTS,
+    REVISION_CONFLICTS,
+    REVISIONS,
     SOURCE_ATTACHMENTS,
     SOURCE_BOXES,
     SOURCE_META,
@@ -216,6 +222,8 @@ class _Loader:
             self._add(key, item)
         self._check_header()
         self._flush()
+        with self.case.write() as tx:   # every item in: retired as its latest retirement says
+            settle_retired(tx)
 
     def counts(self) -> CaseCounts:
         return CaseCounts(**{key: self.added[key] for key in CaseCounts.model_fields if key in self.added})
@@ -271,6 +279,7 @@ _INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
     SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, ENTITIES, ENTITY_ALIASES,
     EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
     EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
+    REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
 )}
 Rows = Iterator[tuple[Table, tuple[Any, ...]]]
 
@@ -328,4 +337,9 @@ _ROWS: dict[str, Callable[[Any], Rows]] = {
     "claims": _claim_rows,
     "annotations": lambda a: iter([_row(ANNOTATIONS, a)]),
     "conflicts": lambda c: iter([_row(CLAIM_CONFLICTS, c)]),
+    "revisions": lambda r: iter([_row(REVISIONS, r)]),
+    "retirements": lambda r: iter([_row(RETIREMENTS, r)]),
+    "combinations": lambda c: iter([_row(COMBINATIONS, c)]),
+    "duplicate_judgements": lambda j: iter([_row(DUPLICATE_JUDGEMENTS, j)]),
+    "revision_conflicts": lambda c: iter([_row(REVISION_CONFLICTS, c)]),
 }

@@ -12,15 +12,16 @@ checker: ``tests/test_kinds.py`` says so if it is forgotten).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .casefile import Case
 from .claims import claims_by_ids
 from .entities import entities_by_ids
 from .events import events_by_ids
-from .models import Model, stored_id
+from .models import Claim, Entity, Event, Excerpt, Model, Relationship, stored_id
 from .relationships import relationships_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
@@ -36,7 +37,7 @@ from .tables import (
     SearchIndex,
     Table,
 )
-from .text import focus
+from .text import focus, fold
 
 # The names of the kinds below, as links and search results carry them.
 KindName = Literal["entity", "event", "excerpt", "claim", "relationship"]
@@ -51,6 +52,10 @@ class SearchHit(Model):
 
 # (case, ids in the order to show, the query's folded terms) -> a hit per id found
 HitsFor = Callable[[Case, list[int], Sequence[str]], list[SearchHit]]
+# (case, ids) -> the items found, in the order given
+ItemsFor = Callable[[Case, list[int]], Sequence[Model]]
+# (write transaction, item id, {field: new value}) -> None: stores a revision's new values
+WriteFields = Callable[[sqlite3.Connection, int, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,19 @@ class ItemKind:
     plural: str                # "entities": for a group, a tab, a count
     count_field: str           # its CaseCounts field
     hits: HitsFor              # search hits for ids of this kind
+    items: ItemsFor            # its items by id (the model of :attr:`model`)
+    model: type[Model]         # what an item is; it checks a revision's new values
+    # The fields a revision may change (db/curation.py), in the order forms show them,
+    # and how their new values are stored.
+    revisable: tuple[str, ...] = ()
+    write_fields: WriteFields | None = None
+
+    def write(self, tx: sqlite3.Connection, item_id: int, changes: dict[str, Any]) -> None:
+        if self.write_fields is not None:
+            self.write_fields(tx, item_id, changes)
+            return
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        tx.execute(f"UPDATE {self.table} SET {assignments} WHERE id = ?", [*changes.values(), item_id])
 
 
 def _entity_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
@@ -100,13 +118,35 @@ def _relationship_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list
             for r in ties]
 
 
-ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, "entity", "entities", "entities", _entity_hits)
-EVENT = ItemKind("event", EVENTS, EVENTS_FTS, "event", "events", "events", _event_hits)
-EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "excerpts", _excerpt_hits)
-CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits)
+
+def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[str, Any]) -> None:
+    """An entity's columns (its folded name with its name) and its aliases (a table of
+    their own; the triggers keep entities.aliases and the search index)."""
+    columns = {name: value for name, value in changes.items() if name != "aliases"}
+    if "name" in columns:
+        columns["sort_name"] = fold(columns["name"])
+    if columns:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        tx.execute(f"UPDATE entities SET {assignments} WHERE id = ?", [*columns.values(), entity_id])
+    if "aliases" in changes:
+        tx.execute("DELETE FROM entity_aliases WHERE entity_id = ?", [entity_id])
+        tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                       [(entity_id, alias) for alias in changes["aliases"]])
+
+
+ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, "entity", "entities", "entities", _entity_hits,
+                  entities_by_ids, Entity, ("name", "kind", "aliases", "description"),
+                  _write_entity_fields)
+EVENT = ItemKind("event", EVENTS, EVENTS_FTS, "event", "events", "events", _event_hits,
+                 events_by_ids, Event,
+                 ("title", "date_start", "date_end", "date_precision", "description"))
+EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "excerpts", _excerpt_hits,
+                   excerpts_by_ids, Excerpt)   # verbatim text: retired, never revised
+CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits,
+                 claims_by_ids, Claim, ("statement", "claimant"))
 # Relationships are listed, walked and marked, not searched by text (yet).
 RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, "relationship", "relationships",
-                        "relationships", _relationship_hits)
+                        "relationships", _relationship_hits, relationships_by_ids, Relationship)
 
 # In the order panes, search groups and counts show them.
 ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM, RELATIONSHIP)

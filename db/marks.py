@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .casefile import Case, utc_now
-from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
+from .errors import (
+    InvalidValueError,
+    NotFoundError,
+    NothingToUndoError,
+    StaleClaimError,
+    UnchangedStatusError,
+)
 from .models import STATUSES, Annotation, Model, RelationshipAnnotation
 from .tables import ANNOTATIONS, CLAIMS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIPS, Table
 from .text import nfc
@@ -122,11 +128,18 @@ def append(
 
 def mark(marked: Marked[M], tx: sqlite3.Connection, item_id: int, status: str, *,
          annotator: str, note: str = "", expected_version: int | None = None,
-         annotation_id: str | None = None, created_at: str | None = None) -> M:
-    """A mark: the item's status becomes ``status`` (inside a write transaction)."""
+         annotation_id: str | None = None, created_at: str | None = None,
+         unless_unchanged: bool = False) -> M:
+    """A mark: the item's status becomes ``status`` (inside a write transaction).
+
+    With ``unless_unchanged``, a mark equal to the item's current status is refused
+    (UnchangedStatusError) and nothing is written: no mark that changes nothing.
+    """
     check_status(status)
     check_annotator(annotator)
     row = current(marked, tx, item_id, expected_version)
+    if unless_unchanged and row["status"] == status:
+        raise UnchangedStatusError(item_id, status, noun=marked.noun)
     return append(marked, tx, item_id=item_id, kind="mark", status=status,
                   previous_status=row["status"], note=note, annotator=annotator,
                   annotation_id=annotation_id, created_at=created_at)

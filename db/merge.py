@@ -21,8 +21,10 @@ a merge is complete or absent, and annotators wait only for that part.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from .claims import NEW_CLAIM
 from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError
 from .mentions import link_mentions
+from .merge_items import drop_maps, link_new_excerpts, merge_items
 from .models import MergeReport
 from .paging import keyset_rows
 from .source_details import details_of_sources, write_source_details
@@ -128,7 +131,7 @@ def missing_claim_uids(tx: sqlite3.Connection) -> list[sqlite3.Row]:
 
 def new_report() -> dict[str, Any]:
     """The counts of a MergeReport, all zero, to add up as the work goes."""
-    return {**dict.fromkeys(MergeReport.model_fields, 0), "not_merged": {}}
+    return {**dict.fromkeys(MergeReport.model_fields, 0), "not_merged": {}, "added": {}}
 
 
 def apply_incoming(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str) -> None:
@@ -212,6 +215,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 f"{target.path.name} has {ours}); nothing merged (--force merges anyway)"
             )
         report = new_report()
+        _attach(target, other_path)
         try:
             with target.scratch() as tx:
                 create_incoming(tx)
@@ -225,6 +229,9 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 mark_present(tx)
             with target.write() as tx:
                 copier = _ClaimCopier(target, other, report)
+                merge_items(tx, report, detected_by=f"merge {other_path.name}",
+                            copy_source_details=copier._source_details)
+                link_new_excerpts(target, report)
                 for row in _other_claims_missing(tx, other):
                     copier.copy(row)
                 copier.link_copied_excerpts()
@@ -233,8 +240,23 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 report["open_conflicts"] = count_open_conflicts(target)
         finally:
             drop_incoming(target)
-        report["not_merged"] = _not_merged(target, other)
+            _detach(target)
     return MergeReport(**report)
+
+
+def _attach(target: Case, other_path: Path) -> None:
+    """The other file as schema ``other`` of the case's connection, read-only,
+    so that its items are merged in SQL (db/merge_items.py)."""
+    uri = f"file:{urllib.parse.quote(str(other_path.absolute()))}?mode=ro"
+    with target.scratch():
+        pass   # (no transaction may be open: ATTACH cannot run inside one)
+    target.conn.execute("ATTACH DATABASE ? AS other", [uri])
+
+
+def _detach(target: Case) -> None:
+    with contextlib.suppress(sqlite3.OperationalError):
+        drop_maps(target.conn)
+        target.conn.execute("DETACH DATABASE other")
 
 
 def _other_annotations(other: Case) -> Iterator[tuple[Any, ...]]:
@@ -277,17 +299,17 @@ class _ClaimCopier:
     def copy(self, claim: sqlite3.Row) -> None:
         claim_id = self._insert(NEW_CLAIM, NEW_CLAIM.values(claim))
         for link in self.other.rows(
-            "SELECT x.excerpt_id, x.stance, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
+            "SELECT x.excerpt_id, x.stance, x.uid, e.source_id, e.start, e.\"end\" FROM claim_excerpts x "
             "JOIN excerpts e ON e.id = x.excerpt_id WHERE x.claim_id = ?", [claim["id"]],
         ):
             excerpt_id = self._excerpt(link["source_id"], link["start"], link["end"])
             self.tx.execute(CLAIM_EXCERPTS.insert(or_ignore=True).sql,
-                            [claim_id, excerpt_id, link["stance"]])
+                            [claim_id, excerpt_id, link["stance"], link["uid"]])
         for link in self.other.rows(
-            "SELECT entity_id, role FROM claim_entities WHERE claim_id = ?", [claim["id"]]
+            "SELECT entity_id, role, uid FROM claim_entities WHERE claim_id = ?", [claim["id"]]
         ):
             self.tx.execute(CLAIM_ENTITIES.insert(or_ignore=True).sql,
-                            [claim_id, self._entity(link["entity_id"]), link["role"]])
+                            [claim_id, self._entity(link["entity_id"]), link["role"], link["uid"]])
         self.report["claims_copied"] += 1
 
     def _source(self, other_id: int) -> int:
@@ -392,24 +414,3 @@ def _copy_conflicts(tx: sqlite3.Connection, other: Case) -> int:
                  row["annotation_a"], row["annotation_b"]],
             )
     return copied
-
-
-# What identifies a source, an entity, an event in any copy of the case.
-_NOT_MERGED: dict[str, tuple[str, ...]] = {
-    "sources": ("sha256",),
-    "entities": ("kind", "name"),
-    "events": ("title", "date_start", "date_end"),
-}
-
-
-def _not_merged(target: Case, other: Case) -> dict[str, int]:
-    """What the other file holds that the case still lacks (merge covers claims only)."""
-    counts = {}
-    for name, identity in _NOT_MERGED.items():
-        exists = f"SELECT 1 FROM {name} WHERE {' AND '.join(f'{quote(c)} = ?' for c in identity)}"
-        counts[name] = sum(
-            1 for row in keyset_rows(other, f"SELECT id, {column_list(identity)} FROM {name}",
-                                     key=["id"], page=_BATCH)
-            if target.row(exists, list(row)[1:]) is None
-        )
-    return counts

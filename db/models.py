@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Status = Literal["unreviewed", "confirmed", "disputed", "denied"]
 EntityKind = Literal["person", "organization", "place", "document", "other"]
@@ -46,6 +46,14 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Stored(Model):
+    """What a row of a case file is read into."""
+
+    # A row read from a file that breaks the format's rules (``db.damage.read_model``):
+    # what is wrong with it, in one line; '' for a sound row. Never written out.
+    damage: str = Field(default="", exclude=True, repr=False)
+
+
 def stored_id(item: "SourceInfo | Excerpt | Entity | Event | Claim | Relationship") -> int:
     """The id of an item read from (or just written to) a case file: only an
     item not yet stored has none."""
@@ -54,7 +62,7 @@ def stored_id(item: "SourceInfo | Excerpt | Entity | Event | Claim | Relationshi
     return item.id
 
 
-class SourceInfo(Model):
+class SourceInfo(Stored):
     """A source without its text, for listings."""
 
     id: int | None = None
@@ -65,6 +73,7 @@ class SourceInfo(Model):
     published: str = ""
     sha256: str = ""
     added_at: str = ""
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("published")
     @classmethod
@@ -81,7 +90,7 @@ class Source(SourceInfo):
 # -- where a source's text came from (schema v5) ------------------------------
 
 
-class SourcePage(Model):
+class SourcePage(Stored):
     """A page of a paged document (a PDF): the span of the source's text it
     holds. ``number`` counts pages from 1; ``label`` is the page number as the
     document prints it ("xii", "12"), '' when it defines none."""
@@ -98,7 +107,7 @@ class SourcePage(Model):
         return self.label or str(self.number)
 
 
-class LineBox(Model):
+class LineBox(Stored):
     """Where a line of a page's text is drawn: the span of the source's text,
     the page number, and its box in points from the page's top-left corner
     (``x0``, ``y0`` the left and top edges, ``x1``, ``y1`` the right and bottom)."""
@@ -112,7 +121,7 @@ class LineBox(Model):
     y1: float
 
 
-class SourceAttachment(Model):
+class SourceAttachment(Stored):
     """An attachment of a document (an e-mail's file): read as a source of its
     own (``attached_id``), or listed with the reason it was not read."""
 
@@ -140,13 +149,14 @@ class PagePlace(Model):
         return f"pp. {self.first.name}\u2013{self.last.name}"
 
 
-class Excerpt(Model):
+class Excerpt(Stored):
     id: int | None = None
     source_id: int
     start: int
     end: int
     text: str
     kind: ExcerptKind = "paragraph"
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _span(self) -> "Excerpt":
@@ -157,12 +167,14 @@ class Excerpt(Model):
         return self
 
 
-class Entity(Model):
+class Entity(Stored):
     id: int | None = None
     kind: EntityKind
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
+    version: int = 0   # bumped by every revision, retirement and combination
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @field_validator("name")
     @classmethod
@@ -173,7 +185,10 @@ class Entity(Model):
 
 
 def date_label(date: str, precision: str) -> str:
-    """A date shown at its precision: never an invented day or month."""
+    """A date shown at its precision: never an invented day or month (a
+    date that does not fit its precision, in a damaged row, as it is)."""
+    if precision in _DATE_FORMS and date and not _DATE_FORMS[precision].fullmatch(date):
+        return date
     if not date or precision == "unknown":
         return "date unknown"
     if precision == "decade":
@@ -190,6 +205,9 @@ def range_label(start: str, end: str, precision: str) -> str:
     """``2010–2014``, ``June–August 2022``, ``3–5 June 2023``, ``May 2022 – March 2023``."""
     if not end or end == start:
         return date_label(start, precision)
+    form = _DATE_FORMS.get(precision)
+    if form is not None and not (form.fullmatch(start) and form.fullmatch(end)):
+        return f"{date_label(start, precision)} – {date_label(end, precision)}"   # damaged
     if precision == "month" and start[:4] == end[:4]:
         return f"{MONTHS[int(start[5:7]) - 1]}–{date_label(end, precision)}"
     if precision == "day" and start[:7] == end[:7]:
@@ -198,13 +216,15 @@ def range_label(start: str, end: str, precision: str) -> str:
     return f"{first} – {last}" if " " in first else f"{first}–{last}"
 
 
-class Event(Model):
+class Event(Stored):
     id: int | None = None
     title: str
     date_start: str = ""
     date_end: str = ""
     date_precision: DatePrecision = "unknown"
     description: str = ""
+    version: int = 0   # bumped by every revision and retirement
+    uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
     @model_validator(mode="after")
     def _dates_match_precision(self) -> "Event":
@@ -229,13 +249,13 @@ class Event(Model):
         return range_label(self.date_start, self.date_end, self.date_precision)
 
 
-class Claim(Model):
+class Claim(Stored):
     id: int | None = None
     uid: str = ""
     statement: str
     claimant: str = ""
     status: Status = "unreviewed"
-    version: int = 0
+    version: int = Field(default=0, ge=0)
     updated_at: str = ""
 
 
@@ -248,7 +268,7 @@ def mark_action(kind: str, status: str, previous_status: str) -> str:
     return f"marked it {status} (was {previous_status})"
 
 
-class Annotation(Model):
+class Annotation(Stored):
     """One entry of a claim's append-only history.
 
     ``kind``: ``mark`` sets the status (possibly to the one it had), ``note``
@@ -370,7 +390,7 @@ class RelationshipAnnotation(Model):
         return mark_action(self.kind, self.status, self.previous_status)
 
 
-class Evidence(Model):
+class Evidence(Stored):
     """An excerpt cited by a claim or an event, with the stance it takes."""
 
     excerpt: Excerpt
@@ -396,7 +416,7 @@ class CaseCounts(Model):
     relationships: int = 0
 
 
-class AnnotatorMark(Model):
+class AnnotatorMark(Stored):
     """An annotator's latest standing mark on a claim (undone marks and notes don't count)."""
 
     annotator: str
@@ -444,7 +464,7 @@ class PairAgreement(Model):
     table: dict[str, dict[str, int]] = {}
 
 
-class Conflict(Model):
+class Conflict(Stored):
     """A claim marked differently on both sides of a merge, with the latest
     mark from each side (``a`` and ``b`` in annotation-id order)."""
 
@@ -484,6 +504,10 @@ class MergeReport(Model):
     sources_copied: int = 0
     excerpts_copied: int = 0
     entities_copied: int = 0
+    # What came in, per kind: sources, excerpts, entities, events, claims, links,
+    # revisions, retirements, combinations, judgements.
+    added: dict[str, int] = {}
+    revision_conflicts_found: int = 0   # fields revised on both sides to different values
     # In the other file but not merged (merge covers claims and their marks):
     # sources (by sha256), entities (by kind and name), events (by title and dates).
     not_merged: dict[str, int] = {}
@@ -518,14 +542,16 @@ class EventRecord(Event):
     excerpt_ids: tuple[int, ...] = ()  # its evidence
 
 
-class ClaimEntityLink(Model):
+class ClaimEntityLink(Stored):
     entity_id: int
     role: ClaimRole = "subject"
+    uid: str = ""
 
 
-class ClaimEvidenceLink(Model):
+class ClaimEvidenceLink(Stored):
     excerpt_id: int
     stance: Stance = "supports"
+    uid: str = ""
 
 
 class ClaimRecord(Claim):
@@ -537,7 +563,7 @@ class ClaimRecord(Claim):
 CASE_DOCUMENT_FORMAT: Final = "casebook-case"
 
 
-class ConflictRecord(Model):
+class ConflictRecord(Stored):
     """A ``claim_conflicts`` row as it is stored (the JSON export carries them)."""
 
     id: int
@@ -549,6 +575,66 @@ class ConflictRecord(Model):
     resolved_at: str = ""
     resolved_by: str = ""
     resolution: str = ""
+
+
+class RevisionRecord(Model):
+    """A ``revisions`` row as stored: ``fields`` is its JSON text, {field: [old, new]}."""
+
+    uid: str
+    item_kind: str
+    item_uid: str
+    version: int
+    annotator: str
+    at: str
+    fields: str
+    note: str = ""
+    undoes: str = ""
+
+
+class RetirementRecord(Model):
+    uid: str
+    item_kind: str
+    item_uid: str
+    retired: int
+    annotator: str
+    at: str
+    reason: str = ""
+
+
+class CombinationRecord(Model):
+    """A ``combinations`` row as stored: ``moved`` is its JSON text."""
+
+    uid: str
+    kept_uid: str
+    absorbed_uid: str
+    annotator: str
+    at: str
+    note: str = ""
+    moved: str = "{}"
+    undone_by: str = ""
+    undone_at: str = ""
+
+
+class JudgementRecord(Model):
+    uid: str
+    entity_a: str
+    entity_b: str
+    judgement: Literal["same", "not_same", "skip"]
+    annotator: str
+    at: str
+
+
+class RevisionConflictRecord(Model):
+    id: int
+    item_kind: str
+    item_uid: str
+    field: str
+    revision_a: str
+    revision_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
 
 
 class CaseDocument(Model):
@@ -572,3 +658,9 @@ class CaseDocument(Model):
     claims: tuple[ClaimRecord, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     conflicts: tuple[ConflictRecord, ...] = ()
+    # Curation (schema v6): each in the order it entered the file.
+    revisions: tuple[RevisionRecord, ...] = ()
+    retirements: tuple[RetirementRecord, ...] = ()
+    combinations: tuple[CombinationRecord, ...] = ()
+    duplicate_judgements: tuple[JudgementRecord, ...] = ()
+    revision_conflicts: tuple[RevisionConflictRecord, ...] = ()

@@ -154,15 +154,19 @@ def add_relationship_evidence(case: Case, relationship_id: int, excerpt_id: int,
 def mark_relationship(
     case: Case, relationship_id: int, status: str, *, annotator: str, note: str = "",
     expected_version: int | None = None, annotation_id: str | None = None,
-    created_at: str | None = None,
+    created_at: str | None = None, unless_unchanged: bool = False,
 ) -> RelationshipAnnotation:
-    """Mark a relationship confirmed, disputed, denied (or back to unreviewed)."""
+    """Mark a relationship confirmed, disputed, denied (or back to unreviewed).
+
+    With ``unless_unchanged`` a mark that would not change its status is refused
+    (UnchangedStatusError), as for claims."""
     check_status(status)
     check_annotator(annotator)
     with case.write() as tx:
         return marks.mark(RELATIONSHIP_MARKS, tx, relationship_id, status, annotator=annotator,
                           note=note, expected_version=expected_version,
-                          annotation_id=annotation_id, created_at=created_at)
+                          annotation_id=annotation_id, created_at=created_at,
+                          unless_unchanged=unless_unchanged)
 
 
 def note_relationship(case: Case, relationship_id: int, text: str, *, annotator: str,

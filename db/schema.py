@@ -8,6 +8,7 @@ the number of migrations applied. docs/case-file.md describes every table.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -515,7 +516,263 @@ def m005_documents_and_mention_names(db: Database) -> None:
     _run_script(db, SCHEMA_V5_DOCUMENTS)
 
 
-# v6: relationships between entities, as items of the case: typed, dated at
+# v6: curation. Every source, excerpt, entity, event and claim link carries a
+# uid (claims had one already) that survives backup, export, import and merge;
+# entities and events a version like claims'. Revisions, retirements,
+# combinations and duplicate judgements are append-only records, each with a
+# uid so that merging twice adds nothing. docs/case-file.md describes them.
+
+# A random UUID (version 4) in SQL: the uid of a row written without one (by
+# sqlite3, Datasette or an older writer), set by the triggers below.
+RANDOM_UUID_SQL = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+
+# The tables that get a uid, and the columns that find one row of each.
+UID_TABLES: dict[str, tuple[str, ...]] = {
+    "sources": ("id",),
+    "excerpts": ("id",),
+    "entities": ("id",),
+    "events": ("id",),
+    "claim_entities": ("claim_id", "entity_id", "role"),
+    "claim_excerpts": ("claim_id", "excerpt_id"),
+}
+# The kinds of item a curation record (a revision, a retirement) can be about, and their tables.
+CURATED_TABLES: dict[str, str] = {
+    "source": "sources", "excerpt": "excerpts", "entity": "entities", "event": "events",
+    "claim": "claims",
+}
+
+SCHEMA_V6_CURATION = """
+ALTER TABLE entities ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+
+-- Append-only: an edit of an item's fields. fields is a JSON object
+-- {field: [old, new]}; version is the item's version the edit made; undoes
+-- names the revision an undo took back ('' for an edit).
+CREATE TABLE revisions (
+    uid       TEXT PRIMARY KEY,
+    item_kind TEXT NOT NULL CHECK (item_kind IN ('source', 'excerpt', 'entity', 'event', 'claim')),
+    item_uid  TEXT NOT NULL,
+    version   INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    at        TEXT NOT NULL,           -- UTC, ISO 8601 with microseconds
+    fields    TEXT NOT NULL CHECK (json_valid(fields)),
+    note      TEXT NOT NULL DEFAULT '',
+    undoes    TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX revisions_by_item ON revisions(item_kind, item_uid, at);
+CREATE INDEX revisions_by_time ON revisions(at);
+
+-- Append-only: an item retired (soft-deleted) or restored; its state is its latest row.
+CREATE TABLE retirements (
+    uid       TEXT PRIMARY KEY,
+    item_kind TEXT NOT NULL CHECK (item_kind IN ('source', 'excerpt', 'entity', 'event', 'claim')),
+    item_uid  TEXT NOT NULL,
+    retired   INTEGER NOT NULL CHECK (retired IN (0, 1)),
+    annotator TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    reason    TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX retirements_by_item ON retirements(item_kind, item_uid, at);
+
+-- Two entities made one: absorbed's names became kept's aliases and its links
+-- moved to kept (moved: a JSON record of exactly what changed, so that
+-- uncombine restores it). undone_by/undone_at say who uncombined it.
+CREATE TABLE combinations (
+    uid          TEXT PRIMARY KEY,
+    kept_uid     TEXT NOT NULL,
+    absorbed_uid TEXT NOT NULL,
+    annotator    TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    moved        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(moved)),
+    undone_by    TEXT NOT NULL DEFAULT '',
+    undone_at    TEXT NOT NULL DEFAULT '',
+    CHECK (kept_uid != absorbed_uid)
+) STRICT;
+CREATE INDEX combinations_by_kept ON combinations(kept_uid);
+CREATE INDEX combinations_by_absorbed ON combinations(absorbed_uid);
+
+-- Append-only: an annotator's judgement of a proposed pair of entities (uids in order).
+CREATE TABLE duplicate_judgements (
+    uid       TEXT PRIMARY KEY,
+    entity_a  TEXT NOT NULL,
+    entity_b  TEXT NOT NULL,
+    judgement TEXT NOT NULL CHECK (judgement IN ('same', 'not_same', 'skip')),
+    annotator TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    CHECK (entity_a < entity_b)
+) STRICT;
+CREATE INDEX duplicate_judgements_by_pair ON duplicate_judgements(entity_a, entity_b, at);
+
+-- A field revised on both sides of a merge to different values: flagged for
+-- review, never settled silently (the later revision by time is the value
+-- meanwhile). The pair of revisions is stored in uid order, so the same
+-- conflict found in two copies is one row after they merge.
+CREATE TABLE revision_conflicts (
+    id          INTEGER PRIMARY KEY,
+    item_kind   TEXT NOT NULL,
+    item_uid    TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    revision_a  TEXT NOT NULL,
+    revision_b  TEXT NOT NULL,
+    detected_at TEXT NOT NULL,
+    detected_by TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT NOT NULL DEFAULT '',
+    resolved_by TEXT NOT NULL DEFAULT '',
+    CHECK (revision_a < revision_b),
+    UNIQUE (item_kind, item_uid, field, revision_a, revision_b)
+) STRICT;
+CREATE INDEX revision_conflicts_open ON revision_conflicts(resolved_at, item_kind, item_uid);
+
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER retirements_no_update BEFORE UPDATE ON retirements
+BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
+CREATE TRIGGER retirements_no_delete BEFORE DELETE ON retirements
+BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
+CREATE TRIGGER duplicate_judgements_no_update BEFORE UPDATE ON duplicate_judgements
+BEGIN SELECT RAISE(ABORT, 'duplicate judgements are append-only'); END;
+CREATE TRIGGER duplicate_judgements_no_delete BEFORE DELETE ON duplicate_judgements
+BEGIN SELECT RAISE(ABORT, 'duplicate judgements are append-only'); END;
+"""
+
+
+def _uid_columns_script() -> str:
+    """Each uid's unique index, the trigger that gives a row
+    written without one a random uid, and each item's ``retired`` flag, kept
+    from retirements by triggers (the latest row by time wins)."""
+    parts = []
+    for table, key in UID_TABLES.items():
+        where = " AND ".join(f'{column} = new.{column}' for column in key)
+        parts.append(f"""
+CREATE UNIQUE INDEX {table}_by_uid ON {table}(uid);
+CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN new.uid = '' BEGIN
+    UPDATE {table} SET uid = {RANDOM_UUID_SQL} WHERE {where};
+END;
+""")
+    for kind, table in CURATED_TABLES.items():
+        parts.append(f"""
+ALTER TABLE {table} ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX {table}_retired ON {table}(id) WHERE retired = 1;
+CREATE TRIGGER {table}_retired AFTER INSERT ON retirements WHEN new.item_kind = '{kind}' BEGIN
+    UPDATE {table} SET retired = (
+        SELECT retired FROM retirements WHERE item_kind = '{kind}' AND item_uid = new.item_uid
+        ORDER BY at DESC, uid DESC LIMIT 1) WHERE uid = new.item_uid;
+END;
+""")
+    return "".join(parts)
+
+
+def _existing_uids(db: Database) -> None:
+    """Deterministic uids for the rows a file already holds: UUIDv5s of what
+    identifies each row, in a namespace of the case's own case_uid, so two
+    copies of one case migrated apart give their shared rows the same uids."""
+    found = db.execute("SELECT value FROM case_meta WHERE key = 'case_uid'").fetchone()
+    namespace = str(uuid.uuid5(uuid.NAMESPACE_URL, f"casebook:{found[0] if found else ''}"))
+    db.conn.create_function("casebook_uid5", 2, _uid5, deterministic=True)
+    db.execute("UPDATE sources SET uid = casebook_uid5(?, 'source:' || sha256)", [namespace])
+    db.execute(
+        "UPDATE excerpts SET uid = casebook_uid5(?, 'excerpt:' || "
+        "(SELECT s.uid FROM sources s WHERE s.id = excerpts.source_id) || ':' || start || ':' || \"end\")",
+        [namespace])
+    # Two entities (events) alike in every field are told apart by their order.
+    db.execute(
+        "UPDATE entities SET uid = casebook_uid5(?, 'entity:' || kind || ':' || name || ':' || n) "
+        "FROM (SELECT id AS same_id, row_number() OVER (PARTITION BY kind, name ORDER BY id) AS n "
+        "FROM entities) WHERE same_id = entities.id", [namespace])
+    db.execute(
+        "UPDATE events SET uid = casebook_uid5(?, 'event:' || title || ':' || date_start || ':' || "
+        "date_end || ':' || date_precision || ':' || n) "
+        "FROM (SELECT id AS same_id, row_number() OVER ("
+        "PARTITION BY title, date_start, date_end, date_precision ORDER BY id) AS n "
+        "FROM events) WHERE same_id = events.id", [namespace])
+    db.execute(
+        "UPDATE claim_entities SET uid = casebook_uid5(?, 'claim-entity:' || "
+        "(SELECT uid FROM claims WHERE id = claim_id) || ':' || "
+        "(SELECT uid FROM entities WHERE id = entity_id) || ':' || role)", [namespace])
+    db.execute(
+        "UPDATE claim_excerpts SET uid = casebook_uid5(?, 'claim-excerpt:' || "
+        "(SELECT uid FROM claims WHERE id = claim_id) || ':' || "
+        "(SELECT uid FROM excerpts WHERE id = excerpt_id))", [namespace])
+
+
+def _uid5(namespace: str, name: str | None) -> str:
+    return str(uuid.uuid5(uuid.UUID(namespace), name or ""))
+
+
+@migrations()
+def m006_curation(db: Database) -> None:
+    _run_script(db, SCHEMA_V6_CURATION)
+    # The uids of existing rows first, then the unique indexes over them.
+    for table in UID_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT NOT NULL DEFAULT ''")
+    _existing_uids(db)
+    _run_script(db, _uid_columns_script())
+
+
+# v7: one folding for the search indexes and the queries (db/text.py ``fold``):
+# each index is fed its rows' text folded by casebook (``casebook_search_text``,
+# a function every casebook connection has), not folded by unicode61, which
+# disagreed with Python's folding outside Latin (Greek accents, Cyrillic й,
+# Hangul, voiced kana) and left ł ø æ đ ß ı unfolded. unicode61 now only cuts
+# words, keeping combining marks inside them. The indexes stay external-content
+# over the same tables (Datasette and sqlite-utils find them); every row is
+# re-indexed, after the backup open_case takes before any migration.
+_FOLDED_TOKENIZER = "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\", prefix='1 2 3'"
+
+
+def _folded_index(index: str, table: str, columns: tuple[str, ...], rank: str = "") -> str:
+    """An index over ``table`` fed its ``columns`` folded, and the triggers that keep it."""
+    names = ", ".join(columns)
+
+    def folded(row: str) -> str:
+        return ", ".join(f"casebook_search_text({row}{column})" for column in columns)
+
+    delete = f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {folded('old.')});"
+    insert = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {folded('new.')});"
+    ranking = f"INSERT INTO {index}({index}, rank) VALUES ('rank', '{rank}');\n" if rank else ""
+    return f"""DROP TRIGGER IF EXISTS {index}_insert;
+DROP TRIGGER IF EXISTS {index}_delete;
+DROP TRIGGER IF EXISTS {index}_update;
+DROP TABLE {index};
+CREATE VIRTUAL TABLE {index} USING fts5(
+    {names}, content="{table}", content_rowid="id", {_FOLDED_TOKENIZER}
+);
+{ranking}INSERT INTO {index}(rowid, {names}) SELECT id, {folded('')} FROM {table};
+CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN
+    {insert}
+END;
+CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN
+    {delete}
+END;
+CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN
+    {delete}
+    {insert}
+END;
+"""
+
+
+SCHEMA_V7_FOLDED_SEARCH = (
+    _folded_index("excerpts_fts", "excerpts", ("text",))
+    + _folded_index("events_fts", "events", ("title", "description"), "bm25(4.0, 1.0)")
+    + _folded_index("claims_fts", "claims", ("statement", "claimant"), "bm25(3.0, 1.0)")
+    + _folded_index("entities_fts", "entities", ("name", "aliases", "description"),
+                    "bm25(10.0, 6.0, 1.0)")
+)
+
+
+@migrations()
+def m007_folded_search(db: Database) -> None:
+    _run_script(db, SCHEMA_V7_FOLDED_SEARCH)
+
+
+# v8: relationships between entities, as items of the case: typed, dated at
 # their precision (the event date rules), with evidence and append-only marks
 # like a claim's. uid and version fit the curation scheme (uuid5 text uid,
 # version bumped by every change).
@@ -525,7 +782,7 @@ RELATIONSHIP_TYPES_SQL = (
 )
 _PRECISIONS_SQL = "'day', 'month', 'year', 'decade', 'unknown'"
 _STATUSES_SQL = "'unreviewed', 'confirmed', 'disputed', 'denied'"
-SCHEMA_V6_RELATIONSHIPS = f"""
+SCHEMA_V8_RELATIONSHIPS = f"""
 CREATE TABLE relationships (
     id                INTEGER PRIMARY KEY,
     uid               TEXT NOT NULL UNIQUE,       -- stable across copies of a case
@@ -581,12 +838,12 @@ BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
 
 
 @migrations()
-def m006_relationships(db: Database) -> None:
-    _run_script(db, SCHEMA_V6_RELATIONSHIPS)
+def m008_relationships(db: Database) -> None:
+    _run_script(db, SCHEMA_V8_RELATIONSHIPS)
 
 
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 
 
 def schema_version(db: Database) -> int:

@@ -34,7 +34,7 @@ from .entities import entities_by_ids
 from .errors import ReadInterrupted
 from .kinds import SEARCHED_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
-from .text import focus, fold, folded_words, highlight_spans, nfc, tokens
+from .text import focus, fold, folded_words, highlight_spans, nfc, query_phrases, tokens
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
 KINDS: tuple[str, ...] = tuple(kind.name for kind in SEARCHED_KINDS)
@@ -88,44 +88,62 @@ def match_expression(query: str) -> str | None:
     terms = query_terms(query)
     if not terms:
         return None
-    quoted = [f'"{term}"' for term in terms]
-    quoted[-1] += "*"
+    quoted = []
+    for number, term in enumerate(terms):
+        phrases = query_phrases(term)
+        for part, (phrase, may_be_prefix) in enumerate(phrases):
+            last = number == len(terms) - 1 and part == len(phrases) - 1
+            quoted.append(f'"{phrase}"' + ("*" if last and may_be_prefix else ""))
     return " ".join(quoted)
 
 
-def count_matches(case: Case, kind: str, expression: str, cap: int) -> int:
+def _live(kind: str, include_retired: bool) -> str:
+    """The condition that leaves retired items out (a partial index of the few
+    retired ids keeps it cheap), or nothing with ``include_retired``."""
+    if include_retired:
+        return ""
+    return f" AND rowid NOT IN (SELECT id FROM {item_kind(kind).table} WHERE retired = 1)"
+
+
+def count_matches(case: Case, kind: str, expression: str, cap: int, *,
+                  include_retired: bool = False) -> int:
     """Matches of ``expression``, counted up to ``cap + 1`` (more than cap)."""
     table = FTS_TABLES[kind]
     return int(case.scalar(
-        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?"
+        f"{_live(kind, include_retired)} LIMIT ?)",
         [expression, cap + 1],
     ))
 
 
-def first_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
+def first_ids(case: Case, kind: str, expression: str, limit: int, *,
+              include_retired: bool = False) -> list[int]:
     """The first matches in index order: no ranking, a few index pages read."""
-    return first_ids_and_count(case, kind, expression, limit, cap=limit)[0]
+    return first_ids_and_count(case, kind, expression, limit, cap=limit,
+                               include_retired=include_retired)[0]
 
 
 def first_ids_and_count(
-    case: Case, kind: str, expression: str, limit: int, *, cap: int
+    case: Case, kind: str, expression: str, limit: int, *, cap: int, include_retired: bool = False
 ) -> tuple[list[int], int]:
     """The first ``limit`` matches in index order and the matches counted up
     to ``cap + 1``, in one query: a prefix longer than the prefix indexes
     (``offic*``) merges every word it covers before the first row comes, so
     that is done once rather than for the ids and again for the count."""
     table = FTS_TABLES[kind]
-    rows = case.rows(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                     [expression, max(limit, cap + 1)])
+    rows = case.rows(f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                     f"{_live(kind, include_retired)} LIMIT ?", [expression, max(limit, cap + 1)])
     return [row[0] for row in rows[:limit]], len(rows)
 
 
-def ranked_ids(case: Case, kind: str, expression: str, limit: int) -> list[int]:
+def ranked_ids(case: Case, kind: str, expression: str, limit: int, *,
+               include_retired: bool = False) -> list[int]:
     """The best ``limit`` matches by bm25 (FTS5's ``rank``): it weighs every
     match, so callers rank only when there are few (``RANK_LIMIT``)."""
     table = FTS_TABLES[kind]
     rows = case.rows(
-        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ?{_live(kind, include_retired)} "
+        "ORDER BY rank LIMIT ?",
         [expression, limit],
     )
     return [row[0] for row in rows]
@@ -137,7 +155,7 @@ def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[S
 
 def _results(
     case: Case, query: str, kinds: Iterable[str], limit: int, count_cap: int, *,
-    rank: bool, rank_limit: int | None = None,
+    rank: bool, rank_limit: int | None = None, include_retired: bool = False,
 ) -> SearchResults:
     terms = query_terms(query)
     expression = match_expression(query)
@@ -150,16 +168,17 @@ def _results(
             continue
         if rank:
             most = max(count_cap, rank_limit or 0)
-            matches = count_matches(case, kind, expression, most)
+            matches = count_matches(case, kind, expression, most, include_retired=include_retired)
             ranked = rank_limit is None or matches <= rank_limit
             if not matches:
                 ids = []
             elif ranked:
-                ids = ranked_ids(case, kind, expression, limit)
+                ids = ranked_ids(case, kind, expression, limit, include_retired=include_retired)
             else:
-                ids = first_ids(case, kind, expression, limit)
+                ids = first_ids(case, kind, expression, limit, include_retired=include_retired)
         else:
-            ids, matches = first_ids_and_count(case, kind, expression, limit, cap=count_cap)
+            ids, matches = first_ids_and_count(case, kind, expression, limit, cap=count_cap,
+                                               include_retired=include_retired)
             ranked = False
         groups.append(SearchGroup(
             kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
@@ -175,10 +194,12 @@ def first_matches(
     kinds: Iterable[str] = KINDS,
     limit: int = 10,
     count_cap: int = 1000,
+    include_retired: bool = False,
 ) -> SearchResults:
     """Stage one of search as you type: each group's first ``limit`` matches in
     index order and their count, at once at any size. Then :func:`search`."""
-    return _results(case, query, kinds, limit, count_cap, rank=False)
+    return _results(case, query, kinds, limit, count_cap, rank=False,
+                    include_retired=include_retired)
 
 
 def search(
@@ -189,6 +210,7 @@ def search(
     limit: int = 10,
     count_cap: int = 1000,
     rank_limit: int | None = RANK_LIMIT,
+    include_retired: bool = False,
 ) -> SearchResults:
     """Search every kind; each group holds its best ``limit`` hits and a count.
 
@@ -196,7 +218,8 @@ def search(
     module's docstring); each group says whether it is. ``rank_limit=None``
     ranks every group however many matches it has.
     """
-    return _results(case, query, kinds, limit, count_cap, rank=True, rank_limit=rank_limit)
+    return _results(case, query, kinds, limit, count_cap, rank=True, rank_limit=rank_limit,
+                    include_retired=include_retired)
 
 
 def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResults:

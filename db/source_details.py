@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .casefile import Case
+from .damage import read_model
 from .models import LineBox, PagePlace, SourceAttachment, SourcePage
 from .sources import get_excerpt
 from .tables import SOURCE_ATTACHMENTS, SOURCE_BOXES, SOURCE_META, SOURCE_PAGES, Table
@@ -55,7 +56,7 @@ def source_pages(case: Case, source_id: int, *, offset: int = 0, limit: int = 10
     """A source's pages in order (none for a document without pages)."""
     rows = case.rows(f"{_PAGE} WHERE source_id = ? ORDER BY number LIMIT ? OFFSET ?",
                      [source_id, limit, offset])
-    return [SourcePage(**dict(row)) for row in rows]
+    return [read_model(SourcePage, dict(row)) for row in rows]
 
 
 def page_place(case: Case, source_id: int, start: int, end: int) -> PagePlace | None:
@@ -69,7 +70,7 @@ def page_place(case: Case, source_id: int, start: int, end: int) -> PagePlace | 
             return None
     last = case.row(f"{_PAGE} WHERE source_id = ? AND start < ? ORDER BY start DESC, number DESC LIMIT 1",
                     [source_id, max(end, start + 1)]) or first
-    first_page, last_page = SourcePage(**dict(first)), SourcePage(**dict(last))
+    first_page, last_page = read_model(SourcePage, dict(first)), read_model(SourcePage, dict(last))
     if last_page.number < first_page.number:
         last_page = first_page
     return PagePlace(first=first_page, last=last_page, box=_span_box(case, source_id, start, end, first_page))
@@ -80,7 +81,7 @@ def _span_box(case: Case, source_id: int, start: int, end: int, page: SourcePage
     rows = case.rows(
         f"{_BOX} WHERE source_id = ? AND page = ? AND start < ? AND \"end\" > ? ORDER BY start LIMIT 500",
         [source_id, page.number, end, start])
-    boxes = [LineBox(**dict(row)) for row in rows]
+    boxes = [read_model(LineBox, dict(row)) for row in rows]
     if not boxes:
         return None
     return LineBox(start=max(start, boxes[0].start), end=min(end, boxes[-1].end), page=page.number,
@@ -100,7 +101,7 @@ def attachments_of(case: Case, source_id: int) -> list[SourceAttachment]:
     """A document's attachments in order: those read name the source they
     became (``attached_id``), the others say why they were not read."""
     rows = case.rows(f"{_ATTACHMENT} WHERE source_id = ? ORDER BY number", [source_id])
-    return [SourceAttachment(**dict(row)) for row in rows]
+    return [read_model(SourceAttachment, dict(row)) for row in rows]
 
 
 def attached_to(case: Case, source_id: int) -> int | None:

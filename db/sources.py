@@ -8,7 +8,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
-from .casefile import Case, utc_now
+from .casefile import Case, new_uid, utc_now
+from .damage import read_model
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
 from .paging import page_ids, rows_by_id
@@ -77,7 +78,7 @@ def add_source(
         raise InvalidValueError(f"source {title!r} has no text")
     info = SourceInfo(
         title=title, publisher=publisher, author=author, url=url,
-        published=published, sha256=text_sha256(text), added_at=utc_now(),
+        published=published, sha256=text_sha256(text), added_at=utc_now(), uid=new_uid(),
     )
     with case.write() as tx:
         existing = tx.execute(
@@ -91,7 +92,7 @@ def add_source(
             step = spans[first:first + _PARAGRAPHS_PER_STEP]
             tx.executemany(_ADD_EXCERPT.sql, [
                 _ADD_EXCERPT.values(source_id=source_id, start=start, end=end, text=text[start:end],
-                                    kind="paragraph")
+                                    kind="paragraph", uid=new_uid())
                 for start, end in step
             ])
             if progress:
@@ -142,7 +143,7 @@ def add_excerpt(case: Case, source_id: int, start: int, end: int) -> int:
         if existing:
             return int(existing["id"])
         cursor = tx.execute(_ADD_EXCERPT.sql, _ADD_EXCERPT.values(
-            source_id=source_id, start=start, end=end, text=text, kind="quote"))
+            source_id=source_id, start=start, end=end, text=text, kind="quote", uid=new_uid()))
         return int(cursor.lastrowid or 0)
 
 
@@ -163,14 +164,14 @@ def list_sources(case: Case, *, offset: int = 0, limit: int = 100) -> list[Sourc
         f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources ORDER BY id LIMIT ? OFFSET ?",
         [limit, offset],
     )
-    return [SourceInfo(**dict(row)) for row in rows]
+    return [read_model(SourceInfo, dict(row)) for row in rows]
 
 
 def get_source_info(case: Case, source_id: int) -> SourceInfo:
     row = case.row(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id = ?", [source_id])
     if row is None:
         raise NotFoundError(f"no source {source_id}")
-    return SourceInfo(**dict(row))
+    return read_model(SourceInfo, dict(row))
 
 
 def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
@@ -180,7 +181,7 @@ def sources_by_ids(case: Case, source_ids: list[int]) -> dict[int, SourceInfo]:
         return {}
     marks = ",".join("?" * len(ids))
     rows = case.rows(f"SELECT {_SOURCE_INFO_COLUMNS} FROM sources WHERE id IN ({marks})", ids)
-    return {row["id"]: SourceInfo(**dict(row)) for row in rows}
+    return {row["id"]: read_model(SourceInfo, dict(row)) for row in rows}
 
 
 def source_titles(case: Case, source_ids: Iterable[int]) -> dict[int, str]:
@@ -195,7 +196,8 @@ def source_titles(case: Case, source_ids: Iterable[int]) -> dict[int, str]:
 
 def source_length(case: Case, source_id: int) -> int:
     """A source's length in code points (the unit of excerpt offsets)."""
-    found = case.scalar("SELECT length(text) FROM sources WHERE id = ?", [source_id])
+    # ifnull: a damaged source's NULL text is empty; only a missing row is None.
+    found = case.scalar("SELECT ifnull(length(text), 0) FROM sources WHERE id = ?", [source_id])
     if found is None:
         raise NotFoundError(f"no source {source_id}")
     return int(found)
@@ -206,14 +208,14 @@ def get_source(case: Case, source_id: int) -> Source:
                    [source_id])
     if row is None:
         raise NotFoundError(f"no source {source_id}")
-    return Source(**dict(row))
+    return read_model(Source, dict(row))
 
 
 def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
     """Part of a source's text, cut in SQL (sources can be megabytes)."""
     # substr counts characters (code points) and is 1-based.
     found = case.scalar(
-        "SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+        "SELECT ifnull(substr(text, ?, ?), '') FROM sources WHERE id = ?",
         [max(0, start) + 1, max(0, end - max(0, start)), source_id],
     )
     if found is None:
@@ -222,10 +224,10 @@ def source_slice(case: Case, source_id: int, start: int, end: int) -> str:
 
 
 def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
-    return Excerpt(**dict(row))
+    return read_model(Excerpt, dict(row))
 
 
-EXCERPT_SELECT = f"SELECT {EXCERPTS.select()} FROM excerpts WHERE id IN"
+EXCERPT_SELECT = f"SELECT {EXCERPTS.select(EXCERPTS.model_columns)} FROM excerpts WHERE id IN"
 
 
 def count_excerpts(case: Case, *, source_id: int | None = None) -> int:

@@ -151,17 +151,23 @@ class SearchIndex:
 CASE_META = Table("case_meta", ("key", "value"), key=("key",))
 SOURCES = Table(
     "sources",
-    ("id", "title", "publisher", "author", "url", "published", "text", "sha256", "added_at"),
-    large=("text",),
+    ("id", "title", "publisher", "author", "url", "published", "text", "sha256", "added_at", "uid",
+     "retired"),
+    large=("text",), derived=("retired",), kept=("retired",),
 )
-EXCERPTS = Table("excerpts", ("id", "source_id", "start", "end", "text", "kind"))
+# retired (on every kind of item): kept by triggers from retirements, the latest row's state.
+EXCERPTS = Table("excerpts", ("id", "source_id", "start", "end", "text", "kind", "uid", "retired"),
+                 derived=("retired",), kept=("retired",))
 # sort_name is the name folded; aliases the entity_aliases joined by ' | ', kept by
 # triggers so that the search index can read it as external content.
-ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description", "aliases"),
-                 derived=("sort_name", "aliases"), kept=("aliases",))
+ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description", "aliases",
+                              "version", "uid", "retired"),
+                 derived=("sort_name", "aliases", "retired"), kept=("aliases", "retired"))
 ENTITY_ALIASES = Table("entity_aliases", ("entity_id", "alias"), key=("entity_id", "alias"))
-EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description"))
-CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at"))
+EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description",
+                          "version", "uid", "retired"), derived=("retired",), kept=("retired",))
+CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at",
+                          "retired"), derived=("retired",), kept=("retired",))
 # Read in the order the marks entered the file (rowid), which never changes.
 ANNOTATIONS = Table(
     "annotations",
@@ -173,9 +179,9 @@ EXCERPT_ENTITIES = Table("excerpt_entities", ("excerpt_id", "entity_id"),
                          key=("excerpt_id", "entity_id"))
 EVENT_ENTITIES = Table("event_entities", ("event_id", "entity_id"), key=("event_id", "entity_id"))
 EVENT_EXCERPTS = Table("event_excerpts", ("event_id", "excerpt_id"), key=("event_id", "excerpt_id"))
-CLAIM_ENTITIES = Table("claim_entities", ("claim_id", "entity_id", "role"),
+CLAIM_ENTITIES = Table("claim_entities", ("claim_id", "entity_id", "role", "uid"),
                        key=("claim_id", "entity_id", "role"))
-CLAIM_EXCERPTS = Table("claim_excerpts", ("claim_id", "excerpt_id", "stance"),
+CLAIM_EXCERPTS = Table("claim_excerpts", ("claim_id", "excerpt_id", "stance", "uid"),
                        key=("claim_id", "excerpt_id"))
 CLAIM_CONFLICTS = Table(
     "claim_conflicts",
@@ -220,6 +226,33 @@ RELATIONSHIP_ANNOTATIONS = Table(
     "relationship_annotations",
     ("id", "relationship_id", "status", "previous_status", "note", "annotator", "created_at",
      "kind", "undoes"),
+)
+
+# Curation (db/curation.py): append-only records of edits, retirements, combined
+# entities and judged duplicate pairs, each with a uid, read in the order they
+# entered the file.
+REVISIONS = Table(
+    "revisions",
+    ("uid", "item_kind", "item_uid", "version", "annotator", "at", "fields", "note", "undoes"),
+    key=("rowid",),
+)
+RETIREMENTS = Table(
+    "retirements", ("uid", "item_kind", "item_uid", "retired", "annotator", "at", "reason"),
+    key=("rowid",),
+)
+COMBINATIONS = Table(
+    "combinations",
+    ("uid", "kept_uid", "absorbed_uid", "annotator", "at", "note", "moved", "undone_by",
+     "undone_at"),
+    key=("rowid",),
+)
+REVISION_CONFLICTS = Table(
+    "revision_conflicts",
+    ("id", "item_kind", "item_uid", "field", "revision_a", "revision_b", "detected_at",
+     "detected_by", "resolved_at", "resolved_by"),
+)
+DUPLICATE_JUDGEMENTS = Table(
+    "duplicate_judgements", ("uid", "entity_a", "entity_b", "judgement", "annotator", "at"),
     key=("rowid",),
 )
 
@@ -230,6 +263,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
     RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
+    REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

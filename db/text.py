@@ -1,17 +1,25 @@
 """Text helpers shared by search, mention linking and every display.
 
-Folding mirrors FTS5's ``unicode61 remove_diacritics 2`` tokenizer closely
-enough that what search matches, highlighting and mention linking match too.
+:func:`fold` is the one folding of casebook: the search indexes are fed text
+folded by it (``search_text``, registered in SQLite as ``casebook_search_text``)
+and queries are folded by it, so they agree in every script. FTS5's
+``unicode61`` then only cuts words (``remove_diacritics 0``, combining marks
+kept inside words): docs/case-file.md, Search.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-# Letters and digits: the characters unicode61 keeps inside a token.
-TOKEN = re.compile(r"[^\W_]+")
+# Letters, digits and marks: the characters unicode61 keeps inside a token
+# with ``categories 'L* N* Co M*'`` (a Devanagari vowel sign stays in its word).
+TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7"
+                   r"\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0903\u093a-\u094f"
+                   r"\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7\u0e31\u0e34-\u0e3a"
+                   r"\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f])+")
 
 
 def nfc(text: str) -> str:
@@ -31,11 +39,107 @@ class _WithoutCombiningMarks(dict[int, int | None]):
 _STRIP_MARKS = _WithoutCombiningMarks()
 
 
+class _WithoutNonspacingMarks(dict[int, int | None]):
+    """Like :class:`_WithoutCombiningMarks`, for every nonspacing mark (Mn):
+    Thai vowels above and below, Hebrew points and Arabic harakat among them."""
+
+    def __missing__(self, code: int) -> int | None:
+        ch = chr(code)
+        kept = None if unicodedata.category(ch) == "Mn" or unicodedata.combining(ch) else code
+        self[code] = kept
+        return kept
+
+
+_STRIP_NONSPACING = _WithoutNonspacingMarks()
+
+# Letters that are not a base letter plus a mark, so decomposing leaves them:
+# folded explicitly (after casefold, so upper case is covered).
+_LETTERS = str.maketrans({
+    "ł": "l", "ø": "o", "æ": "ae", "đ": "d", "ð": "d", "ı": "i", "œ": "oe", "þ": "th",
+    "ħ": "h", "ŀ": "l", "ŧ": "t", "ƒ": "f", "ĸ": "k", "ŋ": "n", "ɨ": "i", "ʉ": "u",
+    "ß": "ss", "ſ": "s", "ꝺ": "d",
+})
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics: ``Auštrevičius`` -> ``austrevicius``."""
+    """Casebook's one folding, for the search index and queries alike:
+    compatibility forms (NFKC), case folded, diacritics removed in every
+    script (NFKD without nonspacing marks, then NFC, which recomposes Hangul),
+    and ``ł ø æ đ ß ı œ þ`` and friends: ``Łódź`` -> ``lodz``,
+    ``Μέτσολα`` -> ``μετσολα``, ``が`` -> ``か``."""
     if text.isascii():  # most words: nothing to decompose
         return text.lower()
-    return unicodedata.normalize("NFKD", text).translate(_STRIP_MARKS).lower()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKD", folded).translate(_STRIP_NONSPACING).translate(_LETTERS)
+    return unicodedata.normalize("NFC", folded)
+
+
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer,
+# Myanmar): their runs are indexed as overlapping pairs of characters, so a
+# word is found anywhere in a sentence (benchmarks/bench_scripts.py).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]+"
+)
+
+
+def _pairs(run: str) -> list[str]:
+    """``社長か`` -> ``社長 長か か``: every character begins a token, so a
+    one-character query finds it as a prefix."""
+    return [run[i:i + 2] for i in range(len(run))]
+
+
+def index_words(word: str) -> list[str]:
+    """The index's tokens for one folded word: itself, or its unspaced runs
+    cut into pairs and its other parts kept whole."""
+    if word.isascii() or not _UNSPACED.search(word):
+        return [word]
+    out: list[str] = []
+    last = 0
+    for match in _UNSPACED.finditer(word):
+        if match.start() > last:
+            out.append(word[last:match.start()])
+        out.extend(_pairs(match.group()))
+        last = match.end()
+    if last < len(word):
+        out.append(word[last:])
+    return out
+
+
+def query_phrases(word: str) -> list[tuple[str, bool]]:
+    """A folded query word as FTS5 phrases, each with whether it may be a
+    prefix: an unspaced run of two characters or more is the phrase of its
+    pairs (found mid-sentence), a single character is a prefix."""
+    if word.isascii() or not _UNSPACED.search(word):
+        return [(word, True)]
+    phrases: list[tuple[str, bool]] = []
+    last = 0
+    for match in _UNSPACED.finditer(word):
+        if match.start() > last:
+            phrases.append((word[last:match.start()], False))
+        run = match.group()
+        pairs = [run[i:i + 2] for i in range(len(run) - 1)] or [run]
+        phrases.append((" ".join(pairs), len(run) == 1))
+        last = match.end()
+    if last < len(word):
+        phrases.append((word[last:], True))
+    return phrases
+
+
+def search_text(text: str | None) -> str:
+    """What a search index is fed for ``text``: its folded words, separated
+    by single spaces, unspaced scripts in pairs (SQLite calls it as
+    ``casebook_search_text``)."""
+    if not text:
+        return ""
+    return " ".join(token for word in folded_words(text) for token in index_words(word))
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Give a connection the SQL functions the search-index triggers call.
+    A writer without them (a plain sqlite3 shell) is refused with
+    ``no such function``: it cannot leave an index out of step."""
+    conn.create_function("casebook_search_text", 1, search_text, deterministic=True)
 
 
 def tokens(text: str) -> Iterator[tuple[int, int, str]]:
@@ -44,7 +148,8 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
     Offsets index ``text`` itself (code points), so callers can highlight it.
     """
     for match in TOKEN.finditer(text):
-        yield match.start(), match.end(), fold(match.group())
+        for word in TOKEN.findall(fold(match.group())):
+            yield match.start(), match.end(), word
 
 
 def folded_words(text: str) -> list[str]:
@@ -65,6 +170,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         (start, end)
         for start, end, word in tokens(text)
         if word in whole or word.startswith(prefix)
+        or any(_UNSPACED.match(term) and term in word for term in terms)
     ]
 
 

@@ -10,11 +10,12 @@ copy.
 # No "from __future__ import annotations": this module has a walk by that name.
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .casefile import Case
 from .claims import annotation_from_row
+from .damage import read_model
 from .entities import entities_by_ids
 from .events import TIMELINE_ORDER
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     EntityRecord,
     EventRecord,
     ExcerptRecord,
+    Model,
     SourceInfo,
     SourceRecord,
 )
@@ -69,7 +71,7 @@ def meta(case: Case) -> dict[str, str]:
 def source_infos(case: Case, *, page: int = PAGE) -> Iterator[SourceInfo]:
     """Sources without their text."""
     for rows in _pages(case, SOURCES, SOURCES.listed, page=page):
-        yield from (SourceInfo(**dict(row)) for row in rows)
+        yield from (read_model(SourceInfo, dict(row)) for row in rows)
 
 
 def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
@@ -77,8 +79,9 @@ def sources(case: Case, *, page: int = SOURCES_PAGE) -> Iterator[SourceRecord]:
         details = details_of_sources(case, [row["id"] for row in rows])
         for row in rows:
             found = details[row["id"]]
-            yield SourceRecord(**dict(row), meta=dict(found["meta"]), pages=tuple(found["pages"]),
-                               boxes=tuple(found["boxes"]), attachments=tuple(found["attachments"]))
+            yield read_model(SourceRecord, {
+                **dict(row), "meta": dict(found["meta"]), "pages": tuple(found["pages"]),
+                "boxes": tuple(found["boxes"]), "attachments": tuple(found["attachments"])})
 
 
 def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:
@@ -92,17 +95,43 @@ def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlit
     return grouped
 
 
+def _present(case: Case, table: str, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` the table holds: a damaged file may link to rows it lacks."""
+    wanted = sorted(set(ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found |= {row[0] for row in case.rows(
+            f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+    return found
+
+
+def _dangling(kind: str, missing: Iterable[int]) -> str:
+    ids = sorted(set(missing))
+    if not ids:
+        return ""
+    return f"links to missing {kind} {', '.join(map(str, ids[:5]))}{' ...' if len(ids) > 5 else ''}"
+
+
+def _missing(links: dict[int, list[sqlite3.Row]], owner: int, column: str, present: set[int]) -> list[int]:
+    return [r[column] for r in links.get(owner, []) if r[column] not in present]
+
+
 def excerpts(case: Case, *, page: int = PAGE) -> Iterator[ExcerptRecord]:
     for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page):
         mentions = _links(case, EXCERPT_ENTITIES, [row["id"] for row in rows])
+        known = _present(case, "entities", (r["entity_id"] for found in mentions.values() for r in found))
         for row in rows:
-            yield ExcerptRecord(**dict(row), entity_ids=tuple(r["entity_id"] for r in mentions[row["id"]]))
+            lost = _dangling("entities", _missing(mentions, row["id"], "entity_id", known))
+            yield read_model(ExcerptRecord, {
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in mentions[row["id"]]
+                                                 if r["entity_id"] in known)}, damage=lost)
 
 
 def entities(case: Case, *, page: int = PAGE) -> Iterator[EntityRecord]:
     for rows in _pages(case, ENTITIES, ["id"], page=page):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield EntityRecord(**entity.model_dump())
+            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
 
 
 def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
@@ -110,10 +139,17 @@ def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
         ids = [row["id"] for row in rows]
         taking_part = _links(case, EVENT_ENTITIES, ids)
         evidence = _links(case, EVENT_EXCERPTS, ids)
+        people = _present(case, "entities", (r["entity_id"] for f in taking_part.values() for r in f))
+        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
         for row in rows:
-            yield EventRecord(**dict(row),
-                              entity_ids=tuple(r["entity_id"] for r in taking_part[row["id"]]),
-                              excerpt_ids=tuple(r["excerpt_id"] for r in evidence[row["id"]]))
+            lost = "; ".join(filter(None, (
+                _dangling("entities", _missing(taking_part, row["id"], "entity_id", people)),
+                _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
+            yield read_model(EventRecord, {
+                **dict(row), "entity_ids": tuple(r["entity_id"] for r in taking_part[row["id"]]
+                                                 if r["entity_id"] in people),
+                "excerpt_ids": tuple(r["excerpt_id"] for r in evidence[row["id"]]
+                                     if r["excerpt_id"] in cited)}, damage=lost)
 
 
 def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterator[ClaimRecord]:
@@ -122,14 +158,24 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
         ids = [row["id"] for row in rows]
         entities_of = _links(case, CLAIM_ENTITIES, ids)
         evidence = _links(case, CLAIM_EXCERPTS, ids)
+        people = _present(case, "entities", (r["entity_id"] for f in entities_of.values() for r in f))
+        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
         for row in rows:
-            yield ClaimRecord(
+            lost = "; ".join(filter(None, (
+                _dangling("entities", _missing(entities_of, row["id"], "entity_id", people)),
+                _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
+            entities_of[row["id"]] = [r for r in entities_of[row["id"]] if r["entity_id"] in people]
+            evidence[row["id"]] = [r for r in evidence[row["id"]] if r["excerpt_id"] in cited]
+            yield read_model(ClaimRecord, {
                 **dict(row),
-                entities=tuple(ClaimEntityLink(entity_id=r["entity_id"], role=r["role"])
-                               for r in entities_of[row["id"]]),
-                evidence=tuple(ClaimEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
-                               for r in evidence[row["id"]]),
-            )
+                "entities": tuple(read_model(ClaimEntityLink, {"entity_id": r["entity_id"], "role": r["role"],
+                                                                 "uid": r["uid"]})
+                                  for r in entities_of[row["id"]]),
+                "evidence": tuple(read_model(ClaimEvidenceLink,
+                                             {"excerpt_id": r["excerpt_id"], "stance": r["stance"],
+                                              "uid": r["uid"]})
+                                  for r in evidence[row["id"]]),
+            }, damage=lost)
 
 
 def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
@@ -141,13 +187,19 @@ def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
 def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
     """Claims marked differently on both sides of a merge, open or resolved."""
     for rows in _pages(case, CLAIM_CONFLICTS, CLAIM_CONFLICTS.model_columns, page=page):
-        yield from (ConflictRecord(**dict(row)) for row in rows)
+        yield from (read_model(ConflictRecord, dict(row)) for row in rows)
+
+
+def records(case: Case, table: Table, model: type[Model], *, page: int = PAGE) -> Iterator[Model]:
+    """Every row of a table of records (revisions, retirements...), in the order they came."""
+    for rows in _pages(case, table, [*table.key, *table.model_columns], page=page):
+        yield from (model(**{key: row[key] for key in table.model_columns}) for row in rows)
 
 
 def timeline(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
     """Events in date order (undated first), as the browser's timeline."""
     for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page, key=TIMELINE_ORDER):
-        yield from (EventRecord(**dict(row)) for row in rows)
+        yield from (read_model(EventRecord, dict(row)) for row in rows)
 
 
 def entities_of_kind(case: Case, kind: str, *, page: int = PAGE) -> Iterator[EntityRecord]:
@@ -155,4 +207,4 @@ def entities_of_kind(case: Case, kind: str, *, page: int = PAGE) -> Iterator[Ent
     for rows in _pages(case, ENTITIES, ["id", "sort_name"], page=page, key=("sort_name", "id"),
                        where="kind = ?", params=[kind]):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield EntityRecord(**entity.model_dump())
+            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)

@@ -19,6 +19,12 @@ from seed.build import build_case
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _crash_reports_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Crash reports (``db.crash``) of the tests and their subprocesses stay out of ~/.local/state."""
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+
+
 @pytest.fixture(scope="session")
 def seed_case_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Brussels demo case, built once per test session. Do not modify it."""
@@ -153,6 +159,23 @@ async def press(pilot, *keys: str) -> None:
         await settle(pilot)
 
 
+KEY_CHARACTERS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ",
+                  "backspace": "\x7f", "slash": "/", "question_mark": "?", "colon": ":"}
+
+
+async def bunched(pilot, *keys: str) -> None:
+    """Keys arriving in one terminal read (a paste without brackets, SSH lag,
+    key repeat): posted to the app back to back, as the driver does, with no
+    pause between them (``pilot.press`` waits for the app after each key)."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        character = KEY_CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+    await settle(pilot)
+
+
 def screen_lines(app) -> list[str]:
     """The text of the screen as drawn, one string per terminal line."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
@@ -171,10 +194,14 @@ def browser(case, **options):
 
 
 class PtyApp:
-    """The real ``casebook`` in a pseudo-terminal: send keys, read every byte it writes."""
+    """The real ``casebook`` in a pseudo-terminal: send keys, read every byte it writes.
+
+    With ``code``, Python runs that instead of ``-m casebook`` (with the same
+    arguments in ``sys.argv``): a test that injects a fault, then calls ``main()``."""
 
     def __init__(self, *args: str | os.PathLike[str], env: dict[str, str] | None = None,
-                 size: tuple[int, int] = (24, 80), as_unprivileged: bool = False):
+                 size: tuple[int, int] = (24, 80), as_unprivileged: bool = False,
+                 code: str | None = None):
         import fcntl
         import pty
         import struct
@@ -186,7 +213,8 @@ class PtyApp:
         self.status: int | None = None
         self.screen = pyte.Screen(size[1], size[0])
         self._stream = pyte.ByteStream(self.screen)
-        command = [*(unprivileged() if as_unprivileged else []), sys.executable, "-m", "casebook",
+        start = ["-m", "casebook"] if code is None else ["-c", code]
+        command = [*(unprivileged() if as_unprivileged else []), sys.executable, *start,
                    *map(str, args)]
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become casebook

@@ -91,7 +91,7 @@ async def test_back_and_forward_walk_the_history(seed_case):
         assert not app.history.can_go_forward
 
 
-async def test_escape_backs_out_of_the_detail_then_goes_back(seed_case):
+async def test_escape_backs_out_of_the_detail_and_never_goes_back(seed_case):
     app = browser(seed_case)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -104,7 +104,9 @@ async def test_escape_backs_out_of_the_detail_then_goes_back(seed_case):
         assert app.active_pane.detail.has_focus
         await press(pilot, "escape")             # out of the detail, same place
         assert app.active_kind == target and app.active_pane.paged_list.has_focus
-        await press(pilot, "escape")             # and back
+        await press(pilot, "escape", "escape")   # Esc on a list stays where it is
+        assert app.active_kind == target and app.active_pane.paged_list.has_focus
+        await press(pilot, "b")                  # b goes back
         assert app.active_kind == "entity"
         assert app.active_pane.paged_list.cursor_item_id == first
 

@@ -46,10 +46,13 @@ def unreviewed_ids(case: db.Case) -> list[int]:
 
 
 @pytest.mark.parametrize("key, status", [("c", "confirmed"), ("d", "disputed"),
-                                         ("x", "denied"), ("u", "unreviewed")])
+                                         ("x", "denied"), ("U", "unreviewed")])
 async def test_each_status_key_marks_the_claim_under_the_cursor(seed_case_copy: Path, key, status):
     with db.open_case(seed_case_copy) as case:
-        claim = get_claim(case, unreviewed_ids(case)[2])
+        claim_id = unreviewed_ids(case)[2]
+        if status == "unreviewed":     # back to unreviewed needs a claim that is not
+            db.claims.mark_claim(case, claim_id, "confirmed", annotator="bruno")
+        claim = get_claim(case, claim_id)
         app = browser(case, annotator="ana")
         async with app.run_test(size=(100, 40)) as pilot:
             pane = await open_claims(pilot, claim.id)
@@ -108,7 +111,7 @@ async def test_marking_keys_do_nothing_where_there_is_no_claim(seed_case_copy: P
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)                 # the Entities list: no claim
             marks = db.counts(case).annotations
-            await pilot.press("c", "d", "x", "u", "n", "z")
+            await pilot.press("c", "d", "x", "U", "u", "n", "z")
             await settle(pilot)
             assert db.counts(case).annotations == marks
             assert not isinstance(app.screen, NoteScreen)
@@ -155,6 +158,29 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
             assert pane.paged_list.cursor_item_id == second
 
 
+async def test_up_in_the_note_box_never_adds_a_status(seed_case_copy: Path):
+    # Issue 16.10: n, a note, ↑ (a shell's history reflex), Enter saved an "unreviewed" mark.
+    with db.open_case(seed_case_copy) as case:
+        first = unreviewed_ids(case)[0]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press(pilot, "r")
+            pane = app.active_pane
+            await pilot.press("n", *"Ask the desk", "up", "up")
+            await settle(pilot)
+            assert "unchanged (a note only)" in screen_text(app)
+            await pilot.press("down")                  # a status is chosen: the hint names it
+            await settle(pilot)
+            assert "marks it ✓ confirmed" in screen_text(app)
+            await pilot.press("up")
+            await settle(pilot)
+            assert "marks it" not in screen_text(app)
+            await press(pilot, "enter")
+            assert [(m.kind, m.status) for m in claim_history(case, first)] == \
+                [("note", "unreviewed")]
+            assert pane.paged_list.cursor_item_id == first   # a note does not move on
+
+
 async def test_esc_cancels_a_note(seed_case_copy: Path):
     with db.open_case(seed_case_copy) as case:
         claim_id = unreviewed_ids(case)[0]
@@ -185,6 +211,54 @@ async def test_z_takes_back_the_mark_just_made_and_returns_to_it(seed_case_copy:
             await press(pilot, "z")
             assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
             assert app.is_running
+
+
+async def test_a_mark_equal_to_the_status_writes_nothing_and_stays(seed_case_copy: Path):
+    # Issue 16.2: U on an unreviewed claim (and c on a confirmed one) records nothing.
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press(pilot, "r")
+            pane = app.active_pane
+            marks = db.counts(case).annotations
+            notes = []
+            app.notify = lambda message, **kw: notes.append(message)  # type: ignore
+            await press(pilot, "U")
+            assert db.counts(case).annotations == marks
+            assert claim_history(case, first) == []
+            assert pane.paged_list.cursor_item_id == first
+            assert notes == [f"Claim {first} is already · unreviewed: nothing written. "
+                             "(u undoes your latest mark)"]
+            await press(pilot, "4", "c")                       # all claims: confirm, move on
+            assert pane.paged_list.cursor_item_id != first
+            pane.reveal(first)
+            await settle(pilot)
+            await press(pilot, "c")                            # again: nothing, no move
+            assert [m.status for m in claim_history(case, first)] == ["confirmed"]
+            assert pane.paged_list.cursor_item_id == first
+            # A note "with" the status it has is a note, not a second mark.
+            await pilot.press("n", *"Seen twice", "down")      # unchanged → confirmed
+            await press(pilot, "enter")
+            assert [m.kind for m in claim_history(case, first)] == ["mark", "note"]
+            assert get_claim(case, first).status == "confirmed"
+
+
+async def test_u_is_undo_where_the_hands_look_for_it(seed_case_copy: Path):
+    # Issue 16.2: c then u (the undo reflex) takes the mark back and returns to its claim.
+    with db.open_case(seed_case_copy) as case:
+        first, second = unreviewed_ids(case)[:2]
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press(pilot, "r")
+            pane = app.active_pane
+            await press(pilot, "c")
+            assert pane.paged_list.cursor_item_id == second
+            await press(pilot, "u")
+            assert [m.kind for m in claim_history(case, first)] == ["mark", "undo"]
+            assert claim_history(case, second) == []
+            assert get_claim(case, first).status == "unreviewed"
+            assert pane.paged_list.cursor_item_id == first
 
 
 async def test_z_on_a_claim_takes_back_ones_own_latest_mark_there(seed_case_copy: Path):
@@ -222,10 +296,10 @@ async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):
             await open_claims(pilot)
             notes = []
             app.notify = lambda message, **kw: notes.append(message)  # type: ignore
-            for key in ("c", "d", "x", "u", "n", "z"):
+            for key in ("c", "d", "x", "U", "u", "n", "z"):
                 await press(pilot, key)
                 assert not isinstance(app.screen, NoteScreen)
-            assert len(notes) == 6
+            assert len(notes) == 7
             assert all(note == "Read-only (it was opened read-only): marks and notes are off."
                        for note in notes)
             assert "Read-only: marks are off" in screen_text(app)
@@ -258,7 +332,7 @@ async def test_the_keys_list_the_marking_keys(seed_case):
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text").render())
         assert "On a claim" in text
-        for keys in ("c d x u", "n ", "z ", "v ", "r ", "a "):
+        for keys in ("c d x U", "n ", "u z ", "v ", "r ", "a "):
             assert f"  {keys}" in text, keys
 
 

@@ -218,3 +218,18 @@ async def test_a_later_stage_keeps_the_cursor_on_its_result(seed_case):
         screen.post_message(SearchScreen.ResultsFound("the", ranked.terms, list(ranked.groups)))
         await settle(pilot)
         assert screen.results.link == chosen
+
+
+async def test_escape_after_a_jump_stays_on_the_result(seed_case):
+    # Issue 16.1: / Logvinov Enter, then a habitual Esc Esc leaves the analyst on Logvinov.
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")                      # start elsewhere: Back would leave Events
+        await type_query(pilot, "Kirill Logvinov")
+        await press(pilot, "enter")
+        kind, item = app.active_kind, app.active_pane.paged_list.cursor_item_id
+        assert kind == "entity"
+        await press(pilot, "escape", "escape", "escape")
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (kind, item)
+        assert "Kirill Logvinov" in screen_text(app)

@@ -15,7 +15,7 @@ from tui.screens.pickers import PICKERS
 from tui.screens.span import SpanScreen
 
 BUILD_KEYS = ["s", "e", "t", "a", "l", "L", "i"]
-CLAIM_KEYS = {"c", "d", "x", "u", "n", "z"}
+CLAIM_KEYS = {"c", "d", "x", "U", "u", "n", "z"}
 
 
 def test_the_build_keys_leave_the_claims_keys_free():
@@ -62,8 +62,10 @@ async def test_the_keys_apply_where_an_excerpt_is_current(seed_case_copy):
             await settle(pilot)
             footer = screen_text(app).splitlines()[-1]
             assert "Span" not in footer                        # Entities: nothing to build from
-            await press(pilot, "e")
-            assert app.screen is app.screen_stack[0] and not app._notifications
+            await press(pilot, "e")   # on an entity, e edits it (tests/test_browser_curation.py)
+            assert type(app.screen).__name__ == "EditScreen" and not app._notifications
+            await press(pilot, "escape")
+            assert app.screen is app.screen_stack[0]
             await press(pilot, "3")
             assert "s Span" in screen_text(app).splitlines()[-1]
             assert "Build: s words · e entity" in app.pane("excerpt").detail.text

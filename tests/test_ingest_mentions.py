@@ -13,7 +13,7 @@ import db
 from db.bounded import ReaderLimitError, run_bounded
 from db.check import check_case
 from db.mentions import MentionIndex, index_for_words, refresh_mention_names
-from db.text import folded_words
+from db.text import folded_words, register_functions
 
 SEED_TEXTS = [ROOT / "seed" / "sources" / name
               for name in ("000_316e2e01f824b1a7.txt", "003_37048b06751c40a7.txt")]
@@ -30,7 +30,15 @@ def test_the_stored_names_find_what_every_entity_would(seed_case_copy: Path):
 
 def test_names_changed_by_any_writer_are_refolded(seed_case_copy: Path, tmp_path: Path):
     # Renamed and given an alias with sqlite3, behind casebook's back: the triggers mark it.
+    # A writer must have casebook's folding for the search index (schema v7): without
+    # it the write is refused whole, nothing changed.
+    bare = sqlite3.connect(seed_case_copy)
+    with pytest.raises(sqlite3.OperationalError, match="casebook_search_text"), bare:
+        bare.execute("UPDATE entities SET name = 'Kirill V. Logvinov' WHERE name = 'Kirill Logvinov'")
+    assert bare.execute("SELECT count(*) FROM entities WHERE name = 'Kirill Logvinov'").fetchone()[0] == 1
+    bare.close()
     conn = sqlite3.connect(seed_case_copy)
+    register_functions(conn)
     with conn:
         entity_id = conn.execute("SELECT id FROM entities WHERE name = 'Kirill Logvinov'").fetchone()[0]
         conn.execute("UPDATE entities SET name = 'Kirill V. Logvinov' WHERE id = ?", [entity_id])

@@ -15,6 +15,7 @@ from db.check import check_case
 from db.documents import read_document
 from db.search import search
 from db.source_details import source_meta
+from db.sources import get_source
 
 
 def excerpts_of(path: Path, title: str) -> tuple[int, list[str]]:
@@ -43,7 +44,7 @@ def test_a_word_file_with_a_table_a_comment_and_tracked_changes(seed_case_copy: 
     whole = "\n".join(paragraphs)
     assert "Antwerp" not in whole and "second confirmation" not in whole
     with db.open_case(seed_case_copy, read_only=True) as case:
-        source = db.Source(**dict(case.row("SELECT * FROM sources WHERE id = ?", [source_id])))
+        source = get_source(case, source_id)
         assert (source.author, source.published) == ("Élodie Marchand", "2023-05-01")
         meta = source_meta(case, source_id)
         assert meta["comment 1"] == "Bruno, 2023-05-02: Source? This needs a second confirmation."

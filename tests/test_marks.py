@@ -40,6 +40,18 @@ def test_a_mark_moves_status_and_version_and_is_recorded(empty_case, claim):
     assert (mark.kind, mark.previous_status, mark.note) == ("mark", "unreviewed", "two sources")
 
 
+def test_a_mark_that_changes_nothing_can_be_refused(empty_case, claim):
+    with pytest.raises(db.UnchangedStatusError, match="already unreviewed: nothing was written"):
+        mark_claim(empty_case, claim.id, "unreviewed", annotator="ana", unless_unchanged=True)
+    assert claim_history(empty_case, claim.id) == []
+    assert get_claim(empty_case, claim.id).version == 0
+    mark_claim(empty_case, claim.id, "confirmed", annotator="ana", unless_unchanged=True)
+    assert get_claim(empty_case, claim.id).status == "confirmed"
+    # Without the option (the CLI's annotate), a repeated mark is on the record.
+    mark_claim(empty_case, claim.id, "confirmed", annotator="bob")
+    assert [a.status for a in claim_history(empty_case, claim.id)] == ["confirmed", "confirmed"]
+
+
 def test_a_note_keeps_the_status_but_is_on_the_record(empty_case, claim):
     mark_claim(empty_case, claim.id, "disputed", annotator="ana")
     note = add_note(empty_case, claim.id, "ask the second source", annotator="bob")

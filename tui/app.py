@@ -27,15 +27,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
+from textual.worker import WorkerFailed
 
 import db
 from db import Case, CaseCounts, CaseError, open_case
+from db.crash import crash_line
 from db.review import QUEUES
 from db.search import Searcher
 
@@ -44,22 +46,20 @@ from .kinds import BY_NAME, KINDS
 from .panes.claims_pane import ClaimsPane
 from .panes.pane import Pane
 from .parts.building import BUILD_BINDINGS, Building
+from .parts.curating import CURATION_BINDINGS, Curating
 from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
 from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
+from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.search import SearchScreen
-from .terminal import EXIT_WHEN_READY, META_DIGIT_KEYS, THEMES, Palette
+from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
 from .widgets.header import CaseHeader
+from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
 from .widgets.pane_bar import PaneBar
-
-# tmux (escape-time, 500 ms by default) sends Esc and a digit typed soon after
-# as one Meta+digit, which Textual reads as these characters: they switch panes
-# as the digit would.
-ESC_DIGIT_KEYS = {META_DIGIT_KEYS[kind.key]: kind.name for kind in KINDS}
 
 
 def _pane_bindings() -> list[Binding]:
@@ -70,7 +70,6 @@ def _pane_bindings() -> list[Binding]:
                 key_display=f"{first.key}-{rest[-1].key}" if rest else first.key,
                 tooltip=f"Panes: {tabs}"),
         *(Binding(kind.key, f"show_pane('{kind.name}')", kind.title, show=False) for kind in rest),
-        *(Binding(key, f"show_pane('{name}')", show=False) for key, name in ESC_DIGIT_KEYS.items()),
     ]
 
 
@@ -90,7 +89,7 @@ class CasebookApp(App[None]):
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
-                tooltip="From a detail to its list; from a list, back"),
+                tooltip="From a detail to its list; Esc never goes back (b does)"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -98,6 +97,7 @@ class CasebookApp(App[None]):
         *Marking.BINDINGS,
         *Review.BINDINGS,
         *Building.BINDINGS,
+        *Curating.BINDINGS,
     ]
 
     class Ready(Message):
@@ -121,6 +121,8 @@ class CasebookApp(App[None]):
         self.read_only = case.read_only if read_only is None else read_only
         self.history = History()
         self.is_ready = False
+        # A bug's one line (db.crash), said by whoever ran the app once it has ended.
+        self.crash_line: str | None = None
         self.last_query = ""
         self._start_pane = pane
         self._counts_shown = False
@@ -130,6 +132,18 @@ class CasebookApp(App[None]):
         self.review = Review(self)
         self.watching = Watching(self)
         self.building = Building(self)
+        self.curating = Curating(self)
+        self.key_gate = KeyGate(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes from the terminal, one at a time (tui.widgets.key_gate).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.key_gate.arrived(event)
+        else:
+            await super().on_event(event)
+
+    async def on_key_barrier(self, message: KeyBarrier) -> None:
+        await self.key_gate.barrier_reached(message)
 
     def compose(self) -> ComposeResult:
         # The file's name until the title is read (in a worker, like every read).
@@ -147,6 +161,20 @@ class CasebookApp(App[None]):
         self.load_counts()
         self.watching.poll_now()
         self.set_interval(self.POLL_SECONDS, self.watching.poll_now, name="poll")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug: the app ends with one line naming where it failed and the
+        report (``db.crash``, no locals, no case text), never with Textual's
+        crash screen, whose traceback prints local variables: rows of the case."""
+        self._return_code = 1
+        # As Textual does: under Pilot the first error is raised again for the test.
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if self.crash_line is None:
+            self.crash_line = crash_line(cause, context="casebook open (the browser)")
+        self.panic()   # ends the app at once; the CLI says the line once the screen is gone
 
     def on_unmount(self) -> None:
         if self._searcher is not None:
@@ -259,11 +287,12 @@ class CasebookApp(App[None]):
         self._show(location)
 
     def action_back_out(self) -> None:
+        """Esc cancels and closes, never navigates: a habitual Esc (after a
+        search, a form, a dialog) must not take the analyst somewhere else.
+        From a detail it returns to the list; on a list it does nothing."""
         pane = self.active_pane
         if pane.detail.has_focus:
             pane.paged_list.focus()
-        elif self.history.can_go_back:  # a habitual Esc with nowhere to go says nothing
-            self.action_history_back()
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         self.follow(message.link)
@@ -368,6 +397,8 @@ class CasebookApp(App[None]):
             return self.review.allows(action)
         if action.startswith("build_"):
             return self.building.allows(action)
+        if action in ("edit_item", "retire_item"):
+            return self.curating.allows(action)
         return super().check_action(action, parameters)
 
     def action_mark(self, status: str) -> None:
@@ -409,6 +440,15 @@ class CasebookApp(App[None]):
     def action_build_cite(self) -> None:
         self.building.start("cite")
 
+    def action_edit_item(self) -> None:
+        self.curating.start("edit")
+
+    def action_retire_item(self) -> None:
+        self.curating.start("retire")
+
+    def action_duplicates(self) -> None:
+        self.curating.duplicates()
+
     # -- the parts' messages (dropped once the app is closing) ---------------
 
     @on(Marking.ClaimMarked)
@@ -420,6 +460,11 @@ class CasebookApp(App[None]):
     def _mark_refused(self, message: Marking.MarkRefused) -> None:
         if not self.closing:
             self.marking.mark_refused(message)
+
+    @on(Marking.MarkUnchanged)
+    def _mark_unchanged(self, message: Marking.MarkUnchanged) -> None:
+        if not self.closing:
+            self.marking.mark_unchanged(message)
 
     @on(Marking.MarkFailed)
     def _mark_failed(self, message: Marking.MarkFailed) -> None:
@@ -452,12 +497,21 @@ class CasebookApp(App[None]):
     def _built(self, message: Built) -> None:
         self.building.built(message)
 
+    @on(Curating.ItemLoaded)
+    def _item_loaded(self, message: Curating.ItemLoaded) -> None:
+        self.curating.item_loaded(message)
+
+    @on(ItemCurated)
+    def _item_curated(self, message: ItemCurated) -> None:
+        self.curating.curated(message)
+
     # -- keys and commands -------------------------------------------------
 
     def key_sections(self) -> list[Section]:
         on_a_claim = [*CLAIM_BINDINGS, *QUEUE_BINDINGS]
         anywhere = [binding for binding in self.BINDINGS
-                    if binding not in BUILD_BINDINGS and binding not in on_a_claim]
+                    if binding not in BUILD_BINDINGS and binding not in on_a_claim
+                    and binding not in CURATION_BINDINGS]
         return [
             ("Anywhere", binding_rows(anywhere) + [
                 ("Tab Shift+Tab", "Move between a list and its detail"),
@@ -471,6 +525,7 @@ class CasebookApp(App[None]):
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
             *self.building.key_sections(),
+            ("On an item (e: an entity, event or claim)", binding_rows(CURATION_BINDINGS)),
         ]
 
     def action_keys(self) -> None:
@@ -496,5 +551,7 @@ class CasebookApp(App[None]):
                                 lambda queue=queue: self.review.show_queue(queue))
         yield SystemCommand("Agreement", "Agreement between annotators, Cohen's kappa (key A)",
                             self.action_agreement)
+        yield SystemCommand("Likely duplicates", "Entities that may be one, a pair at a time (key D)",
+                            self.action_duplicates)
         for title, help_text, run in self.building.commands():
             yield SystemCommand(title, help_text, run)

@@ -31,7 +31,8 @@ def palette_for(environ: Mapping[str, str]) -> Palette:
 
 # Inside tmux, Esc then a digit typed within its escape-time arrives as one
 # Meta+digit, which Textual reads as the character the macOS keyboard puts on
-# Option+digit (the key names below). The browser treats each as its digit.
+# Option+digit (the key names below). The browser reads each as Esc then the
+# digit (tui.widgets.key_gate).
 META_DIGIT_KEYS: dict[str, str] = {
     "1": "inverted_exclamation_mark", "2": "trade_mark_sign", "3": "pound_sign",
     "4": "cent_sign", "5": "infinity", "6": "section_sign", "7": "pilcrow_sign",

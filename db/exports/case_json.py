@@ -13,9 +13,27 @@ from typing import Any, TextIO
 
 from .. import walk
 from ..casefile import Case
-from ..models import CASE_DOCUMENT_FORMAT, Model
+from ..models import (
+    CASE_DOCUMENT_FORMAT,
+    CombinationRecord,
+    JudgementRecord,
+    Model,
+    RetirementRecord,
+    RevisionConflictRecord,
+    RevisionRecord,
+)
 from ..schema import schema_version
+from ..tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISION_CONFLICTS, REVISIONS, Table
 from ..text import json_safe
+
+# The curation records, each section a table's rows as they are stored.
+CURATION: dict[str, tuple[Table, type[Model]]] = {
+    "revisions": (REVISIONS, RevisionRecord),
+    "retirements": (RETIREMENTS, RetirementRecord),
+    "combinations": (COMBINATIONS, CombinationRecord),
+    "duplicate_judgements": (DUPLICATE_JUDGEMENTS, JudgementRecord),
+    "revision_conflicts": (REVISION_CONFLICTS, RevisionConflictRecord),
+}
 
 
 def dumps(value: Any) -> str:
@@ -44,6 +62,7 @@ def write_case_json(case: Case, out: TextIO) -> int:
             ("claims", walk.claims(case)),
             ("annotations", walk.annotations(case)),
             ("conflicts", walk.conflicts(case)),
+            *((name, walk.records(case, table, model)) for name, (table, model) in CURATION.items()),
         ]
         for number, (name, items) in enumerate(sections):
             out.write(f"  {dumps(name)}: [")

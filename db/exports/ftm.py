@@ -222,6 +222,8 @@ class _Export:
     def mentions(self, excerpt: ExcerptRecord) -> Iterator[Entity]:
         document = self.excerpt_ref(excerpt.source_id, excerpt.start, excerpt.end)
         for entity_id in excerpt.entity_ids:
+            if entity_id not in self.kinds:
+                continue   # a link to an entity the case lacks (a damaged file): nothing to name
             resolved = [self.entity_ref(entity_id)] if self.kinds[entity_id] in LEGAL_KINDS else []
             yield _entity(ftm_id("mention", document, self.entity_ref(entity_id)), "Mention", {
                 "document": [document], "resolved": resolved, "name": [self.names[entity_id]],

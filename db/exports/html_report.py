@@ -238,9 +238,14 @@ def _span(event: EventRecord) -> tuple[float, float]:
     return start, max(end, start)
 
 
+# A date whose year can be read (a damaged row's 'sometime' cannot be drawn; the table lists it).
+_DRAWABLE = ("date_precision != 'unknown' AND date_start GLOB '[0-9][0-9][0-9][0-9]*' "
+             "AND (date_end = '' OR date_end GLOB '[0-9][0-9][0-9][0-9]*')")
+
+
 def _axis(case: Case) -> tuple[float, float] | None:
     row = case.row("SELECT min(date_start), max(max(date_start, date_end)) FROM events "
-                   "WHERE date_precision != 'unknown'")
+                   f"WHERE {_DRAWABLE}")
     if row is None or row[0] is None:
         return None
     first = int(row[0][:4])
@@ -287,12 +292,12 @@ def _chart(case: Case, out: TextIO) -> None:
     axis = _axis(case)
     if axis is None:
         return
-    dated = case.scalar("SELECT count(*) FROM events WHERE date_precision != 'unknown'")
+    dated = case.scalar(f"SELECT count(*) FROM events WHERE {_DRAWABLE}")
     rows = min(dated, CHART_LIMIT)
     out.write(_chart_head(*axis, rows))
     drawn = 0
     for event in walk.timeline(case):
-        if event.date_precision == "unknown":
+        if event.date_precision == "unknown" or event.damage:
             continue
         if drawn == rows:
             break

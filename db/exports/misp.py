@@ -208,8 +208,8 @@ _ENTITY_OBJECTS: dict[str, Callable[[_Event, EntityRecord], MISPObject]] = {
 
 def _period(record: EventRecord) -> tuple[datetime.datetime, datetime.datetime] | None:
     """The first and last second of the period an event's date names (UTC)."""
-    if record.date_precision == "unknown" or not record.date_start:
-        return None
+    if record.date_precision == "unknown" or not record.date_start or record.damage:
+        return None   # no date, or one that cannot be read (a damaged row: its label says it)
     start, end = record.date_start, record.date_end or record.date_start
     year, month = int(end[:4]), int(end[5:7]) if len(end) >= 7 else 1
     if record.date_precision == "day":

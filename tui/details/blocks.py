@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from db import Claim, Entity, Event, Evidence, Excerpt
+from db import Case, Claim, Entity, Event, Evidence, Excerpt
+from db.curation import item_state
 
 from ..labels import BADGE_WIDTH, status_badge
 from ..text import cell_pad, join, plain_line
@@ -69,3 +70,54 @@ def section(title: str, blocks: list[Block], *, empty: str, limit: int = RELATED
     more = f"+, the first {limit:,} shown" if len(blocks) >= limit else ""
     head = Block(Content.styled(f"{title} ({len(blocks):,}{more})", ".cb--heading"))
     return [BLANK, head, *(blocks or [Block(Content.styled(empty, ".cb--dim"))])]
+
+
+REVISIONS_SHOWN = 20
+
+
+def curation_blocks(case: Case, kind: str, item_id: int) -> list[Block]:
+    """An item's standing and its revision history (newest first), when it has
+    any: nothing for an item never curated, so most details stay as they were."""
+    state = item_state(case, kind, item_id)
+    blocks: list[Block] = []
+    if state.retired:
+        reason = state.retirements[-1].reason if state.retirements else ""
+        blocks += [BLANK, Block(join(_with_note([("Retired", ".cb--heading")], reason, "  ")))]
+    records = len(state.revisions) + len(state.retirements) + len(state.combinations)
+    if not records:
+        return blocks
+    blocks += [BLANK, heading(f"Revisions · version {state.item['version']}", len(state.revisions),
+                              shown=min(len(state.revisions), REVISIONS_SHOWN))]
+    for revision in reversed(state.revisions[-REVISIONS_SHOWN:]):
+        parts = _when_who(revision.at, revision.annotator)
+        if revision.undoes:
+            parts.append((" (undo)", ".cb--dim"))
+        for name, (old, new) in revision.fields.items():
+            parts += [(f"  {name}: ", ".cb--label"), plain_line(_shown(old), ".cb--dim"),
+                      (" → ", ""), plain_line(_shown(new))]
+        blocks.append(Block(join(_with_note(parts, "" if revision.undoes else revision.note)),
+                            hang=2))
+    for retirement in reversed(state.retirements):
+        parts = _when_who(retirement.at, retirement.annotator)
+        parts.append(("  retired" if retirement.retired else "  restored", ".cb--dim"))
+        blocks.append(Block(join(_with_note(parts, retirement.reason)), hang=2))
+    return blocks
+
+
+Parts = list[Content | str | tuple[str, str]]
+
+
+def _when_who(at: str, who: str) -> Parts:
+    return [("• ", ""), (at[:16].replace("T", " "), ".cb--date"), ("  ", ""), plain_line(who)]
+
+
+def _with_note(parts: Parts, note: str, separator: str = "  — ") -> Parts:
+    if note:
+        parts += [(separator, ".cb--dim"), plain_line(note)]
+    return parts
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(str(v) for v in value) or "(none)"
+    return str(value) if value != "" else "(empty)"

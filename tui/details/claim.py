@@ -26,7 +26,7 @@ from db.models import ClaimAgreement, Conflict, EvidenceInContext
 from ..labels import short_time, status_badge
 from ..text import fit, join, plain_block, plain_line
 from ..widgets.detail import BLANK, Block, Link
-from .blocks import RELATED_LIMIT, entity_link, field, section
+from .blocks import RELATED_LIMIT, curation_blocks, entity_link, field, section
 
 CONTEXT_CHARS = 160     # of the excerpt's own paragraph, either side
 SOURCE_TITLE_WIDTH = 56
@@ -62,7 +62,7 @@ def claim_detail(case: Case, claim_id: int) -> list[Block]:
     entities = claim_entities(case, claim_id, limit=RELATED_LIMIT)
     blocks += section("Entities", [entity_link(e, role) for e, role in entities],
                       empty="No entities.")
-    return blocks
+    return blocks + curation_blocks(case, "claim", claim_id)
 
 
 def status_line(status: str, conflict: bool, disagreement: bool) -> Content:
@@ -112,7 +112,7 @@ def conflict_blocks(conflicts: list[Conflict]) -> list[Block]:
             if side.note:
                 blocks.append(Block(join([("    ", ""), plain_block(side.note, DIM)]), hang=4))
     blocks.append(Block(Content.styled(
-        "c d x u settle it with that status (on the record); z takes that back.", DIM)))
+        "c d x U settle it with that status (on the record); u takes that back.", DIM)))
     return blocks
 
 

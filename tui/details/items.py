@@ -20,6 +20,7 @@ from ..widgets.detail import BLANK, Block, Link
 from .blocks import (
     RELATED_LIMIT,
     claim_link,
+    curation_blocks,
     entity_link,
     event_link,
     evidence_links,
@@ -54,7 +55,7 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
     blocks += [BLANK, heading("Mentioned in", total, shown=len(excerpts))]
     blocks += [excerpt_link(x, sources[x.source_id].title if x.source_id in sources else "")
                for x in excerpts] or [Block(Content.styled("No excerpts mention it.", ".cb--dim"))]
-    return blocks
+    return blocks + curation_blocks(case, "entity", entity_id)
 
 
 def event_detail(case: Case, event_id: int) -> list[Block]:
@@ -69,7 +70,7 @@ def event_detail(case: Case, event_id: int) -> list[Block]:
     blocks += section("Entities", [entity_link(e) for e in entities], empty="No entities.")
     evidence = event_evidence(case, event_id, limit=RELATED_LIMIT)
     blocks += section("Evidence", evidence_links(evidence, stances=False), empty="No evidence cited.")
-    return blocks
+    return blocks + curation_blocks(case, "event", event_id)
 
 
 def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
@@ -107,7 +108,7 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     claims = excerpt_claims(case, excerpt_id, limit=RELATED_LIMIT)
     blocks += section("Evidence for claims", [claim_link(c) for c in claims], empty="None.")
     blocks += attachment_blocks(case, excerpt.source_id)
-    return blocks
+    return blocks + curation_blocks(case, "excerpt", excerpt_id)
 
 
 def attachment_blocks(case: Case, source_id: int) -> list[Block]:

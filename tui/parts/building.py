@@ -5,7 +5,7 @@ Wherever an excerpt is the current item — a row of the Excerpts pane, its
 detail, or an excerpt link under a detail's cursor — ``s`` chooses words of
 it, ``e`` ``t`` ``a`` make an entity, an event or a claim from it, ``l`` and
 ``L`` link and unlink an entity, ``i`` cites it for a claim or an event.
-(``c d x u n z`` are the claims' own keys.) On a read-only case the keys
+(``c d x U u n z`` are the claims' own keys.) On a read-only case the keys
 say why they do nothing.
 
 The excerpt is read in a thread worker (``ContextLoaded``), then a screen

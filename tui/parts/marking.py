@@ -1,14 +1,16 @@
 """Marking claims in the browser: a mark, a note or an undo on the claim
 under the cursor.
 
-A mark (``c`` ``d`` ``x`` ``u``), a note (``n``) or an undo (``z``) applies
+A mark (``c`` ``d`` ``x`` ``U``), a note (``n``) or an undo (``u`` ``z``) applies
 to the claim under the cursor: the Claims pane's current claim, or a claim
 link under the cursor of a focused detail. It is committed at once in a
 thread worker with the version of the claim the annotator came to
 (``SeenVersions``); the result comes back as a message (``ClaimMarked``,
 ``MarkRefused`` when the claim changed meanwhile, ``MarkFailed``) and the
 views read again without losing their place. In the Claims pane a
-judgement moves the cursor on to the next claim of the queue.
+judgement moves the cursor on to the next claim of the queue. A mark equal
+to the claim's status is not written and moves nothing (``MarkUnchanged``):
+``u`` is the undo reflex, so it undoes; back to unreviewed is ``U``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, Protocol
 from textual.binding import Binding
 from textual.message import Message
 
-from db import Annotation, Case, CaseError, StaleClaimError
+from db import Annotation, Case, CaseError, StaleClaimError, UnchangedStatusError
 from db.casefile import OPENED_READ_ONLY
 from db.claims import add_note, mark_claim, undo_last_mark
 from db.conflicts import open_conflict_counts, resolve_conflicts
@@ -39,14 +41,14 @@ from .seen import CLAIMS_LIST, DETAIL_LINK, SeenVersions
 # Not in the footer (no room at 80 columns): the Claims pane shows them over
 # its detail, and ? lists them.
 CLAIM_BINDINGS = [
-    Binding("c", "mark('confirmed')", "Mark", key_display="c d x u", show=False,
-            tooltip="Mark: c confirmed, d disputed, x denied, u unreviewed"),
+    Binding("c", "mark('confirmed')", "Mark", key_display="c d x U", show=False,
+            tooltip="Mark: c confirmed, d disputed, x denied, U back to unreviewed"),
     Binding("d", "mark('disputed')", "Disputed", show=False),
     Binding("x", "mark('denied')", "Denied", show=False),
-    Binding("u", "mark('unreviewed')", "Unreviewed", show=False),
+    Binding("U", "mark('unreviewed')", "Unreviewed", show=False),
     Binding("n", "note", "Note", show=False,
-            tooltip="A note on the claim (↑↓ in the box: with a status)"),
-    Binding("z", "undo_mark", "Undo", show=False,
+            tooltip="A note on the claim (↓ in the box: with a status)"),
+    Binding("u,z", "undo_mark", "Undo", show=False,
             tooltip="Undo your latest mark (just after a mark: that one)"),
 ]
 MARK_ACTIONS = frozenset({"mark", "note", "undo_mark"})
@@ -138,8 +140,16 @@ def commit(case: Case, request: MarkRequest, *, annotator: str) -> tuple[Annotat
     if open_conflict_counts(case, [claim_id]):
         return resolve_conflicts(case, claim_id, request.status, annotator=annotator,
                                  note=request.note, expected_version=version), True
-    return mark_claim(case, claim_id, request.status, annotator=annotator, note=request.note,
-                      expected_version=version), False
+    try:
+        return mark_claim(case, claim_id, request.status, annotator=annotator,
+                          note=request.note, expected_version=version,
+                          unless_unchanged=True), False
+    except UnchangedStatusError:
+        if request.kind != "note":
+            raise
+        # A note "with" the status the claim already has is a note.
+        return add_note(case, claim_id, request.note, annotator=annotator,
+                        expected_version=version), False
 
 
 def describe(request: MarkRequest, annotation: Annotation, settled: bool) -> str:
@@ -179,6 +189,13 @@ class Marking:
             super().__init__()
             self.request = request
             self.error = error
+
+    class MarkUnchanged(Message):
+        """The claim already has the status asked for: nothing was written."""
+
+        def __init__(self, request: MarkRequest) -> None:
+            super().__init__()
+            self.request = request
 
     class MarkFailed(Message):
         """A mark could not be written (the reason is one line)."""
@@ -318,6 +335,9 @@ class Marking:
         except StaleClaimError as error:
             self.host.post_message(self.MarkRefused(request, error))
             return
+        except UnchangedStatusError:
+            self.host.post_message(self.MarkUnchanged(request))
+            return
         except CaseError as error:
             self.host.post_message(self.MarkFailed(request, one_line(str(error))))
             return
@@ -373,6 +393,15 @@ class Marking:
         self.host.open_screen(StaleMarkScreen(error, kind=request.kind, status=request.status,
                                               note=request.note, statement=request.statement),
                               chosen)
+
+    def mark_unchanged(self, message: MarkUnchanged) -> None:
+        """Nothing written, nothing moved: the cursor stays on the claim."""
+        self.in_flight = False
+        request = message.request
+        badge = STATUS_BADGES.get(request.status or "", request.status)
+        hint = " (u undoes your latest mark)" if request.status == "unreviewed" else ""
+        self.host.say(f"Claim {request.claim_id} is already {badge}: nothing written.{hint}",
+                      timeout=3, markup=False)
 
     def mark_failed(self, message: MarkFailed) -> None:
         self.in_flight = False

@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db import Case, CaseError, Claim
@@ -21,6 +20,7 @@ from db.text import one_line
 from ..details.blocks import claim_link
 from ..text import cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
+from .dialog import Dialog
 
 CLAIMS_SHOWN = 200
 NAMES_WIDTH = 24
@@ -77,7 +77,7 @@ def agreement_blocks(judged: dict[str, int], pairs: list[PairAgreement],
     return blocks
 
 
-class AgreementScreen(ModalScreen[Link | None]):
+class AgreementScreen(Dialog[Link | None]):
     """Agreement per pair of annotators and the claims in disagreement."""
 
     BINDINGS = [

@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -22,6 +21,7 @@ from db import Case, CaseError
 from db.text import one_line
 
 from ..widgets.detail import Link
+from .dialog import Dialog
 from .excerpt_context import ExcerptContext, Span
 
 BUILD_CSS = Path(__file__).resolve().parent.parent / "build.tcss"
@@ -67,7 +67,7 @@ def field_error(name: str) -> Static:
     return error
 
 
-class WriteScreen(ModalScreen[object]):
+class WriteScreen(Dialog[object]):
     """A modal screen that makes one write from an excerpt."""
 
     CSS_PATH = BUILD_CSS

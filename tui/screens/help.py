@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from .dialog import Dialog
 
 KEY_NAMES = {
     "up": "↑", "down": "↓", "left": "←", "right": "→",
@@ -61,7 +62,7 @@ def help_content(sections: Sequence[Section]) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, grouped by where it applies."""
 
     BINDINGS = [

@@ -14,15 +14,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from db import StaleClaimError
 
 from ..labels import STATUS_BADGES, short_time, status_badge
 from ..text import fit, join, plain_line
+from .dialog import Dialog
 
-# ↑/↓ in the note box: leave the status as it is, or mark with the note.
+# ↓/↑ in the note box: leave the status as it is, or mark with the note. The
+# list does not wrap: ↑ from "unchanged" stays unchanged (a reflexive ↑, as in
+# a shell's history, must never add a status unseen).
 NOTE_STATUSES: tuple[str | None, ...] = (None, "confirmed", "disputed", "denied", "unreviewed")
 NOTE_LIMIT = 4000
 
@@ -43,8 +45,9 @@ def statement_preview(statement: str, limit: int = STATEMENT_PREVIEW) -> Content
     return fit(plain_line(statement), limit)
 
 
-class NoteScreen(ModalScreen[NoteWritten | None]):
-    """``n``: a note on a claim. Enter saves, Esc cancels; ↑/↓ add a status."""
+class NoteScreen(Dialog[NoteWritten | None]):
+    """``n``: a note on a claim. Enter saves, Esc cancels; ↓/↑ choose a status
+    to mark with it (shown, and named in the hint Enter goes by)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -67,7 +70,7 @@ class NoteScreen(ModalScreen[NoteWritten | None]):
                 yield Static(statement_preview(self.statement), classes="dialog-text")
             yield Input(placeholder="your note", id="note-input", max_length=NOTE_LIMIT)
             yield Static(self._status_line(), id="note-status", classes="dialog-text")
-            yield Static(Content("Enter saves · Esc cancels · ↑↓ status"), classes="dialog-hint")
+            yield Static(self._hint(), id="note-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -75,12 +78,19 @@ class NoteScreen(ModalScreen[NoteWritten | None]):
     def _status_line(self) -> Content:
         chosen = (Content.styled("unchanged (a note only)", "dim") if self.status is None
                   else status_badge(self.status))
-        return join([("Status ↑↓: ", "bold"), chosen])
+        return join([("Status (↓ ↑): ", "bold"), chosen])
+
+    def _hint(self) -> Content:
+        if self.status is None:
+            return Content("Enter saves the note · Esc cancels · ↓ a status too")
+        return join([("Enter saves the note and marks it ", "bold"), status_badge(self.status),
+                     (" · ↑ back · Esc cancels", "")])
 
     def action_status(self, step: int) -> None:
-        index = (NOTE_STATUSES.index(self.status) + step) % len(NOTE_STATUSES)
+        index = max(0, min(len(NOTE_STATUSES) - 1, NOTE_STATUSES.index(self.status) + step))
         self.status = NOTE_STATUSES[index]
         self.query_one("#note-status", Static).update(self._status_line())
+        self.query_one("#note-hint", Static).update(self._hint())
 
     @on(Input.Submitted, "#note-input")
     def _save(self, event: Input.Submitted) -> None:
@@ -121,7 +131,7 @@ def what_changed(error: StaleClaimError) -> Content:
     return join([*did, *why] if why else [*did, "."])
 
 
-class StaleMarkScreen(ModalScreen[bool]):
+class StaleMarkScreen(Dialog[bool]):
     """The claim changed since the annotator saw it: who changed it to what,
     and a choice. True: keep mine (mark again, over theirs, on the record);
     False: take theirs (change nothing)."""

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db import CaseError, ReadInterrupted
@@ -28,6 +27,7 @@ from db.search import Searcher, SearchGroup, SearchResults
 
 from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
+from .dialog import Dialog
 
 HITS_PER_KIND = 10
 REFINE_AFTER_S = 0.25  # the final order is worked out once typing pauses this long
@@ -62,7 +62,7 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
     return blocks
 
 
-class SearchScreen(ModalScreen[Link | None]):
+class SearchScreen(Dialog[Link | None]):
     """``/``: type to search; ↑/↓ choose a result; Enter opens it; Esc closes."""
 
     BINDINGS = [

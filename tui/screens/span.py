@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -21,6 +20,7 @@ from db.text import one_line
 
 from ..widgets.span_picker import SpanPicker
 from .build_base import BUILD_CSS
+from .dialog import Dialog
 from .excerpt_context import ExcerptContext, Span
 
 # What can be made of the chosen words: (action, key, label).
@@ -51,7 +51,7 @@ def span_status(context: ExcerptContext, span: Span | None, *, extending: bool) 
                              f" characters {span[0]:,}–{span[1]:,}", "dim"), (mode, "bold"))
 
 
-class SpanScreen(ModalScreen[SpanChoice | None]):
+class SpanScreen(Dialog[SpanChoice | None]):
     """The excerpt's words, a span of them chosen with the keyboard."""
 
     CSS_PATH = BUILD_CSS
@@ -110,7 +110,7 @@ class SpanScreen(ModalScreen[SpanChoice | None]):
         self.dismiss(None)
 
 
-class SpanMenu(ModalScreen[str | None]):
+class SpanMenu(Dialog[str | None]):
     """Enter in the span picker: what to make of the chosen words."""
 
     CSS_PATH = BUILD_CSS

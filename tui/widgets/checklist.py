@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from ..text import join, plain_line
+from ..text import join, plain_line, printable
 from .lines import LineView
 
 ADD_ROW = "+ another entity (type a name)"
@@ -123,6 +123,13 @@ class EntityChecklist(LineView, can_focus=True):
             event.stop()
             event.prevent_default()
             self.post_message(self.AddWanted(self, event.character))
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted name searches for it, as typing it would (its first line)."""
+        event.stop()
+        line = printable(next((line for line in event.text.splitlines() if line.strip()), ""))
+        if line.strip():
+            self.post_message(self.AddWanted(self, line.strip()))
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)

@@ -1,0 +1,269 @@
+"""Curating a case from the command line: add, revise, retire, restore,
+combine and uncombine items, judge likely duplicates, show an item with its
+history and the case's activity log. The annotator is taken as for marks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from db import InvalidValueError, curation, open_case
+from db.claims import default_annotator
+from db.kinds import ITEM_KINDS
+
+from .output import echo_json, line
+
+PATH = click.Path(path_type=Path)
+KINDS = click.Choice([kind.name for kind in ITEM_KINDS])
+ADDABLE = click.Choice(list(curation.ADDABLE))
+
+
+def _annotator(function: Any) -> Any:
+    return click.option(
+        "--annotator", "--as", "annotator", default=None,
+        help="Who (default: $CASEBOOK_ANNOTATOR, else your login name).")(function)
+
+
+def _who(annotator: str | None) -> str:
+    return annotator if annotator is not None else default_annotator()
+
+
+def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """FIELD=VALUE arguments as a mapping; a pair without '=' is refused."""
+    fields: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise InvalidValueError(f"{pair!r} is not FIELD=VALUE")
+        if name.strip() in fields:
+            raise InvalidValueError(f"field {name.strip()!r} is given twice")
+        fields[name.strip()] = value
+    return fields
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(line(str(v)) for v in value) or "(none)"
+    return line(str(value)) if value != "" else "''"
+
+
+@click.command("add")
+@click.argument("path", type=PATH)
+@click.argument("kind", type=ADDABLE)
+@click.argument("fields", nargs=-1)
+@click.option("--evidence", type=int, multiple=True,
+              help="An excerpt id: its evidence (an entity: an excerpt that mentions it).")
+@click.option("--entity", "entities", type=int, multiple=True,
+              help="An entity id the event or claim is about.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new item as JSON.")
+def add(path: Path, kind: str, fields: tuple[str, ...], evidence: tuple[int, ...],
+        entities: tuple[int, ...], as_json: bool) -> None:
+    """Add an entity, event or claim to PATH from FIELD=VALUE pairs; prints its id.
+
+    \b
+    entity: kind=person|organization|place|document|other name=... aliases=A|B description=...
+    event:  title=... date_start=... date_end=... date_precision=day|month|year|decade|unknown
+    claim:  statement=... claimant=...
+    """
+    with open_case(path) as case:
+        item = curation.add_item(case, kind, _pairs(fields), evidence=evidence, entity_ids=entities)
+    if as_json:
+        echo_json({"kind": kind, **item.model_dump(mode="json")})
+    else:
+        click.echo(item.model_dump()["id"])
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("kind", type=KINDS)
+@click.argument("item_id", type=int)
+@click.argument("fields", nargs=-1)
+@click.option("--set", "settings", multiple=True, help="FIELD=VALUE (as the arguments).")
+@click.option("--expect-version", type=int, default=None,
+              help="Refuse if the item changed since this version.")
+@click.option("--note", default="", help="Why.")
+@click.option("--undo", "undo", is_flag=True, help="Undo your own latest revision instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the revision as JSON.")
+@_annotator
+def revise(path: Path, kind: str, item_id: int, fields: tuple[str, ...], settings: tuple[str, ...],
+           expect_version: int | None, note: str, undo: bool, as_json: bool,
+           annotator: str | None) -> None:
+    """Change fields of item ITEM_ID of KIND: FIELD=VALUE... (aliases: A|B).
+
+    The change is kept as a revision: who, when, each field from what to what."""
+    with open_case(path) as case:
+        if undo:
+            if fields or settings:
+                raise InvalidValueError("--undo takes no FIELD=VALUE")
+            revision = curation.undo_own_latest_revision(
+                case, kind, item_id, annotator=_who(annotator), expected_version=expect_version)
+        else:
+            revision = curation.revise(case, kind, item_id, _pairs((*fields, *settings)),
+                                       annotator=_who(annotator), expected_version=expect_version,
+                                       note=note)
+    if as_json:
+        echo_json(revision.model_dump(mode="json"))
+        return
+    click.echo(f"{kind} {item_id}: version {revision.version}")
+    for name, (old, new) in revision.fields.items():
+        click.echo(f"  {name}: {_value(old)} → {_value(new)}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("kind", type=KINDS)
+@click.argument("item_id", type=int)
+@click.option("--reason", required=True, help="Why (kept with the retirement).")
+@click.option("--expect-version", type=int, default=None)
+@_annotator
+def retire(path: Path, kind: str, item_id: int, reason: str, expect_version: int | None,
+           annotator: str | None) -> None:
+    """Retire item ITEM_ID of KIND (hidden by default, kept with its links and history)."""
+    with open_case(path) as case:
+        curation.retire(case, kind, item_id, reason=reason, annotator=_who(annotator),
+                        expected_version=expect_version)
+    click.echo(f"{kind} {item_id}: retired")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("kind", type=KINDS)
+@click.argument("item_id", type=int)
+@click.option("--reason", default="", help="Why.")
+@click.option("--expect-version", type=int, default=None)
+@_annotator
+def restore(path: Path, kind: str, item_id: int, reason: str, expect_version: int | None,
+            annotator: str | None) -> None:
+    """Bring back retired item ITEM_ID of KIND."""
+    with open_case(path) as case:
+        curation.restore(case, kind, item_id, reason=reason, annotator=_who(annotator),
+                         expected_version=expect_version)
+    click.echo(f"{kind} {item_id}: restored")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("kept", type=int)
+@click.argument("absorbed", type=int, nargs=-1, required=True)
+@click.option("--note", default="", help="Why.")
+@_annotator
+def combine(path: Path, kept: int, absorbed: tuple[int, ...], note: str,
+            annotator: str | None) -> None:
+    """Combine entities ABSORBED... into entity KEPT: their names become its
+    aliases, their links move to it, and they are retired (uncombine undoes it)."""
+    with open_case(path) as case:
+        done = curation.combine(case, kept, absorbed, annotator=_who(annotator), note=note)
+    for entity_id, combination in zip(absorbed, done, strict=True):
+        moved = sum(len(links.get("moved", [])) for name, links in combination.moved.items()
+                    if name != "aliases_added")
+        click.echo(f"entity {entity_id} combined into entity {kept} "
+                   f"({moved} links moved, {len(combination.moved['aliases_added'])} names added)")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("entity_id", type=int)
+@_annotator
+def uncombine(path: Path, entity_id: int, annotator: str | None) -> None:
+    """Undo the combination that absorbed entity ENTITY_ID: it comes back exactly."""
+    with open_case(path) as case:
+        curation.uncombine(case, entity_id, annotator=_who(annotator))
+    click.echo(f"entity {entity_id}: uncombined")
+
+
+@click.command("likely-duplicates")
+@click.argument("path", type=PATH)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def likely_duplicates(path: Path, limit: int, as_json: bool) -> None:
+    """Pairs of entities that may be one (same name or alias, one name in the
+    other, close spelling), best first; judged pairs are left out."""
+    with open_case(path, read_only=True) as case:
+        pairs = curation.likely_duplicates(case, limit=limit)
+    if as_json:
+        echo_json([{"a": pair.a.id, "b": pair.b.id, "a_name": pair.a.name, "b_name": pair.b.name,
+                    "kind": pair.a.kind, "reason": pair.reason, "score": round(pair.score, 1)}
+                   for pair in pairs])
+        return
+    for pair in pairs:
+        click.echo(f"{pair.a.id}\t{pair.b.id}\t{pair.reason}\t{line(pair.a.name, 40)}"
+                   f"\t{line(pair.b.name, 40)}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("first", type=int)
+@click.argument("second", type=int)
+@click.argument("judgement", type=click.Choice(curation.JUDGEMENTS))
+@_annotator
+def judge(path: Path, first: int, second: int, judgement: str, annotator: str | None) -> None:
+    """Judge a proposed pair of entities: same, not_same or skip (kept; same does not combine)."""
+    with open_case(path) as case:
+        curation.judge_pair(case, first, second, judgement, annotator=_who(annotator))
+    click.echo(f"entities {first} and {second}: {judgement}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("kind", type=KINDS)
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
+    """Item ITEM_ID of KIND: its current values, version, state and history."""
+    with open_case(path, read_only=True) as case:
+        state = curation.item_state(case, kind, item_id)
+    if as_json:
+        echo_json(state.model_dump(mode="json"))
+        return
+    item = state.item
+    click.echo(f"{kind} {item_id} (version {item['version']}"
+               f"{', retired' if state.retired else ''}) uid {item.get('uid', '')}")
+    for name, value in item.items():
+        if name not in ("id", "uid", "version"):
+            click.echo(f"  {name}: {_value(value)}")
+    for revision in state.revisions:
+        changes = "; ".join(f"{name}: {_value(old)} → {_value(new)}"
+                            for name, (old, new) in revision.fields.items())
+        click.echo(f"  {revision.at} {line(revision.annotator)} v{revision.version}"
+                   f"{' undo' if revision.undoes else ''}: {changes}"
+                   f"{' (' + line(revision.note) + ')' if revision.note else ''}")
+    for retirement in state.retirements:
+        click.echo(f"  {retirement.at} {line(retirement.annotator)} "
+                   f"{'retired' if retirement.retired else 'restored'}"
+                   f"{': ' + line(retirement.reason) if retirement.reason else ''}")
+    for combination in state.combinations:
+        undone = f", undone by {line(combination.undone_by)}" if combination.undone_at else ""
+        click.echo(f"  {combination.at} {line(combination.annotator)} combined "
+                   f"{combination.absorbed_uid} into {combination.kept_uid}{undone}")
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.option("--kind", type=click.Choice([*[k.name for k in ITEM_KINDS], "source"]), default=None)
+@click.option("--id", "item_id", type=int, default=None, help="One item (with --kind).")
+@click.option("--annotator", default=None, help="Only what this person did.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def log(path: Path, kind: str | None, item_id: int | None, annotator: str | None, limit: int,
+        as_json: bool) -> None:
+    """The case's activity, newest first: sources added, revisions,
+    retirements, combinations, judgements and marks."""
+    with open_case(path, read_only=True) as case:
+        entries = curation.activity(case, kind=kind, item_id=item_id, annotator=annotator,
+                                    limit=limit)
+    if as_json:
+        echo_json([entry.model_dump(mode="json") for entry in entries])
+        return
+    for entry in entries:
+        detail = entry.detail
+        if entry.action in ("revised", "undid a revision"):
+            detail = ", ".join(json.loads(detail))
+        where = f"{entry.kind} {entry.item_id if entry.item_id is not None else entry.item_uid}"
+        click.echo(f"{entry.at}\t{line(entry.annotator) or '-'}\t{entry.action}\t{where}"
+                   f"\t{line(detail, 80)}")
+
+
+COMMANDS = (add, revise, retire, restore, combine, uncombine, likely_duplicates, judge, show, log)

@@ -1,0 +1,838 @@
+"""Curating a case: revising items, retiring and restoring them, combining
+duplicate entities, judging proposed duplicates.
+
+Every change is on the record and nothing is deleted: a revision keeps who
+changed which fields from what to what (``revisions``), a retirement or a
+restoration who and why (``retirements``, the latest row is the item's
+state), a combination exactly what it moved (``combinations``), so that
+``uncombine`` puts it back. Each write is one ``BEGIN IMMEDIATE``
+transaction. An item's ``version`` moves with every change to it (a
+claim's with its marks too), and a change made against a version that is no
+longer current is refused with who changed what (:class:`StaleRevisionError`),
+as marks are.
+
+Works the same for every kind of item: what a kind's fields are and how they
+are stored is on its record in :mod:`db.kinds`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from rapidfuzz import fuzz
+
+from .building import _check_entities
+from .casefile import Case, new_uid, utc_now
+from .claims import add_claim
+from .entities import add_entity, link_excerpt_entity
+from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
+from .events import add_event
+from .kinds import ENTITY, ItemKind, item_kind
+from .marks import timestamp_after
+from .models import Entity, Model
+from .paging import keyset_rows
+from .schema import CURATED_TABLES
+from .sources import get_excerpt
+from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
+from .text import fold, nfc
+
+# Fields an item cannot be without.
+_REQUIRED = {"name", "title", "statement"}
+JUDGEMENTS = ("same", "not_same", "skip")
+
+
+class Revision(Model):
+    """A ``revisions`` row: ``fields`` maps each changed field to [old, new]."""
+
+    uid: str
+    item_kind: str
+    item_uid: str
+    version: int
+    annotator: str
+    at: str
+    fields: dict[str, tuple[Any, Any]]
+    note: str = ""
+    undoes: str = ""
+
+
+class Retirement(Model):
+    uid: str
+    item_kind: str
+    item_uid: str
+    retired: bool
+    annotator: str
+    at: str
+    reason: str = ""
+
+
+class Combination(Model):
+    uid: str
+    kept_uid: str
+    absorbed_uid: str
+    annotator: str
+    at: str
+    note: str = ""
+    moved: dict[str, Any] = {}
+    undone_by: str = ""
+    undone_at: str = ""
+
+
+class DuplicatePair(Model):
+    """Two entities that may be one, and why they were proposed."""
+
+    a: Entity
+    b: Entity
+    reason: str          # "same name", "one name contains the other", "close spelling"
+    score: float         # 0-100: how alike the closest names are
+
+
+class ItemState(Model):
+    """What ``casebook show`` prints: an item, its version and state, its history."""
+
+    kind: str
+    item: dict[str, Any]
+    retired: bool
+    revisions: tuple[Revision, ...] = ()
+    retirements: tuple[Retirement, ...] = ()
+    combinations: tuple[Combination, ...] = ()
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def _kind(kind: str | ItemKind) -> ItemKind:
+    if isinstance(kind, ItemKind):
+        return kind
+    try:
+        return item_kind(kind)
+    except ValueError as error:
+        raise InvalidValueError(str(error)) from None
+
+
+def _row(tx: sqlite3.Connection | Case, kind: ItemKind, item_id: int) -> sqlite3.Row:
+    """The item's uid, version and retired flag; NotFoundError if there is none."""
+    version = "version" if "version" in kind.table.columns else "0 AS version"  # (excerpts)
+    sql = f"SELECT id, uid, {version}, retired FROM {kind.table} WHERE id = ?"
+    found: sqlite3.Row | None = (
+        tx.row(sql, [item_id]) if isinstance(tx, Case) else tx.execute(sql, [item_id]).fetchone())
+    if found is None:
+        raise NotFoundError(f"no {kind.singular} {item_id}")
+    return found
+
+
+def get_item(case: Case, kind: str | ItemKind, item_id: int) -> Model:
+    kind = _kind(kind)
+    found = kind.items(case, [item_id])
+    if not found:
+        raise NotFoundError(f"no {kind.singular} {item_id}")
+    return found[0]
+
+
+def is_retired(case: Case, kind: str | ItemKind, item_id: int) -> bool:
+    return bool(_row(case, _kind(kind), item_id)["retired"])
+
+
+def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
+    kind = _kind(kind)
+    with case.snapshot():
+        row = _row(case, kind, item_id)
+        item = get_item(case, kind, item_id).model_dump(mode="json")
+        item["version"] = row["version"]
+        return ItemState(
+            kind=kind.name, item=item, retired=bool(row["retired"]),
+            revisions=tuple(revisions(case, kind=kind.name, item_uid=row["uid"])),
+            retirements=tuple(retirements(case, kind=kind.name, item_uid=row["uid"])),
+            combinations=tuple(_combinations_of(case, row["uid"])) if kind is ENTITY else (),
+        )
+
+
+def revisions(case: Case, *, kind: str | None = None, item_uid: str | None = None,
+              annotator: str | None = None, limit: int | None = None,
+              newest_first: bool = False) -> list[Revision]:
+    where, params = _filters(kind=kind, item_uid=item_uid, annotator=annotator)
+    order = "DESC" if newest_first else ""
+    rows = case.rows(f"SELECT {REVISIONS.select()} FROM revisions {where} "
+                     f"ORDER BY at {order}, rowid {order} LIMIT ?", [*params, limit or -1])
+    return [_revision(row) for row in rows]
+
+
+def retirements(case: Case, *, kind: str | None = None, item_uid: str | None = None,
+                annotator: str | None = None) -> list[Retirement]:
+    where, params = _filters(kind=kind, item_uid=item_uid, annotator=annotator)
+    return [Retirement(**dict(row)) for row in case.rows(
+        f"SELECT {RETIREMENTS.select()} FROM retirements {where} ORDER BY at, rowid", params)]
+
+
+def _combinations_of(case: Case, entity_uid: str) -> list[Combination]:
+    return [_combination(row) for row in case.rows(
+        f"SELECT {COMBINATIONS.select()} FROM combinations WHERE kept_uid = ? OR absorbed_uid = ? "
+        "ORDER BY at, rowid", [entity_uid, entity_uid])]
+
+
+def _filters(*, kind: str | None, item_uid: str | None, annotator: str | None
+             ) -> tuple[str, list[Any]]:
+    conditions, params = [], []
+    for column, value in (("item_kind", kind), ("item_uid", item_uid), ("annotator", annotator)):
+        if value is not None:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def _revision(row: sqlite3.Row) -> Revision:
+    return Revision(**{**dict(row), "fields": json.loads(row["fields"])})
+
+
+def _combination(row: sqlite3.Row) -> Combination:
+    return Combination(**{**dict(row), "moved": json.loads(row["moved"])})
+
+
+def uid_of(case: Case, kind: str | ItemKind, item_id: int) -> str:
+    return str(_row(case, _kind(kind), item_id)["uid"])
+
+
+def id_of_uid(case: Case, kind: str | ItemKind, uid: str) -> int | None:
+    found = case.scalar(f"SELECT id FROM {_kind(kind).table} WHERE uid = ?", [uid])
+    return None if found is None else int(found)
+
+
+# -- revising ----------------------------------------------------------------
+
+
+def revise(case: Case, kind: str | ItemKind, item_id: int, changes: dict[str, Any], *,
+           annotator: str, expected_version: int | None = None, note: str = "") -> Revision:
+    """Change some fields of an item, on the record; returns the revision.
+
+    Refused (nothing written) for an unknown field, a value the item's model
+    refuses, a retired item, no change at all, or, with ``expected_version``,
+    an item that changed since that version (StaleRevisionError).
+    """
+    kind = _kind(kind)
+    annotator = _check_annotator(annotator)
+    changes = _normalised(kind, changes)
+    with case.write() as tx:
+        row = _current(tx, kind, item_id, expected_version)
+        current = get_item(case, kind, item_id)
+        old = current.model_dump()
+        proposed = _validated(kind, current, changes)
+        changed = {name: (_jsonable(old[name]), _jsonable(value))
+                   for name, value in proposed.items() if old[name] != value}
+        if not changed:
+            raise InvalidValueError(
+                f"{kind.singular} {item_id} already has those values: nothing was changed")
+        kind.write(tx, item_id, {name: proposed[name] for name in changed})
+        return _record_revision(tx, kind, row, changed, annotator=annotator, note=note)
+
+
+def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, annotator: str,
+                             expected_version: int | None = None) -> Revision:
+    """Take back the annotator's own latest revision of an item: a new revision
+    that puts the fields back (nothing is deleted). Refused if the latest
+    revision not yet undone is someone else's, or there is none."""
+    kind = _kind(kind)
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        row = _current(tx, kind, item_id, expected_version)
+        target = tx.execute(
+            f"SELECT {REVISIONS.select()} FROM revisions r WHERE item_kind = ? AND item_uid = ? "
+            "AND undoes = '' AND NOT EXISTS (SELECT 1 FROM revisions u WHERE u.undoes = r.uid) "
+            "ORDER BY at DESC, rowid DESC LIMIT 1", [kind.name, row["uid"]]).fetchone()
+        if target is None:
+            raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: no revisions")
+        if target["annotator"] != annotator:
+            raise NothingToUndoError(
+                f"nothing to undo on {kind.singular} {item_id}: its latest revision is by "
+                f"{target['annotator']} ({target['at']}), not by you")
+        current = get_item(case, kind, item_id).model_dump()
+        back = {name: (_jsonable(current[name]), old)
+                for name, (old, _new) in json.loads(target["fields"]).items()}
+        kind.write(tx, item_id, {name: _stored(name, old) for name, (_now, old) in back.items()})
+        return _record_revision(tx, kind, row, back, annotator=annotator,
+                                note="undo", undoes=target["uid"])
+
+
+def _record_revision(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row,
+                     changed: dict[str, tuple[Any, Any]], *, annotator: str, note: str,
+                     undoes: str = "") -> Revision:
+    version = _bump(tx, kind, row)
+    revision = Revision(
+        uid=new_uid(), item_kind=kind.name, item_uid=row["uid"], version=version,
+        annotator=annotator, at=_after_latest(tx, kind, row["uid"]), fields=changed,
+        note=nfc(note).strip(), undoes=undoes)
+    insert = REVISIONS.insert()
+    tx.execute(insert.sql, insert.values(revision, fields=json.dumps(changed, ensure_ascii=False)))
+    return revision
+
+
+def _normalised(kind: ItemKind, changes: dict[str, Any]) -> dict[str, Any]:
+    if not kind.revisable:
+        raise InvalidValueError(f"an {kind.singular} cannot be revised (its text is verbatim); "
+                                "retire it instead")
+    if not changes:
+        raise InvalidValueError("nothing to change: give FIELD=VALUE")
+    normal: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in kind.revisable:
+            raise InvalidValueError(f"{'an' if kind.singular[0] in 'aeiou' else 'a'} "
+                                    f"{kind.singular} has no field {name!r} to revise "
+                                    f"(choose {', '.join(kind.revisable)})")
+        if name == "aliases":
+            items = value.split("|") if isinstance(value, str) else list(value)
+            normal[name] = tuple(dict.fromkeys(nfc(a).strip() for a in items if nfc(a).strip()))
+        elif isinstance(value, str):
+            normal[name] = nfc(value).strip() if name != "description" else nfc(value)
+        else:
+            normal[name] = value
+        if name in _REQUIRED and not normal[name]:
+            raise InvalidValueError(f"{'an' if kind.singular[0] in 'aeiou' else 'a'} "
+                                    f"{kind.singular} needs a {name}")
+    return normal
+
+
+@contextlib.contextmanager
+def _named_errors() -> Iterator[None]:
+    """A value a model refuses as one InvalidValueError line naming the field."""
+    try:
+        yield
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidValueError(f"{where + ': ' if where else ''}{message}") from None
+
+
+def _validated(kind: ItemKind, current: Model, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields as the kind's model takes them (a kind it knows, dates
+    that match their precision), checked with the rest of the item."""
+    with _named_errors():
+        checked = kind.model.model_validate({**current.model_dump(), **changes})
+    values = checked.model_dump()
+    if "aliases" in changes:   # an entity's own name is not an alias of it
+        values["aliases"] = tuple(a for a in values["aliases"] if a != values["name"])
+    return {name: values[name] for name in changes}
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _stored(name: str, value: Any) -> Any:
+    return tuple(value) if name == "aliases" else value
+
+
+# -- retiring and restoring ------------------------------------------------------
+
+
+def retire(case: Case, kind: str | ItemKind, item_id: int, *, reason: str, annotator: str,
+           expected_version: int | None = None) -> Retirement:
+    """Retire an item (a soft delete): it leaves panes, search and exports by
+    default and keeps its links and history. A reason is required."""
+    reason = nfc(reason).strip()
+    if not reason:
+        raise InvalidValueError("retiring needs a reason (--reason)")
+    return _set_retired(case, _kind(kind), item_id, True, reason=reason, annotator=annotator,
+                        expected_version=expected_version)
+
+
+def restore(case: Case, kind: str | ItemKind, item_id: int, *, annotator: str, reason: str = "",
+            expected_version: int | None = None) -> Retirement:
+    """Bring a retired item back."""
+    return _set_retired(case, _kind(kind), item_id, False, reason=nfc(reason).strip(),
+                        annotator=annotator, expected_version=expected_version)
+
+
+def _set_retired(case: Case, kind: ItemKind, item_id: int, retired: bool, *, reason: str,
+                 annotator: str, expected_version: int | None) -> Retirement:
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        row = _current(tx, kind, item_id, expected_version, allow_retired=True)
+        if bool(row["retired"]) == retired:
+            raise InvalidValueError(
+                f"{kind.singular} {item_id} is {'already' if retired else 'not'} retired: "
+                "nothing was changed")
+        return _record_retirement(tx, kind, row, retired, reason=reason, annotator=annotator)
+
+
+def _record_retirement(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row, retired: bool,
+                       *, reason: str, annotator: str) -> Retirement:
+    _bump(tx, kind, row)
+    retirement = Retirement(uid=new_uid(), item_kind=kind.name, item_uid=row["uid"],
+                            retired=retired, annotator=annotator,
+                            at=_after_latest(tx, kind, row["uid"]), reason=reason)
+    insert = RETIREMENTS.insert()
+    tx.execute(insert.sql, insert.values(retirement, retired=int(retired)))
+    return retirement
+
+
+def settle_retired(tx: sqlite3.Connection) -> None:
+    """The retired flag of every item that has retirements, from its latest one
+    (after a bulk load, which may bring retirements before their items)."""
+    for kind, table in CURATED_TABLES.items():
+        tx.execute(
+            f"UPDATE {table} SET retired = (SELECT r.retired FROM retirements r "
+            f"WHERE r.item_kind = ?1 AND r.item_uid = {table}.uid "
+            "ORDER BY r.at DESC, r.uid DESC LIMIT 1) "
+            "WHERE uid IN (SELECT item_uid FROM retirements WHERE item_kind = ?1)", [kind])
+
+
+# -- combining entities -------------------------------------------------------------
+
+# The links an entity has, each table's other end and how to name it in any copy.
+_ENTITY_LINKS: dict[str, tuple[str, str]] = {
+    "excerpt_entities": ("excerpt_id", "excerpts"),
+    "event_entities": ("event_id", "events"),
+}
+
+
+def combine(case: Case, kept_id: int, absorbed_ids: Sequence[int], *, annotator: str,
+            note: str = "") -> list[Combination]:
+    """Make the absorbed entities one with the kept one: their names become its
+    aliases, their links move to it, and each is retired ("combined into"),
+    history kept. Returns a combination per absorbed entity."""
+    annotator = _check_annotator(annotator)
+    absorbed_ids = list(dict.fromkeys(absorbed_ids))
+    if not absorbed_ids:
+        raise InvalidValueError("combining needs at least two entities")
+    if kept_id in absorbed_ids:
+        raise InvalidValueError(f"entity {kept_id} cannot be combined with itself")
+    with case.write() as tx:
+        kept_row = _current(tx, ENTITY, kept_id, None)
+        rows = [_current(tx, ENTITY, absorbed_id, None) for absorbed_id in absorbed_ids]
+        return [_combine_one(case, tx, kept_row, row, annotator=annotator, note=nfc(note).strip())
+                for row in rows]
+
+
+def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
+                 absorbed_row: sqlite3.Row, *, annotator: str, note: str) -> Combination:
+    kept_id, absorbed_id = kept_row["id"], absorbed_row["id"]
+    kept = get_item(case, ENTITY, kept_id)
+    absorbed = get_item(case, ENTITY, absorbed_id)
+    assert isinstance(kept, Entity) and isinstance(absorbed, Entity)
+    have = {kept.name, *kept.aliases}
+    aliases_added = [name for name in dict.fromkeys([absorbed.name, *absorbed.aliases])
+                     if name not in have]
+    tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                   [(kept_id, alias) for alias in aliases_added])
+    moved: dict[str, Any] = {"aliases_added": aliases_added}
+    for table, (other, other_table) in _ENTITY_LINKS.items():
+        links = tx.execute(
+            f"SELECT o.uid, EXISTS (SELECT 1 FROM {table} k WHERE k.entity_id = ? "
+            f"AND k.{other} = x.{other}) AS shared FROM {table} x JOIN {other_table} o "
+            f"ON o.id = x.{other} WHERE x.entity_id = ? ORDER BY o.uid", [kept_id, absorbed_id],
+        ).fetchall()
+        moved[table] = {"moved": [r["uid"] for r in links if not r["shared"]],
+                        "shared": [r["uid"] for r in links if r["shared"]]}
+        tx.execute(f"UPDATE OR IGNORE {table} SET entity_id = ? WHERE entity_id = ?",
+                   [kept_id, absorbed_id])
+        tx.execute(f"DELETE FROM {table} WHERE entity_id = ?", [absorbed_id])
+    links = tx.execute(
+        "SELECT x.uid, x.role, c.uid AS claim_uid, EXISTS (SELECT 1 FROM claim_entities k "
+        "WHERE k.entity_id = ? AND k.claim_id = x.claim_id AND k.role = x.role) AS shared "
+        "FROM claim_entities x JOIN claims c ON c.id = x.claim_id WHERE x.entity_id = ? "
+        "ORDER BY x.uid", [kept_id, absorbed_id],
+    ).fetchall()
+    moved["claim_entities"] = {
+        "moved": [r["uid"] for r in links if not r["shared"]],
+        "shared": [[r["uid"], r["claim_uid"], r["role"]] for r in links if r["shared"]],
+    }
+    tx.execute("UPDATE OR IGNORE claim_entities SET entity_id = ? WHERE entity_id = ?",
+               [kept_id, absorbed_id])
+    tx.execute("DELETE FROM claim_entities WHERE entity_id = ?", [absorbed_id])
+    _bump(tx, ENTITY, kept_row)
+    if not absorbed_row["retired"]:
+        _record_retirement(tx, ENTITY, absorbed_row, True, annotator=annotator,
+                           reason=f"combined into entity {kept_id} ({kept.name})")
+    combination = Combination(
+        uid=new_uid(), kept_uid=kept_row["uid"], absorbed_uid=absorbed_row["uid"],
+        annotator=annotator, at=_after_latest(tx, ENTITY, kept_row["uid"]), note=note, moved=moved)
+    insert = COMBINATIONS.insert()
+    tx.execute(insert.sql, insert.values(combination, moved=json.dumps(moved, ensure_ascii=False)))
+    return combination
+
+
+def uncombine(case: Case, absorbed_id: int, *, annotator: str) -> Combination:
+    """Undo the latest combination that absorbed this entity: its links, its
+    names on the kept entity and its standing come back exactly as they were."""
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        absorbed_row = _row(tx, ENTITY, absorbed_id)
+        found = tx.execute(
+            f"SELECT {COMBINATIONS.select()} FROM combinations WHERE absorbed_uid = ? "
+            "AND undone_at = '' ORDER BY at DESC, rowid DESC LIMIT 1", [absorbed_row["uid"]],
+        ).fetchone()
+        if found is None:
+            raise InvalidValueError(f"entity {absorbed_id} was not combined into another: "
+                                    "nothing to uncombine (give the entity that was absorbed)")
+        combination = _combination(found)
+        kept = tx.execute("SELECT id, uid, version, retired FROM entities WHERE uid = ?",
+                          [combination.kept_uid]).fetchone()
+        _restore_links(tx, kept["id"], absorbed_id, combination.moved)
+        at = utc_now()
+        tx.execute("UPDATE combinations SET undone_by = ?, undone_at = ? WHERE uid = ?",
+                   [annotator, at, combination.uid])
+        _bump(tx, ENTITY, kept)
+        if absorbed_row["retired"]:
+            _record_retirement(tx, ENTITY, absorbed_row, False, annotator=annotator,
+                               reason=f"uncombined from entity {kept['id']}")
+        return combination.model_copy(update={"undone_by": annotator, "undone_at": at})
+
+
+def _restore_links(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
+                   moved: dict[str, Any]) -> None:
+    tx.executemany("DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ?",
+                   [(kept_id, alias) for alias in moved.get("aliases_added", [])])
+    for table, (other, other_table) in _ENTITY_LINKS.items():
+        links = moved.get(table, {})
+        for uid in links.get("moved", []):
+            tx.execute(f"UPDATE {table} SET entity_id = ? WHERE entity_id = ? AND {other} = "
+                       f"(SELECT id FROM {other_table} WHERE uid = ?)", [absorbed_id, kept_id, uid])
+        for uid in links.get("shared", []):
+            tx.execute(f"INSERT OR IGNORE INTO {table} ({other}, entity_id) "
+                       f"SELECT id, ? FROM {other_table} WHERE uid = ?", [absorbed_id, uid])
+    links = moved.get("claim_entities", {})
+    tx.executemany("UPDATE claim_entities SET entity_id = ? WHERE uid = ?",
+                   [(absorbed_id, uid) for uid in links.get("moved", [])])
+    for uid, claim_uid, role in links.get("shared", []):
+        tx.execute("INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role, uid) "
+                   "SELECT id, ?, ?, ? FROM claims WHERE uid = ?", [absorbed_id, role, uid, claim_uid])
+
+
+# -- likely duplicates ---------------------------------------------------------------
+
+# A block of entities sharing the start of a word is compared pair by pair only up to this
+# size: a word in every other name ("operation") proposes nothing.
+_BLOCK_LIMIT = 60
+_PREFIX = 4
+# A name inside another counts from this many letters: "Logvinov" in "Kirill
+# Logvinov", not "EU" in "Permanent Mission to the EU".
+_CONTAINED = 5
+CLOSE_SPELLING = 88.0
+
+
+def likely_duplicates(case: Case, *, limit: int = 50, include_judged: bool = False
+                      ) -> list[DuplicatePair]:
+    """Pairs of entities of one kind, not retired, that may be one: the same
+    folded name or alias, one name containing the other's words, or a close
+    spelling (rapidfuzz). Pairs judged same or not the same are left out;
+    skipped ones come back. At most ``limit``, best first."""
+    return list(_first(_duplicate_pairs(case, include_judged=include_judged), limit))
+
+
+def _first(pairs: Iterator[DuplicatePair], limit: int) -> Iterator[DuplicatePair]:
+    for count, pair in enumerate(pairs):
+        if count >= limit:
+            return
+        yield pair
+
+
+def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicatePair]:
+    """Pairs with the same folded name or alias first (a dictionary of forms:
+    quick however many entities there are, so the first screen comes at
+    once), then pairs from blocks of entities sharing the start of a word."""
+    names: dict[int, list[tuple[str, ...]]] = {}
+    uids: dict[int, str] = {}
+    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    by_word: dict[tuple[str, str], list[int]] = {}
+    for row in keyset_rows(case, "SELECT id, uid, kind, name, aliases FROM entities", key=["id"],
+                           where="retired = 0", page=5000):
+        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
+        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
+        names[row["id"]], uids[row["id"]] = forms, row["uid"]
+        for form in forms:
+            by_form.setdefault((row["kind"], form), []).append(row["id"])
+        # Blocks by the first letters of each word: a shared word, or a close spelling of one.
+        for word in {word[:_PREFIX] for form in forms for word in form}:
+            by_word.setdefault((row["kind"], word), []).append(row["id"])
+    judged = set() if include_judged else _judged_pairs(case)
+    seen: set[tuple[int, int]] = set()
+
+    def proposed(pairs: dict[tuple[int, int], tuple[str, float]]) -> Iterator[DuplicatePair]:
+        ranked = sorted(pairs.items(), key=lambda item: (-_RANK[item[1][0]], -item[1][1], item[0]))
+        for (first, second), (reason, score) in ranked:
+            seen.add((first, second))
+            if tuple(sorted((uids[first], uids[second]))) in judged:
+                continue
+            a, b = ENTITY.items(case, [first, second])
+            assert isinstance(a, Entity) and isinstance(b, Entity)
+            yield DuplicatePair(a=a, b=b, reason=reason, score=score)
+
+    same: dict[tuple[int, int], tuple[str, float]] = {}
+    for ids in by_form.values():
+        if len(ids) > _BLOCK_LIMIT:   # a name many share (a common surname) says nothing
+            continue
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:]:
+                if first != second:
+                    same[(min(first, second), max(first, second))] = ("same name", 100.0)
+    yield from proposed(same)
+    found: dict[tuple[int, int], tuple[str, float]] = {}
+    for ids in by_word.values():
+        if len(ids) < 2 or len(ids) > _BLOCK_LIMIT:
+            continue
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:]:
+                pair = (min(first, second), max(first, second))
+                if pair in found or pair in seen or first == second:
+                    continue
+                why = _alike(names[first], names[second])
+                if why is not None:
+                    found[pair] = why
+    yield from proposed(found)
+
+
+_RANK = {"same name": 3, "one name contains the other": 2, "close spelling": 1}
+
+
+def _alike(first: list[tuple[str, ...]], second: list[tuple[str, ...]]) -> tuple[str, float] | None:
+    best: tuple[str, float] | None = None
+    for a in first:
+        for b in second:
+            if a == b:
+                return "same name", 100.0
+            score = fuzz.ratio(" ".join(a), " ".join(b))
+            shorter = a if len(a) < len(b) else b
+            if (set(a) < set(b) or set(b) < set(a)) and len(" ".join(shorter)) >= _CONTAINED:
+                candidate = ("one name contains the other", score)
+            elif score >= CLOSE_SPELLING:
+                candidate = ("close spelling", score)
+            else:
+                continue
+            if best is None or (_RANK[candidate[0]], candidate[1]) > (_RANK[best[0]], best[1]):
+                best = candidate
+    return best
+
+
+def _judged_pairs(case: Case) -> set[tuple[str, ...]]:
+    """Pairs whose latest judgement is same or not the same."""
+    return {(row[0], row[1]) for row in case.rows(
+        "SELECT entity_a, entity_b FROM (SELECT entity_a, entity_b, judgement, row_number() OVER ("
+        "PARTITION BY entity_a, entity_b ORDER BY at DESC, rowid DESC) AS newest "
+        "FROM duplicate_judgements) WHERE newest = 1 AND judgement != 'skip'")}
+
+
+def judge_pair(case: Case, first_id: int, second_id: int, judgement: str, *,
+               annotator: str) -> str:
+    """Record a judgement of a proposed pair (same, not_same, skip); returns its uid."""
+    annotator = _check_annotator(annotator)
+    if judgement not in JUDGEMENTS:
+        raise InvalidValueError(f"unknown judgement {judgement!r} (choose {', '.join(JUDGEMENTS)})")
+    if first_id == second_id:
+        raise InvalidValueError(f"entity {first_id} cannot be judged against itself")
+    with case.write() as tx:
+        a, b = sorted((_row(tx, ENTITY, first_id)["uid"], _row(tx, ENTITY, second_id)["uid"]))
+        uid = new_uid()
+        insert = DUPLICATE_JUDGEMENTS.insert()
+        tx.execute(insert.sql, insert.values(None, uid=uid, entity_a=a, entity_b=b,
+                                             judgement=judgement, annotator=annotator,
+                                             at=utc_now()))
+        return uid
+
+
+# -- shared ----------------------------------------------------------------------------
+
+
+def _check_annotator(annotator: str) -> str:
+    if not annotator.strip():
+        raise InvalidValueError("an annotator name is required")
+    return annotator.strip()
+
+
+def _current(tx: sqlite3.Connection, kind: ItemKind, item_id: int, expected_version: int | None,
+             *, allow_retired: bool = False) -> sqlite3.Row:
+    """The item's row, refused if retired or moved past ``expected_version``."""
+    row = _row(tx, kind, item_id)
+    if expected_version is not None and row["version"] != expected_version:
+        who, what, at = _latest_change(tx, kind, row["uid"], item_id)
+        raise StaleRevisionError(kind.singular, item_id, expected_version, row["version"],
+                                 who, what, at)
+    if row["retired"] and not allow_retired:
+        raise InvalidValueError(f"{kind.singular} {item_id} is retired (restore it first)")
+    return row
+
+
+def _latest_change(tx: sqlite3.Connection, kind: ItemKind, uid: str, item_id: int
+                   ) -> tuple[str | None, str, str | None]:
+    """Who made the item's latest change, what it was, when."""
+    candidates = []
+    revision = tx.execute("SELECT annotator, at, fields, undoes FROM revisions WHERE item_kind = ? "
+                          "AND item_uid = ? ORDER BY at DESC, rowid DESC LIMIT 1",
+                          [kind.name, uid]).fetchone()
+    if revision:
+        fields = ", ".join(json.loads(revision["fields"]))
+        what = f"undid a revision of {fields}" if revision["undoes"] else f"revised {fields}"
+        candidates.append((revision["at"], revision["annotator"], what))
+    retirement = tx.execute("SELECT annotator, at, retired, reason FROM retirements WHERE "
+                            "item_kind = ? AND item_uid = ? ORDER BY at DESC, rowid DESC LIMIT 1",
+                            [kind.name, uid]).fetchone()
+    if retirement:
+        what = "retired it" if retirement["retired"] else "restored it"
+        candidates.append((retirement["at"], retirement["annotator"], what))
+    if kind.name == "claim":
+        mark = tx.execute("SELECT annotator, created_at, status, kind FROM annotations "
+                          "WHERE claim_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+                          [item_id]).fetchone()
+        if mark:
+            what = {"note": "added a note", "undo": "undid a mark"}.get(
+                mark["kind"], f"marked it {mark['status']}")
+            candidates.append((mark["created_at"], mark["annotator"], what))
+    if kind is ENTITY:
+        combined = tx.execute("SELECT annotator, at, undone_by, undone_at FROM combinations "
+                              "WHERE kept_uid = ? ORDER BY max(at, undone_at) DESC LIMIT 1",
+                              [uid]).fetchone()
+        if combined:
+            if combined["undone_at"]:
+                candidates.append((combined["undone_at"], combined["undone_by"],
+                                   "uncombined an entity from it"))
+            else:
+                candidates.append((combined["at"], combined["annotator"],
+                                   "combined another entity into it"))
+    if not candidates:
+        return None, "changed it", None
+    at, who, what = max(candidates)
+    return who, what, at
+
+
+def _bump(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row) -> int:
+    if "version" not in kind.table.columns:
+        return 0
+    tx.execute(f"UPDATE {kind.table} SET version = version + 1 WHERE id = ?", [row["id"]])
+    return int(row["version"]) + 1
+
+
+def _after_latest(tx: sqlite3.Connection, kind: ItemKind, uid: str) -> str:
+    """Now, or just after the item's latest record if the clock says otherwise,
+    so an item's history is in the order it was made."""
+    latest = tx.execute(
+        "SELECT max(at) FROM (SELECT max(at) AS at FROM revisions WHERE item_kind = ?1 AND "
+        "item_uid = ?2 UNION ALL SELECT max(at) FROM retirements WHERE item_kind = ?1 AND "
+        "item_uid = ?2)", [kind.name, uid]).fetchone()[0]
+    return timestamp_after(latest)
+
+
+
+# -- adding items ----------------------------------------------------------------------
+
+# The fields ``add`` takes for each kind, and those it needs.
+ADDABLE: dict[str, tuple[str, ...]] = {
+    "entity": ("kind", "name", "aliases", "description"),
+    "event": ("title", "date_start", "date_end", "date_precision", "description"),
+    "claim": ("statement", "claimant"),
+}
+_NEEDED: dict[str, tuple[str, ...]] = {"entity": ("kind", "name"), "event": ("title",),
+                                       "claim": ("statement",)}
+
+
+def add_item(case: Case, kind: str, fields: dict[str, str], *, evidence: Sequence[int] = (),
+             entity_ids: Sequence[int] = ()) -> Model:
+    """A new entity, event or claim from FIELD=VALUE pairs, with excerpts as its
+    evidence (an entity: excerpts that mention it) and, for an event or a
+    claim, the entities it is about. One transaction; nothing is written if
+    anything is wrong."""
+    if kind not in ADDABLE:
+        raise InvalidValueError(f"cannot add a {kind!r} (choose {', '.join(ADDABLE)})")
+    for name in fields:
+        if name not in ADDABLE[kind]:
+            raise InvalidValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} has no field "
+                                    f"{name!r} (choose {', '.join(ADDABLE[kind])})")
+    for name in _NEEDED[kind]:
+        if not fields.get(name, "").strip():
+            raise InvalidValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} needs "
+                                    f"{name}=VALUE")
+    if kind == "entity" and entity_ids:
+        raise InvalidValueError("--entity is for events and claims")
+    with case.write(), _named_errors():
+        for excerpt_id in evidence:
+            get_excerpt(case, excerpt_id)
+        _check_entities(case, list(entity_ids))
+        item: Model
+        if kind == "entity":
+            aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
+            entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
+                                description=fields.get("description", ""))
+            for excerpt_id in evidence:
+                link_excerpt_entity(case, excerpt_id, entity.id or 0)
+            item = entity
+        elif kind == "event":
+            item = add_event(case, **fields, entity_ids=entity_ids, excerpt_ids=evidence)
+        else:
+            item = add_claim(case, statement=fields["statement"],
+                             claimant=fields.get("claimant", ""), entity_ids=entity_ids,
+                             evidence=[(excerpt_id, "supports") for excerpt_id in evidence])
+        assert item.id is not None   # it has just been written
+        found = item_kind(kind).items(case, [item.id])
+        return found[0]
+
+
+# -- the activity log ---------------------------------------------------------------------
+
+
+class Activity(Model):
+    """One thing that happened to the case, for the activity log."""
+
+    at: str
+    annotator: str
+    action: str         # revised, undid a revision, retired, restored, combined, uncombined,
+                        # judged, mark, note, undo, ingest
+    kind: str           # the kind of item it happened to
+    item_uid: str
+    item_id: int | None = None
+    detail: str = ""
+
+
+_ACTIVITY = """
+SELECT at, annotator, CASE undoes WHEN '' THEN 'revised' ELSE 'undid a revision' END AS action,
+       item_kind AS kind, item_uid, fields AS detail FROM revisions
+UNION ALL
+SELECT at, annotator, CASE retired WHEN 1 THEN 'retired' ELSE 'restored' END, item_kind, item_uid,
+       reason FROM retirements
+UNION ALL
+SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note
+FROM combinations
+UNION ALL
+SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid
+FROM combinations WHERE undone_at != ''
+UNION ALL
+SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b
+FROM duplicate_judgements
+UNION ALL
+SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note
+FROM annotations a JOIN claims c ON c.id = a.claim_id
+UNION ALL
+SELECT added_at, '', 'ingest', 'source', uid, title FROM sources
+"""
+
+
+def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
+             annotator: str | None = None, limit: int = 200) -> list[Activity]:
+    """Everything done to the case, newest first: additions of sources,
+    revisions, retirements, combinations, judgements and marks."""
+    conditions, params = [], []
+    if item_id is not None:
+        if kind is None:
+            raise InvalidValueError("--id needs --kind")
+        conditions.append("kind = ? AND item_uid = ?")
+        params += [kind, uid_of(case, kind, item_id)]
+    elif kind is not None:
+        if kind != "source":
+            _kind(kind)   # a kind there is
+        conditions.append("kind = ?")
+        params.append(kind)
+    if annotator is not None:
+        conditions.append("annotator = ?")
+        params.append(annotator)
+    where = "WHERE " + " AND ".join(conditions) if conditions else ""
+    rows = case.rows(f"SELECT * FROM ({_ACTIVITY}) {where} ORDER BY at DESC LIMIT ?",
+                     [*params, limit])
+    return [Activity(**dict(row), item_id=_id_for(case, row["kind"], row["item_uid"]))
+            for row in rows]
+
+
+def _id_for(case: Case, kind: str, uid: str) -> int | None:
+    table = "sources" if kind == "source" else str(_kind(kind).table)
+    found = case.scalar(f"SELECT id FROM {table} WHERE uid = ?", [uid])
+    return None if found is None else int(found)

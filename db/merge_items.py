@@ -1,0 +1,313 @@
+"""Merging the items of a copy by uid: sources, excerpts, entities, events,
+claims, their links, and the curation records (revisions, retirements,
+combinations, duplicate judgements).
+
+Runs inside the merge's one write transaction, with the other file attached
+read-only as ``other``, in set-based SQL (a copy of a million-excerpt case
+is read, not looped over in Python). Rules (docs/case-file.md, "Merging"):
+
+- every item is matched by its uid; a source also by sha256, an excerpt by
+  its span, an entity the case lacks by kind and name (a copy of another case
+  merged with ``--force``), so nothing is copied twice;
+- records (revisions...) are matched by uid: merging twice adds nothing;
+- an item's field is the new value of its latest revision by time, so
+  merging A into B and B into A gives the same values; a field revised on
+  both sides since they parted, to different values, is flagged in
+  ``revision_conflicts``, never settled silently;
+- a combination made on one side is made on the other: links the other
+  side still has to the absorbed entity move to the kept one; an uncombine
+  made on one side is made on the other.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from .casefile import utc_now
+from .curation import _restore_links
+from .kinds import ITEM_KINDS, ItemKind
+from .mentions import link_mentions
+from .tables import (
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
+    ENTITIES,
+    EVENTS,
+    RETIREMENTS,
+    REVISIONS,
+    SOURCES,
+    Table,
+    column_list,
+)
+
+_KIND_BY_NAME = {kind.name: kind for kind in ITEM_KINDS}
+
+
+def _count(tx: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> int:
+    return int(tx.execute(sql, list(params)).rowcount)
+
+
+def _insert_select(table: Table, columns: tuple[str, ...], select: str) -> str:
+    return f"INSERT INTO main.{table} ({column_list(columns)}) {select}"
+
+
+def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str,
+                copy_source_details: Any) -> None:
+    """Bring in everything of ``other`` the case lacks (see the module's rules).
+    ``copy_source_details(other_id, new_id)`` copies a new source's pages,
+    boxes, metadata and attachments."""
+    added: dict[str, int] = report.setdefault("added", {})
+    _maps(tx)
+    # -- sources, by sha256 --------------------------------------------------------
+    columns = SOURCES.insert(with_id=False).columns
+    before = _max_id(tx, "sources")
+    added["sources"] = _count(tx, _insert_select(SOURCES, columns,
+        f"SELECT {column_list(columns, alias='o')} FROM other.sources o "
+        "WHERE o.sha256 NOT IN (SELECT sha256 FROM main.sources) ORDER BY o.id"))
+    tx.execute("INSERT INTO temp.source_map SELECT o.id, s.id, s.id > ? FROM other.sources o "
+               "JOIN main.sources s ON s.sha256 = o.sha256", [before])
+    for other_id, new_id in tx.execute(
+            "SELECT other_id, id FROM temp.source_map WHERE new").fetchall():
+        copy_source_details(other_id, new_id)
+    # -- excerpts, by uid, else by span ----------------------------------------------
+    before = _max_id(tx, "excerpts")
+    added["excerpts"] = _count(tx,
+        'INSERT INTO main.excerpts (source_id, start, "end", text, kind, uid) '
+        'SELECT m.id, o.start, o."end", o.text, o.kind, o.uid FROM other.excerpts o '
+        "JOIN temp.source_map m ON m.other_id = o.source_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.excerpts e WHERE e.uid = o.uid) "
+        'AND NOT EXISTS (SELECT 1 FROM main.excerpts e WHERE e.source_id = m.id '
+        'AND e.start = o.start AND e."end" = o."end") ORDER BY o.id')
+    tx.execute(
+        "INSERT INTO temp.excerpt_map SELECT o.id, ifnull("
+        "(SELECT e.id FROM main.excerpts e WHERE e.uid = o.uid), "
+        '(SELECT e.id FROM main.excerpts e WHERE e.source_id = m.id AND e.start = o.start '
+        'AND e."end" = o."end")) FROM other.excerpts o '
+        "JOIN temp.source_map m ON m.other_id = o.source_id")
+    new_excerpts = [row[0] for row in tx.execute(
+        "SELECT id FROM main.excerpts WHERE id > ?", [before])]
+    # -- entities, by uid, else (a copy of another case) by kind and name -----------
+    columns = ENTITIES.insert(with_id=False).columns
+    tx.execute("INSERT INTO temp.entity_map SELECT o.id, ifnull("
+               "(SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
+               "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
+               "AND e.name = o.name)) "
+               "FROM other.entities o")
+    before = _max_id(tx, "entities")
+    added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
+        f"SELECT {column_list(columns, alias='o')} FROM other.entities o "
+        "JOIN temp.entity_map m ON m.other_id = o.id WHERE m.id IS NULL ORDER BY o.id"))
+    tx.execute("UPDATE temp.entity_map SET id = (SELECT e.id FROM main.entities e "
+               "JOIN other.entities o ON o.uid = e.uid WHERE o.id = other_id) WHERE id IS NULL")
+    tx.execute("INSERT OR IGNORE INTO main.entity_aliases (entity_id, alias) "
+               "SELECT m.id, a.alias FROM other.entity_aliases a "
+               "JOIN temp.entity_map m ON m.other_id = a.entity_id WHERE m.id > ?", [before])
+    # -- events and claims, by uid -----------------------------------------------------
+    added["events"] = _by_uid(tx, EVENTS, "event_map")
+    added["claims"] = _count(tx,
+        "INSERT INTO main.claims (uid, statement, claimant) SELECT o.uid, o.statement, o.claimant "
+        "FROM other.claims o WHERE o.uid NOT IN (SELECT uid FROM main.claims) ORDER BY o.id")
+    tx.execute("INSERT INTO temp.claim_map SELECT o.id, c.id FROM other.claims o "
+               "JOIN main.claims c ON c.uid = o.uid")
+    report["claims_copied"] += added["claims"]
+    report["sources_copied"] += added["sources"]
+    report["excerpts_copied"] += added["excerpts"]
+    report["entities_copied"] += added["entities"]
+    # -- links --------------------------------------------------------------------------
+    links = 0
+    for table, first, first_map, second, second_map in (
+        ("excerpt_entities", "excerpt_id", "excerpt_map", "entity_id", "entity_map"),
+        ("event_entities", "event_id", "event_map", "entity_id", "entity_map"),
+        ("event_excerpts", "event_id", "event_map", "excerpt_id", "excerpt_map"),
+    ):
+        links += _count(tx,
+            f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) SELECT a.id, b.id "
+            f"FROM other.{table} o JOIN temp.{first_map} a ON a.other_id = o.{first} "
+            f"JOIN temp.{second_map} b ON b.other_id = o.{second}")
+    links += _count(tx,
+        "INSERT OR IGNORE INTO main.claim_entities (claim_id, entity_id, role, uid) "
+        "SELECT c.id, e.id, o.role, o.uid FROM other.claim_entities o "
+        "JOIN temp.claim_map c ON c.other_id = o.claim_id "
+        "JOIN temp.entity_map e ON e.other_id = o.entity_id "
+        "WHERE o.uid NOT IN (SELECT uid FROM main.claim_entities)")
+    links += _count(tx,
+        "INSERT OR IGNORE INTO main.claim_excerpts (claim_id, excerpt_id, stance, uid) "
+        "SELECT c.id, x.id, o.stance, o.uid FROM other.claim_excerpts o "
+        "JOIN temp.claim_map c ON c.other_id = o.claim_id "
+        "JOIN temp.excerpt_map x ON x.other_id = o.excerpt_id "
+        "WHERE o.uid NOT IN (SELECT uid FROM main.claim_excerpts)")
+    added["links"] = links
+    # -- curation records ------------------------------------------------------------------
+    _revisions(tx, added, report, detected_by=detected_by)
+    added["retirements"] = _count(tx, _insert_select(RETIREMENTS, RETIREMENTS.columns,
+        f"SELECT {RETIREMENTS.select(alias='o')} FROM other.retirements o "
+        "WHERE o.uid NOT IN (SELECT uid FROM main.retirements) ORDER BY o.at, o.rowid"))
+    _combinations(tx, added)
+    added["judgements"] = _count(tx, _insert_select(
+        DUPLICATE_JUDGEMENTS, DUPLICATE_JUDGEMENTS.columns,
+        f"SELECT {DUPLICATE_JUDGEMENTS.select(alias='o')} FROM other.duplicate_judgements o "
+        "WHERE o.uid NOT IN (SELECT uid FROM main.duplicate_judgements) ORDER BY o.at, o.rowid"))
+    tx.execute(
+        "INSERT OR IGNORE INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
+        "revision_b, detected_at, detected_by, resolved_at, resolved_by) SELECT item_kind, "
+        "item_uid, field, revision_a, revision_b, detected_at, detected_by, resolved_at, "
+        "resolved_by FROM other.revision_conflicts")
+    # What OTHER holds that the case still lacks (nothing, unless OTHER is inconsistent).
+    report["not_merged"] = {
+        "sources": tx.execute("SELECT count(*) FROM other.sources WHERE sha256 NOT IN "
+                              "(SELECT sha256 FROM main.sources)").fetchone()[0],
+        "entities": tx.execute("SELECT count(*) FROM temp.entity_map WHERE id IS NULL").fetchone()[0],
+        "events": tx.execute("SELECT count(*) FROM other.events WHERE uid NOT IN "
+                             "(SELECT uid FROM main.events)").fetchone()[0],
+    }
+    if new_excerpts:
+        link_mentions_later = report.setdefault("_new_excerpts", [])
+        link_mentions_later.extend(new_excerpts)
+
+
+def link_new_excerpts(case: Any, report: dict[str, Any]) -> None:
+    """Link the copied excerpts to the entities they mention (after the copy)."""
+    new = report.pop("_new_excerpts", [])
+    if new:
+        link_mentions(case, excerpt_ids=new)
+
+
+def _maps(tx: sqlite3.Connection) -> None:
+    for name in ("source_map", "excerpt_map", "entity_map", "event_map", "claim_map"):
+        tx.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        extra = ", new INTEGER NOT NULL DEFAULT 0" if name == "source_map" else ""
+        tx.execute(f"CREATE TEMP TABLE {name} (other_id INTEGER PRIMARY KEY, id INTEGER{extra})")
+
+
+def drop_maps(tx: sqlite3.Connection) -> None:
+    for name in ("source_map", "excerpt_map", "entity_map", "event_map", "claim_map"):
+        tx.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _max_id(tx: sqlite3.Connection, table: str) -> int:
+    return int(tx.execute(f"SELECT ifnull(max(id), 0) FROM main.{table}").fetchone()[0])
+
+
+def _by_uid(tx: sqlite3.Connection, table: Table, map_name: str) -> int:
+    columns = table.insert(with_id=False).columns
+    count = _count(tx, _insert_select(table, columns,
+        f"SELECT {column_list(columns, alias='o')} FROM other.{table} o "
+        f"WHERE o.uid NOT IN (SELECT uid FROM main.{table}) ORDER BY o.id"))
+    tx.execute(f"INSERT INTO temp.{map_name} SELECT o.id, t.id FROM other.{table} o "
+               f"JOIN main.{table} t ON t.uid = o.uid")
+    return count
+
+
+def _revisions(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any], *,
+               detected_by: str) -> None:
+    """New revisions in; conflicting fields flagged; each touched field set to
+    the new value of its latest revision by time."""
+    tx.execute("DROP TABLE IF EXISTS temp.incoming_revisions")
+    tx.execute(f"CREATE TEMP TABLE incoming_revisions AS SELECT {REVISIONS.select(alias='o')} "
+               "FROM other.revisions o WHERE o.uid NOT IN (SELECT uid FROM main.revisions)")
+    ours = tx.execute(
+        "SELECT r.item_kind, r.item_uid, f.key AS field, r.uid, r.at, f.value ->> 1 AS value "
+        "FROM main.revisions r, json_each(r.fields) f "
+        "WHERE r.uid NOT IN (SELECT uid FROM other.revisions) AND EXISTS (SELECT 1 FROM "
+        "temp.incoming_revisions i WHERE i.item_kind = r.item_kind AND i.item_uid = r.item_uid)"
+    ).fetchall()
+    theirs = tx.execute(
+        "SELECT r.item_kind, r.item_uid, f.key AS field, r.uid, r.at, f.value ->> 1 AS value "
+        "FROM temp.incoming_revisions r, json_each(r.fields) f").fetchall()
+    latest_ours = _latest_per_field(ours)
+    latest_theirs = _latest_per_field(theirs)
+    conflicts = 0
+    now = utc_now()
+    for key, (_, our_uid, our_value) in latest_ours.items():
+        if key in latest_theirs and latest_theirs[key][2] != our_value:
+            a, b = sorted((our_uid, latest_theirs[key][1]))
+            conflicts += _count(tx,
+                "INSERT OR IGNORE INTO main.revision_conflicts (item_kind, item_uid, field, "
+                "revision_a, revision_b, detected_at, detected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [*key, a, b, now, detected_by])
+    report["revision_conflicts_found"] = conflicts
+    added["revisions"] = _count(tx, _insert_select(REVISIONS, REVISIONS.columns,
+        f"SELECT {REVISIONS.select()} FROM temp.incoming_revisions ORDER BY at, uid"))
+    touched = tx.execute("SELECT item_kind, item_uid, count(*) FROM temp.incoming_revisions "
+                         "GROUP BY item_kind, item_uid").fetchall()
+    for kind_name, item_uid, count in touched:
+        kind = _KIND_BY_NAME.get(kind_name)
+        if kind is None:
+            continue
+        _settle_fields(tx, kind, item_uid, count)
+    tx.execute("DROP TABLE temp.incoming_revisions")
+
+
+def _latest_per_field(rows: list[sqlite3.Row]) -> dict[tuple[str, str, str], tuple[str, str, Any]]:
+    latest: dict[tuple[str, str, str], tuple[str, str, Any]] = {}
+    for row in rows:
+        key = (row["item_kind"], row["item_uid"], row["field"])
+        if key not in latest or (row["at"], row["uid"]) > latest[key][:2]:
+            latest[key] = (row["at"], row["uid"], row["value"])
+    return latest
+
+
+def _settle_fields(tx: sqlite3.Connection, kind: ItemKind, item_uid: str, added: int) -> None:
+    """Each revised field of the item = the new value of its latest revision."""
+    item = tx.execute(f"SELECT id FROM main.{kind.table} WHERE uid = ?", [item_uid]).fetchone()
+    if item is None:
+        return
+    values: dict[str, Any] = {}
+    for row in tx.execute(
+            "SELECT fields FROM main.revisions WHERE item_kind = ? AND item_uid = ? "
+            "ORDER BY at, uid", [kind.name, item_uid]):
+        for field, (_old, new) in json.loads(row[0]).items():
+            values[field] = tuple(new) if field == "aliases" else new
+    if values:
+        kind.write(tx, int(item[0]), values)
+    if "version" in kind.table.columns:
+        tx.execute(f"UPDATE main.{kind.table} SET version = version + ? WHERE id = ?",
+                   [added, item[0]])
+
+
+def _combinations(tx: sqlite3.Connection, added: dict[str, int]) -> None:
+    """New combinations in, replayed on this side's links; uncombines made over there made here."""
+    incoming = tx.execute(
+        f"SELECT {COMBINATIONS.select(alias='o')} FROM other.combinations o "
+        "WHERE o.uid NOT IN (SELECT uid FROM main.combinations) ORDER BY o.at, o.rowid").fetchall()
+    for row in incoming:
+        tx.execute(COMBINATIONS.insert().sql, COMBINATIONS.insert().values(row))
+        if not row["undone_at"]:
+            _move_links(tx, row["kept_uid"], row["absorbed_uid"], json.loads(row["moved"]))
+    added["combinations"] = len(incoming)
+    undone = tx.execute(
+        "SELECT m.uid, o.undone_by, o.undone_at, m.kept_uid, m.absorbed_uid, m.moved "
+        "FROM main.combinations m JOIN other.combinations o ON o.uid = m.uid "
+        "WHERE m.undone_at = '' AND o.undone_at != ''").fetchall()
+    for row in undone:
+        ids = _entity_ids(tx, row["kept_uid"], row["absorbed_uid"])
+        if ids is not None:
+            _restore_links(tx, ids[0], ids[1], json.loads(row["moved"]))
+        tx.execute("UPDATE main.combinations SET undone_by = ?, undone_at = ? WHERE uid = ?",
+                   [row["undone_by"], row["undone_at"], row["uid"]])
+
+
+def _entity_ids(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str) -> tuple[int, int] | None:
+    kept = tx.execute("SELECT id FROM main.entities WHERE uid = ?", [kept_uid]).fetchone()
+    absorbed = tx.execute("SELECT id FROM main.entities WHERE uid = ?", [absorbed_uid]).fetchone()
+    if kept is None or absorbed is None:
+        return None
+    return int(kept[0]), int(absorbed[0])
+
+
+def _move_links(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str,
+                moved: dict[str, Any]) -> None:
+    """A combination made elsewhere, made here: the absorbed entity's names and links go to
+    the kept one (its retirement comes with the retirements)."""
+    ids = _entity_ids(tx, kept_uid, absorbed_uid)
+    if ids is None:
+        return
+    kept_id, absorbed_id = ids
+    tx.executemany("INSERT OR IGNORE INTO main.entity_aliases (entity_id, alias) VALUES (?, ?)",
+                   [(kept_id, alias) for alias in moved.get("aliases_added", [])])
+    for table in ("excerpt_entities", "event_entities", "claim_entities"):
+        tx.execute(f"UPDATE OR IGNORE main.{table} SET entity_id = ? WHERE entity_id = ?",
+                   [kept_id, absorbed_id])
+        tx.execute(f"DELETE FROM main.{table} WHERE entity_id = ?", [absorbed_id])

@@ -1,0 +1,169 @@
+"""Curating in the browser: ``e`` edits the entity, event or claim under the
+cursor (a revision, refused with who changed what when stale), ``X`` retires
+with a reason and restores; the detail shows the history. The real app,
+driven by Pilot, over a copy of the demo case; snapshots of the edit form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import browser, press, settle
+from textual.widgets import Input
+
+import db
+from db import curation
+from db.entities import get_entity
+from tui.screens.build_forms import EntityForm
+from tui.screens.edit import EditScreen, RetireScreen
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+@pytest.fixture
+def case(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as opened:
+        yield opened
+
+
+async def _on_entity(pilot, entity_id: int) -> None:
+    await press(pilot, "1")
+    pilot.app.pane("entity").reveal(entity_id)
+    await settle(pilot)
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+    await settle(pilot)
+
+
+async def test_e_edits_an_entity_as_a_revision_shown_in_its_detail(case):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        assert form.query_one("#field-name", Input).value == "Kirill Logvinov"
+        assert form.query_one("#field-aliases", Input).value == "Logvinov"
+        await press(pilot, "end")
+        await _type(pilot, " Jr")
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, EditScreen)
+        entity = get_entity(case, entity_id)
+        assert entity.name == "Kirill Logvinov Jr" and entity.version == 1
+        [revision] = curation.revisions(case, kind="entity", item_uid=entity.uid)
+        assert revision.annotator == "tester"
+        detail = app.pane("entity").detail.text
+        assert "Revisions · version 1" in detail and "Kirill Logvinov → Kirill Logvinov Jr" in detail
+
+
+async def test_a_stale_edit_says_who_changed_what_and_enter_again_saves_over_it(case):
+    event_id = 1
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")
+        app.pane("event").reveal(event_id)
+        await settle(pilot)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        curation.revise(case, "event", event_id, {"description": "Ben's words."}, annotator="ben")
+        await press(pilot, "end")
+        await _type(pilot, "!")
+        await press(pilot, "enter")
+        assert app.screen is form   # refused: nothing written, the form stays
+        status = str(form.query_one("#form-status").render())
+        assert "ben revised description" in status and "Enter saves yours over it" in status
+        assert not case.scalar("SELECT title FROM events WHERE id = 1").endswith("!")
+        await press(pilot, "enter")
+        assert app.screen is not form
+        assert case.scalar("SELECT title FROM events WHERE id = 1").endswith("!")
+        assert case.scalar("SELECT description FROM events WHERE id = 1") == "Ben's words."
+
+
+async def test_X_retires_with_a_reason_and_restores(case):
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        claim_id = app.pane("claim").paged_list.cursor_item_id
+        await press(pilot, "X")
+        assert isinstance(app.screen, RetireScreen)
+        await press(pilot, "enter")                       # a reason is required
+        assert isinstance(app.screen, RetireScreen)
+        assert "needs a reason" in str(app.screen.query_one("#form-status").render())
+        await _type(pilot, "a duplicate")
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, RetireScreen)
+        assert curation.is_retired(case, "claim", claim_id)
+        assert "Retired  a duplicate" in app.pane("claim").detail.text
+        await press(pilot, "X", "enter")
+        assert not curation.is_retired(case, "claim", claim_id)
+
+
+async def test_e_on_an_excerpt_still_builds_an_entity(case):
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "e")
+        assert isinstance(app.screen, EntityForm)
+
+
+def _edit_steps(entity_id: int):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        await press(pilot, "e")
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_edit_form(snap_compare, case, size):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    assert snap_compare(browser(case), terminal_size=size, run_before=_edit_steps(entity_id))
+
+
+async def test_the_duplicates_queue_judges_with_one_key_and_combines_the_same(case):
+    from db.entities import add_entity
+    from tui.screens.duplicates import DuplicatesScreen
+
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = add_entity(case, kind="person", name="Logvinov").id
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "D")
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        assert screen.pairs and {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        await press(pilot, "space")                    # skipped: kept, and it comes back
+        assert case.scalar("SELECT judgement FROM duplicate_judgements") == "skip"
+        await press(pilot, "escape", "D")
+        screen = app.screen
+        assert {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        await press(pilot, "s")
+        assert curation.is_retired(case, "entity", twin)
+        assert "Logvinov" in get_entity(case, kirill).aliases
+        assert case.scalar("SELECT count(*) FROM combinations") == 1
+        assert all(twin not in (p.a.id, p.b.id) for p in screen.pairs)
+
+
+def _queue_steps():
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "D")
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_duplicates_queue(snap_compare, case, size):
+    from db.entities import add_entity
+    add_entity(case, kind="person", name="Logvinov", description="Entered twice.")
+    assert snap_compare(browser(case), terminal_size=size, run_before=_queue_steps())

@@ -1,0 +1,292 @@
+"""db/curation.py and migration m006: uids for everything, revisions, retirements,
+combined entities and likely duplicates, on real case files."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+import db
+from db import curation
+from db.entities import add_entity, get_entity
+from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
+from db.events import get_event
+from db.schema import APPLICATION_ID, SCHEMA_VERSION, UID_TABLES, migrations
+from db.search import search
+
+# -- the migration ------------------------------------------------------------------
+
+
+def _v5_case(path: Path) -> None:
+    """A case file at schema v5 with rows: two entities alike in name, a claim linking them."""
+    tools = sqlite_utils.Database(path)
+    migrations.apply(tools, stop_before="m006_curation")
+    tools.execute("PRAGMA user_version = 5")
+    tools.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    text = "Kirill Logvinov met Logvinov."
+    with tools.conn:
+        tools.execute("INSERT INTO case_meta VALUES ('title', 'old'), ('case_uid', 'case-1')")
+        tools.execute("INSERT INTO sources (title, text, sha256, added_at) VALUES ('s', ?, 'abc', "
+                      "'2026-01-01T00:00:00.000000Z')", [text])
+        tools.execute("INSERT INTO excerpts (source_id, start, \"end\", text) VALUES (1, 0, ?, ?)",
+                      [len(text), text])
+        tools.execute("INSERT INTO entities (kind, name, sort_name) VALUES "
+                      "('person', 'Logvinov', 'logvinov'), ('person', 'Logvinov', 'logvinov')")
+        tools.execute("INSERT INTO events (title, date_precision) VALUES ('Meeting', 'unknown')")
+        tools.execute("INSERT INTO claims (uid, statement) VALUES ('c1', 'They met')")
+        tools.execute("INSERT INTO claim_entities VALUES (1, 1, 'subject'), (1, 2, 'subject')")
+        tools.execute("INSERT INTO claim_excerpts VALUES (1, 1, 'supports')")
+        tools.execute("INSERT INTO excerpt_entities VALUES (1, 1)")
+    tools.close()
+
+
+def _uids(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return {table: [row[0] for row in conn.execute(f"SELECT uid FROM {table} ORDER BY uid")]
+                for table in UID_TABLES}
+    finally:
+        conn.close()
+
+
+def test_an_older_case_gets_uids_two_copies_agree_on(tmp_path: Path):
+    first, second = tmp_path / "a.casebook", tmp_path / "b.casebook"
+    _v5_case(first)
+    shutil.copyfile(first, second)
+    for path in (first, second):
+        with db.open_case(path) as case:
+            assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 7
+            assert case.scalar("SELECT count(*) FROM entities WHERE version = 0 AND retired = 0") == 2
+    assert any(p.name.startswith("a.casebook.v5-") for p in tmp_path.iterdir())  # backed up first
+    uids = _uids(first)
+    assert uids == _uids(second)                      # deterministic: the copies agree
+    every = [uid for table in uids.values() for uid in table]
+    assert len(every) == len(set(every)) == 8         # the two Logvinovs differ too
+    assert all(uuid.UUID(uid).version == 5 for uid in every)
+    with db.open_case(first) as case:                 # a new row gets a random one
+        entity = add_entity(case, kind="person", name="Ann")
+        assert uuid.UUID(get_entity(case, entity.id).uid).version == 4
+
+
+def test_every_item_of_a_new_case_has_a_uid(seed_case):
+    for table in UID_TABLES:
+        assert seed_case.scalar(f"SELECT count(*) FROM {table} WHERE uid = ''") == 0, table
+        assert seed_case.scalar(f"SELECT count(*) FROM {table}") == \
+            seed_case.scalar(f"SELECT count(DISTINCT uid) FROM {table}")
+
+
+# -- revising ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as opened:
+        yield opened
+
+
+def _entity_named(case: db.Case, name: str) -> int:
+    return int(case.scalar("SELECT id FROM entities WHERE name = ?", [name]))
+
+
+def test_a_revision_changes_fields_on_the_record(case):
+    entity_id = _entity_named(case, "Kirill Logvinov")
+    before = get_entity(case, entity_id)
+    revision = curation.revise(case, "entity", entity_id,
+                               {"name": "Kirill V. Logvinov", "aliases": "Logvinov|K. Logvinov"},
+                               annotator="ana", expected_version=before.version, note="full name")
+    after = get_entity(case, entity_id)
+    assert after.name == "Kirill V. Logvinov" and set(after.aliases) == {"Logvinov", "K. Logvinov"}
+    assert after.version == before.version + 1 == revision.version
+    assert revision.fields == {"name": ("Kirill Logvinov", "Kirill V. Logvinov"),
+                               "aliases": (list(before.aliases), ["Logvinov", "K. Logvinov"])}
+    history = curation.revisions(case, kind="entity", item_uid=after.uid)
+    assert [(r.annotator, r.note) for r in history] == [("ana", "full name")]
+    # search and the folded name follow
+    hits = search(case, "logvinov", kinds=["entity"]).groups[0]
+    assert entity_id in [hit.id for hit in hits.hits]
+    assert case.scalar("SELECT sort_name FROM entities WHERE id = ?", [entity_id]) == "kirill v. logvinov"
+
+
+def test_a_stale_revision_is_refused_saying_who_changed_what(case):
+    event_id = int(case.scalar("SELECT min(id) FROM events"))
+    version = get_event(case, event_id).version
+    curation.revise(case, "event", event_id, {"title": "Renamed"}, annotator="ana",
+                    expected_version=version)
+    with pytest.raises(StaleRevisionError, match=r"ana revised title .*you saw version") as error:
+        curation.revise(case, "event", event_id, {"description": "mine"}, annotator="ben",
+                        expected_version=version)
+    assert error.value.who == "ana" and error.value.current_version == version + 1
+    assert get_event(case, event_id).description != "mine"
+
+
+@pytest.mark.parametrize("kind, changes, message", [
+    ("entity", {"colour": "red"}, "an entity has no field 'colour' to revise"),
+    ("entity", {"kind": "dragon"}, "kind"),
+    ("event", {"date_precision": "day", "date_start": "2023"}, "does not match precision"),
+    ("event", {"title": "  "}, "an event needs a title"),
+    ("excerpt", {"text": "x"}, "cannot be revised"),
+    ("claim", {}, "nothing to change"),
+])
+def test_bad_revisions_are_refused_and_write_nothing(case, kind, changes, message):
+    item_id = int(case.scalar(f"SELECT min(id) FROM {db.kinds.item_kind(kind).table}"))
+    before = case.scalar("SELECT count(*) FROM revisions")
+    with pytest.raises(InvalidValueError, match=message):
+        curation.revise(case, kind, item_id, changes, annotator="ana")
+    assert case.scalar("SELECT count(*) FROM revisions") == before
+
+
+def test_an_unknown_item_is_refused(case):
+    with pytest.raises(NotFoundError, match="no claim 9999"):
+        curation.revise(case, "claim", 9999, {"statement": "x"}, annotator="ana")
+    with pytest.raises(InvalidValueError, match="unknown kind 'thing'"):
+        curation.revise(case, "thing", 1, {"statement": "x"}, annotator="ana")
+
+
+def test_undo_takes_back_ones_own_latest_revision_only(case):
+    claim_id = int(case.scalar("SELECT min(id) FROM claims"))
+    statement = case.scalar("SELECT statement FROM claims WHERE id = ?", [claim_id])
+    curation.revise(case, "claim", claim_id, {"statement": "Reworded."}, annotator="ana")
+    with pytest.raises(NothingToUndoError, match="by ana"):
+        curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ben")
+    undo = curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
+    assert case.scalar("SELECT statement FROM claims WHERE id = ?", [claim_id]) == statement
+    assert undo.undoes and undo.fields == {"statement": ("Reworded.", statement)}
+    with pytest.raises(NothingToUndoError):
+        curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
+
+
+def test_concurrent_revisions_from_two_processes_never_lose_one(seed_case_copy: Path):
+    """Two writers on one file, each revising against the version it read: one
+    wins, the other is told, and both revisions of distinct fields land when retried."""
+    errors: list[Exception] = []
+
+    def edit(field: str, value: str, who: str) -> None:
+        with db.open_case(seed_case_copy) as mine:
+            for _ in range(20):
+                version = get_event(mine, 1).version
+                try:
+                    curation.revise(mine, "event", 1, {field: value}, annotator=who,
+                                    expected_version=version)
+                    return
+                except StaleRevisionError:
+                    continue
+                except Exception as error:   # anything else is a failure of the test
+                    errors.append(error)
+                    return
+
+    threads = [threading.Thread(target=edit, args=("title", "T", "ana")),
+               threading.Thread(target=edit, args=("description", "D", "ben"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with db.open_case(seed_case_copy) as case:
+        event = get_event(case, 1)
+        assert (event.title, event.description) == ("T", "D")
+        assert {r.annotator for r in curation.revisions(case, kind="event", item_uid=event.uid)} \
+            == {"ana", "ben"}
+
+
+# -- retiring ------------------------------------------------------------------------------
+
+
+def test_retire_and_restore_keep_the_item_and_its_links(case):
+    entity_id = _entity_named(case, "Kirill Logvinov")
+    links = case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id])
+    with pytest.raises(InvalidValueError, match="needs a reason"):
+        curation.retire(case, "entity", entity_id, reason=" ", annotator="ana")
+    curation.retire(case, "entity", entity_id, reason="duplicate", annotator="ana")
+    assert curation.is_retired(case, "entity", entity_id)
+    assert case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id]) == links
+    with pytest.raises(InvalidValueError, match="is retired"):
+        curation.revise(case, "entity", entity_id, {"description": "x"}, annotator="ana")
+    with pytest.raises(InvalidValueError, match="already retired"):
+        curation.retire(case, "entity", entity_id, reason="again", annotator="ana")
+    curation.restore(case, "entity", entity_id, annotator="ben")
+    assert not curation.is_retired(case, "entity", entity_id)
+    state = curation.item_state(case, "entity", entity_id)
+    assert [(r.retired, r.annotator, r.reason) for r in state.retirements] == [
+        (True, "ana", "duplicate"), (False, "ben", "")]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with case.write() as tx:
+            tx.execute("DELETE FROM retirements")
+
+
+def test_an_excerpt_can_be_retired(case):
+    curation.retire(case, "excerpt", 1, reason="page debris", annotator="ana")
+    assert curation.is_retired(case, "excerpt", 1)
+
+
+# -- combining --------------------------------------------------------------------------------
+
+
+def test_combine_moves_names_and_links_and_uncombine_restores_exactly(case):
+    kept = add_entity(case, kind="person", name="K. Logvinov", aliases=["Kirill"])
+    absorbed_id = _entity_named(case, "Kirill Logvinov")
+
+    def links(entity_id: int) -> dict[str, set[tuple[object, ...]]]:
+        return {
+            "excerpts": {tuple(r) for r in case.rows(
+                "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ?", [entity_id])},
+            "events": {tuple(r) for r in case.rows(
+                "SELECT event_id FROM event_entities WHERE entity_id = ?", [entity_id])},
+            "claims": {tuple(r) for r in case.rows(
+                "SELECT claim_id, role, uid FROM claim_entities WHERE entity_id = ?", [entity_id])},
+        }
+
+    # one shared link, so that uncombine must tell what kept had of its own
+    shared = next(iter(links(absorbed_id)["excerpts"]))[0]
+    with case.write() as tx:
+        tx.execute("INSERT INTO excerpt_entities VALUES (?, ?)", [shared, kept.id])
+    before = {"kept": links(kept.id), "absorbed": links(absorbed_id),
+              "aliases": get_entity(case, kept.id).aliases, "absorbed_entity": get_entity(case, absorbed_id)}
+    assert before["absorbed"]["claims"] and before["absorbed"]["events"]
+    with pytest.raises(InvalidValueError, match="with itself"):
+        curation.combine(case, kept.id, [kept.id], annotator="ana")
+    [combination] = curation.combine(case, kept.id, [absorbed_id], annotator="ana", note="same man")
+    merged = get_entity(case, kept.id)
+    assert {"Kirill Logvinov", "Logvinov", "Kirill"} <= set(merged.aliases)
+    assert links(absorbed_id) == {"excerpts": set(), "events": set(), "claims": set()}
+    assert links(kept.id)["excerpts"] == before["kept"]["excerpts"] | before["absorbed"]["excerpts"]
+    assert {c[:2] for c in links(kept.id)["claims"]} >= {c[:2] for c in before["absorbed"]["claims"]}
+    assert curation.is_retired(case, "entity", absorbed_id)
+    assert combination.absorbed_uid == before["absorbed_entity"].uid
+    curation.uncombine(case, absorbed_id, annotator="ben")
+    assert links(kept.id) == before["kept"] and links(absorbed_id) == before["absorbed"]
+    assert get_entity(case, kept.id).aliases == before["aliases"]
+    assert not curation.is_retired(case, "entity", absorbed_id)
+    with pytest.raises(InvalidValueError, match="nothing to uncombine"):
+        curation.uncombine(case, absorbed_id, annotator="ben")
+    state = curation.item_state(case, "entity", kept.id)
+    assert [(c.annotator, c.undone_by) for c in state.combinations] == [("ana", "ben")]
+
+
+# -- likely duplicates ----------------------------------------------------------------------------
+
+
+def test_likely_duplicates_propose_pairs_and_judgements_take_them_out(case):
+    logvinov = _entity_named(case, "Kirill Logvinov")
+    twin = add_entity(case, kind="person", name="Logvinov").id            # an alias of the first
+    longer = add_entity(case, kind="person", name="Kirill Logvinov Jr").id  # contains it
+    typo = add_entity(case, kind="person", name="Kiril Logvinof").id        # close spelling
+    pairs = {(p.a.id, p.b.id): p.reason for p in curation.likely_duplicates(case, limit=500)}
+    assert pairs[(logvinov, twin)] == "same name"
+    assert pairs[(logvinov, longer)] == "one name contains the other"
+    assert pairs[(logvinov, typo)] == "close spelling"
+    assert all(a < b for a, b in pairs)
+    curation.judge_pair(case, twin, logvinov, "not_same", annotator="ana")
+    curation.judge_pair(case, typo, logvinov, "skip", annotator="ana")
+    left = {(p.a.id, p.b.id) for p in curation.likely_duplicates(case, limit=500)}
+    assert (logvinov, twin) not in left and (logvinov, typo) in left
+    with pytest.raises(InvalidValueError, match="unknown judgement"):
+        curation.judge_pair(case, twin, logvinov, "maybe", annotator="ana")
+    curation.retire(case, "entity", longer, reason="test", annotator="ana")
+    assert all(longer not in pair for pair in
+               ((p.a.id, p.b.id) for p in curation.likely_duplicates(case, limit=500)))

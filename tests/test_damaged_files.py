@@ -1,0 +1,101 @@
+"""A case file someone edited with sqlite3 never crashes casebook: every
+reader (the browser, search, every export, check, the claims listing) reads
+each damaged variant of the demo case (``damaged_files.VARIANTS``) without a
+traceback, ``check`` names the damage, and nothing is written to the file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, browser, press, screen_text, settle
+from damaged_files import VARIANTS, make_damaged
+
+import db
+
+FORMATS = ["json", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview"]
+
+# Runs the real CLI's main() once per command in one process (a subprocess per
+# command would take minutes for every variant): each command's exit status.
+DRIVER = """
+import contextlib, io, json, sys
+from casebook.cli import main
+results = []
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+        except SystemExit as done:
+            code = done.code
+    results.append({"argv": argv, "code": code, "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def damaged(seed_case_file, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("damaged")
+    return {name: make_damaged(seed_case_file, folder, name) for name in VARIANTS}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_commands(commands: list[list[str]]) -> list[dict[str, object]]:
+    result = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(commands)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    found: list[dict[str, object]] = json.loads(result.stdout)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_every_reader_of_the_cli_reads_a_damaged_file_and_check_names_the_damage(damaged, name,
+                                                                                 tmp_path):
+    path = damaged[name]
+    before = digest(path)
+    commands = [["check", str(path)], ["search", str(path), "Logvinov"], ["claims", str(path)],
+                *(["export", str(path), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}")]
+                  for fmt in FORMATS),
+                ["export", str(path), "--format", "csv", "-o", str(tmp_path / "csv")]]
+    results = run_commands(commands)
+    for result in results:
+        stderr = str(result["stderr"])
+        assert "Traceback" not in stderr and "unexpected error" not in stderr, result
+        assert result["code"] in (0, 1), result
+    check, *rest = results
+    _, fragment = VARIANTS[name]
+    if fragment:      # damage casebook must name (a huge name is no damage)
+        assert check["code"] == 1 and fragment in str(check["stderr"]), check
+    assert all(result["code"] == 0 for result in rest), [r for r in rest if r["code"] != 0]
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+async def test_the_browser_reads_a_damaged_file(damaged, name):
+    with db.open_case(damaged[name], read_only=True) as case:
+        app = browser(case)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await press(pilot, "slash", *"Logvinov")
+            assert "Logvinov" in screen_text(app)
+            await press(pilot, "enter")     # the first result
+            for key in ("1", "2", "3", "4"):
+                await press(pilot, key, "j", "tab", "j", "shift+tab")
+            assert app.is_ready and app.return_code is None
+
+
+def test_a_damaged_row_is_read_with_the_reason(damaged):
+    from db.events import get_event
+    from db.walk import events
+
+    with db.open_case(damaged["event-date-sometime"], read_only=True) as case:
+        [event] = [event for event in events(case) if event.damage]
+        assert "sometime" in event.damage and event.date_label == "sometime"
+        assert get_event(case, event.id).damage == event.damage

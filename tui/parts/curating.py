@@ -1,0 +1,136 @@
+"""Curating from the browser: ``e`` edits the entity, event or claim under the
+cursor (a form prefilled with its fields: a revision), ``X`` retires the
+item (with a reason) or restores a retired one. On an excerpt ``e`` is the
+build key (a new entity); excerpts are verbatim and are only retired.
+
+The item is read in a thread worker (``ItemLoaded``), then a screen opens;
+its write comes back as ``ItemCurated``: the panes and details are read
+again. An item's revision history is in its detail.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from textual.binding import Binding
+from textual.message import Message
+
+from db import CaseError, curation
+from db.casefile import OPENED_READ_ONLY
+from db.kinds import item_kind
+
+from ..screens.duplicates import DuplicatesScreen
+from ..screens.edit import EditScreen, ItemCurated, RetireScreen
+from ..text import one_line
+from .building import BuildingHost
+
+CURATION_BINDINGS = [
+    Binding("e", "edit_item", "Edit", show=False,
+            tooltip="Edit the entity, event or claim (a revision, kept with who and why)"),
+    Binding("X", "retire_item", "Retire", show=False,
+            tooltip="Retire the item with a reason, or restore a retired one"),
+]
+QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
+                        tooltip="Likely duplicate entities, one pair at a time")
+EDITABLE = ("entity", "event", "claim")
+
+
+class CuratingHost(BuildingHost, Protocol):
+    """What curating needs from the app: what building needs, and who is at the keys."""
+
+    annotator: str
+
+
+class Curating:
+    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING]
+
+    class ItemLoaded(Message, bubble=False):
+        """The item a key acts on was read (``state``), or could not be (``problem``)."""
+
+        def __init__(self, what: str, kind: str, item_id: int,
+                     state: curation.ItemState | None, problem: str = "") -> None:
+            super().__init__()
+            self.what = what
+            self.kind = kind
+            self.item_id = item_id
+            self.state = state
+            self.problem = problem
+
+    def __init__(self, host: CuratingHost) -> None:
+        self.host = host
+
+    def current_item(self) -> tuple[str, int] | None:
+        """The item the keys act on: the link under a focused detail's cursor,
+        else the pane's current row."""
+        pane = self.host.active_pane
+        link = pane.detail.link if pane.detail.has_focus else None
+        if link is not None:
+            return link.kind, link.id
+        item_id = pane.paged_list.cursor_item_id
+        return None if item_id is None else (pane.kind, item_id)
+
+    def allows(self, action: str) -> bool:
+        current = self.current_item()
+        if current is None:
+            return False
+        return current[0] in EDITABLE if action == "edit_item" else True
+
+    def start(self, what: str) -> None:
+        if self.host.read_only:
+            reason = self.host.case.read_only_reason or OPENED_READ_ONLY
+            self.host.notify(f"Read-only: {reason}, so nothing can be changed.",
+                             severity="warning", markup=False)
+            return
+        current = self.current_item()
+        if current is None:
+            return
+        kind, item_id = current
+        case = self.host.case
+
+        def read() -> None:
+            try:
+                state = curation.item_state(case, kind, item_id)
+            except CaseError as error:
+                self.host.post_message(self.ItemLoaded(what, kind, item_id, None,
+                                                       one_line(str(error))))
+                return
+            self.host.post_message(self.ItemLoaded(what, kind, item_id, state))
+
+        self.host.run_in_thread(read, group="curate")
+
+    def item_loaded(self, message: ItemLoaded) -> None:
+        state = message.state
+        if state is None:
+            self.host.notify(message.problem, severity="error", markup=False)
+            return
+        version = int(state.item.get("version", 0))
+        if message.what == "retire":
+            title = str(next((state.item[f] for f in ("name", "title", "statement", "text")
+                              if f in state.item), ""))
+            self.host.open_screen(RetireScreen(self.host.case, message.kind, message.item_id,
+                                               version, title, retired=state.retired,
+                                               annotator=self.host.annotator))
+            return
+        if state.retired:
+            self.host.notify(f"{message.kind} {message.item_id} is retired: X restores it first.",
+                             severity="warning", markup=False)
+            return
+        fields = item_kind(message.kind).revisable
+        self.host.open_screen(EditScreen(self.host.case, message.kind, message.item_id, version,
+                                         {name: state.item[name] for name in fields},
+                                         annotator=self.host.annotator))
+
+    def curated(self, message: ItemCurated) -> None:
+        for pane in self.host.panes():
+            pane.reload()
+        self.host.load_counts()
+        self.host.notify(message.summary, markup=False, timeout=4)
+
+    def duplicates(self) -> None:
+        def closed(_: object) -> None:
+            for pane in self.host.panes():
+                pane.reload()
+            self.host.load_counts()
+
+        self.host.open_screen(DuplicatesScreen(self.host.case, annotator=self.host.annotator,
+                                               read_only=self.host.read_only), closed)

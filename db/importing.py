@@ -40,6 +40,7 @@ from .models import (
     EventRecord,
     ExcerptRecord,
     Model,
+    RelationshipRecord,
     SourceRecord,
 )
 from .schema import SCHEMA_VERSION
@@ -59,6 +60,9 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_EXCERPTS,
+    RELATIONSHIPS,
     RETIREMENTS,
     REVISION_CONFLICTS,
     REVISIONS,
@@ -280,6 +284,7 @@ _INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
     EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
     EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
+    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
 )}
 Rows = Iterator[tuple[Table, tuple[Any, ...]]]
 
@@ -316,6 +321,12 @@ def _claim_rows(c: ClaimRecord) -> Rows:
         yield _row(CLAIM_EXCERPTS, evidence, claim_id=c.id)
 
 
+def _relationship_rows(r: RelationshipRecord) -> Rows:
+    yield _row(RELATIONSHIPS, r)
+    for evidence in r.evidence:
+        yield _row(RELATIONSHIP_EXCERPTS, evidence, relationship_id=r.id)
+
+
 def _source_rows(s: SourceRecord) -> Rows:
     yield _row(SOURCES, s)
     for key, value in s.meta.items():
@@ -342,4 +353,6 @@ _ROWS: dict[str, Callable[[Any], Rows]] = {
     "combinations": lambda c: iter([_row(COMBINATIONS, c)]),
     "duplicate_judgements": lambda j: iter([_row(DUPLICATE_JUDGEMENTS, j)]),
     "revision_conflicts": lambda c: iter([_row(REVISION_CONFLICTS, c)]),
+    "relationships": _relationship_rows,
+    "relationship_annotations": lambda a: iter([_row(RELATIONSHIP_ANNOTATIONS, a)]),
 }

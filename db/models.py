@@ -560,6 +560,18 @@ class ClaimRecord(Claim):
     evidence: tuple[ClaimEvidenceLink, ...] = ()
 
 
+class RelationshipEvidenceLink(Model):
+    excerpt_id: int
+    stance: Stance = "supports"
+
+
+class RelationshipRecord(Relationship):
+    """A relationship as the JSON export carries it: with its evidence."""
+
+    id: int
+    evidence: tuple[RelationshipEvidenceLink, ...] = ()
+
+
 CASE_DOCUMENT_FORMAT: Final = "casebook-case"
 
 
@@ -664,3 +676,6 @@ class CaseDocument(Model):
     combinations: tuple[CombinationRecord, ...] = ()
     duplicate_judgements: tuple[JudgementRecord, ...] = ()
     revision_conflicts: tuple[RevisionConflictRecord, ...] = ()
+    # Relationships (schema v8) with their evidence, and their marks in the order made.
+    relationships: tuple[RelationshipRecord, ...] = ()
+    relationship_annotations: tuple[RelationshipAnnotation, ...] = ()

@@ -28,6 +28,9 @@ from .models import (
     EventRecord,
     ExcerptRecord,
     Model,
+    RelationshipAnnotation,
+    RelationshipEvidenceLink,
+    RelationshipRecord,
     SourceInfo,
     SourceRecord,
 )
@@ -46,6 +49,9 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_EXCERPTS,
+    RELATIONSHIPS,
     SOURCES,
     Table,
     column_list,
@@ -188,6 +194,26 @@ def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
     """Claims marked differently on both sides of a merge, open or resolved."""
     for rows in _pages(case, CLAIM_CONFLICTS, CLAIM_CONFLICTS.model_columns, page=page):
         yield from (read_model(ConflictRecord, dict(row)) for row in rows)
+
+
+def relationships(case: Case, *, page: int = PAGE) -> Iterator[RelationshipRecord]:
+    """Every relationship with its evidence, by id."""
+    for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page):
+        evidence = _links(case, RELATIONSHIP_EXCERPTS, [row["id"] for row in rows])
+        for row in rows:
+            yield RelationshipRecord.model_validate({
+                **dict(row),
+                "evidence": tuple(RelationshipEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
+                                  for r in evidence[row["id"]]),
+            })
+
+
+def relationship_annotations(case: Case, *, page: int = PAGE) -> Iterator[RelationshipAnnotation]:
+    """Every relationship mark, in the order it was made."""
+    for rows in _pages(case, RELATIONSHIP_ANNOTATIONS,
+                       [*RELATIONSHIP_ANNOTATIONS.key, *RELATIONSHIP_ANNOTATIONS.model_columns], page=page):
+        yield from (RelationshipAnnotation.model_validate(
+            {c: row[c] for c in RELATIONSHIP_ANNOTATIONS.model_columns}) for row in rows)
 
 
 def records(case: Case, table: Table, model: type[Model], *, page: int = PAGE) -> Iterator[Model]:

@@ -63,6 +63,8 @@ def write_case_json(case: Case, out: TextIO) -> int:
             ("annotations", walk.annotations(case)),
             ("conflicts", walk.conflicts(case)),
             *((name, walk.records(case, table, model)) for name, (table, model) in CURATION.items()),
+            ("relationships", walk.relationships(case)),
+            ("relationship_annotations", walk.relationship_annotations(case)),
         ]
         for number, (name, items) in enumerate(sections):
             out.write(f"  {dumps(name)}: [")

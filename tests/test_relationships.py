@@ -10,7 +10,13 @@ import pytest
 
 import db
 from db.entities import add_entity
-from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleClaimError
+from db.errors import (
+    InvalidValueError,
+    NotFoundError,
+    NothingToUndoError,
+    StaleClaimError,
+    UnchangedStatusError,
+)
 from db.models import stored_id
 from db.relationships import (
     add_relationship,
@@ -113,6 +119,16 @@ def test_marks_notes_and_undo_reuse_the_claims_machinery(people):
         tx.execute("DELETE FROM relationship_annotations")
     with pytest.raises(NotFoundError, match="no relationship 99"):
         mark_relationship(case, 99, "confirmed", annotator="ana")
+
+
+def test_a_mark_that_changes_nothing_is_refused_when_asked_and_nothing_is_written(people):
+    case, (a, b, *_), _ = people
+    rid = stored_id(link(case, a, b))
+    with pytest.raises(UnchangedStatusError, match=rf"relationship {rid} is already unreviewed"):
+        mark_relationship(case, rid, "unreviewed", annotator="ana", unless_unchanged=True)
+    assert relationship_history(case, rid) == [] and get_relationship(case, rid).version == 0
+    mark_relationship(case, rid, "confirmed", annotator="ana", unless_unchanged=True)
+    assert get_relationship(case, rid).status == "confirmed"
 
 
 def test_listing_pages_in_sql_by_entity_either_way_and_by_type(people):

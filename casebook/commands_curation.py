@@ -18,7 +18,7 @@ from db.schema import CURATED_TABLES
 from .output import echo_json, line
 
 PATH = click.Path(path_type=Path)
-# Relationships are not curated yet (no retired column, no revisions): not offered.
+# The kinds of item curated (revised, retired, restored): every kind of item.
 KINDS = click.Choice([kind.name for kind in ITEM_KINDS if kind.name in CURATED_TABLES])
 ADDABLE = click.Choice(list(curation.ADDABLE))
 

@@ -33,7 +33,7 @@ from .entities import add_entity, link_excerpt_entity
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
 from .kinds import ENTITY, ItemKind, item_kind
-from .marks import timestamp_after
+from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
 from .models import Entity, Model
 from .paging import keyset_rows
 from .schema import CURATED_TABLES
@@ -41,6 +41,8 @@ from .sources import get_excerpt
 from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
 from .text import fold, nfc
 
+# The kinds of item that carry marks: a mark is a change to them too.
+_MARKED: dict[str, Marked[Any]] = {"claim": CLAIM_MARKS, "relationship": RELATIONSHIP_MARKS}
 # Fields an item cannot be without.
 _REQUIRED = {"name", "title", "statement"}
 JUDGEMENTS = ("same", "not_same", "skip")
@@ -672,10 +674,11 @@ def _latest_change(tx: sqlite3.Connection, kind: ItemKind, uid: str, item_id: in
     if retirement:
         what = "retired it" if retirement["retired"] else "restored it"
         candidates.append((retirement["at"], retirement["annotator"], what))
-    if kind.name == "claim":
-        mark = tx.execute("SELECT annotator, created_at, status, kind FROM annotations "
-                          "WHERE claim_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-                          [item_id]).fetchone()
+    marked = _MARKED.get(kind.name)
+    if marked is not None:
+        mark = tx.execute(f"SELECT annotator, created_at, status, kind FROM {marked.log} "
+                          f"WHERE {marked.item_column} = ? ORDER BY created_at DESC, id DESC "
+                          "LIMIT 1", [item_id]).fetchone()
         if mark:
             what = {"note": "added a note", "undo": "undid a mark"}.get(
                 mark["kind"], f"marked it {mark['status']}")
@@ -802,6 +805,9 @@ FROM duplicate_judgements
 UNION ALL
 SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note
 FROM annotations a JOIN claims c ON c.id = a.claim_id
+UNION ALL
+SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note
+FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
 SELECT added_at, '', 'ingest', 'source', uid, title FROM sources
 """

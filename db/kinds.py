@@ -144,9 +144,11 @@ EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "ex
                    excerpts_by_ids, Excerpt)   # verbatim text: retired, never revised
 CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits,
                  claims_by_ids, Claim, ("statement", "claimant"))
-# Relationships are listed, walked and marked, not searched by text (yet).
+# Relationships are listed, walked, marked and curated, not searched by text (yet).
 RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, "relationship", "relationships",
-                        "relationships", _relationship_hits, relationships_by_ids, Relationship)
+                        "relationships", _relationship_hits, relationships_by_ids, Relationship,
+                        ("type", "role", "date_start", "start_precision", "date_end",
+                         "end_precision", "description"))
 
 # In the order panes, search groups and counts show them.
 ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM, RELATIONSHIP)

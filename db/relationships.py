@@ -41,7 +41,8 @@ from .paging import rows_by_id
 from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
 from .text import nfc
 
-RELATIONSHIP_SELECT = f"SELECT {RELATIONSHIPS.select()} FROM relationships WHERE id IN"
+RELATIONSHIP_SELECT = (f"SELECT {RELATIONSHIPS.select(RELATIONSHIPS.model_columns)} "
+                       "FROM relationships WHERE id IN")
 _NEW = RELATIONSHIPS.insert(with_id=False)
 # Frontier ids asked for in one query while walking (well under SQLite's 32,766 variables).
 _BATCH = 500
@@ -124,8 +125,11 @@ def add_relationship(
         raise InvalidValueError(str(error.errors()[0]["msg"]).removeprefix("Value error, ")) from None
     with case.write() as tx:
         for entity_id in (subject_entity_id, object_entity_id):
-            if tx.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
+            found = tx.execute("SELECT retired FROM entities WHERE id = ?", [entity_id]).fetchone()
+            if found is None:
                 raise NotFoundError(f"no entity {entity_id}")
+            if found[0]:
+                raise InvalidValueError(f"entity {entity_id} is retired (restore it first)")
         for excerpt_id, _ in evidence:
             if tx.execute("SELECT 1 FROM excerpts WHERE id = ?", [excerpt_id]).fetchone() is None:
                 raise NotFoundError(f"no excerpt {excerpt_id}")
@@ -316,16 +320,17 @@ class _Step:
 
 def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
            ) -> list[_Step]:
-    """Every relationship touching the frontier, as steps out of it (both indexes)."""
+    """Every relationship touching the frontier, as steps out of it (both indexes);
+    retired relationships are no step."""
     steps: list[_Step] = []
     for at in range(0, len(frontier), _BATCH):
         batch = list(frontier[at:at + _BATCH])
         marks_ = ",".join("?" * len(batch))
         rows = case.rows(
             f"SELECT id, subject_entity_id, object_entity_id FROM relationships "
-            f"WHERE subject_entity_id IN ({marks_}){condition} "
+            f"WHERE subject_entity_id IN ({marks_}) AND retired = 0{condition} "
             f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
-            f"WHERE object_entity_id IN ({marks_}){condition} ORDER BY 1",
+            f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} ORDER BY 1",
             [*batch, *params, *batch, *params])
         steps += [_Step(row[0], row[1], row[2]) for row in rows]
     return steps

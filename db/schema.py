@@ -539,11 +539,13 @@ UID_TABLES: dict[str, tuple[str, ...]] = {
     "claim_entities": ("claim_id", "entity_id", "role"),
     "claim_excerpts": ("claim_id", "excerpt_id"),
 }
-# The kinds of item a curation record (a revision, a retirement) can be about, and their tables.
-CURATED_TABLES: dict[str, str] = {
+# The kinds of item a curation record (a revision, a retirement) can be about, and
+# their tables: those of v6 (m006 gave each its retired flag), then relationships (v8).
+_V6_CURATED_TABLES: dict[str, str] = {
     "source": "sources", "excerpt": "excerpts", "entity": "entities", "event": "events",
     "claim": "claims",
 }
+CURATED_TABLES: dict[str, str] = {**_V6_CURATED_TABLES, "relationship": "relationships"}
 
 SCHEMA_V6_CURATION = """
 ALTER TABLE entities ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
@@ -656,17 +658,26 @@ CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN new.uid = '' BEGIN
     UPDATE {table} SET uid = {RANDOM_UUID_SQL} WHERE {where};
 END;
 """)
-    for kind, table in CURATED_TABLES.items():
-        parts.append(f"""
-ALTER TABLE {table} ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX {table}_retired ON {table}(id) WHERE retired = 1;
-CREATE TRIGGER {table}_retired AFTER INSERT ON retirements WHEN new.item_kind = '{kind}' BEGIN
+    for kind, table in _V6_CURATED_TABLES.items():
+        parts.append(f"ALTER TABLE {table} ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;\n"
+                     + _retired_index(table) + _retired_trigger(kind, table))
+    return "".join(parts)
+
+
+def _retired_index(table: str) -> str:
+    """The partial index of a table's few retired ids (search leaves them out through it)."""
+    return f"CREATE INDEX {table}_retired ON {table}(id) WHERE retired = 1;\n"
+
+
+def _retired_trigger(kind: str, table: str) -> str:
+    """The trigger that keeps a table's ``retired`` flag from retirements (the
+    latest row by time wins)."""
+    return f"""CREATE TRIGGER {table}_retired AFTER INSERT ON retirements WHEN new.item_kind = '{kind}' BEGIN
     UPDATE {table} SET retired = (
         SELECT retired FROM retirements WHERE item_kind = '{kind}' AND item_uid = new.item_uid
         ORDER BY at DESC, uid DESC LIMIT 1) WHERE uid = new.item_uid;
 END;
-""")
-    return "".join(parts)
+"""
 
 
 def _existing_uids(db: Database) -> None:
@@ -800,6 +811,7 @@ CREATE TABLE relationships (
     created_at        TEXT NOT NULL DEFAULT '',
     created_by        TEXT NOT NULL DEFAULT '',
     updated_at        TEXT NOT NULL DEFAULT '',
+    retired           INTEGER NOT NULL DEFAULT 0, -- kept from retirements, as every item's
     CHECK (subject_entity_id != object_entity_id)
 ) STRICT;
 -- An entity's ties either way, by type; and the graph walks (db/relationships.py)
@@ -837,9 +849,62 @@ BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
 """
 
 
+
+def _curation_records_script() -> str:
+    """revisions and retirements rebuilt to take 'relationship' as an item_kind
+    (a CHECK cannot be widened in place): same columns, rows, indexes and
+    append-only triggers, and every table's retired-flag trigger again (each
+    is ON retirements, so it went with the old table)."""
+    kinds = ", ".join(f"'{kind}'" for kind in CURATED_TABLES)
+    flags = "".join(_retired_trigger(kind, table) for kind, table in _V6_CURATED_TABLES.items())
+    return f"""
+CREATE TABLE revisions_v8 (
+    uid       TEXT PRIMARY KEY,
+    item_kind TEXT NOT NULL CHECK (item_kind IN ({kinds})),
+    item_uid  TEXT NOT NULL,
+    version   INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    fields    TEXT NOT NULL CHECK (json_valid(fields)),
+    note      TEXT NOT NULL DEFAULT '',
+    undoes    TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO revisions_v8 SELECT uid, item_kind, item_uid, version, annotator, at, fields, note,
+    undoes FROM revisions ORDER BY rowid;
+DROP TABLE revisions;
+ALTER TABLE revisions_v8 RENAME TO revisions;
+CREATE INDEX revisions_by_item ON revisions(item_kind, item_uid, at);
+CREATE INDEX revisions_by_time ON revisions(at);
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+
+CREATE TABLE retirements_v8 (
+    uid       TEXT PRIMARY KEY,
+    item_kind TEXT NOT NULL CHECK (item_kind IN ({kinds})),
+    item_uid  TEXT NOT NULL,
+    retired   INTEGER NOT NULL CHECK (retired IN (0, 1)),
+    annotator TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    reason    TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO retirements_v8 SELECT uid, item_kind, item_uid, retired, annotator, at, reason
+    FROM retirements ORDER BY rowid;
+DROP TABLE retirements;
+ALTER TABLE retirements_v8 RENAME TO retirements;
+CREATE INDEX retirements_by_item ON retirements(item_kind, item_uid, at);
+CREATE TRIGGER retirements_no_update BEFORE UPDATE ON retirements
+BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
+CREATE TRIGGER retirements_no_delete BEFORE DELETE ON retirements
+BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
+{flags}{_retired_index("relationships")}{_retired_trigger("relationship", "relationships")}"""
+
+
 @migrations()
 def m008_relationships(db: Database) -> None:
     _run_script(db, SCHEMA_V8_RELATIONSHIPS)
+    _run_script(db, _curation_records_script())
 
 
 # The number of migrations above; a test checks that they agree.

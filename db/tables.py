@@ -218,7 +218,8 @@ RELATIONSHIPS = Table(
     "relationships",
     ("id", "uid", "subject_entity_id", "object_entity_id", "type", "role", "date_start",
      "start_precision", "date_end", "end_precision", "description", "status", "version",
-     "created_at", "created_by", "updated_at"),
+     "created_at", "created_by", "updated_at", "retired"),
+    derived=("retired",), kept=("retired",),
 )
 RELATIONSHIP_EXCERPTS = Table("relationship_excerpts", ("relationship_id", "excerpt_id", "stance"),
                               key=("relationship_id", "excerpt_id"))

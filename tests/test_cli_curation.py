@@ -160,3 +160,29 @@ def test_retired_items_leave_search_unless_asked_for(seed_case_copy: Path):
     assert logvinov not in found() and logvinov in found("--include-retired")
     assert run_cli("restore", seed_case_copy, "entity", logvinov, env=ANA).returncode == 0
     assert logvinov in found()
+
+
+def test_a_relationship_is_revised_retired_and_restored_from_the_command_line(seed_case_copy: Path):
+    shown = _json("show", seed_case_copy, "relationship", "1", "--json")
+    version = shown["item"]["version"]
+    result = run_cli("revise", seed_case_copy, "relationship", "1", "role=the role, revised",
+                     "--set", "description=Checked against the article.", "--expect-version",
+                     version, env=ANA)
+    assert result.returncode == 0, result.stderr
+    assert f"version {version + 1}" in result.stdout
+    shown = _json("show", seed_case_copy, "relationship", "1", "--json")
+    assert shown["item"]["role"] == "the role, revised" and shown["item"]["version"] == version + 1
+    assert [r["annotator"] for r in shown["revisions"]] == ["ana"]
+    before = _state(seed_case_copy)
+    assert_one_line_error(run_cli("revise", seed_case_copy, "relationship", "1", "type=cousin_of",
+                                  env=ANA), "type")
+    assert_one_line_error(run_cli("revise", seed_case_copy, "relationship", "1",
+                                  "date_end=1900", "--set", "end_precision=year", env=ANA),
+                          "before start")
+    assert _state(seed_case_copy) == before
+    result = run_cli("retire", seed_case_copy, "relationship", "1", "--reason", "misread", env=ANA)
+    assert (result.returncode, result.stdout.strip()) == (0, "relationship 1: retired")
+    assert _json("show", seed_case_copy, "relationship", "1", "--json")["retired"] is True
+    assert run_cli("restore", seed_case_copy, "relationship", "1", env=ANA).returncode == 0
+    entries = _json("log", seed_case_copy, "--kind", "relationship", "--id", "1", "--json")
+    assert [e["action"] for e in entries] == ["restored", "retired", "revised"]

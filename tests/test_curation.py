@@ -19,6 +19,7 @@ from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, Stal
 from db.events import get_event
 from db.schema import APPLICATION_ID, SCHEMA_VERSION, UID_TABLES, migrations
 from db.search import search
+from db.text import register_functions
 
 # -- the migration ------------------------------------------------------------------
 
@@ -290,3 +291,40 @@ def test_likely_duplicates_propose_pairs_and_judgements_take_them_out(case):
     curation.retire(case, "entity", longer, reason="test", annotator="ana")
     assert all(longer not in pair for pair in
                ((p.a.id, p.b.id) for p in curation.likely_duplicates(case, limit=500)))
+
+
+def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tmp_path: Path):
+    """m008 rebuilds revisions and retirements to take relationships: a v7 file's
+    rows stay as they were, and retiring works again for every kind."""
+    path = tmp_path / "v7.casebook"
+    _v5_case(path)
+    tools = sqlite_utils.Database(path)
+    register_functions(tools.conn)
+    migrations.apply(tools, stop_before="m008_relationships")
+    tools.execute("PRAGMA user_version = 7")
+    with tools.conn:
+        uid = tools.execute("SELECT uid FROM entities WHERE id = 2").fetchone()[0]
+        tools.execute("INSERT INTO retirements VALUES ('r1', 'entity', ?, 1, 'ana', "
+                      "'2026-01-01T00:00:00.000000Z', 'a duplicate')", [uid])
+        tools.execute("INSERT INTO revisions VALUES ('v1', 'entity', ?, 1, 'ana', "
+                      "'2026-01-01T00:00:00.000000Z', '{\"name\": [\"L\", \"Logvinov\"]}', '', '')",
+                      [uid])
+    before = [tools.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+              for t in ("revisions", "retirements")]
+    tools.close()
+    with db.open_case(path) as case:
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 8
+        after = [[tuple(row) for row in case.rows(f"SELECT * FROM {t} ORDER BY rowid")]
+                 for t in ("revisions", "retirements")]
+        assert after == [[tuple(row) for row in rows] for rows in before]
+        assert case.scalar("SELECT retired FROM entities WHERE id = 2") == 1
+        curation.restore(case, "entity", 2, annotator="ana")        # the flag still follows
+        assert case.scalar("SELECT retired FROM entities WHERE id = 2") == 0
+        with pytest.raises(sqlite3.IntegrityError):                 # still append-only
+            case.conn.execute("DELETE FROM retirements")
+        made = db.relationships.add_relationship(case, subject_entity_id=1, object_entity_id=2,
+                                                 type="associate")
+        curation.retire(case, "relationship", made.id or 0, reason="wrong", annotator="ana")
+        assert case.scalar("SELECT retired FROM relationships WHERE id = ?", [made.id]) == 1
+        assert case.scalar("SELECT count(*) FROM sqlite_master WHERE name = "
+                           "'relationships_retired'") == 2     # its index and its trigger

@@ -197,3 +197,77 @@ def test_a_long_chain_is_found_from_both_ends(empty_case):
     assert shortest_paths(empty_case, ids[0], ids[8], max_hops=8)[0].hops == 8
     assert shortest_paths(empty_case, ids[0], ids[8], max_hops=7) == []
     assert db.counts(empty_case).relationships == 8
+
+
+# -- curation: revised, retired and restored like every item (db/curation.py) -----------
+
+
+def test_a_relationship_is_revised_on_the_record_and_a_stale_revision_is_refused(people):
+    from db import curation
+    from db.errors import StaleRevisionError
+
+    case, (a, b, *_), _quote = people
+    made = link(case, a, b, "associate")
+    rid = stored_id(made)
+    mark_relationship(case, rid, "confirmed", annotator="bruno")
+    seen = get_relationship(case, rid).version
+    revision = curation.revise(case, "relationship", rid,
+                               {"type": "leads", "role": "head of mission", "date_start": "2022-09",
+                                "start_precision": "month"},
+                               annotator="ana", expected_version=seen, note="the article says so")
+    after = get_relationship(case, rid)
+    assert (after.type, after.role, after.date_start, after.start_precision) == (
+        "leads", "head of mission", "2022-09", "month")
+    assert after.version == seen + 1 == revision.version and after.status == "confirmed"
+    assert revision.fields["type"] == ("associate", "leads")
+    assert [r.note for r in curation.revisions(case, kind="relationship", item_uid=after.uid)] == [
+        "the article says so"]
+    # a mark since ana's revision: her next revision against what she saw is refused, naming it
+    mark_relationship(case, rid, "disputed", annotator="chloé")
+    with pytest.raises(StaleRevisionError, match="chloé.*marked it disputed"):
+        curation.revise(case, "relationship", rid, {"role": "x"}, annotator="ana",
+                        expected_version=after.version)
+    # dates are held to their precision and to their order, nothing written
+    for changes, message in (({"date_start": "2022-09", "start_precision": "day"}, "precision"),
+                             ({"date_end": "2019", "end_precision": "year"}, "before start"),
+                             ({"type": "cousin_of"}, "type"),
+                             ({"subject_entity_id": b}, "no field")):
+        with pytest.raises(InvalidValueError, match=message):
+            curation.revise(case, "relationship", rid, changes, annotator="ana")
+    assert get_relationship(case, rid).role == "head of mission"
+    assert len(curation.revisions(case, kind="relationship")) == 1
+    # the activity log has its marks and its revision
+    actions = [(e.action, e.annotator) for e in curation.activity(case, kind="relationship",
+                                                                  item_id=rid)]
+    assert actions == [("mark", "chloé"), ("revised", "ana"), ("mark", "bruno")]
+
+
+def test_a_retired_relationship_leaves_the_network_until_it_is_restored(people):
+    from db import curation
+
+    case, (a, b, c, *_), _quote = people
+    first, second = link(case, a, b), link(case, b, c)
+    assert shortest_paths(case, a, c)[0].hops == 2
+    curation.retire(case, "relationship", stored_id(second), reason="misread the article",
+                    annotator="ana")
+    assert curation.is_retired(case, "relationship", stored_id(second))
+    assert shortest_paths(case, a, c) == []
+    assert [n.entity.id for n in neighbours(case, b).nodes] == [b, a]
+    with pytest.raises(InvalidValueError, match="is retired"):
+        curation.revise(case, "relationship", stored_id(second), {"role": "x"}, annotator="ana")
+    curation.restore(case, "relationship", stored_id(second), annotator="ana")
+    assert shortest_paths(case, a, c)[0].hops == 2
+    state = curation.item_state(case, "relationship", stored_id(second))
+    assert [(r.retired, r.reason) for r in state.retirements] == [
+        (True, "misread the article"), (False, "")]
+    assert stored_id(first) != stored_id(second)
+
+
+def test_no_new_relationship_to_a_retired_entity(people):
+    from db import curation
+
+    case, (a, b, *_), _quote = people
+    curation.retire(case, "entity", b, reason="a duplicate", annotator="ana")
+    with pytest.raises(InvalidValueError, match=f"entity {b} is retired"):
+        link(case, a, b)
+    assert count_relationships(case) == 0

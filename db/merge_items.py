@@ -1,6 +1,6 @@
 """Merging the items of a copy by uid: sources, excerpts, entities, events,
-claims, their links, and the curation records (revisions, retirements,
-combinations, duplicate judgements).
+claims, relationships (with their evidence and marks), their links, and the
+curation records (revisions, retirements, combinations, duplicate judgements).
 
 Runs inside the merge's one write transaction, with the other file attached
 read-only as ``other``, in set-based SQL (a copy of a million-excerpt case
@@ -28,6 +28,7 @@ from typing import Any
 
 from .casefile import utc_now
 from .curation import _restore_links
+from .errors import CaseFileError
 from .kinds import ITEM_KINDS, ItemKind
 from .mentions import link_mentions
 from .tables import (
@@ -35,11 +36,14 @@ from .tables import (
     DUPLICATE_JUDGEMENTS,
     ENTITIES,
     EVENTS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIPS,
     RETIREMENTS,
     REVISIONS,
     SOURCES,
     Table,
     column_list,
+    quote,
 )
 
 _KIND_BY_NAME = {kind.name: kind for kind in ITEM_KINDS}
@@ -139,6 +143,9 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         "JOIN temp.excerpt_map x ON x.other_id = o.excerpt_id "
         "WHERE o.uid NOT IN (SELECT uid FROM main.claim_excerpts)")
     added["links"] = links
+    # -- relationships, their evidence and their marks, by uid (before the records:
+    # a copied relationship's retirements set its flag as they come in) ----------------
+    _relationships(tx, added, report)
     # -- curation records ------------------------------------------------------------------
     _revisions(tx, added, report, detected_by=detected_by)
     added["retirements"] = _count(tx, _insert_select(RETIREMENTS, RETIREMENTS.columns,
@@ -161,10 +168,75 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         "entities": tx.execute("SELECT count(*) FROM temp.entity_map WHERE id IS NULL").fetchone()[0],
         "events": tx.execute("SELECT count(*) FROM other.events WHERE uid NOT IN "
                              "(SELECT uid FROM main.events)").fetchone()[0],
+        "relationships": tx.execute("SELECT count(*) FROM other.relationships WHERE uid NOT IN "
+                                    "(SELECT uid FROM main.relationships)").fetchone()[0],
     }
     if new_excerpts:
         link_mentions_later = report.setdefault("_new_excerpts", [])
         link_mentions_later.extend(new_excerpts)
+
+
+def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any]) -> None:
+    """Relationships the case lacks (by uid, both ends merged), the evidence of
+    every relationship on both sides, and the marks the case lacks (by id,
+    append-only: an id here with other content is refused, nothing merged);
+    each relationship that got marks takes the status of its latest mark or
+    undo by time, and its version moves by the marks added, as a claim's."""
+    columns = tuple(c for c in RELATIONSHIPS.insert(with_id=False).columns
+                    if c not in ("status", "version"))
+    picked = ", ".join("s.id" if c == "subject_entity_id" else "b.id" if c == "object_entity_id"
+                       else f"o.{quote(c)}" for c in columns)
+    added["relationships"] = _count(tx, _insert_select(RELATIONSHIPS, columns,
+        f"SELECT {picked} FROM other.relationships o "
+        "JOIN temp.entity_map s ON s.other_id = o.subject_entity_id "
+        "JOIN temp.entity_map b ON b.other_id = o.object_entity_id "
+        "WHERE s.id IS NOT NULL AND b.id IS NOT NULL AND s.id != b.id "
+        "AND o.uid NOT IN (SELECT uid FROM main.relationships) ORDER BY o.id"))
+    tx.execute("DROP TABLE IF EXISTS temp.relationship_map")
+    tx.execute("CREATE TEMP TABLE relationship_map (other_id INTEGER PRIMARY KEY, id INTEGER)")
+    tx.execute("INSERT INTO temp.relationship_map SELECT o.id, r.id FROM other.relationships o "
+               "JOIN main.relationships r ON r.uid = o.uid")
+    added["relationship_evidence"] = _count(tx,
+        "INSERT OR IGNORE INTO main.relationship_excerpts (relationship_id, excerpt_id, stance) "
+        "SELECT r.id, x.id, o.stance FROM other.relationship_excerpts o "
+        "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
+        "JOIN temp.excerpt_map x ON x.other_id = o.excerpt_id WHERE x.id IS NOT NULL")
+    marks = RELATIONSHIP_ANNOTATIONS.columns
+    differs = " OR ".join("r.uid != m.other_uid" if c == "relationship_id" else
+                          f"a.{quote(c)} != m.{quote(c)}" for c in marks if c != "id")
+    tx.execute("DROP TABLE IF EXISTS temp.incoming_relationship_marks")
+    tx.execute(
+        "CREATE TEMP TABLE incoming_relationship_marks AS SELECT "
+        f"{column_list(marks, alias='o')}, t.uid AS other_uid, o.rowid AS line "
+        "FROM other.relationship_annotations o "
+        "JOIN other.relationships t ON t.id = o.relationship_id")
+    clash = tx.execute(
+        "SELECT m.id FROM temp.incoming_relationship_marks m "
+        "JOIN main.relationship_annotations a ON a.id = m.id "
+        f"JOIN main.relationships r ON r.id = a.relationship_id WHERE {differs} "
+        "ORDER BY m.line LIMIT 1").fetchone()
+    if clash is not None:
+        raise CaseFileError(f"relationship annotation {clash[0]} is in both files with different "
+                            "content (annotations never change); nothing merged")
+    incoming = ", ".join("r.id" if c == "relationship_id" else f"m.{quote(c)}" for c in marks)
+    affected = tx.execute(
+        "SELECT r.id, count(*) FROM temp.incoming_relationship_marks m "
+        "JOIN main.relationships r ON r.uid = m.other_uid "
+        "WHERE m.id NOT IN (SELECT id FROM main.relationship_annotations) GROUP BY r.id").fetchall()
+    added["relationship_marks"] = _count(tx,
+        f"INSERT INTO main.relationship_annotations ({column_list(marks)}) SELECT {incoming} "
+        "FROM temp.incoming_relationship_marks m JOIN main.relationships r ON r.uid = m.other_uid "
+        "WHERE m.id NOT IN (SELECT id FROM main.relationship_annotations) "
+        "ORDER BY m.created_at, m.id")
+    for relationship_id, count in affected:
+        tx.execute(
+            "UPDATE main.relationships SET status = ifnull((SELECT status FROM "
+            "main.relationship_annotations WHERE relationship_id = ?1 AND kind IN ('mark', 'undo') "
+            "ORDER BY created_at DESC, id DESC LIMIT 1), 'unreviewed'), updated_at = ifnull(("
+            "SELECT max(created_at) FROM main.relationship_annotations WHERE relationship_id = ?1), "
+            "''), version = version + ?2 WHERE id = ?1", [relationship_id, count])
+    tx.execute("DROP TABLE temp.incoming_relationship_marks")
+    tx.execute("DROP TABLE temp.relationship_map")
 
 
 def link_new_excerpts(case: Any, report: dict[str, Any]) -> None:

@@ -166,7 +166,8 @@ def test_a_claim_the_case_lacks_comes_with_its_evidence(seed_case_copy: Path, la
         # every item comes, the entity no claim names too
         assert (report.claims_copied, report.sources_copied, report.entities_copied) == (1, 1, 2)
         assert report.excerpts_copied == 3  # two paragraphs and the quote
-        assert report.not_merged == {"sources": 0, "entities": 0, "events": 0}
+        assert report.not_merged == {"sources": 0, "entities": 0, "events": 0,
+                                     "relationships": 0}
         assert report.added["claims"] == 1 and report.added["links"] >= 4
         claim_id = main.scalar("SELECT id FROM claims WHERE uid = ?", [new.uid])
         assert get_claim(main, claim_id).status == "confirmed"

@@ -1,0 +1,124 @@
+"""Merging brings relationships back: two laptops add, mark, revise and retire
+relationships, then merge both ways; both copies end alike, merging twice adds
+nothing, and a mark id found with other content stops the merge."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+import db
+from db import curation
+from db.errors import CaseFileError
+from db.merge import merge_case_files
+from db.relationships import (
+    add_relationship,
+    add_relationship_evidence,
+    get_relationship,
+    mark_relationship,
+    note_relationship,
+)
+
+
+def relationships_of(path: Path) -> dict[str, set[tuple[object, ...]]]:
+    """The relationships as uids and values: what two merged copies must agree on."""
+    with db.open_case(path, read_only=True) as case:
+        def rows(sql: str) -> set[tuple[object, ...]]:
+            return {tuple(row) for row in case.rows(sql)}
+        return {
+            "relationships": rows(
+                "SELECT r.uid, s.uid, o.uid, type, role, date_start, start_precision, date_end, "
+                "end_precision, r.description, status, r.retired FROM relationships r "
+                "JOIN entities s ON s.id = r.subject_entity_id "
+                "JOIN entities o ON o.id = r.object_entity_id"),
+            "evidence": rows("SELECT r.uid, x.uid, stance FROM relationship_excerpts l "
+                             "JOIN relationships r ON r.id = l.relationship_id "
+                             "JOIN excerpts x ON x.id = l.excerpt_id"),
+            "marks": rows("SELECT a.id, r.uid, a.kind, a.status, a.annotator, a.created_at "
+                          "FROM relationship_annotations a "
+                          "JOIN relationships r ON r.id = a.relationship_id"),
+        }
+
+
+def _entity(case: db.Case, name: str) -> int:
+    return int(case.scalar("SELECT id FROM entities WHERE name = ?", [name]))
+
+
+def test_two_laptops_merge_relationships_both_ways_and_end_alike(seed_case_copy: Path,
+                                                                 tmp_path: Path):
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(seed_case_copy, ana_path)
+    shutil.copyfile(seed_case_copy, ben_path)
+    with db.open_case(ana_path) as ana:
+        petrov = curation.add_item(ana, "entity", {"kind": "person", "name": "Ivan Petrov"})
+        new = add_relationship(ana, subject_entity_id=petrov.id or 0,
+                               object_entity_id=_entity(ana, "Kirill Logvinov"),
+                               type="associate", start="2023", evidence=[(2, "supports")],
+                               created_by="ana")
+        mark_relationship(ana, new.id or 0, "confirmed", annotator="ana")
+        mark_relationship(ana, 1, "confirmed", annotator="ana")
+        curation.revise(ana, "relationship", 2, {"role": "ana's role"}, annotator="ana")
+    with db.open_case(ben_path) as ben:
+        mark_relationship(ben, 1, "disputed", annotator="ben")       # later than ana's
+        note_relationship(ben, 3, "check the date", annotator="ben")
+        curation.retire(ben, "relationship", 4, reason="misread", annotator="ben")
+        add_relationship_evidence(ben, 5, 7, "context")
+        version_before = get_relationship(ben, 1).version
+    ana_copy, ben_copy = tmp_path / "ana2.casebook", tmp_path / "ben2.casebook"
+    shutil.copyfile(ana_path, ana_copy)
+    shutil.copyfile(ben_path, ben_copy)
+    with db.open_case(ana_copy) as case:
+        report = merge_case_files(case, ben_path)
+    assert report.added["relationships"] == 0 and report.added["relationship_marks"] == 2
+    assert report.added["relationship_evidence"] == 1 and report.added["retirements"] == 1
+    with db.open_case(ben_copy) as case:
+        other = merge_case_files(case, ana_path)
+        assert get_relationship(case, 1).version == version_before + 1   # ana's mark came in
+    assert other.added["relationships"] == 1 and other.added["entities"] == 1
+    assert other.added["relationship_marks"] == 2 and other.added["relationship_evidence"] == 1
+    one, two = relationships_of(ana_copy), relationships_of(ben_copy)
+    for key in one:
+        assert one[key] == two[key], key
+    with db.open_case(ana_copy, read_only=True) as case:
+        assert get_relationship(case, 1).status == "disputed"   # the latest mark by time
+        assert get_relationship(case, 2).role == "ana's role"
+        assert case.scalar("SELECT retired FROM relationships WHERE id = 4") == 1
+    with db.open_case(ben_copy, read_only=True) as case:
+        copied = case.row("SELECT * FROM relationships WHERE uid = ?", [new.uid])
+        assert copied["status"] == "confirmed" and copied["date_start"] == "2023"
+        assert case.scalar("SELECT name FROM entities WHERE id = ?",
+                           [copied["subject_entity_id"]]) == "Ivan Petrov"
+        assert get_relationship(case, 2).role == "ana's role"
+    # merging again adds nothing
+    with db.open_case(ana_copy) as case:
+        again = merge_case_files(case, ben_path)
+    assert set(again.added.values()) == {0}
+    assert relationships_of(ana_copy) == one
+    result = run_cli("merge", ben_copy, ana_path)
+    assert result.returncode == 0, result.stderr
+    assert "relationship" not in result.stdout          # nothing new: not said
+    assert run_cli("check", ana_copy).returncode == 0
+
+
+def test_a_relationship_mark_with_other_content_under_the_same_id_stops_the_merge(
+        seed_case_copy: Path, tmp_path: Path):
+    copy = tmp_path / "copy.casebook"
+    shutil.copyfile(seed_case_copy, copy)
+    made_at = "2026-01-01T10:00:00.000000Z"
+    with db.open_case(copy) as case:
+        mark_relationship(case, 1, "confirmed", annotator="ana", annotation_id="same-id",
+                          created_at=made_at)
+        mark_relationship(case, 2, "denied", annotator="ana")
+    with db.open_case(seed_case_copy) as case:
+        mark_relationship(case, 1, "denied", annotator="ana", annotation_id="same-id",
+                          created_at=made_at)
+        before = relationships_of(seed_case_copy)
+        with pytest.raises(CaseFileError, match="same-id.*different content"):
+            merge_case_files(case, copy)
+    assert relationships_of(seed_case_copy) == before
+    result = run_cli("merge", seed_case_copy, copy)
+    assert result.returncode != 0 and "same-id" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

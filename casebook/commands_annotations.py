@@ -17,10 +17,18 @@ from db.agreement import (
 )
 from db.claims import add_note, claim_history, default_annotator, get_claim, undo_last_mark
 from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflicts
+from db.entities import entities_by_ids
 from db.jsonl import import_annotations, write_annotations
 from db.merge import merge_case_files
-from db.models import Annotation, MergeReport
+from db.models import Annotation, MergeReport, RelationshipAnnotation
 from db.outfile import atomic_file
+from db.relationships import (
+    get_relationship,
+    mark_relationship,
+    note_relationship,
+    relationship_history,
+    undo_relationship_mark,
+)
 
 from .output import echo_json, line, to_stdout
 
@@ -32,11 +40,15 @@ _ANNOTATOR = click.option(
 )
 
 
+_KIND = click.option("--kind", type=click.Choice(["claim", "relationship"]), default="claim",
+                     show_default=True, help="What the id is: a claim or a relationship.")
+
+
 def _who(annotator: str | None) -> str:
     return annotator if annotator is not None else default_annotator()
 
 
-def _describe(mark: Annotation) -> str:
+def _describe(mark: Annotation | RelationshipAnnotation) -> str:
     if mark.kind == "note":
         return f"note by {line(mark.annotator)} (status {mark.status})"
     verb = "undo" if mark.kind == "undo" else "mark"
@@ -53,33 +65,48 @@ def _describe(mark: Annotation) -> str:
 @click.option("--status", type=click.Choice(STATUSES), help="Also mark the claim.")
 @click.option("--expect-version", type=int, default=None,
               help="Refuse if the claim changed since this version.")
+@_KIND
 @_ANNOTATOR
 def note(path: Path, claim_id: int, text: str, status: str | None,
-         expect_version: int | None, annotator: str | None) -> None:
+         expect_version: int | None, kind: str, annotator: str | None) -> None:
     """Add a note to claim CLAIM_ID (its status stays unless --status is given)."""
+    mark: Annotation | RelationshipAnnotation
     with open_case(path) as case:
-        mark = add_note(case, claim_id, text, annotator=_who(annotator), status=status,
-                        expected_version=expect_version)
-    click.echo(f"claim {claim_id}: {_describe(mark)}")
+        if kind == "claim":
+            mark = add_note(case, claim_id, text, annotator=_who(annotator), status=status,
+                            expected_version=expect_version)
+        elif status is not None:   # a mark that carries the note
+            mark = mark_relationship(case, claim_id, status, note=text, annotator=_who(annotator),
+                                     expected_version=expect_version)
+        else:
+            mark = note_relationship(case, claim_id, text, annotator=_who(annotator),
+                                     expected_version=expect_version)
+    click.echo(f"{kind} {claim_id}: {_describe(mark)}")
 
 
 @click.command()
 @click.argument("path", type=PATH)
 @click.argument("claim_id", type=int)
+@_KIND
 @_ANNOTATOR
-def undo(path: Path, claim_id: int, annotator: str | None) -> None:
+def undo(path: Path, claim_id: int, kind: str, annotator: str | None) -> None:
     """Undo your latest mark on claim CLAIM_ID (adds an undo; nothing is deleted)."""
+    undoer = undo_last_mark if kind == "claim" else undo_relationship_mark
     with open_case(path) as case:
-        mark = undo_last_mark(case, claim_id, annotator=_who(annotator))
-    click.echo(f"claim {claim_id}: {_describe(mark)}")
+        mark = undoer(case, claim_id, annotator=_who(annotator))
+    click.echo(f"{kind} {claim_id}: {_describe(mark)}")
 
 
 @click.command()
 @click.argument("path", type=PATH)
 @click.argument("claim_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def history(path: Path, claim_id: int, as_json: bool) -> None:
+@_KIND
+def history(path: Path, claim_id: int, as_json: bool, kind: str) -> None:
     """Every mark, note and undo on claim CLAIM_ID, oldest first."""
+    if kind == "relationship":
+        _relationship_history(path, claim_id, as_json)
+        return
     with open_case(path, read_only=True) as case:
         claim = get_claim(case, claim_id)
         marks = claim_history(case, claim_id, limit=100_000)
@@ -88,6 +115,25 @@ def history(path: Path, claim_id: int, as_json: bool) -> None:
         return
     click.echo(f"claim {claim.id} ({claim.status}, version {claim.version}): "
                f"{line(claim.statement, 100)}")
+    for mark in marks:
+        click.echo(f"  {mark.created_at}  {_describe(mark)}")
+        if mark.note:
+            click.echo(f"      “{line(mark.note, 200)}”")
+
+
+def _relationship_history(path: Path, relationship_id: int, as_json: bool) -> None:
+    with open_case(path, read_only=True) as case:
+        relationship = get_relationship(case, relationship_id)
+        marks = relationship_history(case, relationship_id, limit=100_000)
+        names = {e.id: e.name for e in entities_by_ids(
+            case, [relationship.subject_entity_id, relationship.object_entity_id])}
+    if as_json:
+        echo_json({"relationship": relationship.model_dump(),
+                   "history": [m.model_dump() for m in marks]})
+        return
+    click.echo(f"relationship {relationship.id} ({relationship.status}, version "
+               f"{relationship.version}): {line(names.get(relationship.subject_entity_id, '?'), 50)}"
+               f" {relationship.type_label} {line(names.get(relationship.object_entity_id, '?'), 50)}")
     for mark in marks:
         click.echo(f"  {mark.created_at}  {_describe(mark)}")
         if mark.note:

@@ -9,10 +9,13 @@ import click
 from db import STATUSES, open_case
 from db.claims import claims_page, count_claims, default_annotator, mark_claim
 from db.marks import check_status
+from db.relationships import mark_relationship
 
 from .output import echo_json, line
 
 _PAGE = 500
+# The kinds of item that carry marks.
+MARKED_KINDS = click.Choice(["claim", "relationship"])
 
 
 @click.command()
@@ -47,12 +50,16 @@ def claims(path: Path, status: str | None, as_json: bool) -> None:
               help="Who marks (default: $CASEBOOK_ANNOTATOR, else your login name).")
 @click.option("--expect-version", type=int, default=None,
               help="Refuse, saying who changed it, if the claim is no longer at this version.")
+@click.option("--kind", type=MARKED_KINDS, default="claim", show_default=True,
+              help="What ITEM_ID is: a claim or a relationship.")
 def annotate(path: Path, claim_id: int, status: str, note: str, annotator: str | None,
-             expect_version: int | None) -> None:
-    """Mark claim CLAIM_ID as STATUS (confirmed, disputed, denied or unreviewed)."""
+             expect_version: int | None, kind: str) -> None:
+    """Mark claim CLAIM_ID (a relationship with --kind relationship) as STATUS
+    (confirmed, disputed, denied or unreviewed)."""
     check_status(status)
     who = annotator if annotator is not None else default_annotator()
+    marker = mark_claim if kind == "claim" else mark_relationship
     with open_case(path) as case:
-        mark = mark_claim(case, claim_id, status, annotator=who, note=note,
-                          expected_version=expect_version)
-    click.echo(f"claim {claim_id}: {mark.previous_status} → {mark.status} by {line(who)}")
+        mark = marker(case, claim_id, status, annotator=who, note=note,
+                      expected_version=expect_version)
+    click.echo(f"{kind} {claim_id}: {mark.previous_status} → {mark.status} by {line(who)}")

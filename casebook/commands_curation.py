@@ -46,6 +46,14 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return fields
 
 
+def _evidence(value: str) -> tuple[int, str]:
+    """``12`` or ``12:contradicts`` as (excerpt id, stance)."""
+    number, _, stance = value.partition(":")
+    if not number.strip().isdigit():
+        raise InvalidValueError(f"--evidence {value!r}: give EXCERPT_ID or EXCERPT_ID:STANCE")
+    return int(number), stance.strip() or "supports"
+
+
 def _value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return " | ".join(line(str(v)) for v in value) or "(none)"
@@ -56,22 +64,29 @@ def _value(value: Any) -> str:
 @click.argument("path", type=PATH)
 @click.argument("kind", type=ADDABLE)
 @click.argument("fields", nargs=-1)
-@click.option("--evidence", type=int, multiple=True,
-              help="An excerpt id: its evidence (an entity: an excerpt that mentions it).")
+@click.option("--evidence", multiple=True, metavar="EXCERPT_ID[:STANCE]",
+              help="An excerpt id: its evidence (an entity: an excerpt that mentions it); "
+                   "a claim's or a relationship's may say supports, contradicts or context.")
 @click.option("--entity", "entities", type=int, multiple=True,
               help="An entity id the event or claim is about.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new item as JSON.")
-def add(path: Path, kind: str, fields: tuple[str, ...], evidence: tuple[int, ...],
+def add(path: Path, kind: str, fields: tuple[str, ...], evidence: tuple[str, ...],
         entities: tuple[int, ...], as_json: bool) -> None:
-    """Add an entity, event or claim to PATH from FIELD=VALUE pairs; prints its id.
+    """Add an entity, event, claim or relationship to PATH from FIELD=VALUE pairs;
+    prints its id.
 
     \b
     entity: kind=person|organization|place|document|other name=... aliases=A|B description=...
     event:  title=... date_start=... date_end=... date_precision=day|month|year|decade|unknown
     claim:  statement=... claimant=...
+    relationship: subject=ENTITY_ID object=ENTITY_ID type=member_of|employed_by|leads|family|
+            associate|owns|directs|represents|located_in|other role=... start=DATE end=DATE
+            description=...  (DATE: 2023-06-01, 2023-06, June 2023, 2023 or 1990s)
     """
+    given = [_evidence(value) for value in evidence]
     with open_case(path) as case:
-        item = curation.add_item(case, kind, _pairs(fields), evidence=evidence, entity_ids=entities)
+        item = curation.add_item(case, kind, _pairs(fields), evidence=given, entity_ids=entities,
+                                 annotator=default_annotator())
     if as_json:
         echo_json({"kind": kind, **item.model_dump(mode="json")})
     else:

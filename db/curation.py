@@ -34,8 +34,9 @@ from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleR
 from .events import add_event
 from .kinds import ENTITY, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
-from .models import Entity, Model
+from .models import STANCES, Entity, Model
 from .paging import keyset_rows
+from .relationships import add_relationship
 from .schema import CURATED_TABLES
 from .sources import get_excerpt
 from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
@@ -725,17 +726,42 @@ ADDABLE: dict[str, tuple[str, ...]] = {
     "entity": ("kind", "name", "aliases", "description"),
     "event": ("title", "date_start", "date_end", "date_precision", "description"),
     "claim": ("statement", "claimant"),
+    "relationship": ("subject", "object", "type", "role", "start", "end", "description"),
 }
 _NEEDED: dict[str, tuple[str, ...]] = {"entity": ("kind", "name"), "event": ("title",),
-                                       "claim": ("statement",)}
+                                       "claim": ("statement",),
+                                       "relationship": ("subject", "object", "type")}
+# Evidence as given: an excerpt id, or (excerpt id, stance) for a claim's or a relationship's.
+EvidenceGiven = int | tuple[int, str]
 
 
-def add_item(case: Case, kind: str, fields: dict[str, str], *, evidence: Sequence[int] = (),
-             entity_ids: Sequence[int] = ()) -> Model:
-    """A new entity, event or claim from FIELD=VALUE pairs, with excerpts as its
-    evidence (an entity: excerpts that mention it) and, for an event or a
-    claim, the entities it is about. One transaction; nothing is written if
-    anything is wrong."""
+def _evidence_pairs(kind: str, evidence: Sequence[EvidenceGiven]) -> list[tuple[int, str]]:
+    pairs = [(item, "supports") if isinstance(item, int) else item for item in evidence]
+    for excerpt_id, stance in pairs:
+        if stance not in STANCES:
+            raise InvalidValueError(f"--evidence {excerpt_id}:{stance}: unknown stance "
+                                    f"(choose {', '.join(STANCES)})")
+        if stance != "supports" and kind not in ("claim", "relationship"):
+            raise InvalidValueError(f"--evidence {excerpt_id}:{stance}: a stance is for the "
+                                    "evidence of a claim or a relationship")
+    return pairs
+
+
+def _entity_field(fields: dict[str, str], name: str) -> int:
+    value = fields[name].strip()
+    if not value.isdigit():
+        raise InvalidValueError(f"{name}={value!r}: give an entity id")
+    return int(value)
+
+
+def add_item(case: Case, kind: str, fields: dict[str, str], *,
+             evidence: Sequence[EvidenceGiven] = (), entity_ids: Sequence[int] = (),
+             annotator: str = "") -> Model:
+    """A new entity, event, claim or relationship from FIELD=VALUE pairs, with
+    excerpts as its evidence (an entity: excerpts that mention it; a claim's
+    or a relationship's with a stance) and, for an event or a claim, the
+    entities it is about. One transaction; nothing is written if anything is
+    wrong."""
     if kind not in ADDABLE:
         raise InvalidValueError(f"cannot add a {kind!r} (choose {', '.join(ADDABLE)})")
     for name in fields:
@@ -746,10 +772,18 @@ def add_item(case: Case, kind: str, fields: dict[str, str], *, evidence: Sequenc
         if not fields.get(name, "").strip():
             raise InvalidValueError(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} needs "
                                     f"{name}=VALUE")
-    if kind == "entity" and entity_ids:
+    if kind in ("entity", "relationship") and entity_ids:
         raise InvalidValueError("--entity is for events and claims")
+    pairs = _evidence_pairs(kind, evidence)
+    if kind == "relationship":
+        made = add_relationship(
+            case, subject_entity_id=_entity_field(fields, "subject"),
+            object_entity_id=_entity_field(fields, "object"), type=fields["type"].strip(),
+            role=fields.get("role", ""), start=fields.get("start", ""), end=fields.get("end", ""),
+            description=fields.get("description", ""), evidence=pairs, created_by=annotator)
+        return get_item(case, kind, made.id or 0)
     with case.write(), _named_errors():
-        for excerpt_id in evidence:
+        for excerpt_id, _ in pairs:
             get_excerpt(case, excerpt_id)
         _check_entities(case, list(entity_ids))
         item: Model
@@ -757,15 +791,16 @@ def add_item(case: Case, kind: str, fields: dict[str, str], *, evidence: Sequenc
             aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
             entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
                                 description=fields.get("description", ""))
-            for excerpt_id in evidence:
+            for excerpt_id, _ in pairs:
                 link_excerpt_entity(case, excerpt_id, entity.id or 0)
             item = entity
         elif kind == "event":
-            item = add_event(case, **fields, entity_ids=entity_ids, excerpt_ids=evidence)
+            item = add_event(case, **fields, entity_ids=entity_ids,
+                             excerpt_ids=[excerpt_id for excerpt_id, _ in pairs])
         else:
             item = add_claim(case, statement=fields["statement"],
                              claimant=fields.get("claimant", ""), entity_ids=entity_ids,
-                             evidence=[(excerpt_id, "supports") for excerpt_id in evidence])
+                             evidence=pairs)
         assert item.id is not None   # it has just been written
         found = item_kind(kind).items(case, [item.id])
         return found[0]

@@ -212,9 +212,13 @@ def _filters(types: Sequence[str] = (), statuses: Sequence[str] = ()) -> tuple[s
     return sql, [*types, *statuses]
 
 
-def _listing(entity_id: int | None, types: Sequence[str]) -> tuple[str, list[object]]:
-    """The ids of the relationships listed (an entity's, either way; of some types)."""
+def _listing(entity_id: int | None, types: Sequence[str],
+             include_retired: bool = True) -> tuple[str, list[object]]:
+    """The ids of the relationships listed (an entity's, either way; of some types;
+    without the retired ones unless ``include_retired``)."""
     condition, params = _filters(types)
+    if not include_retired:
+        condition += " AND retired = 0"
     if entity_id is None:
         return f"SELECT id FROM relationships WHERE 1{condition}", list(params)
     return (f"SELECT id FROM relationships WHERE subject_entity_id = ?{condition} "
@@ -223,17 +227,17 @@ def _listing(entity_id: int | None, types: Sequence[str]) -> tuple[str, list[obj
 
 
 def count_relationships(case: Case, *, entity_id: int | None = None,
-                        types: Sequence[str] = ()) -> int:
-    sql, params = _listing(entity_id, types)
+                        types: Sequence[str] = (), include_retired: bool = True) -> int:
+    sql, params = _listing(entity_id, types, include_retired)
     return int(case.scalar(f"SELECT count(*) FROM ({sql})", params))
 
 
 def relationships_page(case: Case, *, offset: int = 0, limit: int = 100,
                        entity_id: int | None = None, types: Sequence[str] = (),
-                       after_id: int = 0) -> list[Relationship]:
+                       after_id: int = 0, include_retired: bool = True) -> list[Relationship]:
     """Relationships in id order (an entity's either way, of some types), a page at a time:
     ``after_id`` pages by key, ``offset`` by position."""
-    sql, params = _listing(entity_id, types)
+    sql, params = _listing(entity_id, types, include_retired)
     ids = [row[0] for row in case.rows(
         f"SELECT id FROM ({sql}) WHERE id > ? ORDER BY id LIMIT ? OFFSET ?",
         [*params, after_id, limit, offset])]

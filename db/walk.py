@@ -196,9 +196,11 @@ def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
         yield from (read_model(ConflictRecord, dict(row)) for row in rows)
 
 
-def relationships(case: Case, *, page: int = PAGE) -> Iterator[RelationshipRecord]:
-    """Every relationship with its evidence, by id."""
-    for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page):
+def relationships(case: Case, *, page: int = PAGE, include_retired: bool = True
+                  ) -> Iterator[RelationshipRecord]:
+    """Every relationship with its evidence, by id (the retired too unless told)."""
+    for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page,
+                       where="" if include_retired else "retired = 0"):
         evidence = _links(case, RELATIONSHIP_EXCERPTS, [row["id"] for row in rows])
         for row in rows:
             yield RelationshipRecord.model_validate({

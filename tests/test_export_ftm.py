@@ -88,7 +88,9 @@ def test_references_point_at_entities_of_the_right_schema(entities: list[dict]):
 def test_what_maps_to_what(entities: list[dict]):
     kinds = Counter(data["schema"] for data in entities)
     assert set(kinds) == {"Article", "PlainText", "Person", "Organization", "PublicBody", "Address",
-                          "LegalEntity", "Mention", "Event", "Note", "Documentation", "UnknownLink"}
+                          "LegalEntity", "Mention", "Event", "Note", "Documentation", "UnknownLink",
+                          "Membership", "Employment", "Directorship", "Associate",
+                          "Representation"}
     named = {data["properties"].get("name", [""])[0]: data for data in entities
              if data["schema"] != "Mention"}
     assert named["Kirill Logvinov"]["schema"] == "Person"
@@ -183,7 +185,8 @@ def test_each_evidence_link_keeps_its_stance(entities: list[dict], worked_case_f
 
 def test_claimants_are_links_and_marks_say_who_and_what(entities: list[dict]):
     found = by_id(entities)
-    claimants = [d for d in entities if d["schema"] == "UnknownLink"]
+    claimants = [d for d in entities if d["schema"] == "UnknownLink"
+                 and "recordId" not in d["properties"]]   # (relationships have one)
     assert claimants and all(d["properties"]["role"] == ["claimant"] for d in claimants)
     vsquare = [d for d in claimants
                if found[d["properties"]["subject"][0]]["properties"]["name"] == ["VSquare"]]
@@ -227,3 +230,79 @@ def test_text_past_ftms_limit_for_an_entity_is_cut_and_said():
     assert cut and sum(map(len, values)) <= TEXT_TOTAL_LIMIT and values[0] == "x" * 100 + "\n"
     assert all(len(value) <= TEXT_VALUE_LIMIT for value in values)
     assert text_values("short") == (["short"], False)
+
+
+# -- relationships: FtM interval schemata ---------------------------------------------
+
+
+def test_the_interval_ranges_are_followthemoneys():
+    from db.exports.ftm import _IN_RANGE, _INTERVAL_RANGES, INTERVAL_ENDS
+
+    for name, (source, target) in INTERVAL_ENDS.items():
+        schema = model.get(name)
+        assert schema is not None and schema.is_a(model.get("Interval")), name
+        assert (schema.edge_source, schema.edge_target) == (source, target), name
+        if name in _INTERVAL_RANGES:
+            ranges = tuple(schema.properties[end].range.name for end in (source, target))
+            assert ranges == _INTERVAL_RANGES[name], name
+    for range_name, members in _IN_RANGE.items():
+        assert {n for n in ("Person", "Organization", "PublicBody", "LegalEntity", "Address",
+                            "Article") if model.get(n).is_a(model.get(range_name))} == members
+
+
+def test_relationships_are_intervals_with_their_dates_role_status_and_evidence(
+        entities: list[dict], worked_case_file: Path):  # noqa: F811
+    ids = by_id(entities)
+    intervals = [d for d in entities if model.get(d["schema"]).is_a(model.get("Interval"))
+                 and "recordId" in d["properties"]]
+    with db.open_case(worked_case_file, read_only=True) as case:
+        live = case.scalar("SELECT count(*) FROM relationships WHERE retired = 0")
+        uids = {row[0]: row for row in case.rows(
+            "SELECT uid, id, type, role, status, date_start, start_precision, date_end, "
+            "end_precision FROM relationships")}
+        evidence = case.scalar("SELECT count(*) FROM relationship_excerpts")
+    assert len(intervals) == live >= 40
+    proofs = 0
+
+    def name_of(ref: str) -> str:
+        props = ids[ref]["properties"]
+        return (props.get("name") or props.get("full"))[0]
+
+    for interval in intervals:
+        schema = model.get(interval["schema"])
+        row = uids[interval["properties"]["recordId"][0]]
+        source, target = (interval["properties"][schema.edge_source],
+                          interval["properties"][schema.edge_target])
+        assert len(source) == len(target) == 1
+        assert all(ref in ids for ref in interval["properties"].get("proof", []))
+        proofs += len(interval["properties"].get("proof", []))
+        if row["status"] != "unreviewed" and "status" in schema.properties:
+            assert interval["properties"]["status"] == [row["status"]]
+    assert proofs == evidence
+    leads = {(name_of(i["properties"]["director"][0]), name_of(i["properties"]["organization"][0])):
+             i for i in intervals if i["schema"] == "Directorship"}
+    logvinov = leads[("Kirill Logvinov", "Russian Permanent Mission to the EU")]["properties"]
+    assert logvinov["role"] == ["head of mission"] and logvinov["startDate"] == ["2022-09-27"]
+    assert "endDate" not in logvinov
+    members = [i for i in intervals if i["schema"] == "Membership"]
+    assert ("Arseniy Nedyak", "Russian Foreign Intelligence Service (SVR)") in {
+        (name_of(i["properties"]["member"][0]), name_of(i["properties"]["organization"][0]))
+        for i in members}
+    # a decade is its first year to start with (MGIMO: graduated in the 1990s, an end)
+    mgimo = next(i for i in intervals if i["schema"] == "UnknownLink" and
+                 "Moscow State Institute" in name_of(i["properties"]["object"][0]))
+    assert mgimo["properties"]["endDate"] == ["1999"] and mgimo["properties"]["role"] == ["graduate"]
+    # a type FtM has no interval for (located in) is an UnknownLink saying it in words
+    located = [i for i in intervals if i["properties"].get("role") == ["current rotation"]]
+    assert [i["schema"] for i in located] == ["UnknownLink"]
+
+
+def test_relationship_marks_are_notes_on_both_entities(entities: list[dict]):
+    notes = [d for d in entities if d["schema"] == "Note" and
+             any(k.startswith("casebook relationship ") for k in d["properties"]["keywords"])]
+    assert notes, "the seed marks relationships"
+    ids = by_id(entities)
+    for note in notes:
+        assert len(note["properties"]["entity"]) == 2
+        assert all(ids[ref]["schema"] != "Note" for ref in note["properties"]["entity"])
+        assert "the relationship “" in note["properties"]["description"][0]

@@ -189,3 +189,39 @@ def test_ids_are_deterministic(bundle: dict, worked_case_file: Path, tmp_path: P
     assert run_cli("export", worked_case_file, "-f", "stix", "-o", out).returncode == 0
     assert json.loads(out.read_text(encoding="utf-8")) == bundle
     assert stix_id("note", "x") == stix_id("note", "x") != stix_id("note", "y")
+
+
+def test_relationships_are_stix_relationships_with_their_evidence_and_marks(
+        bundle: dict, worked_case_file: Path):  # noqa: F811
+    by_id = {o["id"]: o for o in bundle["objects"]}
+    ties = objects(bundle, "relationship")
+    with db.open_case(worked_case_file, read_only=True) as case:
+        live = case.scalar("SELECT count(*) FROM relationships WHERE retired = 0")
+        marked = case.scalar("SELECT count(*) FROM relationship_annotations WHERE kind = 'mark' "
+                             "AND status != 'unreviewed'")
+    # a tie to a place STIX has no location for, or to a document, is left out
+    assert 40 <= len(ties) <= live
+    for tie in ties:
+        assert tie["relationship_type"] in ("related-to", "located-at")
+        assert by_id[tie["source_ref"]]["type"] in ("identity", "location")
+        assert by_id[tie["target_ref"]]["type"] in ("identity", "location")
+        assert "casebook-relationship" in tie["labels"]
+        if tie["relationship_type"] == "located-at":
+            assert "casebook-type:located_in" in tie["labels"]
+            assert by_id[tie["target_ref"]]["type"] == "location"
+    lead = next(t for t in ties if t["description"].startswith(
+        "Kirill Logvinov leads Russian Permanent Mission to the EU (head of mission"))
+    assert lead["start_time"] == "2022-09-27T00:00:00.000Z" and "stop_time" not in lead
+    assert "date-start:2022-09-27" in lead["labels"]
+    assert any("Logvinov became the head" in r["description"] for r in lead["external_references"])
+    # month, year and decade dates are labels only: no day is invented
+    assert all(len(t["labels"][-1]) > 0 for t in ties)
+    assert all("start_time" not in t for t in ties
+               if not any(label.startswith("date-start:") and len(label) == 21
+                          for label in t["labels"]))
+    opinions = [o for o in objects(bundle, "opinion")
+                if o["object_refs"][0].startswith("relationship--")]
+    assert 1 <= len(opinions) <= marked
+    for opinion in opinions:
+        tie = by_id[opinion["object_refs"][0]]
+        assert opinion["object_refs"][1:] == [tie["source_ref"], tie["target_ref"]]

@@ -41,6 +41,17 @@ claim                  ``Note`` on the entities it is about (or its sources), it
 annotator's mark       ``Note`` on the claim's note, dated ``createdAt``, the
                        annotator as ``publisher``, and ``keywords`` for the kind,
                        ``annotator:``, ``status:`` and ``previous-status:``
+relationship           the nearest FtM interval its ends' schemata allow (member of:
+                       ``Membership``; employed by: ``Employment``; leads, directs:
+                       ``Directorship``; family: ``Family``; associate of two people:
+                       ``Associate``; represents: ``Representation``; else, and
+                       whenever an end is not of the schema's range, ``UnknownLink``
+                       with the type in words as ``role``), its role, ``startDate``
+                       and ``endDate`` at their precision (a decade: its first or
+                       last year), its status in ``status`` and ``summary``, its
+                       evidence as ``proof`` and, by stance, in ``summary``
+                       (retired relationships are left out)
+relationship mark      ``Note`` on both its entities, as a claim's mark
 =====================  ==============================================================
 
 URLs are written only when they are well-formed ``http(s)`` URLs. Ids are
@@ -58,7 +69,16 @@ from typing import Any, TextIO
 
 from .. import walk
 from ..casefile import Case
-from ..models import Annotation, ClaimRecord, EntityRecord, EventRecord, ExcerptRecord, SourceRecord
+from ..models import (
+    Annotation,
+    ClaimRecord,
+    EntityRecord,
+    EventRecord,
+    ExcerptRecord,
+    RelationshipAnnotation,
+    RelationshipRecord,
+    SourceRecord,
+)
 from ..text import folded_words, json_safe
 from .common import web_url
 from .places import place_country
@@ -188,6 +208,12 @@ class _Export:
             yield from self.claim(claim)
         for mark in walk.annotations(self.case):
             yield self.mark(mark)
+        for relationship in walk.relationships(self.case, include_retired=False):
+            yield self.relationship(relationship)
+        for tie_mark in walk.relationship_annotations(self.case):
+            found = self.tie_mark(tie_mark)
+            if found is not None:
+                yield found
 
     def source(self, source: SourceRecord) -> Entity:
         body, cut = text_values(source.text)
@@ -273,6 +299,93 @@ class _Export:
                          f"status:{mark.status}", f"previous-status:{mark.previous_status}"],
             "createdAt": [ftm_date(mark.created_at)],
         })
+
+
+    def relationship_ref(self, relationship_id: int) -> str:
+        return ftm_id(self.case_uid, "relationship", relationship_id)
+
+    def relationship(self, relationship: RelationshipRecord) -> Entity:
+        subject, object_ = relationship.subject_entity_id, relationship.object_entity_id
+        schema = interval_schema(relationship.type, self.schemas.get(subject, "Thing"),
+                                 self.schemas.get(object_, "Thing"))
+        source, target = INTERVAL_ENDS[schema]
+        excerpts = [link.excerpt_id for link in relationship.evidence]
+        stances = {stance: [link.excerpt_id for link in relationship.evidence
+                            if link.stance == stance] for stance in ("supports", "contradicts",
+                                                                     "context")}
+        said = "; ".join(f"{stance}: {len(ids)} excerpt{'s' if len(ids) != 1 else ''}"
+                         for stance, ids in stances.items() if ids)
+        words = relationship.type_label
+        properties: dict[str, list[str]] = {
+            source: [self.entity_ref(subject)], target: [self.entity_ref(object_)],
+            "description": [relationship.description],
+            "summary": [f"{words} ({relationship.status})" + (f"; evidence {said}" if said else "")],
+            "proof": self.excerpt_refs(excerpts),
+            "recordId": [relationship.uid],
+        }
+        role = relationship.role or (words if schema == "UnknownLink" else "")
+        if schema in ("Family", "Associate"):
+            properties["relationship"] = [role]
+        else:
+            properties["role"] = [role]
+            properties["status"] = [relationship.status]
+        start, end = relationship.date_start, relationship.date_end
+        if relationship.end_precision == "decade" and end:
+            end = str(int(end[:4]) + 9)
+        properties |= {"startDate": [start[:4] if relationship.start_precision == "decade"
+                                     else start], "endDate": [end]}
+        return _entity(self.relationship_ref(relationship.id), schema, properties)
+
+    def tie_mark(self, mark: RelationshipAnnotation) -> Entity | None:
+        row = self.case.row("SELECT subject_entity_id, object_entity_id, type, retired "
+                            "FROM relationships WHERE id = ?", [mark.relationship_id])
+        if row is None or row["retired"]:
+            return None
+        note = f": {mark.note}" if mark.note.strip() else ""
+        words = row["type"].replace("_", " ")
+        ends = f"{self.names.get(row[0], '?')} {words} {self.names.get(row[1], '?')}"
+        return _entity(ftm_id("relationship-mark", mark.id), "Note", {
+            "entity": [self.entity_ref(row[0]), self.entity_ref(row[1])],
+            "description": [f"{mark.annotator} {mark.action} the relationship “{ends}”{note}"],
+            "publisher": [mark.annotator],
+            "keywords": [f"casebook relationship {mark.kind}", mark.status,
+                         f"annotator:{mark.annotator}", f"status:{mark.status}",
+                         f"previous-status:{mark.previous_status}",
+                         f"relationship:{self.relationship_ref(mark.relationship_id)}"],
+            "createdAt": [ftm_date(mark.created_at)],
+        })
+
+
+# A relationship type's FtM interval, its two ends' properties and their ranges
+# (FollowTheMoney's schemata; tests/test_export_ftm.py holds them to FtM's model).
+_INTERVAL_OF_TYPE = {"member_of": "Membership", "employed_by": "Employment",
+                     "leads": "Directorship", "directs": "Directorship", "family": "Family",
+                     "associate": "Associate", "represents": "Representation"}
+INTERVAL_ENDS = {"Membership": ("member", "organization"), "Employment": ("employee", "employer"),
+                 "Directorship": ("director", "organization"), "Family": ("person", "relative"),
+                 "Associate": ("person", "associate"), "Representation": ("agent", "client"),
+                 "UnknownLink": ("subject", "object")}
+_INTERVAL_RANGES = {"Membership": ("LegalEntity", "Organization"),
+                    "Employment": ("Person", "Organization"),
+                    "Directorship": ("LegalEntity", "Organization"),
+                    "Family": ("Person", "Person"), "Associate": ("Person", "Person"),
+                    "Representation": ("LegalEntity", "LegalEntity")}
+# The schemata this export gives entities, in each range they are of.
+_IN_RANGE = {"LegalEntity": {"Person", "Organization", "PublicBody", "LegalEntity"},
+             "Organization": {"Organization", "PublicBody"}, "Person": {"Person"}}
+
+
+def interval_schema(type_: str, subject_schema: str, object_schema: str) -> str:
+    """The interval schema for a relationship of ``type_`` between entities of
+    these schemata: the type's own when both ends are in its ranges, else
+    ``UnknownLink`` (between any two things)."""
+    name = _INTERVAL_OF_TYPE.get(type_, "UnknownLink")
+    if name == "UnknownLink":
+        return name
+    source, target = _INTERVAL_RANGES[name]
+    if subject_schema in _IN_RANGE[source] and object_schema in _IN_RANGE[target]:
+        return name
+    return "UnknownLink"
 
 
 def _entity_properties(entity: EntityRecord) -> dict[str, list[str]]:

@@ -35,6 +35,15 @@ the ``_*_objects`` functions: a new kind of item is one more mapping):
   back to unreviewed) is its opinion's latest version only, ``revoked:
   true``, its explanation saying when it was withdrawn: each object is in the
   bundle once. An annotator's note is a ``note`` like an opinion;
+- **relationships**: a ``relationship`` between the two entities' objects
+  (a place with no ``location`` object, or a document, leaves it out):
+  ``located-at`` for an identity located in a location, else ``related-to``
+  (the only types STIX defines between any two objects), the casebook type
+  in words in ``description`` and as a ``casebook-type:`` label, its role,
+  dates (at their precision, as labels; ``start_time``/``stop_time`` only for
+  a whole day: no day is invented) and status, and its evidence quoted in
+  ``external_references``; its marks are opinions as a claim's are, on the
+  relationship and on both entities (retired relationships are left out);
 - **the case**: a ``report`` (``report_types: threat-report``) listing every
   object, its sources as ``external_references``. A reference to a source
   (there and beside each quote) carries the SHA-256 of the source's text as
@@ -50,7 +59,7 @@ names every object the same.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from .. import walk
@@ -62,10 +71,13 @@ from ..models import (
     EntityRecord,
     EventRecord,
     Excerpt,
+    RelationshipAnnotation,
+    RelationshipRecord,
     SourceInfo,
     range_label,
 )
 from ..paging import rows_by_id
+from ..relationships import relationship_evidence, relationship_history
 from ..sources import EXCERPT_SELECT, excerpt_from_row
 from .common import dumps, source_label, web_url
 from .places import place_country
@@ -98,6 +110,7 @@ class _Bundle:
         self.latest = max(filter(None, [
             self.created,
             case.scalar("SELECT max(created_at) FROM annotations"),
+            case.scalar("SELECT max(created_at) FROM relationship_annotations"),
             case.scalar("SELECT max(added_at) FROM sources"),
         ]))
         self.author_id = stix_id("identity", self.case_uid, "author")
@@ -156,7 +169,8 @@ def _objects(bundle: _Bundle) -> Iterator[Json]:
         description="Other names an entity goes by, as the case records them.",
         schema="A property extension with one property, aliases: a list of strings, the other names "
                "of the identity or location (casebook's entity_aliases).")
-    for row in bundle.case.rows("SELECT DISTINCT annotator FROM annotations ORDER BY annotator"):
+    for row in bundle.case.rows("SELECT annotator FROM annotations UNION "
+                                "SELECT annotator FROM relationship_annotations ORDER BY 1"):
         yield bundle.sdo("identity", bundle.annotator_id(row[0]), name=row[0], identity_class="individual",
                          roles=["annotator"])
     for entity in walk.entities(bundle.case):
@@ -170,6 +184,8 @@ def _objects(bundle: _Bundle) -> Iterator[Json]:
         yield _event_note(bundle, event)
     for claim in walk.claims(bundle.case):
         yield from _claim_objects(bundle, claim)
+    for relationship in walk.relationships(bundle.case, include_retired=False):
+        yield from _relationship_objects(bundle, relationship)
 
 
 # -- entities -------------------------------------------------------------------
@@ -287,15 +303,52 @@ def _claim_objects(bundle: _Bundle, claim: ClaimRecord) -> Iterator[Json]:
     yield from _mark_objects(bundle, history, [note_id, *anchors])
 
 
-def _mark_objects(bundle: _Bundle, history: list[Annotation], applied_to: list[str]) -> Iterator[Json]:
+def _relationship_objects(bundle: _Bundle, relationship: RelationshipRecord) -> Iterator[Json]:
+    source = bundle.objects_of_entity.get(relationship.subject_entity_id)
+    target = bundle.objects_of_entity.get(relationship.object_entity_id)
+    if source is None or target is None:
+        return
+    located = (relationship.type == "located_in" and source.startswith("identity--")
+               and target.startswith("location--"))
+    history = relationship_history(bundle.case, relationship.id, limit=_LIMIT)
+    evidence = relationship_evidence(bundle.case, relationship.id, limit=_LIMIT)
+    created = min([relationship.created_at or bundle.created, *(m.created_at for m in history)])
+    words = relationship.type_label
+    said = "; ".join(part for part in (relationship.role, relationship.date_label) if part)
+    description = (f"{bundle.entity_names.get(relationship.subject_entity_id, '?')} {words} "
+                   f"{bundle.entity_names.get(relationship.object_entity_id, '?')}"
+                   + (f" ({said})" if said else "") + f". Status: {relationship.status}."
+                   + (f" {relationship.description}" if relationship.description else ""))
+    dates = [*([f"date-start:{relationship.date_start}"] * bool(relationship.date_start)),
+             *([f"date-end:{relationship.date_end}"] * bool(relationship.date_end))]
+    times = {}
+    if relationship.start_precision == "day":
+        times["start_time"] = f"{relationship.date_start}T00:00:00.000Z"
+    if relationship.end_precision == "day":
+        times["stop_time"] = f"{relationship.date_end}T23:59:59.999Z"
+    relationship_id = stix_id("relationship", relationship.uid)
+    yield bundle.sdo(
+        "relationship", relationship_id, created, relationship.updated_at or None,
+        relationship_type="located-at" if located else "related-to", source_ref=source,
+        target_ref=target, description=description,
+        labels=["casebook-relationship", f"casebook-type:{relationship.type}",
+                relationship.status, *dates],
+        external_references=[_quote_reference(bundle, item.excerpt, item.stance)
+                             for item in evidence], **times)
+    yield from _mark_objects(bundle, history, [relationship_id, source, target])
+
+
+def _mark_objects(bundle: _Bundle, history: Sequence[Annotation | RelationshipAnnotation],
+                  applied_to: list[str]) -> Iterator[Json]:
     """An opinion per judgement, in its latest version only; an annotator's note is a note."""
     opinions: dict[str, Json] = {}           # annotation id -> its opinion
     standing: dict[str, str] = {}            # annotator -> annotation id of their standing judgement
     for mark in history:
         by = bundle.annotator_id(mark.annotator)
         if mark.kind == "note":
+            on = "a claim" if isinstance(mark, Annotation) else "a relationship"
             yield bundle.sdo("note", stix_id("note", mark.id), mark.created_at, by=by, content=mark.note,
-                             abstract="Annotator's note on a claim", authors=[mark.annotator],
+                             abstract=f"Annotator's note on {on}", authors=[mark.annotator],
                              object_refs=applied_to, labels=["casebook-annotation-note"])
             continue
         if mark.kind == "mark" and mark.status in OPINIONS:

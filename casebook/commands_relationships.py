@@ -1,0 +1,138 @@
+"""casebook relationships / path: the ties between entities from the command
+line, listed in pages and walked as a network (marking them is ``annotate
+--kind relationship``; adding them ``add PATH relationship``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from db import open_case
+from db.entities import entities_by_ids
+from db.errors import NotFoundError
+from db.models import RELATIONSHIP_TYPES, STATUSES, Relationship
+from db.relationships import (
+    count_relationships,
+    relationship_evidence,
+    relationships_page,
+    shortest_paths,
+)
+
+from .output import echo_json, line
+
+PATH = click.Path(path_type=Path)
+_PAGE = 500
+TYPES = click.Choice(RELATIONSHIP_TYPES)
+
+
+def _label(relationship: Relationship, names: dict[int, str]) -> str:
+    """``Kirill Logvinov  leads  Permanent Mission …  (head of mission; since September 2022)``."""
+    subject = line(names.get(relationship.subject_entity_id, "?"), 60)
+    object_ = line(names.get(relationship.object_entity_id, "?"), 60)
+    extra = "; ".join(part for part in (line(relationship.role, 60), relationship.date_label)
+                      if part)
+    return f"{subject}  {relationship.type_label}  {object_}" + (f"  ({extra})" if extra else "")
+
+
+def _names(case: Any, relationships: list[Relationship]) -> dict[int, str]:
+    ids = {i for r in relationships for i in (r.subject_entity_id, r.object_entity_id)}
+    return {entity.id or 0: entity.name for entity in entities_by_ids(case, list(ids))}
+
+
+@click.command()
+@click.argument("path", type=PATH)
+@click.option("--entity", "entity_id", type=int, default=None,
+              help="Only this entity's relationships (either end).")
+@click.option("--type", "types", type=TYPES, multiple=True, help="Only of this type (repeatable).")
+@click.option("--include-retired", is_flag=True, help="List retired relationships too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
+def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
+                  include_retired: bool, as_json: bool) -> None:
+    """List the relationships in PATH (an entity's with --entity), in id order."""
+    with open_case(path, read_only=True) as case:
+        if entity_id is not None and not entities_by_ids(case, [entity_id]):
+            raise NotFoundError(f"no entity {entity_id}")
+        total = count_relationships(case, entity_id=entity_id, types=types,
+                                    include_retired=include_retired)
+        listed: list[dict[str, Any]] = []
+        after = 0
+        while True:
+            page = relationships_page(case, limit=_PAGE, entity_id=entity_id, types=types,
+                                      after_id=after, include_retired=include_retired)
+            if not page:
+                break
+            after = page[-1].id or 0
+            names = _names(case, page)
+            for relationship in page:
+                if as_json:
+                    evidence = relationship_evidence(case, relationship.id or 0)
+                    listed.append({
+                        **relationship.model_dump(mode="json"),
+                        "subject": names.get(relationship.subject_entity_id, ""),
+                        "object": names.get(relationship.object_entity_id, ""),
+                        "evidence": [{"excerpt_id": e.excerpt.id, "stance": e.stance}
+                                     for e in evidence]})
+                else:
+                    click.echo(f"{relationship.id:>6}  {relationship.status:<10}  "
+                               f"{_label(relationship, names)}")
+    if as_json:
+        echo_json(listed)
+        return
+    click.echo(f"{total} relationship{'' if total == 1 else 's'}", err=True)
+
+
+@click.command("path")
+@click.argument("path", type=PATH)
+@click.argument("from_id", metavar="ENTITY_ID", type=int)
+@click.argument("to_id", metavar="ENTITY_ID", type=int)
+@click.option("--max-hops", type=click.IntRange(1, 8), default=4, show_default=True,
+              help="The longest chain looked for.")
+@click.option("--type", "types", type=TYPES, multiple=True, help="Only through this type.")
+@click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True,
+              help="Only through relationships with this status (e.g. confirmed).")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="At most this many chains.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def path_command(path: Path, from_id: int, to_id: int, max_hops: int, types: tuple[str, ...],
+                 statuses: tuple[str, ...], limit: int, as_json: bool) -> int:
+    """How two entities are connected: the shortest chains of relationships
+    between them, each step with its evidence. Exit status 1 when there is none."""
+    with open_case(path, read_only=True) as case:
+        chains = shortest_paths(case, from_id, to_id, max_hops=max_hops, types=types,
+                                statuses=statuses, limit=limit)
+        ends = {e.id: e.name for e in entities_by_ids(case, [from_id, to_id])}
+        evidence = {step.relationship.id: relationship_evidence(case, step.relationship.id or 0,
+                                                                limit=3)
+                    for chain in chains for step in chain.steps}
+    if as_json:
+        echo_json({"from": from_id, "to": to_id, "max_hops": max_hops, "paths": [
+            {"hops": chain.hops, "steps": [
+                {"relationship": step.relationship.model_dump(mode="json"),
+                 "from": step.start.model_dump(mode="json"),
+                 "to": step.end.model_dump(mode="json"),
+                 "evidence": [{"excerpt_id": e.excerpt.id, "stance": e.stance,
+                               "text": e.excerpt.text, "source": e.source_title}
+                              for e in evidence[step.relationship.id]]}
+                for step in chain.steps]} for chain in chains]})
+    else:
+        if not chains:
+            click.echo(f"no connection between {line(ends[from_id], 60)} and "
+                       f"{line(ends[to_id], 60)} within {max_hops} hops")
+        for number, chain in enumerate(chains, 1):
+            click.echo(f"{number}. {chain.hops} hop{'s' if chain.hops != 1 else ''}")
+            for step in chain.steps:
+                r = step.relationship
+                forward = r.subject_entity_id == step.start.id
+                words = r.type_label if forward else f"← {r.type_label}"
+                extra = "; ".join(part for part in (line(r.role, 60), r.date_label, r.status) if part)
+                click.echo(f"   {line(step.start.name, 50)}  {words}  {line(step.end.name, 50)}"
+                           f"  [relationship {r.id}: {extra}]")
+                for item in evidence[r.id]:
+                    click.echo(f"      {item.stance}: “{line(item.excerpt.text, 110)}” "
+                               f"(excerpt {item.excerpt.id})")
+    return 0 if chains else 1
+
+
+COMMANDS = (relationships, path_command)

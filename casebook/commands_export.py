@@ -20,7 +20,8 @@ FORMAT_HELP = (
     "directory -o names; markdown: a report to read; html: the report as one page for any "
     "browser; ftm: FollowTheMoney JSON lines; w3c: W3C Web Annotations (JSON-LD); stix: a "
     "STIX 2.1 bundle; misp: a MISP event (needs the misp extra); claimreview: schema.org "
-    "ClaimReview JSON-LD for settled claims."
+    "ClaimReview JSON-LD for settled claims; graphml, gexf: the network of entities and "
+    "relationships, for Gephi, yEd and Cytoscape."
 )
 
 

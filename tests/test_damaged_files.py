@@ -17,7 +17,7 @@ from damaged_files import VARIANTS, make_damaged
 
 import db
 
-FORMATS = ["json", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview"]
+FORMATS = ["json", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview", "graphml", "gexf"]
 
 # Runs the real CLI's main() once per command in one process (a subprocess per
 # command would take minutes for every variant): each command's exit status.
@@ -61,6 +61,7 @@ def test_every_reader_of_the_cli_reads_a_damaged_file_and_check_names_the_damage
     path = damaged[name]
     before = digest(path)
     commands = [["check", str(path)], ["search", str(path), "Logvinov"], ["claims", str(path)],
+                ["relationships", str(path)],
                 *(["export", str(path), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}")]
                   for fmt in FORMATS),
                 ["export", str(path), "--format", "csv", "-o", str(tmp_path / "csv")]]

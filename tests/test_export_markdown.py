@@ -140,3 +140,21 @@ def test_what_gfm_would_link_or_lift_stays_text(text: str, shown: str):
     assert "<a " not in html and "<h" not in html, html
     assert shown in html, html
     assert "<a " not in render_gfm(inline(text))
+
+
+def test_relationships_by_type_with_their_evidence_and_marks(report: str):
+    ties = section(report, "## Relationships")
+    headings = re.findall(r"^### (.+)$", ties, re.M)
+    assert headings[:3] == ["Member of", "Employed by", "Leads"] and "Located in" in headings
+    assert report.index("## Entities") < report.index("## Relationships") < report.index("## Timeline")
+    leads = section(report, "### Leads")
+    assert ("- **Kirill Logvinov** leads **Russian Permanent Mission to the EU** "
+            "(head of mission; since 27 September 2022), unreviewed") in leads
+    assert "  - supports: “On 27 September 2022, Logvinov became the head" in leads
+    uhrik = next(line for line in ties.splitlines() if line.startswith("- **Milan Uhrík** associate"))
+    assert uhrik.endswith(", disputed") or ", disputed:" in uhrik
+    block = ties[ties.index(uhrik):].split("\n\n")[0]
+    assert "  - contradicts: “denied meeting Logvinov”" in block
+    assert "seed marked it disputed (was unreviewed)" in block
+    bullets = re.findall(r"^- \*\*", ties, re.M)
+    assert len(bullets) >= 40

@@ -14,6 +14,7 @@ from .case_json import write_case_json
 from .claimreview import write_claim_reviews
 from .csv_tables import write_csv_tables
 from .ftm import write_ftm
+from .graph import write_gexf, write_graphml
 from .html_report import write_html_report
 from .markdown_report import write_markdown_report
 from .misp import write_misp_event
@@ -30,8 +31,11 @@ STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
     "stix": write_stix_bundle,
     "misp": write_misp_event,
     "claimreview": write_claim_reviews,
+    "graphml": write_graphml,
+    "gexf": write_gexf,
 }
 # csv writes a directory: one file per table.
-FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview")
+FORMATS: tuple[str, ...] = ("json", "csv", "markdown", "html", "ftm", "w3c", "stix", "misp", "claimreview",
+                            "graphml", "gexf")
 
 __all__ = ["FORMATS", "STREAM_WRITERS", "write_csv_tables"]

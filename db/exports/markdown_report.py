@@ -3,7 +3,8 @@
 Claims grouped by status (confirmed, disputed, denied, then unreviewed), each
 with who claims it, what it is about, its evidence quoted with source and
 position, and every mark annotators made on it; then the entities by kind,
-the timeline with each date at its precision, and the sources.
+the relationships by type (with their evidence and marks), the timeline
+with each date at its precision, and the sources.
 
 Text from the case is untrusted: control and bidi characters are shown as
 placeholders (``db.text.visible``) and Markdown's own characters are escaped,
@@ -28,14 +29,26 @@ from typing import TextIO
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..entities import entities_by_ids
 from ..events import event_entities
-from ..models import ENTITY_KINDS, Annotation, ClaimRecord, SourceInfo, range_label
+from ..models import (
+    ENTITY_KINDS,
+    RELATIONSHIP_TYPES,
+    Annotation,
+    ClaimRecord,
+    Relationship,
+    RelationshipAnnotation,
+    SourceInfo,
+    range_label,
+)
+from ..relationships import relationship_evidence, relationship_history, relationships_page
 from ..source_details import page_place
 from ..sources import get_source_info
 from ..text import one_line, visible
 from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
 
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
+_PAGE = 500
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 # List items, quotes, setext underlines at a line's start: "- ", "1. ", "> ", "===".
@@ -101,6 +114,8 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
                 count += 1
             out.write("\n")
 
+        count += _relationships(case, out, source_info)
+
         out.write("## Timeline\n\n")
         empty = True
         for event in walk.timeline(case):
@@ -147,7 +162,45 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         out.write("\n")
 
 
-def _mark_line(mark: Annotation) -> str:
+def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo]) -> int:
+    """The relationships by type, each with its role, dates, status, evidence
+    quoted and marks (retired ones left out), a page at a time; returns how many."""
+    out.write("## Relationships\n\n")
+    count = 0
+    for type_ in RELATIONSHIP_TYPES:
+        after = 0
+        while page := relationships_page(case, types=[type_], after_id=after, limit=_PAGE,
+                                         include_retired=False):
+            if not after:
+                out.write(f"### {page[0].type_label.capitalize()}\n\n")
+            after = page[-1].id or 0
+            names = {e.id: e.name for e in entities_by_ids(case, list(
+                {i for r in page for i in (r.subject_entity_id, r.object_entity_id)}))}
+            for relationship in page:
+                _relationship(case, out, relationship, names, source_info)
+                count += 1
+    out.write("" if count else "None.\n\n")
+    return count
+
+
+def _relationship(case: Case, out: TextIO, relationship: Relationship, names: dict[int | None, str],
+                  source_info: Callable[[int], SourceInfo]) -> None:
+    said = "; ".join(part for part in (inline(relationship.role), relationship.date_label) if part)
+    out.write(f"- **{inline(names.get(relationship.subject_entity_id, '?'))}** "
+              f"{relationship.type_label} **{inline(names.get(relationship.object_entity_id, '?'))}**"
+              + (f" ({said})" if said else "") + f", {relationship.status}"
+              + (f": {inline(relationship.description)}" if relationship.description else "") + "\n")
+    for item in relationship_evidence(case, relationship.id or 0, limit=_LIMIT):
+        excerpt = item.excerpt
+        out.write(f"  - {item.stance}: “{inline(excerpt.text)}” "
+                  f"({_source_line(source_info(excerpt.source_id))}, "
+                  f"characters {excerpt.start}–{excerpt.end})\n")
+    for mark in relationship_history(case, relationship.id or 0, limit=_LIMIT):
+        out.write(f"  - {_mark_line(mark)}\n")
+    out.write("\n")
+
+
+def _mark_line(mark: Annotation | RelationshipAnnotation) -> str:
     when = mark.created_at[:16].replace("T", " ") + " UTC"
     note = f": “{inline(mark.note)}”" if mark.note.strip() else ""
     return f"{when}, {inline(mark.annotator)} {mark.action}{note}"

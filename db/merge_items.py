@@ -149,11 +149,16 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         DUPLICATE_JUDGEMENTS, DUPLICATE_JUDGEMENTS.columns,
         f"SELECT {DUPLICATE_JUDGEMENTS.select(alias='o')} FROM other.duplicate_judgements o "
         "WHERE o.uid NOT IN (SELECT uid FROM main.duplicate_judgements) ORDER BY o.at, o.rowid"))
+    # A conflict settled on either side is settled (the earlier settling, on both alike).
     tx.execute(
-        "INSERT OR IGNORE INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
+        "INSERT INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
         "revision_b, detected_at, detected_by, resolved_at, resolved_by) SELECT item_kind, "
         "item_uid, field, revision_a, revision_b, detected_at, detected_by, resolved_at, "
-        "resolved_by FROM other.revision_conflicts")
+        "resolved_by FROM other.revision_conflicts WHERE true "
+        "ON CONFLICT (item_kind, item_uid, field, revision_a, revision_b) DO UPDATE SET "
+        "resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by "
+        "WHERE excluded.resolved_at != '' AND (revision_conflicts.resolved_at = '' "
+        "OR excluded.resolved_at < revision_conflicts.resolved_at)")
     # What OTHER holds that the case still lacks (nothing, unless OTHER is inconsistent).
     report["not_merged"] = {
         "sources": tx.execute("SELECT count(*) FROM other.sources WHERE sha256 NOT IN "

@@ -21,7 +21,7 @@ from .errors import (
 )
 from .evidence import evidence_rows
 from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
-from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
@@ -278,7 +278,7 @@ def claims_page(
     unless ``include_retired``."""
     if total is None:
         total = count_claims(case, status=status, include_retired=include_retired)
-    hidden = live("claims", include_retired=include_retired)
+    hidden = live_in(case, "claims", include_retired=include_retired)
     if status is None:
         ids = page_ids(case, table="claims", order=["id"], where=hidden, offset=offset,
                        limit=limit, total=total)

@@ -11,7 +11,7 @@ from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
-from .paging import check_shown, count_live, live, page_ids, rows_by_id
+from .paging import check_shown, count_live, live_in, page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
@@ -63,7 +63,7 @@ def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = No
     if total is None:
         total = count_events(case, include_retired=include_retired)
     ids = page_ids(case, table="events", order=TIMELINE_ORDER,
-                   where=live("events", include_retired=include_retired),
+                   where=live_in(case, "events", include_retired=include_retired),
                    offset=offset, limit=limit, total=total)
     return events_by_ids(case, ids)
 

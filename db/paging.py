@@ -36,6 +36,15 @@ def live(table: str, *, include_retired: bool = False, column: str = "id") -> st
     return f"{column} NOT IN (SELECT id FROM {table} WHERE retired = 1)"
 
 
+def live_in(case: Case, table: str, *, include_retired: bool = False) -> str:
+    """:func:`live` for a read by position: nothing when the table has no
+    retired item (the usual case, one probe of the partial index), so deep
+    pages cost what they cost before retirement existed."""
+    if include_retired or case.row(f"SELECT 1 FROM {table} WHERE retired = 1 LIMIT 1") is None:
+        return ""
+    return live(table)
+
+
 def all_of(*conditions: str) -> str:
     """Conditions joined with AND (empty ones left out)."""
     return " AND ".join(f"({condition})" for condition in conditions if condition)

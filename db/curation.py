@@ -34,7 +34,7 @@ from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleR
 from .events import add_event
 from .kinds import ENTITY, ItemKind, item_kind
 from .models import Entity, Model
-from .paging import keyset_rows
+from .paging import keyset_rows, live
 from .schema import CURATED_TABLES
 from .sources import get_excerpt
 from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
@@ -552,36 +552,40 @@ def _first(pairs: Iterator[DuplicatePair], limit: int) -> Iterator[DuplicatePair
 
 
 def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicatePair]:
-    """Pairs with the same folded name or alias first (a dictionary of forms:
-    quick however many entities there are, so the first screen comes at
-    once), then pairs from blocks of entities sharing the start of a word."""
-    names: dict[int, list[tuple[str, ...]]] = {}
-    uids: dict[int, str] = {}
-    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    by_word: dict[tuple[str, str], list[int]] = {}
-    for row in keyset_rows(case, "SELECT id, uid, kind, name, aliases FROM entities", key=["id"],
-                           where="retired = 0", page=5000):
-        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
-        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
-        names[row["id"]], uids[row["id"]] = forms, row["uid"]
-        for form in forms:
-            by_form.setdefault((row["kind"], form), []).append(row["id"])
-        # Blocks by the first letters of each word: a shared word, or a close spelling of one.
-        for word in {word[:_PREFIX] for form in forms for word in form}:
-            by_word.setdefault((row["kind"], word), []).append(row["id"])
+    """Pairs with the same folded name first, read from the index of folded
+    names (so the first screen comes at once however many entities there
+    are), then the same folded alias (a dictionary of forms, after one walk
+    of the entities), then pairs from blocks of entities sharing the start of
+    a word."""
     judged = set() if include_judged else _judged_pairs(case)
     seen: set[tuple[int, int]] = set()
 
     def proposed(pairs: dict[tuple[int, int], tuple[str, float]]) -> Iterator[DuplicatePair]:
         ranked = sorted(pairs.items(), key=lambda item: (-_RANK[item[1][0]], -item[1][1], item[0]))
         for (first, second), (reason, score) in ranked:
-            seen.add((first, second))
-            if tuple(sorted((uids[first], uids[second]))) in judged:
+            if (first, second) in seen:
                 continue
+            seen.add((first, second))
             a, b = ENTITY.items(case, [first, second])
             assert isinstance(a, Entity) and isinstance(b, Entity)
+            if tuple(sorted((a.uid, b.uid))) in judged:
+                continue
             yield DuplicatePair(a=a, b=b, reason=reason, score=score)
 
+    yield from proposed({pair: ("same name", 100.0) for pair in _same_name_pairs(case)})
+    names: dict[int, list[tuple[str, ...]]] = {}
+    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    by_word: dict[tuple[str, str], list[int]] = {}
+    for row in keyset_rows(case, "SELECT id, kind, name, aliases FROM entities", key=["id"],
+                           where="retired = 0", page=5000):
+        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
+        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
+        names[row["id"]] = forms
+        for form in forms:
+            by_form.setdefault((row["kind"], form), []).append(row["id"])
+        # Blocks by the first letters of each word: a shared word, or a close spelling of one.
+        for word in {word[:_PREFIX] for form in forms for word in form}:
+            by_word.setdefault((row["kind"], word), []).append(row["id"])
     same: dict[tuple[int, int], tuple[str, float]] = {}
     for ids in by_form.values():
         if len(ids) > _BLOCK_LIMIT:   # a name many share (a common surname) says nothing
@@ -604,6 +608,21 @@ def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicateP
                 if why is not None:
                     found[pair] = why
     yield from proposed(found)
+
+
+def _same_name_pairs(case: Case) -> list[tuple[int, int]]:
+    """Pairs of entities of one kind, not retired, whose folded names are the
+    same, from the index of folded names (``entities_by_kind``), in id order;
+    a name more than ``_BLOCK_LIMIT`` share says nothing and is left out."""
+    pairs: list[tuple[int, int]] = []
+    for row in case.rows(
+            # (the retired left out through their partial index: the scan reads the index alone)
+            f"SELECT group_concat(id) FROM (SELECT kind, sort_name, id FROM entities "
+            f"WHERE {live('entities')} ORDER BY kind, sort_name, id) GROUP BY kind, sort_name "
+            "HAVING count(*) BETWEEN 2 AND ?", [_BLOCK_LIMIT]):
+        ids = sorted(int(i) for i in str(row[0]).split(","))
+        pairs += [(first, second) for i, first in enumerate(ids) for second in ids[i + 1:]]
+    return sorted(pairs)
 
 
 _RANK = {"same name": 3, "one name contains the other": 2, "close spelling": 1}

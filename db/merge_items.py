@@ -98,11 +98,11 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         "SELECT id FROM main.excerpts WHERE id > ?", [before])]
     # -- entities, by uid, else (a copy of another case) by kind and name -----------
     columns = ENTITIES.insert(with_id=False).columns
-    tx.execute("INSERT INTO temp.entity_map SELECT o.id, ifnull("
-               "(SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
+    # Sparse as temp.excerpt_map: only the entities whose id here differs, or that are new.
+    tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT o.id AS other_id, "
+               "ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
                "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
-               "AND e.name = o.name)) "
-               "FROM other.entities o")
+               "AND e.name = o.name)) AS id FROM other.entities o) WHERE id IS NOT other_id")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
         f"SELECT {column_list(columns, alias='o')} FROM other.entities o "
@@ -141,10 +141,10 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
             f"ORDER BY o.{first}, o.{second}")
     links += _count(tx,
         "INSERT OR IGNORE INTO main.claim_entities (claim_id, entity_id, role, uid) "
-        "SELECT c.id, e.id, o.role, o.uid FROM other.claim_entities o "
-        "JOIN temp.claim_map c ON c.other_id = o.claim_id "
-        "JOIN temp.entity_map e ON e.other_id = o.entity_id "
-        "WHERE o.uid NOT IN (SELECT uid FROM main.claim_entities)")
+        f"SELECT c.id, {_mapped('entity_map', 'e', 'entity_id')}, o.role, o.uid "
+        "FROM other.claim_entities o JOIN temp.claim_map c ON c.other_id = o.claim_id "
+        f"{_map_join('entity_map', 'e', 'entity_id')} WHERE {_map_found('entity_map', 'e')} "
+        "AND o.uid NOT IN (SELECT uid FROM main.claim_entities)")
     links += _count(tx,
         "INSERT OR IGNORE INTO main.claim_excerpts (claim_id, excerpt_id, stance, uid) "
         f"SELECT c.id, {_mapped('excerpt_map', 'x', 'excerpt_id')}, o.stance, o.uid "
@@ -193,8 +193,9 @@ def link_new_excerpts(case: Any, report: dict[str, Any]) -> None:
         link_mentions(case, excerpt_ids=new)
 
 
-# temp.excerpt_map is sparse (see merge_items): an excerpt it lacks has the same id here.
-_SPARSE = ("excerpt_map",)
+# temp.excerpt_map and temp.entity_map are sparse (see merge_items): an item they
+# lack has the same id here.
+_SPARSE = ("excerpt_map", "entity_map")
 
 
 def _mapped(map_name: str, alias: str, column: str) -> str:

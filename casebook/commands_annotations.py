@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from db import STATUSES, CaseFileError, backup_case_file, open_case
+from db import STATUSES, CaseFileError, backup_case_file, curation, open_case
 from db.agreement import (
     MACHINE_ANNOTATORS,
     annotator_judgements,
@@ -30,6 +30,7 @@ from db.relationships import (
     undo_relationship_mark,
 )
 
+from .commands_curation import conflict_lines
 from .output import echo_json, line, to_stdout
 
 PATH = click.Path(path_type=Path)
@@ -205,19 +206,32 @@ def agreement(path: Path, as_json: bool, include_seed: bool) -> None:
 @click.argument("path", type=PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def conflicts(path: Path, as_json: bool) -> None:
-    """Claims marked differently on both sides of a merge, waiting for review."""
+    """Claims marked differently on both sides of a merge, and fields revised
+    differently on both sides, waiting to be settled."""
     with open_case(path, read_only=True) as case:
         found = []
         after = -1
         while ids := conflicted_claim_ids(case, after_id=after, limit=_PAGE):
             found += [(get_claim(case, claim_id), claim_conflicts(case, claim_id)) for claim_id in ids]
             after = ids[-1]
+        fields: list[curation.FieldConflict] = []
+        while page := curation.field_conflicts(
+                case, after_id=fields[-1].id if fields else 0, limit=_PAGE):
+            fields += page
     if as_json:
         echo_json([{"claim": claim.model_dump(), "conflicts": [c.model_dump() for c in open_]}
-                   for claim, open_ in found])
+                   for claim, open_ in found]
+                  + [{"field": conflict.model_dump(mode="json")} for conflict in fields])
         return
-    if not found:
+    if not found and not fields:
         click.echo("no open conflicts")
+        return
+    for field_conflict in fields:
+        click.echo("\n".join(conflict_lines(field_conflict)))
+    if fields:
+        click.echo(f"{len(fields)} fields revised differently on both sides; settle one with "
+                   f"'casebook settle {path} ID --keep ours|theirs|VALUE'", err=True)
+    if not found:
         return
     for claim, open_ in found:
         click.echo(f"claim {claim.id} (now {claim.status}): {line(claim.statement, 100)}")

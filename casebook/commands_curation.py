@@ -255,6 +255,8 @@ def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
         undone = f", undone by {line(combination.undone_by)}" if combination.undone_at else ""
         click.echo(f"  {combination.at} {line(combination.annotator)} combined "
                    f"{combination.absorbed_uid} into {combination.kept_uid}{undone}")
+    for conflict in state.conflicts:
+        click.echo("  unsettled: " + "\n  ".join(conflict_lines(conflict)))
 
 
 @click.command()
@@ -283,4 +285,41 @@ def log(path: Path, kind: str | None, item_id: int | None, annotator: str | None
                    f"\t{line(detail, 80)}")
 
 
-COMMANDS = (add, revise, retire, restore, combine, uncombine, likely_duplicates, judge, show, log)
+@click.command()
+@click.argument("path", type=PATH)
+@click.argument("conflict_id", metavar="ID", type=int)
+@click.option("--keep", required=True, metavar="ours|theirs|VALUE",
+              help="ours: the revision this file had first; theirs: the one a merge brought "
+                   "in; anything else: the field's value (aliases: A|B).")
+@click.option("--note", default="", help="Why: kept with the revision.")
+@click.option("--json", "as_json", is_flag=True, help="Print the revision as JSON.")
+@_annotator
+def settle(path: Path, conflict_id: int, keep: str, note: str, as_json: bool,
+           annotator: str | None) -> None:
+    """Settle field conflict ID (casebook conflicts lists them): a revision
+    of the field to the value kept, on the record, and the conflict closed."""
+    with open_case(path) as case:
+        revision = curation.settle_conflict(case, conflict_id, keep, annotator=_who(annotator),
+                                            note=note)
+    if as_json:
+        echo_json(revision.model_dump(mode="json"))
+        return
+    (field, (old, new)), = revision.fields.items()
+    click.echo(f"conflict {conflict_id}: settled, {revision.item_kind} {field} "
+               f"{_value(old)} → {_value(new)} (version {revision.version})")
+
+
+def conflict_lines(conflict: curation.FieldConflict) -> list[str]:
+    """A field conflict for ``casebook conflicts``: what, then each side."""
+    where = conflict.item_id if conflict.item_id is not None else conflict.item_uid
+    lines = [f"conflict {conflict.id}: {conflict.item_kind} {where} {conflict.field} "
+             f"(now {_value(conflict.now)})"]
+    for side, revision in (("ours", conflict.ours), ("theirs", conflict.theirs)):
+        lines.append(f"    {side:<6} {_value(revision.fields[conflict.field][1])}  "
+                     f"by {line(revision.annotator)} at {revision.at}"
+                     + (f": “{line(revision.note, 80)}”" if revision.note else ""))
+    return lines
+
+
+COMMANDS = (add, revise, retire, restore, combine, uncombine, likely_duplicates, judge, show, log,
+            settle)

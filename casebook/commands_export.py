@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
-from db import CaseError, open_case
+from db import Case, CaseError, open_case
 from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
 from db.importing import import_case_json
 from db.outfile import atomic_file
@@ -32,10 +32,15 @@ FORMAT_HELP = (
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write to this file (a directory for csv) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--include-retired", is_flag=True,
+              help="Keep retired items (and the links to them, the marks on them); every "
+                   "format but json leaves them out. json is the whole case, retired items "
+                   "and all, so that import rebuilds it.")
 @click.option("--raw", is_flag=True,
               help="csv only: write cells as they are, without the leading ' that keeps "
                    "spreadsheets from running a cell as a formula.")
-def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool) -> None:
+def export(path: Path, format_: str, output: Path | None, force: bool, include_retired: bool,
+           raw: bool) -> None:
     """Export the case at PATH in another format."""
     if raw and format_ != "csv":
         raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
@@ -45,10 +50,17 @@ def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool
         if format_ == "csv":
             if output is None:
                 raise CaseError("csv writes one file per table: give a directory with -o DIR")
-            rows = write_csv_tables(case, output, force=force, raw=raw)
+            rows = write_csv_tables(case, output, force=force, raw=raw,
+                                    include_retired=include_retired)
             click.echo(f"exported csv to {output}/ ({rows} rows)")
             return
-        writer = STREAM_WRITERS[format_]
+        stream = STREAM_WRITERS[format_]
+        if format_ == "json":   # the whole case, always
+            def writer(case: Case, out: TextIO) -> int:
+                return stream(case, out)
+        else:
+            def writer(case: Case, out: TextIO) -> int:
+                return stream(case, out, include_retired=include_retired)
         if output is None:
             to_stdout(lambda out: writer(case, out))
             return

@@ -18,7 +18,7 @@ from .errors import (
 from .evidence import evidence_rows
 from .marks import CLAIM_MARKS, check_annotator, check_status
 from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
-from .paging import page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
@@ -162,37 +162,42 @@ def count_history(case: Case, claim_id: int) -> int:
     return int(case.scalar("SELECT count(*) FROM annotations WHERE claim_id = ?", [claim_id]))
 
 
-def count_claims(case: Case, *, status: str | None = None) -> int:
-    if status is None:
-        return int(case.scalar("SELECT count(*) FROM claims"))
-    return int(case.scalar("SELECT count(*) FROM claims WHERE status = ?", [check_status(status)]))
+def count_claims(case: Case, *, status: str | None = None, include_retired: bool = False) -> int:
+    where, params = ("", []) if status is None else ("status = ?", [check_status(status)])
+    return count_live(case, "claims", where=where, params=params, include_retired=include_retired)
 
 
 def claims_page(
-    case: Case, *, offset: int, limit: int, total: int | None = None, status: str | None = None
+    case: Case, *, offset: int, limit: int, total: int | None = None, status: str | None = None,
+    include_retired: bool = False,
 ) -> list[Claim]:
+    """Claims in id order, optionally of one status; retired ones left out
+    unless ``include_retired``."""
     if total is None:
-        total = count_claims(case, status=status)
+        total = count_claims(case, status=status, include_retired=include_retired)
+    hidden = live_in(case, "claims", include_retired=include_retired)
     if status is None:
-        ids = page_ids(case, table="claims", order=["id"], offset=offset, limit=limit, total=total)
+        ids = page_ids(case, table="claims", order=["id"], where=hidden, offset=offset,
+                       limit=limit, total=total)
     else:
-        ids = page_ids(case, table="claims", order=["status", "id"], where="status = ?",
-                       params=[status], offset=offset, limit=limit, total=total)
+        ids = page_ids(case, table="claims", order=["status", "id"],
+                       where=all_of("status = ?", hidden), params=[status], offset=offset,
+                       limit=limit, total=total)
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
 
 
-def claim_position(case: Case, claim_id: int, *, status: str | None = None) -> int:
+def claim_position(case: Case, claim_id: int, *, status: str | None = None,
+                   include_retired: bool = False) -> int:
     """Where a claim sits in :func:`claims_page`'s order (for jumping a view to it)."""
-    if status is None:
-        if case.row("SELECT 1 FROM claims WHERE id = ?", [claim_id]) is None:
-            raise NotFoundError(f"no claim {claim_id}")
-        return int(case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id]))
-    check_status(status)
-    if case.row("SELECT 1 FROM claims WHERE id = ? AND status = ?", [claim_id, status]) is None:
-        raise NotFoundError(f"no {status} claim {claim_id}")
-    return int(case.scalar(
-        "SELECT count(*) FROM claims WHERE status = ? AND id < ?", [status, claim_id]
-    ))
+    if status is not None:
+        check_status(status)
+    found = case.row("SELECT status, retired FROM claims WHERE id = ?", [claim_id])
+    if found is None or (status is not None and found["status"] != status):
+        raise NotFoundError(f"no {status + ' ' if status else ''}claim {claim_id}")
+    check_shown("claim", claim_id, found["retired"], include_retired)
+    where, params = ("id < ?", [claim_id]) if status is None else (
+        "status = ? AND id < ?", [status, claim_id])
+    return count_live(case, "claims", where=where, params=params, include_retired=include_retired)
 
 
 def get_claim(case: Case, claim_id: int) -> Claim:
@@ -212,10 +217,14 @@ _EVIDENCE_ORDER = ("CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1
                    "excerpt_id")
 
 
-def claim_evidence(case: Case, claim_id: int, *, limit: int = 200) -> list[Evidence]:
+def claim_evidence(case: Case, claim_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[Evidence]:
+    """A claim's evidence (without retired excerpts, for an export that leaves
+    them out, unless ``include_retired``: the browser shows every link)."""
+    hidden = live("excerpts", include_retired=include_retired, column="excerpt_id")
     return evidence_rows(
         case,
-        f"SELECT excerpt_id, stance FROM claim_excerpts WHERE claim_id = ? "
+        f"SELECT excerpt_id, stance FROM claim_excerpts WHERE {all_of('claim_id = ?', hidden)} "
         f"ORDER BY {_EVIDENCE_ORDER} LIMIT ?",
         [claim_id, limit],
     )
@@ -248,11 +257,14 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
     ]
 
 
-def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple[Entity, str]]:
-    """(entity, role) for a claim: its subjects and its claimant."""
+def claim_entities(case: Case, claim_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[tuple[Entity, str]]:
+    """(entity, role) for a claim: its subjects and its claimant (retired
+    entities left out unless ``include_retired``)."""
+    shown = "" if include_retired else " AND e.retired = 0"
     rows = case.rows(
         "SELECT x.entity_id, x.role FROM claim_entities x JOIN entities e ON e.id = x.entity_id "
-        "WHERE x.claim_id = ? ORDER BY x.role, e.sort_name LIMIT ?", [claim_id, limit],
+        f"WHERE x.claim_id = ?{shown} ORDER BY x.role, e.sort_name LIMIT ?", [claim_id, limit],
     )
     entities = {e.id: e for e in entities_by_ids(case, [row["entity_id"] for row in rows])}
     return [(entities[row["entity_id"]], row["role"]) for row in rows]

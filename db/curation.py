@@ -35,7 +35,7 @@ from .events import add_event
 from .kinds import ENTITY, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
 from .models import STANCES, Entity, Model
-from .paging import keyset_rows
+from .paging import keyset_rows, live
 from .relationships import add_relationship
 from .schema import CURATED_TABLES
 from .sources import get_excerpt
@@ -94,6 +94,26 @@ class DuplicatePair(Model):
     score: float         # 0-100: how alike the closest names are
 
 
+class FieldConflict(Model):
+    """A field revised on both sides of a merge to different values
+    (``revision_conflicts``). ``ours`` is the revision this file had first,
+    ``theirs`` the one a merge brought in; ``now`` the value standing (the
+    later revision's, until the conflict is settled)."""
+
+    id: int
+    item_kind: str
+    item_uid: str
+    item_id: int | None
+    field: str
+    ours: Revision
+    theirs: Revision
+    now: Any = None
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+
+
 class ItemState(Model):
     """What ``casebook show`` prints: an item, its version and state, its history."""
 
@@ -103,6 +123,7 @@ class ItemState(Model):
     revisions: tuple[Revision, ...] = ()
     retirements: tuple[Retirement, ...] = ()
     combinations: tuple[Combination, ...] = ()
+    conflicts: tuple[FieldConflict, ...] = ()    # its fields revised differently, not yet settled
 
 
 # -- reading -----------------------------------------------------------------
@@ -151,6 +172,7 @@ def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
             revisions=tuple(revisions(case, kind=kind.name, item_uid=row["uid"])),
             retirements=tuple(retirements(case, kind=kind.name, item_uid=row["uid"])),
             combinations=tuple(_combinations_of(case, row["uid"])) if kind is ENTITY else (),
+            conflicts=tuple(field_conflicts(case, kind=kind.name, item_uid=row["uid"])),
         )
 
 
@@ -187,7 +209,7 @@ def _filters(*, kind: str | None, item_uid: str | None, annotator: str | None
     return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
-def _revision(row: sqlite3.Row) -> Revision:
+def _revision(row: sqlite3.Row | dict[str, Any]) -> Revision:
     return Revision(**{**dict(row), "fields": json.loads(row["fields"])})
 
 
@@ -534,36 +556,40 @@ def _first(pairs: Iterator[DuplicatePair], limit: int) -> Iterator[DuplicatePair
 
 
 def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicatePair]:
-    """Pairs with the same folded name or alias first (a dictionary of forms:
-    quick however many entities there are, so the first screen comes at
-    once), then pairs from blocks of entities sharing the start of a word."""
-    names: dict[int, list[tuple[str, ...]]] = {}
-    uids: dict[int, str] = {}
-    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-    by_word: dict[tuple[str, str], list[int]] = {}
-    for row in keyset_rows(case, "SELECT id, uid, kind, name, aliases FROM entities", key=["id"],
-                           where="retired = 0", page=5000):
-        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
-        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
-        names[row["id"]], uids[row["id"]] = forms, row["uid"]
-        for form in forms:
-            by_form.setdefault((row["kind"], form), []).append(row["id"])
-        # Blocks by the first letters of each word: a shared word, or a close spelling of one.
-        for word in {word[:_PREFIX] for form in forms for word in form}:
-            by_word.setdefault((row["kind"], word), []).append(row["id"])
+    """Pairs with the same folded name first, read from the index of folded
+    names (so the first screen comes at once however many entities there
+    are), then the same folded alias (a dictionary of forms, after one walk
+    of the entities), then pairs from blocks of entities sharing the start of
+    a word."""
     judged = set() if include_judged else _judged_pairs(case)
     seen: set[tuple[int, int]] = set()
 
     def proposed(pairs: dict[tuple[int, int], tuple[str, float]]) -> Iterator[DuplicatePair]:
         ranked = sorted(pairs.items(), key=lambda item: (-_RANK[item[1][0]], -item[1][1], item[0]))
         for (first, second), (reason, score) in ranked:
-            seen.add((first, second))
-            if tuple(sorted((uids[first], uids[second]))) in judged:
+            if (first, second) in seen:
                 continue
+            seen.add((first, second))
             a, b = ENTITY.items(case, [first, second])
             assert isinstance(a, Entity) and isinstance(b, Entity)
+            if tuple(sorted((a.uid, b.uid))) in judged:
+                continue
             yield DuplicatePair(a=a, b=b, reason=reason, score=score)
 
+    yield from proposed({pair: ("same name", 100.0) for pair in _same_name_pairs(case)})
+    names: dict[int, list[tuple[str, ...]]] = {}
+    by_form: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    by_word: dict[tuple[str, str], list[int]] = {}
+    for row in keyset_rows(case, "SELECT id, kind, name, aliases FROM entities", key=["id"],
+                           where="retired = 0", page=5000):
+        folded = [fold(name).split() for name in [row["name"], *row["aliases"].split(" | ")]]
+        forms = list(dict.fromkeys(tuple(words) for words in folded if words))
+        names[row["id"]] = forms
+        for form in forms:
+            by_form.setdefault((row["kind"], form), []).append(row["id"])
+        # Blocks by the first letters of each word: a shared word, or a close spelling of one.
+        for word in {word[:_PREFIX] for form in forms for word in form}:
+            by_word.setdefault((row["kind"], word), []).append(row["id"])
     same: dict[tuple[int, int], tuple[str, float]] = {}
     for ids in by_form.values():
         if len(ids) > _BLOCK_LIMIT:   # a name many share (a common surname) says nothing
@@ -586,6 +612,21 @@ def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicateP
                 if why is not None:
                     found[pair] = why
     yield from proposed(found)
+
+
+def _same_name_pairs(case: Case) -> list[tuple[int, int]]:
+    """Pairs of entities of one kind, not retired, whose folded names are the
+    same, from the index of folded names (``entities_by_kind``), in id order;
+    a name more than ``_BLOCK_LIMIT`` share says nothing and is left out."""
+    pairs: list[tuple[int, int]] = []
+    for row in case.rows(
+            # (the retired left out through their partial index: the scan reads the index alone)
+            f"SELECT group_concat(id) FROM (SELECT kind, sort_name, id FROM entities "
+            f"WHERE {live('entities')} ORDER BY kind, sort_name, id) GROUP BY kind, sort_name "
+            "HAVING count(*) BETWEEN 2 AND ?", [_BLOCK_LIMIT]):
+        ids = sorted(int(i) for i in str(row[0]).split(","))
+        pairs += [(first, second) for i, first in enumerate(ids) for second in ids[i + 1:]]
+    return sorted(pairs)
 
 
 _RANK = {"same name": 3, "one name contains the other": 2, "close spelling": 1}
@@ -719,6 +760,103 @@ def _after_latest(tx: sqlite3.Connection, kind: ItemKind, uid: str) -> str:
 
 
 
+# -- settling revision conflicts ----------------------------------------------------------
+
+_CONFLICT_COLUMNS = ("id, item_kind, item_uid, field, revision_a, revision_b, detected_at, "
+                     "detected_by, resolved_at, resolved_by")
+
+
+def field_conflicts(case: Case, *, kind: str | None = None, item_uid: str | None = None,
+                    include_settled: bool = False, after_id: int = 0,
+                    limit: int = 200) -> list[FieldConflict]:
+    """Fields revised differently on both sides of a merge, in the order they
+    were found (by id, a page at a time from ``after_id``): the open ones, or
+    every one with ``include_settled``."""
+    conditions: list[str] = ["id > ?"]
+    params: list[Any] = [after_id]
+    if not include_settled:
+        conditions.append("resolved_at = ''")
+    for column, value in (("item_kind", kind), ("item_uid", item_uid)):
+        if value is not None:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    rows = case.rows(f"SELECT {_CONFLICT_COLUMNS} FROM revision_conflicts WHERE "
+                     f"{' AND '.join(conditions)} ORDER BY id LIMIT ?", [*params, limit])
+    return [_field_conflict(case, row) for row in rows]
+
+
+def _field_conflict(case: Case | sqlite3.Connection, row: sqlite3.Row) -> FieldConflict:
+    read = case.rows if isinstance(case, Case) else (
+        lambda sql, params: case.execute(sql, params).fetchall())
+    found = {r["uid"]: r for r in read(
+        f"SELECT rowid, {REVISIONS.select()} FROM revisions WHERE uid IN (?, ?)",
+        [row["revision_a"], row["revision_b"]])}
+    if len(found) < 2:
+        raise NotFoundError(f"conflict {row['id']} names a revision this file lacks")
+    # Ours: the revision this file had first; theirs: the one a merge brought in.
+    ours, theirs = sorted(found.values(), key=lambda r: r["rowid"])
+    kind = _kind(row["item_kind"])
+    item = read(f"SELECT id FROM {kind.table} WHERE uid = ?", [row["item_uid"]])
+    item_id = int(item[0][0]) if item else None
+    now = None
+    if item_id is not None and isinstance(case, Case):
+        now = _jsonable(get_item(case, kind, item_id).model_dump().get(row["field"]))
+    return FieldConflict(
+        id=row["id"], item_kind=row["item_kind"], item_uid=row["item_uid"], item_id=item_id,
+        field=row["field"], ours=_revision(_without_rowid(ours)),
+        theirs=_revision(_without_rowid(theirs)), now=now, detected_at=row["detected_at"],
+        detected_by=row["detected_by"], resolved_at=row["resolved_at"],
+        resolved_by=row["resolved_by"])
+
+
+def _without_rowid(row: sqlite3.Row) -> dict[str, Any]:
+    return {key: row[key] for key in row.keys() if key != "rowid"}
+
+
+def settle_conflict(case: Case, conflict_id: int, keep: str, *, annotator: str,
+                    note: str = "") -> Revision:
+    """Settle a field revised differently on both sides of a merge: ``keep``
+    is ``ours`` (the revision this file had first), ``theirs`` (the one a
+    merge brought in) or a value of the field's own. Writes a revision of the
+    field (even when the value standing is the one kept: the decision is on
+    the record), with a note naming the conflict, and marks it settled; one
+    transaction. Refused for a conflict settled already or a retired item."""
+    annotator = _check_annotator(annotator)
+    with case.write() as tx:
+        row = tx.execute(f"SELECT {_CONFLICT_COLUMNS} FROM revision_conflicts WHERE id = ?",
+                         [conflict_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no conflict {conflict_id} (casebook conflicts lists them)")
+        if row["resolved_at"]:
+            raise InvalidValueError(f"conflict {conflict_id} was settled by {row['resolved_by']} "
+                                    f"at {row['resolved_at']}: nothing was changed")
+        conflict = _field_conflict(tx, row)
+        kind = _kind(conflict.item_kind)
+        if conflict.item_id is None:
+            raise NotFoundError(f"conflict {conflict_id} is about a {kind.singular} this file lacks")
+        field = conflict.field
+        if keep in ("ours", "theirs"):
+            chosen = conflict.ours if keep == "ours" else conflict.theirs
+            value = chosen.fields[field][1]
+            how = f"kept {keep} ({chosen.annotator})"
+        else:
+            value, how = keep, "kept a value of its own"
+        changes = _normalised(kind, {field: value})
+        item = _current(tx, kind, conflict.item_id, None)
+        current = get_item(case, kind, conflict.item_id)
+        new = _validated(kind, current, changes)[field]
+        old = current.model_dump()[field]
+        if old != new:
+            kind.write(tx, conflict.item_id, {field: new})
+        said = f"settles conflict {conflict_id}: {how}" + (f"; {nfc(note).strip()}"
+                                                           if note.strip() else "")
+        revision = _record_revision(tx, kind, item, {field: (_jsonable(old), _jsonable(new))},
+                                    annotator=annotator, note=said)
+        tx.execute("UPDATE revision_conflicts SET resolved_at = ?, resolved_by = ? WHERE id = ?",
+                   [revision.at, annotator, conflict_id])
+        return revision
+
+
 # -- adding items ----------------------------------------------------------------------
 
 # The fields ``add`` takes for each kind, and those it needs.
@@ -822,37 +960,40 @@ class Activity(Model):
     detail: str = ""
 
 
+# Each branch: when, who, what, the item it happened to, and (src, n) to order
+# ties the same way at every read (the branch, then the row's place in its table).
 _ACTIVITY = """
 SELECT at, annotator, CASE undoes WHEN '' THEN 'revised' ELSE 'undid a revision' END AS action,
-       item_kind AS kind, item_uid, fields AS detail FROM revisions
+       item_kind AS kind, item_uid, fields AS detail, 1 AS src, rowid AS n FROM revisions
 UNION ALL
 SELECT at, annotator, CASE retired WHEN 1 THEN 'retired' ELSE 'restored' END, item_kind, item_uid,
-       reason FROM retirements
+       reason, 2, rowid FROM retirements
 UNION ALL
-SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note
-FROM combinations
+SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note,
+       3, rowid FROM combinations
 UNION ALL
-SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid
-FROM combinations WHERE undone_at != ''
+SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid,
+       4, rowid FROM combinations WHERE undone_at != ''
 UNION ALL
-SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b
+SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b, 5, rowid
 FROM duplicate_judgements
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note
+SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note, 6, a.rowid
 FROM annotations a JOIN claims c ON c.id = a.claim_id
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note
+SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note,
+       7, a.rowid
 FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
-SELECT added_at, '', 'ingest', 'source', uid, title FROM sources
+SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
 """
+_NEWEST_FIRST = "at DESC, src, n DESC"
 
 
-def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
-             annotator: str | None = None, limit: int = 200) -> list[Activity]:
-    """Everything done to the case, newest first: additions of sources,
-    revisions, retirements, combinations, judgements and marks."""
-    conditions, params = [], []
+def _activity_filter(case: Case, *, kind: str | None, item_id: int | None,
+                     annotator: str | None) -> tuple[str, list[Any]]:
+    conditions: list[str] = []
+    params: list[Any] = []
     if item_id is not None:
         if kind is None:
             raise InvalidValueError("--id needs --kind")
@@ -866,11 +1007,34 @@ def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
     if annotator is not None:
         conditions.append("annotator = ?")
         params.append(annotator)
-    where = "WHERE " + " AND ".join(conditions) if conditions else ""
-    rows = case.rows(f"SELECT * FROM ({_ACTIVITY}) {where} ORDER BY at DESC LIMIT ?",
-                     [*params, limit])
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
+             annotator: str | None = None, limit: int = 200, offset: int = 0) -> list[Activity]:
+    """Everything done to the case, newest first: additions of sources,
+    revisions, retirements, combinations, judgements and marks; a page at a
+    time (``offset``, ``limit``), sorted and cut in SQL."""
+    where, params = _activity_filter(case, kind=kind, item_id=item_id, annotator=annotator)
+    rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail FROM ({_ACTIVITY}) "
+                     f"{where} ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?",
+                     [*params, limit, max(0, offset)])
     return [Activity(**dict(row), item_id=_id_for(case, row["kind"], row["item_uid"]))
             for row in rows]
+
+
+def count_activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
+                   annotator: str | None = None) -> int:
+    """How many entries :func:`activity` has with these filters."""
+    where, params = _activity_filter(case, kind=kind, item_id=item_id, annotator=annotator)
+    return int(case.scalar(f"SELECT count(*) FROM ({_ACTIVITY}) {where}", params))
+
+
+def activity_annotators(case: Case, *, limit: int = 200) -> list[str]:
+    """Everyone who has done something to the case, by name."""
+    return [row[0] for row in case.rows(
+        f"SELECT DISTINCT annotator FROM ({_ACTIVITY}) WHERE annotator != '' "
+        "ORDER BY annotator LIMIT ?", [limit])]
 
 
 def _id_for(case: Case, kind: str, uid: str) -> int | None:

@@ -9,7 +9,7 @@ from .casefile import Case, new_uid
 from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
-from .paging import page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
 from .sources import excerpts_by_ids
 from .tables import ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc
@@ -65,40 +65,42 @@ def link_excerpt_entity(case: Case, excerpt_id: int, entity_id: int) -> None:
 # -- reading --------------------------------------------------------------
 
 
-def count_entities(case: Case, *, kind: str | None = None) -> int:
-    if kind is None:
-        return int(case.scalar("SELECT count(*) FROM entities"))
-    return int(case.scalar("SELECT count(*) FROM entities WHERE kind = ?", [kind]))
+def count_entities(case: Case, *, kind: str | None = None, include_retired: bool = False) -> int:
+    where, params = ("", []) if kind is None else ("kind = ?", [kind])
+    return count_live(case, "entities", where=where, params=params,
+                      include_retired=include_retired)
 
 
 def entities_page(
-    case: Case, *, offset: int, limit: int, total: int | None = None, kind: str | None = None
+    case: Case, *, offset: int, limit: int, total: int | None = None, kind: str | None = None,
+    include_retired: bool = False,
 ) -> list[Entity]:
-    """Entities in name order (folded), optionally of one kind."""
+    """Entities in name order (folded), optionally of one kind; retired ones
+    left out unless ``include_retired``."""
     if total is None:
-        total = count_entities(case, kind=kind)
+        total = count_entities(case, kind=kind, include_retired=include_retired)
+    hidden = live_in(case, "entities", include_retired=include_retired)
     if kind is None:
-        ids = page_ids(case, table="entities", order=["sort_name", "id"],
+        ids = page_ids(case, table="entities", order=["sort_name", "id"], where=hidden,
                        offset=offset, limit=limit, total=total)
     else:
         ids = page_ids(case, table="entities", order=["kind", "sort_name", "id"],
-                       where="kind = ?", params=[kind], offset=offset, limit=limit, total=total)
+                       where=all_of("kind = ?", hidden), params=[kind], offset=offset,
+                       limit=limit, total=total)
     return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
 
 
-def entity_position(case: Case, entity_id: int, *, kind: str | None = None) -> int:
-    entity = case.row("SELECT kind, sort_name FROM entities WHERE id = ?", [entity_id])
+def entity_position(case: Case, entity_id: int, *, kind: str | None = None,
+                    include_retired: bool = False) -> int:
+    entity = case.row("SELECT kind, sort_name, retired FROM entities WHERE id = ?", [entity_id])
     if entity is None:
         raise NotFoundError(f"no entity {entity_id}")
-    if kind is None:
-        return int(case.scalar(
-            "SELECT count(*) FROM entities WHERE (sort_name, id) < (?, ?)",
-            [entity["sort_name"], entity_id],
-        ))
-    return int(case.scalar(
-        "SELECT count(*) FROM entities WHERE kind = ? AND (sort_name, id) < (?, ?)",
-        [kind, entity["sort_name"], entity_id],
-    ))
+    check_shown("entity", entity_id, entity["retired"], include_retired)
+    before = "(sort_name, id) < (?, ?)"
+    where, params = (before, [entity["sort_name"], entity_id]) if kind is None else (
+        f"kind = ? AND {before}", [kind, entity["sort_name"], entity_id])
+    return count_live(case, "entities", where=where, params=params,
+                      include_retired=include_retired)
 
 
 def get_entity(case: Case, entity_id: int) -> Entity:

@@ -11,7 +11,7 @@ from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
-from .paging import page_ids, rows_by_id
+from .paging import check_shown, count_live, live_in, page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
@@ -52,25 +52,30 @@ def add_event(
 # -- reading --------------------------------------------------------------
 
 
-def count_events(case: Case) -> int:
-    return int(case.scalar("SELECT count(*) FROM events"))
+def count_events(case: Case, *, include_retired: bool = False) -> int:
+    return count_live(case, "events", include_retired=include_retired)
 
 
-def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None) -> list[Event]:
-    """Events in date order; undated events first."""
+def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None,
+                  include_retired: bool = False) -> list[Event]:
+    """Events in date order; undated events first; retired ones left out
+    unless ``include_retired``."""
     if total is None:
-        total = count_events(case)
+        total = count_events(case, include_retired=include_retired)
     ids = page_ids(case, table="events", order=TIMELINE_ORDER,
+                   where=live_in(case, "events", include_retired=include_retired),
                    offset=offset, limit=limit, total=total)
     return events_by_ids(case, ids)
 
 
-def event_position(case: Case, event_id: int) -> int:
-    event = get_event(case, event_id)
-    return int(case.scalar(
-        "SELECT count(*) FROM events WHERE (date_start, date_end, id) < (?, ?, ?)",
-        [event.date_start, event.date_end, event_id],
-    ))
+def event_position(case: Case, event_id: int, *, include_retired: bool = False) -> int:
+    event = case.row("SELECT date_start, date_end, retired FROM events WHERE id = ?", [event_id])
+    if event is None:
+        raise NotFoundError(f"no event {event_id}")
+    check_shown("event", event_id, event["retired"], include_retired)
+    return count_live(case, "events", where="(date_start, date_end, id) < (?, ?, ?)",
+                      params=[event["date_start"], event["date_end"], event_id],
+                      include_retired=include_retired)
 
 
 def get_event(case: Case, event_id: int) -> Event:
@@ -85,10 +90,12 @@ def events_by_ids(case: Case, ids: Sequence[int]) -> list[Event]:
     return [event_from_row(row) for row in rows_by_id(case, EVENT_SELECT, ids)]
 
 
-def event_entities(case: Case, event_id: int, *, limit: int = 200) -> list[Entity]:
+def event_entities(case: Case, event_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[Entity]:
+    shown = "" if include_retired else " AND e.retired = 0"
     ids = [row[0] for row in case.rows(
         "SELECT e.id FROM event_entities x JOIN entities e ON e.id = x.entity_id "
-        "WHERE x.event_id = ? ORDER BY e.sort_name LIMIT ?", [event_id, limit],
+        f"WHERE x.event_id = ?{shown} ORDER BY e.sort_name LIMIT ?", [event_id, limit],
     )]
     return entities_by_ids(case, ids)
 

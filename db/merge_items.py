@@ -76,29 +76,37 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
             "SELECT other_id, id FROM temp.source_map WHERE new").fetchall():
         copy_source_details(other_id, new_id)
     # -- excerpts, by uid, else by span ----------------------------------------------
+    # A million excerpts are matched on the two uid indexes alone (no text is
+    # read), and temp.excerpt_map keeps only those whose id here differs from
+    # there or that the case lacks (id NULL until copied): every other one is
+    # the same excerpt under the same id, as in any copy of a case.
+    tx.execute(
+        "INSERT INTO temp.excerpt_map SELECT other_id, id FROM (SELECT o.id AS other_id, "
+        "(SELECT e.id FROM main.excerpts e WHERE e.uid = o.uid) AS id FROM other.excerpts o) "
+        "WHERE id IS NOT other_id")
+    tx.execute(   # lacking the uid, the same span of the same source is the same excerpt
+        "UPDATE temp.excerpt_map SET id = (SELECT e.id FROM other.excerpts o "
+        "JOIN temp.source_map m ON m.other_id = o.source_id JOIN main.excerpts e "
+        'ON e.source_id = m.id AND e.start = o.start AND e."end" = o."end" '
+        "WHERE o.id = excerpt_map.other_id) WHERE id IS NULL")
     before = _max_id(tx, "excerpts")
     added["excerpts"] = _count(tx,
         'INSERT INTO main.excerpts (source_id, start, "end", text, kind, uid) '
-        'SELECT m.id, o.start, o."end", o.text, o.kind, o.uid FROM other.excerpts o '
-        "JOIN temp.source_map m ON m.other_id = o.source_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM main.excerpts e WHERE e.uid = o.uid) "
-        'AND NOT EXISTS (SELECT 1 FROM main.excerpts e WHERE e.source_id = m.id '
-        'AND e.start = o.start AND e."end" = o."end") ORDER BY o.id')
-    tx.execute(
-        "INSERT INTO temp.excerpt_map SELECT o.id, ifnull("
-        "(SELECT e.id FROM main.excerpts e WHERE e.uid = o.uid), "
-        '(SELECT e.id FROM main.excerpts e WHERE e.source_id = m.id AND e.start = o.start '
-        'AND e."end" = o."end")) FROM other.excerpts o '
-        "JOIN temp.source_map m ON m.other_id = o.source_id")
+        'SELECT m.id, o.start, o."end", o.text, o.kind, o.uid FROM temp.excerpt_map x '
+        "JOIN other.excerpts o ON o.id = x.other_id "
+        "JOIN temp.source_map m ON m.other_id = o.source_id WHERE x.id IS NULL ORDER BY o.id")
+    tx.execute("UPDATE temp.excerpt_map SET id = (SELECT e.id FROM other.excerpts o "
+               "JOIN main.excerpts e ON e.uid = o.uid WHERE o.id = excerpt_map.other_id) "
+               "WHERE id IS NULL")
     new_excerpts = [row[0] for row in tx.execute(
         "SELECT id FROM main.excerpts WHERE id > ?", [before])]
     # -- entities, by uid, else (a copy of another case) by kind and name -----------
     columns = ENTITIES.insert(with_id=False).columns
-    tx.execute("INSERT INTO temp.entity_map SELECT o.id, ifnull("
-               "(SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
+    # Sparse as temp.excerpt_map: only the entities whose id here differs, or that are new.
+    tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT o.id AS other_id, "
+               "ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
                "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
-               "AND e.name = o.name)) "
-               "FROM other.entities o")
+               "AND e.name = o.name)) AS id FROM other.entities o) WHERE id IS NOT other_id")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
         f"SELECT {column_list(columns, alias='o')} FROM other.entities o "
@@ -126,22 +134,28 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         ("event_entities", "event_id", "event_map", "entity_id", "entity_map"),
         ("event_excerpts", "event_id", "event_map", "excerpt_id", "excerpt_map"),
     ):
+        # In key order, so that the links the case has already are met in its own
+        # order (its pages read once, not once per link).
         links += _count(tx,
-            f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) SELECT a.id, b.id "
-            f"FROM other.{table} o JOIN temp.{first_map} a ON a.other_id = o.{first} "
-            f"JOIN temp.{second_map} b ON b.other_id = o.{second}")
+            f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) "
+            f"SELECT {_mapped(first_map, 'a', first)}, {_mapped(second_map, 'b', second)} "
+            f"FROM other.{table} o {_map_join(first_map, 'a', first)} "
+            f"{_map_join(second_map, 'b', second)} "
+            f"WHERE {_map_found(first_map, 'a')} AND {_map_found(second_map, 'b')} "
+            f"ORDER BY o.{first}, o.{second}")
     links += _count(tx,
         "INSERT OR IGNORE INTO main.claim_entities (claim_id, entity_id, role, uid) "
-        "SELECT c.id, e.id, o.role, o.uid FROM other.claim_entities o "
-        "JOIN temp.claim_map c ON c.other_id = o.claim_id "
-        "JOIN temp.entity_map e ON e.other_id = o.entity_id "
-        "WHERE o.uid NOT IN (SELECT uid FROM main.claim_entities)")
+        f"SELECT c.id, {_mapped('entity_map', 'e', 'entity_id')}, o.role, o.uid "
+        "FROM other.claim_entities o JOIN temp.claim_map c ON c.other_id = o.claim_id "
+        f"{_map_join('entity_map', 'e', 'entity_id')} WHERE {_map_found('entity_map', 'e')} "
+        "AND o.uid NOT IN (SELECT uid FROM main.claim_entities)")
     links += _count(tx,
         "INSERT OR IGNORE INTO main.claim_excerpts (claim_id, excerpt_id, stance, uid) "
-        "SELECT c.id, x.id, o.stance, o.uid FROM other.claim_excerpts o "
-        "JOIN temp.claim_map c ON c.other_id = o.claim_id "
-        "JOIN temp.excerpt_map x ON x.other_id = o.excerpt_id "
-        "WHERE o.uid NOT IN (SELECT uid FROM main.claim_excerpts)")
+        f"SELECT c.id, {_mapped('excerpt_map', 'x', 'excerpt_id')}, o.stance, o.uid "
+        "FROM other.claim_excerpts o JOIN temp.claim_map c ON c.other_id = o.claim_id "
+        f"{_map_join('excerpt_map', 'x', 'excerpt_id')} "
+        f"WHERE {_map_found('excerpt_map', 'x')} "
+        "AND o.uid NOT IN (SELECT uid FROM main.claim_excerpts)")
     added["links"] = links
     # -- relationships, their evidence and their marks, by uid (before the records:
     # a copied relationship's retirements set its flag as they come in) ----------------
@@ -156,11 +170,16 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         DUPLICATE_JUDGEMENTS, DUPLICATE_JUDGEMENTS.columns,
         f"SELECT {DUPLICATE_JUDGEMENTS.select(alias='o')} FROM other.duplicate_judgements o "
         "WHERE o.uid NOT IN (SELECT uid FROM main.duplicate_judgements) ORDER BY o.at, o.rowid"))
+    # A conflict settled on either side is settled (the earlier settling, on both alike).
     tx.execute(
-        "INSERT OR IGNORE INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
+        "INSERT INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
         "revision_b, detected_at, detected_by, resolved_at, resolved_by) SELECT item_kind, "
         "item_uid, field, revision_a, revision_b, detected_at, detected_by, resolved_at, "
-        "resolved_by FROM other.revision_conflicts")
+        "resolved_by FROM other.revision_conflicts WHERE true "
+        "ON CONFLICT (item_kind, item_uid, field, revision_a, revision_b) DO UPDATE SET "
+        "resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by "
+        "WHERE excluded.resolved_at != '' AND (revision_conflicts.resolved_at = '' "
+        "OR excluded.resolved_at < revision_conflicts.resolved_at)")
     # What OTHER holds that the case still lacks (nothing, unless OTHER is inconsistent).
     report["not_merged"] = {
         "sources": tx.execute("SELECT count(*) FROM other.sources WHERE sha256 NOT IN "
@@ -244,6 +263,30 @@ def link_new_excerpts(case: Any, report: dict[str, Any]) -> None:
     new = report.pop("_new_excerpts", [])
     if new:
         link_mentions(case, excerpt_ids=new)
+
+
+# temp.excerpt_map and temp.entity_map are sparse (see merge_items): an item they
+# lack has the same id here.
+_SPARSE = ("excerpt_map", "entity_map")
+
+
+def _mapped(map_name: str, alias: str, column: str) -> str:
+    """The case's id for ``o.column`` through ``temp.map_name``."""
+    if map_name in _SPARSE:
+        return f"ifnull({alias}.id, o.{column})"
+    return f"{alias}.id"
+
+
+def _map_join(map_name: str, alias: str, column: str) -> str:
+    join = "LEFT JOIN" if map_name in _SPARSE else "JOIN"
+    return f"{join} temp.{map_name} {alias} ON {alias}.other_id = o.{column}"
+
+
+def _map_found(map_name: str, alias: str) -> str:
+    """The item is in the case (a sparse map's NULL id: one that could not be copied)."""
+    if map_name in _SPARSE:
+        return f"({alias}.other_id IS NULL OR {alias}.id IS NOT NULL)"
+    return "1"
 
 
 def _maps(tx: sqlite3.Connection) -> None:

@@ -18,9 +18,67 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .casefile import Case
+from .errors import NotFoundError
 from .tables import column_list, quote
 
 PAGE = 1000
+
+
+def live(table: str, *, include_retired: bool = False, column: str = "id") -> str:
+    """The condition that leaves ``table``'s retired items out of a read, or
+    "" with ``include_retired``. Every kind of item has a ``retired`` flag and
+    a partial index of the few retired ids (``{table}_retired``), so the
+    condition is one probe of a small set per row. ``column`` names the
+    item's id where it is read from another table (``rowid`` of a search
+    index)."""
+    if include_retired:
+        return ""
+    return f"{column} NOT IN (SELECT id FROM {table} WHERE retired = 1)"
+
+
+def live_in(case: Case, table: str, *, include_retired: bool = False) -> str:
+    """:func:`live` for a read by position: nothing when the table has no
+    retired item (the usual case, one probe of the partial index), so deep
+    pages cost what they cost before retirement existed."""
+    if include_retired or case.row(f"SELECT 1 FROM {table} WHERE retired = 1 LIMIT 1") is None:
+        return ""
+    return live(table)
+
+
+def all_of(*conditions: str) -> str:
+    """Conditions joined with AND (empty ones left out)."""
+    return " AND ".join(f"({condition})" for condition in conditions if condition)
+
+
+def count_live(case: Case, table: str, *, where: str = "", params: Sequence[Any] = (),
+               include_retired: bool = False) -> int:
+    """Rows of ``table`` (meeting ``where``), less the retired ones unless
+    ``include_retired``. The retired are counted apart, through their partial
+    index, so the count costs what SQLite's own count costs (a bare
+    ``count(*)`` reads the smallest index at once) plus the few retired."""
+    condition = f" WHERE {where}" if where else ""
+    total = int(case.scalar(f"SELECT count(*) FROM {table}{condition}", params))
+    if include_retired:
+        return total
+    retired = case.scalar(
+        f"SELECT count(*) FROM {table} WHERE id IN (SELECT id FROM {table} WHERE retired = 1)"
+        + (f" AND ({where})" if where else ""), params)
+    return total - int(retired)
+
+
+def check_shown(singular: str, item_id: int, retired: int, include_retired: bool) -> None:
+    """A retired item has no place in a view that leaves retired items out."""
+    if retired and not include_retired:
+        raise NotFoundError(f"{singular} {item_id} is retired (retired items are hidden)")
+
+
+def retired_among(case: Case, table: str, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` (a page) are retired items of ``table``."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    return {row[0] for row in case.rows(
+        f"SELECT id FROM {table} WHERE retired = 1 AND id IN ({marks})", list(ids))}
 
 
 def page_ids(

@@ -18,7 +18,7 @@ from .claims import CLAIM_SELECT, claim_from_row, claims_page, count_claims
 from .conflicts import conflicted_claim_ids, count_open_conflicts, open_conflict_counts
 from .errors import InvalidValueError, NotFoundError
 from .models import STATUSES, Claim, ClaimFlags
-from .paging import rows_by_id
+from .paging import all_of, count_live, live, rows_by_id
 
 QUEUES: tuple[str, ...] = ("all", *STATUSES, "conflicts", "disagreements")
 
@@ -29,27 +29,31 @@ def check_queue(queue: str) -> str:
     return queue
 
 
-def count_queue(case: Case, queue: str) -> int:
+def count_queue(case: Case, queue: str, *, include_retired: bool = False) -> int:
     check_queue(queue)
     if queue == "conflicts":
         return count_open_conflicts(case)
     if queue == "disagreements":
         return count_disagreements(case)
-    return count_claims(case, status=None if queue == "all" else queue)
+    return count_claims(case, status=None if queue == "all" else queue,
+                        include_retired=include_retired)
 
 
 def queue_page(case: Case, queue: str, *, offset: int, limit: int,
-               total: int | None = None) -> list[Claim]:
-    """Claims ``offset .. offset+limit`` of a queue."""
+               total: int | None = None, include_retired: bool = False) -> list[Claim]:
+    """Claims ``offset .. offset+limit`` of a queue. Retired claims are left
+    out of ``all`` and the status queues unless ``include_retired``; the
+    conflicts and disagreements queues hold every claim that has one."""
     check_queue(queue)
     if queue in ("conflicts", "disagreements"):
         ids = _special_ids(case, queue, offset=offset, limit=limit)
         return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
     return claims_page(case, offset=offset, limit=limit, total=total,
-                       status=None if queue == "all" else queue)
+                       status=None if queue == "all" else queue, include_retired=include_retired)
 
 
-def next_in_queue(case: Case, queue: str, after_id: int, *, wrap: bool = False) -> Claim | None:
+def next_in_queue(case: Case, queue: str, after_id: int, *, wrap: bool = False,
+                  include_retired: bool = False) -> Claim | None:
     """The first claim of the queue with an id above ``after_id``; with
     ``wrap``, the queue's first claim when none is left after it. None when
     the queue is empty (or finished, without ``wrap``)."""
@@ -57,20 +61,19 @@ def next_in_queue(case: Case, queue: str, after_id: int, *, wrap: bool = False) 
     for after in (after_id, -1) if wrap else (after_id,):
         if queue in ("conflicts", "disagreements"):
             ids = _special_ids(case, queue, offset=0, limit=1, after_id=after)
-        elif queue == "all":
-            ids = [row[0] for row in case.rows(
-                "SELECT id FROM claims WHERE id > ? ORDER BY id LIMIT 1", [after])]
         else:
+            where, params = _plain_queue(queue, include_retired)
             ids = [row[0] for row in case.rows(
-                "SELECT id FROM claims WHERE status = ? AND id > ? ORDER BY id LIMIT 1",
-                [queue, after])]
+                f"SELECT id FROM claims WHERE {all_of(where, 'id > ?')} ORDER BY id LIMIT 1",
+                [*params, after])]
         found = rows_by_id(case, CLAIM_SELECT, ids)
         if found:
             return claim_from_row(found[0])
     return None
 
 
-def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True) -> int:
+def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True,
+                   include_retired: bool = False) -> int:
     """Where a claim sits in a queue (its index in ``queue_page``'s order).
 
     ``exact``: a claim not in the queue raises NotFoundError. Without it, the
@@ -78,7 +81,7 @@ def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True)
     view whose claim just left the queue keeps its place.
     """
     check_queue(queue)
-    if exact and not in_queue(case, queue, claim_id):
+    if exact and not in_queue(case, queue, claim_id, include_retired=include_retired):
         raise NotFoundError(f"claim {claim_id} is not in the {queue} queue")
     if queue == "conflicts":
         return int(case.scalar(
@@ -86,21 +89,28 @@ def queue_position(case: Case, queue: str, claim_id: int, *, exact: bool = True)
             "WHERE resolved_at = '' AND claim_id < ?", [claim_id]))
     if queue == "disagreements":
         return count_disagreements(case, before_id=claim_id)
+    where, params = _plain_queue(queue, include_retired=True)
+    return count_live(case, "claims", where=all_of(where, "id < ?"), params=[*params, claim_id],
+                      include_retired=include_retired)
+
+
+def _plain_queue(queue: str, include_retired: bool) -> tuple[str, list[str]]:
+    """The condition for ``all`` or a status queue (with the retired left out
+    unless ``include_retired``), and its parameters."""
+    hidden = live("claims", include_retired=include_retired)
     if queue == "all":
-        return int(case.scalar("SELECT count(*) FROM claims WHERE id < ?", [claim_id]))
-    return int(case.scalar("SELECT count(*) FROM claims WHERE status = ? AND id < ?",
-                           [queue, claim_id]))
+        return hidden, []
+    return all_of("status = ?", hidden), [queue]
 
 
-def in_queue(case: Case, queue: str, claim_id: int) -> bool:
+def in_queue(case: Case, queue: str, claim_id: int, *, include_retired: bool = False) -> bool:
     """Whether a claim is in a queue now."""
     check_queue(queue)
     if queue in ("conflicts", "disagreements"):
         return _special_ids(case, queue, offset=0, limit=1, after_id=claim_id - 1) == [claim_id]
-    if queue == "all":
-        return case.row("SELECT 1 FROM claims WHERE id = ?", [claim_id]) is not None
-    return case.row("SELECT 1 FROM claims WHERE id = ? AND status = ?",
-                    [claim_id, queue]) is not None
+    where, params = _plain_queue(queue, include_retired)
+    return case.row(f"SELECT 1 FROM claims WHERE {all_of('id = ?', where)}",
+                    [claim_id, *params]) is not None
 
 
 def _special_ids(case: Case, queue: str, *, offset: int, limit: int,

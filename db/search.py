@@ -34,6 +34,7 @@ from .entities import entities_by_ids
 from .errors import ReadInterrupted
 from .kinds import SEARCHED_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
+from .paging import live
 from .text import focus, fold, folded_words, highlight_spans, nfc, query_phrases, tokens
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
@@ -100,9 +101,8 @@ def match_expression(query: str) -> str | None:
 def _live(kind: str, include_retired: bool) -> str:
     """The condition that leaves retired items out (a partial index of the few
     retired ids keeps it cheap), or nothing with ``include_retired``."""
-    if include_retired:
-        return ""
-    return f" AND rowid NOT IN (SELECT id FROM {item_kind(kind).table} WHERE retired = 1)"
+    condition = live(str(item_kind(kind).table), include_retired=include_retired, column="rowid")
+    return f" AND {condition}" if condition else ""
 
 
 def count_matches(case: Case, kind: str, expression: str, cap: int, *,

@@ -12,7 +12,7 @@ from .casefile import Case, new_uid, utc_now
 from .damage import read_model
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
-from .paging import page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
 from .tables import EXCERPTS, SOURCES
 from .text import nfc
 
@@ -230,52 +230,65 @@ def excerpt_from_row(row: sqlite3.Row) -> Excerpt:
 EXCERPT_SELECT = f"SELECT {EXCERPTS.select(EXCERPTS.model_columns)} FROM excerpts WHERE id IN"
 
 
-def count_excerpts(case: Case, *, source_id: int | None = None) -> int:
-    if source_id is None:
-        return int(case.scalar("SELECT count(*) FROM excerpts"))
-    return int(case.scalar("SELECT count(*) FROM excerpts WHERE source_id = ?", [source_id]))
+def count_excerpts(case: Case, *, source_id: int | None = None,
+                   include_retired: bool = False) -> int:
+    where, params = ("", []) if source_id is None else ("source_id = ?", [source_id])
+    return count_live(case, "excerpts", where=where, params=params,
+                      include_retired=include_retired)
 
 
 def excerpts_page(
     case: Case, *, offset: int, limit: int, total: int | None = None,
-    source_id: int | None = None,
+    source_id: int | None = None, include_retired: bool = False,
 ) -> list[Excerpt]:
-    """Excerpts in reading order (source, then position)."""
+    """Excerpts in reading order (source, then position); retired ones left
+    out unless ``include_retired``."""
     if total is None:
-        total = count_excerpts(case, source_id=source_id)
+        total = count_excerpts(case, source_id=source_id, include_retired=include_retired)
     where, params = ("source_id = ?", [source_id]) if source_id is not None else ("", [])
     ids = page_ids(
-        case, table="excerpts", order=["source_id", "start", '"end"'], where=where,
+        case, table="excerpts", order=["source_id", "start", '"end"'],
+        where=all_of(where, live_in(case, "excerpts", include_retired=include_retired)),
         params=params, offset=offset, limit=limit, total=total,
     )
     return excerpts_by_ids(case, ids)
 
 
-def excerpt_position(case: Case, excerpt_id: int) -> int:
+def excerpt_position(case: Case, excerpt_id: int, *, include_retired: bool = False) -> int:
     """Where an excerpt sits in reading order (for jumping a view to it).
 
     SQLite counts a range by stepping through it, so the excerpts of other
     sources are counted from the nearer end of the order: the sources table
     (small) says which end that is. At a million excerpts this reads at most
     about half of the index, and only a few pages for an excerpt near an end.
+    Retired excerpts before it are counted apart (they are few) and taken
+    off, unless ``include_retired``.
     """
     excerpt = get_excerpt(case, excerpt_id)
+    retired = case.scalar("SELECT retired FROM excerpts WHERE id = ?", [excerpt_id])
+    check_shown("excerpt", excerpt_id, retired, include_retired)
     source, span = excerpt.source_id, [excerpt.source_id, excerpt.start, excerpt.end]
     sources_before, sources = case.row(
         "SELECT (SELECT count(*) FROM sources WHERE id < ?), (SELECT count(*) FROM sources)",
         [source],
     ) or (0, 0)
     if sources_before <= sources // 2:
-        return int(case.scalar(
+        position = int(case.scalar(
             "SELECT (SELECT count(*) FROM excerpts WHERE source_id < ?) + (SELECT count(*) "
             'FROM excerpts WHERE source_id = ? AND (start, "end") < (?, ?))',
             [source, *span],
         ))
-    return int(case.scalar(
-        "SELECT (SELECT count(*) FROM excerpts) - (SELECT count(*) FROM excerpts WHERE source_id > ?)"
-        ' - (SELECT count(*) FROM excerpts WHERE source_id = ? AND (start, "end") >= (?, ?))',
-        [source, *span],
-    ))
+    else:
+        position = int(case.scalar(
+            "SELECT (SELECT count(*) FROM excerpts) - (SELECT count(*) FROM excerpts WHERE source_id > ?)"
+            ' - (SELECT count(*) FROM excerpts WHERE source_id = ? AND (start, "end") >= (?, ?))',
+            [source, *span],
+        ))
+    if include_retired:
+        return position
+    return position - int(case.scalar(
+        "SELECT count(*) FROM excerpts WHERE id IN (SELECT id FROM excerpts WHERE retired = 1) "
+        'AND (source_id, start, "end") < (?, ?, ?)', span))
 
 
 def get_excerpt(case: Case, excerpt_id: int) -> Excerpt:

@@ -34,7 +34,7 @@ from .models import (
     SourceInfo,
     SourceRecord,
 )
-from .paging import PAGE, keyset_pages
+from .paging import PAGE, all_of, keyset_pages, live
 from .source_details import details_of_sources
 from .tables import (
     ANNOTATIONS,
@@ -103,13 +103,25 @@ def _links(case: Case, table: Table, ids: Sequence[int]) -> dict[int, list[sqlit
 
 def _present(case: Case, table: str, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` the table holds: a damaged file may link to rows it lacks."""
+    return _held(case, table, ids, include_retired=True)[0]
+
+
+def _held(case: Case, table: str, ids: Iterable[int], *, include_retired: bool
+          ) -> tuple[set[int], set[int]]:
+    """Which of ``ids`` the table holds (a damaged file may link to rows it
+    lacks), and which of those are retired items a walk leaves out (none
+    with ``include_retired``): a link to one is left out too, and is no damage."""
     wanted = sorted(set(ids))
     found: set[int] = set()
+    retired: set[int] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        found |= {row[0] for row in case.rows(
-            f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
-    return found
+        for row in case.rows(f"SELECT id, retired FROM {table} "
+                             f"WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found.add(row[0])
+            if row[1] and not include_retired:
+                retired.add(row[0])
+    return found, retired
 
 
 def _dangling(kind: str, missing: Iterable[int]) -> str:
@@ -123,55 +135,76 @@ def _missing(links: dict[int, list[sqlite3.Row]], owner: int, column: str, prese
     return [r[column] for r in links.get(owner, []) if r[column] not in present]
 
 
-def excerpts(case: Case, *, page: int = PAGE) -> Iterator[ExcerptRecord]:
-    for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page):
+# Every walk of items takes ``include_retired``: True (the default) walks
+# every item, as the whole-case JSON export must; False leaves retired items
+# out, with the links to them and the marks on them, as the exports for other
+# tools do unless asked (``casebook export --include-retired``).
+
+
+def excerpts(case: Case, *, page: int = PAGE, include_retired: bool = True
+             ) -> Iterator[ExcerptRecord]:
+    for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page,
+                       where=live("excerpts", include_retired=include_retired)):
         mentions = _links(case, EXCERPT_ENTITIES, [row["id"] for row in rows])
-        known = _present(case, "entities", (r["entity_id"] for found in mentions.values() for r in found))
+        known, hidden = _held(case, "entities", (r["entity_id"] for found in mentions.values()
+                                                 for r in found), include_retired=include_retired)
         for row in rows:
             lost = _dangling("entities", _missing(mentions, row["id"], "entity_id", known))
             yield read_model(ExcerptRecord, {
                 **dict(row), "entity_ids": tuple(r["entity_id"] for r in mentions[row["id"]]
-                                                 if r["entity_id"] in known)}, damage=lost)
+                                                 if r["entity_id"] in known - hidden)}, damage=lost)
 
 
-def entities(case: Case, *, page: int = PAGE) -> Iterator[EntityRecord]:
-    for rows in _pages(case, ENTITIES, ["id"], page=page):
+def entities(case: Case, *, page: int = PAGE, include_retired: bool = True
+             ) -> Iterator[EntityRecord]:
+    for rows in _pages(case, ENTITIES, ["id"], page=page,
+                       where=live("entities", include_retired=include_retired)):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
             yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
 
 
-def events(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
-    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page):
+def events(case: Case, *, page: int = PAGE, include_retired: bool = True
+           ) -> Iterator[EventRecord]:
+    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page,
+                       where=live("events", include_retired=include_retired)):
         ids = [row["id"] for row in rows]
         taking_part = _links(case, EVENT_ENTITIES, ids)
         evidence = _links(case, EVENT_EXCERPTS, ids)
-        people = _present(case, "entities", (r["entity_id"] for f in taking_part.values() for r in f))
-        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
+        people, hidden_people = _held(case, "entities", (r["entity_id"] for f in taking_part.values()
+                                                         for r in f), include_retired=include_retired)
+        cited, hidden_cited = _held(case, "excerpts", (r["excerpt_id"] for f in evidence.values()
+                                                       for r in f), include_retired=include_retired)
         for row in rows:
             lost = "; ".join(filter(None, (
                 _dangling("entities", _missing(taking_part, row["id"], "entity_id", people)),
                 _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
             yield read_model(EventRecord, {
                 **dict(row), "entity_ids": tuple(r["entity_id"] for r in taking_part[row["id"]]
-                                                 if r["entity_id"] in people),
+                                                 if r["entity_id"] in people - hidden_people),
                 "excerpt_ids": tuple(r["excerpt_id"] for r in evidence[row["id"]]
-                                     if r["excerpt_id"] in cited)}, damage=lost)
+                                     if r["excerpt_id"] in cited - hidden_cited)}, damage=lost)
 
 
-def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterator[ClaimRecord]:
+def claims(case: Case, *, page: int = PAGE, status: str | None = None,
+           include_retired: bool = True) -> Iterator[ClaimRecord]:
     where, params = ("status = ?", [status]) if status else ("", [])
+    where = all_of(where, live("claims", include_retired=include_retired))
     for rows in _pages(case, CLAIMS, CLAIMS.model_columns, page=page, where=where, params=params):
         ids = [row["id"] for row in rows]
         entities_of = _links(case, CLAIM_ENTITIES, ids)
         evidence = _links(case, CLAIM_EXCERPTS, ids)
-        people = _present(case, "entities", (r["entity_id"] for f in entities_of.values() for r in f))
-        cited = _present(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f))
+        people, hidden_people = _held(case, "entities", (r["entity_id"] for f in entities_of.values()
+                                                         for r in f), include_retired=include_retired)
+        cited, hidden_cited = _held(case, "excerpts", (r["excerpt_id"] for f in evidence.values()
+                                                       for r in f), include_retired=include_retired)
         for row in rows:
             lost = "; ".join(filter(None, (
                 _dangling("entities", _missing(entities_of, row["id"], "entity_id", people)),
                 _dangling("excerpts", _missing(evidence, row["id"], "excerpt_id", cited)))))
-            entities_of[row["id"]] = [r for r in entities_of[row["id"]] if r["entity_id"] in people]
-            evidence[row["id"]] = [r for r in evidence[row["id"]] if r["excerpt_id"] in cited]
+            entities_of[row["id"]] = [r for r in entities_of[row["id"]]
+                                      if r["entity_id"] in people - hidden_people]
+            evidence[row["id"]] = [r for r in evidence[row["id"]]
+                                   if r["excerpt_id"] in cited - hidden_cited]
             yield read_model(ClaimRecord, {
                 **dict(row),
                 "entities": tuple(read_model(ClaimEntityLink, {"entity_id": r["entity_id"], "role": r["role"],
@@ -184,9 +217,12 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None) -> Iterat
             }, damage=lost)
 
 
-def annotations(case: Case, *, page: int = PAGE) -> Iterator[Annotation]:
-    """Every mark, in the order it was made."""
-    for rows in _pages(case, ANNOTATIONS, [*ANNOTATIONS.key, *ANNOTATIONS.model_columns], page=page):
+def annotations(case: Case, *, page: int = PAGE, include_retired: bool = True
+                ) -> Iterator[Annotation]:
+    """Every mark, in the order it was made (without those on retired claims,
+    unless ``include_retired``)."""
+    for rows in _pages(case, ANNOTATIONS, [*ANNOTATIONS.key, *ANNOTATIONS.model_columns], page=page,
+                       where=live("claims", include_retired=include_retired, column="claim_id")):
         yield from (annotation_from_row(row) for row in rows)
 
 
@@ -224,15 +260,19 @@ def records(case: Case, table: Table, model: type[Model], *, page: int = PAGE) -
         yield from (model(**{key: row[key] for key in table.model_columns}) for row in rows)
 
 
-def timeline(case: Case, *, page: int = PAGE) -> Iterator[EventRecord]:
+def timeline(case: Case, *, page: int = PAGE, include_retired: bool = True
+             ) -> Iterator[EventRecord]:
     """Events in date order (undated first), as the browser's timeline."""
-    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page, key=TIMELINE_ORDER):
+    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page, key=TIMELINE_ORDER,
+                       where=live("events", include_retired=include_retired)):
         yield from (read_model(EventRecord, dict(row)) for row in rows)
 
 
-def entities_of_kind(case: Case, kind: str, *, page: int = PAGE) -> Iterator[EntityRecord]:
+def entities_of_kind(case: Case, kind: str, *, page: int = PAGE, include_retired: bool = True
+                     ) -> Iterator[EntityRecord]:
     """Entities of one kind in name order (folded)."""
     for rows in _pages(case, ENTITIES, ["id", "sort_name"], page=page, key=("sort_name", "id"),
-                       where="kind = ?", params=[kind]):
+                       where=all_of("kind = ?", live("entities", include_retired=include_retired)),
+                       params=[kind]):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
             yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)

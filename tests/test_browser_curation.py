@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import browser, press, settle
+from conftest import browser, press, screen_lines, screen_text, settle
 from textual.widgets import Input
 
 import db
@@ -85,12 +85,14 @@ async def test_a_stale_edit_says_who_changed_what_and_enter_again_saves_over_it(
         assert case.scalar("SELECT description FROM events WHERE id = 1") == "Ben's words."
 
 
-async def test_X_retires_with_a_reason_and_restores(case):
+async def test_X_retires_with_a_reason_H_shows_it_marked_and_X_restores_it(case):
     app = browser(case)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "4")
-        claim_id = app.pane("claim").paged_list.cursor_item_id
+        claims = app.pane("claim")
+        claim_id = claims.paged_list.cursor_item_id
+        before = claims.paged_list.total
         await press(pilot, "X")
         assert isinstance(app.screen, RetireScreen)
         await press(pilot, "enter")                       # a reason is required
@@ -100,9 +102,56 @@ async def test_X_retires_with_a_reason_and_restores(case):
         await press(pilot, "enter")
         assert not isinstance(app.screen, RetireScreen)
         assert curation.is_retired(case, "claim", claim_id)
-        assert "Retired  a duplicate" in app.pane("claim").detail.text
-        await press(pilot, "X", "enter")
+        # It left the list (and the count); the cursor is on the claim after it.
+        assert claims.paged_list.total == before - 1
+        assert claims.paged_list.cursor_item_id not in (None, claim_id)
+        assert app.pane_bar.counts["claim"] == before - 1
+        assert "retired " not in screen_text(app)
+        await press(pilot, "H")                           # shown, marked retired
+        assert claims.paged_list.total == before
+        assert app.pane_bar.counts["claim"] == before
+        claims.reveal(claim_id)
+        await settle(pilot)
+        assert claims.paged_list.cursor_item_id == claim_id
+        assert sum("retired " in line for line in screen_lines(app)) == 1
+        assert "Retired  a duplicate" in claims.detail.text
+        await press(pilot, "X")                           # restores, with a reason
+        assert isinstance(app.screen, RetireScreen)
+        await _type(pilot, "not a duplicate after all")
+        await press(pilot, "enter")
         assert not curation.is_retired(case, "claim", claim_id)
+        assert curation.retirements(case, kind="claim")[-1].reason == "not a duplicate after all"
+        assert "retired " not in screen_text(app)
+        await press(pilot, "H")                           # hidden again; the claim is back
+        assert claims.paged_list.total == before
+        assert claims.paged_list.cursor_item_id == claim_id
+
+
+async def test_a_retired_entity_is_left_out_of_its_list_until_H(case):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    curation.retire(case, "entity", entity_id, reason="a test", annotator="ben")
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1")
+        entities = app.pane("entity")
+        total = entities.paged_list.total
+        assert total == int(case.scalar("SELECT count(*) FROM entities")) - 1
+        assert "Kirill Logvinov" not in screen_text(app)
+        entities.reveal(entity_id)                         # a link to it: said, not shown
+        await settle(pilot)
+        assert entities.paged_list.cursor_item_id != entity_id
+        await app.run_action("command_palette")
+        await settle(pilot)
+        await _type(pilot, "Show retired")
+        await press(pilot, "enter")
+        assert app.curating.retired_shown and entities.paged_list.total == total + 1
+        entities.reveal(entity_id)
+        await settle(pilot)
+        assert entities.paged_list.cursor_item_id == entity_id
+        [line] = [line for line in screen_lines(app) if "Kirill Logvinov" in line
+                  and "retired " in line]
+        assert line.index("retired ") < line.index("Kirill Logvinov")
 
 
 async def test_e_on_an_excerpt_still_builds_an_entity(case):

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from db import NotFoundError, ReadInterrupted, open_case
+from db import counts as db_counts
 from db.claims import claim_position, claims_page, count_claims
 from db.entities import count_entities, entities_page, entity_position
 from db.events import count_events, event_position, timeline_page
@@ -35,6 +36,48 @@ def test_every_item_is_found_at_its_position(seed_case):
         assert len(items) == total > 0
         for index, item in enumerate(items):
             assert position(seed_case, item.id) == index, (page.__name__, item)
+
+
+def test_retired_items_leave_each_view_and_its_positions_unless_included(seed_case_copy):
+    """Retired items (the first, one in the middle and the last of each view)
+    leave counts, pages read from either end and positions; include_retired
+    gives back the whole view in the same order."""
+    from db import curation, review
+
+    views = [
+        ("entity", count_entities, entities_page, entity_position),
+        ("event", count_events, timeline_page, event_position),
+        ("excerpt", count_excerpts, excerpts_page, excerpt_position),
+        ("claim", count_claims, claims_page, claim_position),
+    ]
+    with open_case(seed_case_copy) as case:
+        for kind, count, page, position in views:
+            total = count(case)
+            every = page(case, offset=0, limit=total, total=total)
+            retired = {every[0].id, every[total // 2].id, every[-1].id}
+            for item_id in retired:
+                curation.retire(case, kind, item_id, reason="a test", annotator="ana")
+            assert count(case) == total - 3 and count(case, include_retired=True) == total
+            live = [item.id for item in every if item.id not in retired]
+            shown = count(case)
+            assert [i.id for i in page(case, offset=0, limit=shown, total=shown)] == live
+            tail = page(case, offset=shown - 5, limit=5, total=shown)   # read from the far end
+            assert [i.id for i in tail] == live[-5:]
+            assert [i.id for i in page(case, offset=0, limit=total, total=total,
+                                       include_retired=True)] == [i.id for i in every]
+            for index, item_id in enumerate(live):
+                assert position(case, item_id) == index, (kind, item_id)
+            for item_id in retired:
+                with pytest.raises(NotFoundError, match="is retired"):
+                    position(case, item_id)
+                assert position(case, item_id, include_retired=True) == \
+                    [i.id for i in every].index(item_id)
+        assert review.count_queue(case, "all") == count_claims(case)
+        first_live = claims_page(case, offset=0, limit=1)[0]
+        assert review.next_in_queue(case, "all", 0) == first_live
+        assert db_counts(case).entities == count_entities(case)
+        assert db_counts(case, include_retired=True).entities == count_entities(
+            case, include_retired=True)
 
 
 def test_claim_position_within_a_status(seed_case):

@@ -319,7 +319,8 @@ class CasebookApp(App[None]):
 
         def count() -> None:
             try:
-                title, counts = case.title, db.counts(case)
+                title = case.title
+                counts = db.counts(case, include_retired=self.curating.retired_shown)
             except CaseError as error:
                 self.call_from_thread(self.notify, f"Could not count: {error}",
                                       severity="error", markup=False)
@@ -449,6 +450,12 @@ class CasebookApp(App[None]):
     def action_duplicates(self) -> None:
         self.curating.duplicates()
 
+    def action_toggle_retired(self) -> None:
+        self.curating.toggle_retired()
+
+    def action_activity(self) -> None:
+        self.curating.activity()
+
     # -- the parts' messages (dropped once the app is closing) ---------------
 
     @on(Marking.ClaimMarked)
@@ -553,5 +560,11 @@ class CasebookApp(App[None]):
                             self.action_agreement)
         yield SystemCommand("Likely duplicates", "Entities that may be one, a pair at a time (key D)",
                             self.action_duplicates)
+        yield SystemCommand("Activity log", "Who did what when, newest first; filter by name "
+                            "(key W)", self.action_activity)
+        yield SystemCommand("Hide retired items" if self.curating.retired_shown
+                            else "Show retired items",
+                            "Retired items in the lists, marked retired, or not (key H)",
+                            self.action_toggle_retired)
         for title, help_text, run in self.building.commands():
             yield SystemCommand(title, help_text, run)

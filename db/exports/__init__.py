@@ -7,9 +7,7 @@ others keep working) and a page at a time, and writes as it reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
 
-from ..casefile import Case
 from .case_json import write_case_json
 from .claimreview import write_claim_reviews
 from .csv_tables import write_csv_tables
@@ -21,8 +19,9 @@ from .misp import write_misp_event
 from .stix import write_stix_bundle
 from .w3c import write_w3c_annotations
 
-# Formats written as one stream (a file, or stdout): writer(case, out) -> items written.
-STREAM_WRITERS: dict[str, Callable[[Case, TextIO], int]] = {
+# Formats written as one stream (a file, or stdout): writer(case, out) -> items written;
+# every writer but json's also takes include_retired= (json is the whole case, always).
+STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "json": write_case_json,
     "markdown": write_markdown_report,
     "html": write_html_report,

@@ -38,25 +38,27 @@ _LIMIT = 1_000_000
 Json = dict[str, Any]
 
 
-def write_claim_reviews(case: Case, out: TextIO) -> int:
+def write_claim_reviews(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     count = 0
     with case.snapshot():
         sources = {info.id: info for info in walk.source_infos(case)}
         out.write('{\n  "@context": "https://schema.org",\n  "@graph": [')
         for status in (status for status in STATUS_ORDER if status in RATINGS):
-            for claim in walk.claims(case, status=status):
-                out.write(("\n    " if count == 0 else ",\n    ") + dumps(_review(case, claim, sources)))
+            for claim in walk.claims(case, status=status, include_retired=include_retired):
+                out.write(("\n    " if count == 0 else ",\n    ")
+                          + dumps(_review(case, claim, sources, include_retired=include_retired)))
                 count += 1
         out.write("\n  ]\n}\n" if count else "]\n}\n")
     return count
 
 
-def _review(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]) -> Json:
+def _review(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
+            include_retired: bool) -> Json:
     review: Json = {
         "@type": "ClaimReview",
         "@id": f"urn:uuid:{claim.uid}",
         "claimReviewed": claim.statement,
-        "itemReviewed": _claim(case, claim, sources),
+        "itemReviewed": _claim(case, claim, sources, include_retired=include_retired),
         "reviewRating": {"@type": "Rating", "ratingValue": RATINGS[claim.status], "worstRating": 1,
                          "bestRating": 5, "alternateName": claim.status},
     }
@@ -75,7 +77,8 @@ def _settling_mark(history: list[Annotation], status: str) -> Annotation | None:
     return marks[-1] if marks else None
 
 
-def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]) -> Json:
+def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
+           include_retired: bool) -> Json:
     item: Json = {"@type": "Claim"}
     claimants = entities_by_ids(case, [link.entity_id for link in claim.entities if link.role == "claimant"])
     if claimants:
@@ -83,15 +86,16 @@ def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]
                           for e in claimants]
     elif claim.claimant:
         item["author"] = {"@type": "Person", "name": claim.claimant}
-    appearances = list(_appearances(case, claim, sources))
+    appearances = list(_appearances(case, claim, sources, include_retired=include_retired))
     if appearances:
         item["appearance"] = appearances
     return item
 
 
-def _appearances(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]) -> Iterator[Json]:
+def _appearances(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
+                 include_retired: bool) -> Iterator[Json]:
     seen: set[int] = set()
-    for item in claim_evidence(case, claim.id, limit=_LIMIT):
+    for item in claim_evidence(case, claim.id, limit=_LIMIT, include_retired=include_retired):
         source = sources[item.excerpt.source_id]
         if item.excerpt.source_id in seen:
             continue

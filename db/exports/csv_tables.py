@@ -16,6 +16,11 @@ untrusted. A value that itself starts with ``'`` gets one more, so the guard
 is reversible: drop exactly one leading ``'`` from a cell that starts with
 one to get the value back. ``raw=True`` (``--raw``) writes every value as it
 is, for tools that are not spreadsheets.
+
+Retired items are left out, with every row that points at one (its aliases,
+its links, the marks on a retired claim), unless ``include_retired=True``
+(``--include-retired``); the curation records (revisions, retirements,
+combinations, judgements) are always written whole: they are the record.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 from .. import tables
 from ..casefile import Case
 from ..outfile import atomic_directory, atomic_file
-from ..paging import keyset_rows
+from ..paging import all_of, keyset_rows, live
 from ..tables import column_list
 
 
@@ -52,6 +57,9 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     table.name: (_written(table), table.key)
     for table in tables.TABLES.values() if table not in _DERIVED
 }
+# A column naming an item of another table, for leaving out rows that point at retired items.
+_ITEM_COLUMNS = {"excerpt_id": "excerpts", "entity_id": "entities", "event_id": "events",
+                 "claim_id": "claims"}
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A leading ' is the guard's own mark, so a value that has one is guarded too.
@@ -59,7 +67,7 @@ _GUARDED_START = (*_FORMULA_START, "'")
 
 
 def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bool = False,
-                     raw: bool = False) -> int:
+                     raw: bool = False, include_retired: bool = False) -> int:
     """Write every table into ``directory``; returns the number of rows.
 
     ``raw`` turns the formula guard off."""
@@ -72,17 +80,29 @@ def write_csv_tables(case: Case, directory: str | os.PathLike[str], *, force: bo
                 handle.write("\ufeff")
                 writer = csv.writer(handle)
                 writer.writerow(columns)
-                for row in _table_rows(case, table, columns, key):
+                shown = "" if include_retired else _shown(table)
+                for row in _table_rows(case, table, columns, key, where=shown):
                     writer.writerow([cell(value) for value in row])
                     count += 1
     return count
 
 
+def _shown(table: str) -> str:
+    """The condition that leaves out a table's retired items and its rows that
+    point at one ("" for the tables of records)."""
+    declared = tables.TABLES[table]
+    conditions = [live(table)] if "retired" in declared.kept else []   # an item table
+    conditions += [live(items, column=column) for column, items in _ITEM_COLUMNS.items()
+                   if column in declared.columns]
+    return all_of(*conditions)
+
+
 def _table_rows(case: Case, table: str, columns: Sequence[str],
-                key: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+                key: Sequence[str], *, where: str = "") -> Iterator[tuple[Any, ...]]:
     """Rows in key order, a page at a time (keyset paging on the key columns)."""
     selected = [*columns, *(column for column in key if column not in columns)]
-    for row in keyset_rows(case, f"SELECT {column_list(selected)} FROM {table}", key=key, page=PAGE):
+    for row in keyset_rows(case, f"SELECT {column_list(selected)} FROM {table}", key=key,
+                           where=where, page=PAGE):
         yield tuple(row)[:len(columns)]
 
 

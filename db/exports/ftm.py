@@ -137,10 +137,10 @@ def text_values(text: str) -> tuple[list[str], bool]:
     return values, False
 
 
-def write_ftm(case: Case, out: TextIO) -> int:
+def write_ftm(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     count = 0
     with case.snapshot():
-        for entity in _Export(case).entities():
+        for entity in _Export(case, include_retired=include_retired).entities():
             out.write(json_safe(json.dumps(entity, ensure_ascii=False)) + "\n")
             count += 1
     return count
@@ -157,8 +157,9 @@ def _entity(entity_id: str, schema: str, properties: dict[str, list[str]]) -> En
 
 
 class _Export:
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, *, include_retired: bool):
         self.case = case
+        self.include_retired = include_retired
         self.case_uid = walk.meta(case).get("case_uid", "")
         self.source_ids: dict[int, str] = {}
         self.source_shas: dict[int, str] = {}
@@ -195,18 +196,18 @@ class _Export:
             self.source_shas[info.id] = info.sha256
         for source in walk.sources(self.case):
             yield self.source(source)
-        for entity in walk.entities(self.case):
+        for entity in walk.entities(self.case, include_retired=self.include_retired):
             self.kinds[entity.id], self.schemas[entity.id], self.names[entity.id] = (
                 entity.kind, entity_schema(entity), entity.name)
             yield _entity(self.entity_ref(entity.id), self.schemas[entity.id], _entity_properties(entity))
-        for excerpt in walk.excerpts(self.case):
+        for excerpt in walk.excerpts(self.case, include_retired=self.include_retired):
             yield self.excerpt(excerpt)
             yield from self.mentions(excerpt)
-        for event in walk.events(self.case):
+        for event in walk.events(self.case, include_retired=self.include_retired):
             yield from self.event(event)
-        for claim in walk.claims(self.case):
+        for claim in walk.claims(self.case, include_retired=self.include_retired):
             yield from self.claim(claim)
-        for mark in walk.annotations(self.case):
+        for mark in walk.annotations(self.case, include_retired=self.include_retired):
             yield self.mark(mark)
         for relationship in walk.relationships(self.case, include_retired=False):
             yield self.relationship(relationship)

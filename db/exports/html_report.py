@@ -35,6 +35,7 @@ from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
 from ..events import event_entities
 from ..models import ENTITY_KINDS, Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
+from ..paging import live
 from ..sources import source_slice
 from ..text import one_line, visible
 from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
@@ -88,8 +89,9 @@ def line(value: str) -> str:
     return html.escape(one_line(value), quote=True)
 
 
-def write_html_report(case: Case, out: TextIO) -> int:
-    """Write the page; returns the number of claims, entities and events in it."""
+def write_html_report(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
+    """Write the page; returns the number of claims, entities and events in it
+    (retired ones left out unless ``include_retired``)."""
     count = 0
     with case.snapshot():
         meta = walk.meta(case)
@@ -98,7 +100,8 @@ def write_html_report(case: Case, out: TextIO) -> int:
         out.write(f"<header><h1>{line(title)}</h1>\n")
         if meta.get("description"):
             out.write(f"<p>{text(meta['description'])}</p>\n")
-        totals = {status: count_claims(case, status=status) for status in STATUS_ORDER}
+        totals = {status: count_claims(case, status=status, include_retired=include_retired)
+                  for status in STATUS_ORDER}
         out.write(f'<p class="meta">Report made by casebook on {utc_now()[:10]} from the case file '
                   f'{line(case.path.name)}. Claims: '
                   + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".</p>\n")
@@ -111,18 +114,18 @@ def write_html_report(case: Case, out: TextIO) -> int:
             out.write(f'<h3 id="{status}">{status.capitalize()} ({totals[status]})</h3>\n')
             if not totals[status]:
                 out.write('<p class="dim">None.</p>\n')
-            for claim in walk.claims(case, status=status):
-                out.write(_claim(case, claim, sources))
+            for claim in walk.claims(case, status=status, include_retired=include_retired):
+                out.write(_claim(case, claim, sources, include_retired=include_retired))
                 count += 1
         out.write("</section>\n")
 
         out.write('<section id="entities"><h2>Entities</h2>\n')
         for kind in ENTITY_KINDS:
-            count += _entities(case, kind, out)
+            count += _entities(case, kind, out, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="timeline"><h2>Timeline</h2>\n')
-        count += _timeline(case, out)
+        count += _timeline(case, out, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="sources"><h2>Sources</h2>\n<ol>\n')
@@ -143,18 +146,20 @@ def _head(title: str) -> str:
 # -- claims ----------------------------------------------------------------------
 
 
-def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]) -> str:
+def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
+           include_retired: bool) -> str:
     parts = [f'<article class="claim" id="claim-{claim.id}">',
              f'<h4>Claim {claim.id}: {line(claim.statement)}</h4>',
              f'<p><span class="status status-{claim.status}">{claim.status}</span>']
     if claim.claimant:
         parts.append(f" · claimed by {line(claim.claimant)}")
-    about = [line(entity.name) for entity, role in claim_entities(case, claim.id, limit=_LIMIT)
+    about = [line(entity.name) for entity, role in claim_entities(
+        case, claim.id, limit=_LIMIT, include_retired=include_retired)
              if role == "subject"]
     if about:
         parts.append(f" · about {', '.join(about)}")
     parts.append("</p>")
-    evidence = claim_evidence(case, claim.id, limit=_LIMIT)
+    evidence = claim_evidence(case, claim.id, limit=_LIMIT, include_retired=include_retired)
     if evidence:
         parts.append("<h5>Evidence</h5>")
     for item in evidence:
@@ -186,8 +191,8 @@ def _mark_row(mark: Annotation) -> str:
 # -- entities, sources -----------------------------------------------------------
 
 
-def _entities(case: Case, kind: str, out: TextIO) -> int:
-    entities = walk.entities_of_kind(case, kind)
+def _entities(case: Case, kind: str, out: TextIO, *, include_retired: bool) -> int:
+    entities = walk.entities_of_kind(case, kind, include_retired=include_retired)
     first = next(entities, None)
     if first is None:
         return 0
@@ -288,15 +293,16 @@ def _chart_row(event: EventRecord, row: int, low: float, high: float) -> str:
             f'width="{width:.2f}" height="11"/></g>\n')
 
 
-def _chart(case: Case, out: TextIO) -> None:
+def _chart(case: Case, out: TextIO, *, include_retired: bool) -> None:
     axis = _axis(case)
     if axis is None:
         return
-    dated = case.scalar(f"SELECT count(*) FROM events WHERE {_DRAWABLE}")
+    shown = live("events", include_retired=include_retired) or "1"
+    dated = case.scalar(f"SELECT count(*) FROM events WHERE {_DRAWABLE} AND {shown}")
     rows = min(dated, CHART_LIMIT)
     out.write(_chart_head(*axis, rows))
     drawn = 0
-    for event in walk.timeline(case):
+    for event in walk.timeline(case, include_retired=include_retired):
         if event.date_precision == "unknown" or event.damage:
             continue
         if drawn == rows:
@@ -312,13 +318,14 @@ def _chart(case: Case, out: TextIO) -> None:
                   "the table lists them all.</p>\n")
 
 
-def _timeline(case: Case, out: TextIO) -> int:
-    _chart(case, out)
+def _timeline(case: Case, out: TextIO, *, include_retired: bool) -> int:
+    _chart(case, out, include_retired=include_retired)
     out.write('<table class="timeline"><tr><th>When</th><th>What</th><th>Who</th></tr>\n')
     count = 0
-    for event in walk.timeline(case):
+    for event in walk.timeline(case, include_retired=include_retired):
         when = range_label(event.date_start, event.date_end, event.date_precision)
-        who = ", ".join(line(e.name) for e in event_entities(case, event.id, limit=_LIMIT))
+        who = ", ".join(line(e.name) for e in event_entities(
+            case, event.id, limit=_LIMIT, include_retired=include_retired))
         about = f'<br><span class="dim">{line(event.description)}</span>' if event.description else ""
         out.write(f'<tr id="event-{event.id}"><td class="when">{when}</td><td>{line(event.title)}{about}</td>'
                   f'<td>{who}</td></tr>\n')

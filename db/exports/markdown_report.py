@@ -77,15 +77,17 @@ def block(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def write_markdown_report(case: Case, out: TextIO) -> int:
-    """Write the report; returns the number of claims, entities and events in it."""
+def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
+    """Write the report; returns the number of claims, entities and events in it
+    (retired ones left out unless ``include_retired``)."""
     count = 0
     with case.snapshot():
         meta = walk.meta(case)
         out.write(f"# {inline(meta.get('title', case.path.stem))}\n\n")
         if meta.get("description"):
             out.write(f"{block(meta['description'])}\n\n")
-        totals = {status: count_claims(case, status=status) for status in STATUS_ORDER}
+        totals = {status: count_claims(case, status=status, include_retired=include_retired)
+                  for status in STATUS_ORDER}
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
                   f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
@@ -96,13 +98,13 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
             out.write(f"### {status.capitalize()} ({totals[status]})\n\n")
             if not totals[status]:
                 out.write("None.\n\n")
-            for claim in walk.claims(case, status=status):
-                _claim(case, out, claim, source_info)
+            for claim in walk.claims(case, status=status, include_retired=include_retired):
+                _claim(case, out, claim, source_info, include_retired=include_retired)
                 count += 1
 
         out.write("## Entities\n\n")
         for kind in ENTITY_KINDS:
-            entities = walk.entities_of_kind(case, kind)
+            entities = walk.entities_of_kind(case, kind, include_retired=include_retired)
             first = next(entities, None)
             if first is None:
                 continue
@@ -118,10 +120,11 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
 
         out.write("## Timeline\n\n")
         empty = True
-        for event in walk.timeline(case):
+        for event in walk.timeline(case, include_retired=include_retired):
             empty = False
             when = range_label(event.date_start, event.date_end, event.date_precision)
-            who = [inline(e.name) for e in event_entities(case, event.id, limit=_LIMIT)]
+            who = [inline(e.name) for e in event_entities(
+            case, event.id, limit=_LIMIT, include_retired=include_retired)]
             out.write(f"- **{when}**: {inline(event.title)}")
             out.write(f". {inline(event.description)}" if event.description else "")
             out.write(f" ({', '.join(who)})\n" if who else "\n")
@@ -135,16 +138,18 @@ def write_markdown_report(case: Case, out: TextIO) -> int:
     return count
 
 
-def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo]) -> None:
+def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo], *,
+           include_retired: bool) -> None:
     out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
     if claim.claimant:
         out.write(f"- Claimed by: {inline(claim.claimant)}\n")
-    about = [f"{inline(entity.name)}" for entity, role in claim_entities(case, claim.id, limit=_LIMIT)
+    about = [f"{inline(entity.name)}" for entity, role in claim_entities(
+        case, claim.id, limit=_LIMIT, include_retired=include_retired)
              if role == "subject"]
     if about:
         out.write(f"- About: {', '.join(about)}\n")
     out.write(f"- Status: {claim.status}\n\n")
-    evidence = claim_evidence(case, claim.id, limit=_LIMIT)
+    evidence = claim_evidence(case, claim.id, limit=_LIMIT, include_retired=include_retired)
     if evidence:
         out.write("Evidence:\n\n")
     for item in evidence:

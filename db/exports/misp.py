@@ -68,7 +68,8 @@ def _pymisp() -> Any:
 
 
 class _Event:
-    def __init__(self, case: Case, pymisp: Any):
+    def __init__(self, case: Case, pymisp: Any, *, include_retired: bool):
+        self.include_retired = include_retired
         self.case = case
         self.pymisp = pymisp
         meta = walk.meta(case)
@@ -85,10 +86,10 @@ class _Event:
         return made
 
 
-def write_misp_event(case: Case, out: TextIO) -> int:
+def write_misp_event(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     pymisp = _pymisp()
     with case.snapshot():
-        event = _Event(case, pymisp)
+        event = _Event(case, pymisp, include_retired=include_retired)
         header = pymisp.MISPEvent()
         header.uuid = event.uuid("event")
         header.info = event.meta.get("title") or case.path.stem
@@ -128,14 +129,14 @@ def _objects(event: _Event) -> Iterator[MISPObject]:
         assert info.id is not None
         source_uuids[info.id] = made.uuid
         yield made
-    for entity in walk.entities(event.case):
+    for entity in walk.entities(event.case, include_retired=event.include_retired):
         made = _ENTITY_OBJECTS[entity.kind](event, entity)
         event.entity_uuids[entity.id] = made.uuid
         yield made
-    for record in walk.events(event.case):
+    for record in walk.events(event.case, include_retired=event.include_retired):
         yield _event_object(event, record)
     sources = {info.id: info for info in walk.source_infos(event.case)}
-    for claim in walk.claims(event.case):
+    for claim in walk.claims(event.case, include_retired=event.include_retired):
         yield from _claim_objects(event, claim, sources)
 
 
@@ -259,7 +260,8 @@ def _claim_objects(event: _Event, claim: ClaimRecord, sources: dict[int | None, 
                                "annotates" if link.role == "subject" else "claimed-by")
     _analyst_data(made, claim_history(event.case, claim.id, limit=_LIMIT))
     yield made
-    for item in claim_evidence(event.case, claim.id, limit=_LIMIT):
+    for item in claim_evidence(event.case, claim.id, limit=_LIMIT,
+                                include_retired=event.include_retired):
         excerpt = item.excerpt
         source = sources[excerpt.source_id]
         quote = event.new_object("annotation", "evidence", claim.uid, excerpt.id)

@@ -100,8 +100,9 @@ def stix_id(kind: str, *parts: object) -> str:
 class _Bundle:
     """What every object of one export shares: the case, its author, its times."""
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, *, include_retired: bool):
         self.case = case
+        self.include_retired = include_retired
         meta = walk.meta(case)
         self.case_uid = meta.get("case_uid", "")
         self.title = meta.get("title") or case.path.stem
@@ -142,9 +143,9 @@ class _Bundle:
         return found
 
 
-def write_stix_bundle(case: Case, out: TextIO) -> int:
+def write_stix_bundle(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     with case.snapshot():
-        bundle = _Bundle(case)
+        bundle = _Bundle(case, include_retired=include_retired)
         out.write(f'{{\n  "type": "bundle",\n  "id": '
                   f'{dumps(stix_id("bundle", bundle.case_uid, bundle.latest))},\n  "objects": [')
         refs: list[str] = []
@@ -173,16 +174,16 @@ def _objects(bundle: _Bundle) -> Iterator[Json]:
                                 "SELECT annotator FROM relationship_annotations ORDER BY 1"):
         yield bundle.sdo("identity", bundle.annotator_id(row[0]), name=row[0], identity_class="individual",
                          roles=["annotator"])
-    for entity in walk.entities(bundle.case):
+    for entity in walk.entities(bundle.case, include_retired=bundle.include_retired):
         bundle.entity_names[entity.id] = entity.name
         stix_object = _ENTITY_OBJECTS[entity.kind](bundle, entity)
         if stix_object is not None:
             if entity.kind != "document":
                 bundle.objects_of_entity[entity.id] = stix_object["id"]
             yield stix_object
-    for event in walk.events(bundle.case):
+    for event in walk.events(bundle.case, include_retired=bundle.include_retired):
         yield _event_note(bundle, event)
-    for claim in walk.claims(bundle.case):
+    for claim in walk.claims(bundle.case, include_retired=bundle.include_retired):
         yield from _claim_objects(bundle, claim)
     for relationship in walk.relationships(bundle.case, include_retired=False):
         yield from _relationship_objects(bundle, relationship)
@@ -285,7 +286,8 @@ def _claim_objects(bundle: _Bundle, claim: ClaimRecord) -> Iterator[Json]:
     claimants = [link.entity_id for link in claim.entities if link.role == "claimant"]
     anchors = bundle.anchors(subjects + claimants)
     history = claim_history(bundle.case, claim.id, limit=_LIMIT)
-    evidence = claim_evidence(bundle.case, claim.id, limit=_LIMIT)
+    evidence = claim_evidence(bundle.case, claim.id, limit=_LIMIT,
+                              include_retired=bundle.include_retired)
     created = min([bundle.created, *(mark.created_at for mark in history)])
     lines = [claim.statement]
     if claim.claimant:

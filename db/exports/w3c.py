@@ -47,6 +47,7 @@ from .. import walk
 from ..casefile import Case
 from ..claims import claim_history
 from ..models import Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
+from ..paging import live
 from ..source_details import page_place
 from ..sources import source_slice
 from .common import dumps, stable_uuid, web_url
@@ -127,13 +128,12 @@ class _Targets:
         }
 
 
-def write_w3c_annotations(case: Case, out: TextIO) -> int:
+def write_w3c_annotations(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     count = 0
     with case.snapshot():
         meta = walk.meta(case)
         case_uid = meta.get("case_uid", "")
-        total = case.scalar("SELECT (SELECT count(*) FROM claim_excerpts) + "
-                            "(SELECT count(*) FROM event_excerpts) + (SELECT count(*) FROM annotations)")
+        total = _total(case, include_retired=include_retired)
         collection = {"id": urn("collection", case_uid), "label": meta.get("title", ""), "total": total}
         page_id = urn("page", case_uid, 0)  # one page, embedded: the first and the last
         out.write("{\n")
@@ -146,7 +146,7 @@ def write_w3c_annotations(case: Case, out: TextIO) -> int:
         out.write(f'  "first": {{\n    "id": {dumps(page_id)},\n')
         out.write(f'    "type": "AnnotationPage",\n    "partOf": {dumps(collection)},\n')
         out.write('    "startIndex": 0,\n    "items": [')
-        for annotation in _annotations(case, case_uid, _Targets(case)):
+        for annotation in _annotations(case, case_uid, _Targets(case), include_retired=include_retired):
             out.write(("\n      " if count == 0 else ",\n      ") + dumps(annotation))
             count += 1
         out.write("\n    ]\n  }\n}\n" if count else "]\n  }\n}\n")
@@ -169,10 +169,23 @@ def _tag(value: str) -> Json:
     return {"type": "TextualBody", "value": value, "purpose": "tagging", **_OUR_WORDS}
 
 
-def _annotations(case: Case, case_uid: str, targets: _Targets) -> Iterator[Json]:
-    for claim in walk.claims(case):
+def _total(case: Case, *, include_retired: bool) -> int:
+    """How many annotations the export holds: each piece of evidence and each
+    mark (of items not retired, unless ``include_retired``)."""
+    def shown(table: str, column: str) -> str:
+        return live(table, include_retired=include_retired, column=column) or "1"
+    return int(case.scalar(
+        f"SELECT (SELECT count(*) FROM claim_excerpts WHERE {shown('claims', 'claim_id')} AND "
+        f"{shown('excerpts', 'excerpt_id')}) + (SELECT count(*) FROM event_excerpts WHERE "
+        f"{shown('events', 'event_id')} AND {shown('excerpts', 'excerpt_id')}) + "
+        f"(SELECT count(*) FROM annotations WHERE {shown('claims', 'claim_id')})"))
+
+
+def _annotations(case: Case, case_uid: str, targets: _Targets, *, include_retired: bool
+                 ) -> Iterator[Json]:
+    for claim in walk.claims(case, include_retired=include_retired):
         yield from _claim_annotations(case, claim, targets)
-    for event in walk.events(case):
+    for event in walk.events(case, include_retired=include_retired):
         yield from _event_annotations(event, case_uid, targets)
 
 

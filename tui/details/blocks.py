@@ -83,6 +83,19 @@ def curation_blocks(case: Case, kind: str, item_id: int) -> list[Block]:
     if state.retired:
         reason = state.retirements[-1].reason if state.retirements else ""
         blocks += [BLANK, Block(join(_with_note([("Retired", ".cb--heading")], reason, "  ")))]
+    for conflict in state.conflicts:
+        blocks += [BLANK, Block(join([("Unsettled conflict", ".cb--heading"),
+                                      (f" {conflict.id} · {conflict.field} revised differently "
+                                       "on both sides", ".cb--dim")]), hang=2)]
+        for side, revision in (("ours", conflict.ours), ("theirs", conflict.theirs)):
+            parts: Parts = [(f"  {side}: ", ".cb--label"),
+                            plain_line(_shown(revision.fields[conflict.field][1])),
+                            ("  ", ""), (revision.at[:16].replace("T", " "), ".cb--date"),
+                            ("  ", ""), plain_line(revision.annotator)]
+            blocks.append(Block(join(parts), hang=4))
+        blocks.append(Block(Content.styled(
+            f"  settle: casebook settle PATH {conflict.id} --keep ours|theirs|VALUE", ".cb--dim"),
+            hang=4))
     records = len(state.revisions) + len(state.retirements) + len(state.combinations)
     if not records:
         return blocks
@@ -101,6 +114,17 @@ def curation_blocks(case: Case, kind: str, item_id: int) -> list[Block]:
         parts = _when_who(retirement.at, retirement.annotator)
         parts.append(("  retired" if retirement.retired else "  restored", ".cb--dim"))
         blocks.append(Block(join(_with_note(parts, retirement.reason)), hang=2))
+    uid = str(state.item.get("uid", ""))
+    for combination in reversed(state.combinations):
+        parts = _when_who(combination.at, combination.annotator)
+        other = combination.absorbed_uid if combination.kept_uid == uid else combination.kept_uid
+        what = "another entity combined into it" if combination.kept_uid == uid \
+            else "combined into another entity"
+        parts += [(f"  {what} ", ".cb--dim"), (other[:8], ".cb--dim")]
+        if combination.undone_at:
+            parts += [("  (uncombined ", ".cb--dim"), plain_line(combination.undone_by),
+                      (")", ".cb--dim")]
+        blocks.append(Block(join(_with_note(parts, combination.note)), hang=2))
     return blocks
 
 

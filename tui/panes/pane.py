@@ -7,6 +7,7 @@ its list reads, how a row is drawn, how an item's detail is read."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from ..text import one_line
 from ..widgets.detail import Block, DetailView, Link
 from ..widgets.paged_list import PagedList, RowRenderer
 from .feeds import Feed
+from .rows import RETIRED_MARK, marked_retired
 
 # Reads an item's detail (in a thread worker): its id -> the blocks to show.
 DetailReader = Callable[[int], list[Block]]
@@ -55,10 +57,28 @@ class Pane(Container):
         self.is_ready = False
 
     def compose(self) -> ComposeResult:
-        yield PagedList(self.feed, self.render_row, id=f"{self.kind}-list")
+        yield PagedList(self.feed, self._row, id=f"{self.kind}-list")
         detail = DetailView(id=f"{self.kind}-detail")
         detail.border_title = "Detail"
         yield detail
+
+    def _row(self, item: Any, width: int) -> Content:
+        if item.id in self.feed.retired:
+            return marked_retired(self.render_row(item, width - len(RETIRED_MARK)), width)
+        return self.render_row(item, width)
+
+    @property
+    def include_retired(self) -> bool:
+        return self.feed.include_retired
+
+    def show_retired(self, shown: bool) -> None:
+        """Show retired items in the list (marked as such), or leave them out."""
+        if shown == self.feed.include_retired:
+            return
+        self.feed.include_retired = shown
+        self.feed.retired = frozenset()
+        self.set_class(shown, "-retired-shown")
+        self.reload()
 
     @property
     def paged_list(self) -> PagedList:

@@ -50,6 +50,15 @@ def excerpt_row(row: ExcerptRow, width: int) -> Content:
     return fit(join([prefix, " ", kind, plain_line(row.excerpt.text)]), width)
 
 
+RETIRED_MARK = "retired "
+
+
+def marked_retired(row: Content, width: int) -> Content:
+    """A retired item's row (shown when retired items are): the word first,
+    so it reads in every palette. ``row`` was drawn ``len(RETIRED_MARK)`` narrower."""
+    return fit(join([(RETIRED_MARK, ".cb--badge"), row]), width)
+
+
 def flag_badges(flags: ClaimFlags | None) -> Content:
     """Two cells: ``!`` an open merge conflict, ``≠`` annotators disagree."""
     conflict = bool(flags and flags.open_conflicts)

@@ -1,6 +1,8 @@
 """Curating from the browser: ``e`` edits the entity, event or claim under the
 cursor (a form prefilled with its fields: a revision), ``X`` retires the
-item (with a reason) or restores a retired one. On an excerpt ``e`` is the
+item (with a reason) or restores a retired one; ``H`` shows retired items in
+the lists (they are left out by default) or hides them again; ``W`` opens the
+activity log (who did what when), from which Enter goes to an item. On an excerpt ``e`` is the
 build key (a new entity); excerpts are verbatim and are only retired.
 
 The item is read in a thread worker (``ItemLoaded``), then a screen opens;
@@ -19,9 +21,12 @@ from db import CaseError, curation
 from db.casefile import OPENED_READ_ONLY
 from db.kinds import item_kind
 
+from ..history import Location
+from ..screens.activity import ActivityScreen
 from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
 from ..text import one_line
+from ..widgets.detail import Link
 from .building import BuildingHost
 
 CURATION_BINDINGS = [
@@ -32,6 +37,10 @@ CURATION_BINDINGS = [
 ]
 QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
                         tooltip="Likely duplicate entities, one pair at a time")
+ACTIVITY_BINDING = Binding("W", "activity", "Activity", show=False,
+                           tooltip="The activity log: who did what when, newest first")
+RETIRED_BINDING = Binding("H", "toggle_retired", "Retired", show=False,
+                          tooltip="Show retired items in the lists (marked retired), or hide them")
 EDITABLE = ("entity", "event", "claim")
 
 
@@ -42,7 +51,7 @@ class CuratingHost(BuildingHost, Protocol):
 
 
 class Curating:
-    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING]
+    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING, RETIRED_BINDING, ACTIVITY_BINDING]
 
     class ItemLoaded(Message, bubble=False):
         """The item a key acts on was read (``state``), or could not be (``problem``)."""
@@ -58,6 +67,16 @@ class Curating:
 
     def __init__(self, host: CuratingHost) -> None:
         self.host = host
+        self.retired_shown = False   # retired items leave the lists until H shows them
+
+    def toggle_retired(self) -> None:
+        """Show retired items in every list (each row marked), or hide them again."""
+        self.retired_shown = not self.retired_shown
+        for pane in self.host.panes():
+            pane.show_retired(self.retired_shown)
+        self.host.load_counts()
+        self.host.notify("Retired items shown, marked retired (H hides them)." if self.retired_shown
+                         else "Retired items hidden (H shows them).", timeout=3)
 
     def current_item(self) -> tuple[str, int] | None:
         """The item the keys act on: the link under a focused detail's cursor,
@@ -125,6 +144,15 @@ class Curating:
             pane.reload()
         self.host.load_counts()
         self.host.notify(message.summary, markup=False, timeout=4)
+
+    def activity(self) -> None:
+        """The activity log; Enter on an entry goes to its item."""
+        def chosen(link: Link | None) -> None:
+            if link is not None:
+                self.host.go(Location(link.kind, link.id))
+
+        kinds = tuple(pane.kind for pane in self.host.panes())
+        self.host.open_screen(ActivityScreen(self.host.case, item_kinds=kinds), chosen)
 
     def duplicates(self) -> None:
         def closed(_: object) -> None:

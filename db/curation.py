@@ -99,6 +99,7 @@ class ItemState(Model):
     revisions: tuple[Revision, ...] = ()
     retirements: tuple[Retirement, ...] = ()
     combinations: tuple[Combination, ...] = ()
+    damage: str = ""      # what is wrong with the item's row (``db.damage``), if anything
 
 
 # -- reading -----------------------------------------------------------------
@@ -140,13 +141,15 @@ def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
     kind = _kind(kind)
     with case.snapshot():
         row = _row(case, kind, item_id)
-        item = get_item(case, kind, item_id).model_dump(mode="json")
+        stored = get_item(case, kind, item_id)
+        item = stored.model_dump(mode="json")
         item["version"] = row["version"]
         return ItemState(
             kind=kind.name, item=item, retired=bool(row["retired"]),
             revisions=tuple(revisions(case, kind=kind.name, item_uid=row["uid"])),
             retirements=tuple(retirements(case, kind=kind.name, item_uid=row["uid"])),
             combinations=tuple(_combinations_of(case, row["uid"])) if kind is ENTITY else (),
+            damage=getattr(stored, "damage", ""),
         )
 
 

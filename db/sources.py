@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from .casefile import Case, new_uid, utc_now
-from .damage import read_model
+from .damage import not_its_span, read_model
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
 from .paging import page_ids, rows_by_id
@@ -295,4 +295,6 @@ def excerpt_context(case: Case, excerpt_id: int, *, chars: int = 400) -> tuple[s
     excerpt = get_excerpt(case, excerpt_id)
     before = source_slice(case, excerpt.source_id, excerpt.start - chars, excerpt.start)
     after = source_slice(case, excerpt.source_id, excerpt.end, excerpt.end + chars)
+    if source_slice(case, excerpt.source_id, excerpt.start, excerpt.end) != excerpt.text:
+        excerpt = not_its_span(excerpt, excerpt.start, excerpt.end)   # edited by hand
     return before, excerpt, after

@@ -83,6 +83,10 @@ class LineageError(CaseError):
     """Two files to merge are copies of different cases."""
 
 
+class MergeRefusedError(CaseError):
+    """The copy to merge fails casebook's checks: nothing of it comes in."""
+
+
 class AnnotationImportError(CaseError):
     """A JSON Lines file of annotations that cannot be imported (names the line)."""
 

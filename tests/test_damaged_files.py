@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -158,3 +159,30 @@ def test_the_cli_listings_mark_the_damaged_row(damaged, tmp_path):
     assert "damaged: name: Input should be a valid string" in str(show["stdout"])
     assert "1 damaged row was written as far as it could be read" in str(export["stderr"])
     assert "event 3: date_start 'sometime'" in str(export["stderr"])
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_merge_backup_and_agreement_read_a_damaged_file_and_merge_refuses_it(damaged, name,
+                                                                             seed_case_file,
+                                                                             tmp_path):
+    """A damaged copy merged into a good case: refused, the damage named, the case as it
+    was; backup and agreement read it as it is."""
+    path, mine = damaged[name], tmp_path / "mine.casebook"
+    shutil.copyfile(seed_case_file, mine)
+    mine.chmod(0o600)
+    before, mine_before = digest(path), digest(mine)
+    merge, backup, agreement = run_commands([
+        ["merge", str(mine), str(path)], ["backup", str(path), str(tmp_path / "copy.casebook")],
+        ["agreement", str(path), "--include-seed"]])
+    for result in (merge, backup, agreement):
+        assert "Traceback" not in str(result["stderr"]) and result["code"] in (0, 1), result
+    assert backup["code"] == 0 and agreement["code"] == 0, (backup, agreement)
+    _, fragment = VARIANTS[name]
+    if fragment:
+        assert merge["code"] == 1, merge
+        said = str(merge["stderr"])   # the first problem: the damage, or the schema changed to allow it
+        assert "nothing merged" in said and (fragment in said or "is not casebook's" in said), merge
+        assert digest(mine) == mine_before
+    else:   # a huge name is no damage
+        assert merge["code"] == 0, merge
+    assert digest(path) == before

@@ -22,6 +22,7 @@ from .errors import (
 from .evidence import evidence_rows
 from .models import STANCES, STATUSES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import page_ids, rows_by_id
+from .sources import not_at_its_span
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
@@ -345,16 +346,18 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
     )
     return [
         read_model(EvidenceInContext, {
-            "excerpt": _cited(row),
+            "excerpt": _cited(case, row),
             "source_title": row["source_title"], "stance": row["stance"],
             "before": row["before"], "after": row["after"]})
         for row in rows
     ]
 
 
-def _cited(row: sqlite3.Row) -> Excerpt:
+def _cited(case: Case, row: sqlite3.Row) -> Excerpt:
     excerpt = read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns})
-    return excerpt if row["matches"] else not_its_span(excerpt, row["start"], row["end"])
+    if row["matches"] or not not_at_its_span(case, excerpt):
+        return excerpt
+    return not_its_span(excerpt, row["start"], row["end"])
 
 
 def claim_entities(case: Case, claim_id: int, *, limit: int = 200) -> list[tuple[Entity, str]]:

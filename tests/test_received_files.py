@@ -116,3 +116,52 @@ def test_merge_refuses_a_copy_whose_new_claim_cites_an_edited_excerpt(seed_case_
     with db.open_case(seed_case_copy, read_only=True) as case:
         assert case.scalar("SELECT count(*) FROM claims WHERE uid = ?", [claim.uid]) == 0
     assert run_cli("check", seed_case_copy).returncode == 0
+
+
+async def _opened(path: Path, **options):
+    """The browser over ``path`` once its file check has run: (banner text, app state)."""
+    from conftest import browser, press, screen_text, settle
+
+    with db.open_case(path) as case:
+        app = browser(case, **options)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            banner = app.query_one("#damage-banner")
+            shown = banner.display
+            await press(pilot, "4", "c")   # try to mark the first claim confirmed
+            return shown, screen_text(app), app.read_only
+
+
+async def test_the_browser_opens_a_damaged_file_read_only_with_a_banner(seed_case_file, tmp_path):
+    from damaged_files import make_damaged
+
+    path = make_damaged(seed_case_file, tmp_path, "event-date-sometime")
+    marks = sqlite3.connect(path).execute("SELECT count(*) FROM annotations").fetchone()[0]
+    shown, text, read_only = await _opened(path)
+    assert shown and read_only
+    assert "This case file is damaged: event 3: date_start 'sometime'" in text, text
+    assert "casebook check" in text and "READ-ONLY" in text
+    assert "Read-only: marks are off" in text
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM annotations").fetchone()[0] == marks
+
+
+async def test_despite_damage_keeps_it_writable_and_a_good_file_has_no_banner(seed_case_file,
+                                                                              seed_case_copy,
+                                                                              tmp_path):
+    from damaged_files import make_damaged
+
+    path = make_damaged(seed_case_file, tmp_path, "event-date-sometime")
+    shown, text, read_only = await _opened(path, despite_damage=True)
+    assert shown and not read_only and "This case file is damaged" in text
+    shown, text, read_only = await _opened(seed_case_copy)
+    assert not shown and not read_only and "damaged" not in text
+
+
+async def test_the_browser_over_a_trigger_casebook_did_not_create_writes_nothing(seed_case_copy):
+    tamper(seed_case_copy, REWRITES_STATUS)
+    shown, text, read_only = await _opened(seed_case_copy, despite_damage=True)
+    assert shown and "trigger 'keep_confirmed' that casebook did not create" in text, text
+    statuses = sqlite3.connect(seed_case_copy).execute(
+        "SELECT count(*) FROM annotations").fetchone()[0]
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        assert case.scalar("SELECT count(*) FROM annotations") == statuses

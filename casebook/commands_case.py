@@ -9,6 +9,7 @@ import click
 
 from db import create_case, open_case
 from db.check import check_case
+from db.repair import repair_copy
 from seed.build import build_case
 
 from .output import echo_json, line
@@ -38,8 +39,13 @@ def new(path: Path, title: str) -> None:
 @click.argument("path", type=PATH)
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: every problem, with the row it is in where it is one row's.")
-def check(path: Path, as_json: bool) -> int:
+@click.option("--repair", "repair_to", type=PATH, default=None, metavar="OUT",
+              help="Write a repaired copy to OUT (a new file; PATH is never changed) and list "
+                   "what could not be repaired.")
+def check(path: Path, as_json: bool, repair_to: Path | None) -> int:
     """Check a case file: schema, integrity, and every excerpt against its source."""
+    if repair_to is not None:
+        return _repair(path, repair_to)
     with open_case(path, read_only=True) as case:
         report = check_case(case)
     if as_json:
@@ -66,3 +72,17 @@ def problem_row(problem: str) -> dict[str, object]:
     found = _ROW.match(problem)
     return {"problem": problem, "kind": found[1] if found else None,
             "id": int(found[2]) if found else None}
+
+
+def _repair(path: Path, out: Path) -> int:
+    with open_case(path, read_only=True) as case:
+        report = repair_copy(case, out)
+    click.echo(f"repaired copy of {path} written to {out} ({path} is unchanged)")
+    for fixed in report.fixed:
+        click.echo(f"  fixed: {line(fixed)}")
+    if not report.remaining:
+        click.echo(f"ok: {out}")
+        return 0
+    for problem in report.remaining:
+        click.echo(f"casebook: check: {out}: not repaired: {line(problem)}", err=True)
+    return 1

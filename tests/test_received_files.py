@@ -165,3 +165,36 @@ async def test_the_browser_over_a_trigger_casebook_did_not_create_writes_nothing
         "SELECT count(*) FROM annotations").fetchone()[0]
     with db.open_case(seed_case_copy, read_only=True) as case:
         assert case.scalar("SELECT count(*) FROM annotations") == statuses
+
+
+def test_check_repair_writes_a_repaired_copy_and_never_touches_the_file(seed_case_copy, tmp_path):
+    shift = ("(SELECT min(id) FROM excerpts WHERE source_id = 1 AND start > 1000 AND "
+             "length(text) > 40)")
+    tamper(seed_case_copy,
+           f'UPDATE excerpts SET start = start + 3, "end" = "end" + 3 WHERE id = {shift}',
+           "PRAGMA ignore_check_constraints = ON", "UPDATE claims SET status = 'maybe' WHERE id = 2",
+           REWRITES_STATUS,
+           "UPDATE excerpts_fts_data SET block = randomblob(length(block)) "
+           "WHERE rowid IN (SELECT rowid FROM excerpts_fts_data WHERE id > 10 LIMIT 3)")
+    before = digest(seed_case_copy)
+    assert run_cli("check", seed_case_copy).returncode == 1
+    out = tmp_path / "repaired.casebook"
+    result = run_cli("check", seed_case_copy, "--repair", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dropped the trigger 'keep_confirmed' casebook did not create" in result.stdout
+    assert "where its text stands in source 1" in result.stdout
+    assert "1 claim given the status of its latest mark" in result.stdout
+    assert f"ok: {out}" in result.stdout
+    assert digest(seed_case_copy) == before
+    assert run_cli("check", out).returncode == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert_one_line_error(run_cli("check", seed_case_copy, "--repair", out), "exists")
+
+
+def test_check_repair_lists_what_it_could_not_repair(seed_case_file, tmp_path):
+    from damaged_files import make_damaged
+
+    path = make_damaged(seed_case_file, tmp_path, "excerpt-text-edited")
+    result = run_cli("check", path, "--repair", tmp_path / "repaired.casebook")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not repaired: excerpt" in result.stderr and "does not match source" in result.stderr

@@ -16,6 +16,7 @@ import click
 
 from db import CaseError
 from db.crash import crash_line
+from db.errors import sqlite_problem
 from db.text import visible
 
 from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     except CaseError as error:
         code = _fail(str(error))
     except sqlite3.DatabaseError as error:
-        code = _fail(f"the case file is damaged or unreadable ({error})")
+        code = _fail(sqlite_problem(error))
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         code = _fail(f"{error.strerror or error}{where}")

@@ -26,7 +26,8 @@ def _has_terminal() -> bool:
     return all(stream is not None and stream.isatty() for stream in (sys.__stdin__, sys.__stderr__))
 
 
-def browse(path: Path, *, read_only: bool = False, annotator: str | None = None) -> int:
+def browse(path: Path, *, read_only: bool = False, annotator: str | None = None,
+           despite_damage: bool = False) -> int:
     """Open the case at ``path`` in the browser; returns the exit status."""
     if annotator is not None and not annotator.strip():
         raise InvalidValueError("--annotator needs a name")
@@ -40,7 +41,7 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None)
         from tui.app import CasebookApp
 
         app = CasebookApp(case, annotator=annotator.strip() if annotator else None,
-                          palette=palette_for(os.environ))
+                          palette=palette_for(os.environ), despite_damage=despite_damage)
         # Every mark is on disk when it is shown: the browser may simply end on
         # SIGTERM or SIGHUP (unwinding through Textual's loop could leave the
         # terminal in its application mode).
@@ -58,6 +59,9 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None)
 @click.option("--read-only", is_flag=True, help="Browse without being able to change the case.")
 @click.option("--annotator", default=None,
               help="Who marks claims (default: $CASEBOOK_ANNOTATOR, else your login name).")
-def open_command(path: Path, read_only: bool, annotator: str | None) -> int:
-    """Open the case at PATH in the browser."""
-    return browse(path, read_only=read_only, annotator=annotator)
+@click.option("--despite-damage", is_flag=True,
+              help="Keep a case whose rows 'casebook check' finds damaged writable (a schema that "
+                   "is not casebook's, or a file SQLite finds damaged, is never written).")
+def open_command(path: Path, read_only: bool, annotator: str | None, despite_damage: bool) -> int:
+    """Open the case at PATH in the browser (read-only if 'casebook check' finds it damaged)."""
+    return browse(path, read_only=read_only, annotator=annotator, despite_damage=despite_damage)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from db import STATUSES, open_case
+from db import STATUSES, Claim, open_case
 from db.claims import claims_page, count_claims, default_annotator, mark_claim
 from db.marks import check_status
 from db.relationships import mark_relationship
@@ -31,14 +31,21 @@ def claims(path: Path, status: str | None, as_json: bool) -> None:
             for offset in range(0, total, _PAGE)
         )
         if as_json:
-            echo_json([claim.model_dump() for page in pages for claim in page])
+            echo_json([_listed(claim) for page in pages for claim in page])
             return
         for page in pages:
             for claim in page:
                 click.echo(f"{claim.id:>6}  {claim.status:<10}  {line(claim.statement, 120)}")
                 if claim.claimant:
                     click.echo(f"{'':>6}  {'':<10}  — {line(claim.claimant, 100)}")
+                if claim.damage:
+                    click.echo(f"{'':>6}  {'':<10}  damaged: {line(claim.damage, 200)}")
         click.echo(f"{total} claims" + (f" {status}" if status else ""), err=True)
+
+
+def _listed(claim: Claim) -> dict[str, object]:
+    """A claim as ``claims --json`` lists it: a damaged row says what is wrong."""
+    return {**claim.model_dump(), "damage": claim.damage} if claim.damage else claim.model_dump()
 
 
 @click.command()

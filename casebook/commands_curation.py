@@ -238,6 +238,8 @@ def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
     item = state.item
     click.echo(f"{kind} {item_id} (version {item['version']}"
                f"{', retired' if state.retired else ''}) uid {item.get('uid', '')}")
+    if state.damage:
+        click.echo(f"  damaged: {line(state.damage, 300)}")
     for name, value in item.items():
         if name not in ("id", "uid", "version"):
             click.echo(f"  {name}: {_value(value)}")

@@ -8,12 +8,12 @@ from typing import Any, TextIO
 
 import click
 
-from db import Case, CaseError, open_case
+from db import Case, CaseError, damage, open_case
 from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
 from db.importing import import_case_json
 from db.outfile import atomic_file
 
-from .output import to_stdout
+from .output import line, to_stdout
 
 FORMAT_HELP = (
     "json: the whole case (casebook import reads it back); csv: a file per table, in the "
@@ -46,27 +46,42 @@ def export(path: Path, format_: str, output: Path | None, force: bool, include_r
         raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
     if output is not None and _same_file(output, path):
         raise CaseError(f"{output}: is the case file itself")
-    with open_case(path, read_only=True) as case:
+    with open_case(path, read_only=True) as case, damage.tally() as damaged:
         if format_ == "csv":
             if output is None:
                 raise CaseError("csv writes one file per table: give a directory with -o DIR")
             rows = write_csv_tables(case, output, force=force, raw=raw,
                                     include_retired=include_retired)
             click.echo(f"exported csv to {output}/ ({rows} rows)")
-            return
-        stream = STREAM_WRITERS[format_]
-        if format_ == "json":   # the whole case, always
-            def writer(case: Case, out: TextIO) -> int:
-                return stream(case, out)
         else:
-            def writer(case: Case, out: TextIO) -> int:
-                return stream(case, out, include_retired=include_retired)
-        if output is None:
-            to_stdout(lambda out: writer(case, out))
-            return
-        with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
-            items = writer(case, handle)
-    click.echo(f"exported {format_} to {output} ({items} items)")
+            stream = STREAM_WRITERS[format_]
+            if format_ == "json":   # the whole case, always
+                def writer(case: Case, out: TextIO) -> int:
+                    return stream(case, out)
+            else:
+                def writer(case: Case, out: TextIO) -> int:
+                    return stream(case, out, include_retired=include_retired)
+            if output is None:
+                to_stdout(lambda out: writer(case, out))
+            else:
+                with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
+                    items = writer(case, handle)
+                click.echo(f"exported {format_} to {output} ({items} items)")
+    say_damaged(damaged, path)
+
+
+def say_damaged(damaged: dict[tuple[str, int], str], path: Path, *, shown: int = 5) -> None:
+    """On stderr: the damaged rows an export wrote as far as they could be read."""
+    if not damaged:
+        return
+    rows = "1 damaged row was written as far as it" if len(damaged) == 1 else \
+        f"{len(damaged)} damaged rows were written as far as they"
+    click.echo(f"casebook: {rows} could be read "
+               f"('casebook check {line(str(path))}' lists every problem):", err=True)
+    for (kind, item_id), why in sorted(damaged.items())[:shown]:
+        click.echo(f"  {kind} {item_id}: {line(why, 200)}", err=True)
+    if len(damaged) > shown:
+        click.echo(f"  and {len(damaged) - shown} more", err=True)
 
 
 @click.command("import")

@@ -44,3 +44,5 @@ def search(path: Path, query: str, kinds: tuple[str, ...], limit: int, include_r
             click.echo(f"  #{hit.id:<6} {line(hit.title, 100)}")
             if hit.detail:
                 click.echo(f"          {line(hit.detail, 100)}")
+            if hit.damage:
+                click.echo(f"          damaged: {line(hit.damage, 200)}")

@@ -62,6 +62,7 @@ class Case:
         self.read_only_reason = read_only_reason if read_only else ""
         self._lock = threading.RLock()
         self._file_key: tuple[int, int] | None = None
+        self._trusted_schema: int | None = None   # the schema cookie last found casebook's own
 
     # -- reading -------------------------------------------------------------
 
@@ -117,9 +118,21 @@ class Case:
                 # Nested use joins the outer transaction.
                 yield self.conn
                 return
+            self._require_trusted()
             self._begin_immediate()
             with self._until_commit() as conn:
                 yield conn
+
+    def _require_trusted(self) -> None:
+        """Nothing is written to a file whose schema is not casebook's (a trigger
+        someone added runs on every write) or that fails quick_check
+        (``db.trust``): asked again whenever the schema changes."""
+        cookie = int(self.conn.execute("PRAGMA main.schema_version").fetchone()[0])
+        if cookie != self._trusted_schema:
+            from .trust import require_trusted
+
+            require_trusted(self)
+            self._trusted_schema = cookie
 
     @contextlib.contextmanager
     def _until_commit(self) -> Iterator[sqlite3.Connection]:

@@ -12,6 +12,7 @@ from .mentions import mention_name_rows
 from .paging import keyset_pages, keyset_rows
 from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
 from .tables import SEARCH_INDEXES
+from .trust import quick_check_problem, schema_problems
 
 
 @dataclass
@@ -32,8 +33,10 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
         report.problems.append(
             f"schema v{report.schema_version}, expected v{SCHEMA_VERSION}"
         )
-    _quick_check(case, report)
-    if report.problems:
+    report.problems += schema_problems(case.conn)   # triggers, views, tables not casebook's
+    damage = quick_check_problem(case.conn)
+    if damage:
+        report.problems.append(damage)
         return report  # a damaged file: reading on would only add noise
     _foreign_keys(case, report)
     _claim_statuses(case, report)
@@ -44,21 +47,6 @@ def check_case(case: Case, *, batch: int = 5000) -> CheckReport:
     _report_some(report, source_detail_problems(case), "more problems with pages, boxes or attachments")
     _report_some(report, mention_name_problems(case, batch=batch), "more entities whose folded names differ")
     return report
-
-
-def _quick_check(case: Case, report: CheckReport) -> None:
-    try:
-        results = [row[0] for row in case.rows("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as error:
-        report.problems.append(f"quick_check failed: {error}")
-        return
-    if results != ["ok"]:
-        lines = [
-            text.strip() for result in results for text in result.splitlines()
-            if text.strip() and not text.startswith("*** in database")
-        ] or ["failed"]
-        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
-        report.problems.append(f"the file is damaged: {lines[0]}{more}")
 
 
 def _foreign_keys(case: Case, report: CheckReport) -> None:
@@ -123,14 +111,28 @@ def _search_index(case: Case, report: CheckReport) -> None:
     stale = case.scalar(f"SELECT count(*) FROM entities WHERE aliases != {ENTITY_ALIASES_COLUMN}")
     if stale:
         report.problems.append(f"entities.aliases is out of step with entity_aliases ({stale} entities)")
-    if case.read_only:
-        return  # integrity-check is phrased as an INSERT, which read-only refuses
     for table in SEARCH_INDEXES:
         try:
-            with case.write() as tx:
-                tx.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            _fts_integrity_check(case, table)
         except sqlite3.DatabaseError as error:
-            report.problems.append(f"search index {table} is inconsistent ({error})")
+            if "readonly" in str(error):   # a file this user cannot write: SQLite opened it so
+                report.problems.append(f"search index {table} not verified: FTS5's integrity-check "
+                                       "needs a file this user may write (copy it and check the copy)")
+            else:
+                report.problems.append(f"search index {table} is inconsistent ({error})")
+
+
+def _fts_integrity_check(case: Case, table: str) -> None:
+    """FTS5's integrity-check, phrased as an INSERT that changes nothing: run in a
+    transaction rolled back at once, so a read-only case (query_only) can be
+    checked too. Raises what SQLite finds wrong."""
+    with case.snapshot():   # (holds the case's lock: no other thread reads meanwhile)
+        query_only = case.conn.execute("PRAGMA query_only").fetchone()[0]
+        case.conn.execute("PRAGMA query_only = OFF")
+        try:
+            case.conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+        finally:
+            case.conn.execute(f"PRAGMA query_only = {int(query_only)}")
 
 
 def _anchors(case: Case, report: CheckReport, batch: int) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from . import marks
 from .casefile import Case, new_uid
-from .damage import read_model
+from .damage import not_its_span, read_model
 from .entities import entities_by_ids
 from .errors import (
     InvalidValueError,
@@ -19,6 +19,7 @@ from .evidence import evidence_rows
 from .marks import CLAIM_MARKS, check_annotator, check_status
 from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
 from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
+from .sources import not_at_its_span
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
 
@@ -242,7 +243,8 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
         f"SELECT x.stance, {EXCERPTS.select(alias='e')}, ifnull(s.title, '') AS source_title, "
         "ifnull(substr(s.text, max(0, e.start - :chars) + 1, "
         "max(0, e.start - max(0, e.start - :chars))), '') AS before, "
-        "ifnull(substr(s.text, max(0, e.\"end\") + 1, max(0, :chars)), '') AS after "
+        "ifnull(substr(s.text, max(0, e.\"end\") + 1, max(0, :chars)), '') AS after, "
+        "substr(s.text, e.start + 1, e.\"end\" - e.start) IS e.text AS matches "
         "FROM claim_excerpts x JOIN excerpts e ON e.id = x.excerpt_id "
         "LEFT JOIN sources s ON s.id = e.source_id WHERE x.claim_id = :claim "
         f"ORDER BY {_EVIDENCE_ORDER} LIMIT :limit",
@@ -250,11 +252,18 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
     )
     return [
         read_model(EvidenceInContext, {
-            "excerpt": read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns}),
+            "excerpt": _cited(case, row),
             "source_title": row["source_title"], "stance": row["stance"],
             "before": row["before"], "after": row["after"]})
         for row in rows
     ]
+
+
+def _cited(case: Case, row: sqlite3.Row) -> Excerpt:
+    excerpt = read_model(Excerpt, {c: row[c] for c in EXCERPTS.model_columns})
+    if row["matches"] or not not_at_its_span(case, excerpt):
+        return excerpt
+    return not_its_span(excerpt, row["start"], row["end"])
 
 
 def claim_entities(case: Case, claim_id: int, *, limit: int = 200,

@@ -124,6 +124,7 @@ class ItemState(Model):
     retirements: tuple[Retirement, ...] = ()
     combinations: tuple[Combination, ...] = ()
     conflicts: tuple[FieldConflict, ...] = ()    # its fields revised differently, not yet settled
+    damage: str = ""      # what is wrong with the item's row (``db.damage``), if anything
 
 
 # -- reading -----------------------------------------------------------------
@@ -165,7 +166,8 @@ def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
     kind = _kind(kind)
     with case.snapshot():
         row = _row(case, kind, item_id)
-        item = get_item(case, kind, item_id).model_dump(mode="json")
+        stored = get_item(case, kind, item_id)
+        item = stored.model_dump(mode="json")
         item["version"] = row["version"]
         return ItemState(
             kind=kind.name, item=item, retired=bool(row["retired"]),
@@ -173,6 +175,7 @@ def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
             retirements=tuple(retirements(case, kind=kind.name, item_uid=row["uid"])),
             combinations=tuple(_combinations_of(case, row["uid"])) if kind is ENTITY else (),
             conflicts=tuple(field_conflicts(case, kind=kind.name, item_uid=row["uid"])),
+            damage=getattr(stored, "damage", ""),
         )
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +31,31 @@ _REASON_LENGTH = 300
 _VALUE_LENGTH = 60
 
 
+# The damaged rows read inside ``tally()``: (kind, id) -> the reason.
+_TALLY: ContextVar[dict[tuple[str, int], str] | None] = ContextVar("damage_tally", default=None)
+
+
+@contextmanager
+def tally() -> Iterator[dict[tuple[str, int], str]]:
+    """Collect every damaged row read in this context (an export says which
+    rows it wrote as far as they could be read): (kind, id) -> reason."""
+    found: dict[tuple[str, int], str] = {}
+    token = _TALLY.set(found)
+    try:
+        yield found
+    finally:
+        _TALLY.reset(token)
+
+
+def _noted(item: M) -> M:
+    found = _TALLY.get()
+    item_id = getattr(item, "id", None)
+    if found is not None and item.damage and isinstance(item_id, int):
+        kind = type(item).__name__.removesuffix("Record").removesuffix("Info").lower()
+        found.setdefault((kind, item_id), item.damage)
+    return item
+
+
 def read_model(model: type[M], data: Mapping[str, Any], *, damage: str = "") -> M:
     """``model`` from a row's values; a row that fails validation is read as
     far as it can be and marked damaged with the reason (``damage`` adds to
@@ -36,10 +63,10 @@ def read_model(model: type[M], data: Mapping[str, Any], *, damage: str = "") -> 
     try:
         item = model.model_validate(data)
     except ValidationError as error:
-        return _repaired(model, data, _join(damage, reason(error)))
+        return _noted(_repaired(model, data, _join(damage, reason(error))))
     except (TypeError, ValueError) as error:   # a value of a type no validator expected
-        return _repaired(model, data, _join(damage, f"unreadable ({type(error).__name__})"))
-    return item.model_copy(update={"damage": damage}) if damage else item
+        return _noted(_repaired(model, data, _join(damage, f"unreadable ({type(error).__name__})")))
+    return _noted(item.model_copy(update={"damage": damage})) if damage else item
 
 
 def _join(*reasons: str) -> str:
@@ -114,6 +141,12 @@ def _coerce(annotation: Any, value: Any, default: Any) -> Any:
     if origin is dict:
         return dict(value) if isinstance(value, dict) else (default or {})
     return value if value is not None else default
+
+
+def not_its_span(item: M, start: int, end: int) -> M:
+    """``item`` (an excerpt) marked damaged: its text is not its source's text at its span."""
+    why = f"its text is not its source's text at {start}-{end}"
+    return _noted(item.model_copy(update={"damage": _join(item.damage, why)}))
 
 
 def short_value(value: object) -> str:

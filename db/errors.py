@@ -85,6 +85,10 @@ class LineageError(CaseError):
     """Two files to merge are copies of different cases."""
 
 
+class MergeRefusedError(CaseError):
+    """The copy to merge fails casebook's checks: nothing of it comes in."""
+
+
 class AnnotationImportError(CaseError):
     """A JSON Lines file of annotations that cannot be imported (names the line)."""
 
@@ -110,3 +114,26 @@ class StaleRevisionError(CaseError):
             f"{kind} {item_id} changed since you saw it: {who or 'someone'} {what}{when} "
             f"(version {current_version}; you saw version {expected_version}); nothing was changed"
         )
+
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xff) a user can act on.
+_SQLITE_SAYS = {
+    3: "permission denied",                                      # SQLITE_PERM
+    5: "the file is busy: another process is writing to it",     # SQLITE_BUSY
+    6: "the file is busy: another process is writing to it",     # SQLITE_LOCKED
+    8: "the file cannot be written (no permission to write it or its folder, or a "
+       "read-only file system)",                                 # SQLITE_READONLY
+    10: "a read or write of the disk failed (I/O error)",        # SQLITE_IOERR
+    13: "the disk is full",                                      # SQLITE_FULL
+    14: "the file cannot be opened (permission denied, or its folder is gone)",  # SQLITE_CANTOPEN
+    23: "permission denied",                                     # SQLITE_AUTH
+}
+
+
+def sqlite_problem(error: BaseException) -> str:
+    """What a SQLite error means to a user, in a few words: a full disk or a
+    permission is named as such, never called damage."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE_SAYS:
+        return f"{_SQLITE_SAYS[code & 0xFF]} ({error})"
+    return f"the case file is damaged or unreadable ({error})"

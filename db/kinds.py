@@ -48,6 +48,7 @@ class SearchHit(Model):
     id: int
     title: str            # the line to show: a name, a title, a statement, the excerpt text
     detail: str = ""      # what it is: entity kind and aliases, a date, a source, a status
+    damage: str = ""      # what is wrong with the row, if it breaks the format's rules
 
 
 # (case, ids in the order to show, the query's folded terms) -> a hit per id found
@@ -84,12 +85,13 @@ class ItemKind:
 
 def _entity_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
     return [SearchHit(kind="entity", id=stored_id(e), title=e.name,
-                      detail=" · ".join([e.kind, *e.aliases]))
+                      detail=" · ".join([e.kind, *e.aliases]), damage=e.damage)
             for e in entities_by_ids(case, ids)]
 
 
 def _event_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
-    return [SearchHit(kind="event", id=stored_id(v), title=v.title, detail=v.date_label)
+    return [SearchHit(kind="event", id=stored_id(v), title=v.title, detail=v.date_label,
+                      damage=v.damage)
             for v in events_by_ids(case, ids)]
 
 
@@ -97,13 +99,14 @@ def _excerpt_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[Sear
     excerpts = excerpts_by_ids(case, ids)
     titles = source_titles(case, [x.source_id for x in excerpts])
     return [SearchHit(kind="excerpt", id=stored_id(x), title=focus(x.text, terms),
-                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}")
+                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}", damage=x.damage)
             for x in excerpts]
 
 
 def _claim_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
     return [SearchHit(kind="claim", id=stored_id(c), title=c.statement,
-                      detail=f"{c.status} · {c.claimant}" if c.claimant else c.status)
+                      detail=f"{c.status} · {c.claimant}" if c.claimant else c.status,
+                      damage=c.damage)
             for c in claims_by_ids(case, ids)]
 
 

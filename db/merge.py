@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from .casefile import Case, open_case
+from .check import check_case
 from .claims import NEW_CLAIM
 from .conflicts import count_open_conflicts, record_conflict
-from .errors import CaseFileError, LineageError
+from .errors import CaseFileError, LineageError, MergeRefusedError
 from .mentions import link_mentions
 from .merge_items import drop_maps, link_new_excerpts, merge_items
 from .models import MergeReport
@@ -214,6 +215,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 f"{other_path.name} is a copy of another case (case_uid {theirs}; "
                 f"{target.path.name} has {ours}); nothing merged (--force merges anyway)"
             )
+        _refuse_damaged(other, other_path)
         report = new_report()
         _attach(target, other_path)
         try:
@@ -242,6 +244,18 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
             drop_incoming(target)
             _detach(target)
     return MergeReport(**report)
+
+
+def _refuse_damaged(other: Case, other_path: Path) -> None:
+    """Nothing of a copy that fails casebook's checks comes in (a cited excerpt
+    edited over there, a date that does not parse, a trigger someone added):
+    every row of it is read through the models (``db.check``) first."""
+    problems = check_case(other).problems
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise MergeRefusedError(
+            f"{other_path.name}: {problems[0]}{more}; nothing merged: nothing that fails "
+            f"casebook's checks comes in ('casebook check {other_path}' lists every problem)")
 
 
 def _attach(target: Case, other_path: Path) -> None:

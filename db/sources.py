@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from .casefile import Case, new_uid, utc_now
-from .damage import read_model
+from .damage import not_its_span, read_model
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
 from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
@@ -303,9 +303,20 @@ def excerpts_by_ids(case: Case, ids: Sequence[int]) -> list[Excerpt]:
     return [excerpt_from_row(row) for row in rows_by_id(case, EXCERPT_SELECT, ids)]
 
 
+def not_at_its_span(case: Case, excerpt: Excerpt) -> bool:
+    """The excerpt's text is not its source's text at its span. Asked after
+    SQL's substr differed, which also happens when the text holds a NUL (SQLite's
+    string functions stop there): so the whole source is read, in Python."""
+    text = case.scalar("SELECT text FROM sources WHERE id = ?", [excerpt.source_id])
+    return not isinstance(text, str) or text[excerpt.start:excerpt.end] != excerpt.text
+
+
 def excerpt_context(case: Case, excerpt_id: int, *, chars: int = 400) -> tuple[str, Excerpt, str]:
     """The text before an excerpt, the excerpt, and the text after it."""
     excerpt = get_excerpt(case, excerpt_id)
     before = source_slice(case, excerpt.source_id, excerpt.start - chars, excerpt.start)
     after = source_slice(case, excerpt.source_id, excerpt.end, excerpt.end + chars)
+    if source_slice(case, excerpt.source_id, excerpt.start, excerpt.end) != excerpt.text and \
+            not_at_its_span(case, excerpt):
+        excerpt = not_its_span(excerpt, excerpt.start, excerpt.end)   # edited by hand
     return before, excerpt, after

@@ -381,3 +381,43 @@ async def test_a_key_while_a_mark_is_saving_is_refused_not_applied_unseen(seed_c
             assert get_claim(case, second).status == "unreviewed"
             assert "Saving the last mark…" in said
             assert app.active_pane.paged_list.cursor_item_id == second
+
+
+async def test_a_note_that_cannot_be_saved_comes_back_in_its_box_with_the_reason(seed_case_copy):
+    """The file busy past the wait, then the disk full: the note stays in its box
+    with why, each time; Enter again saves it once the file can be written."""
+    import sqlite3 as sqlite
+
+    with db.open_case(seed_case_copy) as case:
+        claim = get_claim(case, unreviewed_ids(case)[0])
+        marks = db.counts(case).annotations
+        case.conn.execute("PRAGMA busy_timeout = 200")    # (the browser waits 30 s)
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_claims(pilot, claim.id)
+            other = sqlite.connect(seed_case_copy, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")              # another writer holds the file
+            await press(pilot, "n")
+            await pilot.press(*"Seen in two sources.", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, NoteScreen)
+            assert app.screen.query_one("#note-input").value == "Seen in two sources."
+            assert "Not saved:" in screen_text(app) and "is busy" in screen_text(app)
+            other.execute("ROLLBACK")
+            other.close()
+            pages = case.scalar("PRAGMA page_count")
+            case.conn.execute(f"PRAGMA max_page_count = {pages}")   # no room for one more page
+            box = app.screen.query_one("#note-input")
+            await pilot.press(*" more")               # typed at the end of what was there
+            box.value += " " + "x" * 3000              # (a long note: more than the room left)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, NoteScreen), "the note was lost on a full disk"
+            assert "the disk is full" in screen_text(app), screen_text(app)
+            assert "damaged" not in screen_text(app)
+            assert db.counts(case).annotations == marks
+            case.conn.execute("PRAGMA max_page_count = 1073741823")
+            await press(pilot, "enter")
+            assert not isinstance(app.screen, NoteScreen)
+            assert claim_history(case, claim.id)[-1].note.startswith("Seen in two sources. more xxx")
+            assert db.counts(case).annotations == marks + 1

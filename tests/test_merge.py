@@ -210,9 +210,12 @@ def test_an_annotation_id_with_different_content_stops_the_merge(seed_case_copy:
     forged = tmp_path / "forged.casebook"
     assert run_cli("backup", seed_case_copy, forged).returncode == 0
     with db.open_case(forged) as copy:
-        with copy.write() as tx:  # what a hand-edited or broken copy could hold
+        with copy.write() as tx:  # what a hand-edited copy could hold, its schema put back after
+            guard = tx.execute("SELECT sql FROM sqlite_schema WHERE name = 'annotations_no_update'"
+                               ).fetchone()[0]
             tx.execute("DROP TRIGGER annotations_no_update")
             tx.execute("UPDATE annotations SET note = 'rewritten' WHERE claim_id = 1")
+            tx.execute(guard)
         mark_claim(copy, 2, "denied", annotator="mallory")
     before = annotation_ids(seed_case_copy)
     assert_one_line_error(run_cli("merge", seed_case_copy, forged), "different content")

@@ -30,9 +30,10 @@ from typing import Any
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import WorkerFailed
 
 import db
@@ -40,6 +41,8 @@ from db import Case, CaseCounts, CaseError, open_case
 from db.crash import crash_line
 from db.review import QUEUES
 from db.search import Searcher
+from db.text import one_line
+from db.trust import FileCheck, damage_banner
 
 from .history import History, Location
 from .kinds import BY_NAME, KINDS
@@ -60,6 +63,8 @@ from .widgets.header import CaseHeader
 from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
 from .widgets.pane_bar import PaneBar
+
+DAMAGE_BANNER_LENGTH = 400   # characters: the banner wraps to a few lines at most
 
 
 def _pane_bindings() -> list[Binding]:
@@ -103,6 +108,13 @@ class CasebookApp(App[None]):
     class Ready(Message):
         """The first full frame is drawn: header counts, rows and their detail."""
 
+    class FileChecked(Message, bubble=False):
+        """``casebook check`` ran on the file (in a worker): what it found."""
+
+        def __init__(self, problems: list[str]) -> None:
+            super().__init__()
+            self.problems = problems
+
     class CountsLoaded(Message, bubble=False):
         def __init__(self, title: str, counts: CaseCounts) -> None:
             super().__init__()
@@ -111,7 +123,7 @@ class CasebookApp(App[None]):
 
     def __init__(self, case: Case, *, annotator: str | None = None,
                  read_only: bool | None = None, pane: str = "entity",
-                 palette: Palette = "full") -> None:
+                 palette: Palette = "full", despite_damage: bool = False) -> None:
         # Native ANSI colours let Textual's NO_COLOR filter drop colour entirely.
         super().__init__(ansi_color=True if palette == "none" else None)
         self.palette = palette
@@ -134,6 +146,11 @@ class CasebookApp(App[None]):
         self.building = Building(self)
         self.curating = Curating(self)
         self.key_gate = KeyGate(self, super().on_event)
+        # The whole file is checked after the first frame (db.trust.FileCheck); a
+        # damaged one is then browsed read-only, unless asked (--despite-damage).
+        self.file_check = FileCheck(case.path)
+        self.despite_damage = despite_damage
+        self.damage: list[str] = []
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and pastes from the terminal, one at a time (tui.widgets.key_gate).
@@ -149,6 +166,7 @@ class CasebookApp(App[None]):
         # The file's name until the title is read (in a worker, like every read).
         yield CaseHeader(self.case.path.stem, self.annotator, read_only=self.read_only,
                          id="header")
+        yield Static("", id="damage-banner", markup=False)
         yield PaneBar([kind.tab for kind in KINDS], id="pane-bar")
         with ContentSwitcher(initial=BY_NAME[self._start_pane].pane_id, id="panes"):
             for kind in KINDS:
@@ -177,6 +195,7 @@ class CasebookApp(App[None]):
         self.panic()   # ends the app at once; the CLI says the line once the screen is gone
 
     def on_unmount(self) -> None:
+        self.file_check.stop()
         if self._searcher is not None:
             self._searcher.close()
 
@@ -355,8 +374,44 @@ class CasebookApp(App[None]):
     def _announce_ready(self) -> None:
         self.post_message(self.Ready())
         self._warm_search()  # after the first frame: start-up does not wait for it
+        self._check_file()
         if os.environ.get(EXIT_WHEN_READY) == "1":
             self.exit(return_code=0)
+
+    # -- a received file is untrusted ----------------------------------------
+
+    def _check_file(self) -> None:
+        if os.environ.get(EXIT_WHEN_READY) == "1":
+            return   # (a start-up benchmark: the app is about to end)
+
+        def check() -> None:
+            try:
+                problems = self.file_check.problems()
+            except CaseError as error:
+                problems = [str(error)]
+            self.post_message(self.FileChecked(problems))
+
+        self.run_in_thread(check, group="file-check")
+
+    def on_casebook_app_file_checked(self, message: FileChecked) -> None:
+        if self.closing or not message.problems:
+            return
+        self.damage = message.problems
+        banner = self.query_one("#damage-banner", Static)
+        said = one_line(damage_banner(message.problems, self.case.path))
+        banner.update(Content(said[:DAMAGE_BANNER_LENGTH]))
+        banner.display = True
+        if not self.despite_damage and not self.read_only:
+            self.case.read_only = True
+            self.case.read_only_reason = "the file is damaged: see the top of the screen"
+            self.read_only = True
+            self.query_one(CaseHeader).read_only = True
+            self.query_one(CaseHeader).refresh()
+            for pane in self.panes():
+                pane.read_only = True
+            self.claims_pane.show_legend()
+            self.refresh_details()
+            self.refresh_bindings()
 
     # -- search ----------------------------------------------------------
 

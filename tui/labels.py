@@ -16,6 +16,12 @@ STATUS_BADGES = {
     "denied": "✗ denied",
 }
 BADGE_WIDTH = max(len(badge) for badge in STATUS_BADGES.values())
+DAMAGE_MARK = "⚠ "       # before a row that breaks the format's rules (``db.damage``)
+
+
+def damage_mark(damage: str) -> tuple[str, str]:
+    """Two cells before a damaged item's row or link; nothing for a good one."""
+    return (DAMAGE_MARK, ".cb--damaged") if damage else ("", "")
 
 
 def status_badge(status: str) -> Content:

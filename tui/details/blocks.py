@@ -8,7 +8,7 @@ from textual.content import Content
 from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
 
-from ..labels import BADGE_WIDTH, status_badge
+from ..labels import BADGE_WIDTH, DAMAGE_MARK, damage_mark, status_badge
 from ..text import cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, Link
 
@@ -27,14 +27,26 @@ def field(label: str, value: Content | str) -> Block:
     return Block(join([(f"{label}: ", ".cb--label"), value]), hang=2)
 
 
-def title_block(label: str, title: Content, subtitle: str = "") -> list[Block]:
-    """What the item is (``Entity · person``), then its name or title."""
+def title_block(label: str, title: Content, subtitle: str = "", *, damage: str = "") -> list[Block]:
+    """What the item is (``Entity · person``), then its name or title, then
+    what is wrong with its row if it is damaged."""
     label += f" · {subtitle}" if subtitle else ""
-    return [Block(Content.styled(label, ".cb--dim")), Block(title)]
+    return [Block(Content.styled(label, ".cb--dim")), Block(title), *damage_blocks(damage)]
+
+
+def damage_blocks(damage: str) -> list[Block]:
+    """A damaged row says so, and what is wrong (``db.damage``: the reason may
+    quote the row's values, so it is untrusted text)."""
+    if not damage:
+        return []
+    return [Block(join([(f"{DAMAGE_MARK}Damaged: ", ".cb--damaged"), plain_line(damage)]), hang=2),
+            Block(Content.styled("  Shown as far as it can be read; 'casebook check' lists every "
+                                 "problem in the file.", ".cb--dim"), hang=2)]
 
 
 def entity_link(entity: Entity, role: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", ""), plain_line(entity.name, ".cb--name"),
+    parts: list[Content | tuple[str, str]] = [("• ", ""), damage_mark(entity.damage),
+                                              plain_line(entity.name, ".cb--name"),
                                               (f"  {entity.kind}", ".cb--dim")]
     if role:
         parts.append((f" · {role}", ".cb--dim"))
@@ -42,18 +54,19 @@ def entity_link(entity: Entity, role: str = "") -> Block:
 
 
 def event_link(event: Event) -> Block:
-    return Block(join([("• ", ""), Content.styled(event.date_label, ".cb--date"), ("  ", ""),
+    return Block(join([("• ", ""), damage_mark(event.damage),
+                       Content.styled(event.date_label, ".cb--date"), ("  ", ""),
                        plain_line(event.title)]), Link("event", event.id or 0), hang=2)
 
 
 def claim_link(claim: Claim) -> Block:
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
-    return Block(join([("• ", ""), badge, " ", plain_line(claim.statement)]),
+    return Block(join([("• ", ""), damage_mark(claim.damage), badge, " ", plain_line(claim.statement)]),
                  Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
 
 
 def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", "")]
+    parts: list[Content | tuple[str, str]] = [("• ", ""), damage_mark(excerpt.damage)]
     if stance:
         parts.append((f"{stance}: ", ".cb--label"))
     parts += [("“", ""), plain_line(excerpt.text), ("”", ""), ("  — ", ".cb--dim"),

@@ -23,10 +23,17 @@ from db.claims import (
 from db.conflicts import claim_conflicts
 from db.models import ClaimAgreement, Conflict, EvidenceInContext
 
-from ..labels import short_time, status_badge
+from ..labels import damage_mark, short_time, status_badge
 from ..text import fit, join, plain_block, plain_line
 from ..widgets.detail import BLANK, Block, Link
-from .blocks import RELATED_LIMIT, curation_blocks, entity_link, field, section
+from .blocks import (
+    RELATED_LIMIT,
+    curation_blocks,
+    damage_blocks,
+    entity_link,
+    field,
+    section,
+)
 
 CONTEXT_CHARS = 160     # of the excerpt's own paragraph, either side
 SOURCE_TITLE_WIDTH = 56
@@ -40,7 +47,7 @@ def claim_detail(case: Case, claim_id: int) -> list[Block]:
     open_conflicts = [conflict for conflict in conflicts if conflict.open]
     agreement = claim_agreement(case, claim_id)
     blocks = [Block(Content.styled(f"Claim {claim_id}", DIM)),
-              Block(plain_block(claim.statement, ".cb--name"))]
+              Block(plain_block(claim.statement, ".cb--name")), *damage_blocks(claim.damage)]
     blocks.append(field("Status", status_line(claim.status, bool(open_conflicts),
                                               agreement.disagreement)))
     if claim.claimant:
@@ -87,7 +94,7 @@ def evidence_in_context(evidence: EvidenceInContext) -> Block:
     elif len(after) >= CONTEXT_CHARS:
         after, tail = after.rsplit(" ", 1)[0], "…"
     parts: list[Content | tuple[str, str]] = [
-        (f"{evidence.stance}", ".cb--label"), (" · ", DIM),
+        damage_mark(excerpt.damage), (f"{evidence.stance}", ".cb--label"), (" · ", DIM),
         fit(plain_line(evidence.source_title, DIM), SOURCE_TITLE_WIDTH), ("\n  ", ""), (lead, DIM),
     ]
     if before.strip():
@@ -96,6 +103,8 @@ def evidence_in_context(evidence: EvidenceInContext) -> Block:
     if after.strip():
         parts += [(" " if after[:1].isspace() else "", ""), plain_line(after)]
     parts.append((tail, DIM))
+    if excerpt.damage:
+        parts += [("\n  Damaged: ", ".cb--damaged"), plain_line(excerpt.damage)]
     return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
 
 

@@ -40,7 +40,8 @@ BUILD_KEYS = "Build: s words · e entity · t event · a claim · l link · L un
 
 def entity_detail(case: Case, entity_id: int) -> list[Block]:
     entity = get_entity(case, entity_id)
-    blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind)
+    blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind,
+                         damage=entity.damage)
     if entity.aliases:
         blocks.append(field("Also", plain_line(" · ".join(entity.aliases))))
     if entity.description:
@@ -60,7 +61,7 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
 
 def event_detail(case: Case, event_id: int) -> list[Block]:
     event = get_event(case, event_id)
-    blocks = title_block("Event", plain_line(event.title, ".cb--name"))
+    blocks = title_block("Event", plain_line(event.title, ".cb--name"), damage=event.damage)
     precision = "" if event.date_precision == "unknown" else f"  (to the {event.date_precision})"
     blocks.append(field("When", join([Content.styled(event.date_label, ".cb--date"),
                                       (precision, ".cb--dim")])))
@@ -78,7 +79,8 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     source = sources_by_ids(case, [excerpt.source_id]).get(excerpt.source_id)
     length = source_length(case, excerpt.source_id)
     title = plain_line(source.title if source else f"source {excerpt.source_id}", ".cb--name")
-    blocks = title_block("Excerpt", title, "quote" if excerpt.kind == "quote" else "paragraph")
+    blocks = title_block("Excerpt", title, "quote" if excerpt.kind == "quote" else "paragraph",
+                         damage=excerpt.damage)
     if source:
         if source.publisher:
             blocks.append(field("Publisher", source.publisher))

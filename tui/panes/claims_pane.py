@@ -57,6 +57,10 @@ class ClaimsPane(Pane):
         self.refresh_detail()
 
     def on_mount(self) -> None:
+        self.show_legend()
+
+    def show_legend(self) -> None:
+        """The marking keys over the detail, or why there are none."""
         self.detail.border_title = "Read-only: marks are off" if self.read_only else MARK_LEGEND
 
     @property

@@ -12,7 +12,7 @@ from textual.content import Content
 from db import Claim, Entity, Event
 from db.models import ClaimFlags
 
-from ..labels import BADGE_WIDTH, status_badge
+from ..labels import BADGE_WIDTH, damage_mark, status_badge
 from ..text import cell_pad, fit, join, plain_line
 from .feeds import ClaimRow, ExcerptRow
 
@@ -24,7 +24,7 @@ KIND_WIDTH = len("organization")
 
 
 def entity_row(entity: Entity, width: int) -> Content:
-    name = plain_line(entity.name, ".cb--name")
+    name = join([damage_mark(entity.damage), plain_line(entity.name, ".cb--name")])
     aliases = plain_line(" · ".join(entity.aliases), ".cb--dim")
     if width >= 90:  # room for columns: name, kind, aliases
         name_width = min(max(30, width // 2), width - KIND_WIDTH - 24)
@@ -38,7 +38,8 @@ def entity_row(entity: Entity, width: int) -> Content:
 
 
 def event_row(event: Event, width: int) -> Content:
-    date = cell_pad(Content.styled(event.date_label, ".cb--date"), DATE_WIDTH)
+    date = cell_pad(join([damage_mark(event.damage), Content.styled(event.date_label, ".cb--date")]),
+                    DATE_WIDTH)
     return fit(join([date, " ", plain_line(event.title)]), width)
 
 
@@ -47,7 +48,8 @@ def excerpt_row(row: ExcerptRow, width: int) -> Content:
     label = (source.publisher or source.title) if source else f"source {row.excerpt.source_id}"
     prefix = cell_pad(plain_line(label, ".cb--dim"), SOURCE_WIDTH if width >= 60 else 10)
     kind = ("❝ ", ".cb--dim") if row.excerpt.kind == "quote" else ("  ", "")
-    return fit(join([prefix, " ", kind, plain_line(row.excerpt.text)]), width)
+    return fit(join([prefix, " ", kind, damage_mark(row.excerpt.damage),
+                     plain_line(row.excerpt.text)]), width)
 
 
 RETIRED_MARK = "retired "
@@ -71,6 +73,7 @@ def claim_row(row: ClaimRow | Claim, width: int) -> Content:
     claim, flags = (row.claim, row.flags) if isinstance(row, ClaimRow) else (row, None)
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
     parts: list[Content | str | tuple[str, str]] = [badge, flag_badges(flags), " ",
+                                                    damage_mark(claim.damage),
                                                     plain_line(claim.statement)]
     if claim.claimant and width >= 120:
         parts += [("  — ", ".cb--dim"), plain_line(claim.claimant, ".cb--dim")]

@@ -26,6 +26,7 @@ from db import Annotation, Case, CaseError, StaleClaimError, UnchangedStatusErro
 from db.casefile import OPENED_READ_ONLY
 from db.claims import add_note, mark_claim, undo_last_mark
 from db.conflicts import open_conflict_counts, resolve_conflicts
+from db.errors import sqlite_problem
 from db.review import next_in_queue
 
 from ..labels import STATUS_BADGES
@@ -110,6 +111,7 @@ class MarkRequest:
     advance: bool = False          # move on to the next claim of ``queue`` afterwards
     queue: str = "all"
     return_to: int | None = None   # put the Claims cursor back on this claim afterwards
+    in_claims_pane: bool = False   # a note written from the Claims pane (with a status: moves on)
 
     @property
     def version_after(self) -> int | None:
@@ -295,14 +297,21 @@ class Marking:
         if target is None:
             return
 
+        self._write_note(MarkRequest("note", target.claim_id, target.version,
+                                     statement=target.statement, queue=queue,
+                                     in_claims_pane=target.in_claims_pane))
+
+    def _write_note(self, request: MarkRequest, *, problem: str = "") -> None:
+        """The note box for ``request``'s claim; opened again with the note and
+        the reason when saving failed, so nothing typed is lost."""
+
         def written(note: NoteWritten | None) -> None:
             if note is not None:
-                self.send(MarkRequest(
-                    "note", target.claim_id, target.version, status=note.status, note=note.text,
-                    statement=target.statement,
-                    advance=target.in_claims_pane and note.status is not None, queue=queue))
+                self.send(replace(request, status=note.status, note=note.text,
+                                  advance=request.in_claims_pane and note.status is not None))
 
-        self.host.open_screen(NoteScreen(target.claim_id, target.statement), written)
+        self.host.open_screen(NoteScreen(request.claim_id, request.statement, status=request.status,
+                                         text=request.note, problem=problem), written)
 
     def undo(self, *, queue: str) -> None:
         if self._refuse_if_read_only() or self._busy():
@@ -342,8 +351,10 @@ class Marking:
             self.host.post_message(self.MarkFailed(request, one_line(str(error))))
             return
         except Exception as error:  # noqa: BLE001 - never lose the session over one mark
+            # A full disk or a permission (SQLite's errors carry a code) is said as such.
+            said = sqlite_problem(error) if hasattr(error, "sqlite_errorcode") else str(error)
             self.host.post_message(self.MarkFailed(
-                request, one_line(f"Could not save the mark (nothing was written): {error}")))
+                request, one_line(f"Could not save it (nothing was written): {said}")))
             return
         next_id = None
         if request.advance:
@@ -405,5 +416,9 @@ class Marking:
 
     def mark_failed(self, message: MarkFailed) -> None:
         self.in_flight = False
-        self.host.say(message.reason, severity="error", timeout=5, markup=False)
+        request = message.request
+        if request.kind == "note" and request.note:   # back in its box, with why
+            self._write_note(request, problem=message.reason)
+        else:
+            self.host.say(message.reason, severity="error", timeout=5, markup=False)
         self.host.reload_views()

@@ -56,11 +56,15 @@ class NoteScreen(Dialog[NoteWritten | None]):
         Binding("up", "status(-1)", "Status", show=False),
     ]
 
-    def __init__(self, claim_id: int, statement: str = "", *, status: str | None = None) -> None:
+    def __init__(self, claim_id: int, statement: str = "", *, status: str | None = None,
+                 text: str = "", problem: str = "") -> None:
         super().__init__()
         self.claim_id = claim_id
         self.statement = statement
         self.status = status
+        # A note that could not be saved comes back in its box, with why (``problem``).
+        self.text = text
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="dialog"):
@@ -68,12 +72,18 @@ class NoteScreen(Dialog[NoteWritten | None]):
                          classes="dialog-title")
             if self.statement:
                 yield Static(statement_preview(self.statement), classes="dialog-text")
-            yield Input(placeholder="your note", id="note-input", max_length=NOTE_LIMIT)
+            if self.problem:
+                yield Static(join([("Not saved: ", "bold"), plain_line(self.problem),
+                                   (" Enter tries again; Esc gives the note up.", "")]),
+                             id="note-problem", classes="dialog-text")
+            yield Input(self.text, placeholder="your note", id="note-input", max_length=NOTE_LIMIT)
             yield Static(self._status_line(), id="note-status", classes="dialog-text")
             yield Static(self._hint(), id="note-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        box.cursor_position = len(box.value)   # a note given back: typing goes on at its end
+        box.focus()
 
     def _status_line(self) -> Content:
         chosen = (Content.styled("unchanged (a note only)", "dim") if self.status is None

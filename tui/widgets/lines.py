@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 ROW_CLASSES = set({
     "cb--name", "cb--dim", "cb--date", "cb--match", "cb--quote", "cb--heading",
-    "cb--label", "cb--link", "cb--placeholder", "cb--badge",
+    "cb--label", "cb--link", "cb--placeholder", "cb--badge", "cb--damaged",
     "cb--status-unreviewed", "cb--status-confirmed", "cb--status-disputed", "cb--status-denied",
 })
 
@@ -56,6 +56,7 @@ class LineView(ScrollView):
         & > .cb--link { text-style: underline; }
         & > .cb--placeholder { color: $text-disabled; }
         & > .cb--badge { color: $text-error; text-style: bold; }
+        & > .cb--damaged { color: $text-error; text-style: bold; }
         & > .cb--status-unreviewed { color: $text-muted; }
         & > .cb--status-confirmed { color: $text-success; text-style: bold; }
         & > .cb--status-disputed { color: $text-warning; text-style: bold; }

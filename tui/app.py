@@ -39,7 +39,8 @@ import db
 from db import Case, CaseCounts, CaseError, open_case
 from db.crash import crash_line
 from db.review import QUEUES
-from db.search import Searcher
+from db.search import ResultPlace, Searcher, query_terms, step_result
+from db.text import one_line
 
 from .history import History, Location
 from .kinds import BY_NAME, KINDS
@@ -86,6 +87,10 @@ class CasebookApp(App[None]):
     BINDINGS = [
         *_pane_bindings(),
         Binding("slash", "search", "Search", tooltip="Search as you type"),
+        Binding("n", "step_result(1)", "Next result", show=False,
+                tooltip="The next result of the last search"),
+        Binding("N", "step_result(-1)", "Previous result", show=False,
+                tooltip="The previous result of the last search"),
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
@@ -124,6 +129,9 @@ class CasebookApp(App[None]):
         # A bug's one line (db.crash), said by whoever ran the app once it has ended.
         self.crash_line: str | None = None
         self.last_query = ""
+        # The result of the last search opened last: its kind and place in that
+        # kind's full list (None: none yet, n starts from the first).
+        self.last_result: tuple[str, int] | None = None
         self._start_pane = pane
         self._counts_shown = False
         self._searcher: Searcher | None = None
@@ -380,13 +388,63 @@ class CasebookApp(App[None]):
 
     def action_search(self) -> None:
         titles: dict[str, str] = {kind.name: kind.title for kind in KINDS}
-        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles)
+        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles,
+                              case=self.case)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:
+        if screen.query_text != self.last_query or link is not None:
+            self.last_result = screen.chosen
         self.last_query = screen.query_text
         if link is not None:
             self.follow(link)
+
+    class ResultStepped(Message, bubble=False):
+        def __init__(self, query: str, place: ResultPlace | None, wrapped: bool,
+                     step: int) -> None:
+            super().__init__()
+            self.query = query
+            self.step = step
+            self.place = place
+            self.wrapped = wrapped
+
+    def action_step_result(self, step: int) -> None:
+        """``n``/``N``: the next or previous result of the last search, in the
+        order of its full lists (read in a worker, one result at a time)."""
+        query = self.last_query
+        if not query_terms(query):
+            self.say("No search yet: / searches, then n and N step through the results.",
+                     timeout=3)
+            return
+        kind, position = self.last_result or (None, -1)
+        case = self.case
+
+        def step_on() -> None:
+            try:
+                found = step_result(case, query, kind=kind, position=position, step=step)
+            except CaseError as error:
+                self.call_from_thread(self.notify, f"Search failed: {error}",
+                                      severity="error", markup=False)
+                return
+            place, wrapped = found if found is not None else (None, False)
+            self.post_message(self.ResultStepped(query, place, wrapped, step))
+
+        self.run_in_thread(step_on, group="step-result")
+
+    def on_casebook_app_result_stepped(self, message: ResultStepped) -> None:
+        if self.closing or message.query != self.last_query:
+            return
+        place = message.place
+        if place is None:
+            self.say(f"No matches for {one_line(message.query)}.", timeout=3,
+                     markup=False)
+            return
+        self.last_result = (place.kind, place.position)
+        self.follow(Link(place.kind, place.hit.id))
+        wrapped = ("" if not message.wrapped
+                   else " · from the top" if message.step > 0 else " · from the end")
+        self.say(f"{BY_NAME[place.kind].title} {place.position + 1:,} of {place.total:,}"
+                 f"{wrapped}", timeout=2, markup=False)
 
     # -- the parts' keys -----------------------------------------------------
 

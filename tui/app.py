@@ -581,7 +581,8 @@ class CasebookApp(App[None]):
             ("On a claim (in Claims, or on a claim link in a detail)", binding_rows(on_a_claim)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
-             + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
+             + [("Enter", "Open the chosen result"), ("Tab", "Move to the results"),
+                ("Enter on ⋯ all", "Every match of that kind, a list to page through")]),
             *self.building.key_sections(),
             ("On an item (e: an entity, event or claim)", binding_rows(CURATION_BINDINGS)),
         ]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from conftest import browser, press, screen_text, settle
 
-from db.search import KINDS
-
 from db.entities import entities_page
+from db.search import KINDS
 from tui.app import CasebookApp
 from tui.screens.search import SearchScreen
 
@@ -240,7 +239,6 @@ async def test_escape_after_a_jump_stays_on_the_result(seed_case):
 async def test_all_of_a_kind_is_a_list_to_page_through_in_full(seed_case):
     # Issue 16.3: results stopped at 10 per kind ("Entities (10 of 19)").
     from db.search import count_all_matches, matches_page
-
     from tui.screens.search import ALL_OF, SearchListScreen
 
     total = count_all_matches(seed_case, "the", "excerpt")

@@ -17,8 +17,12 @@ from .text import nfc
 
 EVENT_SELECT = f"SELECT {EVENTS.select(EVENTS.model_columns)} FROM events WHERE id IN"
 _ADD_EVENT = EVENTS.insert(with_id=False)
-# The timeline: date order, undated first (partial ISO dates sort as text).
+# Date order (partial ISO dates sort as text: a range by its start, then its end).
 TIMELINE_ORDER = ("date_start", "date_end", "id")
+# The timeline shows the dated events first, then the undated ones: an analyst
+# reads it from its first dated event. Two ranges of one index (events_timeline).
+_DATED = "date_start > ''"
+_UNDATED = "date_start = ''"
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
@@ -56,21 +60,51 @@ def count_events(case: Case) -> int:
     return int(case.scalar("SELECT count(*) FROM events"))
 
 
+def count_undated_events(case: Case) -> int:
+    return int(case.scalar(f"SELECT count(*) FROM events WHERE {_UNDATED}"))
+
+
 def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None) -> list[Event]:
-    """Events in date order; undated events first."""
+    """Events in date order, the undated ones at the end (after the last dated)."""
     if total is None:
         total = count_events(case)
-    ids = page_ids(case, table="events", order=TIMELINE_ORDER,
-                   offset=offset, limit=limit, total=total)
+    dated = total - count_undated_events(case)
+    offset = max(0, offset)
+    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=_DATED,
+                   offset=offset, limit=min(limit, dated - offset), total=dated)
+    if offset + limit > dated:
+        start = max(0, offset - dated)
+        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=_UNDATED,
+                        offset=start, limit=offset + limit - max(offset, dated),
+                        total=total - dated)
     return events_by_ids(case, ids)
 
 
 def event_position(case: Case, event_id: int) -> int:
+    """Where an event is in the timeline (``timeline_page``'s order)."""
     event = get_event(case, event_id)
-    return int(case.scalar(
-        "SELECT count(*) FROM events WHERE (date_start, date_end, id) < (?, ?, ?)",
-        [event.date_start, event.date_end, event_id],
+    if event.date_start:
+        return int(case.scalar(
+            f"SELECT count(*) FROM events WHERE {_DATED} AND (date_start, date_end, id) < (?, ?, ?)",
+            [event.date_start, event.date_end, event_id],
+        ))
+    dated = count_events(case) - count_undated_events(case)
+    return dated + int(case.scalar(
+        f"SELECT count(*) FROM events WHERE {_UNDATED} AND (date_end, id) < (?, ?)",
+        [event.date_end, event_id],
     ))
+
+
+def year_position(case: Case, year: int) -> int | None:
+    """Where the timeline reaches ``year``: its first event dated in that year
+    or later (a decade from its first year), else its last dated event; None
+    when no event is dated."""
+    dated = count_events(case) - count_undated_events(case)
+    if not dated:
+        return None
+    before = int(case.scalar(f"SELECT count(*) FROM events WHERE {_DATED} AND date_start < ?",
+                             [f"{max(0, year):04d}"]))
+    return min(before, dated - 1)
 
 
 def get_event(case: Case, event_id: int) -> Event:
@@ -106,7 +140,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
     """An entity's events in date order."""
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_entities x JOIN events v ON v.id = x.event_id "
-        "WHERE x.entity_id = ? ORDER BY v.date_start, v.date_end, v.id LIMIT ?",
+        "WHERE x.entity_id = ? ORDER BY v.date_start = '', v.date_start, v.date_end, v.id LIMIT ?",
         [entity_id, limit],
     )]
     return events_by_ids(case, ids)
@@ -115,6 +149,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
 def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
-        "WHERE x.excerpt_id = ? ORDER BY v.date_start, v.id LIMIT ?", [excerpt_id, limit],
+        "WHERE x.excerpt_id = ? ORDER BY v.date_start = '', v.date_start, v.id LIMIT ?",
+        [excerpt_id, limit],
     )]
     return events_by_ids(case, ids)

@@ -36,7 +36,8 @@ from textual.widgets import ContentSwitcher, Footer
 from textual.worker import WorkerFailed
 
 import db
-from db import Case, CaseCounts, CaseError, open_case
+import db.events
+from db import Case, CaseCounts, CaseError, Event, open_case
 from db.crash import crash_line
 from db.review import QUEUES
 from db.search import ResultPlace, Searcher, query_terms, step_result
@@ -54,6 +55,7 @@ from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
+from .screens.prompt import PromptScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
@@ -91,6 +93,8 @@ class CasebookApp(App[None]):
                 tooltip="The next result of the last search"),
         Binding("N", "step_result(-1)", "Previous result", show=False,
                 tooltip="The previous result of the last search"),
+        Binding("y", "jump_to_year", "Year", show=False,
+                tooltip="The timeline from a year: y, the year, Enter"),
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
@@ -445,6 +449,53 @@ class CasebookApp(App[None]):
                    else " · from the top" if message.step > 0 else " · from the end")
         self.say(f"{BY_NAME[place.kind].title} {place.position + 1:,} of {place.total:,}"
                  f"{wrapped}", timeout=2, markup=False)
+
+    # -- the timeline by year ------------------------------------------------
+
+    class YearFound(Message, bubble=False):
+        def __init__(self, year: int, event: Event | None) -> None:
+            super().__init__()
+            self.year = year
+            self.event = event
+
+    def action_jump_to_year(self) -> None:
+        """``y``, a year, Enter: the timeline at that year's first event."""
+        prompt = PromptScreen(
+            "The timeline from the year", hint="Enter goes to its first event · Esc cancels",
+            placeholder="a year, such as 2022", restrict=r"\d{0,4}", max_length=4,
+            check=lambda year: None if year else "Type a year, such as 2022 (Esc cancels).",
+            id="year-prompt")
+        self.push_screen(prompt, callback=self._year_chosen)
+
+    def _year_chosen(self, answer: str | None) -> None:
+        if not answer:
+            return
+        year, case = int(answer), self.case
+
+        def find() -> None:
+            try:
+                position = db.events.year_position(case, year)
+                found = (None if position is None
+                         else db.events.timeline_page(case, offset=position, limit=1))
+            except CaseError as error:
+                self.call_from_thread(self.notify, f"Could not read the timeline: {error}",
+                                      severity="error", markup=False)
+                return
+            self.post_message(self.YearFound(year, found[0] if found else None))
+
+        self.run_in_thread(find, group="year")
+
+    def on_casebook_app_year_found(self, message: YearFound) -> None:
+        if self.closing:
+            return
+        event = message.event
+        if event is None or event.id is None:
+            self.say("No event in the timeline has a date.", timeout=3)
+            return
+        self.go(Location("event", event.id))
+        if not event.date_start.startswith(f"{message.year:04d}"):
+            self.say(f"Nothing dated {message.year}: {event.date_label} is the nearest.",
+                     timeout=3, markup=False)
 
     # -- the parts' keys -----------------------------------------------------
 

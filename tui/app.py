@@ -32,7 +32,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import WorkerFailed
 
 import db
@@ -59,6 +59,7 @@ from .screens.prompt import PromptScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
+from .widgets.footer import FittedFooter
 from .widgets.header import CaseHeader
 from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
@@ -76,6 +77,10 @@ def _pane_bindings() -> list[Binding]:
     ]
 
 
+# The app's keys that act on the panes behind any dialog: off while one is open.
+PANE_ACTIONS = frozenset({"step_result", "jump_to_year", "focus_side"})
+
+
 class CasebookApp(App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
@@ -85,6 +90,7 @@ class CasebookApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
     POLL_SECONDS = POLL_SECONDS
+    NOTIFICATION_TIMEOUT = 3   # a toast covers the detail briefly
 
     BINDINGS = [
         *_pane_bindings(),
@@ -107,6 +113,10 @@ class CasebookApp(App[None]):
         *Review.BINDINGS,
         *Building.BINDINGS,
         *Curating.BINDINGS,
+        # After the build keys: on an excerpt, l links an entity (Building).
+        Binding("h", "focus_side('list')", "To the list", show=False,
+                tooltip="h / l: to the list (left) / into the detail (right)"),
+        Binding("l", "focus_side('detail')", "Into the detail", show=False),
     ]
 
     class Ready(Message):
@@ -165,7 +175,7 @@ class CasebookApp(App[None]):
         with ContentSwitcher(initial=BY_NAME[self._start_pane].pane_id, id="panes"):
             for kind in KINDS:
                 yield kind.make_pane(self.case, read_only=self.read_only)
-        yield Footer(compact=True)
+        yield FittedFooter(keep=("keys", "quit"))
 
     def on_mount(self) -> None:
         self.pane_bar.active = self._start_pane
@@ -297,6 +307,11 @@ class CasebookApp(App[None]):
             self.notify("Nothing to go forward to.", timeout=2)
             return
         self._show(location)
+
+    def action_focus_side(self, side: str) -> None:
+        """``h``/``l``: the list (left, or above) or the detail (right, or below)."""
+        pane = self.active_pane
+        (pane.paged_list if side == "list" else pane.detail).focus()
 
     def action_back_out(self) -> None:
         """Esc cancels and closes, never navigates: a habitual Esc (after a
@@ -500,6 +515,8 @@ class CasebookApp(App[None]):
     # -- the parts' keys -----------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PANE_ACTIONS and self.screen is not self.default_screen:
+            return False   # keys of the panes: not while a dialog is open over them
         if action in MARK_ACTIONS:
             return self.marking.allows(action)
         if action == "next_queue":

@@ -9,7 +9,7 @@ from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
 
 from ..labels import BADGE_WIDTH, status_badge
-from ..text import cell_pad, join, plain_line
+from ..text import cell_pad, join, plain_line, quoted_line
 from ..widgets.detail import BLANK, Block, Link
 
 RELATED_LIMIT = 200      # links per section; a count says when there are more
@@ -56,7 +56,7 @@ def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block
     parts: list[Content | tuple[str, str]] = [("• ", "")]
     if stance:
         parts.append((f"{stance}: ", ".cb--label"))
-    parts += [("“", ""), plain_line(excerpt.text), ("”", ""), ("  — ", ".cb--dim"),
+    parts += [quoted_line(excerpt.text), ("  — ", ".cb--dim"),
               plain_line(source_title, ".cb--dim")]
     return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
 

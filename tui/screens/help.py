@@ -25,6 +25,8 @@ Section = tuple[str, list[Row]]
 
 
 def key_name(key: str) -> str:
+    if key.startswith("ctrl+") and key not in KEY_NAMES:
+        return "Ctrl+" + key.removeprefix("ctrl+").upper()
     return KEY_NAMES.get(key, key)
 
 
@@ -69,6 +71,12 @@ class HelpScreen(Dialog[None]):
         Binding("escape,question_mark", "close", "Close"),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("pageup,b,ctrl+b", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown,space,ctrl+f", "scroll('page_down')", "Page down", show=False),
+        Binding("ctrl+u", "scroll('half_up')", "Half a page up", show=False),
+        Binding("ctrl+d", "scroll('half_down')", "Half a page down", show=False),
+        Binding("home,g", "scroll('home')", "Top", show=False),
+        Binding("end,G", "scroll('end')", "Bottom", show=False),
     ]
 
     def __init__(self, sections: Sequence[Section]) -> None:
@@ -80,14 +88,22 @@ class HelpScreen(Dialog[None]):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(help_content(self.sections), id="help-text")
-            yield Static(Content("Esc or ? closes"), id="help-hint")
+            yield Static(Content("↑↓ Space b g G scroll · Esc or ? closes"), id="help-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_scroll(self, direction: str) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
-        if direction == "up":
-            scroll.scroll_up(animate=False)
-        else:
-            scroll.scroll_down(animate=False)
+        half = max(1, scroll.scrollable_content_region.height // 2)
+        moves = {
+            "up": lambda: scroll.scroll_up(animate=False),
+            "down": lambda: scroll.scroll_down(animate=False),
+            "page_up": lambda: scroll.scroll_page_up(animate=False),
+            "page_down": lambda: scroll.scroll_page_down(animate=False),
+            "half_up": lambda: scroll.scroll_to(y=scroll.scroll_y - half, animate=False),
+            "half_down": lambda: scroll.scroll_to(y=scroll.scroll_y + half, animate=False),
+            "home": lambda: scroll.scroll_home(animate=False),
+            "end": lambda: scroll.scroll_end(animate=False),
+        }
+        moves[direction]()

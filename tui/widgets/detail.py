@@ -67,8 +67,10 @@ class DetailView(LineView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "link_up", "Up", show=False),
         Binding("down,j", "link_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half a page down", show=False),
         Binding("home,g", "top", "Top", show=False),
         Binding("end,G", "bottom", "Bottom", show=False),
         Binding("enter", "follow", "Follow"),
@@ -257,6 +259,12 @@ class DetailView(LineView, can_focus=True):
     def action_page_up(self) -> None:
         height = max(1, self.scrollable_content_region.height)
         self.scroll_to(y=max(0, self.scroll_offset.y - height + 1), animate=False, immediate=True, force=True)
+        self._cursor_into_view()
+
+    def action_half_page(self, step: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, self.scroll_offset.y + step * max(1, height // 2)),
+                       animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def action_top(self) -> None:

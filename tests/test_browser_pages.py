@@ -117,3 +117,15 @@ async def test_an_excerpt_that_is_a_quotation_is_not_quoted_twice(seed_case):
         text = app.active_pane.detail.text
         assert quotation[:30] in " ".join(text.split())
         assert "““" not in text and "””" not in text
+
+
+async def test_a_long_help_line_wraps_under_its_description_not_at_column_one(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        titles = {title for title, _ in app.key_sections()}
+        lines = str(app.screen.query_one("#help-text").render()).splitlines()
+        assert len(lines) > sum(len(rows) + 2 for _, rows in app.key_sections())   # some wrapped
+        for line in lines:
+            assert not line or line.startswith("  ") or any(line in t for t in titles), line

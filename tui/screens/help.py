@@ -8,8 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
+from ..widgets.detail import hanging_wrap
 from .dialog import Dialog
 
 KEY_NAMES = {
@@ -52,16 +55,45 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[Row]:
     return [(" ".join(keys), " / ".join(descriptions)) for keys, descriptions, _ in rows.values()]
 
 
-def help_content(sections: Sequence[Section]) -> Content:
+def help_lines(sections: Sequence[Section]) -> list[tuple[Content, int]]:
+    """Each line of the help and the indent its wrapped lines hang at (the
+    description's column: a long one never wraps back under the keys)."""
     width = max(len(keys) for _, rows in sections for keys, _ in rows) + 2
-    lines: list[Content] = []
+    lines: list[tuple[Content, int]] = []
     for title, rows in sections:
         if lines:
-            lines.append(Content(""))
-        lines.append(Content.styled(title, "bold"))
+            lines.append((Content(""), 0))
+        lines.append((Content.styled(title, "bold"), 0))
         for keys, description in rows:
-            lines.append(Content.assemble((f"  {keys:<{width}}", "bold"), description))
-    return Content("\n").join(lines)
+            lines.append((Content.assemble((f"  {keys:<{width}}", "bold"), description),
+                          width + 2))
+    return lines
+
+
+def help_content(sections: Sequence[Section]) -> Content:
+    return Content("\n").join(line for line, _ in help_lines(sections))
+
+
+class HelpText(Widget):
+    """The help's lines, wrapped to the width with hanging indents."""
+
+    DEFAULT_CSS = "HelpText { height: auto; }"
+
+    def __init__(self, lines: list[tuple[Content, int]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines = lines
+
+    def _wrapped(self, width: int) -> list[Content]:
+        if width <= 0:
+            return [line for line, _ in self.lines]
+        return [wrapped for line, hang in self.lines
+                for wrapped in hanging_wrap(line, width, min(hang, width // 2))]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._wrapped(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self._wrapped(self.content_size.width))
 
 
 class HelpScreen(Dialog[None]):
@@ -87,7 +119,7 @@ class HelpScreen(Dialog[None]):
         with Vertical(id="help-box"):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_content(self.sections), id="help-text")
+                yield HelpText(help_lines(self.sections), id="help-text")
             yield Static(Content("↑↓ Space b g G scroll · Esc or ? closes"), id="help-hint")
 
     def action_close(self) -> None:

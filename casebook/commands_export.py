@@ -9,9 +9,8 @@ from typing import Any
 import click
 
 from db import CaseError, open_case
-from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
+from db.exports import FORMATS, STREAM_WRITERS, export_file
 from db.importing import import_case_json
-from db.outfile import atomic_file
 
 from .output import to_stdout
 
@@ -36,24 +35,21 @@ FORMAT_HELP = (
                    "spreadsheets from running a cell as a formula.")
 def export(path: Path, format_: str, output: Path | None, force: bool, raw: bool) -> None:
     """Export the case at PATH in another format."""
+    if output is not None:
+        items = export_file(path, format_, output, force=force, raw=raw,
+                            force_hint="--force replaces it")
+        if format_ == "csv":
+            click.echo(f"exported csv to {output}/ ({items} rows)")
+        else:
+            click.echo(f"exported {format_} to {output} ({items} items)")
+        return
     if raw and format_ != "csv":
         raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
-    if output is not None and _same_file(output, path):
-        raise CaseError(f"{output}: is the case file itself")
     with open_case(path, read_only=True) as case:
         if format_ == "csv":
-            if output is None:
-                raise CaseError("csv writes one file per table: give a directory with -o DIR")
-            rows = write_csv_tables(case, output, force=force, raw=raw)
-            click.echo(f"exported csv to {output}/ ({rows} rows)")
-            return
+            raise CaseError("csv writes one file per table: give a directory with -o DIR")
         writer = STREAM_WRITERS[format_]
-        if output is None:
-            to_stdout(lambda out: writer(case, out))
-            return
-        with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
-            items = writer(case, handle)
-    click.echo(f"exported {format_} to {output} ({items} items)")
+        to_stdout(lambda out: writer(case, out))
 
 
 @click.command("import")
@@ -97,15 +93,5 @@ class _ReadingBar:
             self.bar.__exit__(None, None, None)
             sys.stderr.write("\r\x1b[2K\x1b[?25h")   # wipe the line; show the cursor again
             sys.stderr.flush()
-
-
-def _same_file(output: Path, case_path: Path) -> bool:
-    try:
-        target = output.resolve()
-        case = case_path.resolve()
-    except OSError:
-        return False
-    companions = {case, case.with_name(case.name + "-wal"), case.with_name(case.name + "-shm")}
-    return target in companions
 
 

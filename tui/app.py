@@ -49,6 +49,7 @@ from .panes.claims_pane import ClaimsPane
 from .panes.pane import Pane
 from .parts.building import BUILD_BINDINGS, Building
 from .parts.curating import CURATION_BINDINGS, Curating
+from .parts.exporting import Exporting
 from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
 from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
@@ -155,6 +156,7 @@ class CasebookApp(App[None]):
         self.watching = Watching(self)
         self.building = Building(self)
         self.curating = Curating(self)
+        self.exporting = Exporting(self)
         self.key_gate = KeyGate(self, super().on_event)
 
     async def on_event(self, event: events.Event) -> None:
@@ -623,6 +625,11 @@ class CasebookApp(App[None]):
     def _built(self, message: Built) -> None:
         self.building.built(message)
 
+    @on(Exporting.Exported)
+    def _exported(self, message: Exporting.Exported) -> None:
+        if not self.closing:
+            self.exporting.exported(message)
+
     @on(Curating.ItemLoaded)
     def _item_loaded(self, message: Curating.ItemLoaded) -> None:
         self.curating.item_loaded(message)
@@ -681,4 +688,6 @@ class CasebookApp(App[None]):
         yield SystemCommand("Likely duplicates", "Entities that may be one, a pair at a time (key D)",
                             self.action_duplicates)
         for title, help_text, run in self.building.commands():
+            yield SystemCommand(title, help_text, run)
+        for title, help_text, run in self.exporting.commands():
             yield SystemCommand(title, help_text, run)

@@ -32,7 +32,7 @@ async def test_opens_on_entities_with_the_first_entity_in_detail(seed_case):
         ("2", "event", lambda case: timeline_page(case, offset=0, limit=1)[0].title,
          ["Event", "When: 1988", "Entities ("]),
         ("3", "excerpt", lambda case: excerpts_page(case, offset=0, limit=1)[0].text[:30],
-         ["Excerpt · quote", "Publisher: Euromaidan Press", "Position: characters 0–127",
+         ["Excerpt · quote · characters 0–127 of", "Euromaidan Press · 2023",
           "Mentions (", "Evidence for claims ("]),
         ("4", "claim", lambda case: claims_page(case, offset=0, limit=1)[0].statement[:30],
          ["Status: ✓ confirmed", "Claimant: VSquare investigation", "Evidence (", "History ("]),

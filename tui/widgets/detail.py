@@ -231,8 +231,15 @@ class DetailView(LineView, can_focus=True):
         self._cursor_into_view()
 
     def _cursor_into_view(self) -> None:
-        """After reading on, keep the cursor on a link that can be seen."""
+        """After reading on, keep the cursor on a link that can be seen (with
+        none yet, the first that comes into view)."""
         if self._cursor is None:
+            shown = [position for position, block_index in enumerate(self._links)
+                     if self._in_view(block_index)]
+            if shown:
+                self._cursor = shown[0]
+                self.refresh()
+                self.post_message(self.LinkHighlighted(self, self.link))
             return
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
@@ -297,10 +304,23 @@ class DetailView(LineView, can_focus=True):
             self._move_to(position)
 
     def on_focus(self) -> None:
-        # Show what Enter would follow: scroll the cursor's link into view.
+        # Show what Enter would follow, without scrolling the item's name away:
+        # the cursor's link if it can be seen, else the first link on screen;
+        # with none on screen, none (j reads on until one comes into view).
         if self._cursor is not None:
-            self._move_to(self._cursor)
+            if self._in_view(self._links[self._cursor]):
+                self._move_to(self._cursor)
+            else:
+                shown = [position for position, block_index in enumerate(self._links)
+                         if self._in_view(block_index)]
+                self._cursor = shown[0] if shown else None
+                self.post_message(self.LinkHighlighted(self, self.link))
         self.refresh()
+
+    def _in_view(self, block_index: int) -> bool:
+        first, last = self._block_span(block_index)
+        top = self.scroll_offset.y
+        return first >= top and last <= top + max(1, self.scrollable_content_region.height)
 
     def on_blur(self) -> None:
         self.refresh()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
-from db import Case, CaseError, damage, open_case
-from db.exports import FORMATS, STREAM_WRITERS, write_csv_tables
+from db import CaseError, damage, open_case
+from db.exports import FORMATS, export_file, write_stream
 from db.importing import import_case_json
-from db.outfile import atomic_file
 
 from .output import line, to_stdout
 
@@ -42,31 +41,23 @@ FORMAT_HELP = (
 def export(path: Path, format_: str, output: Path | None, force: bool, include_retired: bool,
            raw: bool) -> None:
     """Export the case at PATH in another format."""
-    if raw and format_ != "csv":
-        raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
-    if output is not None and _same_file(output, path):
-        raise CaseError(f"{output}: is the case file itself")
-    with open_case(path, read_only=True) as case, damage.tally() as damaged:
-        if format_ == "csv":
-            if output is None:
-                raise CaseError("csv writes one file per table: give a directory with -o DIR")
-            rows = write_csv_tables(case, output, force=force, raw=raw,
-                                    include_retired=include_retired)
-            click.echo(f"exported csv to {output}/ ({rows} rows)")
-        else:
-            stream = STREAM_WRITERS[format_]
-            if format_ == "json":   # the whole case, always
-                def writer(case: Case, out: TextIO) -> int:
-                    return stream(case, out)
+    with damage.tally() as damaged:
+        if output is not None:
+            items = export_file(path, format_, output, force=force, raw=raw,
+                                include_retired=include_retired,
+                                force_hint="--force replaces it")
+            if format_ == "csv":
+                click.echo(f"exported csv to {output}/ ({items} rows)")
             else:
-                def writer(case: Case, out: TextIO) -> int:
-                    return stream(case, out, include_retired=include_retired)
-            if output is None:
-                to_stdout(lambda out: writer(case, out))
-            else:
-                with atomic_file(output, force=force, force_hint="--force replaces it") as handle:
-                    items = writer(case, handle)
                 click.echo(f"exported {format_} to {output} ({items} items)")
+        else:
+            if raw and format_ != "csv":
+                raise CaseError("--raw applies to csv only (the formula guard of spreadsheet cells)")
+            with open_case(path, read_only=True) as case:
+                if format_ == "csv":
+                    raise CaseError("csv writes one file per table: give a directory with -o DIR")
+                to_stdout(lambda out: write_stream(case, format_, out,
+                                                   include_retired=include_retired))
     say_damaged(damaged, path)
 
 
@@ -125,15 +116,5 @@ class _ReadingBar:
             self.bar.__exit__(None, None, None)
             sys.stderr.write("\r\x1b[2K\x1b[?25h")   # wipe the line; show the cursor again
             sys.stderr.flush()
-
-
-def _same_file(output: Path, case_path: Path) -> bool:
-    try:
-        target = output.resolve()
-        case = case_path.resolve()
-    except OSError:
-        return False
-    companions = {case, case.with_name(case.name + "-wal"), case.with_name(case.name + "-shm")}
-    return target in companions
 
 

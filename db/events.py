@@ -11,14 +11,18 @@ from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
-from .paging import check_shown, count_live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
 EVENT_SELECT = f"SELECT {EVENTS.select(EVENTS.model_columns)} FROM events WHERE id IN"
 _ADD_EVENT = EVENTS.insert(with_id=False)
-# The timeline: date order, undated first (partial ISO dates sort as text).
+# Date order (partial ISO dates sort as text: a range by its start, then its end).
 TIMELINE_ORDER = ("date_start", "date_end", "id")
+# The timeline shows the dated events first, then the undated ones: an analyst
+# reads it from its first dated event. Two ranges of one index (events_timeline).
+_DATED = "date_start > ''"
+_UNDATED = "date_start = ''"
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
@@ -56,26 +60,57 @@ def count_events(case: Case, *, include_retired: bool = False) -> int:
     return count_live(case, "events", include_retired=include_retired)
 
 
+def count_undated_events(case: Case, *, include_retired: bool = False) -> int:
+    return count_live(case, "events", where=_UNDATED, include_retired=include_retired)
+
+
 def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = None,
                   include_retired: bool = False) -> list[Event]:
-    """Events in date order; undated events first; retired ones left out
-    unless ``include_retired``."""
+    """Events in date order, the undated ones at the end (after the last
+    dated); retired ones left out unless ``include_retired``."""
     if total is None:
         total = count_events(case, include_retired=include_retired)
-    ids = page_ids(case, table="events", order=TIMELINE_ORDER,
-                   where=live_in(case, "events", include_retired=include_retired),
-                   offset=offset, limit=limit, total=total)
+    dated = total - count_undated_events(case, include_retired=include_retired)
+    shown = live_in(case, "events", include_retired=include_retired)
+    offset = max(0, offset)
+    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_DATED, shown),
+                   offset=offset, limit=min(limit, dated - offset), total=dated)
+    if offset + limit > dated:
+        start = max(0, offset - dated)
+        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_UNDATED, shown),
+                        offset=start, limit=offset + limit - max(offset, dated),
+                        total=total - dated)
     return events_by_ids(case, ids)
 
 
 def event_position(case: Case, event_id: int, *, include_retired: bool = False) -> int:
+    """Where an event is in the timeline (``timeline_page``'s order)."""
     event = case.row("SELECT date_start, date_end, retired FROM events WHERE id = ?", [event_id])
     if event is None:
         raise NotFoundError(f"no event {event_id}")
     check_shown("event", event_id, event["retired"], include_retired)
-    return count_live(case, "events", where="(date_start, date_end, id) < (?, ?, ?)",
-                      params=[event["date_start"], event["date_end"], event_id],
-                      include_retired=include_retired)
+    if event["date_start"]:
+        return count_live(case, "events", where=f"{_DATED} AND (date_start, date_end, id) < (?, ?, ?)",
+                          params=[event["date_start"], event["date_end"], event_id],
+                          include_retired=include_retired)
+    dated = (count_events(case, include_retired=include_retired)
+             - count_undated_events(case, include_retired=include_retired))
+    return dated + count_live(case, "events", where=f"{_UNDATED} AND (date_end, id) < (?, ?)",
+                              params=[event["date_end"], event_id],
+                              include_retired=include_retired)
+
+
+def year_position(case: Case, year: int, *, include_retired: bool = False) -> int | None:
+    """Where the timeline reaches ``year``: its first event dated in that year
+    or later (a decade from its first year), else its last dated event; None
+    when no event is dated."""
+    dated = (count_events(case, include_retired=include_retired)
+             - count_undated_events(case, include_retired=include_retired))
+    if not dated:
+        return None
+    before = count_live(case, "events", where=f"{_DATED} AND date_start < ?",
+                        params=[f"{max(0, year):04d}"], include_retired=include_retired)
+    return min(before, dated - 1)
 
 
 def get_event(case: Case, event_id: int) -> Event:
@@ -113,7 +148,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
     """An entity's events in date order."""
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_entities x JOIN events v ON v.id = x.event_id "
-        "WHERE x.entity_id = ? ORDER BY v.date_start, v.date_end, v.id LIMIT ?",
+        "WHERE x.entity_id = ? ORDER BY v.date_start = '', v.date_start, v.date_end, v.id LIMIT ?",
         [entity_id, limit],
     )]
     return events_by_ids(case, ids)
@@ -122,6 +157,7 @@ def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event
 def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
-        "WHERE x.excerpt_id = ? ORDER BY v.date_start, v.id LIMIT ?", [excerpt_id, limit],
+        "WHERE x.excerpt_id = ? ORDER BY v.date_start = '', v.date_start, v.id LIMIT ?",
+        [excerpt_id, limit],
     )]
     return events_by_ids(case, ids)

@@ -239,6 +239,81 @@ def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResu
     return results.model_copy(update={"groups": groups})
 
 
+class ResultPlace(Model):
+    """One result of a search in the order its full list shows them: the
+    ``position``-th match of ``kind`` (of ``total``)."""
+
+    kind: Kind
+    position: int
+    total: int
+    hit: SearchHit
+
+
+def count_all_matches(case: Case, query: str, kind: str, *, include_retired: bool = False) -> int:
+    """Every match of one kind, counted (no cap): the length of its full list."""
+    expression = match_expression(query)
+    if expression is None:
+        return 0
+    table = FTS_TABLES[item_kind(kind).name]
+    return int(case.scalar(
+        f"SELECT count(*) FROM {table} WHERE {table} MATCH ?{_live(kind, include_retired)}",
+        [expression],
+    ))
+
+
+def matches_page(case: Case, query: str, kind: str, *, offset: int, limit: int, total: int,
+                 include_retired: bool = False) -> list[SearchHit]:
+    """A page of one kind's full list of matches, read in SQL (``LIMIT``/``OFFSET``):
+    by bm25 when the kind has at most ``RANK_LIMIT`` matches (``total``), else
+    in index order, which costs a few index pages where ranking would weigh
+    every match for each page."""
+    expression = match_expression(query)
+    if expression is None or limit <= 0:
+        return []
+    table = FTS_TABLES[item_kind(kind).name]
+    order = " ORDER BY rank" if total <= RANK_LIMIT else ""
+    rows = case.rows(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ?{_live(kind, include_retired)}"
+        f"{order} LIMIT ? OFFSET ?",
+        [expression, limit, max(0, offset)],
+    )
+    return _hits(case, kind, [row[0] for row in rows], query_terms(query))
+
+
+def step_result(case: Case, query: str, *, kind: str | None, position: int, step: int,
+                kinds: Sequence[str] = KINDS,
+                include_retired: bool = False) -> tuple[ResultPlace, bool] | None:
+    """The result ``step`` (1 or -1) after the ``position``-th of ``kind`` in
+    the search's full lists, one kind after another (``kind`` None: before
+    the first). Past the last it starts again from the first (and says so:
+    the second value is True), as ``n`` does in vi. None: no match at all."""
+    totals = {name: count_all_matches(case, query, name, include_retired=include_retired)
+              for name in kinds}
+    if not any(totals.values()):
+        return None
+    order = list(kinds)
+    if kind is None or kind not in totals:
+        index, position = (0, -1) if step > 0 else (len(order) - 1, totals[order[-1]])
+    else:
+        index = order.index(kind)
+    wrapped = False
+    position += step
+    for _ in range(len(order) + 1):
+        name = order[index]
+        if 0 <= position < totals[name]:
+            hits = matches_page(case, query, name, offset=position, limit=1, total=totals[name],
+                                include_retired=include_retired)
+            if hits:
+                return ResultPlace(kind=item_kind(name).name, position=position, total=totals[name],
+                                   hit=hits[0]), wrapped
+        index += 1 if step > 0 else -1
+        if not 0 <= index < len(order):
+            wrapped = True
+            index %= len(order)
+        position = 0 if step > 0 else totals[order[index]] - 1
+    return None
+
+
 def entity_named(case: Case, name: str) -> Entity | None:
     """The entity of the case whose name or an alias is ``name`` (folding case
     and accents), or None: search narrows the candidates, the words decide."""
@@ -368,8 +443,9 @@ class _Superseded:
 
 
 __all__ = [
-    "FTS_TABLES", "KINDS", "RANK_LIMIT", "SearchGroup", "SearchHit", "SearchResults",
-    "Searcher", "count_matches", "entity_named", "first_ids", "first_ids_and_count", "first_matches", "focus",
-    "fold", "highlight_spans", "match_expression", "query_terms", "ranked_ids", "refine",
-    "search",
+    "FTS_TABLES", "KINDS", "RANK_LIMIT", "ResultPlace", "SearchGroup", "SearchHit",
+    "SearchResults", "Searcher", "count_all_matches", "count_matches", "entity_named",
+    "first_ids", "first_ids_and_count", "first_matches", "focus", "fold", "highlight_spans",
+    "match_expression", "matches_page", "query_terms", "ranked_ids", "refine", "search",
+    "step_result",
 ]

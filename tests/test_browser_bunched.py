@@ -58,15 +58,15 @@ async def test_search_takes_a_query_typed_in_one_write_and_a_double_enter(seed_c
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids="-".join)
-@pytest.mark.parametrize("opener", ["slash", "question_mark", "colon", "A", "n"])
+@pytest.mark.parametrize("opener", ["slash", "question_mark", "colon", "A", "m"])
 async def test_a_pair_of_keys_in_one_read_never_crashes_a_dialog(seed_case_copy, opener, pair):
     with db.open_case(seed_case_copy) as case:
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             await press(pilot, "4")
-            if opener == "n":
-                await bunched(pilot, "n", *"checked")
+            if opener == "m":
+                await bunched(pilot, "m", *"checked")
                 assert isinstance(app.screen, NoteScreen)
                 assert app.screen.query_one(Input).value == "checked"
             else:
@@ -91,7 +91,7 @@ async def test_a_double_enter_in_the_note_box_saves_one_note(seed_case_copy):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await press(pilot, "r")
-            await bunched(pilot, "n", *"once", "enter", "enter")
+            await bunched(pilot, "m", *"once", "enter", "enter")
             assert not crashed(app)
             assert [(m.kind, m.note) for m in claim_history(case, first)] == [("note", "once")]
 
@@ -157,7 +157,7 @@ async def test_alt_keys_are_esc_then_the_key_in_the_note_box_and_forms(seed_case
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await press(pilot, "r")
-            await bunched(pilot, "n", *"half")
+            await bunched(pilot, "m", *"half")
             app.post_message(events.Key("alt+c", "c"))         # Esc c: cancel, then confirm
             await settle(pilot)
             assert not isinstance(app.screen, NoteScreen)

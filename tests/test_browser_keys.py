@@ -15,7 +15,7 @@ from tui.widgets.detail import DetailView
 from tui.widgets.paged_list import PagedList
 
 BINDING_OWNERS = (CasebookApp, PagedList, DetailView, SearchScreen)
-CLAIM_MARKING_KEYS = {"c", "d", "x", "U", "u", "n", "z"}   # issues 4, 16 mark claims with these
+CLAIM_MARKING_KEYS = {"c", "d", "x", "U", "u", "m", "z"}   # issues 4, 16 mark claims with these
 
 
 def bound_keys(owner) -> set[str]:

@@ -1,4 +1,4 @@
-"""Marking claims in the browser: c d x u mark, n writes a note, z takes a mark
+"""Marking claims in the browser: c d x u mark, m writes a note, z takes a mark
 back — in the Claims pane (list or detail) and on a claim link in another
 detail; every mark is committed with the annotator's name and the version
 they saw, and the row, the detail, the header and the history show it."""
@@ -111,7 +111,7 @@ async def test_marking_keys_do_nothing_where_there_is_no_claim(seed_case_copy: P
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)                 # the Entities list: no claim
             marks = db.counts(case).annotations
-            await pilot.press("c", "d", "x", "U", "u", "n", "z")
+            await pilot.press("c", "d", "x", "U", "u", "m", "z")
             await settle(pilot)
             assert db.counts(case).annotations == marks
             assert not isinstance(app.screen, NoteScreen)
@@ -123,7 +123,7 @@ async def test_n_writes_a_note_and_enter_saves_it(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             pane = await open_claims(pilot, claim.id)
-            await press(pilot, "n")
+            await press(pilot, "m")
             assert isinstance(app.screen, NoteScreen)
             assert claim.statement[:40] in screen_text(app)
             await press(pilot, "enter")          # an empty note is refused, the box stays
@@ -147,7 +147,7 @@ async def test_a_note_with_a_status_is_a_mark_and_moves_on(seed_case_copy: Path)
             await press(pilot, "r")               # the unreviewed queue
             pane = app.active_pane
             assert pane.paged_list.cursor_item_id == first
-            await pilot.press("n", *"Denied by the ministry")
+            await pilot.press("m", *"Denied by the ministry")
             await pilot.press("down", "down", "down")   # unchanged → confirmed → disputed → denied
             await settle(pilot)
             assert "✗ denied" in screen_text(app)
@@ -166,7 +166,7 @@ async def test_up_in_the_note_box_never_adds_a_status(seed_case_copy: Path):
         async with app.run_test(size=(80, 24)) as pilot:
             await press(pilot, "r")
             pane = app.active_pane
-            await pilot.press("n", *"Ask the desk", "up", "up")
+            await pilot.press("m", *"Ask the desk", "up", "up")
             await settle(pilot)
             assert "unchanged (a note only)" in screen_text(app)
             await pilot.press("down")                  # a status is chosen: the hint names it
@@ -187,7 +187,7 @@ async def test_esc_cancels_a_note(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await open_claims(pilot, claim_id)
-            await pilot.press("n", *"never mind", "escape")
+            await pilot.press("m", *"never mind", "escape")
             await settle(pilot)
             assert not isinstance(app.screen, NoteScreen)
             assert claim_history(case, claim_id) == []
@@ -238,7 +238,7 @@ async def test_a_mark_equal_to_the_status_writes_nothing_and_stays(seed_case_cop
             assert [m.status for m in claim_history(case, first)] == ["confirmed"]
             assert pane.paged_list.cursor_item_id == first
             # A note "with" the status it has is a note, not a second mark.
-            await pilot.press("n", *"Seen twice", "down")      # unchanged → confirmed
+            await pilot.press("m", *"Seen twice", "down")      # unchanged → confirmed
             await press(pilot, "enter")
             assert [m.kind for m in claim_history(case, first)] == ["mark", "note"]
             assert get_claim(case, first).status == "confirmed"
@@ -296,7 +296,7 @@ async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):
             await open_claims(pilot)
             notes = []
             app.notify = lambda message, **kw: notes.append(message)  # type: ignore
-            for key in ("c", "d", "x", "U", "u", "n", "z"):
+            for key in ("c", "d", "x", "U", "u", "m", "z"):
                 await press(pilot, key)
                 assert not isinstance(app.screen, NoteScreen)
             assert len(notes) == 7
@@ -342,7 +342,7 @@ async def test_the_note_box_takes_any_text_as_text(seed_case_copy: Path):
         app = browser(case, annotator="ana")
         async with app.run_test(size=(80, 24)) as pilot:
             await open_claims(pilot, claim_id)
-            await press(pilot, "n")
+            await press(pilot, "m")
             app.screen.query_one(Input).value = "[@click=app.quit]x[/] [bold]b[/]"
             await press(pilot, "enter")
             assert app.is_running

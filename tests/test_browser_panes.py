@@ -30,9 +30,9 @@ async def test_opens_on_entities_with_the_first_entity_in_detail(seed_case):
     "key, kind, first_row, detail_parts",
     [
         ("2", "event", lambda case: timeline_page(case, offset=0, limit=1)[0].title,
-         ["Event", "When: date unknown", "Entities ("]),
+         ["Event", "When: 1988", "Entities ("]),
         ("3", "excerpt", lambda case: excerpts_page(case, offset=0, limit=1)[0].text[:30],
-         ["Excerpt · quote", "Publisher: Euromaidan Press", "Position: characters 0–127",
+         ["Excerpt · quote · characters 0–127 of", "Euromaidan Press · 2023",
           "Mentions (", "Evidence for claims ("]),
         ("4", "claim", lambda case: claims_page(case, offset=0, limit=1)[0].statement[:30],
          ["Status: ✓ confirmed", "Claimant: VSquare investigation", "Evidence (", "History ("]),
@@ -178,3 +178,36 @@ async def test_a_jump_scrolls_even_before_the_list_is_laid_out(seed_case, monkey
         top, height = listing.scroll_offset.y, listing.scrollable_content_region.height
         assert listing.cursor == 40 and top <= 40 < top + height
         assert target.title[:30] in screen_text(app)
+
+
+async def test_the_timeline_starts_at_its_first_dated_event_and_y_jumps_to_a_year(seed_case):
+    # Issue 16.6: it opened on five "date unknown" rows, with no jump to a year.
+    events = timeline_page(seed_case, offset=0, limit=1000)
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")
+        listing = app.active_pane.paged_list
+        assert listing.cursor_item_id == events[0].id and events[0].date_start
+        assert "date unknown" not in screen_text(app)
+        await press(pilot, "G")
+        assert "date unknown" in screen_text(app)
+        await press(pilot, "1")                       # y works from any pane
+        await pilot.press("y", *"2022", "enter")
+        await settle(pilot)
+        assert app.active_kind == "event"
+        first_2022 = next(event for event in events if event.date_start.startswith("2022"))
+        assert listing.cursor_item_id == first_2022.id
+        await pilot.press("y", *"19x95", "enter")     # digits only: 1995
+        await settle(pilot)
+        nearest = next(event for event in events if event.date_start >= "1995")
+        assert listing.cursor_item_id == nearest.id
+        assert list(app._notifications)[-1].message == (
+            f"Nothing dated 1995: {nearest.date_label} is the nearest.")
+        await pilot.press("y", "enter")               # no year: the prompt says so and stays
+        await settle(pilot)
+        assert "Type a year" in screen_text(app)
+        await press(pilot, "escape")
+        assert app.screen is app.screen_stack[0] and listing.cursor_item_id == nearest.id
+        await press(pilot, "b")                       # each jump is in the history
+        assert listing.cursor_item_id == first_2022.id

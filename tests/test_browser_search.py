@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import browser, press, screen_text, settle
 
 from db.entities import entities_page
+from db.search import KINDS
 from tui.app import CasebookApp
 from tui.screens.search import SearchScreen
 
@@ -233,3 +234,79 @@ async def test_escape_after_a_jump_stays_on_the_result(seed_case):
         await press(pilot, "escape", "escape", "escape")
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (kind, item)
         assert "Kirill Logvinov" in screen_text(app)
+
+
+async def test_all_of_a_kind_is_a_list_to_page_through_in_full(seed_case):
+    # Issue 16.3: results stopped at 10 per kind ("Entities (10 of 19)").
+    from db.search import count_all_matches, matches_page
+    from tui.screens.search import ALL_OF, SearchListScreen
+
+    total = count_all_matches(seed_case, "the", "excerpt")
+    last = matches_page(seed_case, "the", "excerpt", offset=total - 1, limit=1, total=total)[0]
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_query(pilot, "the")
+        assert f"⋯ all {total} excerpts" in screen.results.text
+        await pilot.press("tab")
+        while not screen.results.link.kind.startswith(ALL_OF + "excerpt"):
+            await pilot.press("j")
+        await press(pilot, "enter")
+        listing = app.screen
+        assert isinstance(listing, SearchListScreen)
+        assert listing.paged_list.total == total
+        assert f"{total:,} ·" in screen_text(app)
+        await press(pilot, "G")
+        assert listing.paged_list.cursor_item_id == last.id
+        await press(pilot, "escape")                              # back to the search
+        assert app.screen is screen
+        await press(pilot, "enter")
+        await press(pilot, "G", "enter")
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == ("excerpt", last.id)
+        assert app.last_result == ("excerpt", total - 1)
+
+
+async def test_n_and_shift_n_step_through_the_last_searchs_results(seed_case):
+    # Issue 16.3: after / … Enter, n did nothing (on a claim it opened the note box).
+    from db.search import count_all_matches, matches_page
+
+    totals = {kind: count_all_matches(seed_case, "ministry", kind) for kind in KINDS}
+    lists = {kind: [hit.id for hit in matches_page(seed_case, "ministry", kind, offset=0,
+                                                   limit=total, total=total)]
+             for kind, total in totals.items()}
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert "No search yet" in list(app._notifications)[-1].message
+        screen = await type_query(pilot, "ministry")
+        await pilot.press("tab")
+        await press(pilot, "g", "enter")                  # the first entity
+        assert app.active_pane.paged_list.cursor_item_id == lists["entity"][0]
+        await press(pilot, "n")
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (
+            "entity", lists["entity"][1])
+        assert list(app._notifications)[-1].message == f"Entities 2 of {totals['entity']}"
+        await press(pilot, "N", "N")                      # before the first: the last claim
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (
+            "claim", lists["claim"][-1])
+        assert "from the end" in list(app._notifications)[-1].message
+        await press(pilot, "n")                           # on a claim: no note box
+        assert app.screen is app.screen_stack[0]
+        assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (
+            "entity", lists["entity"][0])
+        await press(pilot, "b")                           # each step is in the history
+        assert app.active_kind == "claim"
+        # Opening a result of a new search starts from it.
+        screen = await type_query(pilot, "")
+        await pilot.press(*"Logvinov")
+        await settle(pilot)
+        await pilot.press("tab", "j")
+        chosen = screen.results.link
+        await press(pilot, "enter")
+        ids = [hit.id for hit in matches_page(seed_case, "Logvinov", chosen.kind, offset=0,
+                                              limit=100, total=100)]
+        assert app.last_result == (chosen.kind, ids.index(chosen.id))
+        await press(pilot, "n")
+        assert app.last_result == (chosen.kind, ids.index(chosen.id) + 1)
+        assert app.active_pane.paged_list.cursor_item_id == ids[ids.index(chosen.id) + 1]

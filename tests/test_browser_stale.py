@@ -118,7 +118,7 @@ async def test_a_stale_note_and_a_stale_undo_are_offered_too(seed_case_copy: Pat
         app = quiet_browser(case)
         async with app.run_test(size=(80, 24)) as pilot:
             claim = await stale_dialog(
-                pilot, seed_case_copy, "n",
+                pilot, seed_case_copy, "m",
                 change=lambda other, claim_id: add_note(other, claim_id, "Checking.",
                                                         annotator="bruno"))
             await pilot.press(*"Mine too.", "enter")

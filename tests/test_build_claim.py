@@ -39,10 +39,10 @@ async def test_a_claim_with_its_stance_claimant_and_entities(observer_case):
         await type_text(pilot, "petr")
         await press(pilot, "right")                              # take the suggested name
         assert form.text("claimant") == "Petras Auštrevičius"
-        await press(pilot, "tab", "c")                           # stance: contradicts
-        assert form.choice("stance") == "contradicts"
-        await press(pilot, "c")                                  # c again: context
+        await press(pilot, "tab", "c")                           # stance: context
         assert form.choice("stance") == "context"
+        await press(pilot, "c")                                  # c again: contradicts
+        assert form.choice("stance") == "contradicts"
         await press(pilot, "s")                                  # supports
         await press(pilot, "tab")
         checklist = form.query_one(EntityChecklist)

@@ -1,5 +1,5 @@
 """The build keys: where they apply, what they say on a read-only case, and
-that they leave the claims' keys (c d x u n z) free."""
+that they leave the claims' keys (c d x u m z) free."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tui.screens.pickers import PICKERS
 from tui.screens.span import SpanScreen
 
 BUILD_KEYS = ["s", "e", "t", "a", "l", "L", "i"]
-CLAIM_KEYS = {"c", "d", "x", "U", "u", "n", "z"}
+CLAIM_KEYS = {"c", "d", "x", "U", "u", "m", "z"}
 
 
 def test_the_build_keys_leave_the_claims_keys_free():

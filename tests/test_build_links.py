@@ -88,7 +88,7 @@ async def test_cite_an_excerpt_for_a_claim_and_a_span_for_an_event(observer_case
         await press(pilot, "i")
         assert isinstance(app.screen, CiteScreen)
         await type_text(pilot, "intelligence")
-        await press(pilot, "tab", "c")                           # stance: contradicts
+        await press(pilot, "tab", "c", "c")                      # stance: context, contradicts
         await press(pilot, "shift+tab", "enter")
         assert app.active_kind == "claim"                       # shows the claim cited for
         assert app.pane("claim").paged_list.cursor_item_id == claim.id
@@ -129,3 +129,24 @@ async def test_an_excerpt_link_in_a_detail_is_an_excerpt_to_build_from(observer_
         await type_text(pilot, "vsse")
         await press(pilot, "enter")
     assert vsse.id in {e.id for e in excerpt_entities(observer_case, detail.links[0].id)}
+
+
+async def test_enter_on_the_stance_cites_the_chosen_result_or_says_what_is_missing(observer_case):
+    # Issue 16.13: Enter on the Stance did nothing, with no message; c chose contradicts.
+    first = excerpt_with(observer_case, "suspects Kirill Logvinov")
+    other = excerpt_with(observer_case, "Auštrevičius, a Lithuanian MEP")
+    claim = db.claims.add_claim(observer_case, statement="Logvinov works for Russian intelligence",
+                                evidence=[(first.id, "supports")])
+    async with browsing(observer_case, other.id) as (app, pilot):
+        await press(pilot, "i", "tab", "enter")                 # nothing typed, nothing chosen
+        screen = app.screen
+        assert isinstance(screen, CiteScreen)
+        assert "Nothing chosen" in str(screen.query_one("#form-status").render())
+        await press(pilot, "c")
+        assert screen.query_one("#stance").value == "context"
+        await press(pilot, "shift+tab")
+        await type_text(pilot, "intelligence")
+        await press(pilot, "tab", "enter")                      # Enter on the Stance: cites
+        assert app.active_kind == "claim"
+    stances = {(e.excerpt.id, e.stance) for e in claim_evidence(observer_case, claim.id)}
+    assert stances == {(first.id, "supports"), (other.id, "context")}

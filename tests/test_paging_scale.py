@@ -45,5 +45,9 @@ def test_pages_from_either_end_tile_the_whole_order(case):
     assert len(names) == places
     events = count_events(case)
     last = timeline_page(case, offset=events - 5, limit=5, total=events)
-    assert [e.id for e in last] == [row[0] for row in case.rows(
-        "SELECT id FROM events ORDER BY date_start DESC, date_end DESC, id DESC LIMIT 5")][::-1]
+    timeline = [row[0] for row in case.rows(   # the undated events last
+        "SELECT id FROM events ORDER BY date_start = '', date_start, date_end, id")]
+    assert [e.id for e in last] == timeline[-5:]
+    tiled = [e.id for offset in range(0, events, 9)
+             for e in timeline_page(case, offset=offset, limit=9, total=events)]
+    assert tiled == timeline

@@ -41,7 +41,7 @@ def test_review_queue(snap_compare, seed_case_copy: Path, size):
 def test_note_box(snap_compare, seed_case_copy: Path, size):
     with db.open_case(seed_case_copy) as case:
         assert snap_compare(quiet_browser(case), terminal_size=size,
-                            run_before=steps("r", "n", *"Checked with the desk", "down"))
+                            run_before=steps("r", "m", *"Checked with the desk", "down"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -95,3 +95,42 @@ def test_a_long_match_is_shown_in_a_window_that_starts_and_ends_on_whole_words()
     assert all(word in text.split() for word in inner.split())   # no word cut in half
     assert len(window) <= 82
     assert focus("short text", ["short"], width=80) == "short text"
+
+
+def test_a_kinds_full_list_pages_in_sql_through_every_match_once(seed_case):
+    from db.search import count_all_matches, matches_page, ranked_ids
+
+    total = count_all_matches(seed_case, "the", "excerpt")
+    assert total > 100                          # more than the cap of a group's hits
+    ids = []
+    for offset in range(0, total + 7, 7):
+        ids += [hit.id for hit in matches_page(seed_case, "the", "excerpt", offset=offset,
+                                               limit=7, total=total)]
+    assert len(ids) == total == len(set(ids))
+    # At most RANK_LIMIT matches: by relevance, as the search's own ranking.
+    assert ids == ranked_ids(seed_case, "excerpt", match_expression("the"), total)
+    assert count_all_matches(seed_case, "   ", "excerpt") == 0
+    assert matches_page(seed_case, "", "entity", offset=0, limit=5, total=0) == []
+
+
+def test_stepping_through_results_goes_kind_after_kind_and_wraps(seed_case):
+    from db.search import count_all_matches, matches_page, step_result
+
+    totals = {kind: count_all_matches(seed_case, "ministry", kind) for kind in KINDS}
+    order = [(kind, position) for kind in KINDS for position in range(totals[kind])]
+    place, wrapped = step_result(seed_case, "ministry", kind=None, position=-1, step=1)
+    walked = [(place.kind, place.position)]
+    while True:
+        place, wrapped = step_result(seed_case, "ministry", kind=place.kind,
+                                     position=place.position, step=1)
+        if wrapped:
+            break
+        walked.append((place.kind, place.position))
+    assert walked == order
+    assert (place.kind, place.position) == order[0]          # from the top again
+    back, wrapped = step_result(seed_case, "ministry", kind=order[0][0], position=0, step=-1)
+    assert (back.kind, back.position) == order[-1] and wrapped
+    last = matches_page(seed_case, "ministry", back.kind, offset=back.position, limit=1,
+                        total=back.total)
+    assert back.hit == last[0] and back.total == totals[back.kind]
+    assert step_result(seed_case, "zzzqqq", kind=None, position=-1, step=1) is None

@@ -86,10 +86,19 @@ def test_dates_keep_the_precision_the_sources_give(seed_case):
     assert not any(label.startswith("1 January") for label in labels)
 
 
-def test_timeline_is_in_date_order(seed_case):
+def test_timeline_is_in_date_order_the_undated_last(seed_case):
+    from db.events import year_position
+
     events = timeline_page(seed_case, offset=0, limit=1000)
-    keys = [(e.date_start, e.date_end) for e in events]
+    keys = [(not e.date_start, e.date_start, e.date_end) for e in events]
     assert keys == sorted(keys)
+    assert events[0].date_start and not events[-1].date_start
+    # A range sorts by its start, then its end: 2022–2023 among the 2022s.
+    ranges = [i for i, e in enumerate(events) if e.date_label == "2022–2023"]
+    assert ranges and events[ranges[0] - 1].date_start <= "2022" <= events[ranges[-1] + 1].date_start
+    assert events[year_position(seed_case, 2022)].date_start.startswith("2022")
+    assert year_position(seed_case, 3000) == sum(1 for e in events if e.date_start) - 1
+    assert year_position(seed_case, 1) == 0
 
 
 def test_mentions_are_linked_folding_diacritics(seed_case):

@@ -33,14 +33,15 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 from textual.worker import WorkerFailed
 
 import db
-from db import Case, CaseCounts, CaseError, open_case
+import db.events
+from db import Case, CaseCounts, CaseError, Event, open_case
 from db.crash import crash_line
 from db.review import QUEUES
-from db.search import Searcher
+from db.search import ResultPlace, Searcher, query_terms, step_result
 from db.text import one_line
 from db.trust import FileCheck, damage_banner
 
@@ -50,15 +51,18 @@ from .panes.claims_pane import ClaimsPane
 from .panes.pane import Pane
 from .parts.building import BUILD_BINDINGS, Building
 from .parts.curating import CURATION_BINDINGS, Curating
+from .parts.exporting import Exporting
 from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
 from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
+from .screens.prompt import PromptScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
+from .widgets.footer import FittedFooter
 from .widgets.header import CaseHeader
 from .widgets.key_gate import KeyBarrier, KeyGate
 from .widgets.paged_list import PagedList
@@ -78,6 +82,10 @@ def _pane_bindings() -> list[Binding]:
     ]
 
 
+# The app's keys that act on the panes behind any dialog: off while one is open.
+PANE_ACTIONS = frozenset({"step_result", "jump_to_year", "focus_side"})
+
+
 class CasebookApp(App[None]):
     """Browse a case with the keyboard: panes, links, history and search."""
 
@@ -87,10 +95,17 @@ class CasebookApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
     POLL_SECONDS = POLL_SECONDS
+    NOTIFICATION_TIMEOUT = 3   # a toast covers the detail briefly
 
     BINDINGS = [
         *_pane_bindings(),
         Binding("slash", "search", "Search", tooltip="Search as you type"),
+        Binding("n", "step_result(1)", "Next result", show=False,
+                tooltip="The next result of the last search"),
+        Binding("N", "step_result(-1)", "Previous result", show=False,
+                tooltip="The previous result of the last search"),
+        Binding("y", "jump_to_year", "Year", show=False,
+                tooltip="The timeline from a year: y, the year, Enter"),
         Binding("backspace,b", "history_back", "Back", tooltip="Back to where you were"),
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
@@ -103,6 +118,10 @@ class CasebookApp(App[None]):
         *Review.BINDINGS,
         *Building.BINDINGS,
         *Curating.BINDINGS,
+        # After the build keys: on an excerpt, l links an entity (Building).
+        Binding("h", "focus_side('list')", "To the list", show=False,
+                tooltip="h / l: to the list (left) / into the detail (right)"),
+        Binding("l", "focus_side('detail')", "Into the detail", show=False),
     ]
 
     class Ready(Message):
@@ -136,6 +155,9 @@ class CasebookApp(App[None]):
         # A bug's one line (db.crash), said by whoever ran the app once it has ended.
         self.crash_line: str | None = None
         self.last_query = ""
+        # The result of the last search opened last: its kind and place in that
+        # kind's full list (None: none yet, n starts from the first).
+        self.last_result: tuple[str, int] | None = None
         self._start_pane = pane
         self._counts_shown = False
         self._searcher: Searcher | None = None
@@ -145,6 +167,7 @@ class CasebookApp(App[None]):
         self.watching = Watching(self)
         self.building = Building(self)
         self.curating = Curating(self)
+        self.exporting = Exporting(self)
         self.key_gate = KeyGate(self, super().on_event)
         # The whole file is checked after the first frame (db.trust.FileCheck); a
         # damaged one is then browsed read-only, unless asked (--despite-damage).
@@ -171,7 +194,7 @@ class CasebookApp(App[None]):
         with ContentSwitcher(initial=BY_NAME[self._start_pane].pane_id, id="panes"):
             for kind in KINDS:
                 yield kind.make_pane(self.case, read_only=self.read_only)
-        yield Footer(compact=True)
+        yield FittedFooter(keep=("keys", "quit"))
 
     def on_mount(self) -> None:
         self.pane_bar.active = self._start_pane
@@ -305,6 +328,11 @@ class CasebookApp(App[None]):
             return
         self._show(location)
 
+    def action_focus_side(self, side: str) -> None:
+        """``h``/``l``: the list (left, or above) or the detail (right, or below)."""
+        pane = self.active_pane
+        (pane.paged_list if side == "list" else pane.detail).focus()
+
     def action_back_out(self) -> None:
         """Esc cancels and closes, never navigates: a habitual Esc (after a
         search, a form, a dialog) must not take the analyst somewhere else.
@@ -436,17 +464,116 @@ class CasebookApp(App[None]):
 
     def action_search(self) -> None:
         titles: dict[str, str] = {kind.name: kind.title for kind in KINDS}
-        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles)
+        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles,
+                              case=self.case)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:
+        if screen.query_text != self.last_query or link is not None:
+            self.last_result = screen.chosen
         self.last_query = screen.query_text
         if link is not None:
             self.follow(link)
 
+    class ResultStepped(Message, bubble=False):
+        def __init__(self, query: str, place: ResultPlace | None, wrapped: bool,
+                     step: int) -> None:
+            super().__init__()
+            self.query = query
+            self.step = step
+            self.place = place
+            self.wrapped = wrapped
+
+    def action_step_result(self, step: int) -> None:
+        """``n``/``N``: the next or previous result of the last search, in the
+        order of its full lists (read in a worker, one result at a time)."""
+        query = self.last_query
+        if not query_terms(query):
+            self.say("No search yet: / searches, then n and N step through the results.",
+                     timeout=3)
+            return
+        kind, position = self.last_result or (None, -1)
+        case = self.case
+
+        def step_on() -> None:
+            try:
+                found = step_result(case, query, kind=kind, position=position, step=step)
+            except CaseError as error:
+                self.call_from_thread(self.notify, f"Search failed: {error}",
+                                      severity="error", markup=False)
+                return
+            place, wrapped = found if found is not None else (None, False)
+            self.post_message(self.ResultStepped(query, place, wrapped, step))
+
+        self.run_in_thread(step_on, group="step-result")
+
+    def on_casebook_app_result_stepped(self, message: ResultStepped) -> None:
+        if self.closing or message.query != self.last_query:
+            return
+        place = message.place
+        if place is None:
+            self.say(f"No matches for {one_line(message.query)}.", timeout=3,
+                     markup=False)
+            return
+        self.last_result = (place.kind, place.position)
+        self.follow(Link(place.kind, place.hit.id))
+        wrapped = ("" if not message.wrapped
+                   else " · from the top" if message.step > 0 else " · from the end")
+        self.say(f"{BY_NAME[place.kind].title} {place.position + 1:,} of {place.total:,}"
+                 f"{wrapped}", timeout=2, markup=False)
+
+    # -- the timeline by year ------------------------------------------------
+
+    class YearFound(Message, bubble=False):
+        def __init__(self, year: int, event: Event | None) -> None:
+            super().__init__()
+            self.year = year
+            self.event = event
+
+    def action_jump_to_year(self) -> None:
+        """``y``, a year, Enter: the timeline at that year's first event."""
+        prompt = PromptScreen(
+            "The timeline from the year", hint="Enter goes to its first event · Esc cancels",
+            placeholder="a year, such as 2022", restrict=r"\d{0,4}", max_length=4,
+            check=lambda year: None if year else "Type a year, such as 2022 (Esc cancels).",
+            id="year-prompt")
+        self.push_screen(prompt, callback=self._year_chosen)
+
+    def _year_chosen(self, answer: str | None) -> None:
+        if not answer:
+            return
+        year, case = int(answer), self.case
+
+        def find() -> None:
+            try:
+                position = db.events.year_position(case, year)
+                found = (None if position is None
+                         else db.events.timeline_page(case, offset=position, limit=1))
+            except CaseError as error:
+                self.call_from_thread(self.notify, f"Could not read the timeline: {error}",
+                                      severity="error", markup=False)
+                return
+            self.post_message(self.YearFound(year, found[0] if found else None))
+
+        self.run_in_thread(find, group="year")
+
+    def on_casebook_app_year_found(self, message: YearFound) -> None:
+        if self.closing:
+            return
+        event = message.event
+        if event is None or event.id is None:
+            self.say("No event in the timeline has a date.", timeout=3)
+            return
+        self.go(Location("event", event.id))
+        if not event.date_start.startswith(f"{message.year:04d}"):
+            self.say(f"Nothing dated {message.year}: {event.date_label} is the nearest.",
+                     timeout=3, markup=False)
+
     # -- the parts' keys -----------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PANE_ACTIONS and self.screen is not self.default_screen:
+            return False   # keys of the panes: not while a dialog is open over them
         if action in MARK_ACTIONS:
             return self.marking.allows(action)
         if action == "next_queue":
@@ -559,6 +686,11 @@ class CasebookApp(App[None]):
     def _built(self, message: Built) -> None:
         self.building.built(message)
 
+    @on(Exporting.Exported)
+    def _exported(self, message: Exporting.Exported) -> None:
+        if not self.closing:
+            self.exporting.exported(message)
+
     @on(Curating.ItemLoaded)
     def _item_loaded(self, message: Curating.ItemLoaded) -> None:
         self.curating.item_loaded(message)
@@ -585,7 +717,8 @@ class CasebookApp(App[None]):
             ("On a claim (in Claims, or on a claim link in a detail)", binding_rows(on_a_claim)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
-             + [("Enter", "Open the chosen result"), ("Tab", "Move to the results")]),
+             + [("Enter", "Open the chosen result"), ("Tab", "Move to the results"),
+                ("Enter on ⋯ all", "Every match of that kind, a list to page through")]),
             *self.building.key_sections(),
             ("On an item (e: an entity, event or claim)", binding_rows(CURATION_BINDINGS)),
         ]
@@ -622,4 +755,6 @@ class CasebookApp(App[None]):
                             "Retired items in the lists, marked retired, or not (key H)",
                             self.action_toggle_retired)
         for title, help_text, run in self.building.commands():
+            yield SystemCommand(title, help_text, run)
+        for title, help_text, run in self.exporting.commands():
             yield SystemCommand(title, help_text, run)

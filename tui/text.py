@@ -32,6 +32,19 @@ def plain_block(text: str, style: str = "") -> Content:
     return Content.styled(visible(text, keep_newlines=True), style)
 
 
+OPENING_QUOTES = "“\"‘'«„‹「『"
+CLOSING_QUOTES = "”\"’'»“‹›」』"
+
+
+def quoted_line(text: str, style: str | Style = "") -> Content:
+    """One line of untrusted text between “ and ”, unless it starts or ends
+    with quote marks of its own (an excerpt that is a quotation): never ““…”."""
+    flat = one_line(text)
+    if flat[:1] in OPENING_QUOTES or flat[-1:] in CLOSING_QUOTES:
+        return Content.styled(flat, style)
+    return Content.assemble("“", Content.styled(flat, style), "”")
+
+
 def highlighted_line(text: str, terms: Sequence[str], style: str = ".cb--match") -> Content:
     """One line of untrusted text with the words matching ``terms`` styled."""
     flat = one_line(text)

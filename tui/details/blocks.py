@@ -9,7 +9,7 @@ from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
 
 from ..labels import BADGE_WIDTH, DAMAGE_MARK, damage_mark, status_badge
-from ..text import cell_pad, join, plain_line
+from ..text import cell_pad, fit, join, plain_line, quoted_line
 from ..widgets.detail import BLANK, Block, Link
 
 RELATED_LIMIT = 200      # links per section; a count says when there are more
@@ -65,12 +65,17 @@ def claim_link(claim: Claim) -> Block:
                  Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
 
 
+SOURCE_IN_LINK = 32   # cells of a source's title after an excerpt link
+
+
 def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
     parts: list[Content | tuple[str, str]] = [("• ", ""), damage_mark(excerpt.damage)]
     if stance:
         parts.append((f"{stance}: ", ".cb--label"))
-    parts += [("“", ""), plain_line(excerpt.text), ("”", ""), ("  — ", ".cb--dim"),
-              plain_line(source_title, ".cb--dim")]
+    # The source's title, cut: a list of evidence from one long-titled source
+    # would repeat two or three lines of it on every link.
+    parts += [quoted_line(excerpt.text), ("  — ", ".cb--dim"),
+              fit(plain_line(source_title, ".cb--dim"), SOURCE_IN_LINK)]
     return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
 
 

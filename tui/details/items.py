@@ -21,6 +21,7 @@ from .blocks import (
     RELATED_LIMIT,
     claim_link,
     curation_blocks,
+    damage_blocks,
     entity_link,
     event_link,
     evidence_links,
@@ -78,22 +79,21 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     before, excerpt, after = excerpt_context(case, excerpt_id, chars=CONTEXT_CHARS)
     source = sources_by_ids(case, [excerpt.source_id]).get(excerpt.source_id)
     length = source_length(case, excerpt.source_id)
-    title = plain_line(source.title if source else f"source {excerpt.source_id}", ".cb--name")
-    blocks = title_block("Excerpt", title, "quote" if excerpt.kind == "quote" else "paragraph",
-                         damage=excerpt.damage)
-    if source:
-        if source.publisher:
-            blocks.append(field("Publisher", source.publisher))
-        if source.author:
-            blocks.append(field("Author", source.author))
-        if source.published:
-            blocks.append(field("Published", source.published))
+    # A heading of three lines at most (an 80x24 detail has twelve): what it
+    # is and where, the source's title, who published it and when.
     place = excerpt_place(case, excerpt_id)   # a paged document (a PDF): on which page
     pages = f" · {place.label}" if place is not None else ""
-    blocks.append(field("Position",
-                        f"characters {excerpt.start:,}–{excerpt.end:,} of {length:,}{pages}"))
-    if not case.read_only:
-        blocks.append(Block(Content.styled(BUILD_KEYS, ".cb--dim"), hang=7))
+    kind = "quote" if excerpt.kind == "quote" else "paragraph"
+    blocks = [Block(Content.styled(
+        f"Excerpt · {kind} · characters {excerpt.start:,}–{excerpt.end:,} of {length:,}{pages}",
+        ".cb--dim"))]
+    title = plain_line(source.title if source else f"source {excerpt.source_id}", ".cb--name")
+    blocks.append(Block(title, wrap=False))
+    if source:
+        about = [value for value in (source.publisher, source.author, source.published) if value]
+        if about:
+            blocks.append(Block(plain_line(" · ".join(about), ".cb--dim"), wrap=False))
+    blocks += damage_blocks(excerpt.damage)
     # The excerpt stands out between the text around it; the detail opens on it.
     blocks.append(BLANK)
     if before.strip():
@@ -103,6 +103,8 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
     if after.strip():
         tail = "…" if excerpt.end + len(after) < length else ""
         blocks.append(Block(Content.assemble(plain_block(after.strip()), (tail, ".cb--dim"))))
+    if not case.read_only:
+        blocks += [BLANK, Block(Content.styled(BUILD_KEYS, ".cb--dim"), hang=7)]
     entities = excerpt_entities(case, excerpt_id, limit=RELATED_LIMIT)
     blocks += section("Mentions", [entity_link(e) for e in entities], empty="No entities linked.")
     events = excerpt_events(case, excerpt_id, limit=RELATED_LIMIT)

@@ -15,7 +15,7 @@ from .pane import Pane
 REVIEW_QUEUE = "unreviewed"
 # Over the detail (the footer has no room for them at 80 columns); the keys
 # used most first, so a narrow border that cuts it keeps undo and the queue.
-MARK_LEGEND = "c confirm · d dispute · x deny · u undo · n note · v queue · U unreviewed"
+MARK_LEGEND = "c confirm · d dispute · x deny · u undo · m note · v queue · U unreviewed"
 
 
 def next_queue(queue: str, step: int = 1) -> str:

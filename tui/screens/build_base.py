@@ -52,6 +52,10 @@ def evidence_line(context: ExcerptContext, span: Span | None) -> Content:
     return Content.assemble((label, "bold"), "“", quote, "”", ("  — ", "dim"), (source, "dim"))
 
 
+# A stance's letter in a form: c chooses context first, c again contradicts.
+STANCE_LETTERS = {"c": "context"}
+
+
 def field_row(label: str, widget: Widget, *, hint: str = "", hint_id: str | None = None) -> Horizontal:
     """A label, the field, and an optional hint to its right."""
     children: list[Widget] = [Static(Content(label), classes="field-label"), widget]

@@ -33,7 +33,7 @@ from ..widgets.checklist import EntityChecklist, Listed
 from ..widgets.choice import Choice
 from ..widgets.detail import Link
 from ..widgets.text_field import TextField
-from .build_base import Built, WriteScreen, evidence_line, field_error, field_row
+from .build_base import STANCE_LETTERS, Built, WriteScreen, evidence_line, field_error, field_row
 from .pickers import EntityPicker
 
 FORM_HINT = "Tab next field · ←→ or a letter change a choice · Enter save · Esc cancel"
@@ -352,7 +352,9 @@ class ClaimForm(BuildForm):
         yield field_error("statement")
         yield field_row("Claimant", TextField(id="claimant", placeholder="who says so (→ completes a name)",
                                               suggester=SuggestFromList(names, case_sensitive=False)))
-        yield field_row("Stance", Choice(STANCES, id="stance"), hint="of this evidence")
+        # As in the cite form: c chooses context first, c again contradicts.
+        yield field_row("Stance", Choice(STANCES, first=STANCE_LETTERS, id="stance"),
+                        hint="of this evidence")
         yield field_row("Entities", self.entity_checklist())
 
     def problems(self) -> dict[str, str]:

@@ -8,8 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
+from ..widgets.detail import hanging_wrap
 from .dialog import Dialog
 
 KEY_NAMES = {
@@ -25,6 +28,8 @@ Section = tuple[str, list[Row]]
 
 
 def key_name(key: str) -> str:
+    if key.startswith("ctrl+") and key not in KEY_NAMES:
+        return "Ctrl+" + key.removeprefix("ctrl+").upper()
     return KEY_NAMES.get(key, key)
 
 
@@ -50,16 +55,45 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[Row]:
     return [(" ".join(keys), " / ".join(descriptions)) for keys, descriptions, _ in rows.values()]
 
 
-def help_content(sections: Sequence[Section]) -> Content:
+def help_lines(sections: Sequence[Section]) -> list[tuple[Content, int]]:
+    """Each line of the help and the indent its wrapped lines hang at (the
+    description's column: a long one never wraps back under the keys)."""
     width = max(len(keys) for _, rows in sections for keys, _ in rows) + 2
-    lines: list[Content] = []
+    lines: list[tuple[Content, int]] = []
     for title, rows in sections:
         if lines:
-            lines.append(Content(""))
-        lines.append(Content.styled(title, "bold"))
+            lines.append((Content(""), 0))
+        lines.append((Content.styled(title, "bold"), 0))
         for keys, description in rows:
-            lines.append(Content.assemble((f"  {keys:<{width}}", "bold"), description))
-    return Content("\n").join(lines)
+            lines.append((Content.assemble((f"  {keys:<{width}}", "bold"), description),
+                          width + 2))
+    return lines
+
+
+def help_content(sections: Sequence[Section]) -> Content:
+    return Content("\n").join(line for line, _ in help_lines(sections))
+
+
+class HelpText(Widget):
+    """The help's lines, wrapped to the width with hanging indents."""
+
+    DEFAULT_CSS = "HelpText { height: auto; }"
+
+    def __init__(self, lines: list[tuple[Content, int]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines = lines
+
+    def _wrapped(self, width: int) -> list[Content]:
+        if width <= 0:
+            return [line for line, _ in self.lines]
+        return [wrapped for line, hang in self.lines
+                for wrapped in hanging_wrap(line, width, min(hang, width // 2))]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._wrapped(width))
+
+    def render(self) -> Content:
+        return Content("\n").join(self._wrapped(self.content_size.width))
 
 
 class HelpScreen(Dialog[None]):
@@ -69,6 +103,12 @@ class HelpScreen(Dialog[None]):
         Binding("escape,question_mark", "close", "Close"),
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("pageup,b,ctrl+b", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown,space,ctrl+f", "scroll('page_down')", "Page down", show=False),
+        Binding("ctrl+u", "scroll('half_up')", "Half a page up", show=False),
+        Binding("ctrl+d", "scroll('half_down')", "Half a page down", show=False),
+        Binding("home,g", "scroll('home')", "Top", show=False),
+        Binding("end,G", "scroll('end')", "Bottom", show=False),
     ]
 
     def __init__(self, sections: Sequence[Section]) -> None:
@@ -79,15 +119,23 @@ class HelpScreen(Dialog[None]):
         with Vertical(id="help-box"):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_content(self.sections), id="help-text")
-            yield Static(Content("Esc or ? closes"), id="help-hint")
+                yield HelpText(help_lines(self.sections), id="help-text")
+            yield Static(Content("↑↓ Space b g G scroll · Esc or ? closes"), id="help-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_scroll(self, direction: str) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
-        if direction == "up":
-            scroll.scroll_up(animate=False)
-        else:
-            scroll.scroll_down(animate=False)
+        half = max(1, scroll.scrollable_content_region.height // 2)
+        moves = {
+            "up": lambda: scroll.scroll_up(animate=False),
+            "down": lambda: scroll.scroll_down(animate=False),
+            "page_up": lambda: scroll.scroll_page_up(animate=False),
+            "page_down": lambda: scroll.scroll_page_down(animate=False),
+            "half_up": lambda: scroll.scroll_to(y=scroll.scroll_y - half, animate=False),
+            "half_down": lambda: scroll.scroll_to(y=scroll.scroll_y + half, animate=False),
+            "home": lambda: scroll.scroll_home(animate=False),
+            "end": lambda: scroll.scroll_end(animate=False),
+        }
+        moves[direction]()

@@ -32,7 +32,7 @@ from ..text import highlighted_line, join, plain_line
 from ..widgets.choice import Choice
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from ..widgets.text_field import TextField
-from .build_base import Built, WriteScreen, evidence_line, field_row
+from .build_base import STANCE_LETTERS, Built, WriteScreen, evidence_line, field_row
 from .excerpt_context import ExcerptContext, Span
 
 HITS = 20
@@ -274,8 +274,18 @@ class CiteScreen(PickerScreen):
             self.title = title
             self.stance = stance
 
+    BINDINGS = [
+        # Enter on the Stance (the search box and the results have their own):
+        # cite the chosen result with that stance, or say what is missing.
+        Binding("enter", "cite", "Cite", show=False),
+    ]
+
     def options(self) -> ComposeResult:
-        yield field_row("Stance", Choice(STANCES, id="stance"), hint="for a claim")
+        yield field_row("Stance", Choice(STANCES, first=STANCE_LETTERS, id="stance"),
+                        hint="for a claim")
+
+    def action_cite(self) -> None:
+        self._choose(self.results.link)
 
     def before_typing(self) -> list[Block]:
         return note("Type words of a claim's statement or an event's title.")

@@ -7,6 +7,10 @@ while the analyst reads. Each stage is drawn as it comes. A ``Searcher`` on
 the search's own connection makes the newest keystroke win: the search for
 the one before stops mid-query or before its next read.
 Enter (or a click on a result) closes the screen with the chosen ``Link``.
+A kind with more matches than it shows ends in an "all …" link: Enter there
+opens ``SearchListScreen``, every match of that kind in a paged list (read a
+page at a time in SQL, never the whole result set). The screen remembers
+which result was opened (``chosen``): ``n``/``N`` in the panes go on from it.
 """
 
 from __future__ import annotations
@@ -22,14 +26,25 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from db import CaseError, ReadInterrupted
-from db.search import Searcher, SearchGroup, SearchResults
+from db import Case, CaseError, NotFoundError, ReadInterrupted
+from db.search import (
+    RANK_LIMIT,
+    Searcher,
+    SearchGroup,
+    SearchHit,
+    SearchResults,
+    count_all_matches,
+    matches_page,
+    query_terms,
+)
 
 from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
+from ..widgets.paged_list import PagedList
 from .dialog import Dialog
 
 HITS_PER_KIND = 10
+ALL_OF = "all:"   # the kind of an "all …" link: ALL_OF + the kind whose full list it opens
 REFINE_AFTER_S = 0.25  # the final order is worked out once typing pauses this long
 HINT = "Type to search entities, events, excerpts and claims. Uhrik finds Uhrík."
 
@@ -57,6 +72,10 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
                 ("  " if hit.detail else "", ""), plain_line(hit.detail, ".cb--dim"),
             )
             blocks.append(Block(line, Link(hit.kind, hit.id), wrap=False))
+        if group.total > len(group.hits):
+            every = f"{group.total:,}{more}"
+            blocks.append(Block(Content.styled(f"  ⋯ all {every} {title.lower()}", ".cb--dim"),
+                                Link(ALL_OF + group.kind, 0), wrap=False))
     if not blocks:
         return [Block(Content.assemble(("No matches for ", ".cb--dim"), plain_line(query)))]
     return blocks
@@ -93,12 +112,15 @@ class SearchScreen(Dialog[Link | None]):
             self.ranked = ranked
 
     def __init__(self, searcher: Callable[[], Searcher], *, group_titles: Mapping[str, str],
-                 query: str = "") -> None:
+                 case: Case, query: str = "") -> None:
         super().__init__()
         self._searcher = searcher
         self.group_titles = group_titles
         self.query_text = query
         self._shown_query: str | None = None
+        self._case = case
+        # The result opened: its kind and its place in that kind's full list.
+        self.chosen: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -181,11 +203,28 @@ class SearchScreen(Dialog[Link | None]):
     def _submitted(self) -> None:
         link = self.results.link
         if link is not None:
-            self.dismiss(link)
+            self._open(link)
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         message.stop()
-        self.dismiss(message.link)
+        self._open(message.link)
+
+    def _open(self, link: Link) -> None:
+        if link.kind.startswith(ALL_OF):
+            kind = link.kind.removeprefix(ALL_OF)
+            title = self.group_titles.get(kind, kind)
+            self.app.push_screen(SearchListScreen(self._case, self.query_text, kind, title),
+                                 callback=self._listed)
+            return
+        same_kind = [shown for shown in self.results.links if shown.kind == link.kind]
+        self.chosen = (link.kind, same_kind.index(link))
+        self.dismiss(link)
+
+    def _listed(self, chosen: tuple[Link, int] | None) -> None:
+        if chosen is not None:
+            link, position = chosen
+            self.chosen = (link.kind, position)
+            self.dismiss(link)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -202,3 +241,84 @@ class SearchScreen(Dialog[Link | None]):
     def action_result_page_up(self) -> None:
         self.results.action_page_up()
 
+
+
+class SearchMatches:
+    """Every match of one kind for a query, as a paged list reads it
+    (``tui.widgets.paging.PageSource``): a count, then pages in SQL."""
+
+    noun = "matches"
+
+    def __init__(self, case: Case, query: str, kind: str) -> None:
+        self.case = case
+        self.query = query
+        self.kind = kind
+
+    def count(self) -> int:
+        return count_all_matches(self.case, self.query, self.kind)
+
+    def page(self, *, offset: int, limit: int, total: int) -> list[SearchHit]:
+        return matches_page(self.case, self.query, self.kind, offset=offset, limit=limit,
+                            total=total)
+
+    def position(self, item_id: int) -> int:
+        raise NotFoundError("a search result is found by its place, not its id")
+
+    def place(self, item_id: int) -> int | None:
+        return None
+
+    def refetch(self, items: list[SearchHit]) -> list[SearchHit]:
+        return items
+
+
+class SearchListScreen(Dialog[tuple[Link, int] | None]):
+    """Every match of one kind (from search's "all …" link): a paged list;
+    Enter opens the match under the cursor, Esc goes back to the search."""
+
+    BINDINGS = [Binding("escape", "close", "Back to the search")]
+
+    def __init__(self, case: Case, query: str, kind: str, title: str) -> None:
+        super().__init__()
+        self.query_text = query
+        self.kind = kind
+        self.title_text = title
+        self.terms = tuple(query_terms(query))
+        self.source = SearchMatches(case, query, kind)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            with Horizontal(id="search-bar"):
+                yield Static(Content.assemble((f"{self.title_text} matching ", ""),
+                                              plain_line(self.query_text)),
+                             id="search-label")
+            yield PagedList(self.source, self._row, id="search-list")
+            yield Static(Content(self._hint(None)), id="search-hint")
+
+    @staticmethod
+    def _hint(total: int | None) -> str:
+        order = "" if total is None or total <= RANK_LIMIT else " (in index order)"
+        count = "" if total is None else f"{total:,}{order} · "
+        return f"{count}↑↓ PgUp PgDn g G move · Enter open · Esc back to the search"
+
+    def on_mount(self) -> None:
+        self.query_one(PagedList).focus()
+
+    def _row(self, hit: SearchHit, width: int) -> Content:
+        return Content.assemble(highlighted_line(hit.title, self.terms),
+                                ("  " if hit.detail else "", ""),
+                                plain_line(hit.detail, ".cb--dim"))
+
+    @property
+    def paged_list(self) -> PagedList:
+        return self.query_one(PagedList)
+
+    def on_paged_list_first_page_shown(self, message: PagedList.FirstPageShown) -> None:
+        self.query_one("#search-hint", Static).update(Content(self._hint(self.paged_list.total)))
+
+    def on_paged_list_item_chosen(self, message: PagedList.ItemChosen) -> None:
+        message.stop()
+        hit: SearchHit = message.item
+        self.dismiss((Link(hit.kind, hit.id), self.paged_list.cursor))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -2,14 +2,16 @@
 
 ``‹person›  organization  place  document  other``: ←/→ (or h/l, or Space)
 move the choice, and a letter chooses the first value starting with it, and
-the same letter again the next (``o`` organization, ``o`` again other). Enter is left to the form (save).
+the same letter again the next (``o`` organization, ``o`` again other);
+``first`` says which value a letter chooses first where several start with
+it (``c`` context before contradicts). Enter is left to the form (save).
 The chosen value is marked by ‹ › as well as by colour, so a 16-colour or
 NO_COLOR terminal shows it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual import events
 from textual.binding import Binding
@@ -60,9 +62,10 @@ class Choice(Widget, can_focus=True):
             return self.choice
 
     def __init__(self, values: Sequence[str], *, value: str | None = None,
-                 id: str | None = None) -> None:
+                 first: Mapping[str, str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.values = tuple(values)
+        self.first = dict(first or {})
         self.set_reactive(Choice.value, value if value in self.values else self.values[0])
         self._last_letter = ""
 
@@ -80,6 +83,9 @@ class Choice(Widget, can_focus=True):
             self._last_letter = ""
             return
         starting = [v for v in self.values if v.startswith(letter)]
+        preferred = self.first.get(letter)
+        if preferred in starting:
+            starting = [preferred, *(v for v in starting if v != preferred)]
         if not starting:
             return
         event.stop()

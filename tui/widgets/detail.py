@@ -67,8 +67,10 @@ class DetailView(LineView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "link_up", "Up", show=False),
         Binding("down,j", "link_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half a page down", show=False),
         Binding("home,g", "top", "Top", show=False),
         Binding("end,G", "bottom", "Bottom", show=False),
         Binding("enter", "follow", "Follow"),
@@ -229,8 +231,15 @@ class DetailView(LineView, can_focus=True):
         self._cursor_into_view()
 
     def _cursor_into_view(self) -> None:
-        """After reading on, keep the cursor on a link that can be seen."""
+        """After reading on, keep the cursor on a link that can be seen (with
+        none yet, the first that comes into view)."""
         if self._cursor is None:
+            shown = [position for position, block_index in enumerate(self._links)
+                     if self._in_view(block_index)]
+            if shown:
+                self._cursor = shown[0]
+                self.refresh()
+                self.post_message(self.LinkHighlighted(self, self.link))
             return
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
@@ -257,6 +266,12 @@ class DetailView(LineView, can_focus=True):
     def action_page_up(self) -> None:
         height = max(1, self.scrollable_content_region.height)
         self.scroll_to(y=max(0, self.scroll_offset.y - height + 1), animate=False, immediate=True, force=True)
+        self._cursor_into_view()
+
+    def action_half_page(self, step: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=max(0, self.scroll_offset.y + step * max(1, height // 2)),
+                       animate=False, immediate=True, force=True)
         self._cursor_into_view()
 
     def action_top(self) -> None:
@@ -289,10 +304,23 @@ class DetailView(LineView, can_focus=True):
             self._move_to(position)
 
     def on_focus(self) -> None:
-        # Show what Enter would follow: scroll the cursor's link into view.
+        # Show what Enter would follow, without scrolling the item's name away:
+        # the cursor's link if it can be seen, else the first link on screen;
+        # with none on screen, none (j reads on until one comes into view).
         if self._cursor is not None:
-            self._move_to(self._cursor)
+            if self._in_view(self._links[self._cursor]):
+                self._move_to(self._cursor)
+            else:
+                shown = [position for position, block_index in enumerate(self._links)
+                         if self._in_view(block_index)]
+                self._cursor = shown[0] if shown else None
+                self.post_message(self.LinkHighlighted(self, self.link))
         self.refresh()
+
+    def _in_view(self, block_index: int) -> bool:
+        first, last = self._block_span(block_index)
+        top = self.scroll_offset.y
+        return first >= top and last <= top + max(1, self.scrollable_content_region.height)
 
     def on_blur(self) -> None:
         self.refresh()

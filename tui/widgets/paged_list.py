@@ -42,8 +42,10 @@ class PagedList(LineView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,space,ctrl+f", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half a page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("enter", "choose", "Open"),
@@ -400,6 +402,9 @@ class PagedList(LineView, can_focus=True):
 
     def action_page_down(self) -> None:
         self.move_cursor(self.cursor + max(1, self._height - 1))
+
+    def action_half_page(self, step: int) -> None:
+        self.move_cursor(max(0, self.cursor + step * max(1, self._height // 2)))
 
     def action_first(self) -> None:
         self.move_cursor(0)

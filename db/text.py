@@ -14,6 +14,8 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
 
+from anyascii import anyascii
+
 # Letters, digits and marks: the characters unicode61 keeps inside a token
 # with ``categories 'L* N* Co M*'`` (a Devanagari vowel sign stays in its word).
 TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7"
@@ -150,6 +152,23 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
     for match in TOKEN.finditer(text):
         for word in TOKEN.findall(fold(match.group())):
             yield match.start(), match.end(), word
+
+
+def transliterate(text: str | None) -> str:
+    """The Latin spelling of ``text``'s words in other scripts, folded
+    (anyascii, offline): ``Мецола`` -> ``metsola``, ``Μέτσολα`` -> ``metsola``.
+    Words already in plain ASCII are left out, so the result holds only what a
+    transliterated search would add: ``""`` for an all-ASCII text. Groundwork
+    for issue 14 point 4; not yet fed to any search index."""
+    if not text or text.isascii():
+        return ""
+    words: list[str] = []
+    for word in folded_words(text):
+        if word.isascii():
+            continue
+        latin = TOKEN.findall(anyascii(word).lower())
+        words.extend(w for w in latin if w not in words)
+    return " ".join(words)
 
 
 def folded_words(text: str) -> list[str]:

@@ -108,3 +108,33 @@ def test_a_v6_case_file_is_backed_up_and_reindexed_folded(tmp_path: Path):
         for query in ("Lodz", "社長"):
             assert [hit.id for group in search(case, query).groups for hit in group.hits] == [1], query
     assert len(list(tmp_path.glob("old.casebook.v6-*.bak"))) == 1
+
+
+# Issue 14 point 7: queries no analyst means, but one may paste.
+# (test_bad_queries_give_results_or_none above has the first set.)
+BAD_QUERIES = [
+    "Łódź社長Мецола", "\u200d", "\u200f\u200e", "\u202eMetsola\u202c", "\x00", "\x1b[31m",
+    '"', "*", "NEAR(", "a OR", "-", "^", ("Мецола " * 2_000).strip(), "\U0001f600\u200d\U0001f4bb",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES, ids=range(len(BAD_QUERIES)))
+def test_bad_queries_give_results_or_none_never_an_error(scripts_case: Path, query: str):
+    with db.open_case(scripts_case, read_only=True) as case:
+        result = search(case, query)
+    assert all(group.total >= len(group.hits) for group in result.groups)
+
+
+@pytest.mark.parametrize("query", ["\u202eLodz\u202c", "\u200fLodz", "\ufeffLodz", "Lodz\u0301"])
+def test_invisible_marks_around_a_word_still_find_it(scripts_case: Path, query: str):
+    with db.open_case(scripts_case, read_only=True) as case:
+        names = [hit.title for group in search(case, query).groups if group.kind == "entity"
+                 for hit in group.hits]
+    assert names == ["Łódź"], names
+
+
+def test_bad_query_on_the_cli_is_not_a_traceback(scripts_case: Path):
+    for query in ["\u0301", "a\u200db", "\u202eMetsola", "x" * 10_000]:
+        result = run_cli("search", scripts_case, query)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode in (0, 1), (query[:20], result.returncode, result.stderr)

@@ -162,12 +162,10 @@ def transliterate(text: str | None) -> str:
     for issue 14 point 4; not yet fed to any search index."""
     if not text or text.isascii():
         return ""
-    words: list[str] = []
+    words: dict[str, None] = {}  # in order of first appearance, each once
     for word in folded_words(text):
-        if word.isascii():
-            continue
-        latin = TOKEN.findall(anyascii(word).lower())
-        words.extend(w for w in latin if w not in words)
+        if not word.isascii():
+            words.update(dict.fromkeys(TOKEN.findall(anyascii(word).lower())))
     return " ".join(words)
 
 

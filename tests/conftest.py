@@ -246,6 +246,11 @@ class PtyApp:
                 last = time.monotonic()
         return bytes(self.output[start:])
 
+    def read_to_end(self, limit: float = 60.0) -> bytes:
+        """Read until the app closes the terminal (it has exited): a condition, not a
+        pause, for an app that ends by itself (a slow start writes nothing for a while)."""
+        return self.read(quiet=limit, limit=limit)
+
     @property
     def text(self) -> str:
         """The terminal's screen now, as a terminal emulator (pyte) sees it."""

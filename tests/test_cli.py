@@ -139,6 +139,21 @@ def test_untrusted_text_is_not_sent_raw_to_the_terminal(tmp_path: Path):
     assert json.loads(as_json.stdout)[0]["statement"].startswith("evil \x1b]0;pwned")
 
 
+def test_a_hostile_entity_name_is_drawn_visibly_by_every_listing(seed_case_copy: Path):
+    name = "Evil \x1b]0;pwned\x07 \x1b[2J \u202eX \x9b31m"
+    added = run_cli("add", seed_case_copy, "entity", "kind=person", f"name={name}")
+    assert added.returncode == 0, added.stderr
+    item = added.stdout.strip()
+    for command in (("show", seed_case_copy, "entity", item), ("search", seed_case_copy, "Evil"),
+                    ("log", seed_case_copy), ("likely-duplicates", seed_case_copy),
+                    ("check", seed_case_copy)):
+        result = run_cli(*command)
+        assert "Traceback" not in result.stderr, command
+        for raw in ("\x1b", "\x9b", "\u202e", "\x07"):
+            assert raw not in result.stdout and raw not in result.stderr, (command, raw)
+    assert "␛]0;pwned␇" in run_cli("show", seed_case_copy, "entity", item).stdout
+
+
 def test_reading_a_case_leaves_no_files_behind(seed_case_copy: Path, tmp_path: Path):
     """search, claims and check only read: no -wal or -shm file outlives them."""
     before = sorted(p.name for p in tmp_path.iterdir())

@@ -34,7 +34,7 @@ def test_without_a_terminal_it_says_so(seed_case_copy: Path):
 
 def test_exit_when_ready_draws_a_full_frame_then_exits(seed_case_file: Path):
     app = PtyApp("open", seed_case_file, env={"CASEBOOK_EXIT_WHEN_READY": "1"})
-    app.read(quiet=1.0, limit=20)
+    app.read_to_end()
     assert app.close() == 0
     # The frame it exited on had the counts, the rows and the first row's detail.
     output = bytes(app.output)
@@ -45,13 +45,13 @@ def test_exit_when_ready_draws_a_full_frame_then_exits(seed_case_file: Path):
 def test_casebook_alone_builds_the_demo_case_and_opens_it(tmp_path: Path):
     env = {"XDG_DATA_HOME": str(tmp_path), "CASEBOOK_EXIT_WHEN_READY": "1"}
     first = PtyApp(env=env)
-    first.read(quiet=1.0, limit=60)
+    first.read_to_end(limit=120)
     assert first.close() == 0
     demo = tmp_path / "casebook" / "brussels-demo.casebook"
     assert demo.is_file()
     assert b"Built the demo case at" in bytes(first.output)
     assert b"Russian and Chinese intelligence in Brussels" in bytes(first.output)
     second = PtyApp(env=env)       # second time: opened as it is, not rebuilt
-    second.read(quiet=1.0, limit=20)
+    second.read_to_end()
     assert second.close() == 0
     assert b"Built the demo case" not in bytes(second.output)

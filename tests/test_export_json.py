@@ -246,7 +246,7 @@ def test_import_in_a_terminal_shows_a_progress_bar_then_wipes_it(exported: Path,
     out = tmp_path / "back.casebook"
     command = PtyApp("import", exported, out)
     command.wait_for("imported")
-    command.read(quiet=0.3)
+    command.read_to_end()
     assert b"Importing" in command.output
     assert command.output.rstrip().endswith(b"annotations")
     assert b"\x1b[?25h" in command.output                 # the cursor is shown again

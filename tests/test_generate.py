@@ -216,11 +216,16 @@ def test_a_generation_stopped_by_a_signal_leaves_nothing(tmp_path: Path, stop: s
     process = subprocess.Popen([sys.executable, "-m", "casebook", "generate", path,
                                 "--excerpts", "1000000"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".big.casebook.*.part")):
+    deadline = time.monotonic() + 60
+
+    def part_size() -> int:
+        parts = list(tmp_path.glob(".big.casebook.*.part"))
+        return sum(p.stat().st_size for p in parts if p.exists())
+
+    # Well into the build: the part file has rows in it, however busy the machine.
+    while part_size() < 256 * 1024:
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
-    time.sleep(0.5)   # well into the build
     process.send_signal(stop)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 128 + stop

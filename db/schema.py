@@ -772,8 +772,67 @@ def m007_folded_search(db: Database) -> None:
     _run_script(db, SCHEMA_V7_FOLDED_SEARCH)
 
 
-# The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 7
+# v9 (v8 is another branch's; they chain): transliterated search. Each kind
+# gains a second index fed the Latin spelling of its rows' words
+# (``casebook_transliterated_text``, anyascii: ``Мецола`` -> ``metsola``), so
+# that ``Metsola`` finds ``Μέτσολα`` and ``Мецола``. Only rows with a word in
+# another script are in it (a Latin-script case adds nothing); positions are
+# not kept (``detail=none``): the query is plain words. Search ranks its
+# matches below the folded index's (db/search.py).
+_LATIN_TOKENIZER = "tokenize=\"unicode61 remove_diacritics 0\", prefix='1 2 3', detail=none"
+
+
+def _latin_index(index: str, table: str, columns: tuple[str, ...], rank: str = "") -> str:
+    """An index over ``table`` fed its rows' words spelt in Latin, and the
+    triggers that keep it: a row is in it when some column has such words."""
+    names = ", ".join(columns)
+
+    def spelt(row: str) -> str:
+        return ", ".join(f"casebook_transliterated_text({row}{column})" for column in columns)
+
+    def has_words(row: str) -> str:
+        return " OR ".join(f"casebook_transliterated_text({row}{column}) != ''" for column in columns)
+
+    delete = (f"INSERT INTO {index}({index}, rowid, {names}) "
+              f"SELECT 'delete', old.id, {spelt('old.')} WHERE {has_words('old.')};")
+    insert = (f"INSERT INTO {index}(rowid, {names}) "
+              f"SELECT new.id, {spelt('new.')} WHERE {has_words('new.')};")
+    ranking = f"INSERT INTO {index}({index}, rank) VALUES ('rank', '{rank}');\n" if rank else ""
+    return f"""CREATE VIRTUAL TABLE {index} USING fts5(
+    {names}, content="{table}", content_rowid="id", {_LATIN_TOKENIZER}
+);
+{ranking}INSERT INTO {index}(rowid, {names}) SELECT id, {spelt('')} FROM {table} WHERE {has_words('')};
+CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN
+    {insert}
+END;
+CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN
+    {delete}
+END;
+CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN
+    {delete}
+    {insert}
+END;
+"""
+
+
+SCHEMA_V9_LATIN_SEARCH = (
+    _latin_index("excerpts_latin_fts", "excerpts", ("text",))
+    + _latin_index("events_latin_fts", "events", ("title", "description"), "bm25(4.0, 1.0)")
+    + _latin_index("claims_latin_fts", "claims", ("statement", "claimant"), "bm25(3.0, 1.0)")
+    + _latin_index("entities_latin_fts", "entities", ("name", "aliases", "description"),
+                   "bm25(10.0, 6.0, 1.0)")
+)
+
+
+@migrations()
+def m009_possible_mentions(db: Database) -> None:
+    _run_script(db, SCHEMA_V9_LATIN_SEARCH)
+
+
+# The number of migrations above; a test checks that they agree. (8 on this
+# branch alone: with the relationships branch's m008 chained before
+# m009_possible_mentions it is 9.)
+SCHEMA_VERSION = 8
 
 
 def schema_version(db: Database) -> int:

@@ -124,6 +124,7 @@ class CasebookApp(App[None]):
         # A bug's one line (db.crash), said by whoever ran the app once it has ended.
         self.crash_line: str | None = None
         self.last_query = ""
+        self.exact_search = False   # the search screen's Ctrl+T: transliteration off
         self._start_pane = pane
         self._counts_shown = False
         self._searcher: Searcher | None = None
@@ -380,11 +381,13 @@ class CasebookApp(App[None]):
 
     def action_search(self) -> None:
         titles: dict[str, str] = {kind.name: kind.title for kind in KINDS}
-        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles)
+        screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles,
+                              exact=self.exact_search)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:
         self.last_query = screen.query_text
+        self.exact_search = screen.exact
         if link is not None:
             self.follow(link)
 

@@ -22,6 +22,8 @@ from .claims import claims_by_ids
 from .entities import entities_by_ids
 from .events import events_by_ids
 from .models import Claim, Entity, Event, Excerpt, Model, stored_id
+from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
+from .possible_mentions import PossibleMention, possible_mentions_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
@@ -36,6 +38,8 @@ from .tables import (
     EXCERPTS,
     EXCERPTS_FTS,
     EXCERPTS_LATIN_FTS,
+    POSSIBLE_MENTION_JUDGEMENTS,
+    POSSIBLE_MENTIONS,
     SearchIndex,
     Table,
 )
@@ -166,3 +170,26 @@ def item_kind(name: str) -> ItemKind:
     except KeyError:
         raise ValueError(
             f"unknown kind {name!r} (choose {', '.join(_BY_NAME)})") from None
+
+
+@dataclass(frozen=True)
+class ReviewKind:
+    """A kind of proposal that annotators review one at a time with single
+    keys, every judgement kept (not an item: no pane, not searched, never
+    revised). The likely-duplicate pairs are worked out afresh each time;
+    possible mentions are stored when a source is added."""
+
+    name: str
+    table: Table                # the proposals
+    judgements_table: Table     # append-only: every judgement, the latest stands
+    singular: str
+    plural: str
+    judgements: tuple[str, ...]
+    items: Callable[[Case, list[int]], Sequence[Model]]
+    model: type[Model]
+
+
+POSSIBLE_MENTION = ReviewKind("possible_mention", POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
+                              "possible mention", "possible mentions", MENTION_JUDGEMENTS,
+                              possible_mentions_by_ids, PossibleMention)
+REVIEW_KINDS: tuple[ReviewKind, ...] = (POSSIBLE_MENTION,)

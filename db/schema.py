@@ -824,9 +824,53 @@ SCHEMA_V9_LATIN_SEARCH = (
 )
 
 
+# v9 too: possible mentions. Words of an excerpt that resemble an entity's
+# name or alias without being it (inflected, spelt in another script, a
+# generic alias where the text names another place) are proposed, never
+# linked silently; each judgement (link / not / skip) is kept, append-only, and
+# the latest is copied onto the proposal by a trigger. Needs only v7's tables.
+SCHEMA_V9_POSSIBLE_MENTIONS = """
+CREATE TABLE possible_mentions (
+    id          INTEGER PRIMARY KEY,
+    excerpt_id  INTEGER NOT NULL REFERENCES excerpts(id),
+    entity_id   INTEGER NOT NULL REFERENCES entities(id),
+    start       INTEGER NOT NULL,       -- the words' span in the excerpt's text, code points
+    "end"       INTEGER NOT NULL,
+    form        TEXT NOT NULL,          -- the words as written
+    name        TEXT NOT NULL,          -- the entity's name or alias they resemble
+    reason      TEXT NOT NULL CHECK (reason IN ('inflected', 'transliterated', 'similar', 'generic')),
+    score       REAL NOT NULL,          -- 0-100, how alike (rapidfuzz)
+    proposed_at TEXT NOT NULL,
+    judgement   TEXT NOT NULL DEFAULT '' CHECK (judgement IN ('', 'link', 'not', 'skip')),
+    CHECK (start >= 0 AND "end" > start),
+    UNIQUE (excerpt_id, entity_id, start, "end")
+) STRICT;
+CREATE INDEX possible_mentions_by_judgement ON possible_mentions(judgement, id);
+CREATE INDEX possible_mentions_by_entity ON possible_mentions(entity_id);
+
+CREATE TABLE possible_mention_judgements (
+    id                  INTEGER PRIMARY KEY,
+    possible_mention_id INTEGER NOT NULL REFERENCES possible_mentions(id),
+    judgement           TEXT NOT NULL CHECK (judgement IN ('link', 'not', 'skip')),
+    annotator           TEXT NOT NULL,
+    at                  TEXT NOT NULL   -- UTC, ISO 8601 with microseconds
+) STRICT;
+CREATE INDEX possible_mention_judgements_by_mention
+    ON possible_mention_judgements(possible_mention_id, at);
+CREATE TRIGGER possible_mention_judgements_latest AFTER INSERT ON possible_mention_judgements BEGIN
+    UPDATE possible_mentions SET judgement = new.judgement WHERE id = new.possible_mention_id;
+END;
+CREATE TRIGGER possible_mention_judgements_no_update BEFORE UPDATE ON possible_mention_judgements
+BEGIN SELECT RAISE(ABORT, 'possible-mention judgements are append-only'); END;
+CREATE TRIGGER possible_mention_judgements_no_delete BEFORE DELETE ON possible_mention_judgements
+BEGIN SELECT RAISE(ABORT, 'possible-mention judgements are append-only'); END;
+"""
+
+
 @migrations()
 def m009_possible_mentions(db: Database) -> None:
     _run_script(db, SCHEMA_V9_LATIN_SEARCH)
+    _run_script(db, SCHEMA_V9_POSSIBLE_MENTIONS)
 
 
 # The number of migrations above; a test checks that they agree. (8 on this

@@ -249,12 +249,23 @@ DUPLICATE_JUDGEMENTS = Table(
 )
 
 # Every table that holds the case, in the order exports write them.
+# Words resembling an entity's name, proposed for review (schema v9).
+POSSIBLE_MENTIONS = Table(
+    "possible_mentions",
+    ("id", "excerpt_id", "entity_id", "start", "end", "form", "name", "reason", "score",
+     "proposed_at", "judgement"),   # judgement: the latest, copied by a trigger
+)
+POSSIBLE_MENTION_JUDGEMENTS = Table(
+    "possible_mention_judgements", ("id", "possible_mention_id", "judgement", "annotator", "at"),
+)
+
 TABLES: dict[str, Table] = {table.name: table for table in (
     CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
+    POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

@@ -452,6 +452,9 @@ class CasebookApp(App[None]):
     def action_duplicates(self) -> None:
         self.curating.duplicates()
 
+    def action_possible_mentions(self) -> None:
+        self.curating.possible_mentions()
+
     # -- the parts' messages (dropped once the app is closing) ---------------
 
     @on(Marking.ClaimMarked)

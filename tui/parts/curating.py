@@ -21,6 +21,7 @@ from db.kinds import item_kind
 
 from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
+from ..screens.possible_mentions import PossibleMentionsScreen
 from ..text import one_line
 from .building import BuildingHost
 
@@ -32,6 +33,8 @@ CURATION_BINDINGS = [
 ]
 QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
                         tooltip="Likely duplicate entities, one pair at a time")
+MENTIONS_BINDING = Binding("M", "possible_mentions", "Possible mentions", show=False,
+                           tooltip="Words that may name an entity, one at a time: link or not")
 EDITABLE = ("entity", "event", "claim")
 
 
@@ -42,7 +45,7 @@ class CuratingHost(BuildingHost, Protocol):
 
 
 class Curating:
-    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING]
+    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING, MENTIONS_BINDING]
 
     class ItemLoaded(Message, bubble=False):
         """The item a key acts on was read (``state``), or could not be (``problem``)."""
@@ -134,3 +137,11 @@ class Curating:
 
         self.host.open_screen(DuplicatesScreen(self.host.case, annotator=self.host.annotator,
                                                read_only=self.host.read_only), closed)
+
+    def possible_mentions(self) -> None:
+        def closed(_: object) -> None:
+            for pane in self.host.panes():
+                pane.reload()
+
+        self.host.open_screen(PossibleMentionsScreen(self.host.case, annotator=self.host.annotator,
+                                                     read_only=self.host.read_only), closed)

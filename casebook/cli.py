@@ -27,6 +27,7 @@ from .commands_curation import COMMANDS as CURATION_COMMANDS
 from .commands_export import export, import_case
 from .commands_generate import generate
 from .commands_ingest import add_source
+from .commands_mentions import COMMANDS as MENTION_COMMANDS
 from .commands_relationships import COMMANDS as RELATIONSHIP_COMMANDS
 from .commands_search import search
 from .demo import open_demo
@@ -48,7 +49,7 @@ def cli(ctx: click.Context) -> int | None:
 
 for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
                 import_case, generate, *ANNOTATION_COMMANDS, *CURATION_COMMANDS,
-                *RELATIONSHIP_COMMANDS):
+                *RELATIONSHIP_COMMANDS, *MENTION_COMMANDS):
     cli.add_command(command)
 
 

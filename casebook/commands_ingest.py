@@ -12,6 +12,7 @@ import click
 from db import Case, CaseError, open_case
 from db.documents import BadDocumentError, Document, read_documents
 from db.ingest import Added, import_document, plan_paths, with_metadata
+from db.possible_mentions import NameForms
 from db.readers.common import EXTRACTIONS, ReadOptions
 from db.sources import DuplicateSourceError
 
@@ -118,6 +119,7 @@ def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
          options: ReadOptions) -> tuple[int, int, int]:
     """Add each document in its own transaction; returns (added, already there, failed)."""
     added = present = failed = 0
+    forms = NameForms.of_case(case)   # every name and alias, for possible mentions: read once
     with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
         for number, (name, documents) in enumerate(checked):
             try:
@@ -133,7 +135,8 @@ def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
                 for notice in _notices(document):
                     progress.say(f"casebook: {line(notice)}", err=True)
                 try:
-                    result = import_document(case, document, progress=partial(progress.within, number))
+                    result = import_document(case, document, forms=forms,
+                                             progress=partial(progress.within, number))
                 except DuplicateSourceError as duplicate:
                     progress.say(f"casebook: {line(f'skipped {where}: {duplicate}')}", err=True)
                 else:
@@ -161,7 +164,8 @@ def _notices(document: Document) -> list[str]:
 
 
 def _say_added(progress: "Progress", name: str, result: Added, indent: str = "") -> None:
-    mentions = f", {result.mentions} mentions" if result.mentions else ""
+    mentions = f", {result.mentions} mentions linked" if result.mentions else ""
+    mentions += f", {result.proposed} possible mentions proposed" if result.proposed else ""
     pages = f", {result.pages} pages" if result.pages else ""
     what = f"attachment {name}" if indent else name
     progress.say(f"{indent}added {line(what)} as source {result.source.id}: "

@@ -72,12 +72,16 @@ def bulk_load(
 
 def fill_search_index_sql(table: str) -> str:
     """The INSERT that feeds an index its table's text folded (not FTS5's
-    'rebuild', which would index the text unfolded: db/text.py ``fold``)."""
+    'rebuild', which would index the text unfolded: db/text.py ``fold``), or
+    for a transliterated index the Latin spelling of the rows that have words
+    in other scripts."""
     index = SEARCH_INDEXES[table]
     assert index.content is not None
     columns = ", ".join(index.columns)
-    folded = ", ".join(f"casebook_search_text({column})" for column in index.columns)
-    return f"INSERT INTO {table}(rowid, {columns}) SELECT id, {folded} FROM {index.content.name}"
+    fed = ", ".join(f"{index.feed}({column})" for column in index.columns)
+    where = (" WHERE " + " OR ".join(f"{index.feed}({column}) != ''" for column in index.columns)
+             if index.transliterated else "")
+    return f"INSERT INTO {table}(rowid, {columns}) SELECT id, {fed} FROM {index.content.name}{where}"
 
 
 def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None = None) -> None:

@@ -19,6 +19,7 @@ from .documents import Document, document_kind
 from .errors import InvalidValueError
 from .mentions import MentionIndex, index_for_words
 from .models import Model, SourceAttachment, SourceInfo
+from .possible_mentions import NameForms, Proposal, store_proposals
 from .source_details import write_source_details
 from .sources import DuplicateSourceError, add_source, split_paragraphs
 from .text import folded_words, nfc
@@ -29,7 +30,8 @@ class Added(Model):
 
     source: SourceInfo
     paragraphs: int
-    mentions: int
+    mentions: int          # links made: names and aliases as written
+    proposed: int = 0      # possible mentions proposed for review (db/possible_mentions.py)
     pages: int = 0
     name: str = ""  # for an attachment, its file name in the message
     attachments: tuple["Added", ...] = ()
@@ -118,6 +120,7 @@ def import_document(
     document: Document,
     *,
     index: MentionIndex | None = None,
+    forms: NameForms | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Added:
     """Add a document as a source with its paragraphs, mention links, pages,
@@ -131,7 +134,9 @@ def import_document(
     (about 15 s for a 30 MB text, well within the 30 s busy timeout). Only
     the entity names a document's words could begin are read
     (:func:`db.mentions.index_for_words`), so a case of 100,000 entities
-    adds documents as fast as a small one.
+    adds documents as fast as a small one. Words that only resemble a name
+    (``forms``, every name and alias: build it once for many documents) are
+    proposed as possible mentions, not linked.
     """
     say = progress or (lambda fraction: None)
     documents = document.all_documents()
@@ -143,15 +148,24 @@ def import_document(
              for text, found in zip(texts, spans, strict=True)]
     index = index or index_for_words(case, {word for each in words for paragraph in each
                                             for word in paragraph})
+    forms = forms or NameForms.of_case(case)
     found: list[list[set[int]]] = []
+    proposed: list[list[list[Proposal]]] = []
     done = 0
-    for each in words:
+    for text, found_spans, each in zip(texts, spans, words, strict=True):
         found.append([])
+        proposed.append([])
         for first in range(0, len(each), _STEP):
-            found[-1] += [index.find_words(paragraph) for paragraph in each[first:first + _STEP]]
-            done += len(each[first:first + _STEP])
+            batch = each[first:first + _STEP]
+            linked = [index.find_words(paragraph) for paragraph in batch]
+            found[-1] += linked
+            proposed[-1] += [forms.propose(text[start:end], ids, words=paragraph)
+                             for (start, end), ids, paragraph
+                             in zip(found_spans[first:first + _STEP], linked, batch, strict=True)]
+            done += len(batch)
             say(_FINDING_SHARE * done / total)
-    prepared = dict(zip(map(id, documents), zip(texts, spans, found, strict=True), strict=True))
+    prepared = dict(zip(map(id, documents), zip(texts, spans, found, proposed, strict=True),
+                        strict=True))
     writing = _Writing(case, say, total, prepared)
     with case.write():
         added = writing.add(document, parent=None)
@@ -163,7 +177,8 @@ class _Writing:
     """The rows of a document and its attachments, inside one transaction."""
 
     def __init__(self, case: Case, say: Callable[[float], None], total: int,
-                 prepared: dict[int, tuple[str, list[tuple[int, int]], list[set[int]]]]):
+                 prepared: dict[int, tuple[str, list[tuple[int, int]], list[set[int]],
+                                         list[list[Proposal]]]]):
         self.case = case
         self.say = say
         self.total = total
@@ -171,7 +186,7 @@ class _Writing:
         self.written = 0
 
     def add(self, document: Document, parent: int | None) -> Added:
-        text, spans, found = self.prepared[id(document)]
+        text, spans, found, proposed = self.prepared[id(document)]
         first = self.written
 
         def written(done: int, total: int) -> None:
@@ -193,11 +208,14 @@ class _Writing:
         links = [(excerpt_id, entity_id)
                  for excerpt_id, entities in zip(excerpt_ids, found, strict=True) for entity_id in entities]
         tx.executemany("INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links)
+        proposals = sum(store_proposals(tx, excerpt_id, each)
+                        for excerpt_id, each in zip(excerpt_ids, proposed, strict=True) if each)
         assert source.id is not None
         write_source_details(tx, source.id, meta=document.meta, pages=document.pages, boxes=document.boxes)
         attachments, known = self._attachments(document, source.id)
         return Added(source=source, paragraphs=len(excerpt_ids), mentions=len(links),
-                     pages=len(document.pages), attachments=tuple(attachments), known=tuple(known))
+                     proposed=proposals, pages=len(document.pages), attachments=tuple(attachments),
+                     known=tuple(known))
 
     def _attachments(self, document: Document, source_id: int) -> tuple[list[Added], list[tuple[str, int]]]:
         added: list[Added] = []

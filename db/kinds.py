@@ -15,24 +15,32 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .casefile import Case
 from .claims import claims_by_ids
 from .entities import entities_by_ids
 from .events import events_by_ids
 from .models import Claim, Entity, Event, Excerpt, Model, Relationship, stored_id
+from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
+from .possible_mentions import PossibleMention, possible_mentions_by_ids
 from .relationships import relationships_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
     CLAIMS_FTS,
+    CLAIMS_LATIN_FTS,
     ENTITIES,
     ENTITIES_FTS,
+    ENTITIES_LATIN_FTS,
     EVENTS,
     EVENTS_FTS,
+    EVENTS_LATIN_FTS,
     EXCERPTS,
     EXCERPTS_FTS,
+    EXCERPTS_LATIN_FTS,
+    POSSIBLE_MENTION_JUDGEMENTS,
+    POSSIBLE_MENTIONS,
     RELATIONSHIPS,
     SearchIndex,
     Table,
@@ -49,10 +57,16 @@ class SearchHit(Model):
     title: str            # the line to show: a name, a title, a statement, the excerpt text
     detail: str = ""      # what it is: entity kind and aliases, a date, a source, a status
     damage: str = ""      # what is wrong with the row, if it breaks the format's rules
+    transliterated: bool = False  # found by the Latin spelling of its words in another script
 
 
-# (case, ids in the order to show, the query's folded terms) -> a hit per id found
-HitsFor = Callable[[Case, list[int], Sequence[str]], list[SearchHit]]
+class HitsFor(Protocol):
+    """(case, ids in the order to show, the query's folded terms) -> a hit per
+    id found; ``transliterated``: the terms matched the Latin spelling."""
+
+    def __call__(self, case: Case, ids: list[int], terms: Sequence[str],
+                 transliterated: bool = False) -> list[SearchHit]: ...
+
 # (case, ids) -> the items found, in the order given
 ItemsFor = Callable[[Case, list[int]], Sequence[Model]]
 # (write transaction, item id, {field: new value}) -> None: stores a revision's new values
@@ -64,6 +78,7 @@ class ItemKind:
     name: KindName             # as links, search groups and ``--kind`` name it
     table: Table
     search_index: SearchIndex | None   # None: not searched (yet)
+    latin_index: SearchIndex | None   # its words in other scripts spelt in Latin (transliterated search)
     singular: str              # "entity": a noun for one
     plural: str                # "entities": for a group, a tab, a count
     count_field: str           # its CaseCounts field
@@ -83,34 +98,42 @@ class ItemKind:
         tx.execute(f"UPDATE {self.table} SET {assignments} WHERE id = ?", [*changes.values(), item_id])
 
 
-def _entity_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+def _entity_hits(case: Case, ids: list[int], terms: Sequence[str],
+                 transliterated: bool = False) -> list[SearchHit]:
     return [SearchHit(kind="entity", id=stored_id(e), title=e.name,
-                      detail=" · ".join([e.kind, *e.aliases]), damage=e.damage)
+                      detail=" · ".join([e.kind, *e.aliases]), damage=e.damage,
+                      transliterated=transliterated)
             for e in entities_by_ids(case, ids)]
 
 
-def _event_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+def _event_hits(case: Case, ids: list[int], terms: Sequence[str],
+                transliterated: bool = False) -> list[SearchHit]:
     return [SearchHit(kind="event", id=stored_id(v), title=v.title, detail=v.date_label,
-                      damage=v.damage)
+                      damage=v.damage, transliterated=transliterated)
             for v in events_by_ids(case, ids)]
 
 
-def _excerpt_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+def _excerpt_hits(case: Case, ids: list[int], terms: Sequence[str],
+                  transliterated: bool = False) -> list[SearchHit]:
     excerpts = excerpts_by_ids(case, ids)
     titles = source_titles(case, [x.source_id for x in excerpts])
-    return [SearchHit(kind="excerpt", id=stored_id(x), title=focus(x.text, terms),
-                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}", damage=x.damage)
+    return [SearchHit(kind="excerpt", id=stored_id(x),
+                      title=focus(x.text, terms, transliterated=transliterated),
+                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}", damage=x.damage,
+                      transliterated=transliterated)
             for x in excerpts]
 
 
-def _claim_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+def _claim_hits(case: Case, ids: list[int], terms: Sequence[str],
+               transliterated: bool = False) -> list[SearchHit]:
     return [SearchHit(kind="claim", id=stored_id(c), title=c.statement,
                       detail=f"{c.status} · {c.claimant}" if c.claimant else c.status,
-                      damage=c.damage)
+                      damage=c.damage, transliterated=transliterated)
             for c in claims_by_ids(case, ids)]
 
 
-def _relationship_hits(case: Case, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
+def _relationship_hits(case: Case, ids: list[int], terms: Sequence[str],
+                       transliterated: bool = False) -> list[SearchHit]:
     ties = relationships_by_ids(case, ids)
     names = {e.id: e.name for e in entities_by_ids(
         case, list({i for r in ties for i in (r.subject_entity_id, r.object_entity_id)}))}
@@ -137,18 +160,22 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
                        [(entity_id, alias) for alias in changes["aliases"]])
 
 
-ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, "entity", "entities", "entities", _entity_hits,
+ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, ENTITIES_LATIN_FTS, "entity", "entities",
+                  "entities", _entity_hits,
                   entities_by_ids, Entity, ("name", "kind", "aliases", "description"),
                   _write_entity_fields)
-EVENT = ItemKind("event", EVENTS, EVENTS_FTS, "event", "events", "events", _event_hits,
+EVENT = ItemKind("event", EVENTS, EVENTS_FTS, EVENTS_LATIN_FTS, "event", "events", "events",
+                 _event_hits,
                  events_by_ids, Event,
                  ("title", "date_start", "date_end", "date_precision", "description"))
-EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, "excerpt", "excerpts", "excerpts", _excerpt_hits,
+EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, EXCERPTS_LATIN_FTS, "excerpt", "excerpts",
+                   "excerpts", _excerpt_hits,
                    excerpts_by_ids, Excerpt)   # verbatim text: retired, never revised
-CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, "claim", "claims", "claims", _claim_hits,
+CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, CLAIMS_LATIN_FTS, "claim", "claims", "claims",
+                 _claim_hits,
                  claims_by_ids, Claim, ("statement", "claimant"))
 # Relationships are listed, walked, marked and curated, not searched by text (yet).
-RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, "relationship", "relationships",
+RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, None, "relationship", "relationships",
                         "relationships", _relationship_hits, relationships_by_ids, Relationship,
                         ("type", "role", "date_start", "start_precision", "date_end",
                          "end_precision", "description"))
@@ -167,3 +194,26 @@ def item_kind(name: str) -> ItemKind:
     except KeyError:
         raise ValueError(
             f"unknown kind {name!r} (choose {', '.join(_BY_NAME)})") from None
+
+
+@dataclass(frozen=True)
+class ReviewKind:
+    """A kind of proposal that annotators review one at a time with single
+    keys, every judgement kept (not an item: no pane, not searched, never
+    revised). The likely-duplicate pairs are worked out afresh each time;
+    possible mentions are stored when a source is added."""
+
+    name: str
+    table: Table                # the proposals
+    judgements_table: Table     # append-only: every judgement, the latest stands
+    singular: str
+    plural: str
+    judgements: tuple[str, ...]
+    items: Callable[[Case, list[int]], Sequence[Model]]
+    model: type[Model]
+
+
+POSSIBLE_MENTION = ReviewKind("possible_mention", POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
+                              "possible mention", "possible mentions", MENTION_JUDGEMENTS,
+                              possible_mentions_by_ids, PossibleMention)
+REVIEW_KINDS: tuple[ReviewKind, ...] = (POSSIBLE_MENTION,)

@@ -3,7 +3,10 @@
 A mention is a whole-word match of an entity's name or alias, folding case
 and diacritics ("Uhrik" in a text links Milan Uhrík). Names are matched as
 word sequences, longest first, so "Russian Permanent Mission to the EU" wins
-over "EU" where both fit.
+over "EU" where both fit. A generic alias ("Russian Embassy" of "Russian
+Embassy in Uccle") does not link where the text names another place right
+after it ("in Dublin"): :mod:`db.possible_mentions` proposes it for review.
+What only resembles a name (``Logvinova``, ``Мецола``) is proposed there too.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable
 
 from .casefile import Case
 from .paging import keyset_pages
+from .possible_mentions import is_generic, names_another
 from .tables import EXCERPT_ENTITIES
 from .text import folded_words
 
@@ -25,23 +29,33 @@ class MentionIndex:
 
     def __init__(self, names: Iterable[tuple[int, str]]):
         self._by_first: dict[str, dict[Name, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self._generic: set[tuple[int, Name]] = set()
         self.longest = 0
         for entity_id, name in names:
             words = tuple(folded_words(name))
             if words:
                 self.add(entity_id, words)
 
-    def add(self, entity_id: int, words: Name) -> None:
-        """One name of an entity, as its folded words."""
+    def add(self, entity_id: int, words: Name, *, generic: bool = False) -> None:
+        """One name of an entity, as its folded words (``generic``: an alias
+        that does not link where the text names another place after it)."""
         self._by_first[words[0]][words].add(entity_id)
         self.longest = max(self.longest, len(words))
+        if generic:
+            self._generic.add((entity_id, words))
 
     @classmethod
     def of_case(cls, case: Case) -> "MentionIndex":
-        rows = case.rows(
-            "SELECT id, name FROM entities UNION ALL SELECT entity_id, alias FROM entity_aliases"
-        )
-        return cls((row[0], row[1]) for row in rows)
+        index = cls(())
+        for entity_id, kind, entity_name, name in case.rows(
+            "SELECT id, kind, name, name FROM entities UNION ALL SELECT e.id, e.kind, e.name, "
+            "a.alias FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+        ):
+            words = tuple(folded_words(name))
+            if words:
+                index.add(entity_id, words, generic=name != entity_name and is_generic(
+                    kind, folded_words(entity_name), words))
+        return index
 
     def find(self, text: str) -> set[int]:
         """Ids of the entities ``text`` mentions."""
@@ -56,8 +70,11 @@ class MentionIndex:
             matched = 0
             if candidates:
                 for length in range(min(self.longest, len(words) - position), 0, -1):
-                    ids = candidates.get(tuple(words[position:position + length]))
+                    name = tuple(words[position:position + length])
+                    ids = candidates.get(name)
                     if ids:
+                        if self._generic and names_another(words, position + length):
+                            ids = {i for i in ids if (i, name) not in self._generic}
                         found |= ids
                         matched = length
                         break
@@ -145,11 +162,15 @@ def index_for_words(case: Case, words: Iterable[str]) -> MentionIndex:
     present = json.dumps(sorted(set(words)))
     rows = case.rows(
         "WITH present(word) AS (SELECT value FROM json_each(?)) "
-        "SELECT entity_id, words FROM mention_names WHERE first_word IN present "
-        "AND (second_word = '' OR second_word IN present)",
+        "SELECT m.entity_id, m.words, e.kind, e.name FROM mention_names m "
+        "JOIN entities e ON e.id = m.entity_id WHERE m.first_word IN present "
+        "AND (m.second_word = '' OR m.second_word IN present)",
         [present],
     )
     index = MentionIndex(())
-    for entity_id, joined in rows:
-        index.add(entity_id, tuple(joined.split(" ")))
+    for entity_id, joined, kind, entity_name in rows:
+        words = tuple(joined.split(" "))
+        entity_words = folded_words(entity_name)
+        index.add(entity_id, words, generic=tuple(entity_words) != words and is_generic(
+            kind, entity_words, words))
     return index

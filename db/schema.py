@@ -907,8 +907,109 @@ def m008_relationships(db: Database) -> None:
     _run_script(db, _curation_records_script())
 
 
+# v9: transliterated search. Each kind
+# gains a second index fed the Latin spelling of its rows' words
+# (``casebook_transliterated_text``, anyascii: ``Мецола`` -> ``metsola``), so
+# that ``Metsola`` finds ``Μέτσολα`` and ``Мецола``. Only rows with a word in
+# another script are in it (a Latin-script case adds nothing); positions are
+# not kept (``detail=none``): the query is plain words. Search ranks its
+# matches below the folded index's (db/search.py).
+_LATIN_TOKENIZER = "tokenize=\"unicode61 remove_diacritics 0\", prefix='1 2 3', detail=none"
+
+
+def _latin_index(index: str, table: str, columns: tuple[str, ...], rank: str = "") -> str:
+    """An index over ``table`` fed its rows' words spelt in Latin, and the
+    triggers that keep it: a row is in it when some column has such words."""
+    names = ", ".join(columns)
+
+    def spelt(row: str) -> str:
+        return ", ".join(f"casebook_transliterated_text({row}{column})" for column in columns)
+
+    def has_words(row: str) -> str:
+        return " OR ".join(f"casebook_transliterated_text({row}{column}) != ''" for column in columns)
+
+    delete = (f"INSERT INTO {index}({index}, rowid, {names}) "
+              f"SELECT 'delete', old.id, {spelt('old.')} WHERE {has_words('old.')};")
+    insert = (f"INSERT INTO {index}(rowid, {names}) "
+              f"SELECT new.id, {spelt('new.')} WHERE {has_words('new.')};")
+    ranking = f"INSERT INTO {index}({index}, rank) VALUES ('rank', '{rank}');\n" if rank else ""
+    return f"""CREATE VIRTUAL TABLE {index} USING fts5(
+    {names}, content="{table}", content_rowid="id", {_LATIN_TOKENIZER}
+);
+{ranking}INSERT INTO {index}(rowid, {names}) SELECT id, {spelt('')} FROM {table} WHERE {has_words('')};
+CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN
+    {insert}
+END;
+CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN
+    {delete}
+END;
+CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} BEGIN
+    {delete}
+    {insert}
+END;
+"""
+
+
+SCHEMA_V9_LATIN_SEARCH = (
+    _latin_index("excerpts_latin_fts", "excerpts", ("text",))
+    + _latin_index("events_latin_fts", "events", ("title", "description"), "bm25(4.0, 1.0)")
+    + _latin_index("claims_latin_fts", "claims", ("statement", "claimant"), "bm25(3.0, 1.0)")
+    + _latin_index("entities_latin_fts", "entities", ("name", "aliases", "description"),
+                   "bm25(10.0, 6.0, 1.0)")
+)
+
+
+# v9 too: possible mentions. Words of an excerpt that resemble an entity's
+# name or alias without being it (inflected, spelt in another script, a
+# generic alias where the text names another place) are proposed, never
+# linked silently; each judgement (link / not / skip) is kept, append-only, and
+# the latest is copied onto the proposal by a trigger. Needs only v7's tables.
+SCHEMA_V9_POSSIBLE_MENTIONS = """
+CREATE TABLE possible_mentions (
+    id          INTEGER PRIMARY KEY,
+    excerpt_id  INTEGER NOT NULL REFERENCES excerpts(id),
+    entity_id   INTEGER NOT NULL REFERENCES entities(id),
+    start       INTEGER NOT NULL,       -- the words' span in the excerpt's text, code points
+    "end"       INTEGER NOT NULL,
+    form        TEXT NOT NULL,          -- the words as written
+    name        TEXT NOT NULL,          -- the entity's name or alias they resemble
+    reason      TEXT NOT NULL CHECK (reason IN ('inflected', 'transliterated', 'similar', 'generic')),
+    score       REAL NOT NULL,          -- 0-100, how alike (rapidfuzz)
+    proposed_at TEXT NOT NULL,
+    judgement   TEXT NOT NULL DEFAULT '' CHECK (judgement IN ('', 'link', 'not', 'skip')),
+    CHECK (start >= 0 AND "end" > start),
+    UNIQUE (excerpt_id, entity_id, start, "end")
+) STRICT;
+CREATE INDEX possible_mentions_by_judgement ON possible_mentions(judgement, id);
+CREATE INDEX possible_mentions_by_entity ON possible_mentions(entity_id);
+
+CREATE TABLE possible_mention_judgements (
+    id                  INTEGER PRIMARY KEY,
+    possible_mention_id INTEGER NOT NULL REFERENCES possible_mentions(id),
+    judgement           TEXT NOT NULL CHECK (judgement IN ('link', 'not', 'skip')),
+    annotator           TEXT NOT NULL,
+    at                  TEXT NOT NULL   -- UTC, ISO 8601 with microseconds
+) STRICT;
+CREATE INDEX possible_mention_judgements_by_mention
+    ON possible_mention_judgements(possible_mention_id, at);
+CREATE TRIGGER possible_mention_judgements_latest AFTER INSERT ON possible_mention_judgements BEGIN
+    UPDATE possible_mentions SET judgement = new.judgement WHERE id = new.possible_mention_id;
+END;
+CREATE TRIGGER possible_mention_judgements_no_update BEFORE UPDATE ON possible_mention_judgements
+BEGIN SELECT RAISE(ABORT, 'possible-mention judgements are append-only'); END;
+CREATE TRIGGER possible_mention_judgements_no_delete BEFORE DELETE ON possible_mention_judgements
+BEGIN SELECT RAISE(ABORT, 'possible-mention judgements are append-only'); END;
+"""
+
+
+@migrations()
+def m009_possible_mentions(db: Database) -> None:
+    _run_script(db, SCHEMA_V9_LATIN_SEARCH)
+    _run_script(db, SCHEMA_V9_POSSIBLE_MENTIONS)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def schema_version(db: Database) -> int:

@@ -35,7 +35,16 @@ from .errors import ReadInterrupted
 from .kinds import SEARCHED_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
 from .paging import live
-from .text import focus, fold, folded_words, highlight_spans, nfc, query_phrases, tokens
+from .text import (
+    focus,
+    fold,
+    folded_words,
+    highlight_spans,
+    latin_spelling,
+    nfc,
+    query_phrases,
+    tokens,
+)
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
 KINDS: tuple[str, ...] = tuple(kind.name for kind in SEARCHED_KINDS)
@@ -46,9 +55,11 @@ MAX_TERM_LENGTH = 64
 # bounds ranking near 10 ms a kind; more matches stay in index order.
 RANK_LIMIT = 5_000
 
-# Each kind's search index.
+# Each kind's search index, and its index of words in other scripts spelt in Latin.
 FTS_TABLES: dict[str, str] = {
     kind.name: kind.search_index.name for kind in SEARCHED_KINDS if kind.search_index}
+LATIN_TABLES: dict[str, str] = {
+    kind.name: kind.latin_index.name for kind in SEARCHED_KINDS if kind.latin_index}
 
 
 class SearchGroup(Model):
@@ -58,12 +69,16 @@ class SearchGroup(Model):
     capped: bool          # True when there are more than ``total``
     ranked: bool = True   # hits by relevance; False: in index order (first stage,
                           # or more than RANK_LIMIT matches)
+    transliterated: int = 0  # of ``total``, matches found only by the Latin spelling
+                             # of words in another script: their hits come last
 
 
 class SearchResults(Model):
     query: str
     terms: tuple[str, ...]  # folded words, the last a prefix: for highlighting
     groups: tuple[SearchGroup, ...]
+    latin_terms: tuple[str, ...] = ()  # the terms spelt in Latin, for transliterated hits
+    exact: bool = False     # transliteration was off
 
     @property
     def empty(self) -> bool:
@@ -98,10 +113,26 @@ def match_expression(query: str) -> str | None:
     return " ".join(quoted)
 
 
-def _live(kind: str, include_retired: bool) -> str:
+def latin_terms(query: str) -> list[str]:
+    """The query's folded words spelt in Latin (``Мецола`` -> ``metsola``),
+    as the transliterated indexes hold them."""
+    return [latin[:MAX_TERM_LENGTH] for term in query_terms(query)
+            for latin in latin_spelling(term)][:MAX_TERMS]
+
+
+def latin_expression(query: str) -> str | None:
+    """The MATCH expression of the query spelt in Latin, or None if it has no words."""
+    terms = latin_terms(query)
+    if not terms:
+        return None
+    return " ".join(f'"{term}"' + ("*" if number == len(terms) - 1 else "")
+                    for number, term in enumerate(terms))
+
+
+def _live(kind: str, include_retired: bool, rowid: str = "rowid") -> str:
     """The condition that leaves retired items out (a partial index of the few
     retired ids keeps it cheap), or nothing with ``include_retired``."""
-    condition = live(str(item_kind(kind).table), include_retired=include_retired, column="rowid")
+    condition = live(str(item_kind(kind).table), include_retired=include_retired, column=rowid)
     return f" AND {condition}" if condition else ""
 
 
@@ -149,16 +180,86 @@ def ranked_ids(case: Case, kind: str, expression: str, limit: int, *,
     return [row[0] for row in rows]
 
 
-def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str]) -> list[SearchHit]:
-    return item_kind(kind).hits(case, ids, terms)
+def _latin_parts(kind: str, expression: str, latin: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Where transliterated matches come from, each as (index, expression,
+    matches to leave out): rows with words in other scripts whose Latin
+    spelling matches; and, for a query in another script (``Мецола``), rows
+    whose own words match its Latin spelling (``Metsola``). Rows the query
+    finds as typed are left out: they are exact matches."""
+    folded, spelt = FTS_TABLES[kind], LATIN_TABLES[kind]
+    parts = [(spelt, latin, [(folded, expression)])]
+    if latin != expression:
+        parts.append((folded, latin, [(folded, expression), (spelt, latin)]))
+    return parts
+
+
+def _latin_query(kind: str, index: str, excluding: list[tuple[str, str]], include_retired: bool,
+                 ) -> str:
+    query = f"SELECT hit.rowid FROM {index} AS hit WHERE hit.{index} MATCH ?"
+    for other, _ in excluding:
+        query += (f" AND NOT EXISTS (SELECT 1 FROM {other} AS seen "
+                  f"WHERE seen.{other} MATCH ? AND seen.rowid = hit.rowid)")
+    return query + _live(kind, include_retired, "hit.rowid")
+
+
+def latin_ids_and_count(
+    case: Case, kind: str, expression: str, latin: str, limit: int, *, cap: int, rank: bool,
+    include_retired: bool = False,
+) -> tuple[list[int], int]:
+    """The first (``rank``: best by bm25) ``limit`` transliterated matches of
+    a kind that the query as typed does not find, and their count up to ``cap + 1``."""
+    ids: list[int] = []
+    count = 0
+    for index, part, excluding in _latin_parts(kind, expression, latin):
+        room = limit - len(ids)
+        if count > cap and room <= 0:
+            break
+        query = _latin_query(kind, index, excluding, include_retired)
+        params = [part, *(other for _, other in excluding)]
+        rows = case.rows(f"{query} LIMIT ?", [*params, max(cap + 1 - count, room, 1)])
+        count += len(rows)
+        found = [row[0] for row in rows]
+        if rank and rows and room > 0:
+            found = [row[0] for row in case.rows(f"{query} ORDER BY hit.rank LIMIT ?",
+                                                 [*params, room])]
+        ids.extend(found[:max(room, 0)])
+    return ids, count
+
+
+def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str],
+          transliterated: bool = False) -> list[SearchHit]:
+    return item_kind(kind).hits(case, ids, terms, transliterated)
+
+
+def _with_latin(
+    case: Case, group: SearchGroup, expression: str, latin: str | None, latin_terms: Sequence[str],
+    *, limit: int, count_cap: int, rank: bool, include_retired: bool,
+) -> SearchGroup:
+    """The group with its transliterated matches after its exact ones."""
+    room = limit - len(group.hits)
+    if latin is None or (group.capped and room <= 0):
+        return group
+    ids, count = latin_ids_and_count(case, group.kind, expression, latin, max(room, 0),
+                                     cap=count_cap, rank=rank, include_retired=include_retired)
+    if not count:
+        return group
+    total = group.total + count
+    return group.model_copy(update={
+        "hits": group.hits + tuple(_hits(case, group.kind, ids, latin_terms, True)),
+        "total": min(total, count_cap), "capped": group.capped or total > count_cap,
+        "transliterated": min(count, count_cap),
+    })
 
 
 def _results(
     case: Case, query: str, kinds: Iterable[str], limit: int, count_cap: int, *,
     rank: bool, rank_limit: int | None = None, include_retired: bool = False,
+    exact: bool = False,
 ) -> SearchResults:
     terms = query_terms(query)
     expression = match_expression(query)
+    latin = None if exact else latin_expression(query)
+    spelt = () if exact else tuple(latin_terms(query))
     groups = []
     for name in kinds:
         if name not in KINDS:
@@ -180,11 +281,15 @@ def _results(
             ids, matches = first_ids_and_count(case, kind, expression, limit, cap=count_cap,
                                                include_retired=include_retired)
             ranked = False
-        groups.append(SearchGroup(
+        group = SearchGroup(
             kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
             total=min(matches, count_cap), capped=matches > count_cap, ranked=ranked,
-        ))
-    return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups))
+        )
+        groups.append(_with_latin(case, group, expression, latin, spelt, limit=limit,
+                                  count_cap=count_cap, rank=rank and ranked,
+                                  include_retired=include_retired))
+    return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups),
+                         latin_terms=spelt, exact=exact)
 
 
 def first_matches(
@@ -195,11 +300,12 @@ def first_matches(
     limit: int = 10,
     count_cap: int = 1000,
     include_retired: bool = False,
+    exact: bool = False,
 ) -> SearchResults:
     """Stage one of search as you type: each group's first ``limit`` matches in
     index order and their count, at once at any size. Then :func:`search`."""
     return _results(case, query, kinds, limit, count_cap, rank=False,
-                    include_retired=include_retired)
+                    include_retired=include_retired, exact=exact)
 
 
 def search(
@@ -211,15 +317,19 @@ def search(
     count_cap: int = 1000,
     rank_limit: int | None = RANK_LIMIT,
     include_retired: bool = False,
+    exact: bool = False,
 ) -> SearchResults:
     """Search every kind; each group holds its best ``limit`` hits and a count.
 
     Ranked by bm25 where a kind has at most ``rank_limit`` matches (see the
     module's docstring); each group says whether it is. ``rank_limit=None``
     ranks every group however many matches it has.
+
+    Unless ``exact``, matches by transliteration follow each group's exact
+    ones (``Metsola`` finds ``Мецола``; their hits say ``transliterated``).
     """
     return _results(case, query, kinds, limit, count_cap, rank=True, rank_limit=rank_limit,
-                    include_retired=include_retired)
+                    include_retired=include_retired, exact=exact)
 
 
 def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResults:
@@ -228,12 +338,20 @@ def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResu
     so a browser runs it last, in a :class:`Searcher`, where the next
     keystroke cancels it."""
     expression = match_expression(results.query)
+    latin = None if results.exact else latin_expression(results.query)
+
+    def ranked(group: SearchGroup) -> SearchGroup:
+        assert expression is not None
+        ids = ranked_ids(case, group.kind, expression, limit)
+        hits = tuple(_hits(case, group.kind, ids, results.terms))
+        if latin is not None and group.transliterated and len(hits) < limit:
+            found, _ = latin_ids_and_count(case, group.kind, expression, latin, limit - len(hits),
+                                           cap=limit, rank=True)
+            hits += tuple(_hits(case, group.kind, found, results.latin_terms, True))
+        return group.model_copy(update={"hits": hits, "ranked": True})
+
     groups = tuple(
-        group if group.ranked or expression is None else group.model_copy(update={
-            "hits": tuple(_hits(case, group.kind, ranked_ids(case, group.kind, expression, limit),
-                                results.terms)),
-            "ranked": True,
-        })
+        group if group.ranked or expression is None else ranked(group)
         for group in results.groups
     )
     return results.model_copy(update={"groups": groups})
@@ -320,7 +438,7 @@ def entity_named(case: Case, name: str) -> Entity | None:
     wanted = folded_words(name)
     if not wanted:
         return None
-    hits = search(case, name, kinds=["entity"], limit=20).groups[0].hits
+    hits = search(case, name, kinds=["entity"], limit=20, exact=True).groups[0].hits
     return next((entity for entity in entities_by_ids(case, [hit.id for hit in hits])
                  if any(folded_words(known) == wanted for known in (entity.name, *entity.aliases))),
                 None)
@@ -443,9 +561,10 @@ class _Superseded:
 
 
 __all__ = [
-    "FTS_TABLES", "KINDS", "RANK_LIMIT", "ResultPlace", "SearchGroup", "SearchHit",
-    "SearchResults", "Searcher", "count_all_matches", "count_matches", "entity_named",
-    "first_ids", "first_ids_and_count", "first_matches", "focus", "fold", "highlight_spans",
+    "FTS_TABLES", "KINDS", "LATIN_TABLES", "RANK_LIMIT", "ResultPlace", "SearchGroup",
+    "SearchHit", "SearchResults", "Searcher", "count_all_matches", "count_matches",
+    "entity_named", "first_ids", "first_ids_and_count", "first_matches", "focus", "fold",
+    "highlight_spans", "latin_expression", "latin_ids_and_count", "latin_terms",
     "match_expression", "matches_page", "query_terms", "ranked_ids", "refine", "search",
     "step_result",
 ]

@@ -141,6 +141,14 @@ class SearchIndex:
     name: str
     columns: tuple[str, ...]
     content: Table | None
+    # The SQL function (db/text.py) that makes what the index is fed from a
+    # column: the folded words, or their Latin spelling (only rows that have
+    # words in other scripts, ``transliterated``).
+    feed: str = "casebook_search_text"
+
+    @property
+    def transliterated(self) -> bool:
+        return self.feed == "casebook_transliterated_text"
 
     def __str__(self) -> str:
         return self.name
@@ -258,6 +266,16 @@ DUPLICATE_JUDGEMENTS = Table(
 )
 
 # Every table that holds the case, in the order exports write them.
+# Words resembling an entity's name, proposed for review (schema v9).
+POSSIBLE_MENTIONS = Table(
+    "possible_mentions",
+    ("id", "excerpt_id", "entity_id", "start", "end", "form", "name", "reason", "score",
+     "proposed_at", "judgement"),   # judgement: the latest, copied by a trigger
+)
+POSSIBLE_MENTION_JUDGEMENTS = Table(
+    "possible_mention_judgements", ("id", "possible_mention_id", "judgement", "annotator", "at"),
+)
+
 TABLES: dict[str, Table] = {table.name: table for table in (
     CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
@@ -265,6 +283,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
     RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
+    POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)
@@ -272,8 +291,17 @@ EVENTS_FTS = SearchIndex("events_fts", ("title", "description"), EVENTS)
 CLAIMS_FTS = SearchIndex("claims_fts", ("statement", "claimant"), CLAIMS)
 ENTITIES_FTS = SearchIndex("entities_fts", ("name", "aliases", "description"), ENTITIES)
 
+# Each kind's words in other scripts spelt in Latin (schema v9): ``Metsola`` finds ``Мецола``.
+_LATIN = "casebook_transliterated_text"
+EXCERPTS_LATIN_FTS = SearchIndex("excerpts_latin_fts", ("text",), EXCERPTS, _LATIN)
+EVENTS_LATIN_FTS = SearchIndex("events_latin_fts", ("title", "description"), EVENTS, _LATIN)
+CLAIMS_LATIN_FTS = SearchIndex("claims_latin_fts", ("statement", "claimant"), CLAIMS, _LATIN)
+ENTITIES_LATIN_FTS = SearchIndex("entities_latin_fts", ("name", "aliases", "description"), ENTITIES,
+                                 _LATIN)
+
 SEARCH_INDEXES: dict[str, SearchIndex] = {index.name: index for index in (
     ENTITIES_FTS, EVENTS_FTS, EXCERPTS_FTS, CLAIMS_FTS,
+    ENTITIES_LATIN_FTS, EVENTS_LATIN_FTS, EXCERPTS_LATIN_FTS, CLAIMS_LATIN_FTS,
 )}
 
 # sqlite-utils' record of the migrations applied (db/schema.py).

@@ -14,6 +14,8 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
 
+from anyascii import anyascii
+
 # Letters, digits and marks: the characters unicode61 keeps inside a token
 # with ``categories 'L* N* Co M*'`` (a Devanagari vowel sign stays in its word).
 TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7"
@@ -140,6 +142,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
     A writer without them (a plain sqlite3 shell) is refused with
     ``no such function``: it cannot leave an index out of step."""
     conn.create_function("casebook_search_text", 1, search_text, deterministic=True)
+    conn.create_function("casebook_transliterated_text", 1, transliterate, deterministic=True)
 
 
 def tokens(text: str) -> Iterator[tuple[int, int, str]]:
@@ -152,6 +155,36 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), word
 
 
+def latin_spelling(word: str) -> list[str]:
+    """The Latin spelling of one folded word, as words (anyascii, offline):
+    ``мецола`` -> ``["metsola"]``; an ASCII word is itself. A run of a script
+    without spaces is spelt a character at a time (``社長`` -> ``she zhang``):
+    as one word it would be a whole sentence."""
+    if word.isascii():
+        return [word]
+    if _UNSPACED.search(word):
+        word = _UNSPACED.sub(lambda run: " ".join(run.group()), word)
+    return TOKEN.findall(anyascii(word).lower())
+
+
+def transliterate(text: str | None) -> str:
+    """What the transliterated search indexes are fed for ``text``: its words
+    spelt in Latin, folded, each once (anyascii, offline): ``Роберта Мецола``
+    -> ``roberta metsola``. A text whose folded words are all ASCII already
+    (``Łódź`` folds to ``lodz``) gives ``""`` and is left out of those
+    indexes: the folded index finds it. A text with some word in another
+    script keeps its ASCII words too, so a query mixing both finds it."""
+    if not text or text.isascii():
+        return ""
+    folded = folded_words(text)
+    if all(word.isascii() for word in folded):
+        return ""
+    words: dict[str, None] = {}  # in order of first appearance, each once
+    for word in folded:
+        words.update(dict.fromkeys(latin_spelling(word)))
+    return " ".join(words)
+
+
 def folded_words(text: str) -> list[str]:
     """The folded words of ``text`` (folding the whole text at once is faster
     than word by word, and cuts the same words)."""
@@ -161,25 +194,34 @@ def folded_words(text: str) -> list[str]:
 # -- matches of a query ----------------------------------------------------
 
 
-def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` that match the query terms (the last as a prefix)."""
+def highlight_spans(text: str, terms: Sequence[str], *,
+                    transliterated: bool = False) -> list[tuple[int, int]]:
+    """Spans of ``text`` that match the query terms (the last as a prefix);
+    ``transliterated``: words in other scripts match by their Latin spelling
+    (``Мецола`` for ``metsola``)."""
     if not terms:
         return []
     whole, prefix = set(terms[:-1]), terms[-1]
+
+    def matches(word: str) -> bool:
+        return (word in whole or word.startswith(prefix)
+                or any(_UNSPACED.match(term) and term in word for term in terms))
+
     return [
         (start, end)
         for start, end, word in tokens(text)
-        if word in whole or word.startswith(prefix)
-        or any(_UNSPACED.match(term) and term in word for term in terms)
+        if matches(word) or (transliterated and not word.isascii()
+                             and any(matches(latin) for latin in latin_spelling(word)))
     ]
 
 
-def focus(text: str, terms: Sequence[str], width: int = 160) -> str:
+def focus(text: str, terms: Sequence[str], width: int = 160, *,
+          transliterated: bool = False) -> str:
     """A one-line window of ``text`` around its first match."""
     flat = one_line(text)
     if len(flat) <= width:
         return flat
-    spans = highlight_spans(flat, terms)
+    spans = highlight_spans(flat, terms, transliterated=transliterated)
     start = max(0, spans[0][0] - width // 4) if spans else 0
     end = min(len(flat), start + width)
     start = max(0, end - width)

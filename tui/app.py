@@ -158,6 +158,7 @@ class CasebookApp(App[None]):
         # The result of the last search opened last: its kind and place in that
         # kind's full list (None: none yet, n starts from the first).
         self.last_result: tuple[str, int] | None = None
+        self.exact_search = False   # the search screen's Ctrl+T: transliteration off
         self._start_pane = pane
         self._counts_shown = False
         self._searcher: Searcher | None = None
@@ -465,13 +466,14 @@ class CasebookApp(App[None]):
     def action_search(self) -> None:
         titles: dict[str, str] = {kind.name: kind.title for kind in KINDS}
         screen = SearchScreen(self.searcher, query=self.last_query, group_titles=titles,
-                              case=self.case)
+                              case=self.case, exact=self.exact_search)
         self.push_screen(screen, callback=lambda link: self._searched(screen, link))
 
     def _searched(self, screen: SearchScreen, link: Link | None) -> None:
         if screen.query_text != self.last_query or link is not None:
             self.last_result = screen.chosen
         self.last_query = screen.query_text
+        self.exact_search = screen.exact
         if link is not None:
             self.follow(link)
 
@@ -637,6 +639,8 @@ class CasebookApp(App[None]):
 
     def action_activity(self) -> None:
         self.curating.activity()
+    def action_possible_mentions(self) -> None:
+        self.curating.possible_mentions()
 
     # -- the parts' messages (dropped once the app is closing) ---------------
 

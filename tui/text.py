@@ -45,11 +45,13 @@ def quoted_line(text: str, style: str | Style = "") -> Content:
     return Content.assemble("“", Content.styled(flat, style), "”")
 
 
-def highlighted_line(text: str, terms: Sequence[str], style: str = ".cb--match") -> Content:
-    """One line of untrusted text with the words matching ``terms`` styled."""
+def highlighted_line(text: str, terms: Sequence[str], style: str = ".cb--match", *,
+                     transliterated: bool = False) -> Content:
+    """One line of untrusted text with the words matching ``terms`` styled
+    (``transliterated``: words in other scripts by their Latin spelling)."""
     flat = one_line(text)
     content = Content(flat)
-    for start, end in highlight_spans(flat, terms):
+    for start, end in highlight_spans(flat, terms, transliterated=transliterated):
         content = content.stylize(style, start, end)
     return content
 

@@ -25,6 +25,7 @@ from ..history import Location
 from ..screens.activity import ActivityScreen
 from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
+from ..screens.possible_mentions import PossibleMentionsScreen
 from ..text import one_line
 from ..widgets.detail import Link
 from .building import BuildingHost
@@ -41,6 +42,8 @@ ACTIVITY_BINDING = Binding("W", "activity", "Activity", show=False,
                            tooltip="The activity log: who did what when, newest first")
 RETIRED_BINDING = Binding("H", "toggle_retired", "Retired", show=False,
                           tooltip="Show retired items in the lists (marked retired), or hide them")
+MENTIONS_BINDING = Binding("M", "possible_mentions", "Possible mentions", show=False,
+                           tooltip="Words that may name an entity, one at a time: link or not")
 EDITABLE = ("entity", "event", "claim")
 
 
@@ -51,7 +54,8 @@ class CuratingHost(BuildingHost, Protocol):
 
 
 class Curating:
-    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING, RETIRED_BINDING, ACTIVITY_BINDING]
+    BINDINGS = [*CURATION_BINDINGS, QUEUE_BINDING, RETIRED_BINDING, ACTIVITY_BINDING,
+                MENTIONS_BINDING]
 
     class ItemLoaded(Message, bubble=False):
         """The item a key acts on was read (``state``), or could not be (``problem``)."""
@@ -162,3 +166,11 @@ class Curating:
 
         self.host.open_screen(DuplicatesScreen(self.host.case, annotator=self.host.annotator,
                                                read_only=self.host.read_only), closed)
+
+    def possible_mentions(self) -> None:
+        def closed(_: object) -> None:
+            for pane in self.host.panes():
+                pane.reload()
+
+        self.host.open_screen(PossibleMentionsScreen(self.host.case, annotator=self.host.annotator,
+                                                     read_only=self.host.read_only), closed)

@@ -50,9 +50,10 @@ HINT = "Type to search entities, events, excerpts and claims. Uhrik finds Uhrík
 
 
 def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
-                  titles: Mapping[str, str]) -> list[Block]:
+                  titles: Mapping[str, str], latin_terms: tuple[str, ...] = ()) -> list[Block]:
     """The results as blocks: a heading per kind (its title from ``titles``)
-    with hits, each hit a link."""
+    with hits, each hit a link; a hit found by transliteration (by the Latin
+    spelling of its words, ``latin_terms``) is marked ``≈`` and comes last."""
     if not terms:
         return [Block(Content.styled(HINT, ".cb--dim"))]
     blocks: list[Block] = []
@@ -62,13 +63,17 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
         more = "+" if group.capped else ""
         count = (f"{group.total:,}{more}" if group.total <= len(group.hits)
                  else f"{len(group.hits)} of {group.total:,}{more}")
+        if group.transliterated:
+            count += f", {group.transliterated:,} transliterated ≈"
         if blocks:
             blocks.append(BLANK)
         title = titles.get(group.kind, group.kind)
         blocks.append(Block(Content.styled(f"{title} ({count})", ".cb--heading")))
         for hit in group.hits:
             line = Content.assemble(
-                "• ", highlighted_line(hit.title, terms),
+                ("≈ ", ".cb--dim") if hit.transliterated else "• ",
+                highlighted_line(hit.title, latin_terms if hit.transliterated else terms,
+                                 transliterated=hit.transliterated),
                 ("  " if hit.detail else "", ""), plain_line(hit.detail, ".cb--dim"),
             )
             blocks.append(Block(line, Link(hit.kind, hit.id), wrap=False))
@@ -81,6 +86,12 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
     return blocks
 
 
+def search_hint(exact: bool) -> Content:
+    """The line under the results: the keys, and whether transliteration is on."""
+    spelling = "Ctrl+T across scripts" if exact else "Ctrl+T exact"
+    return Content(f"↑↓ choose · Enter open · Tab to results · {spelling} · Esc close")
+
+
 class SearchScreen(Dialog[Link | None]):
     """``/``: type to search; ↑/↓ choose a result; Enter opens it; Esc closes."""
 
@@ -90,6 +101,8 @@ class SearchScreen(Dialog[Link | None]):
         Binding("up", "result_up", "Previous result", show=False),
         Binding("pagedown", "result_page_down", "Page down", show=False),
         Binding("pageup", "result_page_up", "Page up", show=False),
+        Binding("ctrl+t", "toggle_exact", "Exact / across scripts",
+                tooltip="Transliteration off (only words as written) or on (Metsola finds Мецола)"),
     ]
 
     class ResultsShown(Message):
@@ -104,19 +117,23 @@ class SearchScreen(Dialog[Link | None]):
 
     class ResultsFound(Message, bubble=False):
         def __init__(self, query: str, terms: tuple[str, ...], groups: list[SearchGroup],
-                     ranked: bool = True) -> None:
+                     ranked: bool = True, latin_terms: tuple[str, ...] = (),
+                     exact: bool = False) -> None:
             super().__init__()
             self.query = query
             self.terms = terms
             self.groups = groups
             self.ranked = ranked
+            self.latin_terms = latin_terms
+            self.exact = exact
 
     def __init__(self, searcher: Callable[[], Searcher], *, group_titles: Mapping[str, str],
-                 case: Case, query: str = "") -> None:
+                 case: Case, query: str = "", exact: bool = False) -> None:
         super().__init__()
         self._searcher = searcher
         self.group_titles = group_titles
         self.query_text = query
+        self.exact = exact   # transliteration off: only words as written
         self._shown_query: str | None = None
         self._case = case
         # The result opened: its kind and its place in that kind's full list.
@@ -129,8 +146,7 @@ class SearchScreen(Dialog[Link | None]):
                 yield Input(value=self.query_text, placeholder="names, events, excerpts, claims",
                             id="search-input", select_on_focus=True)
             yield DetailView(id="search-results")
-            yield Static(Content("↑↓ choose · Enter open · Tab to results · Esc close"),
-                         id="search-hint")
+            yield Static(search_hint(self.exact), id="search-hint")
 
     def on_mount(self) -> None:
         self.query_one(DetailView).show(result_blocks("", (), [], self.group_titles))
@@ -149,16 +165,16 @@ class SearchScreen(Dialog[Link | None]):
     def _start(self, query: str) -> None:
         self.query_text = query
         searcher = self._searcher()
-        self._run(searcher, searcher.keystroke(), query)
+        self._run(searcher, searcher.keystroke(), query, self.exact)
 
     @work(thread=True, exclusive=True, group="search")
-    def _run(self, searcher: Searcher, token: int, query: str) -> None:
+    def _run(self, searcher: Searcher, token: int, query: str, exact: bool) -> None:
         try:
-            found = searcher.first_matches(token, query, limit=HITS_PER_KIND)
+            found = searcher.first_matches(token, query, limit=HITS_PER_KIND, exact=exact)
             self._found(query, found, ranked=not found.groups)
             if not found.groups:
                 return
-            found = searcher.search(token, query, limit=HITS_PER_KIND)
+            found = searcher.search(token, query, limit=HITS_PER_KIND, exact=exact)
             self._found(query, found, ranked=found.ranked)
             if not found.ranked and self._paused(searcher, token):
                 found = searcher.refine(token, found, limit=HITS_PER_KIND)
@@ -183,17 +199,18 @@ class SearchScreen(Dialog[Link | None]):
         return searcher.is_current(token)
 
     def _found(self, query: str, results: SearchResults, *, ranked: bool) -> None:
-        self.post_message(self.ResultsFound(query, results.terms, list(results.groups), ranked))
+        self.post_message(self.ResultsFound(query, results.terms, list(results.groups), ranked,
+                                            results.latin_terms, results.exact))
 
     def on_search_screen_results_found(self, message: ResultsFound) -> None:
-        if message.query != self.query_text:
-            return  # a newer keystroke is on its way
+        if message.query != self.query_text or message.exact != self.exact:
+            return  # a newer keystroke (or a toggle) is on its way
         # A later stage of the query on screen reorders it: the cursor stays
         # on the result it was on, if that is still there.
         again = message.query == self._shown_query
         self._shown_query = message.query
         self.results.show(result_blocks(message.query, message.terms, message.groups,
-                                        self.group_titles),
+                                        self.group_titles, message.latin_terms),
                           keep_place=again)
         hits = sum(len(group.hits) for group in message.groups)
         self.call_after_refresh(self.post_message,
@@ -228,6 +245,13 @@ class SearchScreen(Dialog[Link | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_toggle_exact(self) -> None:
+        """Transliteration off or on; the query is searched again."""
+        self.exact = not self.exact
+        self.query_one("#search-hint", Static).update(search_hint(self.exact))
+        self._shown_query = None
+        self._start(self.query_text)
 
     def action_result_down(self) -> None:
         self.results.action_link_down()

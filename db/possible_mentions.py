@@ -1,0 +1,331 @@
+"""Possible mentions: words a person would link to an entity that are not its
+name or an alias as written, proposed for review, never linked silently.
+
+An excerpt's words are compared with every name and alias of the case by
+their *skeleton*: the folded word spelt in Latin (anyascii, so ``Мецола`` is
+``metsola``) with spellings that differ between languages made one (``w``/``v``,
+``ph``/``f``, ``y``/``i``, doubled letters). A word is proposed when its
+skeleton is the name's (``Logwinow``, ``Мецола``), is the name with an
+inflection (``Logvinova``, ``Logwinows``, ``Uhríkovi``: the name, its last
+letter perhaps changed, and up to three more) or is close to it (rapidfuzz,
+``SIMILAR`` and more). Names are looked up by the first four letters of their
+skeleton, so a text is compared with the few names it could be.
+
+A **generic alias** ("Russian Embassy" of "Russian Embassy in Uccle": the
+name cut just before ``in``, ``of``, ``to`` ...) is not linked where the text
+names another place or body right after it ("the Russian embassy in Dublin"):
+there it is proposed for review instead (:mod:`db.mentions` leaves it out).
+
+Each proposal is judged ``link`` (the excerpt is linked to the entity),
+``not`` or ``skip`` (it stays in the queue); every judgement is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .casefile import Case, utc_now
+from .errors import InvalidValueError, NotFoundError
+from .models import Model
+from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
+from .text import folded_words, latin_spelling, tokens
+
+JUDGEMENTS = ("link", "not", "skip")
+REASONS = ("inflected", "transliterated", "similar", "generic")
+SIMILAR = 88          # rapidfuzz ratio from which a different word is proposed
+MIN_LETTERS = 5       # a one-word name shorter than this is never guessed at
+MAX_ENDING = 3        # letters an inflection may add ("Logvinov" -> "Logvinova")
+_PREFIX = 4           # names are looked up by the first letters of their skeleton
+
+# Words after which a generic alias names something else: "in Dublin", "to the EU".
+PREPOSITIONS = frozenset({
+    "in", "at", "to", "of", "for", "from", "near", "de", "du", "des", "d", "en", "a", "au", "aux",
+    "im", "bei", "zu", "van", "te", "nel", "di", "w", "we", "v", "vo", "в", "во", "при", "στο",
+    "στη", "στην",
+})
+# Endings that make a place's name an adjective or a people: "Russian", "Chinese".
+_DEMONYM_ENDINGS = frozenset({"n", "an", "ian", "ns", "ans", "ians", "ese", "ish", "i", "er", "ers"})
+# ... unless only an article or a pronoun follows ("in the city", "of its staff").
+_NOT_A_NAME = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "la",
+                         "le", "les", "l", "der", "die", "das", "dem", "den", "het", "een"})
+
+
+class PossibleMention(Model):
+    """A ``possible_mentions`` row."""
+
+    id: int
+    excerpt_id: int
+    entity_id: int
+    start: int
+    end: int
+    form: str
+    name: str
+    reason: str
+    score: float
+    proposed_at: str
+    judgement: str = ""
+
+
+class Proposal(Model):
+    """A possible mention found in a paragraph, before it is stored."""
+
+    entity_id: int
+    start: int
+    end: int
+    form: str
+    name: str
+    reason: str
+    score: float
+
+
+_SPELLINGS = [("ph", "f"), ("w", "v"), ("y", "i"), ("ck", "k"), ("x", "ks"), ("q", "k")]
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def skeleton(word: str) -> str:
+    """A folded word as :mod:`db.possible_mentions` compares it: spelt in
+    Latin, with spellings that differ between languages made one."""
+    spelt = "".join(latin_spelling(word))
+    for written, said in _SPELLINGS:
+        spelt = spelt.replace(written, said)
+    return _DOUBLED.sub(r"\1", spelt)
+
+
+def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, float] | None:
+    """How the skeleton ``word`` resembles the skeleton ``name``: (reason,
+    score), or None. Equal skeletons are a different spelling of the name.
+    The name of a place or body with a demonym's ending is not an inflection."""
+    if word == name:
+        return "similar", 100.0
+    if len(name) >= MIN_LETTERS:
+        stem = name if word.startswith(name) else name[:-1]
+        if word.startswith(stem) and len(word) - len(stem) <= MAX_ENDING:
+            if not (person or word[len(name):] not in _DEMONYM_ENDINGS):
+                return None   # "Russian" is not a mention of Russia
+            return "inflected", fuzz.ratio(word, name)
+    if word[:1] == name[:1]:
+        score = fuzz.ratio(word, name)
+        if score >= SIMILAR:
+            return "similar", score
+    return None
+
+
+@dataclass(frozen=True)
+class _Name:
+    entity_id: int
+    name: str                     # as written
+    words: tuple[str, ...]        # folded
+    skeletons: tuple[str, ...]
+    generic: bool
+    person: bool = False
+
+
+def is_generic(kind: str, name_words: Sequence[str], alias_words: Sequence[str]) -> bool:
+    """Whether an alias is the entity's name cut before the words that say
+    which one it is ("Russian Embassy" of "Russian Embassy in Uccle")."""
+    count = len(alias_words)
+    return (kind != "person" and 0 < count < len(name_words)
+            and tuple(name_words[:count]) == tuple(alias_words)
+            and name_words[count] in PREPOSITIONS)
+
+
+def names_another(words: Sequence[str], after: int) -> bool:
+    """Whether the folded words from ``after`` name a place or body: a
+    preposition and then a word that is not an article ("in Dublin")."""
+    return (after + 1 < len(words) and words[after] in PREPOSITIONS
+            and words[after + 1] not in _NOT_A_NAME and words[after + 1] not in PREPOSITIONS)
+
+
+class NameForms:
+    """Every name and alias of a case, looked up by its skeleton's first letters."""
+
+    def __init__(self, names: Iterable[tuple[int, str, str, str]]):
+        """``names``: (entity id, entity kind, entity name, this name or alias)."""
+        self._by_prefix: dict[str, list[_Name]] = defaultdict(list)
+        self._shapes: dict[str, str] = {}   # each word's skeleton, worked out once
+        for entity_id, kind, entity_name, name in names:
+            words = tuple(folded_words(name))
+            if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
+                continue
+            skeletons = tuple(skeleton(word) for word in words)
+            generic = name != entity_name and is_generic(kind, folded_words(entity_name), words)
+            known = _Name(entity_id, name, words, skeletons, generic, kind == "person")
+            self._by_prefix[skeletons[0][:_PREFIX]].append(known)
+            if kind == "person" and len(words) > 1 and len(words[-1]) >= MIN_LETTERS:
+                # A person is often named by the surname alone ("Logvinova").
+                self._by_prefix[skeletons[-1][:_PREFIX]].append(
+                    _Name(entity_id, name, words[-1:], skeletons[-1:], False, True))
+
+    @classmethod
+    def of_case(cls, case: Case) -> "NameForms":
+        rows = case.rows(
+            "SELECT e.id, e.kind, e.name, e.name FROM entities e WHERE e.retired = 0 UNION ALL "
+            "SELECT e.id, e.kind, e.name, a.alias FROM entity_aliases a "
+            "JOIN entities e ON e.id = a.entity_id WHERE e.retired = 0")
+        return cls((row[0], row[1], row[2], row[3]) for row in rows)
+
+    def _shape(self, word: str) -> str:
+        shape = self._shapes.get(word)
+        if shape is None:
+            shape = self._shapes[word] = skeleton(word)
+        return shape
+
+    def could_name(self, words: Iterable[str]) -> bool:
+        """Whether folded words could begin any name (a cheap test first)."""
+        return any(self._shape(word)[:_PREFIX] in self._by_prefix for word in words)
+
+    def propose(self, text: str, linked: Iterable[int] = (), *,
+                words: Sequence[str] | None = None) -> list[Proposal]:
+        """The possible mentions in ``text`` of entities not in ``linked``
+        (those it names exactly), the best proposal per entity and span.
+        ``words``, the text's folded words if known, skip a text that could
+        name no one at once."""
+        if not self._by_prefix or (words is not None and not self.could_name(words)):
+            return []
+        found = list(tokens(text))
+        words = [word for _, _, word in found]
+        shapes = [self._shape(word) for word in words]
+        skip = set(linked)
+        best: dict[tuple[int, int, int], Proposal] = {}
+        for position, shape in enumerate(shapes):
+            for known in self._by_prefix.get(shape[:_PREFIX], ()):
+                if known.entity_id in skip:
+                    continue
+                proposal = self._compare(text, found, words, shapes, position, known)
+                if proposal is None:
+                    continue
+                key = (proposal.entity_id, proposal.start, proposal.end)
+                if key not in best or best[key].score < proposal.score:
+                    best[key] = proposal
+        # One proposal for words inside another's of the same entity ("Logvinova"
+        # in "Kirill Logvinova"): the longer.
+        kept = [p for p in best.values() if not any(
+            other is not p and other.entity_id == p.entity_id and other.start <= p.start
+            and p.end <= other.end for other in best.values())]
+        return sorted(kept, key=lambda p: (p.start, p.entity_id))
+
+    @staticmethod
+    def _compare(text: str, found: list[tuple[int, int, str]], words: list[str],
+                 shapes: list[str], position: int, known: _Name) -> Proposal | None:
+        count = len(known.words)
+        if position + count > len(words):
+            return None
+        span = range(position, position + count)
+        start, end = found[position][0], found[position + count - 1][1]
+        if tuple(words[i] for i in span) == known.words:
+            if not known.generic or not names_another(words, position + count):
+                return None   # the name as written: linked by db.mentions
+            return Proposal(entity_id=known.entity_id, start=start, end=end,
+                            form=text[start:end], name=known.name, reason="generic", score=100.0)
+        reasons, scores = [], []
+        for i, name_shape in zip(span, known.skeletons, strict=True):
+            alike = resemblance(shapes[i], name_shape, person=known.person)
+            if alike is None:
+                return None
+            reasons.append(alike[0])
+            scores.append(alike[1])
+        if not any(word.isascii() for word in (words[i] for i in span)) \
+                and all(reason == "similar" for reason in reasons):
+            reason = "transliterated"
+        else:
+            reason = "inflected" if "inflected" in reasons else "similar"
+        return Proposal(entity_id=known.entity_id, start=start, end=end, form=text[start:end],
+                        name=known.name, reason=reason, score=round(min(scores), 1))
+
+
+# -- stored proposals and their judgements ------------------------------------
+
+
+def store_proposals(tx: sqlite3.Connection, excerpt_id: int, proposals: Iterable[Proposal]) -> int:
+    """Write an excerpt's proposals inside a write transaction; returns how many are new."""
+    insert = POSSIBLE_MENTIONS.insert(with_id=False, or_ignore=True)
+    at = utc_now()
+    before = tx.total_changes
+    tx.executemany(insert.sql, [insert.values(p, excerpt_id=excerpt_id, proposed_at=at, judgement="")
+                                for p in proposals])
+    return tx.total_changes - before
+
+
+def propose_mentions(case: Case, *, excerpt_ids: Sequence[int] | None = None,
+                     forms: NameForms | None = None) -> int:
+    """Find and store the possible mentions of excerpts (all, or those given);
+    returns how many are new."""
+    forms = forms or NameForms.of_case(case)
+    where = "" if excerpt_ids is None else \
+        f" WHERE x.id IN ({','.join('?' * len(excerpt_ids))})"
+    rows = case.rows(
+        "SELECT x.id, x.text, (SELECT group_concat(entity_id) FROM excerpt_entities l "
+        f"WHERE l.excerpt_id = x.id) FROM excerpts x{where}", list(excerpt_ids or []))
+    added = 0
+    with case.write() as tx:
+        for excerpt_id, text, linked in rows:
+            ids = [int(each) for each in linked.split(",")] if linked else []
+            added += store_proposals(tx, excerpt_id, forms.propose(text, ids))
+    return added
+
+
+def possible_mentions(case: Case, *, open_only: bool = True, limit: int = 100,
+                      after: int = 0) -> list[PossibleMention]:
+    """Proposals in id order: with ``open_only`` those not judged yet or skipped."""
+    where = "judgement IN ('', 'skip') AND " if open_only else ""
+    rows = case.rows(f"SELECT {POSSIBLE_MENTIONS.select()} FROM possible_mentions "
+                     f"WHERE {where}id > ? ORDER BY id LIMIT ?", [after, limit])
+    return [PossibleMention(**dict(row)) for row in rows]
+
+
+def possible_mentions_by_ids(case: Case, ids: list[int]) -> list[PossibleMention]:
+    """The proposals of these ids that exist, in the order given."""
+    if not ids:
+        return []
+    rows = case.rows(f"SELECT {POSSIBLE_MENTIONS.select()} FROM possible_mentions "
+                     "WHERE id IN (SELECT value FROM json_each(?))", [str(list(ids))])
+    found = {row["id"]: PossibleMention(**dict(row)) for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def possible_mention(case: Case, mention_id: int) -> PossibleMention:
+    row = case.row(f"SELECT {POSSIBLE_MENTIONS.select()} FROM possible_mentions WHERE id = ?",
+                   [mention_id])
+    if row is None:
+        raise NotFoundError(f"no possible mention {mention_id}")
+    return PossibleMention(**dict(row))
+
+
+def count_open(case: Case) -> int:
+    return int(case.scalar(
+        "SELECT count(*) FROM possible_mentions WHERE judgement IN ('', 'skip')"))
+
+
+def judge_mention(case: Case, mention_id: int, judgement: str, *, annotator: str) -> bool:
+    """Record a judgement of a possible mention (and, for ``link``, link its
+    excerpt to its entity) in one transaction; returns whether a new link was made."""
+    if judgement not in JUDGEMENTS:
+        raise InvalidValueError(f"judgement must be one of {', '.join(JUDGEMENTS)}, not {judgement!r}")
+    if not annotator.strip():
+        raise InvalidValueError("an annotator is needed to judge a possible mention")
+    with case.write() as tx:
+        row = tx.execute("SELECT excerpt_id, entity_id FROM possible_mentions WHERE id = ?",
+                         [mention_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no possible mention {mention_id}")
+        insert = POSSIBLE_MENTION_JUDGEMENTS.insert(with_id=False)
+        tx.execute(insert.sql, insert.values(None, possible_mention_id=mention_id,
+                                             judgement=judgement, annotator=annotator, at=utc_now()))
+        if judgement != "link":
+            return False
+        before = tx.total_changes
+        tx.execute(EXCERPT_ENTITIES.insert(or_ignore=True).sql, [row[0], row[1]])
+        return tx.total_changes > before
+
+
+def judgements(case: Case, mention_id: int) -> list[tuple[str, str, str]]:
+    """Every judgement of a possible mention, oldest first: (judgement, annotator, at)."""
+    return [(row[0], row[1], row[2]) for row in case.rows(
+        "SELECT judgement, annotator, at FROM possible_mention_judgements "
+        "WHERE possible_mention_id = ? ORDER BY at, id", [mention_id])]

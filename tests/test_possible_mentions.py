@@ -1,0 +1,206 @@
+"""Possible mentions (issue 14 point 4 of its users' list): words a person
+would link to an entity — inflected, spelt in another language or script, a
+generic alias where the text names another place — are proposed when a
+source is added, never linked silently; judged link / not / skip, every
+judgement kept; a browser queue (M) with single keys."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import assert_one_line_error, browser, press, run_cli, settle
+
+import db
+from db.entities import add_entity
+from db.possible_mentions import NameForms, judge_mention, judgements, possible_mentions, skeleton
+from tui.screens.possible_mentions import PossibleMentionsScreen
+
+ANA = {"CASEBOOK_ANNOTATOR": "ana"}
+NEWS = """Kirill Logvinova's guests included MEPs, according to the report.
+
+Die Gäste von Logwinow kamen aus Brüssel; Logwinows Empfang war lang.
+
+Председателят на ЕП Роберта Мецола забрани достъпа на руските дипломати.
+
+Η Μέτσολα απαγόρευσε την είσοδο.
+
+Staff of the Russian embassy in Dublin were expelled too.
+
+The Russian Embassy said nothing; Russian diplomats stayed silent.
+
+Milan Uhríkovi poslali list.
+"""
+
+
+def entities(case: db.Case) -> None:
+    add_entity(case, kind="person", name="Kirill Logvinov", aliases=["Logvinov"])
+    add_entity(case, kind="person", name="Roberta Metsola")
+    add_entity(case, kind="person", name="Milan Uhrík")
+    add_entity(case, kind="place", name="Russia")
+    add_entity(case, kind="organization", name="Russian Embassy in Uccle", aliases=["Russian Embassy"])
+
+
+@pytest.fixture
+def news_case(tmp_path: Path) -> tuple[Path, Path]:
+    path = tmp_path / "news.casebook"
+    with db.create_case(path, title="News") as case:
+        entities(case)
+    news = tmp_path / "news.txt"
+    news.write_text(NEWS, encoding="utf-8")
+    return path, news
+
+
+def test_forms_a_person_would_link_are_proposed():
+    forms = NameForms([(1, "person", "Kirill Logvinov", "Kirill Logvinov"),
+                       (1, "person", "Kirill Logvinov", "Logvinov"),
+                       (2, "person", "Roberta Metsola", "Roberta Metsola"),
+                       (3, "person", "Milan Uhrík", "Milan Uhrík"),
+                       (4, "place", "Russia", "Russia")])
+
+    def proposed(text: str) -> list[tuple[str, int, str]]:
+        return [(p.form, p.entity_id, p.reason) for p in forms.propose(text)]
+
+    assert proposed("Logvinova said") == [("Logvinova", 1, "inflected")]
+    assert proposed("die Gäste von Logwinows") == [("Logwinows", 1, "inflected")]
+    assert proposed("Logwinow kam") == [("Logwinow", 1, "similar")]
+    assert proposed("Роберта Мецола") == [("Роберта Мецола", 2, "transliterated")]
+    assert proposed("Η Μέτσολα είπε") == [("Μέτσολα", 2, "transliterated")]
+    assert proposed("Milan Uhríkovi") == [("Milan Uhríkovi", 3, "inflected")]
+    # Not proposed: the name as written (it is linked), an adjective of a place, strangers.
+    assert proposed("Kirill Logvinov and Logvinov") == []
+    assert proposed("Russian diplomats") == []
+    assert proposed("Logistics in Lodz, Metro and Uhuru") == []
+    assert skeleton("logwinow") == skeleton("логвинов") == "logvinov"
+
+
+def test_add_source_links_names_and_proposes_the_rest(news_case: tuple[Path, Path]):
+    path, news = news_case
+    result = run_cli("add-source", path, news)
+    assert result.returncode == 0, result.stderr
+    assert "(7 paragraphs, 1 mentions linked, 7 possible mentions proposed)" in result.stdout
+    with db.open_case(path, read_only=True) as case:
+        found = {(m.form, m.name, m.reason) for m in possible_mentions(case)}
+        links = [tuple(row) for row in case.rows(
+            "SELECT e.name, x.text FROM excerpt_entities l JOIN entities e ON e.id = l.entity_id "
+            "JOIN excerpts x ON x.id = l.excerpt_id")]
+    assert found == {
+        ("Kirill Logvinova", "Kirill Logvinov", "inflected"),
+        ("Logwinow", "Kirill Logvinov", "similar"),
+        ("Logwinows", "Kirill Logvinov", "inflected"),
+        ("Роберта Мецола", "Roberta Metsola", "transliterated"),
+        ("Μέτσολα", "Roberta Metsola", "transliterated"),
+        ("Milan Uhríkovi", "Milan Uhrík", "inflected"),
+        ("Russian embassy", "Russian Embassy", "generic"),
+    }
+    # The generic alias links where no other place is named, and not the embassy in Dublin.
+    assert links == [("Russian Embassy in Uccle", "The Russian Embassy said nothing; Russian "
+                                                  "diplomats stayed silent.")]
+
+
+def test_proposals_are_listed_and_judged_from_the_command_line(news_case: tuple[Path, Path]):
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    listed = run_cli("mentions", path, "--proposed")
+    assert listed.returncode == 0, listed.stderr
+    assert "transliterated 100" in listed.stdout and "[Роберта Мецола]" in listed.stdout
+    with db.open_case(path, read_only=True) as case:
+        by_form = {m.form: m for m in possible_mentions(case)}
+    metsola, dublin, uhrik = by_form["Роберта Мецола"], by_form["Russian embassy"], by_form["Milan Uhríkovi"]
+    result = run_cli("judge-mention", path, metsola.id, "link", env=ANA)
+    assert result.returncode == 0 and "linked" in result.stdout, result.stderr
+    assert run_cli("judge-mention", path, dublin.id, "not", env=ANA).returncode == 0
+    assert run_cli("judge-mention", path, uhrik.id, "skip", env=ANA).returncode == 0
+    with db.open_case(path, read_only=True) as case:
+        assert case.scalar("SELECT count(*) FROM excerpt_entities WHERE excerpt_id = ? AND "
+                           "entity_id = ?", [metsola.excerpt_id, metsola.entity_id]) == 1
+        waiting = {m.form for m in possible_mentions(case)}
+        assert "Milan Uhríkovi" in waiting            # skipped: asked again
+        assert not {"Роберта Мецола", "Russian embassy"} & waiting
+        assert [j[0] for j in judgements(case, uhrik.id)] == ["skip"]
+    listed = run_cli("mentions", path, "--json")
+    assert {m["form"]: m["judgement"] for m in __import__("json").loads(listed.stdout)}[
+        "Russian embassy"] == "not"
+    assert run_cli("check", path).returncode == 0
+
+
+def test_every_judgement_is_kept_and_cannot_be_changed(news_case: tuple[Path, Path]):
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    with db.open_case(path) as case:
+        first = possible_mentions(case)[0]
+        assert judge_mention(case, first.id, "skip", annotator="ana") is False
+        assert judge_mention(case, first.id, "link", annotator="bo") is True
+        assert judge_mention(case, first.id, "link", annotator="ana") is False   # linked already
+        assert [(j[0], j[1]) for j in judgements(case, first.id)] == [
+            ("skip", "ana"), ("link", "bo"), ("link", "ana")]
+    conn = sqlite3.connect(path)
+    for sql in ("UPDATE possible_mention_judgements SET judgement = 'not'",
+                "DELETE FROM possible_mention_judgements"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+
+
+def test_bad_judgements_are_one_clear_line(news_case: tuple[Path, Path]):
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    assert_one_line_error(run_cli("judge-mention", path, "999", "link", env=ANA), "no possible mention 999")
+    result = run_cli("judge-mention", path, "1", "maybe", env=ANA)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert run_cli("mentions", path, "--proposed").stdout.count("proposed") == 7
+
+
+async def test_the_browser_queue_links_with_one_key(news_case: tuple[Path, Path]):
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    with db.open_case(path) as case:
+        app = browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press(pilot, "M")
+            screen = app.screen
+            assert isinstance(screen, PossibleMentionsScreen)
+            first = screen.proposals[0].mention
+            assert first.form == "Kirill Logvinova"
+            assert "resembles Kirill Logvinov" in str(screen.query_one("#proposal").render())
+            await press(pilot, "l")
+            await press(pilot, "n")
+            await press(pilot, "space")
+            assert screen.judged == 3 and screen.linked == 1
+            assert "skipped" in str(screen.query_one("#form-status").render())
+            await press(pilot, "escape")
+            assert not isinstance(app.screen, PossibleMentionsScreen)
+        assert case.scalar("SELECT count(*) FROM excerpt_entities WHERE excerpt_id = ? "
+                           "AND entity_id = ?", [first.excerpt_id, first.entity_id]) == 1
+        assert [m.judgement for m in possible_mentions(case, open_only=False)][:3] == [
+            "link", "not", "skip"]
+
+
+async def _open_the_queue(pilot) -> None:
+    await settle(pilot)
+    await press(pilot, "M")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_possible_mentions_snapshot(snap_compare, news_case: tuple[Path, Path], size):
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    with db.open_case(path, read_only=True) as case:
+        assert snap_compare(browser(case), terminal_size=size, run_before=_open_the_queue)
+
+
+def test_a_possible_mention_is_a_kind_of_review_in_db_kinds(news_case: tuple[Path, Path]):
+    from db.kinds import POSSIBLE_MENTION, REVIEW_KINDS
+    from db.tables import TABLES
+
+    assert POSSIBLE_MENTION in REVIEW_KINDS
+    assert TABLES[POSSIBLE_MENTION.table.name] is POSSIBLE_MENTION.table
+    assert POSSIBLE_MENTION.judgements == ("link", "not", "skip")
+    path, news = news_case
+    assert run_cli("add-source", path, news).returncode == 0
+    with db.open_case(path, read_only=True) as case:
+        found = POSSIBLE_MENTION.items(case, [3, 1, 999])
+    assert [m.id for m in found] == [3, 1]

@@ -545,12 +545,14 @@ class CasebookApp(App[None]):
         if not answer:
             return
         year, case = int(answer), self.case
+        shown = self.curating.retired_shown
 
         def find() -> None:
             try:
-                position = db.events.year_position(case, year)
+                position = db.events.year_position(case, year, include_retired=shown)
                 found = (None if position is None
-                         else db.events.timeline_page(case, offset=position, limit=1))
+                         else db.events.timeline_page(case, offset=position, limit=1,
+                                                      include_retired=shown))
             except CaseError as error:
                 self.call_from_thread(self.notify, f"Could not read the timeline: {error}",
                                       severity="error", markup=False)

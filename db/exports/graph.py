@@ -6,7 +6,7 @@ Nodes are the entities (``entity-ID``: the name as ``label``, and ``kind``,
 ``role``, ``date_start``/``start_precision``, ``date_end``/``end_precision``,
 ``status``, ``evidence`` (how many excerpts), ``relationship_uid``). Retired
 entities and relationships, and relationships to a retired entity, are left
-out.
+out unless ``include_retired``.
 
 Written with networkx's own GraphML and GEXF writers a page at a time: each
 page of entities (then of relationships) is a small graph whose elements are
@@ -68,10 +68,11 @@ def _edge(relationship: RelationshipRecord) -> tuple[str, str, str, dict[str, An
         "evidence": len(r.evidence), "relationship_uid": r.uid})
 
 
-def _pages(case: Case) -> Iterator[nx.MultiDiGraph]:
+def _pages(case: Case, *, include_retired: bool = False) -> Iterator[nx.MultiDiGraph]:
     """The network a page at a time: graphs of entities, then of relationships
     (each edge's ends as bare nodes, which the writers below leave out)."""
-    retired = {row[0] for row in case.rows("SELECT id FROM entities WHERE retired = 1")}
+    retired = set() if include_retired else {
+        row[0] for row in case.rows("SELECT id FROM entities WHERE retired = 1")}
     graph = nx.MultiDiGraph()
     for entity in walk.entities(case):
         if entity.id in retired:
@@ -84,7 +85,7 @@ def _pages(case: Case) -> Iterator[nx.MultiDiGraph]:
     if len(graph):
         yield graph
     graph = nx.MultiDiGraph()
-    for relationship in walk.relationships(case, include_retired=False):
+    for relationship in walk.relationships(case, include_retired=include_retired):
         if {relationship.subject_entity_id, relationship.object_entity_id} & retired:
             continue
         source, target, key, data = _edge(relationship)
@@ -115,7 +116,7 @@ def _sample() -> nx.MultiDiGraph:
     return sample
 
 
-def write_graphml(case: Case, out: TextIO) -> int:
+def write_graphml(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     writer = GraphMLWriter(prettyprint=False)
     scratch = writer.myElement("graph")
     for graph in [_sample()]:           # the key declarations, once
@@ -126,7 +127,7 @@ def write_graphml(case: Case, out: TextIO) -> int:
     with case.snapshot():
         out.write("<?xml version='1.0' encoding='utf-8'?>\n" + _open_tag(writer.xml) + "\n")
         out.write('<graph edgedefault="directed">\n')
-        for graph in _pages(case):
+        for graph in _pages(case, include_retired=include_retired):
             page = writer.myElement("graph")
             nodes = [(n, d) for n, d in graph.nodes(data=True) if d]
             only = nx.MultiDiGraph()
@@ -151,7 +152,7 @@ def _flush_graphml(writer: GraphMLWriter) -> None:
     writer.attributes.clear()
 
 
-def write_gexf(case: Case, out: TextIO) -> int:
+def write_gexf(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
     writer = GEXFWriter(prettyprint=False, version="1.2draft")
     graph_element = ET.Element("graph", defaultedgetype="directed", mode="static")
     writer.graph_element = graph_element
@@ -168,7 +169,7 @@ def write_gexf(case: Case, out: TextIO) -> int:
         out.write("<?xml version='1.0' encoding='utf-8'?>\n" + _open_tag(writer.xml) + "\n")
         out.write(_open_tag(graph_element) + "\n<nodes>\n")
         edges = False
-        for graph in _pages(case):
+        for graph in _pages(case, include_retired=include_retired):
             page = ET.Element("graph")
             if graph.number_of_edges():
                 for _, _, key, data in graph.edges(keys=True, data=True):

@@ -116,7 +116,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
                 count += 1
             out.write("\n")
 
-        count += _relationships(case, out, source_info)
+        count += _relationships(case, out, source_info, include_retired=include_retired)
 
         out.write("## Timeline\n\n")
         empty = True
@@ -167,7 +167,8 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         out.write("\n")
 
 
-def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo]) -> int:
+def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo], *,
+                   include_retired: bool = False) -> int:
     """The relationships by type, each with its role, dates, status, evidence
     quoted and marks (retired ones left out), a page at a time; returns how many."""
     out.write("## Relationships\n\n")
@@ -175,7 +176,7 @@ def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceI
     for type_ in RELATIONSHIP_TYPES:
         after = 0
         while page := relationships_page(case, types=[type_], after_id=after, limit=_PAGE,
-                                         include_retired=False):
+                                         include_retired=include_retired):
             if not after:
                 out.write(f"### {page[0].type_label.capitalize()}\n\n")
             after = page[-1].id or 0

@@ -8,7 +8,7 @@ import click
 
 from db.generate import check_target, generate_case, planned_counts
 
-_STAGES = ("entities", "excerpts", "events", "claims", "search index")
+_STAGES = ("entities", "excerpts", "events", "claims", "relationships", "search index")
 
 
 @click.command()
@@ -50,5 +50,5 @@ def generate(path: Path, excerpts: int, seed: int) -> None:
     click.echo(
         f"Generated {path}: {counts.sources:,} sources, {counts.excerpts:,} excerpts, "
         f"{counts.entities:,} entities, {counts.events:,} events, {counts.claims:,} claims, "
-        f"{counts.annotations:,} annotations"
+        f"{counts.annotations:,} annotations, {counts.relationships:,} relationships"
     )

@@ -40,19 +40,22 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_EXCERPTS,
+    RELATIONSHIPS,
     SOURCES,
 )
 from .text import fold
 
 # progress(stage, done, total): stages are "entities", "excerpts", "events",
-# "claims" and "search index".
+# "claims", "relationships" and "search index".
 Progress = Callable[[str, int, int], None]
 # A row for executemany, in its table's column order (db/tables.py).
 Row = tuple[Any, ...]
 
 # Bumped whenever the same seed would give a different case; recorded in
 # case_meta ('generator'), so a benchmark knows whether a cached case is current.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3   # 3: relationships
 
 # Rows per write transaction: big enough to amortise, small enough to report.
 _BATCH = 20_000
@@ -180,6 +183,12 @@ _ANNOTATORS = ["ana", "bram", "chloé", "dmitri", "eva"]
 _MARK_NOTES = ["", "", "", "Matches the registry extract.", "Only one source; needs a second.",
                "Contradicted by the travel records.", "The subject denies it.",
                "Confirmed by two agencies.", "Date uncertain."]
+_TIES_TO_ORGANIZATIONS = [("member_of", "member"), ("employed_by", "analyst"),
+                          ("employed_by", "adviser"), ("leads", "director"),
+                          ("directs", "board member"), ("represents", "envoy"),
+                          ("owns", "shareholder"), ("member_of", "")]
+_TIES_TO_PEOPLE = [("associate", ""), ("associate", "business partner"), ("family", "sibling"),
+                   ("family", "spouse"), ("other", "met")]
 _CLAIMANTS = ["an unnamed official", "prosecutors", "two intelligence agencies",
               "a former employee", "the investigators", "a parliamentary committee"]
 
@@ -190,6 +199,7 @@ def planned_counts(excerpts: int) -> dict[str, int]:
         "entities": max(1, excerpts // 10),
         "events": max(1, excerpts // 10),
         "claims": max(1, excerpts // 20),
+        "relationships": 2 * max(1, excerpts // 10) if excerpts >= 20 else 0,
     }
 
 
@@ -268,11 +278,13 @@ class _Generator:
             sources = self._sources_and_excerpts()
             self._events()
             annotations = self._claims()
+            self._relationships()   # last: the rows before stay as earlier versions made them
         self.progress("search index", 4, 4)
         self.case.conn.execute("PRAGMA optimize")
         return CaseCounts(
             sources=sources, excerpts=self.excerpts, entities=self.planned["entities"],
             events=self.planned["events"], claims=self.planned["claims"], annotations=annotations,
+            relationships=self.planned["relationships"],
         )
 
     def _index_progress(self, table: str) -> None:
@@ -527,6 +539,70 @@ class _Generator:
                           rng.choice(_ANNOTATORS), _timestamp(when), "mark", ""))
             previous = status
         return marks
+
+    # -- relationships ------------------------------------------------------------
+
+    def _tie(self, entity_id: int) -> tuple[int, str, str] | None:
+        """Another entity for ``entity_id`` to be tied to, the type and a role; None
+        when the case has none that fits."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.4 and self.organizations:
+            other = self._popular_entity(self.organizations)
+            type_, role = rng.choice(_TIES_TO_ORGANIZATIONS)
+        elif roll < 0.7 and self.persons:
+            other = self._popular_entity(self.persons)
+            type_, role = rng.choice(_TIES_TO_PEOPLE)
+        elif roll < 0.85 and self.places:
+            other, type_, role = self._popular_entity(self.places), "located_in", ""
+        else:
+            other, type_, role = self._popular_entity(), rng.choice(["associate", "other"]), ""
+        return None if other == entity_id else (other, type_, role)
+
+    def _relationships(self) -> None:
+        """About two relationships per entity, to popular entities (hubs, as in a
+        real case), some dated, each with an excerpt of evidence; a quarter marked."""
+        rng = self.rng
+        total = self.planned["relationships"]
+        entities = self.planned["entities"]
+        made = 0
+        relationship_id = 0
+        while made < total:
+            rows: list[Row] = []
+            evidence: list[Row] = []
+            marks: list[Row] = []
+            while made < total and len(rows) < _BATCH:
+                subject = 1 + made % entities
+                made += 1
+                tie = self._tie(subject)
+                if tie is None:
+                    continue
+                other, type_, role = tie
+                relationship_id += 1
+                start, start_precision = "", "unknown"
+                if rng.random() < 0.5:
+                    year = rng.randint(1990, 2024)
+                    start, start_precision = (f"{year}-{rng.randint(1, 12):02d}", "month") \
+                        if rng.random() < 0.5 else (str(year), "year")
+                when = _timestamp(relationship_id * 30)
+                status, version, updated = "unreviewed", 0, when
+                if rng.random() < 0.25:
+                    status = rng.choice(["confirmed", "confirmed", "disputed", "denied"])
+                    updated = _timestamp(relationship_id * 30 + rng.randint(60, 86_400))
+                    marks.append((str(_uuid(rng)), relationship_id, status, "unreviewed",
+                                  "", rng.choice(_ANNOTATORS), updated, "mark", ""))
+                    version = 1
+                rows.append((relationship_id, self._uid(), subject, other, type_, role, start,
+                             start_precision, "", "unknown", "", status, version, when,
+                             "generate", updated))
+                evidence.append((relationship_id, rng.randint(1, self.excerpts),
+                                 rng.choices(["supports", "context"], [85, 15])[0]))
+            with self.case.write() as tx:
+                tx.executemany(RELATIONSHIPS.insert().sql, rows)
+                tx.executemany(RELATIONSHIP_EXCERPTS.insert().sql, evidence)
+                tx.executemany(RELATIONSHIP_ANNOTATIONS.insert().sql, marks)
+            self.progress("relationships", made, total)
+        self.planned["relationships"] = relationship_id
 
     def _claims(self) -> int:
         rng = self.rng

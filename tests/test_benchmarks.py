@@ -54,3 +54,17 @@ def test_the_pdf_library_comparison_prints_each_library(tmp_path: Path):
                          "casebook (PDFium boxes + layout)"}
     casebook = rows["casebook (PDFium boxes + layout)"].split()
     assert casebook[-3:] == ["100.0%", "0", "0"]  # every word in order, no headers, no broken words
+
+
+def test_the_relationships_benchmark_prints_each_figure_beside_its_floor(tmp_path: Path):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "relationships.py"),
+                             "--excerpts", "2000", "--repeats", "3"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()}
+    for name in ("an entity's relationships (entity_ties)",
+                 "its depth-2 network (neighbours, 500 max)",
+                 "shortest paths, up to 4 hops (bidirectional)"):
+        assert name in lines and lines[name].rstrip().endswith("ms"), result.stdout
+        assert "x" in lines[name]                      # the ratio to the floor
+    assert "graphml" in result.stdout and "gexf" in result.stdout and "vs json" in result.stdout

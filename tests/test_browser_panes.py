@@ -62,7 +62,7 @@ async def test_the_entity_detail_shows_events_claims_and_mentions(seed_case):
         detail = app.active_pane.detail
         assert "Also: Logvinov" in detail.text
         kinds = {link.kind for link in detail.links}
-        assert kinds == {"event", "claim", "excerpt"}
+        assert kinds == {"event", "claim", "excerpt", "entity"}   # (entity: its relationships)
         flat = " ".join(detail.text.split())      # unwrapped
         assert "Logvinov becomes head of Russia's Permanent Mission to the EU" in flat
         assert "Mentioned in (" in detail.text

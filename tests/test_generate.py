@@ -232,3 +232,26 @@ def test_a_generation_stopped_by_a_signal_leaves_nothing(tmp_path: Path, stop: s
     assert err.strip().splitlines()[-1] == f"casebook: stopped ({stop.name})"
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_relationships_are_about_two_per_entity_sound_and_with_evidence(generated):
+    from db.models import Relationship
+    from db.relationships import relationships_page, shortest_paths
+
+    counts = db.counts(generated)
+    assert 1.8 * counts.entities <= counts.relationships <= 2 * counts.entities
+    page = relationships_page(generated, limit=10_000)
+    assert len(page) == counts.relationships
+    for relationship in page:   # each one as the model (and add_relationship) would take it
+        Relationship.model_validate(relationship.model_dump())
+    assert generated.scalar("SELECT count(*) FROM relationships r WHERE NOT EXISTS (SELECT 1 "
+                            "FROM relationship_excerpts x WHERE x.relationship_id = r.id)") == 0
+    marked = generated.scalar("SELECT count(*) FROM relationships WHERE status != 'unreviewed'")
+    assert marked == generated.scalar("SELECT count(*) FROM relationship_annotations") > 0
+    types = {r.type for r in page}
+    assert {"member_of", "employed_by", "associate", "located_in"} <= types
+    # hubs: a few entities are in many ties, so most pairs are a few hops apart
+    ends = [r.subject_entity_id for r in page] + [r.object_entity_id for r in page]
+    assert max(ends.count(e) for e in set(ends)) > 20
+    assert shortest_paths(generated, page[0].subject_entity_id, page[-1].object_entity_id,
+                          max_hops=6)

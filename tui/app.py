@@ -58,6 +58,7 @@ from .parts.watching import POLL_SECONDS, Watching
 from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
+from .screens.network import NetworkScreen
 from .screens.prompt import PromptScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
@@ -110,6 +111,8 @@ class CasebookApp(App[None]):
         Binding("f", "history_forward", "Forward", tooltip="Forward again after going back"),
         Binding("escape", "back_out", "Back out", show=False,
                 tooltip="From a detail to its list; Esc never goes back (b does)"),
+        Binding("w", "network", "Network", show=False,
+                tooltip="Network: the entity's neighbours, depth 1-3"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -605,6 +608,18 @@ class CasebookApp(App[None]):
 
     def action_agreement(self) -> None:
         self.review.agreement()
+
+    def action_network(self) -> None:
+        current = self.curating.current_item()
+        if current is None or current[0] != "entity":
+            self.say("w shows an entity's network: put the cursor on an entity or a link to one.")
+            return
+
+        def chosen(link: Link | None) -> None:
+            if link is not None:
+                self.follow(link)
+
+        self.open_screen(NetworkScreen(self.case, current[1]), chosen)
 
     def action_build_span(self) -> None:
         self.building.start("span")

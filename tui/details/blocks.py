@@ -7,6 +7,7 @@ from textual.content import Content
 
 from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
+from db.relationships import Tie
 
 from ..labels import BADGE_WIDTH, DAMAGE_MARK, damage_mark, status_badge
 from ..text import cell_pad, fit, join, plain_line, quoted_line
@@ -63,6 +64,28 @@ def claim_link(claim: Claim) -> Block:
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
     return Block(join([("• ", ""), damage_mark(claim.damage), badge, " ", plain_line(claim.statement)]),
                  Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
+
+
+def tie_links(ties: list[Tie]) -> list[Block]:
+    """An entity's relationships grouped by type (``member of``, ``← member of`` read
+    from the other end), each a link to the entity at the other end."""
+    blocks: list[Block] = []
+    label = None
+    for tie in ties:
+        if tie.label != label:
+            label = tie.label
+            blocks.append(Block(Content.styled(label, ".cb--label")))
+        r = tie.relationship
+        said = " · ".join(part for part in (r.role, r.date_label) if part)
+        badge = cell_pad(status_badge(r.status), BADGE_WIDTH)
+        parts: list[Content | tuple[str, str]] = [
+            ("  • ", ""), badge, (" ", ""), plain_line(tie.other.name, ".cb--name"),
+            (f"  {tie.other.kind}", ".cb--dim")]
+        if said:
+            parts += [("  ", ""), plain_line(said, ".cb--dim")]
+        blocks.append(Block(join(parts), Link("entity", tie.other.id or 0),
+                            hang=4 + BADGE_WIDTH + 1))
+    return blocks
 
 
 SOURCE_IN_LINK = 32   # cells of a source's title after an excerpt link

@@ -12,6 +12,7 @@ from db import Case
 from db.claims import entity_claims, excerpt_claims
 from db.entities import count_entity_excerpts, entity_excerpts, excerpt_entities, get_entity
 from db.events import entity_events, event_entities, event_evidence, excerpt_events, get_event
+from db.relationships import entity_ties
 from db.source_details import attached_to, attachments_of, excerpt_place
 from db.sources import excerpt_context, excerpts_page, source_length, sources_by_ids
 
@@ -29,6 +30,7 @@ from .blocks import (
     field,
     heading,
     section,
+    tie_links,
     title_block,
 )
 
@@ -51,6 +53,9 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
     blocks += section("Events", [event_link(e) for e in events], empty="No events.")
     claims = entity_claims(case, entity_id, limit=RELATED_LIMIT)
     blocks += section("Claims", [claim_link(c) for c in claims], empty="No claims.")
+    ties = entity_ties(case, entity_id, limit=RELATED_LIMIT)
+    if ties:   # (a case without relationships shows no empty section)
+        blocks += [BLANK, heading("Relationships", len(ties)), *tie_links(ties)]
     total = count_entity_excerpts(case, entity_id)
     excerpts = entity_excerpts(case, entity_id, limit=EXCERPT_LIMIT)
     sources = sources_by_ids(case, [x.source_id for x in excerpts])

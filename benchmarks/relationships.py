@@ -1,0 +1,146 @@
+"""Relationships at scale, beside a bare-SQLite floor: an entity's
+relationships, its depth-2 network (the network view's first screen), the
+shortest paths between two random entities (up to 4 hops), and the GraphML
+and GEXF exports of the whole case against the JSON export (time and peak
+memory).
+
+    .venv/bin/python benchmarks/relationships.py [--excerpts N] [--repeats R] [--case PATH]
+
+Generates a case of ``--excerpts`` excerpts (about two relationships per
+entity: 200,000 at 1,000,000 excerpts), or reads ``--case``. The floors are
+the same lookups as bare ``sqlite3`` queries of ids through the same
+indexes, no models: what any code reading this file pays. The issue's
+targets: an entity's relationships and its depth-2 network under 50 ms,
+a path of up to 4 hops under 200 ms, GraphML within 2x the JSON export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import db  # noqa: E402
+from db.generate import generate_case  # noqa: E402
+from db.relationships import entity_ties, neighbours, shortest_paths  # noqa: E402
+
+_STEP = ("SELECT object_entity_id FROM relationships WHERE subject_entity_id = ? "
+         "UNION ALL SELECT subject_entity_id FROM relationships WHERE object_entity_id = ?")
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return (time.perf_counter() - start) * 1000
+
+
+def p(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def row(name: str, ours: list[float], floor: list[float] | None, target: str = "") -> None:
+    mine = f"{statistics.median(ours):9.2f} {p(ours, 0.95):9.2f}"
+    if floor:
+        base = statistics.median(floor)
+        bare = f"{base:9.2f} {statistics.median(ours) / base if base else 0:8.1f}x"
+    else:
+        bare = f"{'':9} {'':9}"
+    print(f"{name:<44} {mine} {bare}  {target}")
+
+
+def bare_network(conn: sqlite3.Connection, entity_id: int, depth: int) -> int:
+    seen, frontier = {entity_id}, [entity_id]
+    for _ in range(depth):
+        reached = []
+        for near in frontier:
+            for (far,) in conn.execute(_STEP, [near, near]):
+                if far not in seen:
+                    seen.add(far)
+                    reached.append(far)
+        frontier = reached
+    return len(seen)
+
+
+def export(path: Path, format_: str, out: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of ``casebook export`` in a process of its own."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "casebook", "export", str(path), "-f",
+                              format_, "-o", str(out), "--force"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"export {format_} failed: {child.stderr.read() if child.stderr else ''}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--excerpts", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--case", type=Path, default=None, help="A case file to read.")
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = options.case
+        if path is None:
+            path = Path(scratch) / "case.casebook"
+            start = time.perf_counter()
+            generate_case(path, excerpts=options.excerpts, seed=options.seed)
+            print(f"generated {options.excerpts:,} excerpts in {time.perf_counter() - start:.1f} s")
+        rng = random.Random(options.seed)
+        with db.open_case(path, read_only=True) as case:
+            entities = int(case.scalar("SELECT max(id) FROM entities"))
+            ties = int(case.scalar("SELECT count(*) FROM relationships"))
+            print(f"{entities:,} entities, {ties:,} relationships\n")
+            print(f"{'ms (median, p95) · floor: bare sqlite3':<44} {'casebook':>9} {'p95':>9} "
+                  f"{'floor':>9} {'ratio':>9}  target")
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            picks = [rng.randint(1, entities) for _ in range(options.repeats)]
+            row("an entity's relationships (entity_ties)",
+                [timed(lambda e=e: entity_ties(case, e)) for e in picks],
+                [timed(lambda e=e: conn.execute(_STEP, [e, e]).fetchall()) for e in picks],
+                "< 50 ms")
+            row("its depth-2 network (neighbours, 500 max)",
+                [timed(lambda e=e: neighbours(case, e, depth=2)) for e in picks],
+                [timed(lambda e=e: bare_network(conn, e, 2)) for e in picks], "< 50 ms")
+            pairs = [(rng.randint(1, entities), rng.randint(1, entities))
+                     for _ in range(options.repeats)]
+            pairs = [(a, b) for a, b in pairs if a != b]
+            found: list[int] = []
+
+            def path_between(a: int, b: int) -> None:
+                chains = shortest_paths(case, a, b, max_hops=4)
+                found.append(chains[0].hops if chains else 0)
+
+            row("shortest paths, up to 4 hops (bidirectional)",
+                [timed(lambda a=a, b=b: path_between(a, b)) for a, b in pairs],
+                [timed(lambda a=a: bare_network(conn, a, 2)) for a, _ in pairs], "< 200 ms")
+            hops = [h for h in found if h]
+            print(f"{'  pairs connected within 4 hops':<44} {len(hops):>9} of {len(found)}"
+                  f" (median {statistics.median(hops) if hops else 0} hops)")
+            conn.close()
+        print()
+        print(f"{'exports of the whole case':<44} {'seconds':>9} {'peak MiB':>9} {'vs json':>9}")
+        json_s, json_mb = export(path, "json", Path(scratch) / "case.json")
+        print(f"{'  json (the floor)':<44} {json_s:9.2f} {json_mb:9.0f}")
+        for format_ in ("graphml", "gexf"):
+            seconds, mb = export(path, format_, Path(scratch) / f"case.{format_}")
+            print(f"{'  ' + format_:<44} {seconds:9.2f} {mb:9.0f} {seconds / json_s:8.2f}x"
+                  "  target < 2x")
+
+
+if __name__ == "__main__":
+    main()

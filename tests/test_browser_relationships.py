@@ -1,0 +1,146 @@
+"""The browser: an entity's detail lists its relationships grouped by type,
+each a link that Enter follows to the entity at the other end."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import browser, press, settle
+
+from db.entities import entities_page
+from db.relationships import entity_ties
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+def entity_named(case, name):
+    return next(e for e in entities_page(case, offset=0, limit=1000) if e.name == name)
+
+
+async def test_an_entitys_relationships_are_links_to_the_other_end(seed_case):
+    nedyak = entity_named(seed_case, "Arseniy Nedyak")
+    svr = entity_named(seed_case, "Russian Foreign Intelligence Service (SVR)")
+    ties = entity_ties(seed_case, nedyak.id)
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.pane("entity").reveal(nedyak.id)
+        await settle(pilot)
+        detail = app.pane("entity").detail
+        text = detail.text
+        assert f"Relationships ({len(ties)})" in text
+        # grouped by type, in the order of the types' words
+        assert text.index("directs") < text.index("employed by") < text.index("member of")
+        assert "lieutenant colonel" in text and "Russia Today" in text
+        link = next(link for link in detail.links if link.kind == "entity" and link.id == svr.id)
+        assert detail.select_link(link)
+        detail.focus()
+        await press(pilot, "enter")
+        assert app.pane("entity").paged_list.cursor_item_id == svr.id
+        # from the other end the tie reads backwards, and links back
+        back = app.pane("entity").detail
+        assert "← member of" in back.text
+        assert any(link.kind == "entity" and link.id == nedyak.id for link in back.links)
+        await press(pilot, "backspace")
+        assert app.pane("entity").paged_list.cursor_item_id == nedyak.id
+
+
+async def test_an_entity_without_relationships_shows_no_section(seed_case):
+    lonely = next(e for e in entities_page(seed_case, offset=0, limit=1000)
+                  if not entity_ties(seed_case, e.id))
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.pane("entity").reveal(lonely.id)
+        await settle(pilot)
+        assert "Relationships (" not in app.pane("entity").detail.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_relationships_in_the_entity_detail(snap_compare, seed_case, size):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.pane("entity").reveal(logvinov.id)
+        await settle(pilot)
+        detail = pilot.app.pane("entity").detail
+        first = next(link for link in detail.links if link.kind == "entity")
+        detail.select_link(first)
+        detail.focus()
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)
+
+
+# -- the network view (w) -------------------------------------------------------------
+
+
+async def open_network(pilot, app, entity_id):
+    app.pane("entity").reveal(entity_id)
+    await settle(pilot)
+    await press(pilot, "w")
+    await settle(pilot)
+    return app.screen
+
+
+async def test_the_network_is_an_outline_of_links_to_a_depth(seed_case):
+    from tui.screens.network import NetworkScreen
+
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+    mission = entity_named(seed_case, "Russian Permanent Mission to the EU")
+    vishnyakov = entity_named(seed_case, "Dmitry Vishnyakov")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_network(pilot, app, logvinov.id)
+        assert isinstance(screen, NetworkScreen)
+        view = screen.query_one("#network-view")
+        one = view.text
+        assert "Depth 1 · every tie · 10 entities reached" in one
+        assert "Vishnyakov" not in one                     # two steps away
+        await press(pilot, "2")
+        await settle(pilot)
+        two = view.text
+        assert "Depth 2" in two and "← employed by  Dmitry Vishnyakov" in two
+        # indented under the entity it was reached from
+        assert two.index("Russian Permanent Mission") < two.index("Dmitry Vishnyakov")
+        await press(pilot, "c")                            # confirmed ties only: none yet
+        await settle(pilot)
+        assert "No relationships confirmed." in view.text
+        await press(pilot, "c")
+        await settle(pilot)
+        link = next(link for link in view.links if link.id == vishnyakov.id)
+        assert view.select_link(link)
+        await press(pilot, "enter")                        # go there
+        await settle(pilot)
+        assert not isinstance(app.screen, NetworkScreen)
+        assert app.pane("entity").paged_list.cursor_item_id == vishnyakov.id
+        await press(pilot, "backspace")
+        assert app.pane("entity").paged_list.cursor_item_id == logvinov.id
+        assert mission.id != vishnyakov.id
+
+
+async def test_w_on_something_else_says_what_it_needs(seed_case):
+    from tui.screens.network import NetworkScreen
+
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")                            # the events pane
+        await press(pilot, "w")
+        await settle(pilot)
+        assert not isinstance(app.screen, NetworkScreen)
+        assert any("entity's network" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_network_view(snap_compare, seed_case, size):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_network(pilot, pilot.app, logvinov.id)
+        await press(pilot, "2")
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)

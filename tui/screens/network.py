@@ -1,0 +1,142 @@
+"""``w``: the network of the entity under the cursor — its neighbours to depth
+1, 2 or 3 as an indented outline, each line the tie that first reached the
+entity (type read from the nearer end, role, dates, status) and a link to it
+(Enter goes there). ``1`` ``2`` ``3`` set the depth, ``c`` keeps only
+confirmed ties. Read in a thread worker, walked through the indexes
+(``db.relationships.neighbours``), at most ``NODES_SHOWN`` entities."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from db import Case, CaseError
+from db.relationships import Network, NetworkNode, neighbours
+from db.text import one_line
+
+from ..labels import BADGE_WIDTH, status_badge
+from ..text import cell_pad, join, plain_line
+from ..widgets.detail import BLANK, Block, DetailView, Link
+from .dialog import Dialog
+
+NODES_SHOWN = 500
+DIM = ".cb--dim"
+
+
+def node_block(node: NetworkNode) -> Block:
+    """``    ← member of  Arseniy Nedyak  person  lieutenant colonel · unreviewed``."""
+    indent = "    " * (node.depth - 1)
+    tie = node.relationship
+    if tie is None:
+        return Block(join([plain_line(node.entity.name, ".cb--name"),
+                           (f"  {node.entity.kind}", DIM)]), Link("entity", node.entity.id or 0))
+    forward = tie.subject_entity_id == node.parent_id
+    words = tie.type_label if forward else f"← {tie.type_label}"
+    said = " · ".join(part for part in (tie.role, tie.date_label) if part)
+    parts: list[Content | tuple[str, str]] = [
+        (f"{indent}", ""), cell_pad(status_badge(tie.status), BADGE_WIDTH), (" ", ""),
+        Content.styled(f"{words}  ", ".cb--label"), plain_line(node.entity.name, ".cb--name"),
+        (f"  {node.entity.kind}", DIM)]
+    if said:
+        parts += [("  ", ""), plain_line(said, DIM)]
+    return Block(join(parts), Link("entity", node.entity.id or 0),
+                 hang=len(indent) + BADGE_WIDTH + 1)
+
+
+def network_blocks(network: Network, depth: int, confirmed_only: bool) -> list[Block]:
+    """The outline depth first, each entity under the one it was reached from."""
+    children: dict[int | None, list[NetworkNode]] = {}
+    for node in network.nodes:
+        if node.depth:
+            children.setdefault(node.parent_id, []).append(node)
+    which = "confirmed ties only" if confirmed_only else "every tie"
+    reached = len(network.nodes) - 1
+    blocks = [Block(Content.styled(
+        f"Depth {depth} · {which} · {reached:,} entit{'y' if reached == 1 else 'ies'} reached", DIM)),
+        BLANK, node_block(network.nodes[0])]
+    if not reached:
+        blocks.append(Block(Content.styled(
+            "No relationships" + (" confirmed." if confirmed_only else "."), DIM)))
+
+    def walk(parent: int) -> None:
+        for child in children.get(parent, []):
+            blocks.append(node_block(child))
+            walk(child.entity.id or 0)
+
+    walk(network.centre.id or 0)
+    if network.truncated:
+        blocks.append(Block(Content.styled(f"… the first {NODES_SHOWN:,} entities shown", DIM)))
+    return blocks
+
+
+class NetworkScreen(Dialog[Link | None]):
+    """An entity's neighbours to a depth, as an outline of links."""
+
+    BINDINGS = [
+        Binding("escape,w", "close", "Close"),
+        Binding("1", "depth(1)", "Depth 1", show=False),
+        Binding("2", "depth(2)", "Depth 2", show=False),
+        Binding("3", "depth(3)", "Depth 3", show=False),
+        Binding("c", "confirmed", "Confirmed only", show=False),
+    ]
+
+    class Loaded(Message, bubble=False):
+        def __init__(self, blocks: list[Block]) -> None:
+            super().__init__()
+            self.blocks = blocks
+
+    def __init__(self, case: Case, entity_id: int, *, depth: int = 1) -> None:
+        super().__init__()
+        self.case = case
+        self.entity_id = entity_id
+        self.depth = depth
+        self.confirmed_only = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="network-box"):
+            yield Static(Content.styled("Network", "bold"), id="network-title")
+            yield DetailView(id="network-view")
+            yield Static(Content("↑↓ · Enter go there · 1 2 3 depth · c confirmed only · "
+                                 "Esc close"), id="network-hint")
+
+    def on_mount(self) -> None:
+        view = self.query_one(DetailView)
+        view.show([Block(Content.styled("Walking…", DIM))])
+        view.focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="network")
+    def _load(self) -> None:
+        depth, confirmed = self.depth, self.confirmed_only
+        try:
+            network = neighbours(self.case, self.entity_id, depth=depth,
+                                 statuses=["confirmed"] if confirmed else [],
+                                 max_nodes=NODES_SHOWN + 1)
+            blocks = network_blocks(network, depth, confirmed)
+        except CaseError as error:
+            blocks = [Block(Content.styled(one_line(f"Could not walk: {error}"), DIM))]
+        self.post_message(self.Loaded(blocks))
+
+    def on_network_screen_loaded(self, message: Loaded) -> None:
+        self.query_one(DetailView).show(message.blocks)
+
+    def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
+        message.stop()
+        self.dismiss(message.link)
+
+    def action_depth(self, depth: int) -> None:
+        if depth != self.depth:
+            self.depth = depth
+            self._load()
+
+    def action_confirmed(self) -> None:
+        self.confirmed_only = not self.confirmed_only
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
-from .models import Model
+from .models import Model, PossibleMention
 from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
 from .text import folded_words, latin_spelling, tokens
 
@@ -54,22 +54,6 @@ _DEMONYM_ENDINGS = frozenset({"n", "an", "ian", "ns", "ans", "ians", "ese", "ish
 # ... unless only an article or a pronoun follows ("in the city", "of its staff").
 _NOT_A_NAME = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "la",
                          "le", "les", "l", "der", "die", "das", "dem", "den", "het", "een"})
-
-
-class PossibleMention(Model):
-    """A ``possible_mentions`` row."""
-
-    id: int
-    excerpt_id: int
-    entity_id: int
-    start: int
-    end: int
-    form: str
-    name: str
-    reason: str
-    score: float
-    proposed_at: str
-    judgement: str = ""
 
 
 class Proposal(Model):

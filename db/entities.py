@@ -11,50 +11,87 @@ from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
 from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
 from .sources import excerpts_by_ids
-from .tables import ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
-from .text import fold, nfc
+from .tables import ALIAS_LANGUAGES, ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
+from .text import fold, nfc, split_language, with_language
 
 # Aliases travel in one column; \x1f cannot occur in a name we accept.
 _ALIAS_SEPARATOR = "\x1f"
 _ENTITY_SELECT = (
     f"SELECT {ENTITIES.select(ENTITIES.model_columns)}, (SELECT group_concat(alias, char(31)) FROM "
-    "(SELECT alias FROM entity_aliases WHERE entity_id = entities.id ORDER BY alias)) AS aliases "
-    "FROM entities WHERE id IN"
+    "(SELECT alias FROM entity_aliases WHERE entity_id = entities.id ORDER BY alias)) AS aliases, "
+    "(SELECT group_concat(alias || char(30) || lang, char(31)) FROM "
+    "(SELECT alias, lang FROM alias_languages WHERE entity_id = entities.id ORDER BY alias)) "
+    "AS languages FROM entities WHERE id IN"
 )
 _ADD_ENTITY = ENTITIES.insert(with_id=False)
 
 
 def _entity(row: sqlite3.Row) -> Entity:
     aliases = tuple(str(row["aliases"]).split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
+    languages = tuple(tuple(pair.split("\x1e", 1)) for pair in
+                      str(row["languages"]).split(_ALIAS_SEPARATOR)) if row["languages"] else ()
     return read_model(Entity, {**{column: row[column] for column in ENTITIES.model_columns},
-                               "aliases": aliases})
+                               "aliases": aliases, "languages": languages})
+
+
+def tagged_aliases(aliases: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Aliases as typed, some with a language tag (``Staatsveiligheid@nl``):
+    the aliases without their tags, each once, and the tags by alias."""
+    plain: dict[str, None] = {}
+    languages: dict[str, str] = {}
+    for typed in aliases:
+        alias, language = split_language(nfc(typed).strip())
+        if alias:
+            plain[alias] = None
+            if language:
+                languages[alias] = language
+    return tuple(plain), languages
+
+
+def tagged_names(entity: Entity) -> list[str]:
+    """An entity's aliases as written, with their language tags: ``Staatsveiligheid@nl``."""
+    languages = dict(entity.languages)
+    return [with_language(alias, languages.get(alias, "")) for alias in entity.aliases]
+
+
+def write_alias_languages(tx: sqlite3.Connection, entity_id: int, languages: dict[str, str]) -> None:
+    """Store the language tags of an entity's aliases (each alias already stored)."""
+    tx.executemany(f"INSERT OR REPLACE INTO {ALIAS_LANGUAGES} (entity_id, alias, lang) VALUES (?, ?, ?)",
+                   [(entity_id, alias, language) for alias, language in languages.items()])
 
 
 def add_entity(
     case: Case, *, kind: str, name: str, description: str = "", aliases: Iterable[str] = ()
 ) -> Entity:
+    plain, languages = tagged_aliases(aliases)   # "Staatsveiligheid@nl": in Dutch
     entity = Entity.model_validate(dict(   # the model checks the kind
         kind=kind, name=nfc(name).strip(), description=nfc(description),
-        aliases=tuple(dict.fromkeys(nfc(a).strip() for a in aliases if a.strip())), uid=new_uid(),
+        aliases=plain, languages=tuple(languages.items()), uid=new_uid(),
     ))
     if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
         raise InvalidValueError("entity names and aliases cannot contain control characters")
     with case.write() as tx:
         entity_id = tx.execute(
             _ADD_ENTITY.sql, _ADD_ENTITY.values(entity, sort_name=fold(entity.name))).lastrowid
+        assert entity_id is not None
         tx.executemany(
             ENTITY_ALIASES.insert().sql,
             [(entity_id, alias) for alias in entity.aliases if alias != entity.name],
         )
+        write_alias_languages(tx, entity_id, {alias: language for alias, language in languages.items()
+                                              if alias != entity.name})
     return entity.model_copy(update={"id": entity_id})
 
 
 def add_alias(case: Case, entity_id: int, alias: str) -> None:
-    alias = nfc(alias).strip()
+    """One more alias, perhaps with a language tag (``Bruxelles@fr``)."""
+    alias, language = split_language(nfc(alias).strip())
     with case.write() as tx:
         if tx.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is None:
             raise NotFoundError(f"no entity {entity_id}")
         tx.execute(ENTITY_ALIASES.insert(or_ignore=True).sql, [entity_id, alias])
+        if language:
+            write_alias_languages(tx, entity_id, {alias: language})
 
 
 def link_excerpt_entity(case: Case, excerpt_id: int, entity_id: int) -> None:

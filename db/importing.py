@@ -45,6 +45,7 @@ from .models import (
 )
 from .schema import SCHEMA_VERSION
 from .tables import (
+    ALIAS_LANGUAGES,
     ANNOTATIONS,
     CASE_META,
     CLAIM_CONFLICTS,
@@ -60,6 +61,8 @@ from .tables import (
     EVENTS,
     EXCERPT_ENTITIES,
     EXCERPTS,
+    POSSIBLE_MENTION_JUDGEMENTS,
+    POSSIBLE_MENTIONS,
     RELATIONSHIP_ANNOTATIONS,
     RELATIONSHIP_EXCERPTS,
     RELATIONSHIPS,
@@ -281,10 +284,11 @@ class _Loader:
 # are checked at the end, so any order would do).
 _INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
     SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, ENTITIES, ENTITY_ALIASES,
-    EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
+    ALIAS_LANGUAGES, EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
     EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
     RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
+    POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
 )}
 Rows = Iterator[tuple[Table, tuple[Any, ...]]]
 
@@ -297,6 +301,9 @@ def _entity_rows(e: EntityRecord) -> Rows:
     yield _row(ENTITIES, e, sort_name=fold(e.name))
     for alias in e.aliases:
         yield ENTITY_ALIASES, (e.id, alias)
+    for alias, language in e.languages:
+        if alias in e.aliases:
+            yield ALIAS_LANGUAGES, (e.id, alias, language)
 
 
 def _excerpt_rows(x: ExcerptRecord) -> Rows:
@@ -355,4 +362,6 @@ _ROWS: dict[str, Callable[[Any], Rows]] = {
     "revision_conflicts": lambda c: iter([_row(REVISION_CONFLICTS, c)]),
     "relationships": _relationship_rows,
     "relationship_annotations": lambda a: iter([_row(RELATIONSHIP_ANNOTATIONS, a)]),
+    "possible_mentions": lambda m: iter([_row(POSSIBLE_MENTIONS, m)]),
+    "possible_mention_judgements": lambda j: iter([_row(POSSIBLE_MENTION_JUDGEMENTS, j)]),
 }

@@ -19,11 +19,11 @@ from typing import Any, Literal, Protocol
 
 from .casefile import Case
 from .claims import claims_by_ids
-from .entities import entities_by_ids
+from .entities import entities_by_ids, tagged_aliases, tagged_names, write_alias_languages
 from .events import events_by_ids
-from .models import Claim, Entity, Event, Excerpt, Model, Relationship, stored_id
+from .models import Claim, Entity, Event, Excerpt, Model, PossibleMention, Relationship, stored_id
 from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
-from .possible_mentions import PossibleMention, possible_mentions_by_ids
+from .possible_mentions import possible_mentions_by_ids
 from .relationships import relationships_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
@@ -101,7 +101,7 @@ class ItemKind:
 def _entity_hits(case: Case, ids: list[int], terms: Sequence[str],
                  transliterated: bool = False) -> list[SearchHit]:
     return [SearchHit(kind="entity", id=stored_id(e), title=e.name,
-                      detail=" · ".join([e.kind, *e.aliases]), damage=e.damage,
+                      detail=" · ".join([e.kind, *tagged_names(e)]), damage=e.damage,
                       transliterated=transliterated)
             for e in entities_by_ids(case, ids)]
 
@@ -155,9 +155,15 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
         assignments = ", ".join(f"{name} = ?" for name in columns)
         tx.execute(f"UPDATE entities SET {assignments} WHERE id = ?", [*columns.values(), entity_id])
     if "aliases" in changes:
+        # An alias given without a tag keeps the one it had (a form shows them plain).
+        kept = dict(tx.execute("SELECT alias, lang FROM alias_languages WHERE entity_id = ?",
+                               [entity_id]).fetchall())
+        aliases, languages = tagged_aliases(changes["aliases"])
         tx.execute("DELETE FROM entity_aliases WHERE entity_id = ?", [entity_id])
         tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-                       [(entity_id, alias) for alias in changes["aliases"]])
+                       [(entity_id, alias) for alias in aliases])
+        write_alias_languages(tx, entity_id, {alias: languages.get(alias) or kept[alias]
+                                              for alias in aliases if alias in languages or alias in kept})
 
 
 ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, ENTITIES_LATIN_FTS, "entity", "entities",

@@ -116,6 +116,9 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     tx.execute("INSERT OR IGNORE INTO main.entity_aliases (entity_id, alias) "
                "SELECT m.id, a.alias FROM other.entity_aliases a "
                "JOIN temp.entity_map m ON m.other_id = a.entity_id WHERE m.id > ?", [before])
+    tx.execute("INSERT OR IGNORE INTO main.alias_languages (entity_id, alias, lang) "
+               "SELECT m.id, l.alias, l.lang FROM other.alias_languages l "
+               "JOIN temp.entity_map m ON m.other_id = l.entity_id WHERE m.id > ?", [before])
     # -- events and claims, by uid -----------------------------------------------------
     added["events"] = _by_uid(tx, EVENTS, "event_map")
     added["claims"] = _count(tx,

@@ -173,6 +173,8 @@ class Entity(Stored):
     name: str
     description: str = ""
     aliases: tuple[str, ...] = ()
+    # (alias, language tag) for the aliases that have one: ("Staatsveiligheid", "nl").
+    languages: tuple[tuple[str, str], ...] = ()
     version: int = 0   # bumped by every revision, retirement and combination
     uid: str = ""      # stable across copies ('' until stored: the file gives one)
 
@@ -636,6 +638,32 @@ class JudgementRecord(Model):
     at: str
 
 
+class PossibleMention(Model):
+    """A ``possible_mentions`` row (schema v9): words that may name an entity."""
+
+    id: int
+    excerpt_id: int
+    entity_id: int
+    start: int
+    end: int
+    form: str
+    name: str
+    reason: Literal["inflected", "transliterated", "similar", "generic"]
+    score: float
+    proposed_at: str
+    judgement: Literal["", "link", "not", "skip"] = ""
+
+
+class PossibleMentionJudgement(Model):
+    """A ``possible_mention_judgements`` row: append-only."""
+
+    id: int
+    possible_mention_id: int
+    judgement: Literal["link", "not", "skip"]
+    annotator: str
+    at: str
+
+
 class RevisionConflictRecord(Model):
     id: int
     item_kind: str
@@ -679,3 +707,6 @@ class CaseDocument(Model):
     # Relationships (schema v8) with their evidence, and their marks in the order made.
     relationships: tuple[RelationshipRecord, ...] = ()
     relationship_annotations: tuple[RelationshipAnnotation, ...] = ()
+    # Schema v9: words proposed as mentions, and every judgement of them.
+    possible_mentions: tuple[PossibleMention, ...] = ()
+    possible_mention_judgements: tuple[PossibleMentionJudgement, ...] = ()

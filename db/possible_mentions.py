@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
-from .models import Model
+from .models import Model, PossibleMention
 from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
 from .text import folded_words, latin_spelling, tokens
 
@@ -41,6 +41,7 @@ REASONS = ("inflected", "transliterated", "similar", "generic")
 SIMILAR = 88          # rapidfuzz ratio from which a different word is proposed
 MIN_LETTERS = 5       # a one-word name shorter than this is never guessed at
 MAX_ENDING = 3        # letters an inflection may add ("Logvinov" -> "Logvinova")
+SHARED_SURNAME = 3    # a surname alone is proposed for at most this many persons who bear it
 _PREFIX = 4           # names are looked up by the first letters of their skeleton
 
 # Words after which a generic alias names something else: "in Dublin", "to the EU".
@@ -54,22 +55,6 @@ _DEMONYM_ENDINGS = frozenset({"n", "an", "ian", "ns", "ans", "ians", "ese", "ish
 # ... unless only an article or a pronoun follows ("in the city", "of its staff").
 _NOT_A_NAME = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "la",
                          "le", "les", "l", "der", "die", "das", "dem", "den", "het", "een"})
-
-
-class PossibleMention(Model):
-    """A ``possible_mentions`` row."""
-
-    id: int
-    excerpt_id: int
-    entity_id: int
-    start: int
-    end: int
-    form: str
-    name: str
-    reason: str
-    score: float
-    proposed_at: str
-    judgement: str = ""
 
 
 class Proposal(Model):
@@ -104,7 +89,8 @@ def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, floa
     if word == name:
         return "similar", 100.0
     if len(name) >= MIN_LETTERS:
-        stem = name if word.startswith(name) else name[:-1]
+        # The name and an ending; a name ending in a vowel may change it (Metsola, Metsoli).
+        stem = name if word.startswith(name) or name[-1] not in "aeiou" else name[:-1]
         if word.startswith(stem) and len(word) - len(stem) <= MAX_ENDING:
             if not (person or word[len(name):] not in _DEMONYM_ENDINGS):
                 return None   # "Russian" is not a mention of Russia
@@ -124,6 +110,7 @@ class _Name:
     skeletons: tuple[str, ...]
     generic: bool
     person: bool = False
+    surname: bool = False          # a person's last name alone, not a name or alias
 
 
 def is_generic(kind: str, name_words: Sequence[str], alias_words: Sequence[str]) -> bool:
@@ -149,6 +136,7 @@ class NameForms:
         """``names``: (entity id, entity kind, entity name, this name or alias)."""
         self._by_prefix: dict[str, list[_Name]] = defaultdict(list)
         self._shapes: dict[str, str] = {}   # each word's skeleton, worked out once
+        self._surnames: dict[str, set[int]] = defaultdict(set)   # the persons of each surname
         for entity_id, kind, entity_name, name in names:
             words = tuple(folded_words(name))
             if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
@@ -160,7 +148,8 @@ class NameForms:
             if kind == "person" and len(words) > 1 and len(words[-1]) >= MIN_LETTERS:
                 # A person is often named by the surname alone ("Logvinova").
                 self._by_prefix[skeletons[-1][:_PREFIX]].append(
-                    _Name(entity_id, name, words[-1:], skeletons[-1:], False, True))
+                    _Name(entity_id, name, words[-1:], skeletons[-1:], False, True, True))
+                self._surnames[skeletons[-1]].add(entity_id)
 
     @classmethod
     def of_case(cls, case: Case) -> "NameForms":
@@ -176,9 +165,14 @@ class NameForms:
             shape = self._shapes[word] = skeleton(word)
         return shape
 
+    def _candidates(self, shape: str) -> list[_Name]:
+        if len(shape) < _PREFIX:   # "a", "in", "EU": too short to guess at
+            return []
+        return self._by_prefix.get(shape[:_PREFIX], [])
+
     def could_name(self, words: Iterable[str]) -> bool:
         """Whether folded words could begin any name (a cheap test first)."""
-        return any(self._shape(word)[:_PREFIX] in self._by_prefix for word in words)
+        return any(self._candidates(self._shape(word)) for word in words)
 
     def propose(self, text: str, linked: Iterable[int] = (), *,
                 words: Sequence[str] | None = None) -> list[Proposal]:
@@ -194,8 +188,9 @@ class NameForms:
         skip = set(linked)
         best: dict[tuple[int, int, int], Proposal] = {}
         for position, shape in enumerate(shapes):
-            for known in self._by_prefix.get(shape[:_PREFIX], ()):
-                if known.entity_id in skip:
+            for known in self._candidates(shape):
+                if known.entity_id in skip or (known.surname and len(
+                        self._surnames[known.skeletons[0]]) > SHARED_SURNAME):
                     continue
                 proposal = self._compare(text, found, words, shapes, position, known)
                 if proposal is None:

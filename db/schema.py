@@ -992,6 +992,18 @@ CREATE TABLE possible_mention_judgements (
 ) STRICT;
 CREATE INDEX possible_mention_judgements_by_mention
     ON possible_mention_judgements(possible_mention_id, at);
+-- The language of an alias, where it has one (an ISO 639-1 code, perhaps with
+-- subtags): 'Staatsveiligheid' is 'nl'. Gone with its alias.
+CREATE TABLE alias_languages (
+    entity_id INTEGER NOT NULL,
+    alias     TEXT NOT NULL,
+    lang      TEXT NOT NULL CHECK (lang != ''),
+    PRIMARY KEY (entity_id, alias),
+    FOREIGN KEY (entity_id, alias) REFERENCES entity_aliases(entity_id, alias)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER entity_aliases_language_delete AFTER DELETE ON entity_aliases BEGIN
+    DELETE FROM alias_languages WHERE entity_id = old.entity_id AND alias = old.alias;
+END;
 CREATE TRIGGER possible_mention_judgements_latest AFTER INSERT ON possible_mention_judgements BEGIN
     UPDATE possible_mentions SET judgement = new.judgement WHERE id = new.possible_mention_id;
 END;

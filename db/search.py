@@ -180,49 +180,48 @@ def ranked_ids(case: Case, kind: str, expression: str, limit: int, *,
     return [row[0] for row in rows]
 
 
-def _latin_parts(kind: str, expression: str, latin: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """Where transliterated matches come from, each as (index, expression,
-    matches to leave out): rows with words in other scripts whose Latin
-    spelling matches; and, for a query in another script (``Мецола``), rows
-    whose own words match its Latin spelling (``Metsola``). Rows the query
-    finds as typed are left out: they are exact matches."""
-    folded, spelt = FTS_TABLES[kind], LATIN_TABLES[kind]
-    parts = [(spelt, latin, [(folded, expression)])]
-    if latin != expression:
-        parts.append((folded, latin, [(folded, expression), (spelt, latin)]))
-    return parts
-
-
-def _latin_query(kind: str, index: str, excluding: list[tuple[str, str]], include_retired: bool,
-                 ) -> str:
-    query = f"SELECT hit.rowid FROM {index} AS hit WHERE hit.{index} MATCH ?"
-    for other, _ in excluding:
-        query += (f" AND NOT EXISTS (SELECT 1 FROM {other} AS seen "
-                  f"WHERE seen.{other} MATCH ? AND seen.rowid = hit.rowid)")
-    return query + _live(kind, include_retired, "hit.rowid")
+def exact_ids(case: Case, kind: str, expression: str, cap: int, *,
+              include_retired: bool = False) -> set[int] | None:
+    """Every id the query as typed finds, or None when there are more than ``cap``."""
+    ids, count = first_ids_and_count(case, kind, expression, cap, cap=cap,
+                                     include_retired=include_retired)
+    return None if count > cap else set(ids)
 
 
 def latin_ids_and_count(
     case: Case, kind: str, expression: str, latin: str, limit: int, *, cap: int, rank: bool,
-    include_retired: bool = False,
+    include_retired: bool = False, exact: set[int] | None = None,
 ) -> tuple[list[int], int]:
-    """The first (``rank``: best by bm25) ``limit`` transliterated matches of
-    a kind that the query as typed does not find, and their count up to ``cap + 1``."""
+    """The first (``rank``: best by bm25, where they are few) ``limit``
+    transliterated matches of a kind, and their count up to ``cap + 1``:
+    rows with words in other scripts whose Latin spelling matches and, for a
+    query in another script (``Мецола``), rows whose own words match its
+    spelling (``Metsola``). Rows the query as typed finds (``exact``, read
+    here if not given) are left out: they are exact matches. With more exact
+    matches than ``cap`` there is nothing to add."""
+    if exact is None:
+        exact = exact_ids(case, kind, expression, cap, include_retired=include_retired)
+        if exact is None:
+            return [], 0
+    seen = set(exact)
+    parts = [LATIN_TABLES[kind]] + ([FTS_TABLES[kind]] if latin != expression else [])
     ids: list[int] = []
     count = 0
-    for index, part, excluding in _latin_parts(kind, expression, latin):
-        room = limit - len(ids)
-        if count > cap and room <= 0:
+    for table in parts:
+        room = max(limit - len(ids), 0)
+        wanted = max(cap + 1 - count, room, 1) + len(seen)
+        query = f"SELECT rowid FROM {table} WHERE {table} MATCH ?{_live(kind, include_retired)}"
+        rows = [row[0] for row in case.rows(f"{query} LIMIT ?", [latin, wanted])]
+        found = [rowid for rowid in rows if rowid not in seen]
+        count += len(found)
+        if rank and room and found and len(rows) < wanted:   # every match seen: few, rank them
+            best = [row[0] for row in case.rows(f"{query} ORDER BY rank LIMIT ?",
+                                                [latin, room + len(seen)])]
+            found = [rowid for rowid in best if rowid not in seen]
+        ids.extend(found[:room])
+        seen.update(rows)
+        if count > cap and len(ids) >= limit:
             break
-        query = _latin_query(kind, index, excluding, include_retired)
-        params = [part, *(other for _, other in excluding)]
-        rows = case.rows(f"{query} LIMIT ?", [*params, max(cap + 1 - count, room, 1)])
-        count += len(rows)
-        found = [row[0] for row in rows]
-        if rank and rows and room > 0:
-            found = [row[0] for row in case.rows(f"{query} ORDER BY hit.rank LIMIT ?",
-                                                 [*params, room])]
-        ids.extend(found[:max(room, 0)])
     return ids, count
 
 
@@ -233,14 +232,15 @@ def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str],
 
 def _with_latin(
     case: Case, group: SearchGroup, expression: str, latin: str | None, latin_terms: Sequence[str],
-    *, limit: int, count_cap: int, rank: bool, include_retired: bool,
+    *, limit: int, count_cap: int, rank: bool, include_retired: bool, exact: set[int] | None,
 ) -> SearchGroup:
-    """The group with its transliterated matches after its exact ones."""
-    room = limit - len(group.hits)
-    if latin is None or (group.capped and room <= 0):
+    """The group with its transliterated matches after its exact ones
+    (``exact``: every exact match's id, None if more than ``count_cap``)."""
+    if latin is None or group.capped:
         return group
-    ids, count = latin_ids_and_count(case, group.kind, expression, latin, max(room, 0),
-                                     cap=count_cap, rank=rank, include_retired=include_retired)
+    ids, count = latin_ids_and_count(case, group.kind, expression, latin,
+                                     max(limit - len(group.hits), 0), cap=count_cap, rank=rank,
+                                     include_retired=include_retired, exact=exact)
     if not count:
         return group
     total = group.total + count
@@ -267,6 +267,7 @@ def _results(
         kind = item_kind(name).name
         if expression is None:
             continue
+        exact_set: set[int] | None = None
         if rank:
             most = max(count_cap, rank_limit or 0)
             matches = count_matches(case, kind, expression, most, include_retired=include_retired)
@@ -277,17 +278,21 @@ def _results(
                 ids = ranked_ids(case, kind, expression, limit, include_retired=include_retired)
             else:
                 ids = first_ids(case, kind, expression, limit, include_retired=include_retired)
+            if latin is not None and matches <= count_cap:
+                exact_set = (set() if not matches else exact_ids(
+                    case, kind, expression, count_cap, include_retired=include_retired))
         else:
-            ids, matches = first_ids_and_count(case, kind, expression, limit, cap=count_cap,
-                                               include_retired=include_retired)
-            ranked = False
+            every, matches = first_ids_and_count(case, kind, expression, count_cap, cap=count_cap,
+                                                 include_retired=include_retired)
+            ids, ranked = every[:limit], False
+            exact_set = set(every) if matches <= count_cap else None
         group = SearchGroup(
             kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
             total=min(matches, count_cap), capped=matches > count_cap, ranked=ranked,
         )
         groups.append(_with_latin(case, group, expression, latin, spelt, limit=limit,
                                   count_cap=count_cap, rank=rank and ranked,
-                                  include_retired=include_retired))
+                                  include_retired=include_retired, exact=exact_set))
     return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups),
                          latin_terms=spelt, exact=exact)
 
@@ -563,7 +568,7 @@ class _Superseded:
 __all__ = [
     "FTS_TABLES", "KINDS", "LATIN_TABLES", "RANK_LIMIT", "ResultPlace", "SearchGroup",
     "SearchHit", "SearchResults", "Searcher", "count_all_matches", "count_matches",
-    "entity_named", "first_ids", "first_ids_and_count", "first_matches", "focus", "fold",
+    "entity_named", "exact_ids", "first_ids", "first_ids_and_count", "first_matches", "focus", "fold",
     "highlight_spans", "latin_expression", "latin_ids_and_count", "latin_terms",
     "match_expression", "matches_page", "query_terms", "ranked_ids", "refine", "search",
     "step_result",

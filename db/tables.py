@@ -172,6 +172,8 @@ ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description", 
                               "version", "uid", "retired"),
                  derived=("sort_name", "aliases", "retired"), kept=("aliases", "retired"))
 ENTITY_ALIASES = Table("entity_aliases", ("entity_id", "alias"), key=("entity_id", "alias"))
+# An alias's language tag (schema v9): written "Staatsveiligheid@nl" in models and forms.
+ALIAS_LANGUAGES = Table("alias_languages", ("entity_id", "alias", "lang"), key=("entity_id", "alias"))
 EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description",
                           "version", "uid", "retired"), derived=("retired",), kept=("retired",))
 CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at",
@@ -283,7 +285,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
     RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
-    POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
+    POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS, ALIAS_LANGUAGES,
 )}
 
 EXCERPTS_FTS = SearchIndex("excerpts_fts", ("text",), EXCERPTS)

@@ -185,6 +185,34 @@ def transliterate(text: str | None) -> str:
     return " ".join(words)
 
 
+# ISO 639-1 codes: an alias written ``Staatsveiligheid@nl`` is in Dutch.
+_LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
+hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
+lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
+or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+_LANGUAGE_TAG = re.compile(r"^(.*\S)@([a-z]{2})((?:-[A-Za-z0-9]{2,8})*)$", re.DOTALL)
+
+
+def split_language(alias: str) -> tuple[str, str]:
+    """An alias and its language tag: ``Staatsveiligheid@nl`` ->
+    ``("Staatsveiligheid", "nl")``, ``Μέτσολα@el`` -> ``("Μέτσολα", "el")``;
+    ``("Sûreté", "")`` without one. Only an ISO 639-1 code (and subtags,
+    ``@sr-Latn``) is a tag: ``john@aol`` is one alias."""
+    found = _LANGUAGE_TAG.match(alias)
+    if found is None or found.group(2) not in _LANGUAGES:
+        return alias, ""
+    return found.group(1).strip(), found.group(2) + found.group(3)
+
+
+def with_language(alias: str, language: str) -> str:
+    """The alias as it is written with its tag: ``Staatsveiligheid@nl``."""
+    return f"{alias}@{language}" if language else alias
+
+
 def folded_words(text: str) -> list[str]:
     """The folded words of ``text`` (folding the whole text at once is faster
     than word by word, and cuts the same words)."""

@@ -47,12 +47,13 @@ async def test_e_edits_an_entity_as_a_revision_shown_in_its_detail(case):
         form = app.screen
         assert isinstance(form, EditScreen)
         assert form.query_one("#field-name", Input).value == "Kirill Logvinov"
-        assert form.query_one("#field-aliases", Input).value == "Logvinov"
+        assert form.query_one("#field-aliases", Input).value == "Logvinov | Кирилл Логвинов | Логвинов"
         await press(pilot, "end")
         await _type(pilot, " Jr")
         await press(pilot, "enter")
         assert not isinstance(app.screen, EditScreen)
         entity = get_entity(case, entity_id)
+        assert dict(entity.languages) == {"Кирилл Логвинов": "ru", "Логвинов": "ru"}   # tags kept
         assert entity.name == "Kirill Logvinov Jr" and entity.version == 1
         [revision] = curation.revisions(case, kind="entity", item_uid=entity.uid)
         assert revision.annotator == "tester"

@@ -94,7 +94,7 @@ def test_what_maps_to_what(entities: list[dict]):
     named = {data["properties"].get("name", [""])[0]: data for data in entities
              if data["schema"] != "Mention"}
     assert named["Kirill Logvinov"]["schema"] == "Person"
-    assert named["Kirill Logvinov"]["properties"]["alias"] == ["Logvinov"]
+    assert named["Kirill Logvinov"]["properties"]["alias"] == ["Logvinov", "Кирилл Логвинов", "Логвинов"]
     assert named["European Commission"]["schema"] == "PublicBody"
     assert named["Chinese Communist Party"]["schema"] == "Organization"
     assert named["TikTok"]["schema"] == "LegalEntity"

@@ -99,7 +99,8 @@ def test_entities_places_and_aliases(bundle: dict):
     assert identities["Kirill Logvinov"]["identity_class"] == "individual"
     assert identities["European Commission"]["identity_class"] == "organization"
     extension = objects(bundle, "extension-definition")[0]["id"]
-    assert identities["Kirill Logvinov"]["extensions"][extension]["aliases"] == ["Logvinov"]
+    assert identities["Kirill Logvinov"]["extensions"][extension]["aliases"] == [
+        "Logvinov", "Кирилл Логвинов", "Логвинов"]
     locations = {o["name"]: o for o in objects(bundle, "location")}
     assert (locations["Belgium"]["country"], locations["Belgium"]["region"]) == ("BE", "western-europe")
     assert (locations["Brussels"]["country"], locations["Russia"]["country"]) == ("BE", "RU")

@@ -179,3 +179,25 @@ async def test_the_browser_marks_transliterated_hits_and_ctrl_t_turns_it_off(spe
             await press(pilot, "escape")
             await press(pilot, "slash")   # the choice is kept for the next search
             assert app.screen.exact is True
+
+
+# Issue 14, Bad input: what the transliterated search is given too (the query
+# spelt in Latin, and the query run again on the folded index).
+TRANSLITERATED_BAD = ["\ud800", "Metsola\udc00", "x\udfff" * 3000, "Мецола\u0301\u200d",
+                      "\u202eМецола\u202c", "Мецола Μέτσολα 社長 Logvinov" * 400, "\u0301" * 100,
+                      '"Мецола" OR NEAR(Μέτσολα', "ⓜⓔⓣⓢⓞⓛⓐ", "Ｍｅｔｓｏｌａ"]
+
+
+@pytest.mark.parametrize("query", TRANSLITERATED_BAD, ids=range(len(TRANSLITERATED_BAD)))
+def test_bad_queries_across_scripts_give_results_or_none(spelt_case: Path, query: str):
+    with db.open_case(spelt_case, read_only=True) as case:
+        for results in (first_matches(case, query), search(case, query)):
+            assert all(group.total >= len(group.hits) and group.total >= group.transliterated
+                       for group in results.groups)
+        refine(case, first_matches(case, query))
+
+
+def test_a_query_in_another_script_with_marks_still_finds_by_spelling(spelt_case: Path):
+    with db.open_case(spelt_case, read_only=True) as case:
+        assert ("en", True) in excerpt_hits(search(case, "\u202eМецола\u200d"))
+        assert ("en", False) in excerpt_hits(search(case, "Ｍｅｔｓｏｌａ"))   # full-width

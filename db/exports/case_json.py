@@ -18,12 +18,23 @@ from ..models import (
     CombinationRecord,
     JudgementRecord,
     Model,
+    PossibleMention,
+    PossibleMentionJudgement,
     RetirementRecord,
     RevisionConflictRecord,
     RevisionRecord,
 )
 from ..schema import schema_version
-from ..tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISION_CONFLICTS, REVISIONS, Table
+from ..tables import (
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
+    POSSIBLE_MENTION_JUDGEMENTS,
+    POSSIBLE_MENTIONS,
+    RETIREMENTS,
+    REVISION_CONFLICTS,
+    REVISIONS,
+    Table,
+)
 from ..text import json_safe
 
 # The curation records, each section a table's rows as they are stored.
@@ -33,6 +44,8 @@ CURATION: dict[str, tuple[Table, type[Model]]] = {
     "combinations": (COMBINATIONS, CombinationRecord),
     "duplicate_judgements": (DUPLICATE_JUDGEMENTS, JudgementRecord),
     "revision_conflicts": (REVISION_CONFLICTS, RevisionConflictRecord),
+    "possible_mentions": (POSSIBLE_MENTIONS, PossibleMention),
+    "possible_mention_judgements": (POSSIBLE_MENTION_JUDGEMENTS, PossibleMentionJudgement),
 }
 
 

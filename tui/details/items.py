@@ -10,7 +10,13 @@ from textual.content import Content
 
 from db import Case
 from db.claims import entity_claims, excerpt_claims
-from db.entities import count_entity_excerpts, entity_excerpts, excerpt_entities, get_entity
+from db.entities import (
+    count_entity_excerpts,
+    entity_excerpts,
+    excerpt_entities,
+    get_entity,
+    tagged_names,
+)
 from db.events import entity_events, event_entities, event_evidence, excerpt_events, get_event
 from db.relationships import entity_ties
 from db.source_details import attached_to, attachments_of, excerpt_place
@@ -46,7 +52,7 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
     blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind,
                          damage=entity.damage)
     if entity.aliases:
-        blocks.append(field("Also", plain_line(" · ".join(entity.aliases))))
+        blocks.append(field("Also", plain_line(" · ".join(tagged_names(entity)))))
     if entity.description:
         blocks += [BLANK, Block(plain_block(entity.description))]
     events = entity_events(case, entity_id, limit=RELATED_LIMIT)

@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from db import Case, CaseError
 from db.entities import entities_by_ids
-from db.models import Entity
-from db.possible_mentions import PossibleMention, judge_mention, possible_mentions
+from db.models import Entity, PossibleMention
+from db.possible_mentions import judge_mention, possible_mentions
 from db.sources import excerpts_by_ids
 from db.text import one_line
 

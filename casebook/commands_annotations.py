@@ -229,7 +229,7 @@ def conflicts(path: Path, as_json: bool) -> None:
     for field_conflict in fields:
         click.echo("\n".join(conflict_lines(field_conflict)))
     if fields:
-        click.echo(f"{len(fields)} fields revised differently on both sides; settle one with "
+        click.echo(f"{_count(len(fields), 'field')} revised differently on both sides; settle one with "
                    f"'casebook settle {path} ID --keep ours|theirs|VALUE'", err=True)
     if not found:
         return

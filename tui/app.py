@@ -179,6 +179,8 @@ class CasebookApp(App[None]):
         self.load_counts()
         self.watching.poll_now()
         self.set_interval(self.POLL_SECONDS, self.watching.poll_now, name="poll")
+        if self.case.permission_warning:
+            self.notify(self.case.permission_warning, severity="warning", timeout=8, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug: the app ends with one line naming where it failed and the

@@ -121,6 +121,8 @@ def _search_index(case: Case, report: CheckReport) -> None:
                 else:
                     copy.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
             except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorcode", 0) & 0xFF in (5, 6):
+                    continue   # another process is writing: the index cannot be read whole now
                 if "readonly" not in str(error):
                     report.problems.append(f"search index {table} is inconsistent ({error})")
                     continue

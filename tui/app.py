@@ -390,6 +390,8 @@ class CasebookApp(App[None]):
                 problems = self.file_check.problems()
             except CaseError as error:
                 problems = [str(error)]
+            except Exception as error:  # noqa: BLE001 - a file that breaks the check is damaged too
+                problems = [f"it could not be checked ({one_line(str(error))[:200]})"]
             self.post_message(self.FileChecked(problems))
 
         self.run_in_thread(check, group="file-check")

@@ -6,8 +6,10 @@ Each run starts ``casebook open CASE`` in a pseudo-terminal (80x24) with
 ``CASEBOOK_EXIT_WHEN_READY=1``, so the process exits as soon as its first
 full frame is drawn (header counts, the first rows and their detail). The
 time is from just before the process starts to its exit; the memory is its
-peak RSS. Beside each case, the floor: a bare Python process that opens the
-same file with sqlite3 and reads the first page of entities. The figure to
+peak RSS. Beside each case, two floors: a bare Python process that opens the
+same file with sqlite3 and reads the first page of entities, and a bare
+Textual app (Header, Static, Footer) drawing its first frame in the same
+pseudo-terminal (the browser's own floor: issue 17 aims at 1.3x it). The figure to
 keep near 1.0 is the large case's time and RSS over the seed case's.
 
 Cases are built once into benchmarks/cases/ (git-ignored); results are
@@ -35,6 +37,24 @@ import sqlite3, sys
 conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 conn.execute("SELECT count(*) FROM entities").fetchone()
 conn.execute("SELECT id, name FROM entities ORDER BY sort_name, id LIMIT 100").fetchall()
+"""
+
+# The floor for the browser itself: a minimal Textual app (Header, Static,
+# Footer) in the same pseudo-terminal, ending once its first frame is drawn.
+TEXTUAL_FLOOR = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Static("a bare Textual app")
+        yield Footer()
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Bare().run()
 """
 
 
@@ -79,8 +99,10 @@ def measure(cases: dict[str, Path], runs: int) -> dict[str, dict[str, list[float
     env = {"CASEBOOK_EXIT_WHEN_READY": "1", "TERM": "xterm-256color", "COLORTERM": ""}
     app = [sys.executable, "-m", "casebook", "open"]
     floor = [sys.executable, "-c", FLOOR]
+    textual_floor = [sys.executable, "-c", TEXTUAL_FLOOR]
     results: dict[str, dict[str, list[float]]] = {
-        name: {"app_s": [], "app_rss_mb": [], "floor_s": [], "floor_rss_mb": []} for name in cases
+        name: {"app_s": [], "app_rss_mb": [], "floor_s": [], "floor_rss_mb": [], "textual_s": []}
+        for name in cases
     }
     for _ in range(runs):  # interleaved, so both cases see the same machine
         for name, path in cases.items():
@@ -92,6 +114,8 @@ def measure(cases: dict[str, Path], runs: int) -> dict[str, dict[str, list[float
             elapsed, rss, _ = run_in_pty([*floor, str(path)], env)
             results[name]["floor_s"].append(elapsed)
             results[name]["floor_rss_mb"].append(rss / 1024)
+            elapsed, _, _ = run_in_pty(textual_floor, env)
+            results[name]["textual_s"].append(elapsed)
     return results
 
 
@@ -100,16 +124,21 @@ def report(results: dict[str, dict[str, list[float]]]) -> dict:
     median = {name: {key: statistics.median(values) for key, values in columns.items()}
               for name, columns in results.items()}
     print(f"{'case':<22}{'first frame':>13}{'RSS':>10}{'floor':>10}{'floor RSS':>11}"
-          f"{'x floor':>9}")
+          f"{'x floor':>9}{'bare Textual':>14}{'x Textual':>11}")
     for name in names:
         m = median[name]
         print(f"{name:<22}{m['app_s']:>12.3f}s{m['app_rss_mb']:>8.1f}MB{m['floor_s']:>9.3f}s"
-              f"{m['floor_rss_mb']:>9.1f}MB{m['app_s'] / m['floor_s']:>9.1f}")
+              f"{m['floor_rss_mb']:>9.1f}MB{m['app_s'] / m['floor_s']:>9.1f}"
+              f"{m['textual_s']:>13.3f}s{m['app_s'] / m['textual_s']:>11.2f}")
     base, large = median[names[0]], median[names[-1]]
     ratios = {"first_frame": large["app_s"] / base["app_s"],
-              "rss": large["app_rss_mb"] / base["app_rss_mb"]}
+              "rss": large["app_rss_mb"] / base["app_rss_mb"],
+              "seed_over_bare_textual": base["app_s"] / base["textual_s"],
+              "large_over_bare_textual": large["app_s"] / large["textual_s"]}
     print(f"\n{names[-1]} / {names[0]}: first frame {ratios['first_frame']:.2f}x, "
           f"RSS {ratios['rss']:.2f}x  (keep near 1.0)")
+    print(f"first frame over a bare Textual app: {names[0]} {ratios['seed_over_bare_textual']:.2f}x, "
+          f"{names[-1]} {ratios['large_over_bare_textual']:.2f}x  (aim: 1.3x)")
     return {"median": median, "runs": results, "ratios": ratios}
 
 

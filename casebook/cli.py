@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from db import CaseError
+from db import CaseError, casefile
 from db.crash import crash_line
 from db.errors import sqlite_problem
 from db.text import visible
@@ -79,6 +79,7 @@ def _command_name(argv: list[str] | None) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     forbid_network()
+    casefile.warn = lambda text: click.echo(f"casebook: warning: {visible(text)}", err=True)
     for stopping in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stopping, _stop)
     try:

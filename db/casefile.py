@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 # Why a case is read-only, for the message a user sees when a write is refused.
 OPENED_READ_ONLY = "it was opened read-only"
 NOT_WRITABLE = "you do not have permission to write the file"
+FOLDER_NOT_WRITABLE = ("you do not have permission to write the folder it is in, where SQLite "
+                       "keeps the -wal and -shm files of a file being written")
 
 
 def new_uid() -> str:
@@ -63,6 +65,8 @@ class Case:
         self._lock = threading.RLock()
         self._file_key: tuple[int, int] | None = None
         self._trusted_schema: int | None = None   # the schema cookie last found casebook's own
+        self.permission_warning = ""   # others may write the file (``permission_warning``)
+        self.being_built = False       # made here, under its hidden name (``building_case``)
 
     # -- reading -------------------------------------------------------------
 
@@ -127,6 +131,8 @@ class Case:
         """Nothing is written to a file whose schema is not casebook's (a trigger
         someone added runs on every write) or that fails quick_check
         (``db.trust``): asked again whenever the schema changes."""
+        if self.being_built:
+            return   # a case this process is making (its indexes may be off while it fills)
         cookie = int(self.conn.execute("PRAGMA main.schema_version").fetchone()[0])
         if cookie != self._trusted_schema:
             from .trust import require_trusted
@@ -321,10 +327,45 @@ def _check_path(path: Path) -> None:
         raise CaseFileError(f"{path}: is truncated or damaged ({size} bytes)")
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+# Told of a case file that others may change (the CLI prints it on stderr).
+warn: Callable[[str], None] | None = None
+
+
+def permission_warning(path: Path) -> str:
+    """A case file that other users may write can be changed behind its owner's
+    back (a trigger added, a mark rewritten): said, never refused."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return ""
+    if not mode & 0o022:
+        return ""
+    who = "anyone" if mode & 0o002 else "its group"
+    return (f"{path}: {who} may write this case file (mode {mode:04o}); "
+            f"'chmod 600 {path}' keeps it yours")
+
+
+def _second_name(path: Path) -> str:
+    """Why a case is not written through ``path`` ("" if it may be). A case is
+    written through one name only: SQLite keeps a file's lock state (its -wal
+    and -shm) by name, so two writers through two names (a hard link, a
+    symbolic link) can corrupt it and lose acknowledged marks."""
+    if path.is_symlink():
+        return (f"it is a symbolic link: casebook writes a case through its own name only, "
+                f"{path.resolve()}")
+    links = path.stat().st_nlink
+    if links > 1:
+        return (f"it has {links} names (hard links), and two writers through two names can "
+                "corrupt it: remove the other names, or copy it with 'casebook backup'")
+    return ""
+
+
+def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     # A URI with mode=rw/ro never creates the file.
     mode = "ro" if read_only else "rw"
     uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode={mode}"
+    if immutable:
+        uri += "&immutable=1"
     conn = sqlite3.connect(
         uri, uri=True, isolation_level=None, check_same_thread=False,
         timeout=BUSY_TIMEOUT_MS / 1000,
@@ -373,6 +414,10 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     reason = OPENED_READ_ONLY
     if not read_only and not os.access(path, os.W_OK):
         read_only, reason = True, NOT_WRITABLE
+    elif not read_only and not os.access(path.absolute().parent, os.W_OK):
+        read_only, reason = True, FOLDER_NOT_WRITABLE
+    elif not read_only and (second_name := _second_name(path)):
+        read_only, reason = True, second_name
     # Read-only to casebook is not always read-only to SQLite: a read-only
     # SQLite connection cannot remove the -wal and -shm files it creates, so
     # they would outlive a mere `casebook search`. Where the file could be
@@ -380,17 +425,25 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
     # (query_only): the last one to close tidies up, as with any writer.
     sqlite_read_only = read_only and not (
         os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK))
+    # Reading a file this user may not write while no one writes it (no -wal):
+    # SQLite is told it is immutable, so it makes no -shm beside it, which it
+    # cannot in a folder this user may not write, and which (owned by this
+    # reader) would keep the owner from writing afterwards. With a -wal there,
+    # the writer's -shm is read as usual.
+    immutable = sqlite_read_only and not path.with_name(path.name + "-wal").exists()
     try:
-        conn = _connect(path, read_only=sqlite_read_only)
+        conn = _connect(path, read_only=sqlite_read_only, immutable=immutable)
     except sqlite3.Error as error:
         raise CaseFileError(f"{path}: cannot open ({error})") from None
     try:
         version = _is_case_file(conn, path)
         if version < SCHEMA_VERSION:
             if read_only:
+                how = ("open it once without --read-only" if reason == OPENED_READ_ONLY
+                       else f"but it is read-only here ({reason})")
                 raise CaseFileError(
                     f"{path}: uses schema v{version} and needs upgrading to "
-                    f"v{SCHEMA_VERSION}; open it once without --read-only"
+                    f"v{SCHEMA_VERSION}; {how}"
                 )
             backup = _backup_path(path, version)
             backup_case_file(conn, backup)
@@ -404,6 +457,9 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
         conn.close()
         raise
     case = Case(conn, path, read_only=read_only, read_only_reason=reason)
+    case.permission_warning = permission_warning(path)
+    if case.permission_warning and warn is not None:
+        warn(case.permission_warning)
     case._file_key = _file_key(path)
     _register(case._file_key)
     return case
@@ -439,6 +495,7 @@ def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:
         migrate(Database(conn, execute_plugins=False))
         _configure(conn, read_only=False)
         case = Case(conn, path, read_only=False)
+        case.being_built = True
         with case.write() as tx:
             tx.executemany(
                 "INSERT INTO case_meta (key, value) VALUES (?, ?)",

@@ -12,7 +12,8 @@ from .mentions import mention_name_rows
 from .paging import keyset_pages, keyset_rows
 from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
 from .tables import SEARCH_INDEXES
-from .trust import quick_check_problem, schema_problems
+from .text import register_functions
+from .trust import QUICK_CHECK_BYTES, quick_check_problem, schema_problems
 
 
 @dataclass
@@ -111,15 +112,48 @@ def _search_index(case: Case, report: CheckReport) -> None:
     stale = case.scalar(f"SELECT count(*) FROM entities WHERE aliases != {ENTITY_ALIASES_COLUMN}")
     if stale:
         report.problems.append(f"entities.aliases is out of step with entity_aliases ({stale} entities)")
-    for table in SEARCH_INDEXES:
-        try:
-            _fts_integrity_check(case, table)
-        except sqlite3.DatabaseError as error:
-            if "readonly" in str(error):   # a file this user cannot write: SQLite opened it so
-                report.problems.append(f"search index {table} not verified: FTS5's integrity-check "
-                                       "needs a file this user may write (copy it and check the copy)")
-            else:
-                report.problems.append(f"search index {table} is inconsistent ({error})")
+    copy: sqlite3.Connection | None = None
+    try:
+        for table in SEARCH_INDEXES:
+            try:
+                if copy is None:
+                    _fts_integrity_check(case, table)
+                else:
+                    copy.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as error:
+                if getattr(error, "sqlite_errorcode", 0) & 0xFF in (5, 6):
+                    continue   # another process is writing: the index cannot be read whole now
+                if "readonly" not in str(error):
+                    report.problems.append(f"search index {table} is inconsistent ({error})")
+                    continue
+                # A file this user cannot write (SQLite opened it read-only): check a copy.
+                copy = _copy_in_memory(case)
+                if copy is None:
+                    report.problems.append(
+                        f"search index {table} not verified: the file is too large to check a copy "
+                        "in memory and this user may not write it (check a copy: casebook backup)")
+                    return
+                try:
+                    copy.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+                except sqlite3.DatabaseError as again:
+                    report.problems.append(f"search index {table} is inconsistent ({again})")
+    finally:
+        if copy is not None:
+            copy.close()
+
+
+def _copy_in_memory(case: Case) -> sqlite3.Connection | None:
+    """The case copied into memory (a small file only), to run checks that write."""
+    try:
+        if case.path.stat().st_size > QUICK_CHECK_BYTES:
+            return None
+    except OSError:
+        return None
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    register_functions(copy)
+    with case.snapshot():
+        case.conn.backup(copy)
+    return copy
 
 
 def _fts_integrity_check(case: Case, table: str) -> None:

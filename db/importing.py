@@ -32,6 +32,7 @@ from .casefile import Case, building_case
 from .check import anchor_problems, reference_problems, source_detail_problems
 from .curation import settle_retired
 from .errors import CaseError
+from .jsonlimits import EventBounds, JSONLimitError
 from .models import (
     CaseCounts,
     CaseDocument,
@@ -151,7 +152,7 @@ def _document_parts(stream: _Reading, name: str) -> Iterator[tuple[str, int | No
     """The document's top-level values as ``(key, None, value)``, except that
     each item of a section comes as ``(section, index, item)``: one item is in
     memory at a time."""
-    events = ijson.parse(stream, use_float=True)
+    events = _bounded(ijson.parse(stream, use_float=True))
     try:
         _, event, _ = next(events, ("", "", None))
         if event != "start_map":
@@ -174,6 +175,18 @@ def _document_parts(stream: _Reading, name: str) -> Iterator[tuple[str, int | No
     except ijson.JSONError as error:
         raise CaseImportError(
             f"{name}: not a casebook JSON export (Invalid JSON: {_first_line(error)})") from None
+    except JSONLimitError as error:
+        raise CaseImportError(f"{name}: refused: {error}") from None
+    except ValueError as error:   # a number Python will not read (thousands of digits)
+        raise CaseImportError(f"{name}: refused: {_first_line(error)}") from None
+
+
+def _bounded(events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+    """The events, held to ``db.jsonlimits``'s bounds as they come (bounded memory)."""
+    bounds = EventBounds()
+    for prefix, event, value in events:
+        bounds.see(event, value)
+        yield prefix, event, value
 
 
 def _first_line(error: Exception) -> str:

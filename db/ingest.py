@@ -67,7 +67,7 @@ def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
             files.append(str(path))
             continue
         for entry in sorted(path.iterdir(), key=lambda p: p.name):
-            reason = _not_read_because(entry)
+            reason = _link_out_of(path, entry) or _not_read_because(entry)
             if reason:
                 skipped.append(Skipped(path=str(entry), reason=reason))
             else:
@@ -77,6 +77,23 @@ def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
 
 
 READ_SUFFIXES = ".txt, .md, .html, .pdf, .docx, .odt, .epub, .eml, .mbox and .mhtml"
+
+
+def _link_out_of(folder: Path, entry: Path) -> str:
+    """Why a symbolic link in ``folder`` is not followed: it leads out of the
+    folder (``inbox/zz.md -> /etc/passwd``), or nowhere. A file named on the
+    command line is read as named."""
+    if not entry.is_symlink():
+        return ""
+    try:
+        target = entry.resolve(strict=True)
+        inside = target.is_relative_to(folder.resolve(strict=True))
+    except (OSError, RuntimeError):   # dangling, or a loop
+        return "a symbolic link to nothing readable"
+    if not inside:
+        return (f"a symbolic link out of the folder (to {target}): not followed; name the file "
+                "itself to add it")
+    return ""
 
 
 def _not_read_because(entry: Path) -> str:

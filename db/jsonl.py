@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError, field_validator, model_validator
 
+from . import jsonlimits
 from .casefile import Case
 from .conflicts import count_open_conflicts
 from .errors import AnnotationImportError
@@ -143,11 +144,13 @@ def _records(handle: IO[bytes], name: str) -> Iterator[tuple[Any, ...]]:
                 f"{name} line {number}: not valid UTF-8 (byte {error.start + 1} of the line)"
             ) from None
         try:
-            data = json.loads(text)
+            data = jsonlimits.loads(text)
         except json.JSONDecodeError as error:
             raise AnnotationImportError(
                 f"{name} line {number}: not valid JSON ({error.msg} at column {error.colno})"
             ) from None
+        except jsonlimits.JSONLimitError as error:
+            raise AnnotationImportError(f"{name} line {number}: refused: {error}") from None
         if not isinstance(data, dict):
             raise AnnotationImportError(f"{name} line {number}: not a JSON object")
         try:

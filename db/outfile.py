@@ -158,8 +158,11 @@ def atomic_directory(path: str | os.PathLike[str], *, force: bool = False,
 
 
 def _temporary(path: Path, *, directory: bool = False) -> Path:
-    """A new hidden file (mode 0600) or directory (0700) beside ``path``."""
-    parent, prefix, suffix = path.parent, f".{path.name}.", ".part"
+    """A new hidden file (mode 0600) or directory (0700) beside ``path``,
+    named with this process's id (``.NAME.PID.XXXXXXXX.part``), so that one a
+    killed run left behind is known for what it is and removed (:func:`remove_stale`)."""
+    remove_stale(path)
+    parent, prefix, suffix = path.parent, f".{path.name}.{os.getpid()}.", ".part"
     try:
         if directory:
             return Path(tempfile.mkdtemp(dir=parent, prefix=prefix, suffix=suffix))
@@ -168,6 +171,51 @@ def _temporary(path: Path, *, directory: bool = False) -> Path:
         raise _cannot_write(path, error) from None
     os.close(fd)
     return Path(name)
+
+
+def remove_stale(path: Path) -> list[Path]:
+    """Remove the hidden temporary files (and what SQLite left beside them) that
+    a run killed while writing ``path`` left behind: this user's, of a process
+    that is gone. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.part"))
+    except OSError:
+        return removed
+    for stale in candidates:
+        pid = stale.name[len(path.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            if stale.lstat().st_uid != os.getuid():
+                continue
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
+        except OSError:
+            continue
+        removed.append(stale)
+        for suffix in _SQLITE_COMPANIONS:
+            with contextlib.suppress(OSError):
+                _beside(stale, suffix).unlink()
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True   # another user's process (or not a pid at all): left alone
+    return True
 
 
 def _sync(temporary: Path) -> None:

@@ -129,7 +129,10 @@ class FileCheck:
         with open_case(self.path, read_only=True) as case:
             self._case = case
             try:
-                return [] if self._stopped.is_set() else check_case(case).problems
+                if self._stopped.is_set():
+                    return []
+                with case.snapshot():   # one consistent view, however others write meanwhile
+                    return check_case(case).problems
             except (ReadInterrupted, sqlite3.OperationalError):
                 if self._stopped.is_set():
                     return []   # the browser is closing: what was found no longer matters

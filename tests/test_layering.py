@@ -158,3 +158,19 @@ def test_commands_that_do_not_open_the_browser_never_import_textual_or_rich(seed
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", [["--help"], ["claims", "{case}"], ["search", "{case}", "Logvinov"],
+                                     ["check", "{case}"]])
+def test_the_command_line_never_imports_textual_or_rich(command, seed_case_file):
+    """Only ``casebook open`` pays for loading the browser (issue 17, point 9)."""
+    code = ("import contextlib, io, sys\n"
+            "from casebook.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            "    try:\n        main(sys.argv[1:])\n    except SystemExit:\n        pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))\n")
+    argv = [part.format(case=seed_case_file) for part in command]
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", (command, result.stdout)

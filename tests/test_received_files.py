@@ -198,3 +198,21 @@ def test_check_repair_lists_what_it_could_not_repair(seed_case_file, tmp_path):
     result = run_cli("check", path, "--repair", tmp_path / "repaired.casebook")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "not repaired: excerpt" in result.stderr and "does not match source" in result.stderr
+
+
+def test_in_a_terminal_a_damaged_file_opens_read_only_under_its_banner(seed_case_file, tmp_path):
+    """Once in a pty, as a person sees it: the banner, the badge, no traceback."""
+    from conftest import PtyApp
+    from damaged_files import make_damaged
+
+    path = make_damaged(seed_case_file, tmp_path, "excerpt-text-edited")
+    before = digest(path)
+    app = PtyApp("open", path)
+    try:
+        app.wait_for("This case file is damaged", limit=60)   # a condition, never a fixed time
+        app.wait_for("READ-ONLY", limit=30)
+        assert "Traceback" not in app.text
+    finally:
+        status = app.close()
+    assert status == 0 and b"Traceback" not in bytes(app.output)
+    assert digest(path) == before

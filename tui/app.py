@@ -206,6 +206,8 @@ class CasebookApp(App[None]):
         self.load_counts()
         self.watching.poll_now()
         self.set_interval(self.POLL_SECONDS, self.watching.poll_now, name="poll")
+        if self.case.permission_warning:
+            self.notify(self.case.permission_warning, severity="warning", timeout=8, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug: the app ends with one line naming where it failed and the
@@ -421,6 +423,8 @@ class CasebookApp(App[None]):
                 problems = self.file_check.problems()
             except CaseError as error:
                 problems = [str(error)]
+            except Exception as error:  # noqa: BLE001 - a file that breaks the check is damaged too
+                problems = [f"it could not be checked ({one_line(str(error))[:200]})"]
             self.post_message(self.FileChecked(problems))
 
         self.run_in_thread(check, group="file-check")

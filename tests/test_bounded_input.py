@@ -1,0 +1,89 @@
+"""Input from outside is bounded (issue 17, point 7 of the issue, point 6 of
+the brief): JSON nested too deep, a number of thousands of digits or a key
+given twice is refused in one line (``casebook import`` reads the file as a
+stream, so a deep file costs no memory); ``add-source`` on a folder never
+follows a symbolic link out of it."""
+
+from __future__ import annotations
+
+import hashlib
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, assert_one_line_error, run_cli
+
+import db
+
+LINE = ('{"id": "0b7e4a06-87e3-4c1e-9d55-2f1a3c6f4e10", "claim_uid": "u", "kind": "mark", '
+        '"status": "confirmed", "previous_status": "unreviewed", "note": "", "annotator": "a", '
+        '"created_at": "2026-01-01T00:00:00.000000Z", "undoes": ""}')
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('{"a": ' * 1000 + "1" + "}" * 1000, "nested deeper than 32 levels"),
+    (LINE[:-1] + ', "n": ' + "9" * 5000 + "}", "a number of 5,000 characters"),
+    (LINE[:-1] + ', "annotator": "someone else"}', 'the key "annotator" twice'),
+], ids=["nested", "long-number", "duplicate-key"])
+def test_import_annotations_refuses_json_past_a_bound_in_one_line(seed_case_copy, tmp_path,
+                                                                  line, said):
+    lines = tmp_path / "marks.jsonl"
+    lines.write_text(line + "\n")
+    before = digest(seed_case_copy)
+    assert_one_line_error(run_cli("import-annotations", seed_case_copy, lines),
+                          "marks.jsonl line 1: refused:", said)
+    assert digest(seed_case_copy) == before
+
+
+def _limited_import(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``casebook import`` with its memory held to 1 GB (the issue's file took 19 GB)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run([sys.executable, "-m", "casebook", "import", str(source), str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=limit)
+
+
+@pytest.mark.parametrize(("document", "said"), [
+    ('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than 32 levels"),
+    ('{"format": "casebook", "format": "other"}', 'the key "format" twice'),
+], ids=["nested", "duplicate-key"])
+def test_import_refuses_json_past_a_bound_in_bounded_memory(tmp_path, document, said):
+    source, out = tmp_path / "case.json", tmp_path / "new.casebook"
+    source.write_text(document)
+    result = _limited_import(source, out)
+    assert_one_line_error(result, "case.json: refused:", said)
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["case.json"]
+
+
+def test_import_refuses_a_number_of_thousands_of_digits(tmp_path):
+    source, out = tmp_path / "case.json", tmp_path / "new.casebook"
+    source.write_text('{"format": 1' + "0" * 5000 + "}")
+    assert_one_line_error(_limited_import(source, out), "case.json:")
+    assert not out.exists()
+
+
+def test_a_folder_is_read_without_following_links_out_of_it(seed_case_copy, tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    (inbox / "note.txt").write_text("Milan Uhrík met Kirill Logvinov.\n")
+    (outside / "private.txt").write_text("Zqxwv private words.\n")
+    (inbox / "zz.md").symlink_to(outside / "private.txt")
+    (inbox / "passwd.txt").symlink_to("/etc/passwd")
+    (inbox / "same.txt").symlink_to("note.txt")        # a link within the folder is its file
+    result = run_cli("add-source", seed_case_copy, inbox)
+    assert result.returncode == 0, result.stderr
+    assert "a symbolic link out of the folder" in result.stderr
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        texts = [row[0] for row in case.rows("SELECT text FROM sources")]
+    assert any("Milan Uhrík met" in text for text in texts)
+    assert not any("Zqxwv" in text or "root:x:0" in text for text in texts)
+    named = run_cli("add-source", seed_case_copy, inbox / "zz.md")   # named: read as named
+    assert named.returncode == 0, named.stderr

@@ -105,3 +105,33 @@ async def test_no_judgements_yet(seed_case):
         await settle(pilot)
         await press(pilot, "A")
         assert "No annotator has judged a claim yet." in screen_text(app)
+
+
+async def test_agreement_says_who_said_what_and_updates_while_open(judged_case_file: Path):
+    # Issue 16.12: it showed only a disagreement's current status, and never updated.
+    import asyncio
+
+    from conftest import run_cli
+
+    with db.open_case(judged_case_file, read_only=True) as case:
+        app = browser(case)
+        app.POLL_SECONDS = 0.05
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await press(pilot, "A")
+            view = app.screen.query_one("#agreement-view")
+            lines = view.text.splitlines()
+            said = [line.strip() for line in lines if line.startswith("    ana ")]
+            assert sorted(said) == ["ana ✓ confirmed · bruno ? disputed",
+                                    "ana ✗ denied · bruno ✓ confirmed"]
+            view.action_link_down()
+            chosen = view.link
+            result = run_cli("annotate", judged_case_file, "3", "disputed", "--annotator", "chloé")
+            assert result.returncode == 0, result.stderr
+            deadline = asyncio.get_running_loop().time() + 10
+            while "Claims in disagreement (3)" not in view.text:
+                assert asyncio.get_running_loop().time() < deadline, view.text
+                await asyncio.sleep(0.05)
+                await settle(pilot)
+            assert "chloé ? disputed" in view.text
+            assert isinstance(app.screen, AgreementScreen) and view.link == chosen

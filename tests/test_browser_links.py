@@ -27,6 +27,8 @@ async def test_enter_follows_a_link_to_its_pane_and_item(seed_case):
         await press(pilot, "enter")          # from the list into its detail
         detail = app.pane("entity").detail
         assert detail.has_focus
+        assert detail.link is None           # its name stays in view: no link shown yet
+        await press(pilot, "j")              # read on, to the first link
         assert detail.link.kind == "event" and detail.link.id == first_event.id
         await press(pilot, "enter")          # follow
         assert app.active_kind == "event"
@@ -66,7 +68,7 @@ async def test_back_and_forward_walk_the_history(seed_case):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_on(pilot, app, "entity", logvinov.id)
-        await pilot.press("enter", "enter")   # to the first event
+        await pilot.press("enter", "j", "enter")   # to the first event
         await settle(pilot)
         event_id = app.pane("event").paged_list.cursor_item_id
         await press(pilot, "4")                # to claims (a pane switch is a visit)

@@ -55,6 +55,7 @@ from .parts.exporting import Exporting
 from .parts.marking import CLAIM_BINDINGS, MARK_ACTIONS, Marking
 from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
+from .screens.agreement import AgreementScreen
 from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
@@ -268,6 +269,13 @@ class CasebookApp(App[None]):
             else:
                 pane.refresh_detail()
         self.reload_counts()
+
+    def reload_screens(self) -> None:
+        """The case changed: a screen open over the panes that shows counts of
+        it (agreement) counts again, keeping its place."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AgreementScreen):
+                screen.case_changed()
 
     def refresh_details(self, *, but: Pane | None = None) -> None:
         for pane in self.panes():

@@ -41,6 +41,8 @@ class WatchingHost(Protocol):
 
     def reload_counts(self) -> None: ...
 
+    def reload_screens(self) -> None: ...
+
     def run_in_thread(self, work: Callable[[], None], *, group: str) -> None: ...
 
     def post_message(self, message: Message) -> bool: ...
@@ -129,3 +131,4 @@ class Watching:
             else:
                 pane.reload()
         self.host.reload_counts()
+        self.host.reload_screens()

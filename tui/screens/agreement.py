@@ -12,12 +12,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db import Case, CaseError, Claim
-from db.agreement import annotator_judgements, pair_agreements
-from db.models import PairAgreement
+from db.agreement import annotator_judgements, claim_agreements, pair_agreements
+from db.models import ClaimAgreement, PairAgreement
 from db.review import count_queue, queue_page
 from db.text import one_line
 
 from ..details.blocks import claim_link
+from ..labels import status_badge
 from ..text import cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from .dialog import Dialog
@@ -48,8 +49,18 @@ def pair_row(pair: PairAgreement) -> list[Block]:
     return blocks
 
 
+def who_said_what(agreed: ClaimAgreement | None) -> Block | None:
+    """Each annotator's standing mark on a claim in disagreement, under its link."""
+    if agreed is None or not agreed.marks:
+        return None
+    marks = [join([plain_line(mark.annotator, ".cb--name"), (" ", ""), status_badge(mark.status)])
+             for mark in agreed.marks]
+    return Block(join([("    ", ""), Content(" · ").join(marks)]), hang=4)
+
+
 def agreement_blocks(judged: dict[str, int], pairs: list[PairAgreement],
-                     disagreements: int, claims: list[Claim]) -> list[Block]:
+                     disagreements: int, claims: list[Claim],
+                     marks: dict[int, ClaimAgreement] | None = None) -> list[Block]:
     blocks = [Block(Content.styled(
         "Standing marks only: the seed builder's marks, notes, marks taken back and "
         "'unreviewed' don't count.", DIM))]
@@ -68,7 +79,11 @@ def agreement_blocks(judged: dict[str, int], pairs: list[PairAgreement],
         blocks.append(Block(Content.styled("Only one annotator so far.", DIM)))
     blocks += [BLANK, Block(Content.styled(f"Claims in disagreement ({disagreements:,})",
                                            ".cb--heading"))]
-    blocks += [claim_link(claim) for claim in claims]
+    for claim in claims:
+        blocks.append(claim_link(claim))
+        said = who_said_what((marks or {}).get(claim.id or 0))
+        if said is not None:
+            blocks.append(said)
     if disagreements > len(claims):
         blocks.append(Block(Content.styled(f"… the first {len(claims):,} shown; "
                                            "v in Claims gives the disagreements queue.", DIM)))
@@ -85,9 +100,10 @@ class AgreementScreen(Dialog[Link | None]):
     ]
 
     class Loaded(Message, bubble=False):
-        def __init__(self, blocks: list[Block]) -> None:
+        def __init__(self, blocks: list[Block], *, again: bool = False) -> None:
             super().__init__()
             self.blocks = blocks
+            self.again = again
 
     def __init__(self, case: Case) -> None:
         super().__init__()
@@ -107,20 +123,25 @@ class AgreementScreen(Dialog[Link | None]):
         view.focus()
         self._load()
 
+    def case_changed(self) -> None:
+        """Someone marked a claim while this is open: count again, in place."""
+        self._load(again=True)
+
     @work(thread=True, exclusive=True, group="agreement")
-    def _load(self) -> None:
+    def _load(self, again: bool = False) -> None:
         try:
+            claims = queue_page(self.case, "disagreements", offset=0, limit=CLAIMS_SHOWN)
             blocks = agreement_blocks(
                 annotator_judgements(self.case), pair_agreements(self.case),
-                count_queue(self.case, "disagreements"),
-                queue_page(self.case, "disagreements", offset=0, limit=CLAIMS_SHOWN),
+                count_queue(self.case, "disagreements"), claims,
+                claim_agreements(self.case, [claim.id for claim in claims if claim.id]),
             )
         except CaseError as error:
             blocks = [Block(Content.styled(one_line(f"Could not count: {error}"), DIM))]
-        self.post_message(self.Loaded(blocks))
+        self.post_message(self.Loaded(blocks, again=again))
 
     def on_agreement_screen_loaded(self, message: Loaded) -> None:
-        self.query_one(DetailView).show(message.blocks)
+        self.query_one(DetailView).show(message.blocks, keep_place=message.again)
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         message.stop()

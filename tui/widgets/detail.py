@@ -108,12 +108,14 @@ class DetailView(LineView, can_focus=True):
         self._links: list[int] = []                    # block indexes that are links
         self._cursor: int | None = None                # index into _links
         self._wrapped_width = -1
+        self._chosen = False   # the cursor's link was chosen (select_link), not defaulted
 
     # -- content ---------------------------------------------------------
 
     def show(self, blocks: list[Block], *, keep_place: bool = False) -> None:
         """Replace the content. ``keep_place`` keeps the scroll and cursor (a refresh)."""
         previous = self.link
+        self._chosen = self._chosen and keep_place
         self.blocks = list(blocks)
         self._links = [i for i, block in enumerate(self.blocks) if block.link is not None]
         self._wrapped_width = -1
@@ -160,6 +162,7 @@ class DetailView(LineView, can_focus=True):
         for position, block_index in enumerate(self._links):
             if self.blocks[block_index].link == link:
                 self._move_to(position)
+                self._chosen = True   # focus shows it, wherever it is
                 return True
         return False
 
@@ -308,7 +311,7 @@ class DetailView(LineView, can_focus=True):
         # the cursor's link if it can be seen, else the first link on screen;
         # with none on screen, none (j reads on until one comes into view).
         if self._cursor is not None:
-            if self._in_view(self._links[self._cursor]):
+            if self._chosen or self._in_view(self._links[self._cursor]):
                 self._move_to(self._cursor)
             else:
                 shown = [position for position, block_index in enumerate(self._links)

@@ -206,13 +206,16 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
     undo by time, and its version moves by the marks added, as a claim's."""
     columns = tuple(c for c in RELATIONSHIPS.insert(with_id=False).columns
                     if c not in ("status", "version"))
-    picked = ", ".join("s.id" if c == "subject_entity_id" else "b.id" if c == "object_entity_id"
+    subject = _mapped("entity_map", "s", "subject_entity_id")
+    object_ = _mapped("entity_map", "b", "object_entity_id")
+    picked = ", ".join(subject if c == "subject_entity_id" else object_ if c == "object_entity_id"
                        else f"o.{quote(c)}" for c in columns)
     added["relationships"] = _count(tx, _insert_select(RELATIONSHIPS, columns,
         f"SELECT {picked} FROM other.relationships o "
-        "JOIN temp.entity_map s ON s.other_id = o.subject_entity_id "
-        "JOIN temp.entity_map b ON b.other_id = o.object_entity_id "
-        "WHERE s.id IS NOT NULL AND b.id IS NOT NULL AND s.id != b.id "
+        f"{_map_join('entity_map', 's', 'subject_entity_id')} "
+        f"{_map_join('entity_map', 'b', 'object_entity_id')} "
+        f"WHERE {_map_found('entity_map', 's')} AND {_map_found('entity_map', 'b')} "
+        f"AND {subject} != {object_} "
         "AND o.uid NOT IN (SELECT uid FROM main.relationships) ORDER BY o.id"))
     tx.execute("DROP TABLE IF EXISTS temp.relationship_map")
     tx.execute("CREATE TEMP TABLE relationship_map (other_id INTEGER PRIMARY KEY, id INTEGER)")
@@ -220,9 +223,10 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
                "JOIN main.relationships r ON r.uid = o.uid")
     added["relationship_evidence"] = _count(tx,
         "INSERT OR IGNORE INTO main.relationship_excerpts (relationship_id, excerpt_id, stance) "
-        "SELECT r.id, x.id, o.stance FROM other.relationship_excerpts o "
+        f"SELECT r.id, {_mapped('excerpt_map', 'x', 'excerpt_id')}, o.stance "
+        "FROM other.relationship_excerpts o "
         "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
-        "JOIN temp.excerpt_map x ON x.other_id = o.excerpt_id WHERE x.id IS NOT NULL")
+        f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')}")
     marks = RELATIONSHIP_ANNOTATIONS.columns
     differs = " OR ".join("r.uid != m.other_uid" if c == "relationship_id" else
                           f"a.{quote(c)} != m.{quote(c)}" for c in marks if c != "id")

@@ -100,3 +100,39 @@ async def test_claim_marking_keys_belong_to_the_app_alone(seed_case):
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_text == "".join(sorted(CLAIM_MARKING_KEYS))
+
+
+def readme_keys(*, browser_table_only: bool = False) -> set[str]:
+    """The keys README's key tables name (the first column's `…` spans)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    keys: set[str] = set()
+    for start in [m.start() for m in re.finditer(r"^\| Key \|", text, re.MULTILINE)]:
+        table = text[start:text.index("\n\n", start)]
+        for line in table.splitlines()[2:]:
+            keys |= {key for span in re.findall(r"`([^`]+)`", line.split("|")[1])
+                     for key in span.split()}
+        if browser_table_only:
+            break
+    return keys
+
+
+def is_key(token: str) -> bool:
+    """A key's name, not a word around it ("a letter", "at the end")."""
+    named = {"Esc", "Enter", "Tab", "Shift+Tab", "Space", "Backspace", "PgUp", "PgDn", "Home",
+             "End"}
+    return (token in named or token.startswith("Ctrl+")
+            or (len(token) == 1 and (token.isascii() and token.isprintable() or token in "←→↑↓")))
+
+
+async def test_the_readme_keys_tables_and_the_help_screen_name_the_same_keys(seed_case):
+    # Issue 16: one keymap, written down in README and ?, held equal here.
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        helped = {token for _, rows in app.key_sections() for keys, _ in rows
+                  for token in keys.split() if is_key(token)}
+    assert helped - readme_keys() == set(), "keys ? shows that README's tables do not"
+    assert readme_keys(browser_table_only=True) - helped == set(), "README keys ? does not show"

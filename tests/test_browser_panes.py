@@ -211,3 +211,22 @@ async def test_the_timeline_starts_at_its_first_dated_event_and_y_jumps_to_a_yea
         assert app.screen is app.screen_stack[0] and listing.cursor_item_id == nearest.id
         await press(pilot, "b")                       # each jump is in the history
         assert listing.cursor_item_id == first_2022.id
+
+
+async def test_a_new_item_is_under_the_cursor_after_the_lists_are_read_again(seed_case_copy):
+    # Issue 16.11: the toast named claim 61, the cursor sat on claim 60.
+    import db
+    from tui.history import Location
+
+    with db.open_case(seed_case_copy) as case:
+        app = browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press(pilot, "4", "G")
+            claim = db.claims.add_claim(case, statement="A claim saved a moment ago")
+            for pane in app.panes():                   # as saving from a form does
+                pane.reload()
+            app.go(Location("claim", claim.id))
+            await settle(pilot)
+            assert app.claims_pane.paged_list.cursor_item_id == claim.id
+            assert "A claim saved a moment ago" in app.claims_pane.detail.text

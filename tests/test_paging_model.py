@@ -162,3 +162,21 @@ def test_a_feed_over_a_real_case_read_page_by_page_is_the_timeline(seed_case):
                                                                           limit=total)]
     last = shown[-1]
     assert feed.position(last.id) == total - 1 and feed.place(10**9) is None
+
+
+def test_a_jump_found_while_the_list_is_read_again_waits_for_the_new_rows():
+    # Issue 16.11: a new claim (past the old end of the list) was found while
+    # the list was read again; the cursor was clamped to the old end and the
+    # reread kept it there, on the claim before it.
+    model = counted(60)
+    model.page_loaded(model.generation, 5, rows(5, 10, 60))
+    model.move(59)
+    model.begin_reload(None)
+    generation, moves = model.generation, model.moves
+    model.wanted_id = 60                                     # the new item, at row 60
+    assert not model.position_found(generation, 60)          # not yet: the rows are old
+    assert model.wanted_id == 60
+    assert model.reread(generation, total=61, cursor=59, pages={}, moves=moves) is True
+    assert model.position_found(generation, 60)              # looked up again: now it stands
+    model.move(60)
+    assert model.cursor == 60

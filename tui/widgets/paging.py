@@ -238,6 +238,11 @@ class PagedModel(Generic[Item]):
         """True if the cursor should go to where ``item_id`` was found."""
         if generation != self.generation or item_id != self.wanted_id:
             return False
+        if self.rereading:
+            # The list's length and rows are the old ones: a new item past
+            # their end would be clamped onto the one before it. The reread,
+            # when it comes, looks the item up again.
+            return False
         self.wanted_id = None
         return True
 

@@ -234,9 +234,12 @@ def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
 
 def relationships(case: Case, *, page: int = PAGE, include_retired: bool = True
                   ) -> Iterator[RelationshipRecord]:
-    """Every relationship with its evidence, by id (the retired too unless told)."""
-    for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page,
-                       where="" if include_retired else "retired = 0"):
+    """Every relationship with its evidence, by id (unless ``include_retired``,
+    the retired ones and those to a retired entity are left out)."""
+    shown = "" if include_retired else (
+        f"retired = 0 AND {live('entities', column='subject_entity_id')} "
+        f"AND {live('entities', column='object_entity_id')}")
+    for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page, where=shown):
         evidence = _links(case, RELATIONSHIP_EXCERPTS, [row["id"] for row in rows])
         for row in rows:
             yield RelationshipRecord.model_validate({

@@ -388,6 +388,9 @@ async def test_a_note_that_cannot_be_saved_comes_back_in_its_box_with_the_reason
     with why, each time; Enter again saves it once the file can be written."""
     import sqlite3 as sqlite
 
+    packed = sqlite.connect(seed_case_copy)
+    packed.execute("VACUUM")     # no free pages: a full disk is one more page away
+    packed.close()
     with db.open_case(seed_case_copy) as case:
         claim = get_claim(case, unreviewed_ids(case)[0])
         marks = db.counts(case).annotations
@@ -397,7 +400,7 @@ async def test_a_note_that_cannot_be_saved_comes_back_in_its_box_with_the_reason
             await open_claims(pilot, claim.id)
             other = sqlite.connect(seed_case_copy, isolation_level=None)
             other.execute("BEGIN IMMEDIATE")              # another writer holds the file
-            await press(pilot, "n")
+            await press(pilot, "m")
             await pilot.press(*"Seen in two sources.", "enter")
             await settle(pilot)
             assert isinstance(app.screen, NoteScreen)

@@ -144,3 +144,56 @@ def test_the_network_view(snap_compare, seed_case, size):
         await settle(pilot)
 
     assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)
+
+
+# -- how are these two connected (p, then p) ------------------------------------------
+
+
+async def test_p_on_two_entities_shows_the_chains_between_them_as_links(seed_case):
+    from tui.screens.path import PathScreen
+
+    paet = entity_named(seed_case, "Urmas Paet")
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+    uhrik = entity_named(seed_case, "Milan Uhrík")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.pane("entity").reveal(paet.id)
+        await settle(pilot)
+        await press(pilot, "p")
+        assert not isinstance(app.screen, PathScreen)
+        assert any("press p on the other" in str(n.message) for n in app._notifications)
+        app.pane("entity").reveal(logvinov.id)
+        await settle(pilot)
+        await press(pilot, "p")
+        await settle(pilot)
+        assert isinstance(app.screen, PathScreen)
+        view = app.screen.query_one("#path-view")
+        text = view.text
+        assert "Urmas Paet → Kirill Logvinov" in text and "1. 3 hops" in text
+        assert "member of  European Parliament" in text and "← member of  Milan Uhrík" in text
+        assert "associate  Kirill Logvinov" in text
+        assert "supports: “Estonian MEP Urmas Paet”" in text     # each step's evidence
+        assert any(link.kind == "excerpt" for link in view.links)
+        link = next(link for link in view.links if link.id == uhrik.id)
+        assert view.select_link(link)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PathScreen)
+        assert app.pane("entity").paged_list.cursor_item_id == uhrik.id
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_path_view(snap_compare, seed_case, size):
+    paet = entity_named(seed_case, "Urmas Paet")
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.path_from = paet.id     # as p on Paet leaves it (without its passing toast)
+        pilot.app.pane("entity").reveal(logvinov.id)
+        await settle(pilot)
+        await press(pilot, "p")
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)

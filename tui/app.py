@@ -60,6 +60,7 @@ from .screens.build_base import Built
 from .screens.edit import ItemCurated
 from .screens.help import HelpScreen, Section, binding_rows
 from .screens.network import NetworkScreen
+from .screens.path import PathScreen
 from .screens.prompt import PromptScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
@@ -114,6 +115,8 @@ class CasebookApp(App[None]):
                 tooltip="From a detail to its list; Esc never goes back (b does)"),
         Binding("w", "network", "Network", show=False,
                 tooltip="Network: the entity's neighbours, depth 1-3"),
+        Binding("p", "path", "Path", show=False,
+                tooltip="Path: p on one entity, then p on another"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -163,6 +166,7 @@ class CasebookApp(App[None]):
         # kind's full list (None: none yet, n starts from the first).
         self.last_result: tuple[str, int] | None = None
         self.exact_search = False   # the search screen's Ctrl+T: transliteration off
+        self.path_from: int | None = None   # p pressed on this entity: a path from it
         self._start_pane = pane
         self._counts_shown = False
         self._searcher: Searcher | None = None
@@ -632,6 +636,23 @@ class CasebookApp(App[None]):
                 self.follow(link)
 
         self.open_screen(NetworkScreen(self.case, current[1]), chosen)
+
+    def action_path(self) -> None:
+        current = self.curating.current_item()
+        if current is None or current[0] != "entity":
+            self.say("p joins two entities: put the cursor on an entity or a link to one.")
+            return
+        start, self.path_from = self.path_from, None
+        if start is None or start == current[1]:
+            self.path_from = current[1]
+            self.say("Path from this entity: press p on the other one.")
+            return
+
+        def chosen(link: Link | None) -> None:
+            if link is not None:
+                self.follow(link)
+
+        self.open_screen(PathScreen(self.case, start, current[1]), chosen)
 
     def action_build_span(self) -> None:
         self.building.start("span")

@@ -209,7 +209,7 @@ class _Export:
             yield from self.claim(claim)
         for mark in walk.annotations(self.case, include_retired=self.include_retired):
             yield self.mark(mark)
-        for relationship in walk.relationships(self.case, include_retired=False):
+        for relationship in walk.relationships(self.case, include_retired=self.include_retired):
             yield self.relationship(relationship)
         for tie_mark in walk.relationship_annotations(self.case):
             found = self.tie_mark(tie_mark)
@@ -340,8 +340,9 @@ class _Export:
     def tie_mark(self, mark: RelationshipAnnotation) -> Entity | None:
         row = self.case.row("SELECT subject_entity_id, object_entity_id, type, retired "
                             "FROM relationships WHERE id = ?", [mark.relationship_id])
-        if row is None or row["retired"]:
-            return None
+        if row is None or (not self.include_retired and (
+                row["retired"] or row[0] not in self.names or row[1] not in self.names)):
+            return None   # a retired relationship's marks, or one to a retired entity's
         note = f": {mark.note}" if mark.note.strip() else ""
         words = row["type"].replace("_", " ")
         ends = f"{self.names.get(row[0], '?')} {words} {self.names.get(row[1], '?')}"

@@ -41,6 +41,7 @@ from ..models import (
     SourceInfo,
     range_label,
 )
+from ..paging import retired_among
 from ..relationships import relationship_evidence, relationship_history, relationships_page
 from ..source_details import page_place
 from ..sources import get_source_info
@@ -180,9 +181,12 @@ def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceI
             if not after:
                 out.write(f"### {page[0].type_label.capitalize()}\n\n")
             after = page[-1].id or 0
-            names = {e.id: e.name for e in entities_by_ids(case, list(
-                {i for r in page for i in (r.subject_entity_id, r.object_entity_id)}))}
+            end_ids = list({i for r in page for i in (r.subject_entity_id, r.object_entity_id)})
+            names = {e.id: e.name for e in entities_by_ids(case, end_ids)}
+            hidden = set() if include_retired else retired_among(case, "entities", end_ids)
             for relationship in page:
+                if {relationship.subject_entity_id, relationship.object_entity_id} & hidden:
+                    continue   # a tie to a retired entity goes with it
                 _relationship(case, out, relationship, names, source_info)
                 count += 1
     out.write("" if count else "None.\n\n")

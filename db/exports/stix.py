@@ -185,7 +185,7 @@ def _objects(bundle: _Bundle) -> Iterator[Json]:
         yield _event_note(bundle, event)
     for claim in walk.claims(bundle.case, include_retired=bundle.include_retired):
         yield from _claim_objects(bundle, claim)
-    for relationship in walk.relationships(bundle.case, include_retired=False):
+    for relationship in walk.relationships(bundle.case, include_retired=bundle.include_retired):
         yield from _relationship_objects(bundle, relationship)
 
 

@@ -32,6 +32,8 @@ DESCRIPTIONS = {
     "stix": "a STIX 2.1 bundle",
     "misp": "a MISP event (needs the misp extra)",
     "claimreview": "schema.org ClaimReview for settled claims",
+    "graphml": "the network as GraphML (Gephi, yEd, Cytoscape)",
+    "gexf": "the network as GEXF (Gephi)",
 }
 
 

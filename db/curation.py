@@ -34,7 +34,7 @@ from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleR
 from .events import add_event
 from .kinds import ENTITY, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
-from .models import STANCES, Entity, Model
+from .models import PAIR_JUDGEMENTS, STANCES, DuplicatePair, Entity, Model
 from .paging import keyset_rows, live
 from .relationships import add_relationship
 from .schema import CURATED_TABLES
@@ -46,7 +46,7 @@ from .text import fold, nfc
 _MARKED: dict[str, Marked[Any]] = {"claim": CLAIM_MARKS, "relationship": RELATIONSHIP_MARKS}
 # Fields an item cannot be without.
 _REQUIRED = {"name", "title", "statement"}
-JUDGEMENTS = ("same", "not_same", "skip")
+JUDGEMENTS = PAIR_JUDGEMENTS
 
 
 class Revision(Model):
@@ -83,15 +83,6 @@ class Combination(Model):
     moved: dict[str, Any] = {}
     undone_by: str = ""
     undone_at: str = ""
-
-
-class DuplicatePair(Model):
-    """Two entities that may be one, and why they were proposed."""
-
-    a: Entity
-    b: Entity
-    reason: str          # "same name", "one name contains the other", "close spelling"
-    score: float         # 0-100: how alike the closest names are
 
 
 class FieldConflict(Model):
@@ -678,6 +669,17 @@ def judge_pair(case: Case, first_id: int, second_id: int, judgement: str, *,
                                              judgement=judgement, annotator=annotator,
                                              at=utc_now()))
         return uid
+
+
+def judge_duplicate(case: Case, pair: DuplicatePair, judgement: str, *, annotator: str) -> bool:
+    """Judge a pair from the likely-duplicates queue; the same: the second is
+    combined into the first (``uncombine`` undoes it). Returns whether it was combined."""
+    a, b = pair.a.id or 0, pair.b.id or 0
+    judge_pair(case, a, b, judgement, annotator=annotator)
+    if judgement != "same":
+        return False
+    combine(case, a, [b], annotator=annotator, note="the same (likely-duplicates queue)")
+    return True
 
 
 # -- shared ----------------------------------------------------------------------------

@@ -21,15 +21,27 @@ from .casefile import Case
 from .claims import claims_by_ids
 from .entities import entities_by_ids, tagged_aliases, tagged_names, write_alias_languages
 from .events import events_by_ids
-from .models import Claim, Entity, Event, Excerpt, Model, PossibleMention, Relationship, stored_id
+from .models import (
+    PAIR_JUDGEMENTS,
+    Claim,
+    DuplicatePair,
+    Entity,
+    Event,
+    Excerpt,
+    Model,
+    PossibleMention,
+    Relationship,
+    stored_id,
+)
 from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
-from .possible_mentions import possible_mentions_by_ids
+from .possible_mentions import judge_mention, possible_mentions, possible_mentions_by_ids
 from .relationships import relationships_by_ids
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
     CLAIMS_FTS,
     CLAIMS_LATIN_FTS,
+    DUPLICATE_JUDGEMENTS,
     ENTITIES,
     ENTITIES_FTS,
     ENTITIES_LATIN_FTS,
@@ -202,24 +214,58 @@ def item_kind(name: str) -> ItemKind:
             f"unknown kind {name!r} (choose {', '.join(_BY_NAME)})") from None
 
 
+# (case, how many, the proposal last judged in this visit or None) -> the next ones, best first
+ProposalsFor = Callable[[Case, int, Any], Sequence[Model]]
+# (case, proposal, judgement, annotator) -> whether the judgement did more than record itself
+# (a link made, a pair combined)
+JudgeFor = Callable[[Case, Any, str, str], bool]
+
+
 @dataclass(frozen=True)
 class ReviewKind:
     """A kind of proposal that annotators review one at a time with single
     keys, every judgement kept (not an item: no pane, not searched, never
-    revised). The likely-duplicate pairs are worked out afresh each time;
-    possible mentions are stored when a source is added."""
+    revised). The likely-duplicate pairs are worked out afresh each time
+    (no table of their own); possible mentions are stored when a source is added."""
 
     name: str
-    table: Table                # the proposals
+    table: Table | None         # the proposals; None: worked out afresh each time
     judgements_table: Table     # append-only: every judgement, the latest stands
     singular: str
     plural: str
     judgements: tuple[str, ...]
-    items: Callable[[Case, list[int]], Sequence[Model]]
-    model: type[Model]
+    model: type[Model]          # what a proposal is
+    proposals: ProposalsFor     # the queue's next batch
+    judge: JudgeFor             # records a judgement and does what it says
+    items: ItemsFor | None = None   # stored proposals by id
 
 
+def _next_mentions(case: Case, limit: int, after: Any) -> Sequence[Model]:
+    """Open possible mentions after the one last judged (skipped ones come back next visit)."""
+    return possible_mentions(case, limit=limit,
+                             after=after.id if isinstance(after, PossibleMention) else 0)
+
+
+def _judge_mention(case: Case, mention: Any, judgement: str, annotator: str) -> bool:
+    return judge_mention(case, mention.id, judgement, annotator=annotator)
+
+
+# db.curation reads the item kinds above: it is imported when a queue is read.
+def _next_pairs(case: Case, limit: int, after: Any) -> Sequence[Model]:
+    from .curation import likely_duplicates
+    return likely_duplicates(case, limit=limit)
+
+
+def _judge_pair(case: Case, pair: Any, judgement: str, annotator: str) -> bool:
+    from .curation import judge_duplicate
+    return judge_duplicate(case, pair, judgement, annotator=annotator)
+
+
+LIKELY_DUPLICATE = ReviewKind("likely_duplicate", None, DUPLICATE_JUDGEMENTS, "likely duplicate",
+                              "likely duplicates", PAIR_JUDGEMENTS, DuplicatePair, _next_pairs,
+                              _judge_pair)
 POSSIBLE_MENTION = ReviewKind("possible_mention", POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
                               "possible mention", "possible mentions", MENTION_JUDGEMENTS,
-                              possible_mentions_by_ids, PossibleMention)
-REVIEW_KINDS: tuple[ReviewKind, ...] = (POSSIBLE_MENTION,)
+                              PossibleMention, _next_mentions, _judge_mention,
+                              possible_mentions_by_ids)
+REVIEW_KINDS: tuple[ReviewKind, ...] = (LIKELY_DUPLICATE, POSSIBLE_MENTION)

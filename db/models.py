@@ -17,6 +17,8 @@ Stance = Literal["supports", "contradicts", "context"]
 ExcerptKind = Literal["paragraph", "quote"]
 ClaimRole = Literal["subject", "claimant"]
 AnnotationKind = Literal["mark", "note", "undo"]
+# A likely-duplicate pair as judged (the same: combined; skip: it comes back).
+PairJudgement = Literal["same", "not_same", "skip"]
 # Mapped to FollowTheMoney's interval schemata in exports (db/exports/ftm.py).
 RelationshipType = Literal["member_of", "employed_by", "leads", "family", "associate", "owns",
                            "directs", "represents", "located_in", "other"]
@@ -27,6 +29,7 @@ DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 STANCES: tuple[str, ...] = get_args(Stance)
 ANNOTATION_KINDS: tuple[str, ...] = get_args(AnnotationKind)
 RELATIONSHIP_TYPES: tuple[str, ...] = get_args(RelationshipType)
+PAIR_JUDGEMENTS: tuple[str, ...] = get_args(PairJudgement)
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -633,9 +636,18 @@ class JudgementRecord(Model):
     uid: str
     entity_a: str
     entity_b: str
-    judgement: Literal["same", "not_same", "skip"]
+    judgement: PairJudgement
     annotator: str
     at: str
+
+
+class DuplicatePair(Model):
+    """Two entities that may be one, and why they were proposed."""
+
+    a: Entity
+    b: Entity
+    reason: str          # "same name", "one name contains the other", "close spelling"
+    score: float         # 0-100: how alike the closest names are
 
 
 class PossibleMention(Model):

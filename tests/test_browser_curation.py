@@ -182,7 +182,8 @@ def test_edit_form(snap_compare, case, size):
 
 async def test_the_duplicates_queue_judges_with_one_key_and_combines_the_same(case):
     from db.entities import add_entity
-    from tui.screens.duplicates import DuplicatesScreen
+    from tui.kinds import LIKELY_DUPLICATES
+    from tui.screens.judging import JudgingScreen
 
     kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
     twin = add_entity(case, kind="person", name="Logvinov").id
@@ -191,18 +192,21 @@ async def test_the_duplicates_queue_judges_with_one_key_and_combines_the_same(ca
         await settle(pilot)
         await press(pilot, "D")
         screen = app.screen
-        assert isinstance(screen, DuplicatesScreen)
-        assert screen.pairs and {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        assert isinstance(screen, JudgingScreen) and screen.queue is LIKELY_DUPLICATES
+        assert screen.proposals and {screen.proposals[0].a.id, screen.proposals[0].b.id} == {
+            kirill, twin}
         await press(pilot, "space")                    # skipped: kept, and it comes back
         assert case.scalar("SELECT judgement FROM duplicate_judgements") == "skip"
         await press(pilot, "escape", "D")
         screen = app.screen
-        assert {screen.pairs[0].a.id, screen.pairs[0].b.id} == {kirill, twin}
+        assert isinstance(screen, JudgingScreen)
+        assert {screen.proposals[0].a.id, screen.proposals[0].b.id} == {kirill, twin}
         await press(pilot, "s")
         assert curation.is_retired(case, "entity", twin)
         assert "Logvinov" in get_entity(case, kirill).aliases
         assert case.scalar("SELECT count(*) FROM combinations") == 1
-        assert all(twin not in (p.a.id, p.b.id) for p in screen.pairs)
+        assert all(twin not in (p.a.id, p.b.id) for p in screen.proposals)
+        assert screen.did_more == 1
 
 
 def _queue_steps():

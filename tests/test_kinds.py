@@ -63,3 +63,34 @@ def test_an_unknown_kind_is_refused_naming_the_kinds_there_are(seed_case):
         search.search(seed_case, "x", kinds=["relationship"])   # not searched by text
     with pytest.raises(ValidationError, match="'entity', 'event', 'excerpt', 'claim' or 'relationship'"):
         SearchHit(kind="source", id=1, title="t")
+
+
+def test_each_review_kind_has_one_judging_queue_with_a_key_for_each_judgement():
+    from db.kinds import REVIEW_KINDS
+    from tui.kinds import REVIEW_QUEUES
+
+    assert [queue.data for queue in REVIEW_QUEUES] == list(REVIEW_KINDS)
+    for queue in REVIEW_QUEUES:
+        kind = queue.data
+        assert TABLES[kind.judgements_table.name] is kind.judgements_table
+        if kind.table is not None:   # likely duplicates are worked out afresh: no table
+            assert TABLES[kind.table.name] is kind.table
+        assert [binding.action for binding in queue.bindings] == [
+            f"judge('{judgement}')" for judgement in kind.judgements]
+
+
+def test_the_likely_duplicates_are_a_review_kind_that_reads_and_judges(seed_case_copy):
+    from db.entities import add_entity
+    from db.kinds import LIKELY_DUPLICATE
+    from db.models import DuplicatePair
+
+    with db.open_case(seed_case_copy) as case:
+        kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+        twin = add_entity(case, kind="person", name="Logvinov").id
+        pairs = [p for p in LIKELY_DUPLICATE.proposals(case, 50, None)
+                 if isinstance(p, DuplicatePair) and {p.a.id, p.b.id} == {kirill, twin}]
+        assert len(pairs) == 1
+        assert LIKELY_DUPLICATE.judge(case, pairs[0], "not_same", "ana") is False
+        assert case.scalar("SELECT judgement FROM duplicate_judgements") == "not_same"
+        assert all({p.a.id, p.b.id} != {kirill, twin}     # judged: no longer proposed
+                   for p in LIKELY_DUPLICATE.proposals(case, 50, None) if isinstance(p, DuplicatePair))

@@ -15,7 +15,8 @@ from conftest import assert_one_line_error, browser, press, run_cli, settle
 import db
 from db.entities import add_entity
 from db.possible_mentions import NameForms, judge_mention, judgements, possible_mentions, skeleton
-from tui.screens.possible_mentions import PossibleMentionsScreen
+from tui.kinds import POSSIBLE_MENTIONS
+from tui.screens.judging import JudgingScreen
 
 ANA = {"CASEBOOK_ANNOTATOR": "ana"}
 NEWS = """Kirill Logvinova's guests included MEPs, according to the report.
@@ -161,17 +162,17 @@ async def test_the_browser_queue_links_with_one_key(news_case: tuple[Path, Path]
             await settle(pilot)
             await press(pilot, "M")
             screen = app.screen
-            assert isinstance(screen, PossibleMentionsScreen)
+            assert isinstance(screen, JudgingScreen) and screen.queue is POSSIBLE_MENTIONS
             first = screen.proposals[0].mention
             assert first.form == "Kirill Logvinova"
             assert "resembles Kirill Logvinov" in str(screen.query_one("#proposal").render())
             await press(pilot, "l")
             await press(pilot, "n")
             await press(pilot, "space")
-            assert screen.judged == 3 and screen.linked == 1
+            assert screen.judged == 3 and screen.did_more == 1
             assert "skipped" in str(screen.query_one("#form-status").render())
             await press(pilot, "escape")
-            assert not isinstance(app.screen, PossibleMentionsScreen)
+            assert not isinstance(app.screen, JudgingScreen)
         assert case.scalar("SELECT count(*) FROM excerpt_entities WHERE excerpt_id = ? "
                            "AND entity_id = ?", [first.excerpt_id, first.entity_id]) == 1
         assert [m.judgement for m in possible_mentions(case, open_only=False)][:3] == [
@@ -202,5 +203,6 @@ def test_a_possible_mention_is_a_kind_of_review_in_db_kinds(news_case: tuple[Pat
     path, news = news_case
     assert run_cli("add-source", path, news).returncode == 0
     with db.open_case(path, read_only=True) as case:
+        assert POSSIBLE_MENTION.items is not None
         found = POSSIBLE_MENTION.items(case, [3, 1, 999])
     assert [m.id for m in found] == [3, 1]

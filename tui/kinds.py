@@ -5,7 +5,9 @@ VisiData keeps everything about a sheet type on the type): its pane's key
 and title, the feed its list reads, how a row is drawn, how its detail is
 read; what the case file knows of it is the ``db.kinds`` record it names.
 The app, the pane tabs, search and help take what they need from here;
-adding a kind is adding a record.
+adding a kind is adding a record. The judging queues (likely duplicates,
+possible mentions) are records here too, over the ``db.kinds.ReviewKind``
+each names.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from textual.binding import Binding
 from textual.content import Content
 
 import db.kinds
@@ -22,6 +25,15 @@ from db import Case
 
 from .details.claim import claim_detail
 from .details.items import entity_detail, event_detail, excerpt_detail
+from .details.proposals import (
+    ReviewQueue,
+    load_mentions,
+    mention_lines,
+    mention_said,
+    pair_lines,
+    pair_said,
+    pairs_left,
+)
 from .panes.claims_pane import ClaimsPane
 from .panes.feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .panes.pane import Pane
@@ -80,3 +92,25 @@ BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in KINDS}
 
 def kind_of(name: str) -> ItemKind:
     return BY_NAME[name]
+
+
+SKIP = Binding("space", "judge('skip')", "Skip")
+LIKELY_DUPLICATES = ReviewQueue(
+    db.kinds.LIKELY_DUPLICATE,
+    (Binding("s", "judge('same')", "Same", tooltip="The same: combine the second into the first"),
+     Binding("d", "judge('not_same')", "Not the same"), SKIP),
+    "s the same (combine) · d not the same · Space skip · Esc close",
+    "Reading the entities…",
+    db.kinds.LIKELY_DUPLICATE.proposals, pair_lines, pair_said,
+    lambda judged, combined: f"No more likely duplicates ({judged} judged here).",
+    rest=pairs_left)
+POSSIBLE_MENTIONS = ReviewQueue(
+    db.kinds.POSSIBLE_MENTION,
+    (Binding("l", "judge('link')", "Link", tooltip="Link the excerpt to the entity"),
+     Binding("n", "judge('not')", "Not this entity"), SKIP),
+    "l link · n not this entity · Space skip · Esc close",
+    "Reading the proposals…",
+    load_mentions, mention_lines, mention_said,
+    lambda judged, linked: f"No more possible mentions ({judged} judged here, {linked} linked).",
+    proposal=lambda shown: shown.mention)
+REVIEW_QUEUES: tuple[ReviewQueue, ...] = (LIKELY_DUPLICATES, POSSIBLE_MENTIONS)

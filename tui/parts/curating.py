@@ -22,10 +22,10 @@ from db.casefile import OPENED_READ_ONLY
 from db.kinds import item_kind
 
 from ..history import Location
+from ..kinds import LIKELY_DUPLICATES, POSSIBLE_MENTIONS
 from ..screens.activity import ActivityScreen
-from ..screens.duplicates import DuplicatesScreen
 from ..screens.edit import EditScreen, ItemCurated, RetireScreen
-from ..screens.possible_mentions import PossibleMentionsScreen
+from ..screens.judging import judging_screen
 from ..text import one_line
 from ..widgets.detail import Link
 from .building import BuildingHost
@@ -164,13 +164,15 @@ class Curating:
                 pane.reload()
             self.host.load_counts()
 
-        self.host.open_screen(DuplicatesScreen(self.host.case, annotator=self.host.annotator,
-                                               read_only=self.host.read_only), closed)
+        self.host.open_screen(judging_screen(LIKELY_DUPLICATES, self.host.case,
+                                             annotator=self.host.annotator,
+                                             read_only=self.host.read_only), closed)
 
     def possible_mentions(self) -> None:
         def closed(_: object) -> None:
             for pane in self.host.panes():
                 pane.reload()
 
-        self.host.open_screen(PossibleMentionsScreen(self.host.case, annotator=self.host.annotator,
-                                                     read_only=self.host.read_only), closed)
+        self.host.open_screen(judging_screen(POSSIBLE_MENTIONS, self.host.case,
+                                             annotator=self.host.annotator,
+                                             read_only=self.host.read_only), closed)

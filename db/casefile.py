@@ -480,11 +480,15 @@ def building_case(
 
     It is built under a hidden name beside ``path`` and appears there only when
     the block ends without error, so a failure leaves nothing behind and no
-    reader ever sees half a case. ``path`` must not exist.
+    reader ever sees half a case. ``path`` must not exist. It is packed
+    (``VACUUM``) once complete: the migrations' rebuilds and the writes leave
+    free pages, and a new file has none.
     """
     with atomic_path(path, what="a case file") as building:
         with _empty_case(building, title=title, case_uid=case_uid) as case:
             yield case
+            with case._lock:
+                case.conn.execute("VACUUM")
 
 
 def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:

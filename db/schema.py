@@ -13,6 +13,9 @@ import uuid
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .rebuild import rebuild_with_check
+from .tables import RETIREMENTS, REVISIONS
+
 # "CsBk": marks a SQLite database as a casebook case file.
 APPLICATION_ID = 0x4373426B
 
@@ -850,61 +853,14 @@ BEGIN SELECT RAISE(ABORT, 'annotations are append-only'); END;
 
 
 
-def _curation_records_script() -> str:
-    """revisions and retirements rebuilt to take 'relationship' as an item_kind
-    (a CHECK cannot be widened in place): same columns, rows, indexes and
-    append-only triggers, and every table's retired-flag trigger again (each
-    is ON retirements, so it went with the old table)."""
-    kinds = ", ".join(f"'{kind}'" for kind in CURATED_TABLES)
-    flags = "".join(_retired_trigger(kind, table) for kind, table in _V6_CURATED_TABLES.items())
-    return f"""
-CREATE TABLE revisions_v8 (
-    uid       TEXT PRIMARY KEY,
-    item_kind TEXT NOT NULL CHECK (item_kind IN ({kinds})),
-    item_uid  TEXT NOT NULL,
-    version   INTEGER NOT NULL,
-    annotator TEXT NOT NULL,
-    at        TEXT NOT NULL,
-    fields    TEXT NOT NULL CHECK (json_valid(fields)),
-    note      TEXT NOT NULL DEFAULT '',
-    undoes    TEXT NOT NULL DEFAULT ''
-) STRICT;
-INSERT INTO revisions_v8 SELECT uid, item_kind, item_uid, version, annotator, at, fields, note,
-    undoes FROM revisions ORDER BY rowid;
-DROP TABLE revisions;
-ALTER TABLE revisions_v8 RENAME TO revisions;
-CREATE INDEX revisions_by_item ON revisions(item_kind, item_uid, at);
-CREATE INDEX revisions_by_time ON revisions(at);
-CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
-BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
-CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
-BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
-
-CREATE TABLE retirements_v8 (
-    uid       TEXT PRIMARY KEY,
-    item_kind TEXT NOT NULL CHECK (item_kind IN ({kinds})),
-    item_uid  TEXT NOT NULL,
-    retired   INTEGER NOT NULL CHECK (retired IN (0, 1)),
-    annotator TEXT NOT NULL,
-    at        TEXT NOT NULL,
-    reason    TEXT NOT NULL DEFAULT ''
-) STRICT;
-INSERT INTO retirements_v8 SELECT uid, item_kind, item_uid, retired, annotator, at, reason
-    FROM retirements ORDER BY rowid;
-DROP TABLE retirements;
-ALTER TABLE retirements_v8 RENAME TO retirements;
-CREATE INDEX retirements_by_item ON retirements(item_kind, item_uid, at);
-CREATE TRIGGER retirements_no_update BEFORE UPDATE ON retirements
-BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
-CREATE TRIGGER retirements_no_delete BEFORE DELETE ON retirements
-BEGIN SELECT RAISE(ABORT, 'retirements are append-only'); END;
-{flags}{_retired_index("relationships")}{_retired_trigger("relationship", "relationships")}"""
-
-
 @migrations()
 def m008_relationships(db: Database) -> None:
     _run_script(db, SCHEMA_V8_RELATIONSHIPS)
-    _run_script(db, _curation_records_script())
+    # revisions and retirements take 'relationship' as an item_kind; the rebuild makes
+    # every table's retired-flag trigger again (each is ON retirements).
+    for table in (REVISIONS, RETIREMENTS):
+        rebuild_with_check(db, table, "item_kind", tuple(CURATED_TABLES))
+    _run_script(db, _retired_index("relationships") + _retired_trigger("relationship", "relationships"))
 
 
 # v9: transliterated search. Each kind

@@ -388,9 +388,9 @@ async def test_a_note_that_cannot_be_saved_comes_back_in_its_box_with_the_reason
     with why, each time; Enter again saves it once the file can be written."""
     import sqlite3 as sqlite
 
-    packed = sqlite.connect(seed_case_copy)
-    packed.execute("VACUUM")     # no free pages: a full disk is one more page away
-    packed.close()
+    packed = sqlite.connect(seed_case_copy)     # built, then packed: no free pages,
+    assert packed.execute("PRAGMA freelist_count").fetchone()[0] == 0   # so a full disk
+    packed.close()                                                      # is one page away
     with db.open_case(seed_case_copy) as case:
         claim = get_claim(case, unreviewed_ids(case)[0])
         marks = db.counts(case).annotations

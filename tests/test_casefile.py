@@ -27,6 +27,24 @@ def test_new_case_file_is_private_wal_and_marked(tmp_path: Path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def _free_pages(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_newly_built_case_file_has_no_free_pages(tmp_path: Path, seed_case_file: Path):
+    """Built under its hidden name, then packed once: m008's rebuild and the
+    seed's writes leave nothing free (a plain build of the seed left 11 pages)."""
+    path = tmp_path / "new.casebook"
+    db.create_case(path, title="new").close()
+    assert _free_pages(path) == 0
+    assert _free_pages(seed_case_file) == 0
+    assert files_in(tmp_path) == {"new.casebook"}     # nothing left beside it
+
+
 def test_schema_version_counts_the_migrations(tmp_path: Path):
     with db.create_case(tmp_path / "a.casebook", title="A") as case:
         assert len(migrations.applied(case.db)) == SCHEMA_VERSION

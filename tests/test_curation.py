@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 
 import db
-from db import curation
+from db import curation, trust
 from db.entities import add_entity, get_entity
 from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from db.events import get_event
@@ -291,6 +291,37 @@ def test_likely_duplicates_propose_pairs_and_judgements_take_them_out(case):
     curation.retire(case, "entity", longer, reason="test", annotator="ana")
     assert all(longer not in pair for pair in
                ((p.a.id, p.b.id) for p in curation.likely_duplicates(case, limit=500)))
+
+
+_SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+
+
+def test_a_migrated_v5_file_has_exactly_the_schema_of_a_new_one(tmp_path: Path):
+    """m006 to m009 on an old file (m008 rebuilds revisions and retirements with a
+    wider CHECK) give the very SQL of a file built now: db.trust compares it."""
+    old, new = tmp_path / "old.casebook", tmp_path / "new.casebook"
+    _v5_case(old)
+    with db.open_case(old) as case:
+        migrated = [tuple(row) for row in case.rows(_SCHEMA_ROWS)]
+        assert list(trust.schema_problems(case.conn)) == []
+    with db.create_case(new, title="new") as case:
+        fresh = [tuple(row) for row in case.rows(_SCHEMA_ROWS)]
+    assert migrated == fresh
+    rebuilt = {name: sql for kind, name, _, sql in fresh if name in ("revisions", "retirements")}
+    assert all(sql.startswith(f'CREATE TABLE "{name}" (') and "'claim', 'relationship')" in sql
+               and "--" not in sql for name, sql in rebuilt.items())
+    assert {name for kind, name, table, _ in fresh if kind == "trigger" and table == "retirements"} >= {
+        "retirements_no_update", "retirements_no_delete", "entities_retired", "relationships_retired"}
+
+
+def test_a_rebuild_refuses_a_table_without_that_check():
+    from db.rebuild import widened_definition
+
+    sql = "CREATE TABLE t (\n    kind TEXT CHECK (kind IN ('a')), -- the kind\n    n INTEGER\n)"
+    assert widened_definition(sql, "t", "kind", ("a", "b"), name="t_rebuilt") == (
+        "CREATE TABLE t_rebuilt (\n    kind TEXT CHECK (kind IN ('a', 'b')),\n    n INTEGER\n)")
+    with pytest.raises(ValueError, match="no single CHECK"):
+        widened_definition(sql, "t", "n", ("x",), name="t_rebuilt")
 
 
 def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tmp_path: Path):

@@ -71,6 +71,10 @@ def test_sources_are_a_few_thousand_words_split_into_paragraphs(generated):
     assert all(count[0] <= 115 for count in per_source)
 
 
+def test_the_generated_file_is_packed(generated):
+    assert generated.scalar("PRAGMA freelist_count") == 0
+
+
 def test_the_case_checks_ok(generated):
     report = check_case(generated)
     assert report.ok, report.problems

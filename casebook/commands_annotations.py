@@ -20,7 +20,7 @@ from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflict
 from db.entities import entities_by_ids
 from db.jsonl import import_annotations, write_annotations
 from db.merge import merge_case_files
-from db.models import Annotation, MergeReport, RelationshipAnnotation
+from db.models import Annotation, MarkEntry, MergeReport, RelationshipAnnotation
 from db.outfile import atomic_file
 from db.relationships import (
     get_relationship,
@@ -49,7 +49,7 @@ def _who(annotator: str | None) -> str:
     return annotator if annotator is not None else default_annotator()
 
 
-def _describe(mark: Annotation | RelationshipAnnotation) -> str:
+def _describe(mark: MarkEntry) -> str:
     if mark.kind == "note":
         return f"note by {line(mark.annotator)} (status {mark.status})"
     verb = "undo" if mark.kind == "undo" else "mark"

@@ -273,16 +273,16 @@ def mark_action(kind: str, status: str, previous_status: str) -> str:
     return f"marked it {status} (was {previous_status})"
 
 
-class Annotation(Stored):
-    """One entry of a claim's append-only history.
+class MarkEntry(Model):
+    """What one entry of an item's append-only history of marks says (a claim's
+    :class:`Annotation`, a :class:`RelationshipAnnotation`; the entry's id and
+    the item it is about come first, from the item's own base).
 
     ``kind``: ``mark`` sets the status (possibly to the one it had), ``note``
     adds a note and leaves the status as it was, ``undo`` takes back the
     annotation named by ``undoes`` and restores the status before it.
     """
 
-    id: str
-    claim_id: int
     status: Status
     previous_status: Status
     note: str = ""
@@ -295,6 +295,22 @@ class Annotation(Stored):
     def action(self) -> str:
         """What the annotation did, in words: "marked it denied (was unreviewed)"."""
         return mark_action(self.kind, self.status, self.previous_status)
+
+
+# The entry and its item, first in each kind of entry (pydantic puts a base's fields first:
+# each entry's fields are in the order of its table's columns).
+class _OnClaim(Stored):
+    id: str
+    claim_id: int
+
+
+class _OnRelationship(Model):
+    id: str
+    relationship_id: int
+
+
+class Annotation(MarkEntry, _OnClaim):
+    """One entry of a claim's append-only history."""
 
 
 def date_at_problem(name: str, value: str, precision: str) -> str:
@@ -377,22 +393,8 @@ class Relationship(Model):
         return self.type.replace("_", " ")
 
 
-class RelationshipAnnotation(Model):
-    """One entry of a relationship's append-only history (as :class:`Annotation`)."""
-
-    id: str
-    relationship_id: int
-    status: Status
-    previous_status: Status
-    note: str = ""
-    annotator: str
-    created_at: str
-    kind: AnnotationKind = "mark"
-    undoes: str = ""
-
-    @property
-    def action(self) -> str:
-        return mark_action(self.kind, self.status, self.previous_status)
+class RelationshipAnnotation(MarkEntry, _OnRelationship):
+    """One entry of a relationship's append-only history."""
 
 
 class Evidence(Stored):

@@ -191,3 +191,12 @@ def test_each_model_has_the_columns_its_declaration_maps_to_it(model, table, col
 
 def test_case_counts_are_counts_of_declared_tables():
     assert set(models.CaseCounts.model_fields) <= set(TABLES)
+
+
+def test_both_kinds_of_mark_entry_share_one_base_and_keep_their_tables_order():
+    """A claim's and a relationship's marks are one MarkEntry each on its own item:
+    the fields in the order of the table's columns (exports write them so)."""
+    for model, table in ((models.Annotation, ANNOTATIONS),
+                         (models.RelationshipAnnotation, RELATIONSHIP_ANNOTATIONS)):
+        assert issubclass(model, models.MarkEntry)
+        assert [name for name in model.model_fields if name != "damage"] == list(table.columns)

@@ -34,10 +34,9 @@ from ..events import event_entities
 from ..models import (
     ENTITY_KINDS,
     RELATIONSHIP_TYPES,
-    Annotation,
     ClaimRecord,
+    MarkEntry,
     Relationship,
-    RelationshipAnnotation,
     SourceInfo,
     range_label,
 )
@@ -210,7 +209,7 @@ def _relationship(case: Case, out: TextIO, relationship: Relationship, names: di
     out.write("\n")
 
 
-def _mark_line(mark: Annotation | RelationshipAnnotation) -> str:
+def _mark_line(mark: MarkEntry) -> str:
     when = mark.created_at[:16].replace("T", " ") + " UTC"
     note = f": “{inline(mark.note)}”" if mark.note.strip() else ""
     return f"{when}, {inline(mark.annotator)} {mark.action}{note}"

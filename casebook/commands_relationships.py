@@ -54,13 +54,15 @@ def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
     with open_case(path, read_only=True) as case:
         if entity_id is not None and not entities_by_ids(case, [entity_id]):
             raise NotFoundError(f"no entity {entity_id}")
+        # (the listing shows the ties of a retired entity: --include-retired is about the ties)
         total = count_relationships(case, entity_id=entity_id, types=types,
-                                    include_retired=include_retired)
+                                    include_retired=include_retired, retired_ends=True)
         listed: list[dict[str, Any]] = []
         after = 0
         while True:
             page = relationships_page(case, limit=_PAGE, entity_id=entity_id, types=types,
-                                      after_id=after, include_retired=include_retired)
+                                      after_id=after, include_retired=include_retired,
+                                      retired_ends=True)
             if not page:
                 break
             after = page[-1].id or 0

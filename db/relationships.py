@@ -37,7 +37,7 @@ from .models import (
     Relationship,
     RelationshipAnnotation,
 )
-from .paging import rows_by_id
+from .paging import live, rows_by_id
 from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
 from .text import nfc
 
@@ -212,13 +212,18 @@ def _filters(types: Sequence[str] = (), statuses: Sequence[str] = ()) -> tuple[s
     return sql, [*types, *statuses]
 
 
-def _listing(entity_id: int | None, types: Sequence[str],
-             include_retired: bool = True) -> tuple[str, list[object]]:
+def _listing(entity_id: int | None, types: Sequence[str], include_retired: bool = True,
+             retired_ends: bool | None = None) -> tuple[str, list[object]]:
     """The ids of the relationships listed (an entity's, either way; of some types;
-    without the retired ones unless ``include_retired``)."""
+    without the retired ones unless ``include_retired``, nor those to a retired
+    entity unless ``retired_ends``, which is ``include_retired`` if not given)."""
     condition, params = _filters(types)
     if not include_retired:
         condition += " AND retired = 0"
+    if not (include_retired if retired_ends is None else retired_ends):
+        # a tie to a retired entity goes with it (one probe of its partial index an end)
+        condition += (f" AND {live('entities', column='subject_entity_id')}"
+                      f" AND {live('entities', column='object_entity_id')}")
     if entity_id is None:
         return f"SELECT id FROM relationships WHERE 1{condition}", list(params)
     return (f"SELECT id FROM relationships WHERE subject_entity_id = ?{condition} "
@@ -227,17 +232,20 @@ def _listing(entity_id: int | None, types: Sequence[str],
 
 
 def count_relationships(case: Case, *, entity_id: int | None = None,
-                        types: Sequence[str] = (), include_retired: bool = True) -> int:
-    sql, params = _listing(entity_id, types, include_retired)
+                        types: Sequence[str] = (), include_retired: bool = True,
+                        retired_ends: bool | None = None) -> int:
+    sql, params = _listing(entity_id, types, include_retired, retired_ends)
     return int(case.scalar(f"SELECT count(*) FROM ({sql})", params))
 
 
 def relationships_page(case: Case, *, offset: int = 0, limit: int = 100,
                        entity_id: int | None = None, types: Sequence[str] = (),
-                       after_id: int = 0, include_retired: bool = True) -> list[Relationship]:
+                       after_id: int = 0, include_retired: bool = True,
+                       retired_ends: bool | None = None) -> list[Relationship]:
     """Relationships in id order (an entity's either way, of some types), a page at a time:
-    ``after_id`` pages by key, ``offset`` by position."""
-    sql, params = _listing(entity_id, types, include_retired)
+    ``after_id`` pages by key, ``offset`` by position. Without ``include_retired`` the
+    retired ones are left out, and those to a retired entity (unless ``retired_ends``)."""
+    sql, params = _listing(entity_id, types, include_retired, retired_ends)
     ids = [row[0] for row in case.rows(
         f"SELECT id FROM ({sql}) WHERE id > ? ORDER BY id LIMIT ? OFFSET ?",
         [*params, after_id, limit, offset])]

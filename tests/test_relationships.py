@@ -271,3 +271,24 @@ def test_no_new_relationship_to_a_retired_entity(people):
     with pytest.raises(InvalidValueError, match=f"entity {b} is retired"):
         link(case, a, b)
     assert count_relationships(case) == 0
+
+
+def test_the_listing_without_the_retired_leaves_out_ties_to_a_retired_entity(people):
+    """As every export does: a retired relationship, and one to a retired entity, are
+    left out unless include_retired (the CLI listing keeps the latter: retired_ends)."""
+    from db import curation
+
+    case, (a, b, c, d, _), _ = people
+    ab, bc, cd = link(case, a, b), link(case, b, c), link(case, c, d)
+    curation.retire(case, "relationship", stored_id(cd), reason="misread", annotator="ana")
+    curation.retire(case, "entity", a, reason="a duplicate", annotator="ana")
+
+    def listed(**options) -> list[int]:
+        return [stored_id(r) for r in relationships_page(case, **options)]
+
+    assert listed(include_retired=False) == [stored_id(bc)]
+    assert listed(include_retired=False, entity_id=b) == [stored_id(bc)]
+    assert count_relationships(case, include_retired=False) == 1
+    assert listed(include_retired=False, retired_ends=True) == [stored_id(ab), stored_id(bc)]
+    assert listed() == [stored_id(ab), stored_id(bc), stored_id(cd)]
+    assert count_relationships(case, entity_id=a, include_retired=False, retired_ends=True) == 1

@@ -40,7 +40,6 @@ from ..models import (
     SourceInfo,
     range_label,
 )
-from ..paging import retired_among
 from ..relationships import relationship_evidence, relationship_history, relationships_page
 from ..source_details import page_place
 from ..sources import get_source_info
@@ -170,7 +169,8 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
 def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo], *,
                    include_retired: bool = False) -> int:
     """The relationships by type, each with its role, dates, status, evidence
-    quoted and marks (retired ones left out), a page at a time; returns how many."""
+    quoted and marks (retired ones, and those to a retired entity, left out unless
+    ``include_retired``), a page at a time; returns how many."""
     out.write("## Relationships\n\n")
     count = 0
     for type_ in RELATIONSHIP_TYPES:
@@ -182,10 +182,7 @@ def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceI
             after = page[-1].id or 0
             end_ids = list({i for r in page for i in (r.subject_entity_id, r.object_entity_id)})
             names = {e.id: e.name for e in entities_by_ids(case, end_ids)}
-            hidden = set() if include_retired else retired_among(case, "entities", end_ids)
             for relationship in page:
-                if {relationship.subject_entity_id, relationship.object_entity_id} & hidden:
-                    continue   # a tie to a retired entity goes with it
                 _relationship(case, out, relationship, names, source_info)
                 count += 1
     out.write("" if count else "None.\n\n")

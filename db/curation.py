@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 from .building import _check_entities
 from .casefile import Case, new_uid, utc_now
 from .claims import add_claim
+from .countries import countries_named
 from .entities import add_entity, link_excerpt_entity
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
@@ -531,6 +532,10 @@ _PREFIX = 4
 # Logvinov", not "EU" in "Permanent Mission to the EU".
 _CONTAINED = 5
 CLOSE_SPELLING = 88.0
+# A close spelling is one when the words that differ are spellings of each other
+# ("Kiril Logvinof", "Aleksandr"/"Alexander"), not other words ("Belgian"/"Russian",
+# "to the EU"/"to NATO", "Nord Stream 1"/"2"), however alike the rest.
+CLOSE_WORDS = 75.0
 
 
 def likely_duplicates(case: Case, *, limit: int = 50, include_judged: bool = False
@@ -566,7 +571,7 @@ def _duplicate_pairs(case: Case, *, include_judged: bool) -> Iterator[DuplicateP
             seen.add((first, second))
             a, b = ENTITY.items(case, [first, second])
             assert isinstance(a, Entity) and isinstance(b, Entity)
-            if tuple(sorted((a.uid, b.uid))) in judged:
+            if tuple(sorted((a.uid, b.uid))) in judged or _other_countries(a, b):
                 continue
             yield DuplicatePair(a=a, b=b, reason=reason, score=score)
 
@@ -636,13 +641,29 @@ def _alike(first: list[tuple[str, ...]], second: list[tuple[str, ...]]) -> tuple
             shorter = a if len(a) < len(b) else b
             if (set(a) < set(b) or set(b) < set(a)) and len(" ".join(shorter)) >= _CONTAINED:
                 candidate = ("one name contains the other", score)
-            elif score >= CLOSE_SPELLING:
+            elif score >= CLOSE_SPELLING and _differ_in_spelling(a, b):
                 candidate = ("close spelling", score)
             else:
                 continue
             if best is None or (_RANK[candidate[0]], candidate[1]) > (_RANK[best[0]], best[1]):
                 best = candidate
     return best
+
+
+def _differ_in_spelling(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """The words of one name not in the other are a close spelling of the other's."""
+    only_first = " ".join(word for word in first if word not in second)
+    only_second = " ".join(word for word in second if word not in first)
+    return not only_first or not only_second or fuzz.ratio(only_first, only_second) >= CLOSE_WORDS
+
+
+def _other_countries(a: Entity, b: Entity) -> bool:
+    """Each entity's names name a country the other's do not: the Russian and the
+    Chinese MFA, the Austrian and the Australian embassy in Brussels, however alike
+    their names (the Russian embassy and the Russian embassy in Brussels may be one)."""
+    first = countries_named([a.name, *a.aliases])
+    second = countries_named([b.name, *b.aliases]) if first else frozenset()
+    return bool(first - second) and bool(second - first)
 
 
 def _judged_pairs(case: Case) -> set[tuple[str, ...]]:

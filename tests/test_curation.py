@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from rapidfuzz import fuzz
 
 import db
 from db import curation, trust
@@ -291,6 +292,35 @@ def test_likely_duplicates_propose_pairs_and_judgements_take_them_out(case):
     curation.retire(case, "entity", longer, reason="test", annotator="ana")
     assert all(longer not in pair for pair in
                ((p.a.id, p.b.id) for p in curation.likely_duplicates(case, limit=500)))
+
+
+def test_likely_duplicates_need_more_than_a_close_spelling(case):
+    """Alike names of other countries' bodies, or with another word where they differ,
+    are not proposed; a misspelt word still is."""
+    def proposed(first: int, second: int) -> bool:
+        return any({p.a.id, p.b.id} == {first, second}
+                   for p in curation.likely_duplicates(case, limit=500))
+
+    russian = _entity_named(case, "Russian Ministry of Foreign Affairs")
+    belgian = _entity_named(case, "Belgian Ministry of Foreign Affairs")
+    assert fuzz.ratio("russian ministry of foreign affairs", "belgian ministry of foreign affairs"
+                      ) >= curation.CLOSE_SPELLING   # alike in spelling alone
+    assert not proposed(russian, belgian)
+
+    def org(name: str, *aliases: str, kind: str = "organization") -> int:
+        return int(add_entity(case, kind=kind, name=name, aliases=list(aliases)).id or 0)
+
+    chinese = org("Chinese Ministry of Foreign Affairs", "Chinese MFA")
+    austrian, australian = org("Austrian Embassy in Brussels"), org("Australian Embassy in Brussels")
+    first, second = org("Nord Stream 1", kind="other"), org("Nord Stream 2", kind="other")
+    embassy, misspelt = org("Russian Embassy in Uccle"), org("Russian Embasy in Uccle")
+    person, variant = (int(add_entity(case, kind="person", name=name).id or 0)
+                       for name in ("Aleksandr Nedyakovsky", "Alexander Nedyakovsky"))
+    assert not proposed(russian, chinese)          # each names its country: not the other's
+    assert not proposed(austrian, australian)      # (88.9 alike as words)
+    assert not proposed(first, second)             # the word that differs is another word
+    assert proposed(embassy, misspelt)             # one country, a misspelt word
+    assert proposed(person, variant)               # another spelling of one name
 
 
 _SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"

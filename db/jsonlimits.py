@@ -4,7 +4,8 @@ A received file may nest 100,000 deep, hold a number of 5,000 digits, or
 give one key twice (which of the two is meant?). Each is refused in one line
 before it costs memory or a traceback: nesting past :data:`MAX_DEPTH`,
 numbers longer than :data:`MAX_NUMBER_CHARS` characters, any key twice in
-one object. :func:`loads` is ``json.loads`` with these bounds;
+one object, a line of JSON Lines longer than :data:`MAX_LINE_BYTES` (read no
+further: a 2 GB line costs what the bound does). :func:`loads` is ``json.loads`` with these bounds;
 :class:`EventBounds` holds a stream of ijson events to them.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 MAX_DEPTH = 32            # casebook's own exports nest a few levels
 MAX_NUMBER_CHARS = 40     # ids, offsets, versions: far below this
+MAX_LINE_BYTES = 8 << 20  # one annotation per line: its note is the only long part
 
 # An opening bracket outside a string, to bound the depth before parsing.
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -85,3 +88,15 @@ class EventBounds:
             self.keys[-1].add(value)
         elif event == "number" and len(repr(value)) > MAX_NUMBER_CHARS:
             raise JSONLimitError(f"a number of more than {MAX_NUMBER_CHARS} characters")
+
+
+def bounded_lines(handle: IO[bytes], *, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes]]:
+    """(number, bytes) of each line of ``handle``, each read up to ``limit``
+    bytes and no further: a longer line raises :class:`JSONLimitError`."""
+    number = 0
+    while raw := handle.readline(limit + 1):
+        number += 1
+        if len(raw) > limit and not (len(raw) == limit + 1 and raw.endswith(b"\n")):
+            raise JSONLimitError(f"line {number} is longer than {limit:,} bytes, "
+                                 "the most a line may hold (it was not read further)")
+        yield number, raw

@@ -41,6 +41,45 @@ def test_import_annotations_refuses_json_past_a_bound_in_one_line(seed_case_copy
     assert digest(seed_case_copy) == before
 
 
+@pytest.mark.parametrize("shape", ["no-newline", "then-more-lines"])
+def test_import_annotations_refuses_a_2_gb_line_without_reading_it(seed_case_copy, tmp_path, shape):
+    """One line of 2 GB (a sparse file: no disk used) gets one line and exit 1, in
+    1 GB of memory: the line is read up to the bound (8 MiB) and no further."""
+    from db.jsonlimits import MAX_LINE_BYTES
+
+    lines = tmp_path / "marks.jsonl"
+    with lines.open("wb") as out:
+        out.write(b'{"id": "')
+        out.truncate(2 << 30)
+        if shape == "then-more-lines":
+            out.seek(0, 2)
+            out.write(b'"}\n' + (LINE + "\n").encode())
+    before = digest(seed_case_copy)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run([sys.executable, "-m", "casebook", "import-annotations",
+                             str(seed_case_copy), str(lines)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, preexec_fn=limit)
+    assert_one_line_error(result, "marks.jsonl: refused: line 1 is longer than "
+                          f"{MAX_LINE_BYTES:,} bytes", "nothing imported")
+    assert digest(seed_case_copy) == before
+
+
+def test_a_line_just_at_the_bound_is_read(tmp_path):
+    import io
+
+    from db.jsonlimits import JSONLimitError, bounded_lines
+
+    exact = b"x" * 10 + b"\n"   # the bound counts a line's bytes, its newline aside
+    assert list(bounded_lines(io.BytesIO(exact + b"y" * 10), limit=10)) == [(1, exact), (2, b"y" * 10)]
+    with pytest.raises(JSONLimitError, match="line 2 is longer than 10 bytes"):
+        list(bounded_lines(io.BytesIO(exact + b"y" * 11), limit=10))
+    with pytest.raises(JSONLimitError, match="line 1 is longer than 10 bytes"):
+        list(bounded_lines(io.BytesIO(b"x" * 11 + b"\n"), limit=10))
+
+
 def _limited_import(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
     """``casebook import`` with its memory held to 1 GB (the issue's file took 19 GB)."""
     def limit() -> None:

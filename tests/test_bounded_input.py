@@ -126,3 +126,81 @@ def test_a_folder_is_read_without_following_links_out_of_it(seed_case_copy, tmp_
     assert not any("Zqxwv" in text or "root:x:0" in text for text in texts)
     named = run_cli("add-source", seed_case_copy, inbox / "zz.md")   # named: read as named
     assert named.returncode == 0, named.stderr
+
+
+# add-source on a folder, with the folder changed between its listing and the
+# reading (a swap race): the real CLI in a subprocess, with the swap made right
+# after db.ingest.plan_paths has listed the folder.
+SWAP_AFTER_LISTING = """
+import os, sys
+from pathlib import Path
+import db.ingest, casebook.commands_ingest
+listing = db.ingest.plan_paths
+def listed_then_swapped(paths):
+    plan = listing(paths)
+    victim, swap = Path(sys.argv[3]), sys.argv[4]
+    if swap == "link-out":
+        victim.unlink(); victim.symlink_to(sys.argv[5])
+    elif swap == "other-file":
+        os.replace(sys.argv[5], victim)
+    elif swap == "relink":
+        victim.unlink(); victim.symlink_to(sys.argv[5])
+    elif swap == "fifo":
+        victim.unlink(); os.mkfifo(victim)
+    return plan
+casebook.commands_ingest.plan_paths = listed_then_swapped
+from casebook.cli import main
+main(["add-source", sys.argv[1], sys.argv[2]])
+"""
+
+
+@pytest.mark.parametrize(("swap", "said"), [
+    ("link-out", "became a symbolic link after the folder was listed: not followed"),
+    ("other-file", "is not the file the folder held when it was listed"),
+    ("relink", "is not the file the folder held when it was listed"),
+    ("fifo", "is not the file the folder held when it was listed"),
+])
+def test_a_folder_entry_swapped_after_the_listing_is_not_read(seed_case_copy, tmp_path, swap, said):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    private = outside / "private.txt"
+    private.write_text("Zqxwv private words.\n")
+    (inbox / "note.txt").write_text("Milan Uhrík met Kirill Logvinov.\n")
+    victim = inbox / "note.txt"
+    if swap == "relink":   # a link within the folder, then pointed out of it
+        (inbox / "real.txt").write_text("Milan Uhrík met Kirill Logvinov.\n")
+        (inbox / "real.txt").rename(inbox / ".real.txt")    # hidden: only the link is listed
+        victim.unlink()
+        victim.symlink_to(".real.txt")
+    other = tmp_path / "other.txt"
+    other.write_text("Zqxwv other words.\n")
+    target = {"link-out": str(private), "other-file": str(other), "relink": str(private),
+              "fifo": ""}[swap]
+    before = digest(seed_case_copy)
+    result = subprocess.run([sys.executable, "-c", SWAP_AFTER_LISTING, str(seed_case_copy),
+                             str(inbox), str(victim), swap, target],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    if swap == "relink":   # (the hidden file the link led to is said to be skipped)
+        result.stderr = "".join(line for line in result.stderr.splitlines(keepends=True)
+                                if "hidden file" not in line)
+    assert_one_line_error(result, "note.txt", said)
+    assert digest(seed_case_copy) == before
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        assert not any("Zqxwv" in row[0] for row in case.rows("SELECT text FROM sources"))
+
+
+def test_a_folder_entry_unchanged_since_the_listing_is_read(tmp_path):
+    from db.documents import read_documents
+    from db.ingest import plan_paths
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "note.txt").write_text("Milan Uhrík met Kirill Logvinov.\n")
+    (inbox / "same.md").symlink_to("note.txt")     # a link within the folder: its file
+    plan = plan_paths([inbox])
+    assert set(plan.listed) == {str(inbox / "note.txt"), str(inbox / "same.md")}
+    assert plan.listed[str(inbox / "same.md")].link
+    for name in plan.files:
+        [document] = read_documents(name, listed=plan.listed[name])
+        assert "Milan Uhrík met" in document.text

@@ -204,3 +204,62 @@ def test_a_folder_entry_unchanged_since_the_listing_is_read(tmp_path):
     for name in plan.files:
         [document] = read_documents(name, listed=plan.listed[name])
         assert "Milan Uhrík met" in document.text
+
+
+# A lone surrogate (issue 14's leftover: "\ud800" was stored as "?"): refused in
+# one line, as no character; a pair (one character) is read as ever.
+@pytest.mark.parametrize(("text", "lone_at"), [
+    (rb'{"a": "\ud800"}', 8),              # high, then the string ends
+    (rb'{"a": "x\udc00"}', 9),             # low, with no high before it
+    (rb'{"a": "\ud800\u0041"}', 8),        # high, then not a low
+    (rb'{"a": "\ud800\n\udc00"}', 8),       # high, another escape, then a low
+    (rb'{"a": "\ud800", "b": "\udc00"}', 8),   # the two halves apart
+    (rb'{"a": "\ud83d\ude00"}', None),     # a pair: one character
+    (rb'{"a": "\\ud800"}', None),          # an escaped backslash, then the letters "ud800"
+    (rb'{"a": "\\\ud800\udc00"}', None),   # a backslash, then a pair
+    (rb'{"a": "\\\\\ud800"}', 12),         # two backslashes, then a lone high
+], ids=["high", "low", "high-then-other", "high-newline-low", "halves-apart", "pair", "escaped-backslash",
+        "backslash-then-pair", "backslashes-then-high"])
+def test_a_lone_surrogate_is_found_however_the_text_is_cut(text, lone_at):
+    from db.jsonlimits import JSONLimitError, SurrogateScan
+
+    for cut in range(len(text) + 1):          # fed in two chunks, cut anywhere
+        for size in (1, 3, 7, len(text)):     # and in chunks of a few bytes
+            scan = SurrogateScan()
+            pieces = [text[:cut]] + [text[cut:][i:i + size] for i in range(0, len(text) - cut, size)]
+            if lone_at is None:
+                for piece in pieces:
+                    scan.feed(piece)
+                scan.feed(b"", final=True)
+                continue
+            with pytest.raises(JSONLimitError, match=f"a lone surrogate at byte {lone_at}"):
+                for piece in pieces:
+                    scan.feed(piece)
+                scan.feed(b"", final=True)
+
+
+def test_import_refuses_a_lone_surrogate_and_reads_a_pair(seed_case_file, tmp_path):
+    exported = tmp_path / "case.json"
+    assert run_cli("export", seed_case_file, "--format", "json", "-o", exported).returncode == 0
+    text = exported.read_text(encoding="utf-8")
+    at = text.index('"name": "') + len('"name": "')
+    lone, pair = tmp_path / "lone.json", tmp_path / "pair.json"
+    lone.write_text(text[:at] + "\\ud800" + text[at:], encoding="utf-8")
+    pair.write_text(text[:at] + "\\ud83d\\ude00" + text[at:], encoding="utf-8")
+    refused = run_cli("import", lone, tmp_path / "lone.casebook")
+    assert_one_line_error(refused, "lone.json: refused: a lone surrogate at byte")
+    assert not (tmp_path / "lone.casebook").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json", "lone.json", "pair.json"]
+    read = run_cli("import", pair, tmp_path / "pair.casebook")
+    assert read.returncode == 0, read.stderr
+    with db.open_case(tmp_path / "pair.casebook", read_only=True) as case:
+        assert case.scalar("SELECT count(*) FROM entities WHERE name LIKE '\U0001F600%'") == 1
+
+
+def test_import_annotations_refuses_a_lone_surrogate(seed_case_copy, tmp_path):
+    lines = tmp_path / "marks.jsonl"
+    lines.write_text(LINE.replace('"note": ""', '"note": "\\udfff"') + "\n")
+    before = digest(seed_case_copy)
+    assert_one_line_error(run_cli("import-annotations", seed_case_copy, lines),
+                          "marks.jsonl line 1: refused: a lone surrogate at byte")
+    assert digest(seed_case_copy) == before

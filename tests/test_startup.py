@@ -109,3 +109,31 @@ def test_an_unknown_command_is_one_line():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "No such command 'opne'" in result.stderr
+
+
+def test_models_built_on_first_use_are_safe_to_first_use_from_many_threads(seed_case_file):
+    """defer_build: the browser's thread workers may be the first to validate a
+    model, several at once; each read is whole and none is taken for damage."""
+    code = (
+        "import threading\n"
+        "import db\n"
+        "from db.entities import entities_by_ids\n"
+        "from db.events import events_by_ids\n"
+        f"case = db.open_case({str(seed_case_file)!r}, read_only=True)\n"
+        "barrier, found, failed = threading.Barrier(8), [], []\n"
+        "def read(n):\n"
+        "    barrier.wait()\n"
+        "    try:\n"
+        "        items = (entities_by_ids if n % 2 else events_by_ids)(case, list(range(1, 40)))\n"
+        "        found.append(sum(1 for item in items if item.damage))\n"
+        "        found.append(-1 if db.counts(case).entities == 0 else 0)\n"
+        "    except Exception as error:\n"
+        "        failed.append(repr(error))\n"
+        "threads = [threading.Thread(target=read, args=(n,)) for n in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(failed, sorted(set(found)))\n")
+    for _ in range(3):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                cwd=ROOT, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[] [0]", result.stdout

@@ -12,6 +12,9 @@ side with exact search and plain linking, on a copy of a generated case.
   (an empty :class:`~db.possible_mentions.NameForms`).
 
     .venv/bin/python benchmarks/bench_transliterated.py benchmarks/cases/generated-100000-seed0.casebook
+
+``benchmarks/run.py`` runs it as its ``transliterated`` section, on copies of
+the seed case and the large one, side by side.
 """
 
 from __future__ import annotations
@@ -22,13 +25,21 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import db
-from db.documents import Document
-from db.ingest import import_document
-from db.possible_mentions import NameForms
-from db.search import first_matches, search
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from measure import Figure  # noqa: E402
+
+import db  # noqa: E402
+from db.documents import Document  # noqa: E402
+from db.ingest import import_document  # noqa: E402
+from db.possible_mentions import NameForms  # noqa: E402
+from db.search import first_matches, search  # noqa: E402
+
+SECTION = "transliterated search and possible mentions"
 
 QUERIES = ("the", "intelligence officers", "embassy in brussels", "Austrevicius", "Uhrík",
            "Logvinov", "payments from", "zqx")
@@ -76,35 +87,83 @@ def _ingest(case: db.Case, forms: NameForms, first: int, multilingual: bool) -> 
     return DOCUMENTS / (time.perf_counter() - start)
 
 
-def main(source: Path) -> None:
+def measure_case(source: Path, *, say: Callable[[str], None] = lambda _: None) -> dict[str, float]:
+    """Every figure of one case, measured on a copy of it (adding documents writes)."""
+    found: dict[str, float] = {}
     with tempfile.TemporaryDirectory(dir=source.parent) as folder:
         path = Path(folder) / "copy.casebook"
         shutil.copyfile(source, path)
         start = time.perf_counter()
         with db.open_case(path) as case:   # migrates: builds the Latin-spelling indexes
-            print(f"open and migrate: {time.perf_counter() - start:.1f} s")
-            size = path.stat().st_size
-            print(f"file {size / 2**20:.1f} MiB; Latin-spelling indexes {_latin_bytes(case) / 2**20:.2f} MiB")
+            found["open_s"] = time.perf_counter() - start
+            say(f"open and migrate: {found['open_s']:.1f} s")
+            found["file_mib"] = path.stat().st_size / 2**20
+            found["latin_mib"] = _latin_bytes(case) / 2**20
+            say(f"file {found['file_mib']:.1f} MiB; Latin-spelling indexes {found['latin_mib']:.2f} MiB")
             for exact in (True, False):
-                median, p95 = _latency(case, exact)
-                print(f"per keystroke, {'exact' if exact else 'transliterated'}: "
-                      f"median {median:.1f} ms, p95 {p95:.1f} ms")
+                name = "exact" if exact else "transliterated"
+                found[f"{name}_median"], found[f"{name}_p95"] = _latency(case, exact)
+                say(f"per keystroke, {name}: median {found[f'{name}_median']:.1f} ms, "
+                    f"p95 {found[f'{name}_p95']:.1f} ms")
             forms = NameForms.of_case(case)
-            without = _ingest(case, NameForms(()), 1, multilingual=False)
-            proposing = _ingest(case, forms, 1000, multilingual=False)
-            print(f"add-source, {DOCUMENTS} documents of 40 paragraphs: without proposals "
-                  f"{without:.2f} docs/s, proposing {proposing:.2f} docs/s "
-                  f"({proposing / without:.2f}x)")
-            multilingual = _ingest(case, forms, 2000, multilingual=True)
-            print(f"add-source of multilingual documents, proposing: {multilingual:.2f} docs/s")
-            proposed = case.scalar("SELECT count(*) FROM possible_mentions")
-            print(f"possible mentions proposed: {proposed}")
-            print(f"Latin-spelling indexes after {DOCUMENTS} multilingual documents "
-                  f"({DOCUMENTS * 40} paragraphs): {_latin_bytes(case) / 2**20:.2f} MiB")
+            found["without"] = _ingest(case, NameForms(()), 1, multilingual=False)
+            found["proposing"] = _ingest(case, forms, 1000, multilingual=False)
+            say(f"add-source, {DOCUMENTS} documents of 40 paragraphs: without proposals "
+                f"{found['without']:.2f} docs/s, proposing {found['proposing']:.2f} docs/s "
+                f"({found['proposing'] / found['without']:.2f}x)")
+            found["multilingual"] = _ingest(case, forms, 2000, multilingual=True)
+            say(f"add-source of multilingual documents, proposing: {found['multilingual']:.2f} docs/s")
+            found["proposed"] = case.scalar("SELECT count(*) FROM possible_mentions")
+            say(f"possible mentions proposed: {found['proposed']}")
+            found["latin_after_mib"] = _latin_bytes(case) / 2**20
+            say(f"Latin-spelling indexes after {DOCUMENTS} multilingual documents "
+                f"({DOCUMENTS * 40} paragraphs): {found['latin_after_mib']:.2f} MiB")
             for exact in (True, False):
+                name = "exact" if exact else "transliterated"
                 median, p95 = _latency(case, exact)
-                print(f"per keystroke, {'exact' if exact else 'transliterated'}: "
-                      f"median {median:.1f} ms, p95 {p95:.1f} ms")
+                found[f"{name}_after_median"], found[f"{name}_after_p95"] = median, p95
+                say(f"per keystroke, {name}: median {median:.1f} ms, p95 {p95:.1f} ms")
+    return found
+
+
+def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
+    rows = [Figure(SECTION, "Latin-spelling indexes", "KiB", 1024 * seed["latin_mib"],
+                   1024 * large["latin_mib"]),
+            Figure(SECTION, "  of the whole file", "%", 100 * seed["latin_mib"] / seed["file_mib"],
+                   100 * large["latin_mib"] / large["file_mib"])]
+    for when, label in (("", ""), ("_after", f" (after {DOCUMENTS} multilingual documents)")):
+        for name in ("exact", "transliterated"):
+            for stat in ("median", "p95"):
+                rows.append(Figure(SECTION, f"per keystroke, {name}{label}, {stat}", "ms",
+                                   seed[f"{name}{when}_{stat}"], large[f"{name}{when}_{stat}"]))
+        rows.append(Figure(SECTION, f"ratio transliterated / exact{label}, p95", "x",
+                           seed[f"transliterated{when}_p95"] / seed[f"exact{when}_p95"],
+                           large[f"transliterated{when}_p95"] / large[f"exact{when}_p95"]))
+    rows += [
+        Figure(SECTION, f"add-source, {DOCUMENTS} documents, without proposals", "docs/s",
+               seed["without"], large["without"]),
+        Figure(SECTION, f"add-source, {DOCUMENTS} documents, proposing mentions", "docs/s",
+               seed["proposing"], large["proposing"]),
+        Figure(SECTION, "ratio proposing / without", "x", seed["proposing"] / seed["without"],
+               large["proposing"] / large["without"]),
+        Figure(SECTION, "add-source of multilingual documents, proposing", "docs/s",
+               seed["multilingual"], large["multilingual"]),
+        Figure(SECTION, "possible mentions proposed", "rows", seed["proposed"], large["proposed"]),
+        Figure(SECTION, "Latin-spelling indexes after the multilingual documents", "KiB",
+               1024 * seed["latin_after_mib"], 1024 * large["latin_after_mib"]),
+    ]
+    return rows
+
+
+def run(seed_path: Path, large_path: Path) -> tuple[list[Figure], dict]:
+    seed = measure_case(seed_path)
+    large = measure_case(large_path)
+    return figures(seed, large), {"seed": seed, "large": large,
+                                  "queries": [*QUERIES, *MULTILINGUAL]}
+
+
+def main(source: Path) -> None:
+    measure_case(source, say=print)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import bench_ingest  # noqa: E402
 import bench_marks  # noqa: E402
 import bench_paging  # noqa: E402
 import bench_search  # noqa: E402
+import bench_transliterated  # noqa: E402
 from cases import CASES_DIR, BenchCase, generated_case, seed_case  # noqa: E402
 from measure import Figure  # noqa: E402
 
@@ -44,6 +45,7 @@ SECTIONS = {
                                                          repeats=args.repeats),
     "browser": lambda seed, large, args: bench_app.run(seed, large, excerpts=args.excerpts,
                                                        repeats=max(3, args.repeats)),
+    "transliterated": lambda seed, large, args: bench_transliterated.run(seed, large),
 }
 RESULTS = HERE / "results"
 
@@ -51,7 +53,7 @@ RESULTS = HERE / "results"
 def _number(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    if unit in ("excerpts/s", "rows/s", "docs/s"):
+    if unit in ("excerpts/s", "rows/s", "docs/s", "rows"):
         return f"{value:,.0f}"
     if unit in ("%", "MiB") or unit.startswith("of "):
         return f"{value:,.0f}"

@@ -8,6 +8,7 @@ and bidi characters shown as placeholders) before it reaches the terminal.
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sqlite3
 import sys
@@ -19,22 +20,53 @@ from db.crash import crash_line
 from db.errors import sqlite_problem
 from db.text import visible
 
-from .commands_annotations import COMMANDS as ANNOTATION_COMMANDS
-from .commands_browse import open_command
-from .commands_case import check, new, seed
-from .commands_claims import annotate, claims
-from .commands_curation import COMMANDS as CURATION_COMMANDS
-from .commands_export import export, import_case
-from .commands_generate import generate
-from .commands_ingest import add_source
-from .commands_mentions import COMMANDS as MENTION_COMMANDS
-from .commands_relationships import COMMANDS as RELATIONSHIP_COMMANDS
-from .commands_search import search
-from .demo import open_demo
 from .offline import forbid_network
 
+# Each command and the module that defines it, imported when the command runs
+# (or for --help): ``casebook open`` does not pay for loading the exports,
+# merge or ingest, nor ``casebook search`` for the rest (issue 17, point 9).
+# tests/test_startup.py holds this list to the commands the modules define.
+COMMAND_MODULES: dict[str, str] = {
+    "open": "commands_browse",
+    **dict.fromkeys(("seed", "new", "check"), "commands_case"),
+    "search": "commands_search",
+    **dict.fromkeys(("claims", "annotate"), "commands_claims"),
+    "add-source": "commands_ingest",
+    **dict.fromkeys(("export", "import"), "commands_export"),
+    "generate": "commands_generate",
+    **dict.fromkeys(("note", "undo", "history", "agreement", "conflicts", "resolve", "backup",
+                     "merge", "export-annotations", "import-annotations"), "commands_annotations"),
+    **dict.fromkeys(("add", "revise", "retire", "restore", "combine", "uncombine",
+                     "likely-duplicates", "judge", "show", "log", "settle"), "commands_curation"),
+    **dict.fromkeys(("relationships", "path"), "commands_relationships"),
+    **dict.fromkeys(("mentions", "judge-mention"), "commands_mentions"),
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+def command_in(module_name: str, name: str) -> click.Command | None:
+    """The command called ``name`` that ``casebook.<module_name>`` defines."""
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    return next((value for value in vars(module).values()
+                 if isinstance(value, click.Command) and value.name == name), None)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented
+    pattern for lazily loaded subcommands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            command = command_in(COMMAND_MODULES[cmd_name], cmd_name)
+            if command is not None:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casebook", message="casebook %(version)s")
 @click.pass_context
 def cli(ctx: click.Context) -> int | None:
@@ -43,14 +75,10 @@ def cli(ctx: click.Context) -> int | None:
     With no command, opens the demo case in the browser (built on first use).
     """
     if ctx.invoked_subcommand is None:
+        from .demo import open_demo  # the seed's builder only when the demo is asked for
+
         return open_demo()   # its exit status
     return None
-
-
-for command in (open_command, seed, new, check, search, claims, annotate, add_source, export,
-                import_case, generate, *ANNOTATION_COMMANDS, *CURATION_COMMANDS,
-                *RELATIONSHIP_COMMANDS, *MENTION_COMMANDS):
-    cli.add_command(command)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -73,7 +101,7 @@ def _stop(signum: int, frame: object) -> None:
 
 def _command_name(argv: list[str] | None) -> str:
     words = sys.argv[1:] if argv is None else argv
-    command = next((word for word in words if word in cli.commands), "")
+    command = next((word for word in words if word in COMMAND_MODULES), "")
     return f"casebook {command}".strip()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from db import Case, CaseError, open_case
-from db.documents import BadDocumentError, Document, read_documents
+from db.documents import BadDocumentError, Document, ListedFile, read_documents
 from db.ingest import Added, import_document, plan_paths, with_metadata
 from db.possible_mentions import NameForms
 from db.readers.common import EXTRACTIONS, ReadOptions
@@ -66,7 +66,7 @@ def add_source(path: Path, files: tuple[Path, ...], title: str | None, publisher
         if (title is not None or url is not None) and len(plan.files) > 1:
             raise CaseError(f"--title and --url describe one document; "
                             f"{len(plan.files)} documents were given")
-        checked, bad = _check(plan.files, metadata, options)
+        checked, bad = _check(plan.files, metadata, options, plan.listed)
         for error in bad:
             _error(str(error))
         if bad and not skip_bad:
@@ -74,7 +74,7 @@ def add_source(path: Path, files: tuple[Path, ...], title: str | None, publisher
                 _error(f"nothing added: {len(bad)} of {len(plan.files)} documents are bad "
                        "(--skip-bad adds the others)")
             return 1
-        added, present, failed = _add(case, checked, metadata, options)
+        added, present, failed = _add(case, checked, metadata, options, plan.listed)
     if len(plan.files) > 1:
         refused = len(bad) + failed
         also = [f"{refused} refused"] if refused else []
@@ -88,7 +88,7 @@ Checked = tuple[str, "list[Document] | None"]
 
 
 def _check(files: tuple[str, ...], metadata: dict[str, str | None], options: ReadOptions,
-           ) -> tuple[list[Checked], list[BadDocumentError]]:
+           listed: dict[str, ListedFile]) -> tuple[list[Checked], list[BadDocumentError]]:
     """Read every document once; keep them (up to a budget) for adding."""
     checked: list[Checked] = []
     bad: list[BadDocumentError] = []
@@ -96,7 +96,7 @@ def _check(files: tuple[str, ...], metadata: dict[str, str | None], options: Rea
     with Progress("Reading", [_size(name) for name in files]) as progress:
         for number, name in enumerate(files):
             try:
-                documents = _read(name, metadata, options)
+                documents = _read(name, metadata, options, listed.get(name))
             except BadDocumentError as error:
                 bad.append(error)
             else:
@@ -108,22 +108,23 @@ def _check(files: tuple[str, ...], metadata: dict[str, str | None], options: Rea
     return checked, bad
 
 
-def _read(name: str, metadata: dict[str, str | None], options: ReadOptions) -> list[Document]:
-    documents = read_documents(name, options=options)
+def _read(name: str, metadata: dict[str, str | None], options: ReadOptions,
+          listed: ListedFile | None) -> list[Document]:
+    documents = read_documents(name, options=options, listed=listed)
     if len(documents) > 1 and any(metadata[key] is not None for key in ("title", "url")):
         raise BadDocumentError(name, f"holds {len(documents)} messages: --title and --url describe one")
     return [with_metadata(document, **metadata) for document in documents]
 
 
 def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
-         options: ReadOptions) -> tuple[int, int, int]:
+         options: ReadOptions, listed: dict[str, ListedFile]) -> tuple[int, int, int]:
     """Add each document in its own transaction; returns (added, already there, failed)."""
     added = present = failed = 0
     forms = NameForms.of_case(case)   # every name and alias, for possible mentions: read once
     with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
         for number, (name, documents) in enumerate(checked):
             try:
-                documents = documents or _read(name, metadata, options)
+                documents = documents or _read(name, metadata, options, listed.get(name))
             except BadDocumentError as error:  # changed since it was checked
                 progress.say(f"casebook: error: {line(str(error))}", err=True)
                 failed += 1

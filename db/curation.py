@@ -24,7 +24,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz
 
 from .building import _check_entities
 from .casefile import Case, new_uid, utc_now
@@ -632,6 +631,8 @@ _RANK = {"same name": 3, "one name contains the other": 2, "close spelling": 1}
 
 
 def _alike(first: list[tuple[str, ...]], second: list[tuple[str, ...]]) -> tuple[str, float] | None:
+    from rapidfuzz import fuzz  # here: the browser's start-up does not load it
+
     best: tuple[str, float] | None = None
     for a in first:
         for b in second:

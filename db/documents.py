@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from .errors import CaseError
 from .models import LineBox, Model, SourcePage
@@ -152,37 +156,80 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
     return found[0]
 
 
+@dataclass(frozen=True)
+class ListedFile:
+    """A file as a folder's listing found it (``db.ingest.plan_paths``): which
+    file it was (device and inode) and whether its name was a symbolic link
+    (to a file inside the folder). Reading it later reads that file or
+    nothing: a name swapped meanwhile for a link out of the folder, or for
+    another file, is refused."""
+
+    device: int
+    inode: int
+    link: bool = False
+
+
 def read_documents(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES,
-                   options: ReadOptions | None = None) -> list[Document]:
+                   options: ReadOptions | None = None,
+                   listed: ListedFile | None = None) -> list[Document]:
     """Read, check and extract the documents a file holds: one, or each message
-    of an mbox. Raises BadDocumentError."""
+    of an mbox. ``listed``: the file a folder's listing found under this name
+    (else the name is read as named). Raises BadDocumentError."""
     from .readers.dispatch import read_container, sniff_container
 
     path = Path(path)
     options = options or ReadOptions()
     named = document_kind(path)
-    head = _read_head(path)
-    container = sniff_container(path, head, named)
+    with _reading(path), _opened(path, listed) as handle:   # opened once: what is read is what was checked
+        head = handle.read(_SNIFF_BYTES)
+        handle.seek(0)
+        container = sniff_container(path, head, named, handle)
+        if container is None and named in CONTAINER_KINDS:
+            raise BadDocumentError(path, _not_as_named(path, head, named, handle))
+        limit = MAX_FILE_BYTES[container] if container is not None and \
+            max_bytes == MAX_DOCUMENT_BYTES else max_bytes
+        data = _read_bytes(path, limit, handle)
     if container is not None:
-        limit = MAX_FILE_BYTES[container] if max_bytes == MAX_DOCUMENT_BYTES else max_bytes
-        data = _read_bytes(path, limit)
         found = read_container(path, data, container, named, options)
-    elif named in CONTAINER_KINDS:
-        raise BadDocumentError(path, _not_as_named(path, head, named))
     else:
-        data = _read_bytes(path, max_bytes)
         found = [read_text_document(path, data, named, options)]
     return [_with_file(document, path, data) for document in found]
+
+
+@contextlib.contextmanager
+def _opened(path: Path, listed: ListedFile | None) -> Iterator[IO[bytes]]:
+    """The file, open for reading. A listed one is opened without following a
+    symbolic link it was not (O_NOFOLLOW), without waiting on a pipe put in its
+    place (O_NONBLOCK), and must be the regular file the listing found."""
+    if listed is None:
+        with path.open("rb") as handle:
+            yield handle
+        return
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if listed.link else os.O_NOFOLLOW)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise BadDocumentError(path, "became a symbolic link after the folder was listed: "
+                                         "not followed") from None
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode) or (found.st_dev, found.st_ino) != (listed.device,
+                                                                                listed.inode):
+            raise BadDocumentError(path, "is not the file the folder held when it was listed "
+                                         "(replaced meanwhile): not read")
+        yield handle
 
 
 _OFFICE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
-def _not_as_named(path: Path, head: bytes, named: DocumentKind) -> str:
+def _not_as_named(path: Path, head: bytes, named: DocumentKind, handle: IO[bytes]) -> str:
     """Why a file named as a PDF, Word file, e-book or e-mail is not one."""
     what = KIND_NAMES[named]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if _OFFICE_ENCRYPTED in _read_bytes(path, max(MAX_FILE_BYTES.values())):
+        if _OFFICE_ENCRYPTED in _read_bytes(path, max(MAX_FILE_BYTES.values()), handle):
             return ("is a password-protected Office document: casebook cannot decrypt it; save it "
                     "without the password (or as PDF) and add that file")
         return "is an old Office document (.doc, .xls): save it as .docx or PDF to add it"
@@ -243,20 +290,14 @@ def _reading(path: Path) -> Iterator[None]:
         raise BadDocumentError(path, f"cannot read ({error.strerror or error})") from None
 
 
-def _read_head(path: Path) -> bytes:
-    """The first bytes of a file, to tell what it is."""
-    with _reading(path), path.open("rb") as handle:
-        return handle.read(_SNIFF_BYTES)
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    with _reading(path):
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BadDocumentError(
-                path, f"is too large ({_mib(size)}; the limit is {_mib(max_bytes)})")
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+def _read_bytes(path: Path, max_bytes: int, handle: IO[bytes]) -> bytes:
+    """The whole of the open file, if it is not larger than ``max_bytes``."""
+    size = os.fstat(handle.fileno()).st_size
+    if size > max_bytes:
+        raise BadDocumentError(
+            path, f"is too large ({_mib(size)}; the limit is {_mib(max_bytes)})")
+    handle.seek(0)
+    data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew since stat
         raise BadDocumentError(path, f"is too large (the limit is {_mib(max_bytes)})")
     if not data:

@@ -32,7 +32,7 @@ from .casefile import Case, building_case
 from .check import anchor_problems, reference_problems, source_detail_problems
 from .curation import settle_retired
 from .errors import CaseError
-from .jsonlimits import EventBounds, JSONLimitError
+from .jsonlimits import EventBounds, JSONLimitError, SurrogateScan
 from .models import (
     CaseCounts,
     CaseDocument,
@@ -139,9 +139,11 @@ class _Reading:
         self.progress = progress
         self.total = os.fstat(stream.fileno()).st_size
         self.done = 0
+        self.surrogates = SurrogateScan()   # the parser would read a lone one as "?"
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
+        self.surrogates.feed(data, final=not data)
         self.done += len(data)
         if self.progress is not None:
             self.progress(self.done, self.total)

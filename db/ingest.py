@@ -9,13 +9,14 @@ are read and checked (:mod:`db.documents`) before the case is touched.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .casefile import Case
-from .documents import Document, document_kind
+from .documents import Document, ListedFile, document_kind
 from .errors import InvalidValueError
 from .mentions import MentionIndex, index_for_words
 from .models import Model, SourceAttachment, SourceInfo
@@ -50,6 +51,9 @@ class Plan(Model):
 
     files: tuple[str, ...]
     skipped: tuple[Skipped, ...]
+    # A folder's files as its listing found them: read later, each must still be
+    # that file (``db.documents.read_documents``'s ``listed``), never a swapped-in link.
+    listed: dict[str, ListedFile] = {}
 
 
 def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
@@ -61,19 +65,47 @@ def plan_paths(paths: Iterable[str | os.PathLike[str]]) -> Plan:
     """
     files: list[str] = []
     skipped: list[Skipped] = []
+    listed: dict[str, ListedFile] = {}
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
             files.append(str(path))
             continue
         for entry in sorted(path.iterdir(), key=lambda p: p.name):
-            reason = _link_out_of(path, entry) or _not_read_because(entry)
-            if reason:
+            found, reason = _listed(path, entry)
+            if found is None:
                 skipped.append(Skipped(path=str(entry), reason=reason))
             else:
                 files.append(str(entry))
+                listed[str(entry)] = found
     unique = list(dict.fromkeys(files))  # a file named twice is read once
-    return Plan(files=tuple(unique), skipped=tuple(skipped))
+    return Plan(files=tuple(unique), skipped=tuple(skipped), listed=listed)
+
+
+def _listed(folder: Path, entry: Path) -> tuple[ListedFile | None, str]:
+    """The file a folder's entry is (decided on one lstat, so what is checked is
+    what is read), or None and why it is not read."""
+    try:
+        seen = entry.lstat()
+    except OSError as error:
+        return None, f"cannot be read ({error.strerror or error})"
+    link = stat.S_ISLNK(seen.st_mode)
+    if link:
+        reason = _link_out_of(folder, entry)
+        if reason:
+            return None, reason
+        try:
+            seen = entry.stat()
+            # the link still leads where it was resolved to, inside the folder
+            inside = entry.resolve(strict=True).lstat()
+        except (OSError, RuntimeError):
+            return None, "a symbolic link to nothing readable"
+        if (seen.st_dev, seen.st_ino) != (inside.st_dev, inside.st_ino):
+            return None, "a symbolic link that changed while the folder was listed: not followed"
+    reason = _not_read_because(entry, seen.st_mode)
+    if reason:
+        return None, reason
+    return ListedFile(device=seen.st_dev, inode=seen.st_ino, link=link), ""
 
 
 READ_SUFFIXES = ".txt, .md, .html, .pdf, .docx, .odt, .epub, .eml, .mbox and .mhtml"
@@ -96,12 +128,12 @@ def _link_out_of(folder: Path, entry: Path) -> str:
     return ""
 
 
-def _not_read_because(entry: Path) -> str:
+def _not_read_because(entry: Path, mode: int) -> str:
     if entry.name.startswith("."):
         return "hidden file"
-    if entry.is_dir():
+    if stat.S_ISDIR(mode):
         return "a directory (subdirectories are not read)"
-    if not entry.is_file():
+    if not stat.S_ISREG(mode):
         return "not a regular file"
     if document_kind(entry) is None:
         suffix = entry.suffix or "no extension"

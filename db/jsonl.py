@@ -132,7 +132,14 @@ def import_annotations(case: Case, path: str | Path) -> MergeReport:
 
 
 def _records(handle: IO[bytes], name: str) -> Iterator[tuple[Any, ...]]:
-    for number, raw in enumerate(handle, start=1):
+    try:
+        yield from _checked_records(handle, name)
+    except jsonlimits.JSONLimitError as error:   # a line too long to read (bounded_lines)
+        raise AnnotationImportError(f"{name}: refused: {error}; nothing imported") from None
+
+
+def _checked_records(handle: IO[bytes], name: str) -> Iterator[tuple[Any, ...]]:
+    for number, raw in jsonlimits.bounded_lines(handle):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():

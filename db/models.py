@@ -46,7 +46,9 @@ _PUBLISHED = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: each model's validator is built on its first use, not at import
+    # (the browser's first frame needs a few of the forty; issue 17, point 9).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Stored(Model):

@@ -28,8 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
 from .models import Model, PossibleMention
@@ -86,6 +84,8 @@ def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, floa
     """How the skeleton ``word`` resembles the skeleton ``name``: (reason,
     score), or None. Equal skeletons are a different spelling of the name.
     The name of a place or body with a demonym's ending is not an inflection."""
+    from rapidfuzz import fuzz  # here: the browser's start-up does not load it
+
     if word == name:
         return "similar", 100.0
     if len(name) >= MIN_LETTERS:

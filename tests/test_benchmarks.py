@@ -36,6 +36,24 @@ def test_benchmarks_print_a_table_and_write_json(tmp_path: Path):
     assert len(list((tmp_path / "results").glob("run-*.json"))) == 1
 
 
+def test_benchmarks_run_the_transliterated_search_section(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--excerpts", "300",
+         "--repeats", "1", "--cases", str(tmp_path / "cases"), "--only", "transliterated",
+         "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "transliterated search and possible mentions" in result.stdout
+    report = json.loads((tmp_path / "results" / "latest.json").read_text())
+    figures = {f["name"]: f for f in report["figures"]
+               if f["section"] == "transliterated search and possible mentions"}
+    for name in ("per keystroke, transliterated, p95", "ratio transliterated / exact, p95",
+                 "add-source, 20 documents, proposing mentions"):
+        assert figures[name]["seed"] > 0 and figures[name]["large"] > 0, figures[name]
+    assert figures["Latin-spelling indexes"]["large"] > 0
+
+
 def test_benchmarks_refuse_an_unknown_section(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "nonsense",

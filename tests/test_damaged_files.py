@@ -146,6 +146,47 @@ async def test_the_browser_marks_the_damaged_row_and_says_what_is_wrong(damaged,
             assert app.is_ready and app.return_code is None
 
 
+# Variants whose damaged item a search for "Logvinov" finds (the edited excerpt
+# still names him); the same-length edit is found only where its source is read.
+SEARCHED_DAMAGE = sorted(set(DAMAGED_ITEM) - {"excerpt-text-same-length", "null-entity-name"})
+
+
+@pytest.mark.parametrize("name", SEARCHED_DAMAGE)
+async def test_search_results_mark_the_damaged_row_as_the_panes_do(damaged, name, seed_case_file):
+    from tui.labels import DAMAGE_MARK
+    from tui.screens.search import ALL_OF, SearchListScreen, SearchScreen
+
+    kind, item_id = damaged_item(seed_case_file, name)
+    with db.open_case(damaged[name], read_only=True) as case:
+        app = browser(case)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await press(pilot, "slash", *"Logvinov")
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            # The damaged item's result line is marked, no other is.
+            results = screen.results
+            marked = [(block.link.kind, block.link.id) for block in results.blocks
+                      if block.link is not None and not block.link.kind.startswith(ALL_OF)
+                      and DAMAGE_MARK in block.content.plain]
+            assert marked == [(kind, item_id)], results.text
+            # The full list of that kind ("all …", the search's paged list) marks it too.
+            everything = [block.link for block in results.blocks
+                          if block.link is not None and block.link.kind == ALL_OF + kind]
+            if everything:
+                await pilot.press("tab")
+                while results.link != everything[0]:
+                    await pilot.press("j")
+                await press(pilot, "enter")
+                listing = app.screen
+                assert isinstance(listing, SearchListScreen)
+                total = listing.paged_list.total or 0
+                rows = [listing.paged_list.item_at(i) for i in range(min(total, 100))]
+                assert [hit.id for hit in rows if hit is not None and hit.damage] == [item_id]
+                assert DAMAGE_MARK in screen_text(app)
+            assert app.return_code is None
+
+
 def test_the_cli_listings_mark_the_damaged_row(damaged, tmp_path):
     [search, claims, show, export] = run_commands([
         ["search", str(damaged["event-date-sometime"]), "Logvinov"],

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any, TextIO
-
-import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
-from networkx.readwrite.graphml import GraphMLWriter
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import walk
 from ..casefile import Case
 from ..models import EntityRecord, RelationshipRecord
 from ..text import visible
+
+if TYPE_CHECKING:   # networkx is imported by the writers: loading it takes longer than the browser's start
+    import networkx as nx
+    from networkx.readwrite.graphml import GraphMLWriter
 
 _PAGE = 1000
 # Every attribute with a value of its type: declared once, before any node or edge.
@@ -71,6 +71,8 @@ def _edge(relationship: RelationshipRecord) -> tuple[str, str, str, dict[str, An
 def _pages(case: Case, *, include_retired: bool = False) -> Iterator[nx.MultiDiGraph]:
     """The network a page at a time: graphs of entities, then of relationships
     (each edge's ends as bare nodes, which the writers below leave out)."""
+    import networkx as nx
+
     retired = set() if include_retired else {
         row[0] for row in case.rows("SELECT id FROM entities WHERE retired = 1")}
     graph = nx.MultiDiGraph()
@@ -110,6 +112,8 @@ def _open_tag(element: ET.Element) -> str:
 
 
 def _sample() -> nx.MultiDiGraph:
+    import networkx as nx
+
     sample = nx.MultiDiGraph()
     sample.add_node("a", **_NODE_ATTRIBUTES)
     sample.add_edge("a", "a", key="e", **_EDGE_ATTRIBUTES)
@@ -117,6 +121,9 @@ def _sample() -> nx.MultiDiGraph:
 
 
 def write_graphml(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
+    import networkx as nx
+    from networkx.readwrite.graphml import GraphMLWriter
+
     writer = GraphMLWriter(prettyprint=False)
     scratch = writer.myElement("graph")
     for graph in [_sample()]:           # the key declarations, once
@@ -153,6 +160,8 @@ def _flush_graphml(writer: GraphMLWriter) -> None:
 
 
 def write_gexf(case: Case, out: TextIO, *, include_retired: bool = False) -> int:
+    from networkx.readwrite.gexf import GEXFWriter
+
     writer = GEXFWriter(prettyprint=False, version="1.2draft")
     graph_element = ET.Element("graph", defaultedgetype="directed", mode="static")
     writer.graph_element = graph_element

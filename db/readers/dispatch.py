@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from ..bounded import ReaderLimitError, run_bounded
 from ..documents import (
@@ -48,13 +49,15 @@ _ODF_OTHERS = {
 }
 
 
-def sniff_container(path: Path, head: bytes, named: DocumentKind | None) -> DocumentKind | None:
+def sniff_container(path: Path, head: bytes, named: DocumentKind | None,
+                    opened: IO[bytes] | None = None) -> DocumentKind | None:
     """The container format the file's first bytes show, or None for text
-    (Text, Markdown and HTML are told apart by name, then by content)."""
+    (Text, Markdown and HTML are told apart by name, then by content).
+    ``opened``: the file, already open (a ZIP's contents are looked at there)."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path, path)
+        return _zip_kind(path, path if opened is None else opened)
     if named in ("text", "markdown", "html"):
         return None  # a note that begins "From: ..." is still a note
     if head.startswith(b"From ") and _looks_like_headers(head.split(b"\n", 1)[-1]):
@@ -78,10 +81,10 @@ def _looks_like_headers(head: bytes) -> bool:
     return known >= 2
 
 
-def _zip_kind(where: Path, source: Path | bytes) -> DocumentKind:
+def _zip_kind(where: Path, source: Path | bytes | IO[bytes]) -> DocumentKind:
     """Which ZIP-packaged document a file (or an attachment's bytes) is, by what it holds."""
     try:
-        with zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source)) as package:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as package:
             names = set(package.namelist())
             mimetype = ""
             if "mimetype" in names:

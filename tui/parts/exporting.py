@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from textual.message import Message
 
 from db import Case, CaseError
-from db.exports import FORMATS, SUFFIXES, export_file
 
 from ..screens.prompt import PromptScreen
 
@@ -66,11 +65,16 @@ class Exporting:
         self.host = host
 
     def commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
+        # db.exports when first asked for: the browser's start-up does not load the writers.
+        from db.exports import FORMATS
+
         for format_ in FORMATS:
             yield (f"Export {format_}", f"Export the case: {DESCRIPTIONS[format_]}",
                    partial(self.start, format_))
 
     def default_path(self, format_: str) -> Path:
+        from db.exports import SUFFIXES
+
         case_path = self.host.case.path
         return case_path.with_name(case_path.stem + SUFFIXES[format_])
 
@@ -106,6 +110,8 @@ class Exporting:
         case_path = self.host.case.path
 
         def write() -> None:
+            from db.exports import export_file
+
             try:
                 items = export_file(case_path, format_, path, force=replace)
             except (CaseError, OSError) as error:

@@ -38,6 +38,7 @@ from db.search import (
     query_terms,
 )
 
+from ..labels import damage_mark
 from ..text import highlighted_line, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from ..widgets.paged_list import PagedList
@@ -72,6 +73,7 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
         for hit in group.hits:
             line = Content.assemble(
                 ("≈ ", ".cb--dim") if hit.transliterated else "• ",
+                damage_mark(hit.damage),   # as the panes mark a row that breaks the rules
                 highlighted_line(hit.title, latin_terms if hit.transliterated else terms,
                                  transliterated=hit.transliterated),
                 ("  " if hit.detail else "", ""), plain_line(hit.detail, ".cb--dim"),
@@ -328,7 +330,7 @@ class SearchListScreen(Dialog[tuple[Link, int] | None]):
         self.query_one(PagedList).focus()
 
     def _row(self, hit: SearchHit, width: int) -> Content:
-        return Content.assemble(highlighted_line(hit.title, self.terms),
+        return Content.assemble(damage_mark(hit.damage), highlighted_line(hit.title, self.terms),
                                 ("  " if hit.detail else "", ""),
                                 plain_line(hit.detail, ".cb--dim"))
 

@@ -1,0 +1,139 @@
+"""Start-up loads only what the first screen needs (issue 17, point 9).
+
+The figures are measured by benchmarks/startup.py; these tests hold the
+imports that made the difference: the browser's start does not load the
+exports (networkx), merge, ingest or fuzzy matching, and the command line
+imports a command's module only when that command runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+import casebook
+from casebook.cli import COMMAND_MODULES, cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Loaded later, when a feature asks for them: never by the first frame.
+NOT_AT_START = ("networkx", "rapidfuzz", "db.exports", "db.merge", "db.ingest", "db.importing",
+                "db.generate", "trafilatura", "seed.build", "casebook.commands_export",
+                "casebook.commands_annotations", "casebook.commands_ingest")
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _loaded(modules: set[str], name: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for module in modules)
+
+
+@pytest.mark.parametrize("code", [
+    "import tui.app",
+    # what `casebook open` imports before its first frame
+    "import casebook.cli\ncasebook.cli.cli.get_command(None, 'open')\nimport tui.app",
+])
+def test_the_browser_start_does_not_import_the_exports_or_networkx(code):
+    modules = _modules_after(code)
+    assert "tui.app" in modules
+    assert [name for name in NOT_AT_START if _loaded(modules, name)] == []
+
+
+def test_the_browser_loads_the_exports_when_an_export_is_asked_for(seed_case_file):
+    """The lazy import is still there when it is needed: the palette lists the formats."""
+    code = ("from db import open_case\nfrom tui.app import CasebookApp\n"
+            f"case = open_case({str(seed_case_file)!r}, read_only=True)\n"
+            "app = CasebookApp(case)\n"
+            "print(len(list(app.exporting.commands())))\n")
+    modules = _modules_after(code)
+    assert _loaded(modules, "db.exports") and _loaded(modules, "networkx") is False
+
+
+def test_a_command_imports_only_its_own_module(seed_case_file):
+    modules = _modules_after(
+        "from casebook.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        main(['search', {str(seed_case_file)!r}, 'Logvinov'])\n"
+        "    except SystemExit:\n"
+        "        pass\n")
+    commands = {name for name in modules if name.startswith("casebook.commands_")}
+    assert commands == {"casebook.commands_search"}
+
+
+def _defined_commands() -> dict[str, str]:
+    """Every command the casebook.commands_* modules define, and its module."""
+    found: dict[str, str] = {}
+    for module_info in pkgutil.iter_modules(casebook.__path__):
+        if not module_info.name.startswith("commands_"):
+            continue
+        module = importlib.import_module(f"casebook.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, click.Command) and value.callback is not None \
+                    and value.callback.__module__ == module.__name__:
+                found[value.name or ""] = module_info.name
+    return found
+
+
+def test_the_lazy_command_list_names_every_command_and_its_module():
+    assert COMMAND_MODULES == _defined_commands()
+
+
+def test_help_lists_every_command(seed_case_file):
+    result = subprocess.run([sys.executable, "-m", "casebook", "--help"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()
+              if line.startswith("  ")}
+    assert listed == set(COMMAND_MODULES)
+    assert sorted(cli.list_commands(click.Context(cli))) == sorted(COMMAND_MODULES)
+
+
+def test_an_unknown_command_is_one_line():
+    result = subprocess.run([sys.executable, "-m", "casebook", "opne", "x"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "No such command 'opne'" in result.stderr
+
+
+def test_models_built_on_first_use_are_safe_to_first_use_from_many_threads(seed_case_file):
+    """defer_build: the browser's thread workers may be the first to validate a
+    model, several at once; each read is whole and none is taken for damage."""
+    code = (
+        "import threading\n"
+        "import db\n"
+        "from db.entities import entities_by_ids\n"
+        "from db.events import events_by_ids\n"
+        f"case = db.open_case({str(seed_case_file)!r}, read_only=True)\n"
+        "barrier, found, failed = threading.Barrier(8), [], []\n"
+        "def read(n):\n"
+        "    barrier.wait()\n"
+        "    try:\n"
+        "        items = (entities_by_ids if n % 2 else events_by_ids)(case, list(range(1, 40)))\n"
+        "        found.append(sum(1 for item in items if item.damage))\n"
+        "        found.append(-1 if db.counts(case).entities == 0 else 0)\n"
+        "    except Exception as error:\n"
+        "        failed.append(repr(error))\n"
+        "threads = [threading.Thread(target=read, args=(n,)) for n in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(failed, sorted(set(found)))\n")
+    for _ in range(3):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                cwd=ROOT, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[] [0]", result.stdout

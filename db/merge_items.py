@@ -15,8 +15,10 @@ is read, not looped over in Python). Rules (docs/case-file.md, "Merging"):
   both sides since they parted, to different values, is flagged in
   ``revision_conflicts``, never settled silently;
 - a combination made on one side is made on the other: links the other
-  side still has to the absorbed entity move to the kept one; an uncombine
-  made on one side is made on the other.
+  side still has to the absorbed entity move to the kept one, and so do its
+  relationships (each a revision, as combining makes them; one that would
+  link an entity to itself is retired); an uncombine made on one side is
+  made on the other.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .casefile import utc_now
-from .curation import _restore_links
+from .curation import _give_back_relationships, _restore_links, follow_combinations
 from .errors import CaseFileError
 from .kinds import ITEM_KINDS, ItemKind
 from .mentions import link_mentions
@@ -406,9 +408,15 @@ def _combinations(tx: sqlite3.Connection, added: dict[str, int]) -> None:
     for row in undone:
         ids = _entity_ids(tx, row["kept_uid"], row["absorbed_uid"])
         if ids is not None:
-            _restore_links(tx, ids[0], ids[1], json.loads(row["moved"]))
+            moved = json.loads(row["moved"])
+            _restore_links(tx, ids[0], ids[1], moved)
+            _give_back_relationships(tx, row["uid"], row["kept_uid"], row["absorbed_uid"],
+                                     annotator=row["undone_by"],
+                                     note=f"uncombined entity {ids[1]} from entity {ids[0]}")
         tx.execute("UPDATE main.combinations SET undone_by = ?, undone_at = ? WHERE uid = ?",
                    [row["undone_by"], row["undone_at"], row["uid"]])
+    # Relationships this side has at an entity combined away (there or here) follow it.
+    follow_combinations(tx)
 
 
 def _entity_ids(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str) -> tuple[int, int] | None:

@@ -124,3 +124,61 @@ def test_a_retired_relationship_is_listed_only_when_asked(seed_case_copy: Path):
     every = [r["id"] for r in json.loads(run_cli("relationships", seed_case_copy, "--json",
                                                  "--include-retired").stdout)]
     assert 1 not in listed and 1 in every and len(every) == len(listed) + 1
+
+
+def test_combine_moves_relationships_to_the_kept_entity_and_uncombine_gives_them_back(
+        seed_case_copy: Path):
+    """``casebook combine`` on the demo case: a duplicate's relationships move to the
+    kept entity with their evidence and marks, each a revision; the one between the
+    two would link the kept entity to itself and is retired; uncombine undoes it all."""
+    logvinov, chizhov = _id(seed_case_copy, "Kirill Logvinov"), _id(seed_case_copy,
+                                                                    "Vladimir Chizhov")
+    duplicate = int(run_cli("add", seed_case_copy, "entity", "kind=person",
+                            "name=K. Logvinov", env=ANA).stdout)
+
+    def add(*fields: str) -> int:
+        result = run_cli("add", seed_case_copy, "relationship", *fields, env=ANA)
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout)
+
+    successor = add(f"subject={duplicate}", f"object={chizhov}", "type=other",
+                    "role=successor", "--evidence", "5:supports")
+    itself = add(f"subject={logvinov}", f"object={duplicate}", "type=associate")
+    assert run_cli("annotate", seed_case_copy, successor, "confirmed", "--kind", "relationship",
+                   env=ANA).returncode == 0
+    result = run_cli("combine", seed_case_copy, logvinov, duplicate, env=ANA)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"entity {duplicate} combined into entity {logvinov} (0 links moved, 1 names added, "
+        "1 relationships moved, 1 retired (they would link it to itself))")
+    moved = json.loads(run_cli("show", seed_case_copy, "relationship", successor,
+                               "--json").stdout)
+    assert (moved["item"]["subject_entity_id"], moved["item"]["status"]) == (logvinov, "confirmed")
+    [revision] = moved["revisions"]
+    uids = {e["item"]["id"]: e["item"]["uid"] for e in (
+        json.loads(run_cli("show", seed_case_copy, "entity", i, "--json").stdout)
+        for i in (logvinov, duplicate))}
+    assert revision["fields"] == {"subject": [uids[duplicate], uids[logvinov]]}
+    assert (revision["annotator"], revision["note"]) == (
+        "ana", f"combined entity {duplicate} into entity {logvinov}")
+    listed = json.loads(run_cli("relationships", seed_case_copy, "--entity", logvinov,
+                                "--json").stdout)
+    [mine] = [r for r in listed if r["id"] == successor]
+    assert mine["evidence"] == [{"excerpt_id": 5, "stance": "supports"}]
+    assert itself not in {r["id"] for r in listed}    # retired: a self-loop, never stored
+    looped = json.loads(run_cli("show", seed_case_copy, "relationship", itself, "--json").stdout)
+    assert looped["retired"] is True
+    assert looped["retirements"][0]["reason"].endswith(f"it would link entity {logvinov} to itself")
+    history = json.loads(run_cli("history", seed_case_copy, successor, "--kind", "relationship",
+                                 "--json").stdout)
+    assert [m["status"] for m in history["history"]] == ["confirmed"]
+    # the combination's revision is taken back by uncombining, not by undo
+    undo = run_cli("revise", seed_case_copy, "relationship", successor, "--undo", env=ANA)
+    assert_one_line_error(undo, "moved it with a combination of entities", "uncombine")
+    assert run_cli("uncombine", seed_case_copy, duplicate, env=ANA).returncode == 0
+    back = json.loads(run_cli("show", seed_case_copy, "relationship", successor, "--json").stdout)
+    assert back["item"]["subject_entity_id"] == duplicate and back["item"]["status"] == "confirmed"
+    assert [r["fields"]["subject"] for r in back["revisions"]] == [
+        [uids[duplicate], uids[logvinov]], [uids[logvinov], uids[duplicate]]]
+    assert json.loads(run_cli("show", seed_case_copy, "relationship", itself,
+                              "--json").stdout)["retired"] is False

@@ -173,6 +173,42 @@ def mark_relationship(
                           unless_unchanged=unless_unchanged)
 
 
+def resolve_relationship_conflicts(
+    case: Case, relationship_id: int, status: str, *, annotator: str, note: str = "",
+    expected_version: int | None = None,
+) -> RelationshipAnnotation:
+    """Resolve a relationship's open merge conflicts with a mark, as a claim's
+    (``db.conflicts.resolve_conflicts``): one write, the conflicts naming the mark."""
+    check_status(status)
+    check_annotator(annotator)
+    with case.write() as tx:
+        if not marks.open_conflicts(RELATIONSHIP_MARKS, tx, relationship_id):
+            raise NotFoundError(f"relationship {relationship_id} has no open conflict")
+        made = marks.mark(RELATIONSHIP_MARKS, tx, relationship_id, status, annotator=annotator,
+                          note=note, expected_version=expected_version)
+        marks.close_conflicts(RELATIONSHIP_MARKS, tx, relationship_id, resolution=made.id,
+                              resolved_at=made.created_at, resolved_by=annotator)
+        return made
+
+
+def relationship_conflicts(case: Case, *, after_id: int = 0, limit: int = 200
+                           ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
+    """Relationships with open merge conflicts (by id, a page at a time from
+    ``after_id``), each with the latest marks in conflict (two per conflict)."""
+    ids = [row[0] for row in case.rows(
+        "SELECT DISTINCT relationship_id FROM relationship_conflicts WHERE resolved_at = '' "
+        "AND relationship_id > ? ORDER BY relationship_id LIMIT ?", [after_id, limit])]
+    found = []
+    for relationship in relationships_by_ids(case, ids):
+        annotation_ids = [a for row in marks.open_conflicts(RELATIONSHIP_MARKS, case,
+                                                            relationship.id or 0)
+                          for a in (row["annotation_a"], row["annotation_b"])]
+        history = {a.id: a for a in relationship_history(case, relationship.id or 0,
+                                                         limit=100_000)}
+        found.append((relationship, [history[a] for a in annotation_ids if a in history]))
+    return found
+
+
 def note_relationship(case: Case, relationship_id: int, text: str, *, annotator: str,
                       expected_version: int | None = None) -> RelationshipAnnotation:
     check_annotator(annotator)
@@ -497,5 +533,6 @@ __all__ = [
     "add_relationship", "add_relationship_evidence", "count_relationships", "entity_ties",
     "excerpt_relationships", "get_relationship", "mark_relationship", "neighbours",
     "note_relationship", "relationship_evidence", "relationship_history", "relationships_by_ids",
-    "relationships_page", "shortest_paths", "undo_relationship_mark",
+    "relationship_conflicts", "relationships_page", "resolve_relationship_conflicts",
+    "shortest_paths", "undo_relationship_mark",
 ]

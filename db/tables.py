@@ -239,6 +239,12 @@ RELATIONSHIP_ANNOTATIONS = Table(
      "kind", "undoes"),
 )
 
+RELATIONSHIP_CONFLICTS = Table(
+    "relationship_conflicts",
+    ("id", "relationship_id", "annotation_a", "annotation_b", "detected_at", "detected_by",
+     "resolved_at", "resolved_by", "resolution"),
+)
+
 # Curation (db/curation.py): append-only records of edits, retirements, combined
 # entities and judged duplicate pairs, each with a uid, read in the order they
 # entered the file.
@@ -283,7 +289,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
-    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIP_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
     POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS, ALIAS_LANGUAGES,
 )}

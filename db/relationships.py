@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -364,7 +364,13 @@ def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence
            ) -> list[_Step]:
     """Every relationship touching the frontier, as steps out of it (both indexes);
     retired relationships are no step."""
-    steps: list[_Step] = []
+    return [step for batch in _step_batches(case, frontier, condition, params) for step in batch]
+
+
+def _step_batches(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
+                  ) -> Iterator[list[_Step]]:
+    """:func:`_steps` a batch of the frontier at a time, so a walk that has all it
+    needs reads no more."""
     for at in range(0, len(frontier), _BATCH):
         batch = list(frontier[at:at + _BATCH])
         marks_ = ",".join("?" * len(batch))
@@ -374,8 +380,7 @@ def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence
             f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
             f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} ORDER BY 1",
             [*batch, *params, *batch, *params])
-        steps += [_Step(row[0], row[1], row[2]) for row in rows]
-    return steps
+        yield [_Step(row[0], row[1], row[2]) for row in rows]
 
 
 class NetworkNode(Model):
@@ -409,24 +414,28 @@ def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[st
     truncated = False
     for level in range(1, depth + 1):
         reached: list[int] = []
-        for step in _steps(case, frontier, condition, params):
-            if step.far in found:
-                continue
-            if len(found) >= max_nodes:
-                truncated = True
+        for batch in _step_batches(case, frontier, condition, params):
+            for step in batch:
+                if step.far in found:
+                    continue
+                if len(found) >= max_nodes:
+                    truncated = True
+                    break
+                found[step.far] = (level, step.near, step.relationship_id)
+                reached.append(step.far)
+            if truncated:
                 break
-            found[step.far] = (level, step.near, step.relationship_id)
-            reached.append(step.far)
         frontier = reached
         if truncated or not frontier:
             break
     entities = {e.id: e for e in entities_by_ids(case, list(found))}
     ties = {r.id: r for r in relationships_by_ids(
         case, [rid for _, _, rid in found.values() if rid is not None])}
-    nodes = [NetworkNode(entity=entities[eid], depth=level, parent_id=parent,
-                         relationship=ties.get(rid) if rid is not None else None)
+    # Built from models read and checked just now: constructed, not validated again.
+    nodes = [NetworkNode.model_construct(entity=entities[eid], depth=level, parent_id=parent,
+                                         relationship=ties.get(rid) if rid is not None else None)
              for eid, (level, parent, rid) in found.items() if eid in entities]
-    return Network(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
+    return Network.model_construct(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
 
 
 class PathStep(Model):

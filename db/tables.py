@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # The SQLite keywords a column might be named: quoted. Every other name stays
@@ -100,12 +101,12 @@ class Table:
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property   # read for every row a model is made of: worked out once
     def model_columns(self) -> tuple[str, ...]:
         """The columns a model of a row carries (every one but the derived)."""
         return tuple(c for c in self.columns if c not in self.derived)
 
-    @property
+    @cached_property
     def listed(self) -> tuple[str, ...]:
         """The model's columns without the large ones: what a listing reads."""
         return tuple(c for c in self.model_columns if c not in self.large)

@@ -20,13 +20,15 @@ from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflict
 from db.entities import entities_by_ids
 from db.jsonl import import_annotations, write_annotations
 from db.merge import merge_case_files
-from db.models import Annotation, MarkEntry, MergeReport, RelationshipAnnotation
+from db.models import Annotation, MarkEntry, MergeReport, Relationship, RelationshipAnnotation
 from db.outfile import atomic_file
 from db.relationships import (
     get_relationship,
     mark_relationship,
     note_relationship,
+    relationship_conflicts,
     relationship_history,
+    resolve_relationship_conflicts,
     undo_relationship_mark,
 )
 
@@ -214,6 +216,12 @@ def conflicts(path: Path, as_json: bool) -> None:
         while ids := conflicted_claim_ids(case, after_id=after, limit=_PAGE):
             found += [(get_claim(case, claim_id), claim_conflicts(case, claim_id)) for claim_id in ids]
             after = ids[-1]
+        ties: list[tuple[Relationship, list[RelationshipAnnotation]]] = []
+        while page_ := relationship_conflicts(
+                case, after_id=(ties[-1][0].id or 0) if ties else 0, limit=_PAGE):
+            ties += page_
+        names = {e.id: e.name for e in entities_by_ids(case, list(
+            {i for r, _ in ties for i in (r.subject_entity_id, r.object_entity_id)}))}
         fields: list[curation.FieldConflict] = []
         while page := curation.field_conflicts(
                 case, after_id=fields[-1].id if fields else 0, limit=_PAGE):
@@ -221,11 +229,24 @@ def conflicts(path: Path, as_json: bool) -> None:
     if as_json:
         echo_json([{"claim": claim.model_dump(), "conflicts": [c.model_dump() for c in open_]}
                    for claim, open_ in found]
-                  + [{"field": conflict.model_dump(mode="json")} for conflict in fields])
+                  + [{"field": conflict.model_dump(mode="json")} for conflict in fields]
+                  + [{"relationship": tie.model_dump(mode="json"),
+                      "marks": [m.model_dump(mode="json") for m in marks]} for tie, marks in ties])
         return
-    if not found and not fields:
+    if not found and not fields and not ties:
         click.echo("no open conflicts")
         return
+    for tie, tie_marks in ties:
+        click.echo(f"relationship {tie.id} (now {tie.status}): "
+                   f"{line(names.get(tie.subject_entity_id, '?'), 60)} {tie.type_label} "
+                   f"{line(names.get(tie.object_entity_id, '?'), 60)}")
+        for tie_mark in tie_marks:
+            click.echo(f"    {line(tie_mark.annotator)} marked {tie_mark.status} at "
+                       f"{tie_mark.created_at}"
+                       + (f": “{line(tie_mark.note, 80)}”" if tie_mark.note else ""))
+    if ties:
+        click.echo(f"{_count(len(ties), 'relationship')} in conflict; settle one with "
+                   f"'casebook resolve {path} RELATIONSHIP_ID STATUS --kind relationship'", err=True)
     for field_conflict in fields:
         click.echo("\n".join(conflict_lines(field_conflict)))
     if fields:
@@ -248,12 +269,19 @@ def conflicts(path: Path, as_json: bool) -> None:
 @click.argument("claim_id", type=int)
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--note", default="", help="Why: kept with the mark.")
+@_KIND
 @_ANNOTATOR
-def resolve(path: Path, claim_id: int, status: str, note: str, annotator: str | None) -> None:
+def resolve(path: Path, claim_id: int, status: str, note: str, kind: str,
+            annotator: str | None) -> None:
     """Resolve claim CLAIM_ID's merge conflict by marking it STATUS."""
+    mark: Annotation | RelationshipAnnotation
     with open_case(path) as case:
-        mark = resolve_conflicts(case, claim_id, status, annotator=_who(annotator), note=note)
-    click.echo(f"claim {claim_id}: conflict resolved; {_describe(mark)}")
+        if kind == "claim":
+            mark = resolve_conflicts(case, claim_id, status, annotator=_who(annotator), note=note)
+        else:
+            mark = resolve_relationship_conflicts(case, claim_id, status,
+                                                  annotator=_who(annotator), note=note)
+    click.echo(f"{kind} {claim_id}: conflict resolved; {_describe(mark)}")
 
 
 # -- copies: backup, merge, JSON Lines ---------------------------------------------
@@ -288,6 +316,10 @@ def _report(report: MergeReport, what: str, into: Path) -> None:
     if report.conflicts_found:
         click.echo(f"  {_count(report.conflicts_found, 'new conflict')}: claims marked "
                    "differently on both sides since the copies diverged")
+    if report.relationship_conflicts_found:
+        click.echo(f"  {_count(report.relationship_conflicts_found, 'new conflict')}: "
+                   "relationships marked differently on both sides since the copies diverged "
+                   f"(casebook conflicts {into})")
     if report.conflicts_copied:
         click.echo(f"  {_count(report.conflicts_copied, 'conflict')} recorded in the other file "
                    "copied here")

@@ -170,14 +170,19 @@ def restore(path: Path, kind: str, item_id: int, reason: str, expect_version: in
 def combine(path: Path, kept: int, absorbed: tuple[int, ...], note: str,
             annotator: str | None) -> None:
     """Combine entities ABSORBED... into entity KEPT: their names become its
-    aliases, their links move to it, and they are retired (uncombine undoes it)."""
+    aliases, their links and relationships move to it (a relationship that would
+    link KEPT to itself is retired), and they are retired (uncombine undoes it)."""
     with open_case(path) as case:
         done = curation.combine(case, kept, absorbed, annotator=_who(annotator), note=note)
     for entity_id, combination in zip(absorbed, done, strict=True):
         moved = sum(len(links.get("moved", [])) for name, links in combination.moved.items()
-                    if name != "aliases_added")
+                    if name not in ("aliases_added", "relationships"))
+        ties = combination.moved.get("relationships", {})
+        retired = len(ties.get("retired", []))
         click.echo(f"entity {entity_id} combined into entity {kept} "
-                   f"({moved} links moved, {len(combination.moved['aliases_added'])} names added)")
+                   f"({moved} links moved, {len(combination.moved['aliases_added'])} names added, "
+                   f"{len(ties.get('subject', [])) + len(ties.get('object', []))} relationships "
+                   f"moved{f', {retired} retired (they would link it to itself)' if retired else ''})")
 
 
 @click.command()

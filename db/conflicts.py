@@ -10,18 +10,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from .casefile import Case, utc_now
+from . import marks
+from .casefile import Case
 from .claims import ANNOTATION_COLUMNS, annotation_from_row, mark_claim
 from .damage import read_model
 from .errors import NotFoundError
-from .marks import check_status
+from .marks import CLAIM_MARKS, check_status
 from .models import Annotation, Conflict
 from .tables import CLAIM_CONFLICTS
 
 _CONFLICT_SELECT = f"SELECT {CLAIM_CONFLICTS.select()} FROM claim_conflicts"
-# A conflict as found: open until resolved.
-_NEW_CONFLICT = CLAIM_CONFLICTS.insert(
-    ("claim_id", "annotation_a", "annotation_b", "detected_at", "detected_by"), or_ignore=True)
 
 
 def _conflicts(case: Case, rows: Sequence[sqlite3.Row]) -> list[Conflict]:
@@ -54,9 +52,7 @@ def claim_conflicts(case: Case, claim_id: int, *, include_resolved: bool = False
 
 def count_open_conflicts(case: Case) -> int:
     """How many claims have an open conflict."""
-    return int(case.scalar(
-        "SELECT count(DISTINCT claim_id) FROM claim_conflicts WHERE resolved_at = ''"
-    ))
+    return marks.open_conflict_count(CLAIM_MARKS, case)
 
 
 def conflicted_claim_ids(case: Case, *, offset: int = 0, limit: int = 100,
@@ -109,8 +105,5 @@ def resolve_conflicts(
 def record_conflict(tx: sqlite3.Connection, claim_id: int, first: str, second: str, *,
                     detected_by: str) -> bool:
     """Flag a conflict between two annotations (inside a write); False if known."""
-    a, b = sorted((first, second))
-    cursor = tx.execute(_NEW_CONFLICT.sql, _NEW_CONFLICT.values(
-        claim_id=claim_id, annotation_a=a, annotation_b=b, detected_at=utc_now(),
-        detected_by=detected_by))
-    return cursor.rowcount > 0
+    return marks.record_conflict(CLAIM_MARKS, tx, claim_id, first, second,
+                                 detected_by=detected_by)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -32,7 +33,7 @@ from .countries import countries_named
 from .entities import add_entity, link_excerpt_entity
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
-from .kinds import ENTITY, ItemKind, item_kind
+from .kinds import ENTITY, RELATIONSHIP, RELATIONSHIP_ENDS, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
 from .models import PAIR_JUDGEMENTS, STANCES, DuplicatePair, Entity, Model
 from .paging import keyset_rows, live
@@ -263,6 +264,10 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
             "ORDER BY at DESC, rowid DESC LIMIT 1", [kind.name, row["uid"]]).fetchone()
         if target is None:
             raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: no revisions")
+        if set(json.loads(target["fields"])) & set(RELATIONSHIP_ENDS):
+            raise NothingToUndoError(
+                f"nothing to undo on {kind.singular} {item_id}: its latest revision moved it "
+                f"with a combination of entities ({target['note']}); uncombine to take it back")
         if target["annotator"] != annotator:
             raise NothingToUndoError(
                 f"nothing to undo on {kind.singular} {item_id}: its latest revision is by "
@@ -277,10 +282,10 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
 
 def _record_revision(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row,
                      changed: dict[str, tuple[Any, Any]], *, annotator: str, note: str,
-                     undoes: str = "") -> Revision:
+                     undoes: str = "", uid: str | None = None) -> Revision:
     version = _bump(tx, kind, row)
     revision = Revision(
-        uid=new_uid(), item_kind=kind.name, item_uid=row["uid"], version=version,
+        uid=uid or new_uid(), item_kind=kind.name, item_uid=row["uid"], version=version,
         annotator=annotator, at=_after_latest(tx, kind, row["uid"]), fields=changed,
         note=nfc(note).strip(), undoes=undoes)
     insert = REVISIONS.insert()
@@ -378,9 +383,9 @@ def _set_retired(case: Case, kind: ItemKind, item_id: int, retired: bool, *, rea
 
 
 def _record_retirement(tx: sqlite3.Connection, kind: ItemKind, row: sqlite3.Row, retired: bool,
-                       *, reason: str, annotator: str) -> Retirement:
+                       *, reason: str, annotator: str, uid: str | None = None) -> Retirement:
     _bump(tx, kind, row)
-    retirement = Retirement(uid=new_uid(), item_kind=kind.name, item_uid=row["uid"],
+    retirement = Retirement(uid=uid or new_uid(), item_kind=kind.name, item_uid=row["uid"],
                             retired=retired, annotator=annotator,
                             at=_after_latest(tx, kind, row["uid"]), reason=reason)
     insert = RETIREMENTS.insert()
@@ -462,16 +467,120 @@ def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
     tx.execute("UPDATE OR IGNORE claim_entities SET entity_id = ? WHERE entity_id = ?",
                [kept_id, absorbed_id])
     tx.execute("DELETE FROM claim_entities WHERE entity_id = ?", [absorbed_id])
+    combination_uid = new_uid()
+    moved["relationships"] = move_relationships(
+        tx, combination_uid, kept_row["uid"], absorbed_row["uid"], annotator=annotator,
+        note=f"combined entity {absorbed_id} into entity {kept_id}")
     _bump(tx, ENTITY, kept_row)
     if not absorbed_row["retired"]:
         _record_retirement(tx, ENTITY, absorbed_row, True, annotator=annotator,
                            reason=f"combined into entity {kept_id} ({kept.name})")
     combination = Combination(
-        uid=new_uid(), kept_uid=kept_row["uid"], absorbed_uid=absorbed_row["uid"],
+        uid=combination_uid, kept_uid=kept_row["uid"], absorbed_uid=absorbed_row["uid"],
         annotator=annotator, at=_after_latest(tx, ENTITY, kept_row["uid"]), note=note, moved=moved)
     insert = COMBINATIONS.insert()
     tx.execute(insert.sql, insert.values(combination, moved=json.dumps(moved, ensure_ascii=False)))
     return combination
+
+
+def _derived_uid(*parts: str) -> str:
+    """The uid of a record a combination makes: the same in every copy that makes it
+    (combining here, or a merge replaying the combination there), so merging the
+    copies back does not bring it twice."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "casebook:" + ":".join(parts)))
+
+
+def move_relationships(tx: sqlite3.Connection, combination_uid: str, kept_uid: str,
+                       absorbed_uid: str, *, annotator: str, note: str) -> dict[str, list[str]]:
+    """The absorbed entity's relationships (either end, retired ones too) moved to the
+    kept entity, each a revision of the relationship's ``subject`` or ``object`` (entity
+    uids), its evidence and marks with it. One that would link the kept entity to itself
+    is retired instead (a relationship never has one entity at both ends). Returns the
+    uids moved at each end and retired, for uncombine."""
+    moved: dict[str, list[str]] = {"subject": [], "object": [], "retired": []}
+    kept = tx.execute("SELECT id FROM entities WHERE uid = ?", [kept_uid]).fetchone()
+    absorbed = tx.execute("SELECT id FROM entities WHERE uid = ?", [absorbed_uid]).fetchone()
+    if kept is None or absorbed is None:
+        return moved
+    kept_id, absorbed_id = int(kept[0]), int(absorbed[0])
+    rows = tx.execute(
+        "SELECT id, uid, version, retired, subject_entity_id, object_entity_id "
+        "FROM relationships WHERE subject_entity_id = ?1 UNION "
+        "SELECT id, uid, version, retired, subject_entity_id, object_entity_id "
+        "FROM relationships WHERE object_entity_id = ?1 ORDER BY id", [absorbed_id]).fetchall()
+    for row in rows:
+        end = "subject" if row["subject_entity_id"] == absorbed_id else "object"
+        other = row["object_entity_id"] if end == "subject" else row["subject_entity_id"]
+        if other == kept_id:
+            if not row["retired"]:
+                _record_retirement(tx, RELATIONSHIP, row, True, annotator=annotator,
+                                   reason=f"{note}: it would link entity {kept_id} to itself",
+                                   uid=_derived_uid(combination_uid, row["uid"], "retired"))
+                moved["retired"].append(row["uid"])
+            continue
+        RELATIONSHIP.write(tx, row["id"], {end: kept_uid})
+        uid = _derived_uid(combination_uid, row["uid"], end)
+        if tx.execute("SELECT 1 FROM revisions WHERE uid = ?", [uid]).fetchone() is None:
+            _record_revision(tx, RELATIONSHIP, row, {end: (absorbed_uid, kept_uid)},
+                             annotator=annotator, note=note, uid=uid)
+        moved[end].append(row["uid"])
+    return moved
+
+
+def _give_back_relationships(tx: sqlite3.Connection, combination_uid: str, kept_uid: str,
+                             absorbed_uid: str, *, annotator: str, note: str) -> None:
+    """Undo :func:`move_relationships` for a combination, as its records say (those
+    made when combining, and those a merge made following it): each relationship
+    moved from the absorbed entity that is still at the kept one goes back (a
+    revision), each it retired and not restored since is restored. What is back
+    already (a merge bringing the uncombine's own records) is left alone."""
+    found = {uid: tx.execute("SELECT id FROM entities WHERE uid = ?", [uid]).fetchone()
+             for uid in (kept_uid, absorbed_uid)}
+    if None in found.values():
+        return
+    kept_id, absorbed_id = found[kept_uid][0], found[absorbed_uid][0]
+    for end in RELATIONSHIP_ENDS:
+        moved = json.dumps({end: [absorbed_uid, kept_uid]}, ensure_ascii=False)
+        rows = tx.execute(
+            f"SELECT id, uid, version, retired FROM relationships WHERE {end}_entity_id = ? "
+            "AND uid IN (SELECT item_uid FROM revisions WHERE item_kind = 'relationship' "
+            "AND fields = ?) ORDER BY id", [kept_id, moved]).fetchall()
+        for row in rows:
+            RELATIONSHIP.write(tx, row["id"], {end: absorbed_uid})
+            _record_revision(tx, RELATIONSHIP, row, {end: (kept_uid, absorbed_uid)},
+                             annotator=annotator, note=note,
+                             uid=_derived_uid(combination_uid, row["uid"], end, "back"))
+    looped = tx.execute(
+        "SELECT id, uid, version, retired FROM relationships WHERE subject_entity_id = ?1 "
+        "AND object_entity_id = ?2 AND retired = 1 UNION SELECT id, uid, version, retired "
+        "FROM relationships WHERE subject_entity_id = ?2 AND object_entity_id = ?1 "
+        "AND retired = 1 ORDER BY id", [absorbed_id, kept_id]).fetchall()
+    for row in looped:
+        latest = tx.execute("SELECT uid FROM retirements WHERE item_kind = 'relationship' AND "
+                            "item_uid = ? ORDER BY at DESC, uid DESC LIMIT 1", [row["uid"]]).fetchone()
+        if latest is not None and latest[0] == _derived_uid(combination_uid, row["uid"], "retired"):
+            _record_retirement(tx, RELATIONSHIP, row, False, annotator=annotator, reason=note,
+                               uid=_derived_uid(combination_uid, row["uid"], "restored"))
+
+
+def follow_combinations(tx: sqlite3.Connection) -> int:
+    """Relationships still at an entity a standing combination absorbed (ones a merge
+    brought from a copy that had not combined them) moved on to the kept entity, by
+    the combination's annotator, in the order the combinations were made. Returns
+    how many combinations had some to move."""
+    standing = tx.execute(
+        "SELECT c.uid, c.kept_uid, c.absorbed_uid, c.annotator, a.id AS absorbed_id, k.id AS kept_id "
+        "FROM combinations c JOIN entities a ON a.uid = c.absorbed_uid "
+        "JOIN entities k ON k.uid = c.kept_uid WHERE c.undone_at = '' "
+        "AND (EXISTS (SELECT 1 FROM relationships r WHERE r.subject_entity_id = a.id) "
+        "OR EXISTS (SELECT 1 FROM relationships r WHERE r.object_entity_id = a.id)) "
+        "ORDER BY c.at, c.rowid").fetchall()
+    for row in standing:
+        move_relationships(tx, row["uid"], row["kept_uid"], row["absorbed_uid"],
+                           annotator=row["annotator"],
+                           note=f"combined entity {row['absorbed_id']} into entity "
+                                f"{row['kept_id']}")
+    return len(standing)
 
 
 def uncombine(case: Case, absorbed_id: int, *, annotator: str) -> Combination:
@@ -491,6 +600,9 @@ def uncombine(case: Case, absorbed_id: int, *, annotator: str) -> Combination:
         kept = tx.execute("SELECT id, uid, version, retired FROM entities WHERE uid = ?",
                           [combination.kept_uid]).fetchone()
         _restore_links(tx, kept["id"], absorbed_id, combination.moved)
+        _give_back_relationships(tx, combination.uid, combination.kept_uid,
+                                 combination.absorbed_uid, annotator=annotator,
+                                 note=f"uncombined entity {absorbed_id} from entity {kept['id']}")
         at = utc_now()
         tx.execute("UPDATE combinations SET undone_by = ?, undone_at = ? WHERE uid = ?",
                    [annotator, at, combination.uid])
@@ -653,6 +765,8 @@ def _alike(first: list[tuple[str, ...]], second: list[tuple[str, ...]]) -> tuple
 
 def _differ_in_spelling(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     """The words of one name not in the other are a close spelling of the other's."""
+    from rapidfuzz import fuzz  # here: the browser's start-up does not load it
+
     only_first = " ".join(word for word in first if word not in second)
     only_second = " ".join(word for word in second if word not in first)
     return not only_first or not only_second or fuzz.ratio(only_first, only_second) >= CLOSE_WORDS

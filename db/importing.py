@@ -65,6 +65,7 @@ from .tables import (
     POSSIBLE_MENTION_JUDGEMENTS,
     POSSIBLE_MENTIONS,
     RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_CONFLICTS,
     RELATIONSHIP_EXCERPTS,
     RELATIONSHIPS,
     RETIREMENTS,
@@ -302,7 +303,7 @@ _INSERTS: dict[Table, Insert] = {table: table.insert() for table in (
     ALIAS_LANGUAGES, EXCERPTS, EXCERPT_ENTITIES, EVENTS, EVENT_ENTITIES,
     EVENT_EXCERPTS, CLAIMS, CLAIM_ENTITIES, CLAIM_EXCERPTS, ANNOTATIONS, CLAIM_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
-    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIP_CONFLICTS,
     POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
 )}
 Rows = Iterator[tuple[Table, tuple[Any, ...]]]
@@ -377,6 +378,7 @@ _ROWS: dict[str, Callable[[Any], Rows]] = {
     "revision_conflicts": lambda c: iter([_row(REVISION_CONFLICTS, c)]),
     "relationships": _relationship_rows,
     "relationship_annotations": lambda a: iter([_row(RELATIONSHIP_ANNOTATIONS, a)]),
+    "relationship_conflicts": lambda c: iter([_row(RELATIONSHIP_CONFLICTS, c)]),
     "possible_mentions": lambda m: iter([_row(POSSIBLE_MENTIONS, m)]),
     "possible_mention_judgements": lambda j: iter([_row(POSSIBLE_MENTION_JUDGEMENTS, j)]),
 }

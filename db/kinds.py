@@ -178,6 +178,36 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
                                               for alias in aliases if alias in languages or alias in kept})
 
 
+# A relationship's ends, as combining entities revises them: by entity uid (ids differ
+# between copies of a case), each the ``<end>_entity_id`` column.
+RELATIONSHIP_ENDS = ("subject", "object")
+
+
+def _write_relationship_fields(tx: sqlite3.Connection, relationship_id: int,
+                               changes: dict[str, Any]) -> None:
+    """A relationship's columns, and its ends (``subject``, ``object``: an entity uid,
+    written when combining entities moves them). An end this copy lacks the entity of
+    stays; so do both ends if the change would link an entity to itself (a merge
+    bringing combinations made on both sides: the combination retires it instead)."""
+    columns = {name: value for name, value in changes.items() if name not in RELATIONSHIP_ENDS}
+    ends = {}
+    for end in RELATIONSHIP_ENDS:
+        if end in changes:
+            found = tx.execute("SELECT id FROM entities WHERE uid = ?", [changes[end]]).fetchone()
+            if found is not None:
+                ends[f"{end}_entity_id"] = int(found[0])
+    if ends:
+        now = tx.execute("SELECT subject_entity_id, object_entity_id FROM relationships "
+                         "WHERE id = ?", [relationship_id]).fetchone()
+        after = {"subject_entity_id": now[0], "object_entity_id": now[1], **ends}
+        if after["subject_entity_id"] != after["object_entity_id"]:
+            columns.update(ends)
+    if columns:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        tx.execute(f"UPDATE relationships SET {assignments} WHERE id = ?",
+                   [*columns.values(), relationship_id])
+
+
 ENTITY = ItemKind("entity", ENTITIES, ENTITIES_FTS, ENTITIES_LATIN_FTS, "entity", "entities",
                   "entities", _entity_hits,
                   entities_by_ids, Entity, ("name", "kind", "aliases", "description"),
@@ -196,7 +226,7 @@ CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, CLAIMS_LATIN_FTS, "claim", "claims
 RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, None, "relationship", "relationships",
                         "relationships", _relationship_hits, relationships_by_ids, Relationship,
                         ("type", "role", "date_start", "start_precision", "date_end",
-                         "end_precision", "description"))
+                         "end_precision", "description"), _write_relationship_fields)
 
 # In the order panes, search groups and counts show them.
 ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM, RELATIONSHIP)

@@ -25,7 +25,15 @@ from .errors import (
     UnchangedStatusError,
 )
 from .models import STATUSES, Annotation, Model, RelationshipAnnotation
-from .tables import ANNOTATIONS, CLAIMS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIPS, Table
+from .tables import (
+    ANNOTATIONS,
+    CLAIM_CONFLICTS,
+    CLAIMS,
+    RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_CONFLICTS,
+    RELATIONSHIPS,
+    Table,
+)
 from .text import nfc
 
 M = TypeVar("M", bound=Model)
@@ -44,11 +52,14 @@ class Marked(Generic[M]):
     log: Table                # annotations: append-only
     item_column: str          # claim_id: the log's column naming the item
     model: type[M]            # what one annotation is read as
+    conflicts: Table          # claim_conflicts: marked differently on two sides of a merge
 
 
-CLAIM_MARKS = Marked("claim", CLAIMS, ANNOTATIONS, "claim_id", Annotation)
+CLAIM_MARKS = Marked("claim", CLAIMS, ANNOTATIONS, "claim_id", Annotation, CLAIM_CONFLICTS)
 RELATIONSHIP_MARKS = Marked("relationship", RELATIONSHIPS, RELATIONSHIP_ANNOTATIONS,
-                            "relationship_id", RelationshipAnnotation)
+                            "relationship_id", RelationshipAnnotation, RELATIONSHIP_CONFLICTS)
+# Kinds of annotation that set an item's status; notes leave it as it was.
+STATUS_KINDS = "('mark', 'undo')"
 
 
 def check_status(status: str) -> str:
@@ -196,3 +207,78 @@ def timestamp_after(latest: str | None) -> str:
         return now
     moment = dt.datetime.strptime(latest, "%Y-%m-%dT%H:%M:%S.%fZ") + dt.timedelta(microseconds=1)
     return moment.isoformat(timespec="microseconds") + "Z"
+
+
+# -- conflicts: marked differently on two sides of a merge or an import ---------------
+
+
+def conflicting_marks(marked: Marked[M], tx: sqlite3.Connection, item_id: int, item_uid: str,
+                      *, incoming: str, uid_column: str) -> tuple[str, str] | None:
+    """Compare the latest status-setting mark each side has that the other lacks:
+    this file's (in the log, not among ``incoming``) and the incoming one's (rows of
+    the ``incoming`` table naming the item by ``uid_column``, not ``present`` here).
+    (ours, theirs) annotation ids if both sides have one and they differ."""
+    theirs = tx.execute(
+        f"SELECT id, status FROM {incoming} WHERE {uid_column} = ? AND kind IN {STATUS_KINDS} "
+        "AND NOT present ORDER BY created_at DESC, id DESC LIMIT 1", [item_uid]).fetchone()
+    ours = tx.execute(
+        f"SELECT id, status FROM {marked.log} WHERE {marked.item_column} = ? "
+        f"AND kind IN {STATUS_KINDS} AND id NOT IN (SELECT id FROM {incoming}) "
+        "ORDER BY created_at DESC, id DESC LIMIT 1", [item_id]).fetchone()
+    if theirs is None or ours is None or theirs["status"] == ours["status"]:
+        return None
+    return ours["id"], theirs["id"]
+
+
+def record_conflict(marked: Marked[M], tx: sqlite3.Connection, item_id: int, first: str,
+                    second: str, *, detected_by: str) -> bool:
+    """Flag a conflict between two annotations of an item (inside a write); False if
+    known. The pair is stored in id order, so one conflict found in two copies is one row."""
+    a, b = sorted((first, second))
+    insert = marked.conflicts.insert(
+        (marked.item_column, "annotation_a", "annotation_b", "detected_at", "detected_by"),
+        or_ignore=True)
+    cursor = tx.execute(insert.sql, insert.values({
+        marked.item_column: item_id, "annotation_a": a, "annotation_b": b,
+        "detected_at": utc_now(), "detected_by": detected_by}))
+    return cursor.rowcount > 0
+
+
+def settle_status(marked: Marked[M], tx: sqlite3.Connection, item_id: int, added: int) -> None:
+    """Status = latest mark or undo by time; version moves by the marks added, so a
+    reviewer who saw the item before a merge is told it changed."""
+    tx.execute(
+        f"UPDATE {marked.items} SET status = ifnull((SELECT status FROM {marked.log} "
+        f"WHERE {marked.item_column} = ?1 AND kind IN {STATUS_KINDS} "
+        "ORDER BY created_at DESC, id DESC LIMIT 1), 'unreviewed'), "
+        f"updated_at = ifnull((SELECT max(created_at) FROM {marked.log} "
+        f"WHERE {marked.item_column} = ?1), ''), version = version + ?2 WHERE id = ?1",
+        [item_id, added])
+
+
+def open_conflict_count(marked: Marked[M], case: Case) -> int:
+    """How many items of the kind have an open conflict."""
+    return int(case.scalar(
+        f"SELECT count(DISTINCT {marked.item_column}) FROM {marked.conflicts} "
+        "WHERE resolved_at = ''"))
+
+
+def close_conflicts(marked: Marked[M], tx: sqlite3.Connection, item_id: int, *,
+                    resolution: str, resolved_at: str, resolved_by: str) -> int:
+    """The item's open conflicts resolved by the annotation ``resolution`` (a mark made
+    as the resolution, inside the same write). Returns how many."""
+    cursor = tx.execute(
+        f"UPDATE {marked.conflicts} SET resolved_at = ?, resolved_by = ?, resolution = ? "
+        f"WHERE {marked.item_column} = ? AND resolved_at = ''",
+        [resolved_at, resolved_by, resolution, item_id])
+    return int(cursor.rowcount)
+
+
+def open_conflicts(marked: Marked[M], tx: sqlite3.Connection | Case, item_id: int
+                   ) -> list[sqlite3.Row]:
+    """The item's open conflicts as stored, oldest first."""
+    sql = (f"SELECT {marked.conflicts.select()} FROM {marked.conflicts} "
+           f"WHERE {marked.item_column} = ? AND resolved_at = '' ORDER BY detected_at, id LIMIT 100")
+    if isinstance(tx, Case):
+        return tx.rows(sql, [item_id])
+    return tx.execute(sql, [item_id]).fetchall()

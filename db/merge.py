@@ -34,6 +34,7 @@ from .check import check_case
 from .claims import NEW_CLAIM
 from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError, MergeRefusedError
+from .marks import CLAIM_MARKS, conflicting_marks, settle_status
 from .mentions import link_mentions
 from .merge_items import drop_maps, link_new_excerpts, merge_items
 from .models import MergeReport
@@ -63,8 +64,6 @@ INCOMING_COLUMNS = (
     "id", "claim_uid", "kind", "status", "previous_status", "note", "annotator",
     "created_at", "undoes",
 )
-# Kinds that set a claim's status; notes leave it as it was.
-STATUS_KINDS = "('mark', 'undo')"
 _BATCH = 2000
 _ADD_EXCERPT = EXCERPTS.insert(with_id=False)
 
@@ -147,8 +146,9 @@ def apply_incoming(tx: sqlite3.Connection, report: dict[str, Any], *, detected_b
         "JOIN claims c ON c.uid = i.claim_uid WHERE NOT i.present GROUP BY c.id ORDER BY c.id"
     ).fetchall()
     # Compared before the new marks go in; recorded after (they reference them).
-    conflicts = [found for claim in affected
-                 if (found := _conflicting_marks(tx, claim["id"], claim["uid"]))]
+    conflicts = [(claim["id"], *found) for claim in affected
+                 if (found := conflicting_marks(CLAIM_MARKS, tx, claim["id"], claim["uid"],
+                                                incoming="temp.incoming", uid_column="claim_uid"))]
     incoming = ", ".join("c.id" if column == "claim_id" else f"i.{quote(column)}"
                          for column in ANNOTATIONS.columns)
     report["annotations_added"] += tx.execute(
@@ -162,35 +162,8 @@ def apply_incoming(tx: sqlite3.Connection, report: dict[str, Any], *, detected_b
         report["claims_changed"] += _settle_claim(tx, claim["id"], claim["added"], claim["status"])
 
 
-def _conflicting_marks(tx: sqlite3.Connection, claim_id: int, uid: str
-                       ) -> tuple[int, str, str] | None:
-    """Compare the latest status-setting mark each side has that the other
-    lacks; (claim, ours, theirs) if both sides have one and they differ."""
-    theirs = tx.execute(
-        f"SELECT id, status FROM temp.incoming WHERE claim_uid = ? AND kind IN {STATUS_KINDS} "
-        "AND NOT present ORDER BY created_at DESC, id DESC LIMIT 1",
-        [uid],
-    ).fetchone()
-    ours = tx.execute(
-        f"SELECT id, status FROM annotations WHERE claim_id = ? AND kind IN {STATUS_KINDS} "
-        "AND id NOT IN (SELECT id FROM temp.incoming) ORDER BY created_at DESC, id DESC LIMIT 1",
-        [claim_id],
-    ).fetchone()
-    if theirs is None or ours is None or theirs["status"] == ours["status"]:
-        return None
-    return claim_id, ours["id"], theirs["id"]
-
-
 def _settle_claim(tx: sqlite3.Connection, claim_id: int, added: int, before: str) -> int:
-    """Status = latest mark or undo by time; version moves by the marks added,
-    so a reviewer who saw the claim before the merge is told it changed."""
-    tx.execute(
-        "UPDATE claims SET status = ifnull((SELECT status FROM annotations WHERE claim_id = ?1 "
-        f"AND kind IN {STATUS_KINDS} ORDER BY created_at DESC, id DESC LIMIT 1), 'unreviewed'), "
-        "updated_at = ifnull((SELECT max(created_at) FROM annotations WHERE claim_id = ?1), ''), "
-        "version = version + ?2 WHERE id = ?1",
-        [claim_id, added],
-    )
+    settle_status(CLAIM_MARKS, tx, claim_id, added)
     after = tx.execute("SELECT status FROM claims WHERE id = ?", [claim_id]).fetchone()[0]
     return int(after != before)
 

@@ -15,8 +15,10 @@ is read, not looped over in Python). Rules (docs/case-file.md, "Merging"):
   both sides since they parted, to different values, is flagged in
   ``revision_conflicts``, never settled silently;
 - a combination made on one side is made on the other: links the other
-  side still has to the absorbed entity move to the kept one; an uncombine
-  made on one side is made on the other.
+  side still has to the absorbed entity move to the kept one, and so do its
+  relationships (each a revision, as combining makes them; one that would
+  link an entity to itself is retired); an uncombine made on one side is
+  made on the other.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from .casefile import utc_now
-from .curation import _restore_links
+from .curation import _give_back_relationships, _restore_links, follow_combinations
 from .errors import CaseFileError
 from .kinds import ITEM_KINDS, ItemKind
+from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
 from .mentions import link_mentions
 from .tables import (
     COMBINATIONS,
@@ -162,7 +165,7 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     added["links"] = links
     # -- relationships, their evidence and their marks, by uid (before the records:
     # a copied relationship's retirements set its flag as they come in) ----------------
-    _relationships(tx, added, report)
+    _relationships(tx, added, report, detected_by=detected_by)
     # -- curation records ------------------------------------------------------------------
     _revisions(tx, added, report, detected_by=detected_by)
     added["retirements"] = _count(tx, _insert_select(RETIREMENTS, RETIREMENTS.columns,
@@ -198,7 +201,8 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         link_mentions_later.extend(new_excerpts)
 
 
-def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any]) -> None:
+def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any], *,
+                   detected_by: str) -> None:
     """Relationships the case lacks (by uid, both ends merged), the evidence of
     every relationship on both sides, and the marks the case lacks (by id,
     append-only: an id here with other content is refused, nothing merged);
@@ -227,42 +231,94 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
         "FROM other.relationship_excerpts o "
         "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
         f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')}")
-    marks = RELATIONSHIP_ANNOTATIONS.columns
-    differs = " OR ".join("r.uid != m.other_uid" if c == "relationship_id" else
-                          f"a.{quote(c)} != m.{quote(c)}" for c in marks if c != "id")
-    tx.execute("DROP TABLE IF EXISTS temp.incoming_relationship_marks")
-    tx.execute(
-        "CREATE TEMP TABLE incoming_relationship_marks AS SELECT "
-        f"{column_list(marks, alias='o')}, t.uid AS other_uid, o.rowid AS line "
-        "FROM other.relationship_annotations o "
-        "JOIN other.relationships t ON t.id = o.relationship_id")
-    clash = tx.execute(
-        "SELECT m.id FROM temp.incoming_relationship_marks m "
-        "JOIN main.relationship_annotations a ON a.id = m.id "
-        f"JOIN main.relationships r ON r.id = a.relationship_id WHERE {differs} "
-        "ORDER BY m.line LIMIT 1").fetchone()
+    create_incoming_relationship_marks(tx)
+    picked_marks = ", ".join("t.uid" if c == "relationship_id" else f"o.{quote(c)}"
+                             for c in RELATIONSHIP_ANNOTATIONS.columns)
+    tx.execute(f"INSERT INTO temp.incoming_relationship_marks ({INCOMING_RELATIONSHIP_MARKS}, line) "
+               f"SELECT {picked_marks}, o.rowid FROM other.relationship_annotations o "
+               "JOIN other.relationships t ON t.id = o.relationship_id ORDER BY o.rowid")
+    clash = clashing_relationship_mark(tx)
     if clash is not None:
         raise CaseFileError(f"relationship annotation {clash[0]} is in both files with different "
                             "content (annotations never change); nothing merged")
-    incoming = ", ".join("r.id" if c == "relationship_id" else f"m.{quote(c)}" for c in marks)
-    affected = tx.execute(
-        "SELECT r.id, count(*) FROM temp.incoming_relationship_marks m "
-        "JOIN main.relationships r ON r.uid = m.other_uid "
-        "WHERE m.id NOT IN (SELECT id FROM main.relationship_annotations) GROUP BY r.id").fetchall()
-    added["relationship_marks"] = _count(tx,
-        f"INSERT INTO main.relationship_annotations ({column_list(marks)}) SELECT {incoming} "
-        "FROM temp.incoming_relationship_marks m JOIN main.relationships r ON r.uid = m.other_uid "
-        "WHERE m.id NOT IN (SELECT id FROM main.relationship_annotations) "
-        "ORDER BY m.created_at, m.id")
-    for relationship_id, count in affected:
-        tx.execute(
-            "UPDATE main.relationships SET status = ifnull((SELECT status FROM "
-            "main.relationship_annotations WHERE relationship_id = ?1 AND kind IN ('mark', 'undo') "
-            "ORDER BY created_at DESC, id DESC LIMIT 1), 'unreviewed'), updated_at = ifnull(("
-            "SELECT max(created_at) FROM main.relationship_annotations WHERE relationship_id = ?1), "
-            "''), version = version + ?2 WHERE id = ?1", [relationship_id, count])
+    apply_relationship_marks(tx, report, detected_by=detected_by)
+    # Conflicts the copy flagged (their marks are all here now); resolved there: resolved here.
+    added["relationship_conflicts"] = _count(tx,
+        "INSERT OR IGNORE INTO main.relationship_conflicts (relationship_id, annotation_a, "
+        "annotation_b, detected_at, detected_by, resolved_at, resolved_by, resolution) "
+        "SELECT r.id, k.annotation_a, k.annotation_b, k.detected_at, k.detected_by, "
+        "k.resolved_at, k.resolved_by, k.resolution FROM other.relationship_conflicts k "
+        "JOIN temp.relationship_map r ON r.other_id = k.relationship_id ORDER BY k.id")
+    tx.execute(
+        "UPDATE main.relationship_conflicts SET (resolved_at, resolved_by, resolution) = "
+        "(SELECT k.resolved_at, k.resolved_by, k.resolution FROM other.relationship_conflicts k "
+        "WHERE k.annotation_a = relationship_conflicts.annotation_a "
+        "AND k.annotation_b = relationship_conflicts.annotation_b AND k.resolved_at != '') "
+        "WHERE resolved_at = '' AND EXISTS (SELECT 1 FROM other.relationship_conflicts k "
+        "WHERE k.annotation_a = relationship_conflicts.annotation_a "
+        "AND k.annotation_b = relationship_conflicts.annotation_b AND k.resolved_at != '')")
     tx.execute("DROP TABLE temp.incoming_relationship_marks")
     tx.execute("DROP TABLE temp.relationship_map")
+
+
+# The incoming relationship marks (a merge's copy, an annotations file's lines): each
+# relationship annotation column, the relationship named by uid.
+INCOMING_RELATIONSHIP_MARKS = column_list(
+    ["relationship_uid" if c == "relationship_id" else c for c in RELATIONSHIP_ANNOTATIONS.columns])
+
+
+def create_incoming_relationship_marks(tx: sqlite3.Connection) -> None:
+    tx.execute("DROP TABLE IF EXISTS temp.incoming_relationship_marks")
+    texts = ", ".join(f"{quote('relationship_uid' if c == 'relationship_id' else c)} TEXT NOT NULL"
+                      for c in RELATIONSHIP_ANNOTATIONS.columns if c != "id")
+    tx.execute(f"CREATE TEMP TABLE incoming_relationship_marks (id TEXT PRIMARY KEY, {texts}, "
+               "line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)")
+
+
+def clashing_relationship_mark(tx: sqlite3.Connection) -> sqlite3.Row | None:
+    """An incoming relationship annotation whose id is in the case with other content."""
+    differs = " OR ".join("r.uid != m.relationship_uid" if c == "relationship_id" else
+                          f"a.{quote(c)} != m.{quote(c)}"
+                          for c in RELATIONSHIP_ANNOTATIONS.columns if c != "id")
+    found: sqlite3.Row | None = tx.execute(
+        "SELECT m.id, m.line FROM temp.incoming_relationship_marks m "
+        "JOIN main.relationship_annotations a ON a.id = m.id "
+        f"JOIN main.relationships r ON r.id = a.relationship_id WHERE {differs} "
+        "ORDER BY m.line LIMIT 1").fetchone()
+    return found
+
+
+def apply_relationship_marks(tx: sqlite3.Connection, report: dict[str, Any], *,
+                             detected_by: str) -> None:
+    """The incoming relationship marks the case lacks, in (append-only, by id), as a
+    claim's: a relationship marked differently on both sides is flagged in
+    ``relationship_conflicts`` (db/marks.py, as claims are), and each relationship that
+    got marks takes the status of its latest mark or undo by time, its version moved
+    by the marks added. Relationships the case lacks are left out (counted)."""
+    added: dict[str, int] = report.setdefault("added", {})
+    tx.execute("UPDATE temp.incoming_relationship_marks SET present = 1 "
+               "WHERE id IN (SELECT id FROM main.relationship_annotations)")
+    affected = tx.execute(
+        "SELECT r.id, r.uid, count(*) FROM temp.incoming_relationship_marks m "
+        "JOIN main.relationships r ON r.uid = m.relationship_uid WHERE NOT m.present "
+        "GROUP BY r.id ORDER BY r.id").fetchall()
+    conflicts = [(row[0], *found) for row in affected
+                 if (found := conflicting_marks(
+                     RELATIONSHIP_MARKS, tx, row[0], row[1],
+                     incoming="temp.incoming_relationship_marks", uid_column="relationship_uid"))]
+    incoming = ", ".join("r.id" if c == "relationship_id" else f"m.{quote(c)}"
+                         for c in RELATIONSHIP_ANNOTATIONS.columns)
+    added["relationship_marks"] = added.get("relationship_marks", 0) + _count(tx,
+        f"INSERT INTO main.relationship_annotations ({column_list(RELATIONSHIP_ANNOTATIONS.columns)}) "
+        f"SELECT {incoming} FROM temp.incoming_relationship_marks m "
+        "JOIN main.relationships r ON r.uid = m.relationship_uid WHERE NOT m.present "
+        "ORDER BY m.created_at, m.id")
+    flagged = sum(record_conflict(RELATIONSHIP_MARKS, tx, relationship_id, ours, theirs,
+                                  detected_by=detected_by)
+                  for relationship_id, ours, theirs in conflicts)
+    report["relationship_conflicts_found"] = report.get("relationship_conflicts_found", 0) + flagged
+    for relationship_id, _uid, count in affected:
+        settle_status(RELATIONSHIP_MARKS, tx, relationship_id, count)
 
 
 def link_new_excerpts(case: Any, report: dict[str, Any]) -> None:
@@ -406,9 +462,15 @@ def _combinations(tx: sqlite3.Connection, added: dict[str, int]) -> None:
     for row in undone:
         ids = _entity_ids(tx, row["kept_uid"], row["absorbed_uid"])
         if ids is not None:
-            _restore_links(tx, ids[0], ids[1], json.loads(row["moved"]))
+            moved = json.loads(row["moved"])
+            _restore_links(tx, ids[0], ids[1], moved)
+            _give_back_relationships(tx, row["uid"], row["kept_uid"], row["absorbed_uid"],
+                                     annotator=row["undone_by"],
+                                     note=f"uncombined entity {ids[1]} from entity {ids[0]}")
         tx.execute("UPDATE main.combinations SET undone_by = ?, undone_at = ? WHERE uid = ?",
                    [row["undone_by"], row["undone_at"], row["uid"]])
+    # Relationships this side has at an entity combined away (there or here) follow it.
+    follow_combinations(tx)
 
 
 def _entity_ids(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str) -> tuple[int, int] | None:

@@ -517,6 +517,7 @@ class MergeReport(Model):
     # revisions, retirements, combinations, judgements.
     added: dict[str, int] = {}
     revision_conflicts_found: int = 0   # fields revised on both sides to different values
+    relationship_conflicts_found: int = 0   # relationships marked differently on both sides
     # In the other file but not merged (merge covers claims and their marks):
     # sources (by sha256), entities (by kind and name), events (by title and dates).
     not_merged: dict[str, int] = {}
@@ -589,6 +590,20 @@ class ConflictRecord(Stored):
 
     id: int
     claim_id: int
+    annotation_a: str
+    annotation_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+    resolution: str = ""
+
+
+class RelationshipConflictRecord(Stored):
+    """A ``relationship_conflicts`` row as it is stored (schema v11; the JSON export carries them)."""
+
+    id: int
+    relationship_id: int
     annotation_a: str
     annotation_b: str
     detected_at: str
@@ -723,6 +738,8 @@ class CaseDocument(Model):
     # Relationships (schema v8) with their evidence, and their marks in the order made.
     relationships: tuple[RelationshipRecord, ...] = ()
     relationship_annotations: tuple[RelationshipAnnotation, ...] = ()
+    # Schema v11: relationships marked differently on both sides of a merge, open or resolved.
+    relationship_conflicts: tuple[RelationshipConflictRecord, ...] = ()
     # Schema v9: words proposed as mentions, and every judgement of them.
     possible_mentions: tuple[PossibleMention, ...] = ()
     possible_mention_judgements: tuple[PossibleMentionJudgement, ...] = ()

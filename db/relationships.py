@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -171,6 +171,42 @@ def mark_relationship(
                           note=note, expected_version=expected_version,
                           annotation_id=annotation_id, created_at=created_at,
                           unless_unchanged=unless_unchanged)
+
+
+def resolve_relationship_conflicts(
+    case: Case, relationship_id: int, status: str, *, annotator: str, note: str = "",
+    expected_version: int | None = None,
+) -> RelationshipAnnotation:
+    """Resolve a relationship's open merge conflicts with a mark, as a claim's
+    (``db.conflicts.resolve_conflicts``): one write, the conflicts naming the mark."""
+    check_status(status)
+    check_annotator(annotator)
+    with case.write() as tx:
+        if not marks.open_conflicts(RELATIONSHIP_MARKS, tx, relationship_id):
+            raise NotFoundError(f"relationship {relationship_id} has no open conflict")
+        made = marks.mark(RELATIONSHIP_MARKS, tx, relationship_id, status, annotator=annotator,
+                          note=note, expected_version=expected_version)
+        marks.close_conflicts(RELATIONSHIP_MARKS, tx, relationship_id, resolution=made.id,
+                              resolved_at=made.created_at, resolved_by=annotator)
+        return made
+
+
+def relationship_conflicts(case: Case, *, after_id: int = 0, limit: int = 200
+                           ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
+    """Relationships with open merge conflicts (by id, a page at a time from
+    ``after_id``), each with the latest marks in conflict (two per conflict)."""
+    ids = [row[0] for row in case.rows(
+        "SELECT DISTINCT relationship_id FROM relationship_conflicts WHERE resolved_at = '' "
+        "AND relationship_id > ? ORDER BY relationship_id LIMIT ?", [after_id, limit])]
+    found = []
+    for relationship in relationships_by_ids(case, ids):
+        annotation_ids = [a for row in marks.open_conflicts(RELATIONSHIP_MARKS, case,
+                                                            relationship.id or 0)
+                          for a in (row["annotation_a"], row["annotation_b"])]
+        history = {a.id: a for a in relationship_history(case, relationship.id or 0,
+                                                         limit=100_000)}
+        found.append((relationship, [history[a] for a in annotation_ids if a in history]))
+    return found
 
 
 def note_relationship(case: Case, relationship_id: int, text: str, *, annotator: str,
@@ -336,7 +372,13 @@ def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence
            ) -> list[_Step]:
     """Every relationship touching the frontier, as steps out of it (both indexes);
     retired relationships are no step."""
-    steps: list[_Step] = []
+    return [step for batch in _step_batches(case, frontier, condition, params) for step in batch]
+
+
+def _step_batches(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
+                  ) -> Iterator[list[_Step]]:
+    """:func:`_steps` a batch of the frontier at a time, so a walk that has all it
+    needs reads no more."""
     for at in range(0, len(frontier), _BATCH):
         batch = list(frontier[at:at + _BATCH])
         marks_ = ",".join("?" * len(batch))
@@ -346,8 +388,7 @@ def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence
             f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
             f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} ORDER BY 1",
             [*batch, *params, *batch, *params])
-        steps += [_Step(row[0], row[1], row[2]) for row in rows]
-    return steps
+        yield [_Step(row[0], row[1], row[2]) for row in rows]
 
 
 class NetworkNode(Model):
@@ -381,24 +422,28 @@ def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[st
     truncated = False
     for level in range(1, depth + 1):
         reached: list[int] = []
-        for step in _steps(case, frontier, condition, params):
-            if step.far in found:
-                continue
-            if len(found) >= max_nodes:
-                truncated = True
+        for batch in _step_batches(case, frontier, condition, params):
+            for step in batch:
+                if step.far in found:
+                    continue
+                if len(found) >= max_nodes:
+                    truncated = True
+                    break
+                found[step.far] = (level, step.near, step.relationship_id)
+                reached.append(step.far)
+            if truncated:
                 break
-            found[step.far] = (level, step.near, step.relationship_id)
-            reached.append(step.far)
         frontier = reached
         if truncated or not frontier:
             break
     entities = {e.id: e for e in entities_by_ids(case, list(found))}
     ties = {r.id: r for r in relationships_by_ids(
         case, [rid for _, _, rid in found.values() if rid is not None])}
-    nodes = [NetworkNode(entity=entities[eid], depth=level, parent_id=parent,
-                         relationship=ties.get(rid) if rid is not None else None)
+    # Built from models read and checked just now: constructed, not validated again.
+    nodes = [NetworkNode.model_construct(entity=entities[eid], depth=level, parent_id=parent,
+                                         relationship=ties.get(rid) if rid is not None else None)
              for eid, (level, parent, rid) in found.items() if eid in entities]
-    return Network(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
+    return Network.model_construct(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
 
 
 class PathStep(Model):
@@ -505,5 +550,6 @@ __all__ = [
     "add_relationship", "add_relationship_evidence", "count_relationships", "entity_ties",
     "excerpt_relationships", "get_relationship", "mark_relationship", "neighbours",
     "note_relationship", "relationship_evidence", "relationship_history", "relationships_by_ids",
-    "relationships_page", "shortest_paths", "undo_relationship_mark",
+    "relationship_conflicts", "relationships_page", "resolve_relationship_conflicts",
+    "shortest_paths", "undo_relationship_mark",
 ]

@@ -976,8 +976,34 @@ def m009_possible_mentions(db: Database) -> None:
     _run_script(db, SCHEMA_V9_POSSIBLE_MENTIONS)
 
 
+# v11 (relationships5; v10 is another branch's): relationships marked differently on both
+# sides of a merge or an annotations import, as claim_conflicts are for claims (db/marks.py
+# records both): open until a reviewer resolves them with a mark.
+SCHEMA_V11_RELATIONSHIP_CONFLICTS = """
+CREATE TABLE relationship_conflicts (
+    id              INTEGER PRIMARY KEY,
+    relationship_id INTEGER NOT NULL REFERENCES relationships(id),
+    annotation_a    TEXT NOT NULL REFERENCES relationship_annotations(id),
+    annotation_b    TEXT NOT NULL REFERENCES relationship_annotations(id),
+    detected_at     TEXT NOT NULL,
+    detected_by     TEXT NOT NULL DEFAULT '', -- what found it: 'merge <file name>'
+    resolved_at     TEXT NOT NULL DEFAULT '', -- '' while open
+    resolved_by     TEXT NOT NULL DEFAULT '', -- the annotator who resolved it
+    resolution      TEXT NOT NULL DEFAULT '', -- the annotation that resolved it
+    CHECK (annotation_a < annotation_b),
+    UNIQUE (relationship_id, annotation_a, annotation_b)
+) STRICT;
+CREATE INDEX relationship_conflicts_open ON relationship_conflicts(resolved_at, relationship_id);
+"""
+
+
+@migrations()
+def m010_relationship_conflicts(db: Database) -> None:
+    _run_script(db, SCHEMA_V11_RELATIONSHIP_CONFLICTS)
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def schema_version(db: Database) -> int:

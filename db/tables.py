@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # The SQLite keywords a column might be named: quoted. Every other name stays
@@ -100,12 +101,12 @@ class Table:
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property   # read for every row a model is made of: worked out once
     def model_columns(self) -> tuple[str, ...]:
         """The columns a model of a row carries (every one but the derived)."""
         return tuple(c for c in self.columns if c not in self.derived)
 
-    @property
+    @cached_property
     def listed(self) -> tuple[str, ...]:
         """The model's columns without the large ones: what a listing reads."""
         return tuple(c for c in self.model_columns if c not in self.large)
@@ -239,6 +240,12 @@ RELATIONSHIP_ANNOTATIONS = Table(
      "kind", "undoes"),
 )
 
+RELATIONSHIP_CONFLICTS = Table(
+    "relationship_conflicts",
+    ("id", "relationship_id", "annotation_a", "annotation_b", "detected_at", "detected_by",
+     "resolved_at", "resolved_by", "resolution"),
+)
+
 # Curation (db/curation.py): append-only records of edits, retirements, combined
 # entities and judged duplicate pairs, each with a uid, read in the order they
 # entered the file.
@@ -283,7 +290,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
     CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
-    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIP_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
     POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS, ALIAS_LANGUAGES,
 )}

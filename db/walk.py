@@ -29,6 +29,7 @@ from .models import (
     ExcerptRecord,
     Model,
     RelationshipAnnotation,
+    RelationshipConflictRecord,
     RelationshipEvidenceLink,
     RelationshipRecord,
     SourceInfo,
@@ -50,6 +51,7 @@ from .tables import (
     EXCERPT_ENTITIES,
     EXCERPTS,
     RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_CONFLICTS,
     RELATIONSHIP_EXCERPTS,
     RELATIONSHIPS,
     SOURCES,
@@ -255,6 +257,12 @@ def relationship_annotations(case: Case, *, page: int = PAGE) -> Iterator[Relati
                        [*RELATIONSHIP_ANNOTATIONS.key, *RELATIONSHIP_ANNOTATIONS.model_columns], page=page):
         yield from (RelationshipAnnotation.model_validate(
             {c: row[c] for c in RELATIONSHIP_ANNOTATIONS.model_columns}) for row in rows)
+
+
+def relationship_conflicts(case: Case, *, page: int = PAGE) -> Iterator[RelationshipConflictRecord]:
+    """Relationships marked differently on both sides of a merge, open or resolved."""
+    for rows in _pages(case, RELATIONSHIP_CONFLICTS, RELATIONSHIP_CONFLICTS.model_columns, page=page):
+        yield from (read_model(RelationshipConflictRecord, dict(row)) for row in rows)
 
 
 def records(case: Case, table: Table, model: type[Model], *, page: int = PAGE) -> Iterator[Model]:

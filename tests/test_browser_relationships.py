@@ -133,6 +133,49 @@ async def test_w_on_something_else_says_what_it_needs(seed_case):
         assert any("entity's network" in str(n.message) for n in app._notifications)
 
 
+async def test_t_keeps_the_network_to_one_type_in_turn(seed_case):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_network(pilot, app, logvinov.id)
+        view = screen.query_one("#network-view")
+        await press(pilot, "t")                            # the first type: member of
+        await settle(pilot)
+        members = view.text
+        assert "Depth 1 · “member of” ties only · 1 entity reached" in members
+        assert "member of  Russian Foreign Intelligence Service" in members
+        assert "Brussels" not in members and "leads" not in members
+        await press(pilot, "2")                            # depth and type together
+        await settle(pilot)
+        assert "Nedyak" in view.text                       # a fellow member of the SVR
+        assert "Russian Permanent Mission" not in view.text
+        await press(pilot, "t", "t")                      # employed by, then leads
+        await settle(pilot)
+        assert "“leads” ties only" in view.text
+        assert "leads  Russian Permanent Mission to the EU" in view.text
+        await press(pilot, "c")                            # confirmed and of the type: none
+        await settle(pilot)
+        assert "No relationships of type “leads” confirmed." in view.text
+        assert "Depth 2 · confirmed “leads” ties only" in view.text
+        await press(pilot, "c", "T", "T", "T")             # back through to every type
+        await settle(pilot)
+        assert "Depth 2 · every tie" in view.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_network_of_one_type(snap_compare, seed_case, size):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_network(pilot, pilot.app, logvinov.id)
+        await press(pilot, "2", "T")                       # the last type: other
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_network_view(snap_compare, seed_case, size):
     logvinov = entity_named(seed_case, "Kirill Logvinov")

@@ -124,3 +124,147 @@ def test_a_retired_relationship_is_listed_only_when_asked(seed_case_copy: Path):
     every = [r["id"] for r in json.loads(run_cli("relationships", seed_case_copy, "--json",
                                                  "--include-retired").stdout)]
     assert 1 not in listed and 1 in every and len(every) == len(listed) + 1
+
+
+def test_combine_moves_relationships_to_the_kept_entity_and_uncombine_gives_them_back(
+        seed_case_copy: Path):
+    """``casebook combine`` on the demo case: a duplicate's relationships move to the
+    kept entity with their evidence and marks, each a revision; the one between the
+    two would link the kept entity to itself and is retired; uncombine undoes it all."""
+    logvinov, chizhov = _id(seed_case_copy, "Kirill Logvinov"), _id(seed_case_copy,
+                                                                    "Vladimir Chizhov")
+    duplicate = int(run_cli("add", seed_case_copy, "entity", "kind=person",
+                            "name=K. Logvinov", env=ANA).stdout)
+
+    def add(*fields: str) -> int:
+        result = run_cli("add", seed_case_copy, "relationship", *fields, env=ANA)
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout)
+
+    successor = add(f"subject={duplicate}", f"object={chizhov}", "type=other",
+                    "role=successor", "--evidence", "5:supports")
+    itself = add(f"subject={logvinov}", f"object={duplicate}", "type=associate")
+    assert run_cli("annotate", seed_case_copy, successor, "confirmed", "--kind", "relationship",
+                   env=ANA).returncode == 0
+    result = run_cli("combine", seed_case_copy, logvinov, duplicate, env=ANA)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"entity {duplicate} combined into entity {logvinov} (0 links moved, 1 names added, "
+        "1 relationships moved, 1 retired (they would link it to itself))")
+    moved = json.loads(run_cli("show", seed_case_copy, "relationship", successor,
+                               "--json").stdout)
+    assert (moved["item"]["subject_entity_id"], moved["item"]["status"]) == (logvinov, "confirmed")
+    [revision] = moved["revisions"]
+    uids = {e["item"]["id"]: e["item"]["uid"] for e in (
+        json.loads(run_cli("show", seed_case_copy, "entity", i, "--json").stdout)
+        for i in (logvinov, duplicate))}
+    assert revision["fields"] == {"subject": [uids[duplicate], uids[logvinov]]}
+    assert (revision["annotator"], revision["note"]) == (
+        "ana", f"combined entity {duplicate} into entity {logvinov}")
+    listed = json.loads(run_cli("relationships", seed_case_copy, "--entity", logvinov,
+                                "--json").stdout)
+    [mine] = [r for r in listed if r["id"] == successor]
+    assert mine["evidence"] == [{"excerpt_id": 5, "stance": "supports"}]
+    assert itself not in {r["id"] for r in listed}    # retired: a self-loop, never stored
+    looped = json.loads(run_cli("show", seed_case_copy, "relationship", itself, "--json").stdout)
+    assert looped["retired"] is True
+    assert looped["retirements"][0]["reason"].endswith(f"it would link entity {logvinov} to itself")
+    history = json.loads(run_cli("history", seed_case_copy, successor, "--kind", "relationship",
+                                 "--json").stdout)
+    assert [m["status"] for m in history["history"]] == ["confirmed"]
+    # the combination's revision is taken back by uncombining, not by undo
+    undo = run_cli("revise", seed_case_copy, "relationship", successor, "--undo", env=ANA)
+    assert_one_line_error(undo, "moved it with a combination of entities", "uncombine")
+    assert run_cli("uncombine", seed_case_copy, duplicate, env=ANA).returncode == 0
+    back = json.loads(run_cli("show", seed_case_copy, "relationship", successor, "--json").stdout)
+    assert back["item"]["subject_entity_id"] == duplicate and back["item"]["status"] == "confirmed"
+    assert [r["fields"]["subject"] for r in back["revisions"]] == [
+        [uids[duplicate], uids[logvinov]], [uids[logvinov], uids[duplicate]]]
+    assert json.loads(run_cli("show", seed_case_copy, "relationship", itself,
+                              "--json").stdout)["retired"] is False
+
+
+def test_relationship_marks_travel_by_annotations_file_and_merge_and_conflicts_are_flagged(
+        seed_case_copy: Path, tmp_path: Path):
+    """export-annotations carries relationship marks and import-annotations brings them
+    in; marked differently on two copies, a relationship is flagged (as a claim is) by
+    the import and by a merge, listed by ``conflicts`` and settled by ``resolve``."""
+    import shutil
+    ana, ben = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(seed_case_copy, ana)
+    shutil.copyfile(seed_case_copy, ben)
+    assert run_cli("annotate", ana, "1", "confirmed", "--kind", "relationship",
+                   env=ANA).returncode == 0
+    assert run_cli("annotate", ana, "2", "disputed", "--kind", "relationship", "--note", "dates?",
+                   env=ANA).returncode == 0
+    assert run_cli("annotate", ben, "1", "denied", "--kind", "relationship",
+                   env={"CASEBOOK_ANNOTATOR": "ben"}).returncode == 0
+    lines = tmp_path / "ana.jsonl"
+    assert run_cli("export-annotations", ana, "-o", lines).returncode == 0
+    records = [json.loads(text) for text in lines.read_text().splitlines()]
+    ties = [r for r in records if "relationship_uid" in r]
+    assert [(r["status"], r["note"]) for r in ties][-2:] == [("confirmed", ""), ("disputed", "dates?")]
+    imported = ben.with_name("ben-imported.casebook")
+    shutil.copyfile(ben, imported)
+    result = run_cli("import-annotations", imported, lines)
+    assert result.returncode == 0, result.stderr
+    assert "1 new conflict: relationships marked differently on both sides" in result.stdout
+    with db.open_case(imported, read_only=True) as case:
+        assert case.scalar("SELECT status FROM relationships WHERE id = 2") == "disputed"
+        assert case.scalar("SELECT count(*) FROM relationship_conflicts WHERE relationship_id = 1 "
+                           "AND resolved_at = '' AND detected_by = 'import ana.jsonl'") == 1
+    again = json.loads(run_cli("import-annotations", imported, lines, "--json").stdout)
+    assert again["added"]["relationship_marks"] == 0 and again["relationship_conflicts_found"] == 0
+    # the same through a merge of the case files
+    merged = run_cli("merge", ben, ana)
+    assert merged.returncode == 0, merged.stderr
+    assert "1 new conflict: relationships marked differently" in merged.stdout
+    listed = run_cli("conflicts", ben)
+    assert "relationship 1 (now " in listed.stdout
+    assert "ana marked confirmed at" in listed.stdout and "ben marked denied at" in listed.stdout
+    assert "--kind relationship" in listed.stderr
+    settled = run_cli("resolve", ben, "1", "confirmed", "--kind", "relationship", "--note",
+                      "two sources", env=ANA)
+    assert settled.returncode == 0, settled.stderr
+    assert settled.stdout.strip() == ("relationship 1: conflict resolved; mark: denied → "
+                                      "confirmed by ana")
+    assert run_cli("conflicts", ben).stdout.strip() == "no open conflicts"
+    assert_one_line_error(run_cli("resolve", ben, "1", "denied", "--kind", "relationship",
+                                  env=ANA), "relationship 1 has no open conflict")
+    # merged back, the settling comes with it
+    assert run_cli("merge", ana, ben).returncode == 0
+    with db.open_case(ana, read_only=True) as case:
+        assert case.scalar("SELECT count(*) FROM relationship_conflicts "
+                           "WHERE resolved_by = 'ana'") == 1
+        assert case.scalar("SELECT status FROM relationships WHERE id = 1") == "confirmed"
+    # and the JSON export carries the conflict, settled, to a rebuilt file
+    exported, rebuilt = tmp_path / "ana.json", tmp_path / "rebuilt.casebook"
+    assert run_cli("export", ana, "--format", "json", "-o", exported).returncode == 0
+    assert len(json.loads(exported.read_text())["relationship_conflicts"]) == 1
+    assert run_cli("import", exported, rebuilt).returncode == 0
+    with db.open_case(rebuilt, read_only=True) as case:
+        assert case.scalar("SELECT resolved_by FROM relationship_conflicts") == "ana"
+
+
+def test_an_annotations_file_naming_a_relationship_the_case_lacks_imports_nothing(
+        seed_case_copy: Path, tmp_path: Path):
+    lines = tmp_path / "marks.jsonl"
+    lines.write_text(json.dumps({
+        "id": "11111111-1111-4111-8111-111111111111",
+        "relationship_uid": "22222222-2222-4222-8222-222222222222", "kind": "mark",
+        "status": "confirmed", "previous_status": "unreviewed", "annotator": "ana",
+        "created_at": "2026-01-01T10:00:00.000000Z"}) + "\n")
+    before = _written(seed_case_copy)
+    assert_one_line_error(run_cli("import-annotations", seed_case_copy, lines),
+                          "line 1: relationship 22222222-2222-4222-8222-222222222222 is not in "
+                          "this case")
+    both = tmp_path / "both.jsonl"
+    both.write_text(json.dumps({"id": "11111111-1111-4111-8111-111111111111",
+                                "claim_uid": "22222222-2222-4222-8222-222222222222",
+                                "relationship_uid": "22222222-2222-4222-8222-222222222222",
+                                "status": "confirmed", "previous_status": "unreviewed",
+                                "annotator": "ana",
+                                "created_at": "2026-01-01T10:00:00.000000Z"}) + "\n")
+    assert_one_line_error(run_cli("import-annotations", seed_case_copy, both),
+                          "line 1", "claim_uid or relationship_uid")
+    assert _written(seed_case_copy) == before

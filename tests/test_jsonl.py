@@ -47,7 +47,10 @@ def test_round_trip(marked: tuple[Path, Path], tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == state(source)[0]
+    with db.open_case(source, read_only=True) as case:   # the seed's relationship marks too
+        ties = case.scalar("SELECT count(*) FROM relationship_annotations")
+    assert ties and len(lines) == state(source)[0] + ties
+    assert sum("relationship_uid" in json.loads(line) for line in lines) == ties
     assert {json.loads(line)["kind"] for line in lines} == {"mark", "note", "undo"}
     imported = run_cli("import-annotations", target, out, "--json")
     assert imported.returncode == 0, imported.stderr

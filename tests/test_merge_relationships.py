@@ -122,3 +122,72 @@ def test_a_relationship_mark_with_other_content_under_the_same_id_stops_the_merg
     result = run_cli("merge", seed_case_copy, copy)
     assert result.returncode != 0 and "same-id" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def _revisions_of(path: Path) -> set[tuple[object, ...]]:
+    with db.open_case(path, read_only=True) as case:
+        return {tuple(row) for row in case.rows(
+            "SELECT uid, item_uid, fields FROM revisions WHERE item_kind = 'relationship'")}
+
+
+def test_a_combination_on_one_laptop_moves_the_other_laptops_relationships_in_the_merge(
+        seed_case_copy: Path, tmp_path: Path):
+    """Ana combines a duplicate entity; Ben, apart, ties more to the duplicate. After
+    merging both ways every one of them is at the kept entity (the tie between the two
+    retired: it would link an entity to itself), both copies alike, and merging again
+    adds nothing (the records a combination makes have the same uid on both sides)."""
+    with db.open_case(seed_case_copy) as case:
+        logvinov, chizhov = _entity(case, "Kirill Logvinov"), _entity(case, "Vladimir Chizhov")
+        mission = _entity(case, "Russian Permanent Mission to the EU")
+        duplicate = curation.add_item(case, "entity", {"kind": "person",
+                                                       "name": "K. Logvinov"}).id or 0
+        shared = add_relationship(case, subject_entity_id=duplicate, object_entity_id=chizhov,
+                                  type="other", role="successor", evidence=[(5, "supports")])
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(seed_case_copy, ana_path)
+    shutil.copyfile(seed_case_copy, ben_path)
+    with db.open_case(ana_path) as ana:
+        curation.combine(ana, logvinov, [duplicate], annotator="ana")
+    with db.open_case(ben_path) as ben:
+        mark_relationship(ben, shared.id or 0, "confirmed", annotator="ben")
+        works = add_relationship(ben, subject_entity_id=duplicate, object_entity_id=mission,
+                                 type="employed_by", evidence=[(6, "context")])
+        loop = add_relationship(ben, subject_entity_id=logvinov, object_entity_id=duplicate,
+                                type="associate")
+    ana_copy, ben_copy = tmp_path / "ana2.casebook", tmp_path / "ben2.casebook"
+    shutil.copyfile(ana_path, ana_copy)
+    shutil.copyfile(ben_path, ben_copy)
+    with db.open_case(ana_copy) as case:
+        merge_case_files(case, ben_path)
+    with db.open_case(ben_copy) as case:
+        merge_case_files(case, ana_path)
+    one, two = relationships_of(ana_copy), relationships_of(ben_copy)
+    for key in one:
+        assert one[key] == two[key], key
+    assert _revisions_of(ana_copy) == _revisions_of(ben_copy)
+    for path in (ana_copy, ben_copy):
+        with db.open_case(path, read_only=True) as case:
+            def at(uid: str) -> tuple[int, int, str, int]:
+                row = case.row("SELECT subject_entity_id, object_entity_id, status, retired "
+                               "FROM relationships WHERE uid = ?", [uid])
+                return row[0], row[1], row[2], row[3]
+            assert at(shared.uid) == (logvinov, chizhov, "confirmed", 0)
+            assert at(works.uid) == (logvinov, mission, "unreviewed", 0)
+            assert at(loop.uid) == (logvinov, duplicate, "unreviewed", 1)   # retired, not a loop
+            assert case.scalar("SELECT count(*) FROM relationship_excerpts l JOIN relationships r "
+                               "ON r.id = l.relationship_id WHERE r.uid = ?", [works.uid]) == 1
+    # both ways again: nothing new
+    with db.open_case(ana_copy) as case:
+        again = merge_case_files(case, ben_copy)
+    assert set(again.added.values()) == {0}, again.added
+    # Ben uncombines; merged into Ana's copy, every relationship goes back, Ben's too
+    with db.open_case(ben_copy) as case:
+        curation.uncombine(case, duplicate, annotator="ben")
+    with db.open_case(ana_copy) as case:
+        merge_case_files(case, ben_copy)
+        for uid, subject in ((shared.uid, duplicate), (works.uid, duplicate), (loop.uid, logvinov)):
+            assert case.scalar("SELECT subject_entity_id FROM relationships WHERE uid = ?",
+                               [uid]) == subject
+        assert case.scalar("SELECT retired FROM relationships WHERE uid = ?", [loop.uid]) == 0
+    assert relationships_of(ana_copy) == relationships_of(ben_copy)
+    assert run_cli("check", ana_copy).returncode == 0

@@ -78,6 +78,7 @@ def write_case_json(case: Case, out: TextIO) -> int:
             *((name, walk.records(case, table, model)) for name, (table, model) in CURATION.items()),
             ("relationships", walk.relationships(case)),
             ("relationship_annotations", walk.relationship_annotations(case)),
+            ("relationship_conflicts", walk.relationship_conflicts(case)),
         ]
         for number, (name, items) in enumerate(sections):
             out.write(f"  {dumps(name)}: [")

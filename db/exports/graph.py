@@ -73,12 +73,10 @@ def _pages(case: Case, *, include_retired: bool = False) -> Iterator[nx.MultiDiG
     (each edge's ends as bare nodes, which the writers below leave out)."""
     import networkx as nx
 
-    retired = set() if include_retired else {
-        row[0] for row in case.rows("SELECT id FROM entities WHERE retired = 1")}
+    # Retired entities, and relationships retired or to a retired entity, are left out
+    # by the walks' SQL (no set of ids in memory).
     graph = nx.MultiDiGraph()
-    for entity in walk.entities(case):
-        if entity.id in retired:
-            continue
+    for entity in walk.entities(case, include_retired=include_retired):
         name, data = _node(entity)
         graph.add_node(name, **data)
         if len(graph) >= _PAGE:
@@ -88,8 +86,6 @@ def _pages(case: Case, *, include_retired: bool = False) -> Iterator[nx.MultiDiG
         yield graph
     graph = nx.MultiDiGraph()
     for relationship in walk.relationships(case, include_retired=include_retired):
-        if {relationship.subject_entity_id, relationship.object_entity_id} & retired:
-            continue
         source, target, key, data = _edge(relationship)
         graph.add_edge(source, target, key=key, **data)
         if graph.number_of_edges() >= _PAGE:

@@ -2,7 +2,8 @@
 1, 2 or 3 as an indented outline, each line the tie that first reached the
 entity (type read from the nearer end, role, dates, status) and a link to it
 (Enter goes there). ``1`` ``2`` ``3`` set the depth, ``c`` keeps only
-confirmed ties. Read in a thread worker, walked through the indexes
+confirmed ties, ``t`` (``T`` back) only ties of one type, in turn (then every
+type again). Read in a thread worker, walked through the indexes
 (``db.relationships.neighbours``), at most ``NODES_SHOWN`` entities."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db import Case, CaseError
+from db.models import RELATIONSHIP_TYPES
 from db.relationships import Network, NetworkNode, neighbours
 from db.text import one_line
 
@@ -48,20 +50,25 @@ def node_block(node: NetworkNode) -> Block:
                  hang=len(indent) + BADGE_WIDTH + 1)
 
 
-def network_blocks(network: Network, depth: int, confirmed_only: bool) -> list[Block]:
+def network_blocks(network: Network, depth: int, confirmed_only: bool,
+                   type_: str | None = None) -> list[Block]:
     """The outline depth first, each entity under the one it was reached from."""
     children: dict[int | None, list[NetworkNode]] = {}
     for node in network.nodes:
         if node.depth:
             children.setdefault(node.parent_id, []).append(node)
-    which = "confirmed ties only" if confirmed_only else "every tie"
+    words = type_.replace("_", " ") if type_ else ""
+    which = " ".join(part for part in ("confirmed" if confirmed_only else "",
+                                       f"“{words}”" if words else "") if part)
+    which = f"{which} ties only" if which else "every tie"
     reached = len(network.nodes) - 1
     blocks = [Block(Content.styled(
         f"Depth {depth} · {which} · {reached:,} entit{'y' if reached == 1 else 'ies'} reached", DIM)),
         BLANK, node_block(network.nodes[0])]
     if not reached:
         blocks.append(Block(Content.styled(
-            "No relationships" + (" confirmed." if confirmed_only else "."), DIM)))
+            "No relationships" + (f" of type “{words}”" if words else "")
+            + (" confirmed." if confirmed_only else "."), DIM)))
 
     def walk(parent: int) -> None:
         for child in children.get(parent, []):
@@ -83,7 +90,11 @@ class NetworkScreen(Dialog[Link | None]):
         Binding("2", "depth(2)", "Depth 2", show=False),
         Binding("3", "depth(3)", "Depth 3", show=False),
         Binding("c", "confirmed", "Confirmed only", show=False),
+        Binding("t", "type(1)", "Next type", show=False),
+        Binding("T", "type(-1)", "Previous type", show=False),
     ]
+    # ``t`` steps through these: every type (None), then each type in turn.
+    TYPES: tuple[str | None, ...] = (None, *RELATIONSHIP_TYPES)
 
     class Loaded(Message, bubble=False):
         def __init__(self, blocks: list[Block]) -> None:
@@ -96,13 +107,14 @@ class NetworkScreen(Dialog[Link | None]):
         self.entity_id = entity_id
         self.depth = depth
         self.confirmed_only = False
+        self.type_: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="network-box"):
             yield Static(Content.styled("Network", "bold"), id="network-title")
             yield DetailView(id="network-view")
             yield Static(Content("↑↓ · Enter go there · 1 2 3 depth · c confirmed only · "
-                                 "Esc close"), id="network-hint")
+                                 "t type · Esc close"), id="network-hint")
 
     def on_mount(self) -> None:
         view = self.query_one(DetailView)
@@ -112,12 +124,12 @@ class NetworkScreen(Dialog[Link | None]):
 
     @work(thread=True, exclusive=True, group="network")
     def _load(self) -> None:
-        depth, confirmed = self.depth, self.confirmed_only
+        depth, confirmed, type_ = self.depth, self.confirmed_only, self.type_
         try:
             network = neighbours(self.case, self.entity_id, depth=depth,
                                  statuses=["confirmed"] if confirmed else [],
-                                 max_nodes=NODES_SHOWN + 1)
-            blocks = network_blocks(network, depth, confirmed)
+                                 types=[type_] if type_ else [], max_nodes=NODES_SHOWN + 1)
+            blocks = network_blocks(network, depth, confirmed, type_)
         except CaseError as error:
             blocks = [Block(Content.styled(one_line(f"Could not walk: {error}"), DIM))]
         self.post_message(self.Loaded(blocks))
@@ -136,6 +148,11 @@ class NetworkScreen(Dialog[Link | None]):
 
     def action_confirmed(self) -> None:
         self.confirmed_only = not self.confirmed_only
+        self._load()
+
+    def action_type(self, step: int) -> None:
+        at = self.TYPES.index(self.type_)
+        self.type_ = self.TYPES[(at + step) % len(self.TYPES)]
         self._load()
 
     def action_close(self) -> None:

@@ -217,3 +217,57 @@ def test_duplicates_queue(snap_compare, case, size):
     from db.entities import add_entity
     add_entity(case, kind="person", name="Logvinov", description="Entered twice.")
     assert snap_compare(browser(case), terminal_size=size, run_before=_queue_steps())
+
+
+def _linked(detail, kind: str, item_id: int) -> list[str]:
+    """The lines of a detail's links to one item (plain text)."""
+    return [block.content.plain for block in detail.blocks
+            if block.link is not None and (block.link.kind, block.link.id) == (kind, item_id)]
+
+
+async def test_details_leave_out_linked_retired_items_until_H_then_mark_them(case):
+    """An entity's detail lists its events, claims and excerpts as the panes do:
+    a retired one is left out (and out of the count) until ``H``, then marked as
+    the panes mark it; a claim's evidence and an excerpt's mentions alike."""
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    claim_id = int(case.scalar("SELECT min(claim_id) FROM claim_entities WHERE entity_id = ?",
+                               [entity_id]))
+    event_id = int(case.scalar("SELECT min(event_id) FROM event_entities WHERE entity_id = ?",
+                               [entity_id]))
+    excerpt_id = int(case.scalar(
+        "SELECT min(x.excerpt_id) FROM excerpt_entities x JOIN claim_excerpts c "
+        "ON c.excerpt_id = x.excerpt_id WHERE x.entity_id = ?", [entity_id]))
+    cited_by = int(case.scalar("SELECT min(claim_id) FROM claim_excerpts WHERE excerpt_id = ? "
+                               "AND claim_id != ?", [excerpt_id, claim_id]))   # not retired
+    mentions = int(case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?",
+                               [entity_id]))
+    for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+        curation.retire(case, kind, item_id, reason="a test", annotator="ben")
+    app = browser(case)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        detail = app.pane("entity").detail
+        for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+            assert _linked(detail, kind, item_id) == [], kind
+        assert f"Mentioned in ({mentions - 1:,})" in detail.text
+        await press(pilot, "H")
+        assert f"Mentioned in ({mentions:,})" in detail.text
+        for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+            [line] = _linked(detail, kind, item_id)
+            assert line.startswith("• retired "), (kind, line)
+        # every other link is not marked
+        others = [block.content.plain for block in detail.blocks if block.link is not None
+                  and (block.link.kind, block.link.id) not in
+                  {("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)}]
+        assert others and not any("retired " in line for line in others)
+        # the claim citing the retired excerpt: marked in its evidence
+        await press(pilot, "4")
+        app.pane("claim").reveal(cited_by)
+        await settle(pilot)
+        assert app.pane("claim").detail_id == cited_by
+        [line] = _linked(app.pane("claim").detail, "excerpt", excerpt_id)
+        assert line.startswith("retired ")
+        await press(pilot, "H")                            # hidden again: left out
+        assert app.pane("claim").detail_id == cited_by
+        assert _linked(app.pane("claim").detail, "excerpt", excerpt_id) == []

@@ -36,6 +36,7 @@ from db.claims import mark_claim  # noqa: E402
 from db.entities import add_entity, get_entity  # noqa: E402
 from db.generate import generate_case  # noqa: E402
 from db.merge import merge_case_files  # noqa: E402
+from db.sources import excerpts_page  # noqa: E402
 
 
 def timed(work: Callable[[], object], repeats: int) -> list[float]:
@@ -74,6 +75,23 @@ def interleaved_commits(case: db.Case, repeats: int) -> tuple[float, dict[str, f
             curation.revise(case, "entity", entity_id, {what: value}, annotator="bench")
             revisions[what].append((time.perf_counter() - start) * 1000)
     return median(marks), {what: median(times) for what, times in revisions.items()}
+
+
+def deep_pages_with_retired(case: db.Case, excerpts: int, retired: int = 100
+                            ) -> list[tuple[str, float, float | None, str]]:
+    """A page of the excerpts' pane half way down, with ``retired`` excerpts
+    retired (spread over the case) and left out, beside the same page read
+    with the retired counted in (what paging by position costs anyway)."""
+    for (excerpt_id,) in case.rows("SELECT id FROM excerpts ORDER BY random() LIMIT ?", [retired]):
+        curation.retire(case, "excerpt", excerpt_id, reason="benchmark", annotator="bench")
+    middle = max(0, excerpts // 2 - 100)
+    total = excerpts - retired
+    shown = median(timed(lambda: excerpts_page(case, offset=middle, limit=50, total=excerpts,
+                                               include_retired=True), 5))
+    hidden = median(timed(lambda: excerpts_page(case, offset=middle, limit=50, total=total), 5))
+    return [(f"a page at excerpt {middle:,}, {retired} retired, shown (floor)", shown, None, ""),
+            (f"the same page, the {retired} retired left out", hidden, shown,
+             f"{hidden / shown:.2f}x the page with them")]
 
 
 def insert_floor(folder: Path, repeats: int) -> float:
@@ -158,6 +176,7 @@ def main() -> None:
             first = median(timed(lambda: curation.likely_duplicates(case, limit=20), 3))
             rows.append((f"likely duplicates, first 20 of {counts.entities:,} entities", first, None,
                          "goal < 1 s at 100,000 entities"))
+            rows += deep_pages_with_retired(case, counts.excerpts)
             laptop = folder / "laptop.casebook"
             db.backup_case_file(case.conn, laptop)
         with db.open_case(laptop) as copy:

@@ -18,7 +18,7 @@ from .errors import (
 from .evidence import evidence_rows
 from .marks import CLAIM_MARKS, check_annotator, check_status
 from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
-from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .sources import not_at_its_span
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
@@ -176,14 +176,13 @@ def claims_page(
     unless ``include_retired``."""
     if total is None:
         total = count_claims(case, status=status, include_retired=include_retired)
-    hidden = live_in(case, "claims", include_retired=include_retired)
     if status is None:
-        ids = page_ids(case, table="claims", order=["id"], where=hidden, offset=offset,
-                       limit=limit, total=total)
+        ids = page_ids(case, table="claims", order=["id"], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     else:
         ids = page_ids(case, table="claims", order=["status", "id"],
-                       where=all_of("status = ?", hidden), params=[status], offset=offset,
-                       limit=limit, total=total)
+                       where="status = ?", params=[status], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
 
 

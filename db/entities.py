@@ -9,7 +9,7 @@ from .casefile import Case, new_uid
 from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
-from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .sources import excerpts_by_ids
 from .tables import ALIAS_LANGUAGES, ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc, split_language, with_language
@@ -116,14 +116,13 @@ def entities_page(
     left out unless ``include_retired``."""
     if total is None:
         total = count_entities(case, kind=kind, include_retired=include_retired)
-    hidden = live_in(case, "entities", include_retired=include_retired)
     if kind is None:
-        ids = page_ids(case, table="entities", order=["sort_name", "id"], where=hidden,
-                       offset=offset, limit=limit, total=total)
+        ids = page_ids(case, table="entities", order=["sort_name", "id"],
+                       offset=offset, limit=limit, total=total, include_retired=include_retired)
     else:
         ids = page_ids(case, table="entities", order=["kind", "sort_name", "id"],
-                       where=all_of("kind = ?", hidden), params=[kind], offset=offset,
-                       limit=limit, total=total)
+                       where="kind = ?", params=[kind], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
 
 

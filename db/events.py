@@ -11,7 +11,7 @@ from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
-from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
@@ -71,15 +71,15 @@ def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = No
     if total is None:
         total = count_events(case, include_retired=include_retired)
     dated = total - count_undated_events(case, include_retired=include_retired)
-    shown = live_in(case, "events", include_retired=include_retired)
     offset = max(0, offset)
-    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_DATED, shown),
-                   offset=offset, limit=min(limit, dated - offset), total=dated)
+    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=_DATED,
+                   offset=offset, limit=min(limit, dated - offset), total=dated,
+                   include_retired=include_retired)
     if offset + limit > dated:
         start = max(0, offset - dated)
-        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_UNDATED, shown),
+        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=_UNDATED,
                         offset=start, limit=offset + limit - max(offset, dated),
-                        total=total - dated)
+                        total=total - dated, include_retired=include_retired)
     return events_by_ids(case, ids)
 
 

@@ -271,3 +271,18 @@ async def test_details_leave_out_linked_retired_items_until_H_then_mark_them(cas
         await press(pilot, "H")                            # hidden again: left out
         assert app.pane("claim").detail_id == cited_by
         assert _linked(app.pane("claim").detail, "excerpt", excerpt_id) == []
+
+
+async def test_a_long_revised_value_is_cut_in_the_history(case):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    long_text = "A diplomat. " + "word " * 100 + "THE END"
+    curation.revise(case, "entity", entity_id, {"description": long_text}, annotator="ana")
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        [revision] = [block.content.plain for block in app.pane("entity").detail.blocks
+                      if "description: " in block.content.plain and " → " in block.content.plain]
+        after = revision.split(" → ", 1)[1]
+        assert after.startswith("A diplomat. word") and after.endswith("…")
+        assert "THE END" not in revision and len(after) == 120

@@ -173,8 +173,8 @@ def curation_blocks(case: Case, kind: str, item_id: int) -> list[Block]:
         if revision.undoes:
             parts.append((" (undo)", ".cb--dim"))
         for name, (old, new) in revision.fields.items():
-            parts += [(f"  {name}: ", ".cb--label"), plain_line(_shown(old), ".cb--dim"),
-                      (" → ", ""), plain_line(_shown(new))]
+            parts += [(f"  {name}: ", ".cb--label"), plain_line(_cut(_shown(old)), ".cb--dim"),
+                      (" → ", ""), plain_line(_cut(_shown(new)))]
         blocks.append(Block(join(_with_note(parts, "" if revision.undoes else revision.note)),
                             hang=2))
     for retirement in reversed(state.retirements):
@@ -206,6 +206,14 @@ def _with_note(parts: Parts, note: str, separator: str = "  — ") -> Parts:
     if note:
         parts += [(separator, ".cb--dim"), plain_line(note)]
     return parts
+
+
+REVISED_VALUE_SHOWN = 120   # characters of a revised value in the history ('casebook show' has all)
+
+
+def _cut(text: str) -> str:
+    """A long value (a description) cut, so one revision is not a screenful at 80x24."""
+    return text if len(text) <= REVISED_VALUE_SHOWN else text[:REVISED_VALUE_SHOWN - 1] + "…"
 
 
 def _shown(value: object) -> str:

@@ -286,3 +286,58 @@ async def test_a_long_revised_value_is_cut_in_the_history(case):
         after = revision.split(" → ", 1)[1]
         assert after.startswith("A diplomat. word") and after.endswith("…")
         assert "THE END" not in revision and len(after) == 120
+
+
+async def test_C_on_one_entity_then_C_on_another_combines_them(case):
+    from db.entities import add_entity
+    from tui.screens.edit import CombineScreen
+
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = add_entity(case, kind="person", name="K. Logvinov").id or 0
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, kirill)
+        await press(pilot, "C")                            # the one to keep
+        assert not isinstance(app.screen, CombineScreen)
+        assert app.curating.combine_into == (kirill, "Kirill Logvinov")
+        await _on_entity(pilot, twin)
+        await press(pilot, "C")                            # the same: asks, with a why
+        assert isinstance(app.screen, CombineScreen)
+        assert "K. Logvinov is the same as Kirill Logvinov" in screen_text(app)
+        await press(pilot, "escape")                       # Esc: nothing combined
+        assert not isinstance(app.screen, CombineScreen)
+        assert not curation.is_retired(case, "entity", twin)
+        await press(pilot, "C")                            # C anew picks the one to keep
+        assert app.curating.combine_into == (twin, "K. Logvinov")
+        await _on_entity(pilot, kirill)
+        await press(pilot, "C")
+        assert isinstance(app.screen, CombineScreen)
+        await _type(pilot, "same man")
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, CombineScreen)
+        # Kirill went into the twin as the keys said: kept, absorbed, why, on the record
+        [combination] = [c for c in curation.item_state(case, "entity", twin).combinations]
+        assert combination.note == "same man" and combination.annotator == "tester"
+        assert curation.is_retired(case, "entity", kirill)
+        assert "Kirill Logvinov" in get_entity(case, twin).aliases
+
+
+def _combine_steps(kept: int, absorbed: int):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _on_entity(pilot, kept)
+        await press(pilot, "C")
+        await _on_entity(pilot, absorbed)
+        await press(pilot, "C")
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_combine_form(snap_compare, case, size):
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = curation.add_item(case, "entity", {"kind": "person", "name": "K. Logvinov"}).id or 0
+    assert snap_compare(browser(case), terminal_size=size, run_before=_combine_steps(kirill, twin))

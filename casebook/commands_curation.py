@@ -280,8 +280,8 @@ def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bo
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def log(path: Path, kind: str | None, item_id: int | None, annotator: str | None, limit: int,
         as_json: bool) -> None:
-    """The case's activity, newest first: sources added, revisions,
-    retirements, combinations, judgements and marks."""
+    """The case's activity, newest first: sources and relationships added,
+    revisions, retirements, combinations, judgements and marks."""
     with open_case(path, read_only=True) as case:
         entries = curation.activity(case, kind=kind, item_id=item_id, annotator=annotator,
                                     limit=limit)

@@ -996,6 +996,9 @@ SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' '
 FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
 SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
+UNION ALL
+SELECT created_at, created_by, 'added', 'relationship', uid, type, 9, rowid FROM relationships
+WHERE created_at != ''
 """
 _NEWEST_FIRST = "at DESC, src, n DESC"
 

@@ -40,6 +40,18 @@ def test_the_log_pages_in_sql_newest_first_and_counts_each_filter(case):
     assert "ben" in curation.activity_annotators(case)
 
 
+def test_a_relationship_added_is_in_the_log_with_who_added_it(case):
+    from db.relationships import add_relationship
+
+    before = curation.count_activity(case, kind="relationship")
+    added = add_relationship(case, subject_entity_id=1, object_entity_id=2, type="associate",
+                             created_by="cleo")
+    [entry] = curation.activity(case, annotator="cleo")
+    assert (entry.action, entry.kind, entry.item_id, entry.detail) == (
+        "added", "relationship", added.id, "associate")
+    assert curation.count_activity(case, kind="relationship") == before + 1
+
+
 async def test_W_shows_the_log_a_name_narrows_it_and_enter_goes_to_the_item(case):
     curation.revise(case, "event", 1, {"title": "Ben's title"}, annotator="ben")
     curation.retire(case, "claim", 2, reason="a duplicate", annotator="ana")

@@ -29,6 +29,7 @@ from typing import TextIO
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..curation import revisions
 from ..entities import entities_by_ids
 from ..events import event_entities
 from ..models import (
@@ -114,6 +115,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
                 aliases = f" (also {', '.join(inline(a) for a in entity.aliases)})" if entity.aliases else ""
                 about = f": {inline(entity.description)}" if entity.description else ""
                 out.write(f"- **{inline(entity.name)}**{aliases}{about}\n")
+                out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "entity",
+                                                                               entity.uid)))
                 count += 1
             out.write("\n")
 
@@ -129,6 +132,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
             out.write(f"- **{when}**: {inline(event.title)}")
             out.write(f". {inline(event.description)}" if event.description else "")
             out.write(f" ({', '.join(who)})\n" if who else "\n")
+            out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "event", event.uid)))
             count += 1
         out.write("None.\n\n" if empty else "\n")
 
@@ -166,6 +170,29 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         for mark in history:
             out.write(f"- {_mark_line(mark)}\n")
         out.write("\n")
+    revised = _revision_lines(case, "claim", claim.uid)
+    if revised:
+        out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in revised) + "\n")
+
+
+def _revision_lines(case: Case, kind: str, uid: str) -> list[str]:
+    """An item's revisions, oldest first: when, who, each field from what to
+    what, and why (issue 11: the report shows an item's history)."""
+    lines = []
+    for revision in revisions(case, kind=kind, item_uid=uid, limit=_LIMIT):
+        changes = "; ".join(f"{inline(name)}: {_revised_value(old)} → {_revised_value(new)}"
+                            for name, (old, new) in revision.fields.items())
+        undo = " (undo)" if revision.undoes else ""
+        why = f" — {inline(revision.note)}" if revision.note and not revision.undoes else ""
+        lines.append(f"revised {revision.at[:16].replace('T', ' ')} by "
+                     f"{inline(revision.annotator)}{undo}: {changes}{why}")
+    return lines
+
+
+def _revised_value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(inline(str(v)) for v in value) or "(none)"
+    return inline(str(value)) if value != "" else "(empty)"
 
 
 def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo], *,

@@ -93,6 +93,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
                   f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
+        revised = _revised_items(case)
         source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
 
         out.write("## Claims\n\n")
@@ -101,7 +102,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
             if not totals[status]:
                 out.write("None.\n\n")
             for claim in walk.claims(case, status=status, include_retired=include_retired):
-                _claim(case, out, claim, source_info, include_retired=include_retired)
+                _claim(case, out, claim, source_info, revised, include_retired=include_retired)
                 count += 1
 
         out.write("## Entities\n\n")
@@ -116,7 +117,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
                 about = f": {inline(entity.description)}" if entity.description else ""
                 out.write(f"- **{inline(entity.name)}**{aliases}{about}\n")
                 out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "entity",
-                                                                               entity.uid)))
+                                                                               entity.uid, revised)))
                 count += 1
             out.write("\n")
 
@@ -132,7 +133,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
             out.write(f"- **{when}**: {inline(event.title)}")
             out.write(f". {inline(event.description)}" if event.description else "")
             out.write(f" ({', '.join(who)})\n" if who else "\n")
-            out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "event", event.uid)))
+            out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "event", event.uid,
+                                                                               revised)))
             count += 1
         out.write("None.\n\n" if empty else "\n")
 
@@ -143,8 +145,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
     return count
 
 
-def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo], *,
-           include_retired: bool) -> None:
+def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo],
+           revised: set[tuple[str, str]], *, include_retired: bool) -> None:
     out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
     if claim.claimant:
         out.write(f"- Claimed by: {inline(claim.claimant)}\n")
@@ -170,14 +172,23 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         for mark in history:
             out.write(f"- {_mark_line(mark)}\n")
         out.write("\n")
-    revised = _revision_lines(case, "claim", claim.uid)
-    if revised:
-        out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in revised) + "\n")
+    lines = _revision_lines(case, "claim", claim.uid, revised)
+    if lines:
+        out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in lines) + "\n")
 
 
-def _revision_lines(case: Case, kind: str, uid: str) -> list[str]:
+def _revised_items(case: Case) -> set[tuple[str, str]]:
+    """(kind, uid) of every item with a revision: read once, so the report asks
+    for revisions only of the few items that have them."""
+    return {(row[0], row[1]) for row in case.rows(
+        "SELECT DISTINCT item_kind, item_uid FROM revisions")}
+
+
+def _revision_lines(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> list[str]:
     """An item's revisions, oldest first: when, who, each field from what to
     what, and why (issue 11: the report shows an item's history)."""
+    if (kind, uid) not in revised:
+        return []
     lines = []
     for revision in revisions(case, kind=kind, item_uid=uid, limit=_LIMIT):
         changes = "; ".join(f"{inline(name)}: {_revised_value(old)} → {_revised_value(new)}"

@@ -111,9 +111,8 @@ def page_ids(
     descending = offset > total - end   # read from the far end: no read walks more than half
     start = offset if not descending else total - end
     retired = 0 if include_retired else int(case.scalar(
-        f"SELECT count(*) FROM (SELECT 1 FROM {table} INDEXED BY {table}_retired "
-        f"WHERE {all_of('retired = 1', where)} "
-        f"LIMIT {SKIP_RETIRED_UP_TO + 1:d})", params))
+        f"{_retired_rows(table)} SELECT count(*) FROM (SELECT 1 FROM {_retired_join(table)} "
+        f"{f'WHERE {where}' if where else ''} LIMIT {SKIP_RETIRED_UP_TO + 1:d})", params))
     if retired > SKIP_RETIRED_UP_TO:
         where = all_of(where, live(table))
     elif retired:
@@ -132,6 +131,19 @@ def page_ids(
     return ids if not descending else list(reversed(ids))
 
 
+def _retired_rows(table: str) -> str:
+    """The ids of ``table``'s retired rows, read first (through their partial
+    index), to be joined back to their rows (:func:`_retired_join`): counted in
+    a range otherwise, the planner would step the whole range of the range's
+    index."""
+    return (f"WITH retired_ids AS MATERIALIZED (SELECT id AS retired_id FROM {table} "
+            f"WHERE retired = 1)")
+
+
+def _retired_join(table: str) -> str:
+    return f"retired_ids JOIN {table} ON {table}.id = retired_ids.retired_id"
+
+
 def _live_page_ids(case: Case, *, table: str, order: Sequence[str], start: int, count: int,
                    where: str, params: Sequence[Any], descending: bool) -> list[int]:
     """``count`` ids of live rows from the ``start``-th live one (from the far
@@ -147,11 +159,10 @@ def _live_page_ids(case: Case, *, table: str, order: Sequence[str], start: int, 
     key_values = list(key)
     marks = ", ".join("?" * len(order))
     before = "<" if not descending else ">"
-    # the live rows before that row: ``start`` less the retired ones there (read
-    # through their partial index: the planner would step the range instead)
+    # the live rows before that row: ``start`` less the retired ones there
     retired_before = int(case.scalar(
-        f"SELECT count(*) FROM {table} INDEXED BY {table}_retired WHERE "
-        f"{all_of('retired = 1', where, f'({columns}) {before} ({marks})')}",
+        f"{_retired_rows(table)} SELECT count(*) FROM {_retired_join(table)} WHERE "
+        f"{all_of(where, f'({columns}) {before} ({marks})')}",
         [*params, *key_values]))
     found = case.rows(
         f"SELECT id FROM {table} WHERE "

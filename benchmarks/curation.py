@@ -4,7 +4,9 @@ of likely duplicates, and merging a laptop copy that added items and links.
 
     .venv/bin/python benchmarks/curation.py [--excerpts N] [--repeats R] [--case PATH]
 
-Generates a case of ``--excerpts`` excerpts (or uses ``--case``; a copy is
+The mark and the revisions are taken in turn (a mark, a revision of an
+entity's description, one of another's aliases), so a load that changes
+weighs on each alike. Generates a case of ``--excerpts`` excerpts (or uses ``--case``; a copy is
 worked on), then prints one row per figure: casebook's time, the floor's
 and their ratio. The floor of a commit is a bare ``BEGIN IMMEDIATE; INSERT;
 COMMIT`` on a WAL file with ``synchronous=FULL``, as casebook commits; the
@@ -31,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 from db import curation  # noqa: E402
 from db.claims import mark_claim  # noqa: E402
-from db.entities import add_entity  # noqa: E402
+from db.entities import add_entity, get_entity  # noqa: E402
 from db.generate import generate_case  # noqa: E402
 from db.merge import merge_case_files  # noqa: E402
+from db.sources import excerpts_page  # noqa: E402
 
 
 def timed(work: Callable[[], object], repeats: int) -> list[float]:
@@ -48,6 +51,47 @@ def timed(work: Callable[[], object], repeats: int) -> list[float]:
 
 def median(times: list[float]) -> float:
     return statistics.median(times)
+
+
+def interleaved_commits(case: db.Case, repeats: int) -> tuple[float, dict[str, float]]:
+    """Median ms of a mark and of revisions of an entity (its description; its
+    aliases, one added), taken in turn so that a machine whose load changes
+    weighs on each alike."""
+    claim_ids = [row[0] for row in case.rows("SELECT id FROM claims ORDER BY id LIMIT ?", [repeats])]
+    entity_ids = [row[0] for row in case.rows(
+        "SELECT id FROM entities ORDER BY id LIMIT ?", [repeats * 2])]
+    marks: list[float] = []
+    revisions: dict[str, list[float]] = {"description": [], "aliases": []}
+    for number in range(repeats):
+        start = time.perf_counter()
+        mark_claim(case, claim_ids[number % len(claim_ids)],
+                   "confirmed" if number % 2 else "disputed", annotator="bench")
+        marks.append((time.perf_counter() - start) * 1000)
+        for what, entity_id in zip(revisions, entity_ids[number * 2:number * 2 + 2], strict=False):
+            value: object = f"Revised by the benchmark ({number})."
+            if what == "aliases":
+                value = [*get_entity(case, entity_id).aliases, f"Bench Alias {number}"]
+            start = time.perf_counter()
+            curation.revise(case, "entity", entity_id, {what: value}, annotator="bench")
+            revisions[what].append((time.perf_counter() - start) * 1000)
+    return median(marks), {what: median(times) for what, times in revisions.items()}
+
+
+def deep_pages_with_retired(case: db.Case, excerpts: int, retired: int = 100
+                            ) -> list[tuple[str, float, float | None, str]]:
+    """A page of the excerpts' pane half way down, with ``retired`` excerpts
+    retired (spread over the case) and left out, beside the same page read
+    with the retired counted in (what paging by position costs anyway)."""
+    for (excerpt_id,) in case.rows("SELECT id FROM excerpts ORDER BY random() LIMIT ?", [retired]):
+        curation.retire(case, "excerpt", excerpt_id, reason="benchmark", annotator="bench")
+    middle = max(0, excerpts // 2 - 100)
+    total = excerpts - retired
+    shown = median(timed(lambda: excerpts_page(case, offset=middle, limit=50, total=excerpts,
+                                               include_retired=True), 5))
+    hidden = median(timed(lambda: excerpts_page(case, offset=middle, limit=50, total=total), 5))
+    return [(f"a page at excerpt {middle:,}, {retired} retired, shown (floor)", shown, None, ""),
+            (f"the same page, the {retired} retired left out", hidden, shown,
+             f"{hidden / shown:.2f}x the page with them")]
 
 
 def insert_floor(folder: Path, repeats: int) -> float:
@@ -107,22 +151,12 @@ def main() -> None:
         floor = insert_floor(folder, options.repeats)
         with db.open_case(path) as case:
             counts = db.counts(case)
-            claim_ids = [row[0] for row in case.rows("SELECT id FROM claims LIMIT ?",
-                                                     [options.repeats])]
-            statuses = iter(["confirmed", "disputed"] * options.repeats)
-            marks = iter(claim_ids * 2)
-            mark = median(timed(lambda: mark_claim(case, next(marks), next(statuses),
-                                                   annotator="bench"), options.repeats))
-            entity_ids = [row[0] for row in case.rows(
-                "SELECT id FROM entities ORDER BY id LIMIT ?", [options.repeats])]
-            targets = iter(entity_ids)
-            revise = median(timed(lambda: curation.revise(
-                case, "entity", next(targets), {"description": "Revised by the benchmark."},
-                annotator="bench"), options.repeats))
+            mark, revisions = interleaved_commits(case, options.repeats)
             rows.append(("bare INSERT commit (floor)", floor, None, ""))
             rows.append(("mark a claim", mark, floor, f"{mark / floor:.1f}x floor"))
-            rows.append(("revise an entity", revise, floor,
-                         f"{revise / floor:.1f}x floor, {revise / mark:.2f}x a mark (goal <= 2x)"))
+            for what, revise in revisions.items():
+                rows.append((f"revise an entity's {what}", revise, floor,
+                             f"{revise / floor:.1f}x floor, {revise / mark:.2f}x a mark (goal <= 2x)"))
             # combine two entities of `links` excerpt links each
             excerpt_ids = [row[0] for row in case.rows(
                 "SELECT id FROM excerpts ORDER BY id LIMIT ?", [options.links * 2])]
@@ -142,6 +176,7 @@ def main() -> None:
             first = median(timed(lambda: curation.likely_duplicates(case, limit=20), 3))
             rows.append((f"likely duplicates, first 20 of {counts.entities:,} entities", first, None,
                          "goal < 1 s at 100,000 entities"))
+            rows += deep_pages_with_retired(case, counts.excerpts)
             laptop = folder / "laptop.casebook"
             db.backup_case_file(case.conn, laptop)
         with db.open_case(laptop) as copy:

@@ -232,11 +232,15 @@ def judge(path: Path, first: int, second: int, judgement: str, annotator: str | 
 @click.argument("path", type=PATH)
 @click.argument("kind", type=KINDS)
 @click.argument("item_id", type=int)
+@click.option("--include-retired", is_flag=True,
+              help="List the retired items linked to it too (marked retired).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
-    """Item ITEM_ID of KIND: its current values, version, state and history."""
+def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bool) -> None:
+    """Item ITEM_ID of KIND: its current values, version, state, history and the
+    items linked to it (up to 200 of each kind; retired ones with --include-retired)."""
     with open_case(path, read_only=True) as case:
-        state = curation.item_state(case, kind, item_id)
+        state = curation.item_state(case, kind, item_id, links=True,
+                                    include_retired=include_retired)
     if as_json:
         echo_json(state.model_dump(mode="json"))
         return
@@ -264,6 +268,12 @@ def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
                    f"{combination.absorbed_uid} into {combination.kept_uid}{undone}")
     for conflict in state.conflicts:
         click.echo("  unsettled: " + "\n  ".join(conflict_lines(conflict)))
+    if state.links:
+        click.echo("  linked:")
+    for link in state.links:
+        role = f" ({line(link.role)})" if link.role else ""
+        click.echo(f"    {link.kind} {link.id}{role}{' retired' if link.retired else ''}: "
+                   f"{line(link.label, 100)}")
 
 
 @click.command()
@@ -275,8 +285,8 @@ def show(path: Path, kind: str, item_id: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def log(path: Path, kind: str | None, item_id: int | None, annotator: str | None, limit: int,
         as_json: bool) -> None:
-    """The case's activity, newest first: sources added, revisions,
-    retirements, combinations, judgements and marks."""
+    """The case's activity, newest first: sources and relationships added,
+    revisions, retirements, combinations, judgements and marks."""
     with open_case(path, read_only=True) as case:
         entries = curation.activity(case, kind=kind, item_id=item_id, annotator=annotator,
                                     limit=limit)

@@ -18,7 +18,7 @@ from .errors import (
 from .evidence import evidence_rows
 from .marks import CLAIM_MARKS, check_annotator, check_status
 from .models import STANCES, Annotation, Claim, Entity, Evidence, EvidenceInContext, Excerpt
-from .paging import all_of, check_shown, count_live, live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .sources import not_at_its_span
 from .tables import ANNOTATIONS, CLAIM_ENTITIES, CLAIM_EXCERPTS, CLAIMS, EXCERPTS
 from .text import nfc
@@ -176,14 +176,13 @@ def claims_page(
     unless ``include_retired``."""
     if total is None:
         total = count_claims(case, status=status, include_retired=include_retired)
-    hidden = live_in(case, "claims", include_retired=include_retired)
     if status is None:
-        ids = page_ids(case, table="claims", order=["id"], where=hidden, offset=offset,
-                       limit=limit, total=total)
+        ids = page_ids(case, table="claims", order=["id"], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     else:
         ids = page_ids(case, table="claims", order=["status", "id"],
-                       where=all_of("status = ?", hidden), params=[status], offset=offset,
-                       limit=limit, total=total)
+                       where="status = ?", params=[status], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
 
 
@@ -231,13 +230,15 @@ def claim_evidence(case: Case, claim_id: int, *, limit: int = 200,
     )
 
 
-def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
-                              limit: int = 200) -> list[EvidenceInContext]:
+def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400, limit: int = 200,
+                              include_retired: bool = True) -> list[EvidenceInContext]:
     """:func:`claim_evidence`, each with up to ``chars`` characters of its
     source before and after it (as :func:`db.sources.excerpt_context`), in one
     query however much evidence there is: the context is cut in SQL, so no
     whole source is read into memory. A source missing from the file (edited
-    by hand) gives an empty title and context."""
+    by hand) gives an empty title and context. Retired excerpts are left out
+    unless ``include_retired``."""
+    shown = "" if include_retired else " AND e.retired = 0"
     # substr counts code points from 1, as excerpt offsets count them from 0.
     rows = case.rows(
         f"SELECT x.stance, {EXCERPTS.select(alias='e')}, ifnull(s.title, '') AS source_title, "
@@ -246,7 +247,7 @@ def claim_evidence_in_context(case: Case, claim_id: int, *, chars: int = 400,
         "ifnull(substr(s.text, max(0, e.\"end\") + 1, max(0, :chars)), '') AS after, "
         "substr(s.text, e.start + 1, e.\"end\" - e.start) IS e.text AS matches "
         "FROM claim_excerpts x JOIN excerpts e ON e.id = x.excerpt_id "
-        "LEFT JOIN sources s ON s.id = e.source_id WHERE x.claim_id = :claim "
+        f"LEFT JOIN sources s ON s.id = e.source_id WHERE x.claim_id = :claim{shown} "
         f"ORDER BY {_EVIDENCE_ORDER} LIMIT :limit",
         {"claim": claim_id, "chars": chars, "limit": limit},
     )
@@ -285,17 +286,24 @@ def claim_history(case: Case, claim_id: int, *, offset: int = 0, limit: int = 50
     return marks.history(CLAIM_MARKS, case, claim_id, offset=offset, limit=limit)
 
 
-def entity_claims(case: Case, entity_id: int, *, limit: int = 200) -> list[Claim]:
+def entity_claims(case: Case, entity_id: int, *, limit: int = 200,
+                  include_retired: bool = True) -> list[Claim]:
+    """The claims about an entity (retired ones left out unless ``include_retired``)."""
+    hidden = live("claims", include_retired=include_retired, column="claim_id")
     ids = [row[0] for row in case.rows(
-        "SELECT DISTINCT claim_id FROM claim_entities WHERE entity_id = ? "
+        f"SELECT DISTINCT claim_id FROM claim_entities WHERE {all_of('entity_id = ?', hidden)} "
         "ORDER BY claim_id LIMIT ?", [entity_id, limit],
     )]
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]
 
 
-def excerpt_claims(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Claim]:
+def excerpt_claims(case: Case, excerpt_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[Claim]:
+    """The claims an excerpt is evidence for (retired ones left out unless ``include_retired``)."""
+    hidden = live("claims", include_retired=include_retired, column="claim_id")
     ids = [row[0] for row in case.rows(
-        "SELECT claim_id FROM claim_excerpts WHERE excerpt_id = ? ORDER BY claim_id LIMIT ?",
+        f"SELECT claim_id FROM claim_excerpts WHERE {all_of('excerpt_id = ?', hidden)} "
+        "ORDER BY claim_id LIMIT ?",
         [excerpt_id, limit],
     )]
     return [claim_from_row(row) for row in rows_by_id(case, CLAIM_SELECT, ids)]

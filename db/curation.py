@@ -33,6 +33,7 @@ from .countries import countries_named
 from .entities import add_entity, link_excerpt_entity
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
+from .item_links import ItemLink, item_links
 from .kinds import ENTITY, RELATIONSHIP, RELATIONSHIP_ENDS, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
 from .models import PAIR_JUDGEMENTS, STANCES, DuplicatePair, Entity, Model
@@ -117,6 +118,7 @@ class ItemState(Model):
     combinations: tuple[Combination, ...] = ()
     conflicts: tuple[FieldConflict, ...] = ()    # its fields revised differently, not yet settled
     damage: str = ""      # what is wrong with the item's row (``db.damage``), if anything
+    links: tuple[ItemLink, ...] = ()   # the items linked to it (``db.item_links``)
 
 
 # -- reading -----------------------------------------------------------------
@@ -154,7 +156,10 @@ def is_retired(case: Case, kind: str | ItemKind, item_id: int) -> bool:
     return bool(_row(case, _kind(kind), item_id)["retired"])
 
 
-def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
+def item_state(case: Case, kind: str | ItemKind, item_id: int, *, links: bool = False,
+               include_retired: bool = False) -> ItemState:
+    """An item with its history, and with ``links`` the items linked to it
+    (retired ones only with ``include_retired``)."""
     kind = _kind(kind)
     with case.snapshot():
         row = _row(case, kind, item_id)
@@ -168,6 +173,8 @@ def item_state(case: Case, kind: str | ItemKind, item_id: int) -> ItemState:
             combinations=tuple(_combinations_of(case, row["uid"])) if kind is ENTITY else (),
             conflicts=tuple(field_conflicts(case, kind=kind.name, item_uid=row["uid"])),
             damage=getattr(stored, "damage", ""),
+            links=item_links(case, kind.name, item_id, include_retired=include_retired)
+            if links else (),
         )
 
 
@@ -1127,6 +1134,9 @@ SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' '
 FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
 SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
+UNION ALL
+SELECT created_at, created_by, 'added', 'relationship', uid, type, 9, rowid FROM relationships
+WHERE created_at != ''
 """
 _NEWEST_FIRST = "at DESC, src, n DESC"
 

@@ -9,7 +9,7 @@ from .casefile import Case, new_uid
 from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
-from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .sources import excerpts_by_ids
 from .tables import ALIAS_LANGUAGES, ENTITIES, ENTITY_ALIASES, EXCERPT_ENTITIES
 from .text import fold, nfc, split_language, with_language
@@ -116,14 +116,13 @@ def entities_page(
     left out unless ``include_retired``."""
     if total is None:
         total = count_entities(case, kind=kind, include_retired=include_retired)
-    hidden = live_in(case, "entities", include_retired=include_retired)
     if kind is None:
-        ids = page_ids(case, table="entities", order=["sort_name", "id"], where=hidden,
-                       offset=offset, limit=limit, total=total)
+        ids = page_ids(case, table="entities", order=["sort_name", "id"],
+                       offset=offset, limit=limit, total=total, include_retired=include_retired)
     else:
         ids = page_ids(case, table="entities", order=["kind", "sort_name", "id"],
-                       where=all_of("kind = ?", hidden), params=[kind], offset=offset,
-                       limit=limit, total=total)
+                       where="kind = ?", params=[kind], offset=offset,
+                       limit=limit, total=total, include_retired=include_retired)
     return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
 
 
@@ -151,23 +150,30 @@ def entities_by_ids(case: Case, ids: list[int]) -> list[Entity]:
     return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
 
 
-def excerpt_entities(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Entity]:
-    """Entities an excerpt mentions, by name."""
+def excerpt_entities(case: Case, excerpt_id: int, *, limit: int = 200,
+                     include_retired: bool = True) -> list[Entity]:
+    """Entities an excerpt mentions, by name (retired ones left out unless ``include_retired``)."""
+    shown = "" if include_retired else " AND e.retired = 0"
     ids = [row[0] for row in case.rows(
         "SELECT e.id FROM excerpt_entities x JOIN entities e ON e.id = x.entity_id "
-        "WHERE x.excerpt_id = ? ORDER BY e.sort_name LIMIT ?", [excerpt_id, limit],
+        f"WHERE x.excerpt_id = ?{shown} ORDER BY e.sort_name LIMIT ?", [excerpt_id, limit],
     )]
     return entities_by_ids(case, ids)
 
 
-def count_entity_excerpts(case: Case, entity_id: int) -> int:
-    return int(case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?", [entity_id]))
+def count_entity_excerpts(case: Case, entity_id: int, *, include_retired: bool = True) -> int:
+    hidden = live("excerpts", include_retired=include_retired, column="excerpt_id")
+    return int(case.scalar(
+        f"SELECT count(*) FROM excerpt_entities WHERE {all_of('entity_id = ?', hidden)}", [entity_id]))
 
 
-def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int = 50) -> list[Excerpt]:
-    """Excerpts that mention an entity, in reading order of their ids."""
+def entity_excerpts(case: Case, entity_id: int, *, offset: int = 0, limit: int = 50,
+                    include_retired: bool = True) -> list[Excerpt]:
+    """Excerpts that mention an entity, in reading order of their ids (retired ones
+    left out unless ``include_retired``)."""
+    hidden = live("excerpts", include_retired=include_retired, column="excerpt_id")
     ids = [row[0] for row in case.rows(
-        "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ? "
+        f"SELECT excerpt_id FROM excerpt_entities WHERE {all_of('entity_id = ?', hidden)} "
         "ORDER BY excerpt_id LIMIT ? OFFSET ?", [entity_id, limit, offset],
     )]
     return excerpts_by_ids(case, ids)

@@ -11,7 +11,7 @@ from .entities import entities_by_ids
 from .errors import NotFoundError
 from .evidence import evidence_rows
 from .models import Entity, Event, Evidence
-from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
+from .paging import all_of, check_shown, count_live, live, page_ids, rows_by_id
 from .tables import EVENT_ENTITIES, EVENT_EXCERPTS, EVENTS
 from .text import nfc
 
@@ -71,15 +71,15 @@ def timeline_page(case: Case, *, offset: int, limit: int, total: int | None = No
     if total is None:
         total = count_events(case, include_retired=include_retired)
     dated = total - count_undated_events(case, include_retired=include_retired)
-    shown = live_in(case, "events", include_retired=include_retired)
     offset = max(0, offset)
-    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_DATED, shown),
-                   offset=offset, limit=min(limit, dated - offset), total=dated)
+    ids = page_ids(case, table="events", order=TIMELINE_ORDER, where=_DATED,
+                   offset=offset, limit=min(limit, dated - offset), total=dated,
+                   include_retired=include_retired)
     if offset + limit > dated:
         start = max(0, offset - dated)
-        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=all_of(_UNDATED, shown),
+        ids += page_ids(case, table="events", order=TIMELINE_ORDER, where=_UNDATED,
                         offset=start, limit=offset + limit - max(offset, dated),
-                        total=total - dated)
+                        total=total - dated, include_retired=include_retired)
     return events_by_ids(case, ids)
 
 
@@ -135,29 +135,37 @@ def event_entities(case: Case, event_id: int, *, limit: int = 200,
     return entities_by_ids(case, ids)
 
 
-def event_evidence(case: Case, event_id: int, *, limit: int = 200) -> list[Evidence]:
+def event_evidence(case: Case, event_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[Evidence]:
+    """An event's evidence (retired excerpts left out unless ``include_retired``)."""
+    hidden = live("excerpts", include_retired=include_retired, column="x.excerpt_id")
     return evidence_rows(
         case,
         "SELECT x.excerpt_id, 'supports' AS stance FROM event_excerpts x "
-        "WHERE x.event_id = ? ORDER BY x.excerpt_id LIMIT ?",
+        f"WHERE {all_of('x.event_id = ?', hidden)} ORDER BY x.excerpt_id LIMIT ?",
         [event_id, limit],
     )
 
 
-def entity_events(case: Case, entity_id: int, *, limit: int = 200) -> list[Event]:
-    """An entity's events in date order."""
+def entity_events(case: Case, entity_id: int, *, limit: int = 200,
+                  include_retired: bool = True) -> list[Event]:
+    """An entity's events in date order (retired ones left out unless ``include_retired``)."""
+    shown = "" if include_retired else " AND v.retired = 0"
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_entities x JOIN events v ON v.id = x.event_id "
-        "WHERE x.entity_id = ? ORDER BY v.date_start = '', v.date_start, v.date_end, v.id LIMIT ?",
+        f"WHERE x.entity_id = ?{shown} "
+        "ORDER BY v.date_start = '', v.date_start, v.date_end, v.id LIMIT ?",
         [entity_id, limit],
     )]
     return events_by_ids(case, ids)
 
 
-def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Event]:
+def excerpt_events(case: Case, excerpt_id: int, *, limit: int = 200,
+                   include_retired: bool = True) -> list[Event]:
+    shown = "" if include_retired else " AND v.retired = 0"
     ids = [row[0] for row in case.rows(
         "SELECT v.id FROM event_excerpts x JOIN events v ON v.id = x.event_id "
-        "WHERE x.excerpt_id = ? ORDER BY v.date_start = '', v.date_start, v.id LIMIT ?",
+        f"WHERE x.excerpt_id = ?{shown} ORDER BY v.date_start = '', v.date_start, v.id LIMIT ?",
         [excerpt_id, limit],
     )]
     return events_by_ids(case, ids)

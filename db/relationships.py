@@ -334,11 +334,12 @@ class Tie(Model):
 
 
 def entity_ties(case: Case, entity_id: int, *, types: Sequence[str] = (),
-                limit: int = 200) -> list[Tie]:
-    """An entity's relationships either way (not the retired), by type then by the
-    other entity's name."""
+                limit: int = 200, include_retired: bool = False) -> list[Tie]:
+    """An entity's relationships either way, by type then by the other entity's
+    name: not the retired, nor those to a retired entity, unless ``include_retired``."""
     condition, params = _filters(types)
-    condition += " AND r.retired = 0"
+    if not include_retired:
+        condition += " AND r.retired = 0 AND e.retired = 0"
     rows = case.rows(
         f"SELECT r.id, r.type, e.sort_name FROM relationships r "
         f"JOIN entities e ON e.id = r.object_entity_id WHERE r.subject_entity_id = ?{condition} "

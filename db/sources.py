@@ -12,7 +12,7 @@ from .casefile import Case, new_uid, utc_now
 from .damage import not_its_span, read_model
 from .errors import CaseError, InvalidValueError, NotFoundError
 from .models import Excerpt, Source, SourceInfo
-from .paging import all_of, check_shown, count_live, live_in, page_ids, rows_by_id
+from .paging import check_shown, count_live, page_ids, rows_by_id
 from .tables import EXCERPTS, SOURCES
 from .text import nfc
 
@@ -248,8 +248,8 @@ def excerpts_page(
     where, params = ("source_id = ?", [source_id]) if source_id is not None else ("", [])
     ids = page_ids(
         case, table="excerpts", order=["source_id", "start", '"end"'],
-        where=all_of(where, live_in(case, "excerpts", include_retired=include_retired)),
-        params=params, offset=offset, limit=limit, total=total,
+        where=where, params=params, offset=offset, limit=limit, total=total,
+        include_retired=include_retired,
     )
     return excerpts_by_ids(case, ids)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import browser, press, screen_lines, settle
+from conftest import browser, press, screen_lines, screen_text, settle
 from textual.widgets import Input
 
 import db
@@ -40,6 +40,18 @@ def test_the_log_pages_in_sql_newest_first_and_counts_each_filter(case):
     assert "ben" in curation.activity_annotators(case)
 
 
+def test_a_relationship_added_is_in_the_log_with_who_added_it(case):
+    from db.relationships import add_relationship
+
+    before = curation.count_activity(case, kind="relationship")
+    added = add_relationship(case, subject_entity_id=1, object_entity_id=2, type="associate",
+                             created_by="cleo")
+    [entry] = curation.activity(case, annotator="cleo")
+    assert (entry.action, entry.kind, entry.item_id, entry.detail) == (
+        "added", "relationship", added.id, "associate")
+    assert curation.count_activity(case, kind="relationship") == before + 1
+
+
 async def test_W_shows_the_log_a_name_narrows_it_and_enter_goes_to_the_item(case):
     curation.revise(case, "event", 1, {"title": "Ben's title"}, annotator="ben")
     curation.retire(case, "claim", 2, reason="a duplicate", annotator="ana")
@@ -66,6 +78,31 @@ async def test_W_shows_the_log_a_name_narrows_it_and_enter_goes_to_the_item(case
         assert not isinstance(app.screen, ActivityScreen)
         assert app.active_kind == "event"
         assert app.pane("event").paged_list.cursor_item_id == 1
+
+
+async def test_t_shows_one_kind_of_item_at_a_time_in_the_log(case):
+    curation.revise(case, "event", 1, {"title": "Ben's title"}, annotator="ben")
+    curation.retire(case, "claim", 2, reason="a duplicate", annotator="ana")
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "W")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        listed = screen.query_one("#activity-list")
+        await press(pilot, "t")                        # entities: none was curated
+        assert listed.total == curation.count_activity(case, kind="entity") == 0
+        assert "entity only" in screen_text(app)
+        await press(pilot, "t")                        # events: ben's revision
+        assert listed.total == curation.count_activity(case, kind="event") == 1
+        assert any("revised" in line and "event 1" in line for line in screen_lines(app))
+        assert not any("claim 2" in line for line in screen_lines(app))
+        await press(pilot, "t", "t")                   # claims: the retirement and the marks
+        assert listed.total == curation.count_activity(case, kind="claim")
+        assert any("retired" in line and "claim 2" in line for line in screen_lines(app))
+        await press(pilot, "t", "t", "t")              # relationship, source, then all again
+        assert listed.total == curation.count_activity(case)
+        assert " only" not in screen_lines(app)[1]   # the title says every kind again
 
 
 async def test_the_palette_opens_the_log_and_esc_closes_it(case):

@@ -221,3 +221,127 @@ def test_duplicates_queue(snap_compare, case, size):
     from db.entities import add_entity
     add_entity(case, kind="person", name="Logvinov", description="Entered twice.")
     assert snap_compare(browser(case), terminal_size=size, run_before=_queue_steps())
+
+
+def _linked(detail, kind: str, item_id: int) -> list[str]:
+    """The lines of a detail's links to one item (plain text)."""
+    return [block.content.plain for block in detail.blocks
+            if block.link is not None and (block.link.kind, block.link.id) == (kind, item_id)]
+
+
+async def test_details_leave_out_linked_retired_items_until_H_then_mark_them(case):
+    """An entity's detail lists its events, claims and excerpts as the panes do:
+    a retired one is left out (and out of the count) until ``H``, then marked as
+    the panes mark it; a claim's evidence and an excerpt's mentions alike."""
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    claim_id = int(case.scalar("SELECT min(claim_id) FROM claim_entities WHERE entity_id = ?",
+                               [entity_id]))
+    event_id = int(case.scalar("SELECT min(event_id) FROM event_entities WHERE entity_id = ?",
+                               [entity_id]))
+    excerpt_id = int(case.scalar(
+        "SELECT min(x.excerpt_id) FROM excerpt_entities x JOIN claim_excerpts c "
+        "ON c.excerpt_id = x.excerpt_id WHERE x.entity_id = ?", [entity_id]))
+    cited_by = int(case.scalar("SELECT min(claim_id) FROM claim_excerpts WHERE excerpt_id = ? "
+                               "AND claim_id != ?", [excerpt_id, claim_id]))   # not retired
+    mentions = int(case.scalar("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?",
+                               [entity_id]))
+    for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+        curation.retire(case, kind, item_id, reason="a test", annotator="ben")
+    app = browser(case)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        detail = app.pane("entity").detail
+        for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+            assert _linked(detail, kind, item_id) == [], kind
+        assert f"Mentioned in ({mentions - 1:,})" in detail.text
+        await press(pilot, "H")
+        assert f"Mentioned in ({mentions:,})" in detail.text
+        for kind, item_id in (("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)):
+            [line] = _linked(detail, kind, item_id)
+            assert line.startswith("• retired "), (kind, line)
+        # every other link is not marked
+        others = [block.content.plain for block in detail.blocks if block.link is not None
+                  and (block.link.kind, block.link.id) not in
+                  {("claim", claim_id), ("event", event_id), ("excerpt", excerpt_id)}]
+        assert others and not any("retired " in line for line in others)
+        # the claim citing the retired excerpt: marked in its evidence
+        await press(pilot, "4")
+        app.pane("claim").reveal(cited_by)
+        await settle(pilot)
+        assert app.pane("claim").detail_id == cited_by
+        [line] = _linked(app.pane("claim").detail, "excerpt", excerpt_id)
+        assert line.startswith("retired ")
+        await press(pilot, "H")                            # hidden again: left out
+        assert app.pane("claim").detail_id == cited_by
+        assert _linked(app.pane("claim").detail, "excerpt", excerpt_id) == []
+
+
+async def test_a_long_revised_value_is_cut_in_the_history(case):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    long_text = "A diplomat. " + "word " * 100 + "THE END"
+    curation.revise(case, "entity", entity_id, {"description": long_text}, annotator="ana")
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        [revision] = [block.content.plain for block in app.pane("entity").detail.blocks
+                      if "description: " in block.content.plain and " → " in block.content.plain]
+        after = revision.split(" → ", 1)[1]
+        assert after.startswith("A diplomat. word") and after.endswith("…")
+        assert "THE END" not in revision and len(after) == 120
+
+
+async def test_C_on_one_entity_then_C_on_another_combines_them(case):
+    from db.entities import add_entity
+    from tui.screens.edit import CombineScreen
+
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = add_entity(case, kind="person", name="K. Logvinov").id or 0
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, kirill)
+        await press(pilot, "C")                            # the one to keep
+        assert not isinstance(app.screen, CombineScreen)
+        assert app.curating.combine_into == (kirill, "Kirill Logvinov")
+        await _on_entity(pilot, twin)
+        await press(pilot, "C")                            # the same: asks, with a why
+        assert isinstance(app.screen, CombineScreen)
+        assert "K. Logvinov is the same as Kirill Logvinov" in screen_text(app)
+        await press(pilot, "escape")                       # Esc: nothing combined
+        assert not isinstance(app.screen, CombineScreen)
+        assert not curation.is_retired(case, "entity", twin)
+        await press(pilot, "C")                            # C anew picks the one to keep
+        assert app.curating.combine_into == (twin, "K. Logvinov")
+        await _on_entity(pilot, kirill)
+        await press(pilot, "C")
+        assert isinstance(app.screen, CombineScreen)
+        await _type(pilot, "same man")
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, CombineScreen)
+        # Kirill went into the twin as the keys said: kept, absorbed, why, on the record
+        [combination] = [c for c in curation.item_state(case, "entity", twin).combinations]
+        assert combination.note == "same man" and combination.annotator == "tester"
+        assert curation.is_retired(case, "entity", kirill)
+        assert "Kirill Logvinov" in get_entity(case, twin).aliases
+
+
+def _combine_steps(kept: int, absorbed: int):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _on_entity(pilot, kept)
+        await press(pilot, "C")
+        await _on_entity(pilot, absorbed)
+        await press(pilot, "C")
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_combine_form(snap_compare, case, size):
+    kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = curation.add_item(case, "entity", {"kind": "person", "name": "K. Logvinov"}).id or 0
+    assert snap_compare(browser(case), terminal_size=size, run_before=_combine_steps(kirill, twin))

@@ -108,6 +108,32 @@ def test_revise_show_undo_and_log(seed_case_copy: Path):
     assert "ben v" in text.stdout and text.returncode == 0
 
 
+def test_show_lists_the_linked_items_retired_ones_only_when_asked(seed_case_copy: Path):
+    with db.open_case(seed_case_copy) as case:
+        claim_id, excerpt_id, stance = case.row(
+            "SELECT claim_id, excerpt_id, stance FROM claim_excerpts "
+            "ORDER BY claim_id, excerpt_id LIMIT 1")
+        entities = {row[0]: row[1] for row in case.rows(
+            "SELECT entity_id, role FROM claim_entities WHERE claim_id = ?", [claim_id])}
+    links = _json("show", seed_case_copy, "claim", claim_id, "--json")["links"]
+    assert {(link["id"], link["role"]) for link in links if link["kind"] == "entity"} == set(
+        entities.items())
+    assert any(link["kind"] == "excerpt" and link["id"] == excerpt_id for link in links)
+    assert all(link["label"] and not link["retired"] for link in links)
+    # the excerpt's own links lead back to the claim
+    back = _json("show", seed_case_copy, "excerpt", excerpt_id, "--json")["links"]
+    assert {"kind": "claim", "id": claim_id} in [{"kind": b["kind"], "id": b["id"]} for b in back]
+    assert run_cli("retire", seed_case_copy, "excerpt", excerpt_id, "--reason", "t",
+                   env=ANA).returncode == 0
+    links = _json("show", seed_case_copy, "claim", claim_id, "--json")["links"]
+    assert not any(link["kind"] == "excerpt" and link["id"] == excerpt_id for link in links)
+    links = _json("show", seed_case_copy, "claim", claim_id, "--include-retired", "--json")["links"]
+    [retired] = [link for link in links if link["kind"] == "excerpt" and link["id"] == excerpt_id]
+    assert retired["retired"] is True
+    text = run_cli("show", seed_case_copy, "claim", claim_id, "--include-retired").stdout
+    assert f"    excerpt {excerpt_id} ({stance}) retired: " in text
+
+
 def shown_title(path: Path) -> str:
     """The event's title as the seed case has it (the undo put it back)."""
     with db.open_case(path, read_only=True) as case:

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 import db
 from db import curation, trust
+from db.check import check_case
 from db.entities import add_entity, get_entity
 from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from db.events import get_event
@@ -114,6 +115,34 @@ def test_a_revision_changes_fields_on_the_record(case):
     assert entity_id in [hit.id for hit in hits.hits]
     assert case.scalar("SELECT sort_name FROM entities WHERE id = ?", [entity_id]) == "kirill v. logvinov"
 
+
+
+def test_a_revision_of_aliases_writes_only_those_that_go_or_come(tmp_path: Path):
+    """Each alias row written re-indexes the entity for search (a new index
+    segment), so the unchanged aliases are left alone; search, the language
+    tags and check follow all the same."""
+    with db.create_case(tmp_path / "c.casebook", title="t") as case:
+        entity = add_entity(case, kind="person", name="Jan Novák",
+                            aliases=["Honza", "Staatsveiligheid@nl", "Johnny"])
+        written: list[str] = []
+        case.conn.set_trace_callback(written.append)
+        curation.revise(case, "entity", entity.id or 0,
+                        {"aliases": "Staatsveiligheid|Johnny|Jean@fr"}, annotator="ana")
+        case.conn.set_trace_callback(None)
+        # (the trace repeats a statement for each statement its triggers run)
+        alias_writes = [sql for sql in dict.fromkeys(written)
+                        if sql.startswith(("INSERT OR IGNORE INTO entity_aliases",
+                                           "DELETE FROM entity_aliases"))]
+        assert alias_writes == [
+            "DELETE FROM entity_aliases WHERE entity_id = 1 AND alias = 'Honza'",
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (1, 'Jean')"]
+        after = get_entity(case, entity.id or 0)
+        assert set(after.aliases) == {"Staatsveiligheid", "Johnny", "Jean"}
+        assert dict(after.languages) == {"Staatsveiligheid": "nl", "Jean": "fr"}
+        assert search(case, "honza", kinds=["entity"]).groups[0].total == 0
+        assert search(case, "jean", kinds=["entity"]).groups[0].total == 1
+        assert search(case, "johnny", kinds=["entity"]).groups[0].total == 1
+        assert check_case(case).ok
 
 def test_a_stale_revision_is_refused_saying_who_changed_what(case):
     event_id = int(case.scalar("SELECT min(id) FROM events"))

@@ -158,3 +158,31 @@ def test_relationships_by_type_with_their_evidence_and_marks(report: str):
     assert "seed marked it disputed (was unreviewed)" in block
     bullets = re.findall(r"^- \*\*", ties, re.M)
     assert len(bullets) >= 40
+
+
+def test_the_report_shows_each_items_revisions(seed_case_copy: Path, tmp_path: Path):
+    """Issue 11: markdown shows an item's history: who revised which field from
+    what to what, and why, under the entity, the event and the claim."""
+    import db
+    from db import curation
+
+    with db.open_case(seed_case_copy) as case:
+        entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+        curation.revise(case, "entity", entity_id, {"name": "Kirill V. Logvinov"},
+                        annotator="ana", note="full name *here*")
+        curation.revise(case, "event", 1, {"title": "A better title"}, annotator="ben")
+        claim_id = int(case.scalar("SELECT min(id) FROM claims"))
+        curation.revise(case, "claim", claim_id, {"claimant": "VSquare [sic]"}, annotator="cleo")
+    out = tmp_path / "report.md"
+    result = run_cli("export", seed_case_copy, "--format", "markdown", "-o", out)
+    assert result.returncode == 0, result.stderr
+    report = out.read_text()
+    entities = section(report, "## Entities")
+    assert re.search(r"- \*\*Kirill V\. Logvinov\*\*.*\n  - revised \d{4}-\d\d-\d\d \d\d:\d\d by ana: "
+                     r"name: Kirill Logvinov → Kirill V\. Logvinov — full name \\\*here\\\*\n",
+                     entities)
+    assert re.search(r"A better title.*\n  - revised .* by ben: title: .+ → A better title\n",
+                     section(report, "## Timeline"))
+    claims = section(report, "## Claims")
+    assert re.search(r"Revisions:\n\n- revised .* by cleo: claimant: .* → VSquare \\\[sic\\\]\n",
+                     claims)

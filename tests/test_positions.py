@@ -80,6 +80,43 @@ def test_retired_items_leave_each_view_and_its_positions_unless_included(seed_ca
             case, include_retired=True)
 
 
+def test_every_page_of_every_view_leaves_out_its_retired_items(seed_case_copy):
+    """Pages read past retired rows (not testing each row stepped over: db/paging.py)
+    are exactly the live rows in order, from either end, at every offset, with runs
+    of retired rows at the ends and inside, in views narrowed to a status, a kind
+    or a source too."""
+    from db import curation
+
+    with open_case(seed_case_copy) as case:
+        source_id = int(case.scalar(
+            "SELECT source_id FROM excerpts GROUP BY source_id ORDER BY count(*) DESC LIMIT 1"))
+        views = [
+            ("entity", lambda **o: entities_page(case, **o)),
+            ("entity", lambda **o: entities_page(case, kind="person", **o)),
+            ("event", lambda **o: timeline_page(case, **o)),
+            ("excerpt", lambda **o: excerpts_page(case, source_id=source_id, **o)),
+            ("claim", lambda **o: claims_page(case, **o)),
+            ("claim", lambda **o: claims_page(case, status="unreviewed", **o)),
+        ]
+        for kind, page in views:
+            every = [item.id for item in page(offset=0, limit=10**6, include_retired=True)]
+            # the first two, a run of three inside, every seventh, the last
+            picked = {*every[:2], *every[len(every) // 2:len(every) // 2 + 3], *every[::7],
+                      every[-1]}
+            for item_id in picked:
+                if not curation.is_retired(case, kind, item_id):
+                    curation.retire(case, kind, item_id, reason="a test", annotator="ana")
+            every_now = [item.id for item in page(offset=0, limit=10**6, include_retired=True)]
+            live = [item_id for item_id in every_now
+                    if not curation.is_retired(case, kind, item_id)]
+            assert 0 < len(live) < len(every_now)
+            total = len(live)
+            for size in (1, 4, 9):
+                for offset in range(0, total):
+                    ids = [item.id for item in page(offset=offset, limit=size, total=total)]
+                    assert ids == live[offset:offset + size], (kind, size, offset)
+
+
 def test_claim_position_within_a_status(seed_case):
     for status in ("unreviewed", "denied"):
         total = count_claims(seed_case, status=status)

@@ -236,10 +236,10 @@ def test_a_relationship_is_revised_on_the_record_and_a_stale_revision_is_refused
             curation.revise(case, "relationship", rid, changes, annotator="ana")
     assert get_relationship(case, rid).role == "head of mission"
     assert len(curation.revisions(case, kind="relationship")) == 1
-    # the activity log has its marks and its revision
+    # the activity log has its marks, its revision and its addition (by no one named here)
     actions = [(e.action, e.annotator) for e in curation.activity(case, kind="relationship",
                                                                   item_id=rid)]
-    assert actions == [("mark", "chloé"), ("revised", "ana"), ("mark", "bruno")]
+    assert actions == [("mark", "chloé"), ("revised", "ana"), ("mark", "bruno"), ("added", "")]
 
 
 def test_a_retired_relationship_leaves_the_network_until_it_is_restored(people):

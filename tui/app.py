@@ -603,7 +603,7 @@ class CasebookApp(App[None]):
             return self.review.allows(action)
         if action.startswith("build_"):
             return self.building.allows(action)
-        if action in ("edit_item", "retire_item"):
+        if action in ("edit_item", "retire_item", "combine_item"):
             return self.curating.allows(action)
         return super().check_action(action, parameters)
 
@@ -680,6 +680,9 @@ class CasebookApp(App[None]):
 
     def action_retire_item(self) -> None:
         self.curating.start("retire")
+
+    def action_combine_item(self) -> None:
+        self.curating.start("combine")
 
     def action_duplicates(self) -> None:
         self.curating.duplicates()

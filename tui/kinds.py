@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from textual.binding import Binding
 from textual.content import Content
@@ -42,6 +42,14 @@ from .widgets.detail import Block
 from .widgets.pane_bar import Tab
 
 
+class DetailBuilder(Protocol):
+    """An item's detail read from the case (``tui.details``): its linked items as
+    the panes list items, retired ones left out unless ``include_retired``."""
+
+    def __call__(self, case: Case, item_id: int, /, *, include_retired: bool = False
+                 ) -> list[Block]: ...
+
+
 @dataclass(frozen=True)
 class ItemKind:
     """One kind of item: what the browser reads and draws for it."""
@@ -51,7 +59,7 @@ class ItemKind:
     short_title: str           # its tab when the terminal is narrow: "Ent"
     feed: Callable[[Case], Feed]
     row: Callable[[Any, int], Content]
-    detail: Callable[[Case, int], list[Block]]
+    detail: DetailBuilder
     pane: type[Pane] = Pane
 
     @property

@@ -29,6 +29,7 @@ from typing import TextIO
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..curation import revisions
 from ..entities import entities_by_ids
 from ..events import event_entities
 from ..models import (
@@ -90,6 +91,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
                   f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
+        revised = _revised_items(case)
         source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
 
         out.write("## Claims\n\n")
@@ -98,7 +100,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
             if not totals[status]:
                 out.write("None.\n\n")
             for claim in walk.claims(case, status=status, include_retired=include_retired):
-                _claim(case, out, claim, source_info, include_retired=include_retired)
+                _claim(case, out, claim, source_info, revised, include_retired=include_retired)
                 count += 1
 
         out.write("## Entities\n\n")
@@ -112,6 +114,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
                 aliases = f" (also {', '.join(inline(a) for a in entity.aliases)})" if entity.aliases else ""
                 about = f": {inline(entity.description)}" if entity.description else ""
                 out.write(f"- **{inline(entity.name)}**{aliases}{about}\n")
+                out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "entity",
+                                                                               entity.uid, revised)))
                 count += 1
             out.write("\n")
 
@@ -127,6 +131,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
             out.write(f"- **{when}**: {inline(event.title)}")
             out.write(f". {inline(event.description)}" if event.description else "")
             out.write(f" ({', '.join(who)})\n" if who else "\n")
+            out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "event", event.uid,
+                                                                               revised)))
             count += 1
         out.write("None.\n\n" if empty else "\n")
 
@@ -137,8 +143,8 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
     return count
 
 
-def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo], *,
-           include_retired: bool) -> None:
+def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[int], SourceInfo],
+           revised: set[tuple[str, str]], *, include_retired: bool) -> None:
     out.write(f"#### Claim {claim.id}: {inline(claim.statement)}\n\n")
     if claim.claimant:
         out.write(f"- Claimed by: {inline(claim.claimant)}\n")
@@ -164,6 +170,38 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         for mark in history:
             out.write(f"- {_mark_line(mark)}\n")
         out.write("\n")
+    lines = _revision_lines(case, "claim", claim.uid, revised)
+    if lines:
+        out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in lines) + "\n")
+
+
+def _revised_items(case: Case) -> set[tuple[str, str]]:
+    """(kind, uid) of every item with a revision: read once, so the report asks
+    for revisions only of the few items that have them."""
+    return {(row[0], row[1]) for row in case.rows(
+        "SELECT DISTINCT item_kind, item_uid FROM revisions")}
+
+
+def _revision_lines(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> list[str]:
+    """An item's revisions, oldest first: when, who, each field from what to
+    what, and why (issue 11: the report shows an item's history)."""
+    if (kind, uid) not in revised:
+        return []
+    lines = []
+    for revision in revisions(case, kind=kind, item_uid=uid, limit=_LIMIT):
+        changes = "; ".join(f"{inline(name)}: {_revised_value(old)} → {_revised_value(new)}"
+                            for name, (old, new) in revision.fields.items())
+        undo = " (undo)" if revision.undoes else ""
+        why = f" — {inline(revision.note)}" if revision.note and not revision.undoes else ""
+        lines.append(f"revised {revision.at[:16].replace('T', ' ')} by "
+                     f"{inline(revision.annotator)}{undo}: {changes}{why}")
+    return lines
+
+
+def _revised_value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(inline(str(v)) for v in value) or "(none)"
+    return inline(str(value)) if value != "" else "(empty)"
 
 
 def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo], *,

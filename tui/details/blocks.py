@@ -3,10 +3,14 @@ count, and a link to each kind of item, each drawn from plain strings."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from typing import Any
+
 from textual.content import Content
 
 from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
+from db.paging import retired_among
 from db.relationships import Tie
 
 from ..labels import BADGE_WIDTH, DAMAGE_MARK, damage_mark, status_badge
@@ -14,6 +18,21 @@ from ..text import cell_pad, fit, join, plain_line, quoted_line
 from ..widgets.detail import BLANK, Block, Link
 
 RELATED_LIMIT = 200      # links per section; a count says when there are more
+# A retired item linked from a detail (shown only while retired items are, ``H``):
+# the word the panes put before its row.
+RETIRED = ("retired ", ".cb--badge")
+
+
+def retired_ids(case: Case, table: str, items: Sequence[Any], shown: bool) -> set[int]:
+    """Which of ``items`` (models with an id) are retired: none to look for
+    unless retired items are shown (else the reads left them out)."""
+    if not shown:
+        return set()
+    return retired_among(case, table, [item.id for item in items if item.id is not None])
+
+
+def _retired(retired: bool) -> list[Content | tuple[str, str]]:
+    return [RETIRED] if retired else []
 
 
 def heading(text: str, count: int | None = None, *, shown: int | None = None) -> Block:
@@ -45,8 +64,8 @@ def damage_blocks(damage: str) -> list[Block]:
                                  "problem in the file.", ".cb--dim"), hang=2)]
 
 
-def entity_link(entity: Entity, role: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", ""), damage_mark(entity.damage),
+def entity_link(entity: Entity, role: str = "", *, retired: bool = False) -> Block:
+    parts: list[Content | tuple[str, str]] = [("• ", ""), *_retired(retired), damage_mark(entity.damage),
                                               plain_line(entity.name, ".cb--name"),
                                               (f"  {entity.kind}", ".cb--dim")]
     if role:
@@ -54,21 +73,23 @@ def entity_link(entity: Entity, role: str = "") -> Block:
     return Block(join(parts), Link("entity", entity.id or 0), hang=2)
 
 
-def event_link(event: Event) -> Block:
-    return Block(join([("• ", ""), damage_mark(event.damage),
+def event_link(event: Event, *, retired: bool = False) -> Block:
+    return Block(join([("• ", ""), *_retired(retired), damage_mark(event.damage),
                        Content.styled(event.date_label, ".cb--date"), ("  ", ""),
                        plain_line(event.title)]), Link("event", event.id or 0), hang=2)
 
 
-def claim_link(claim: Claim) -> Block:
+def claim_link(claim: Claim, *, retired: bool = False) -> Block:
     badge = cell_pad(status_badge(claim.status), BADGE_WIDTH)
-    return Block(join([("• ", ""), damage_mark(claim.damage), badge, " ", plain_line(claim.statement)]),
+    return Block(join([("• ", ""), *_retired(retired), damage_mark(claim.damage), badge, " ",
+                       plain_line(claim.statement)]),
                  Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
 
 
-def tie_links(ties: list[Tie]) -> list[Block]:
+def tie_links(ties: list[Tie], retired: Collection[int] = ()) -> list[Block]:
     """An entity's relationships grouped by type (``member of``, ``← member of`` read
-    from the other end), each a link to the entity at the other end."""
+    from the other end), each a link to the entity at the other end; those whose
+    relationship id is in ``retired`` marked so."""
     blocks: list[Block] = []
     label = None
     for tie in ties:
@@ -79,7 +100,8 @@ def tie_links(ties: list[Tie]) -> list[Block]:
         said = " · ".join(part for part in (r.role, r.date_label) if part)
         badge = cell_pad(status_badge(r.status), BADGE_WIDTH)
         parts: list[Content | tuple[str, str]] = [
-            ("  • ", ""), badge, (" ", ""), plain_line(tie.other.name, ".cb--name"),
+            ("  • ", ""), *_retired(r.id in retired), badge, (" ", ""),
+            plain_line(tie.other.name, ".cb--name"),
             (f"  {tie.other.kind}", ".cb--dim")]
         if said:
             parts += [("  ", ""), plain_line(said, ".cb--dim")]
@@ -91,8 +113,10 @@ def tie_links(ties: list[Tie]) -> list[Block]:
 SOURCE_IN_LINK = 32   # cells of a source's title after an excerpt link
 
 
-def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block:
-    parts: list[Content | tuple[str, str]] = [("• ", ""), damage_mark(excerpt.damage)]
+def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "", *,
+                 retired: bool = False) -> Block:
+    parts: list[Content | tuple[str, str]] = [("• ", ""), *_retired(retired),
+                                              damage_mark(excerpt.damage)]
     if stance:
         parts.append((f"{stance}: ", ".cb--label"))
     # The source's title, cut: a list of evidence from one long-titled source
@@ -102,8 +126,10 @@ def excerpt_link(excerpt: Excerpt, source_title: str, stance: str = "") -> Block
     return Block(join(parts), Link("excerpt", excerpt.id or 0), hang=2)
 
 
-def evidence_links(evidence: list[Evidence], *, stances: bool) -> list[Block]:
-    return [excerpt_link(e.excerpt, e.source_title, e.stance if stances else "") for e in evidence]
+def evidence_links(evidence: list[Evidence], *, stances: bool,
+                   retired: Collection[int] = ()) -> list[Block]:
+    return [excerpt_link(e.excerpt, e.source_title, e.stance if stances else "",
+                         retired=e.excerpt.id in retired) for e in evidence]
 
 
 def section(title: str, blocks: list[Block], *, empty: str, limit: int = RELATED_LIMIT) -> list[Block]:
@@ -147,8 +173,8 @@ def curation_blocks(case: Case, kind: str, item_id: int) -> list[Block]:
         if revision.undoes:
             parts.append((" (undo)", ".cb--dim"))
         for name, (old, new) in revision.fields.items():
-            parts += [(f"  {name}: ", ".cb--label"), plain_line(_shown(old), ".cb--dim"),
-                      (" → ", ""), plain_line(_shown(new))]
+            parts += [(f"  {name}: ", ".cb--label"), plain_line(_cut(_shown(old)), ".cb--dim"),
+                      (" → ", ""), plain_line(_cut(_shown(new)))]
         blocks.append(Block(join(_with_note(parts, "" if revision.undoes else revision.note)),
                             hang=2))
     for retirement in reversed(state.retirements):
@@ -180,6 +206,14 @@ def _with_note(parts: Parts, note: str, separator: str = "  — ") -> Parts:
     if note:
         parts += [(separator, ".cb--dim"), plain_line(note)]
     return parts
+
+
+REVISED_VALUE_SHOWN = 120   # characters of a revised value in the history ('casebook show' has all)
+
+
+def _cut(text: str) -> str:
+    """A long value (a description) cut, so one revision is not a screenful at 80x24."""
+    return text if len(text) <= REVISED_VALUE_SHOWN else text[:REVISED_VALUE_SHOWN - 1] + "…"
 
 
 def _shown(value: object) -> str:

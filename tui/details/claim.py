@@ -28,10 +28,12 @@ from ..text import fit, join, plain_block, plain_line
 from ..widgets.detail import BLANK, Block, Link
 from .blocks import (
     RELATED_LIMIT,
+    RETIRED,
     curation_blocks,
     damage_blocks,
     entity_link,
     field,
+    retired_ids,
     section,
 )
 
@@ -41,7 +43,10 @@ HISTORY_LIMIT = 200     # the latest marks shown; a count says when there are mo
 DIM = ".cb--dim"
 
 
-def claim_detail(case: Case, claim_id: int) -> list[Block]:
+def claim_detail(case: Case, claim_id: int, *, include_retired: bool = False) -> list[Block]:
+    """(Linked items as every detail lists them: retired ones left out unless
+    ``include_retired``, then marked; ``tui.details.items``.)"""
+    shown = include_retired
     claim = get_claim(case, claim_id)
     conflicts = claim_conflicts(case, claim_id, include_resolved=True)
     open_conflicts = [conflict for conflict in conflicts if conflict.open]
@@ -60,14 +65,19 @@ def claim_detail(case: Case, claim_id: int) -> list[Block]:
             (f"  {short_time(latest.created_at)} · {total:,} in the history", DIM)])))
     if open_conflicts:
         blocks += conflict_blocks(open_conflicts)
-    evidence = claim_evidence_in_context(case, claim_id, chars=CONTEXT_CHARS, limit=RELATED_LIMIT)
-    blocks += section("Evidence", [evidence_in_context(e) for e in evidence],
+    evidence = claim_evidence_in_context(case, claim_id, chars=CONTEXT_CHARS, limit=RELATED_LIMIT,
+                                         include_retired=shown)
+    retired = retired_ids(case, "excerpts", [e.excerpt for e in evidence], shown)
+    blocks += section("Evidence", [evidence_in_context(e, retired=e.excerpt.id in retired)
+                                   for e in evidence],
                       empty="No evidence cited.")
     blocks += history_blocks(total, history, {c.resolution for c in conflicts if c.resolution})
     if agreement.marks:
         blocks += agreement_blocks(agreement)
-    entities = claim_entities(case, claim_id, limit=RELATED_LIMIT)
-    blocks += section("Entities", [entity_link(e, role) for e, role in entities],
+    entities = claim_entities(case, claim_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "entities", [e for e, _role in entities], shown)
+    blocks += section("Entities", [entity_link(e, role, retired=e.id in retired)
+                                   for e, role in entities],
                       empty="No entities.")
     return blocks + curation_blocks(case, "claim", claim_id)
 
@@ -81,7 +91,7 @@ def status_line(status: str, conflict: bool, disagreement: bool) -> Content:
     return join(parts)
 
 
-def evidence_in_context(evidence: EvidenceInContext) -> Block:
+def evidence_in_context(evidence: EvidenceInContext, *, retired: bool = False) -> Block:
     """The stance and source, then the excerpt highlighted within its paragraph."""
     excerpt, before, after = evidence.excerpt, evidence.before, evidence.after
     lead = tail = ""
@@ -94,6 +104,7 @@ def evidence_in_context(evidence: EvidenceInContext) -> Block:
     elif len(after) >= CONTEXT_CHARS:
         after, tail = after.rsplit(" ", 1)[0], "…"
     parts: list[Content | tuple[str, str]] = [
+        *([RETIRED] if retired else []),
         damage_mark(excerpt.damage), (f"{evidence.stance}", ".cb--label"), (" · ", DIM),
         fit(plain_line(evidence.source_title, DIM), SOURCE_TITLE_WIDTH), ("\n  ", ""), (lead, DIM),
     ]

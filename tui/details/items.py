@@ -35,6 +35,7 @@ from .blocks import (
     excerpt_link,
     field,
     heading,
+    retired_ids,
     section,
     tie_links,
     title_block,
@@ -47,7 +48,12 @@ BUILD_KEYS = "Build: s words · e entity · t event · a claim · l link · L un
 
 
 
-def entity_detail(case: Case, entity_id: int) -> list[Block]:
+# Every detail lists the items linked to its own as the panes list them: retired
+# ones left out, unless retired items are shown (``H``), then marked as in the panes.
+
+
+def entity_detail(case: Case, entity_id: int, *, include_retired: bool = False) -> list[Block]:
+    shown = include_retired
     entity = get_entity(case, entity_id)
     blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind,
                          damage=entity.damage)
@@ -55,23 +61,34 @@ def entity_detail(case: Case, entity_id: int) -> list[Block]:
         blocks.append(field("Also", plain_line(" · ".join(tagged_names(entity)))))
     if entity.description:
         blocks += [BLANK, Block(plain_block(entity.description))]
-    events = entity_events(case, entity_id, limit=RELATED_LIMIT)
-    blocks += section("Events", [event_link(e) for e in events], empty="No events.")
-    claims = entity_claims(case, entity_id, limit=RELATED_LIMIT)
-    blocks += section("Claims", [claim_link(c) for c in claims], empty="No claims.")
-    ties = entity_ties(case, entity_id, limit=RELATED_LIMIT)
+    events = entity_events(case, entity_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "events", events, shown)
+    blocks += section("Events", [event_link(e, retired=e.id in retired) for e in events],
+                      empty="No events.")
+    claims = entity_claims(case, entity_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "claims", claims, shown)
+    blocks += section("Claims", [claim_link(c, retired=c.id in retired) for c in claims],
+                      empty="No claims.")
+    ties = entity_ties(case, entity_id, limit=RELATED_LIMIT, include_retired=shown)
     if ties:   # (a case without relationships shows no empty section)
-        blocks += [BLANK, heading("Relationships", len(ties)), *tie_links(ties)]
-    total = count_entity_excerpts(case, entity_id)
-    excerpts = entity_excerpts(case, entity_id, limit=EXCERPT_LIMIT)
+        # a tie is shown retired when it is, or the entity at its other end is
+        ends = retired_ids(case, "entities", [tie.other for tie in ties], shown)
+        retired = retired_ids(case, "relationships", [tie.relationship for tie in ties], shown)
+        retired |= {tie.relationship.id or 0 for tie in ties if tie.other.id in ends}
+        blocks += [BLANK, heading("Relationships", len(ties)), *tie_links(ties, retired)]
+    total = count_entity_excerpts(case, entity_id, include_retired=shown)
+    excerpts = entity_excerpts(case, entity_id, limit=EXCERPT_LIMIT, include_retired=shown)
     sources = sources_by_ids(case, [x.source_id for x in excerpts])
+    retired = retired_ids(case, "excerpts", excerpts, shown)
     blocks += [BLANK, heading("Mentioned in", total, shown=len(excerpts))]
-    blocks += [excerpt_link(x, sources[x.source_id].title if x.source_id in sources else "")
+    blocks += [excerpt_link(x, sources[x.source_id].title if x.source_id in sources else "",
+                            retired=x.id in retired)
                for x in excerpts] or [Block(Content.styled("No excerpts mention it.", ".cb--dim"))]
     return blocks + curation_blocks(case, "entity", entity_id)
 
 
-def event_detail(case: Case, event_id: int) -> list[Block]:
+def event_detail(case: Case, event_id: int, *, include_retired: bool = False) -> list[Block]:
+    shown = include_retired
     event = get_event(case, event_id)
     blocks = title_block("Event", plain_line(event.title, ".cb--name"), damage=event.damage)
     precision = "" if event.date_precision == "unknown" else f"  (to the {event.date_precision})"
@@ -79,14 +96,19 @@ def event_detail(case: Case, event_id: int) -> list[Block]:
                                       (precision, ".cb--dim")])))
     if event.description:
         blocks += [BLANK, Block(plain_block(event.description))]
-    entities = event_entities(case, event_id, limit=RELATED_LIMIT)
-    blocks += section("Entities", [entity_link(e) for e in entities], empty="No entities.")
-    evidence = event_evidence(case, event_id, limit=RELATED_LIMIT)
-    blocks += section("Evidence", evidence_links(evidence, stances=False), empty="No evidence cited.")
+    entities = event_entities(case, event_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "entities", entities, shown)
+    blocks += section("Entities", [entity_link(e, retired=e.id in retired) for e in entities],
+                      empty="No entities.")
+    evidence = event_evidence(case, event_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "excerpts", [e.excerpt for e in evidence], shown)
+    blocks += section("Evidence", evidence_links(evidence, stances=False, retired=retired),
+                      empty="No evidence cited.")
     return blocks + curation_blocks(case, "event", event_id)
 
 
-def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
+def excerpt_detail(case: Case, excerpt_id: int, *, include_retired: bool = False) -> list[Block]:
+    shown = include_retired
     before, excerpt, after = excerpt_context(case, excerpt_id, chars=CONTEXT_CHARS)
     source = sources_by_ids(case, [excerpt.source_id]).get(excerpt.source_id)
     length = source_length(case, excerpt.source_id)
@@ -116,12 +138,18 @@ def excerpt_detail(case: Case, excerpt_id: int) -> list[Block]:
         blocks.append(Block(Content.assemble(plain_block(after.strip()), (tail, ".cb--dim"))))
     if not case.read_only:
         blocks += [BLANK, Block(Content.styled(BUILD_KEYS, ".cb--dim"), hang=7)]
-    entities = excerpt_entities(case, excerpt_id, limit=RELATED_LIMIT)
-    blocks += section("Mentions", [entity_link(e) for e in entities], empty="No entities linked.")
-    events = excerpt_events(case, excerpt_id, limit=RELATED_LIMIT)
-    blocks += section("Evidence for events", [event_link(e) for e in events], empty="None.")
-    claims = excerpt_claims(case, excerpt_id, limit=RELATED_LIMIT)
-    blocks += section("Evidence for claims", [claim_link(c) for c in claims], empty="None.")
+    entities = excerpt_entities(case, excerpt_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "entities", entities, shown)
+    blocks += section("Mentions", [entity_link(e, retired=e.id in retired) for e in entities],
+                      empty="No entities linked.")
+    events = excerpt_events(case, excerpt_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "events", events, shown)
+    blocks += section("Evidence for events", [event_link(e, retired=e.id in retired)
+                                              for e in events], empty="None.")
+    claims = excerpt_claims(case, excerpt_id, limit=RELATED_LIMIT, include_retired=shown)
+    retired = retired_ids(case, "claims", claims, shown)
+    blocks += section("Evidence for claims", [claim_link(c, retired=c.id in retired)
+                                              for c in claims], empty="None.")
     blocks += attachment_blocks(case, excerpt.source_id)
     return blocks + curation_blocks(case, "excerpt", excerpt_id)
 

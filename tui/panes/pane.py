@@ -6,8 +6,7 @@ its list reads, how a row is drawn, how an item's detail is read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,8 +20,12 @@ from ..widgets.paged_list import PagedList, RowRenderer
 from .feeds import Feed
 from .rows import RETIRED_MARK, marked_retired
 
-# Reads an item's detail (in a thread worker): its id -> the blocks to show.
-DetailReader = Callable[[int], list[Block]]
+
+class DetailReader(Protocol):
+    """Reads an item's detail (in a thread worker): its id -> the blocks to show,
+    the items linked to it as the list shows items (retired ones or not)."""
+
+    def __call__(self, item_id: int, /, *, include_retired: bool) -> list[Block]: ...
 
 
 class Pane(Container):
@@ -134,7 +137,7 @@ class Pane(Container):
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, item_id: int, keep_place: bool = False) -> None:
         try:
-            blocks = self.read_detail(item_id)
+            blocks = self.read_detail(item_id, include_retired=self.include_retired)
         except Exception as error:  # noqa: BLE001 - the detail says what it could not read
             blocks = [Block(Content.styled(one_line(str(error)), ".cb--dim"))]
         self.post_message(self.DetailLoaded(item_id, blocks, keep_place))

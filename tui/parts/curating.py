@@ -1,6 +1,7 @@
 """Curating from the browser: ``e`` edits the entity, event or claim under the
 cursor (a form prefilled with its fields: a revision), ``X`` retires the
-item (with a reason) or restores a retired one; ``H`` shows retired items in
+item (with a reason) or restores a retired one; ``C`` on one entity, then
+``C`` on another, combines the second into the first (a form asks why); ``H`` shows retired items in
 the lists (they are left out by default) or hides them again; ``W`` opens the
 activity log (who did what when), from which Enter goes to an item. On an excerpt ``e`` is the
 build key (a new entity); excerpts are verbatim and are only retired.
@@ -24,7 +25,7 @@ from db.kinds import item_kind
 from ..history import Location
 from ..kinds import LIKELY_DUPLICATES, POSSIBLE_MENTIONS
 from ..screens.activity import ActivityScreen
-from ..screens.edit import EditScreen, ItemCurated, RetireScreen
+from ..screens.edit import CombineScreen, EditScreen, ItemCurated, RetireScreen
 from ..screens.judging import judging_screen
 from ..text import one_line
 from ..widgets.detail import Link
@@ -35,6 +36,8 @@ CURATION_BINDINGS = [
             tooltip="Edit the entity, event or claim (a revision, kept with who and why)"),
     Binding("X", "retire_item", "Retire", show=False,
             tooltip="Retire the item with a reason, or restore a retired one"),
+    Binding("C", "combine_item", "Combine", show=False,
+            tooltip="Combine: C on the entity to keep, then C on its duplicate"),
 ]
 QUEUE_BINDING = Binding("D", "duplicates", "Duplicates", show=False,
                         tooltip="Likely duplicate entities, one pair at a time")
@@ -51,6 +54,8 @@ class CuratingHost(BuildingHost, Protocol):
     """What curating needs from the app: what building needs, and who is at the keys."""
 
     annotator: str
+
+    def clear_notifications(self) -> None: ...
 
 
 class Curating:
@@ -72,6 +77,7 @@ class Curating:
     def __init__(self, host: CuratingHost) -> None:
         self.host = host
         self.retired_shown = False   # retired items leave the lists until H shows them
+        self.combine_into: tuple[int, str] | None = None   # C pressed on this entity (id, name)
 
     def toggle_retired(self) -> None:
         """Show retired items in every list (each row marked), or hide them again."""
@@ -96,6 +102,8 @@ class Curating:
         current = self.current_item()
         if current is None:
             return False
+        if action == "combine_item":
+            return current[0] == "entity"
         return current[0] in EDITABLE if action == "edit_item" else True
 
     def start(self, what: str) -> None:
@@ -138,10 +146,25 @@ class Curating:
             self.host.notify(f"{message.kind} {message.item_id} is retired: X restores it first.",
                              severity="warning", markup=False)
             return
+        if message.what == "combine":
+            self._combine(message.item_id, str(state.item.get("name", "")))
+            return
         fields = item_kind(message.kind).revisable
         self.host.open_screen(EditScreen(self.host.case, message.kind, message.item_id, version,
                                          {name: state.item[name] for name in fields},
                                          annotator=self.host.annotator))
+
+    def _combine(self, entity_id: int, name: str) -> None:
+        """``C`` on the entity to keep, then ``C`` on the one to combine into it."""
+        kept, self.combine_into = self.combine_into, None
+        if kept is None or kept[0] == entity_id:
+            self.combine_into = (entity_id, name)
+            self.host.notify(f"Combine into {one_line(name)}: press C on the entity that is "
+                             "the same.", markup=False, timeout=5)
+            return
+        self.host.clear_notifications()   # (the first C's words would cover the form's hint)
+        self.host.open_screen(CombineScreen(self.host.case, kept, (entity_id, name),
+                                            annotator=self.host.annotator))
 
     def curated(self, message: ItemCurated) -> None:
         for pane in self.host.panes():

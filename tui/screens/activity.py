@@ -1,7 +1,8 @@
 """``W``: the case's activity log — who did what when (revisions,
 retirements, combinations, judgements, marks, sources added), newest first,
 a page at a time in SQL. Tab to the box above and type a name to see
-only what that person did; Enter on an entry goes to its item."""
+only what that person did; ``t`` shows one kind of item at a time (entities,
+events, …, sources, then all again); Enter on an entry goes to its item."""
 
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ from .dialog import Dialog
 WHEN_WIDTH = 16        # "2026-12-03 12:40"
 WHO_WIDTH = 12
 ACTION_WIDTH = 16      # "undid a revision"
-HINT = "↑↓ move · Enter go to the item · Tab a name: only theirs · Esc close"
+HINT = "↑↓ move · Enter go to it · Tab a name: only theirs · t a kind · Esc close"
+# What ``t`` steps through: every kind, then each kind of item the log names.
+KIND_FILTERS: tuple[str | None, ...] = (None, "entity", "event", "excerpt", "claim",
+                                        "relationship", "source")
+TITLE = "Activity, newest first"
 # What an entry's detail says, by action, beside the item.
 _REVISED = ("revised", "undid a revision")
 
@@ -47,12 +52,14 @@ class ActivityFeed:
     def __init__(self, case: Case) -> None:
         self.case = case
         self.annotator: str | None = None
+        self.kind: str | None = None
 
     def count(self) -> int:
-        return count_activity(self.case, annotator=self.annotator)
+        return count_activity(self.case, kind=self.kind, annotator=self.annotator)
 
     def page(self, *, offset: int, limit: int, total: int) -> list[ActivityRow]:
-        entries = activity(self.case, annotator=self.annotator, offset=offset, limit=limit)
+        entries = activity(self.case, kind=self.kind, annotator=self.annotator, offset=offset,
+                           limit=limit)
         return [ActivityRow(offset + number, entry) for number, entry in enumerate(entries)]
 
     def position(self, item_id: int) -> int:
@@ -97,7 +104,7 @@ def activity_row(row: ActivityRow, width: int) -> Content:
 class ActivityScreen(Dialog[Link | None]):
     """The activity log; dismissed with the item of the entry chosen, or None."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("t", "next_kind", "Kind")]
 
     def __init__(self, case: Case, *, item_kinds: tuple[str, ...]) -> None:
         super().__init__()
@@ -107,7 +114,7 @@ class ActivityScreen(Dialog[Link | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box"):
-            yield Static(Content.styled("Activity, newest first", "bold"), id="activity-title")
+            yield Static(Content.styled(TITLE, "bold"), id="activity-title")
             yield Input(placeholder="everyone (type a name)", id="activity-annotator")
             yield PagedList(self.feed, activity_row, id="activity-list")
             yield Static(Content(HINT), id="activity-hint")
@@ -136,6 +143,14 @@ class ActivityScreen(Dialog[Link | None]):
 
     def on_paged_list_item_missing(self, message: PagedList.ItemMissing) -> None:
         message.stop()
+
+    def action_next_kind(self) -> None:
+        """Only one kind of item's entries, the next kind at each press; then all again."""
+        kind = KIND_FILTERS[(KIND_FILTERS.index(self.feed.kind) + 1) % len(KIND_FILTERS)]
+        self.feed.kind = kind
+        title = TITLE if kind is None else f"{TITLE} · {kind} only"
+        self.query_one("#activity-title", Static).update(Content.styled(title, "bold"))
+        self.query_one(PagedList).reload()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -44,6 +44,10 @@ class ItemCurated(Message):
         self.summary = summary
 
 
+COMBINE_HINT = ("Its names become aliases, its links move, it is retired; "
+                "'casebook uncombine' undoes it. Enter combine · Esc cancel")
+
+
 def form_value(value: Any) -> str:
     """A field's value as the form shows it (aliases joined by `` | ``)."""
     if isinstance(value, (list, tuple)):
@@ -219,5 +223,47 @@ class RetireScreen(CurationScreen):
             curation.retire(case, kind, item_id, reason=reason, annotator=annotator,
                             expected_version=version)
             return ItemCurated(kind, item_id, f"Retired {kind} {item_id} (X again restores it).")
+
+        self.start_write(write)
+
+
+class CombineScreen(CurationScreen):
+    """Combine one entity into another (``C`` on each): why, optionally; Enter does it."""
+
+    BINDINGS = [Binding("enter", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, case: Case, kept: tuple[int, str], absorbed: tuple[int, str], *,
+                 annotator: str) -> None:
+        super().__init__(case, "entity", kept[0], 0, annotator=annotator)
+        self.kept = kept
+        self.absorbed = absorbed
+
+    def compose(self) -> ComposeResult:
+        (kept_id, kept_name), (absorbed_id, absorbed_name) = self.kept, self.absorbed
+        with Vertical(classes="build-box"):
+            yield Static(Content.styled(f"Combine entity {absorbed_id} into entity {kept_id}",
+                                        "bold"), classes="box-title")
+            yield Static(Content.assemble(one_line(absorbed_name), (" is the same as ", "dim"),
+                                          one_line(kept_name)), id="combine-names")
+            with Vertical(classes="box-foot"):
+                yield Static("", id="form-status")
+                yield Static(Content(COMBINE_HINT), classes="box-hint")
+            with FormFields(classes="form-fields"):
+                yield field_row("Why", TextField("", id="field-note", placeholder="optional note"))
+
+    def on_mount(self) -> None:
+        self.query_one("#field-note", Input).focus()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        note = self.query_one("#field-note", Input).value
+        case, annotator = self.case, self.annotator
+        kept_id, absorbed_id = self.kept[0], self.absorbed[0]
+
+        def write(version: int) -> ItemCurated:
+            curation.combine(case, kept_id, [absorbed_id], annotator=annotator, note=note)
+            return ItemCurated("entity", kept_id, f"Combined entity {absorbed_id} into "
+                                                  f"{kept_id} (casebook uncombine undoes it).")
 
         self.start_write(write)

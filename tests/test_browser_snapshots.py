@@ -124,15 +124,17 @@ def test_help_in_mode(snap_compare, seed_case, monkeypatch, size, palette):
 
 
 @pytest.mark.parametrize("palette", MODES)
-def test_search_at_60x20(snap_compare, seed_case, monkeypatch, palette):
-    assert snap_compare(in_mode(seed_case, palette, monkeypatch), terminal_size=(60, 20),
+@pytest.mark.parametrize("size", ALL_SIZES)
+def test_search_in_mode(snap_compare, seed_case, monkeypatch, size, palette):
+    assert snap_compare(in_mode(seed_case, palette, monkeypatch), terminal_size=size,
                         run_before=steps("slash", *"Uhrik", "down"))
 
 
 @pytest.mark.parametrize("palette", MODES)
-def test_claim_detail_at_60x20(snap_compare, seed_case_copy, monkeypatch, palette):
+@pytest.mark.parametrize("size", ALL_SIZES)
+def test_claim_detail_in_mode(snap_compare, seed_case_copy, monkeypatch, size, palette):
     # A file open for writing: the claim's key bar (c d x … u undo, v queue) shows whole.
     with db.open_case(seed_case_copy) as case:
         app = in_mode(case, palette, monkeypatch)
         app.POLL_SECONDS = 3600       # nothing changes behind the picture
-        assert snap_compare(app, terminal_size=(60, 20), run_before=steps("4", "j", "tab"))
+        assert snap_compare(app, terminal_size=size, run_before=steps("4", "j", "tab"))

@@ -183,6 +183,10 @@ async def test_esc_then_a_sign_is_esc_then_the_sign_in_the_search_box_and_forms(
     keys = [*parser.feed("\x1b/"), *parser.feed("")]
     assert [(key.key, key.character) for key in keys] == [("alt+slash", "/")]
     assert [key.key for key in split_alt(keys[0])] == ["escape", "slash"]
+    for sent, read in [("\x1bb", ["alt+b"]), ("\x1b-", ["alt+minus"]),
+                       ("\x1b\r", ["escape", "enter"]), ("\x1b[A", ["up"])]:
+        parser = AltAwareParser(debug=False)
+        assert [key.key for key in [*parser.feed(sent), *parser.feed("")]] == read, sent
     paragraph = excerpt_with(observer_case, "Logvinov is known for lavish dinners")
     async with browsing(observer_case, paragraph.id) as (app, pilot):
         await press(pilot, "slash")

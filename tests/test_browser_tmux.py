@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+import db
+
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
                                 reason="tmux is not installed: no tmux to run the browser in")
 
@@ -141,3 +143,37 @@ def test_esc_question_mark_in_the_search_box_closes_it_and_opens_the_keys(tmux):
     tmux.send("Escape", "?")
     lines = tmux.wait_for("Anywhere")           # the keys screen's first section
     assert not search_line(lines) and "Logvinov?" not in "\n".join(lines)
+
+
+def test_esc_b_in_the_search_box_closes_it_and_goes_back(tmux):
+    # Textual reads Esc b as Ctrl+Left (a word left in the box): the search stayed open.
+    open_search_for_logvinov(tmux)
+    tmux.send("Enter")
+    tmux.wait(lambda lines: not search_line(lines)
+              and any(line.rstrip() == " Kirill Logvinov" for line in lines[10:]),
+              "Kirill Logvinov in the detail")
+    tmux.send("/")
+    tmux.wait(lambda lines: search_line(lines).rstrip() == " Search Logvinov", "the search box")
+    tmux.send("Escape", "b")
+    lines = tmux.wait(lambda lines: not search_line(lines)
+                      and any(line.rstrip() == " Arseniy Nedyak" for line in lines[10:]),
+                      "back on the first entity, the search closed")
+    assert "Esc close" not in "\n".join(lines)
+
+
+def test_esc_enter_in_a_form_cancels_it_and_saves_nothing(tmux, seed_case_copy):
+    # Textual reads Esc Enter as Enter alone: the form was saved, not cancelled.
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        entities = db.counts(case).entities
+    tmux.send("3")
+    tmux.wait(lambda lines: any("Excerpt ·" in line for line in lines), "an excerpt's detail")
+    tmux.send("e")
+    tmux.wait_for("New entity")
+    tmux.type("Zofia Testowa")
+    tmux.wait_for("Zofia Testowa")
+    tmux.send("Escape", "Enter")
+    tmux.wait(lambda lines: lines and lines[0].startswith(" Russian and Chinese")
+              and not any("Zofia Testowa" in line for line in lines), "the form closed")
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        assert db.counts(case).entities == entities
+        assert not case.rows("SELECT id FROM entities WHERE name = 'Zofia Testowa'")

@@ -38,6 +38,7 @@ class Tmux:
 
     def __init__(self, socket: str) -> None:
         self.socket = socket
+        self.socket_path = ""
         self.env = {name: value for name, value in os.environ.items()
                     if name not in ("TMUX", "TMUX_PANE", "NO_COLOR")}
 
@@ -53,6 +54,7 @@ class Tmux:
         # made the default 10 ms; 500 ms before, and what the issue met).
         self.tmux("new-session", "-d", "-s", "casebook", "-x", "80", "-y", "24", "cat")
         self.tmux("set-option", "-s", "escape-time", "500")
+        self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
         self.tmux("respawn-pane", "-k", "-t", "casebook", " ".join(command))
 
     def screen(self) -> list[str]:
@@ -81,6 +83,8 @@ class Tmux:
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        env=self.env, timeout=30)
+        if self.socket_path:               # tmux leaves its socket file behind
+            Path(self.socket_path).unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None,
             )
         # Imported here: the other commands do not pay for loading Textual.
         from tui.app import CasebookApp
+        from tui.widgets.key_gate import use_alt_aware_parser
+
+        use_alt_aware_parser()     # Esc / from tmux: Esc, then / (not a bare /)
 
         app = CasebookApp(case, annotator=annotator.strip() if annotator else None,
                           palette=palette_for(os.environ), despite_damage=despite_damage)

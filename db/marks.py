@@ -180,12 +180,18 @@ def undo(marked: Marked[M], tx: sqlite3.Connection, item_id: int, *, annotator: 
     if target["annotator"] != annotator:
         raise NothingToUndoError(
             f"nothing to undo on {marked.noun} {item_id}: its latest mark is by "
-            f"{target['annotator']} ({target['status']}, {target['created_at']}), not by you"
+            f"{target['annotator']} ({target['status']}, {_minute(target['created_at'])}), "
+            "not by you"
         )
     made = append(marked, tx, item_id=item_id, kind="undo", status=target["previous_status"],
                   previous_status=row["status"], note="", annotator=annotator,
                   undoes=target["id"])
     return made, target["id"]
+
+
+def _minute(created_at: str) -> str:
+    """``2026-12-03T17:41:56.118894Z`` as a person reads it: ``2026-12-03 17:41``."""
+    return created_at[:16].replace("T", " ")
 
 
 def history(marked: Marked[M], case: Case, item_id: int, *, offset: int = 0,

@@ -32,6 +32,7 @@ from tui.screens.pickers import CiteScreen, EntityPicker, LinkScreen, UnlinkScre
 from tui.screens.search import SearchScreen
 from tui.screens.span import SpanMenu, SpanScreen
 from tui.widgets.checklist import EntityChecklist
+from tui.widgets.key_gate import AltAwareParser, split_alt
 
 PAIRS = [("enter", "enter"), ("escape", "escape"), ("enter", "escape"), ("escape", "enter")]
 
@@ -174,6 +175,35 @@ async def test_alt_keys_are_esc_then_the_key_in_the_note_box_and_forms(seed_case
         assert not isinstance(app.screen, EntityForm)
         assert "Q" not in name
         assert db.counts(observer_case).entities == 0
+
+
+async def test_esc_then_a_sign_is_esc_then_the_sign_in_the_search_box_and_forms(observer_case):
+    # Textual reads tmux's "\x1b/" as a bare "/": the browser's parser keeps the Esc.
+    parser = AltAwareParser(debug=False)
+    keys = [*parser.feed("\x1b/"), *parser.feed("")]
+    assert [(key.key, key.character) for key in keys] == [("alt+slash", "/")]
+    assert [key.key for key in split_alt(keys[0])] == ["escape", "slash"]
+    for sent, read in [("\x1bb", ["alt+b"]), ("\x1b-", ["alt+minus"]),
+                       ("\x1b\r", ["escape", "enter"]), ("\x1b[A", ["up"])]:
+        parser = AltAwareParser(debug=False)
+        assert [key.key for key in [*parser.feed(sent), *parser.feed("")]] == read, sent
+    paragraph = excerpt_with(observer_case, "Logvinov is known for lavish dinners")
+    async with browsing(observer_case, paragraph.id) as (app, pilot):
+        await press(pilot, "slash")
+        await type_text(pilot, "Logvinov")
+        app.post_message(events.Key("alt+slash", "/"))          # Esc /: close, search anew
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "Logvinov"   # the last query, not "Logvinov/"
+        await press(pilot, "escape")
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, EntityForm)
+        app.post_message(events.Key("alt+question_mark", "?"))  # Esc ?: cancel, then the keys
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert not any(isinstance(screen, EntityForm) for screen in app.screen_stack)
+        assert db.counts(observer_case).entities == 0          # cancelled, nothing saved
 
 
 async def test_a_name_typed_in_one_write_opens_one_picker_with_the_name(observer_case):

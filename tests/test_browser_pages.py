@@ -129,3 +129,34 @@ async def test_a_long_help_line_wraps_under_its_description_not_at_column_one(se
         assert len(lines) > sum(len(rows) + 2 for _, rows in app.key_sections())   # some wrapped
         for line in lines:
             assert not line or line.startswith("  ") or any(line in t for t in titles), line
+
+
+async def test_the_claim_key_bar_keeps_undo_and_the_queue_down_to_60_columns(seed_case_copy):
+    import db
+
+    with db.open_case(seed_case_copy) as case:
+        app = browser(case)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await settle(pilot)
+            await press(pilot, "4")
+            bar = next(line for line in screen_lines(app) if "c confirm" in line)
+            assert "u undo" in bar and "v queue" in bar and "…" not in bar, bar
+            await pilot.resize_terminal(160, 48)
+            await settle(pilot)
+            assert "U unreviewed" in screen_text(app)      # room again: every key
+
+
+async def test_the_search_hint_keeps_esc_close_down_to_60_columns(seed_case):
+    app = browser(seed_case)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        hint = str(app.screen.query_one("#search-hint").render())
+        assert "Esc close" in hint and "Ctrl+T exact" in hint, hint
+        await press(pilot, "ctrl+t")
+        hint = str(app.screen.query_one("#search-hint").render())
+        assert "Esc close" in hint and "Ctrl+T across scripts" in hint, hint
+        assert "Esc close" in screen_lines(app)[-1]
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert "Tab to results" in str(app.screen.query_one("#search-hint").render())

@@ -14,8 +14,20 @@ from .pane import Pane
 
 REVIEW_QUEUE = "unreviewed"
 # Over the detail (the footer has no room for them at 80 columns); the keys
-# used most first, so a narrow border that cuts it keeps undo and the queue.
-MARK_LEGEND = "c confirm · d dispute · x deny · u undo · m note · v queue · U unreviewed"
+# used most first. A narrower detail gets the longest of these that fits whole,
+# so undo and the queue stay on the border down to 60 columns and below.
+MARK_LEGENDS = (
+    "c confirm · d dispute · x deny · u undo · m note · v queue · U unreviewed",
+    "c confirm · d dispute · x deny · u undo · m note · v queue",
+    "c confirm · d dispute · x deny · u undo · v queue",
+    "c/d/x mark · u undo · v queue",
+)
+MARK_LEGEND = MARK_LEGENDS[0]
+
+
+def mark_legend(room: int) -> str:
+    """The longest legend that fits in ``room`` cells (the shortest if none does)."""
+    return next((legend for legend in MARK_LEGENDS if len(legend) <= room), MARK_LEGENDS[-1])
 
 
 def next_queue(queue: str, step: int = 1) -> str:
@@ -59,9 +71,18 @@ class ClaimsPane(Pane):
     def on_mount(self) -> None:
         self.show_legend()
 
+    def on_resize(self) -> None:
+        # The detail's new width is known once the layout is done.
+        self.call_after_refresh(self.show_legend)
+
     def show_legend(self) -> None:
         """The marking keys over the detail, or why there are none."""
-        self.detail.border_title = "Read-only: marks are off" if self.read_only else MARK_LEGEND
+        if self.read_only:
+            self.detail.border_title = "Read-only: marks are off"
+            return
+        width = self.detail.outer_size.width
+        # The border's two corners take a cell each; not laid out yet: all of it.
+        self.detail.border_title = mark_legend(width - 2) if width else MARK_LEGEND
 
     @property
     def queue(self) -> str:

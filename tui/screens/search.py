@@ -88,10 +88,14 @@ def result_blocks(query: str, terms: tuple[str, ...], groups: list[SearchGroup],
     return blocks
 
 
-def search_hint(exact: bool) -> Content:
-    """The line under the results: the keys, and whether transliteration is on."""
+def search_hint(exact: bool, room: int = 0) -> Content:
+    """The line under the results: the keys, and whether transliteration is on;
+    in ``room`` cells (0: any), the longest that fits, so Esc close stays."""
     spelling = "Ctrl+T across scripts" if exact else "Ctrl+T exact"
-    return Content(f"↑↓ choose · Enter open · Tab to results · {spelling} · Esc close")
+    hints = (f"↑↓ choose · Enter open · Tab to results · {spelling} · Esc close",
+             f"↑↓ choose · Enter open · {spelling} · Esc close",
+             f"↑↓ Enter · {spelling} · Esc close")
+    return Content(next((hint for hint in hints if not room or len(hint) <= room), hints[-1]))
 
 
 class SearchScreen(Dialog[Link | None]):
@@ -248,10 +252,18 @@ class SearchScreen(Dialog[Link | None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def on_resize(self) -> None:
+        # The hint's new width is known once the layout is done.
+        self.call_after_refresh(self._show_hint)
+
+    def _show_hint(self) -> None:
+        hint = self.query_one("#search-hint", Static)
+        hint.update(search_hint(self.exact, hint.size.width))
+
     def action_toggle_exact(self) -> None:
         """Transliteration off or on; the query is searched again."""
         self.exact = not self.exact
-        self.query_one("#search-hint", Static).update(search_hint(self.exact))
+        self._show_hint()
         self._shown_query = None
         self._start(self.query_text)
 

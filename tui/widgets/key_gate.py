@@ -15,18 +15,23 @@ the focus *now*: the picker's box, the screen under the closed dialog.
 tmux sends Esc and a key typed within its ``escape-time`` as one Alt+key
 (``Esc j`` arrives as ``alt+j``, ``Esc 2`` as ``™``). Casebook binds no Alt
 key, so the gate splits each into Esc, then the key: Esc closes the search
-box or form first, and the key goes to what is under it.
+box or form first, and the key goes to what is under it. Textual's own parser
+reads Esc followed by a sign (``Esc /``, ``Esc ?``) as the bare sign, ``Esc b``
+as Ctrl+Left and ``Esc Enter`` as Enter, the Esc lost; ``AltAwareParser``, which
+the browser's terminal driver uses instead, keeps it (``alt+slash``, which the
+gate splits like the others).
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
@@ -57,9 +62,48 @@ def split_alt(event: events.Key) -> list[events.Key]:
         return [events.Key("escape", "\x1b"), events.Key(digit, digit)]
     character = event.character
     if (event.key.startswith("alt+") and character is not None and len(character) == 1
-            and character.isalnum()):
-        return [events.Key("escape", "\x1b"), events.Key(character, character)]
+            and character.isprintable()):
+        # A letter or digit is its own key name; a sign keeps its name (alt+slash: slash).
+        name = character if character.isalnum() else event.key.removeprefix("alt+")
+        return [events.Key("escape", "\x1b"), events.Key(name, character)]
     return [event]
+
+
+# Esc then one of these Textual reads as another key (Esc b as Ctrl+Left, Esc -
+# as an en dash): the digits are undone by the gate (META_DIGIT_KEYS), these here.
+_ESC_REMAPPED = frozenset("\x1b" + character for character in "bf-=§")
+
+
+class AltAwareParser(XTermParser):
+    """Textual's terminal parser, except that Esc followed by a key within the
+    escape delay (tmux: its escape-time) keeps its Esc: a sign (``Esc /``) is
+    ``alt+`` the sign, as a letter is; ``Esc b``, ``Esc f``, ``Esc -``, ``Esc =``
+    are ``alt+b`` … rather than Ctrl+Left, Ctrl+Right, ``–`` and ``≠``; and a
+    key with no character of its own (``Esc Enter``) is Esc, then that key."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False
+                                ) -> Iterable[events.Key]:
+        if sequence in _ESC_REMAPPED:
+            for event in super()._sequence_to_key_events(sequence[1]):
+                yield events.Key(f"alt+{event.key}", event.character)
+            return
+        for event in super()._sequence_to_key_events(sequence, alt):
+            character = event.character
+            if not alt or len(sequence) != 1 or event.key.startswith("alt+"):
+                yield event
+            elif character == sequence and character.isprintable():
+                yield events.Key(f"alt+{event.key}", character)
+            else:
+                yield events.Key("escape", "\x1b")
+                yield event
+
+
+def use_alt_aware_parser() -> None:
+    """Make the terminal drivers read keys with ``AltAwareParser`` (the drivers
+    make their parser when the app starts; a headless one makes none)."""
+    from textual.drivers import linux_driver
+
+    setattr(linux_driver, "XTermParser", AltAwareParser)  # noqa: B010 (a module's global)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from db import InvalidValueError, curation, open_case
 from db.claims import default_annotator
 from db.kinds import ITEM_KINDS
 from db.schema import CURATED_TABLES
+from db.text import with_language
 
 from .output import echo_json, line
 
@@ -250,6 +251,9 @@ def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bo
     if state.damage:
         click.echo(f"  damaged: {line(state.damage, 300)}")
     for name, value in item.items():
+        if name == "languages":  # pairs (alias, tag), shown as typed: Staatsveiligheid@nl
+            value = [with_language(str(pair[0]), str(pair[1])) if len(pair) == 2 else str(pair)
+                     for pair in value]
         if name not in ("id", "uid", "version"):
             click.echo(f"  {name}: {_value(value)}")
     for revision in state.revisions:

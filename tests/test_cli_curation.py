@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,19 @@ def test_show_lists_the_linked_items_retired_ones_only_when_asked(seed_case_copy
     assert retired["retired"] is True
     text = run_cli("show", seed_case_copy, "claim", claim_id, "--include-retired").stdout
     assert f"    excerpt {excerpt_id} ({stance}) retired: " in text
+
+
+def test_show_writes_language_tags_as_typed_and_a_revision_keeps_them(seed_case_copy: Path):
+    with sqlite3.connect(seed_case_copy) as conn:
+        [(logvinov,)] = conn.execute("SELECT id FROM entities WHERE name = 'Kirill Logvinov'")
+    conn.close()
+    assert "languages: Кирилл Логвинов@ru | Логвинов@ru" in run_cli(
+        "show", seed_case_copy, "entity", logvinov).stdout
+    assert run_cli("revise", seed_case_copy, "entity", logvinov,
+                   "aliases=Logvinov|Кирилл Логвинов|Логвинов|Kirill L.", env=ANA).returncode == 0
+    shown = run_cli("show", seed_case_copy, "entity", logvinov).stdout
+    assert "languages: Кирилл Логвинов@ru | Логвинов@ru" in shown
+    assert "Kirill L." in shown
 
 
 def shown_title(path: Path) -> str:

@@ -9,7 +9,13 @@ skeleton is the name's (``Logwinow``, ``Мецола``), is the name with an
 inflection (``Logvinova``, ``Logwinows``, ``Uhríkovi``: the name, its last
 letter perhaps changed, and up to three more) or is close to it (rapidfuzz,
 ``SIMILAR`` and more). Names are looked up by the first four letters of their
-skeleton, so a text is compared with the few names it could be.
+skeleton, so a text is compared with the few names it could be; how a word
+resembles those names is worked out once per word and kept (``_CACHED``).
+
+Proposals stay few on a large case: words that resemble the names of more
+than ``AMBIGUOUS`` entities (a surname that forty namesakes carry as an
+alias) name none of them in particular and are not proposed, and a paragraph
+gets at most ``PER_PARAGRAPH`` proposals, the closest.
 
 A **generic alias** ("Russian Embassy" of "Russian Embassy in Uccle": the
 name cut just before ``in``, ``of``, ``to`` ...) is not linked where the text
@@ -40,6 +46,9 @@ SIMILAR = 88          # rapidfuzz ratio from which a different word is proposed
 MIN_LETTERS = 5       # a one-word name shorter than this is never guessed at
 MAX_ENDING = 3        # letters an inflection may add ("Logvinov" -> "Logvinova")
 SHARED_SURNAME = 3    # a surname alone is proposed for at most this many persons who bear it
+AMBIGUOUS = 3         # words that resemble more entities than this are proposed for none
+PER_PARAGRAPH = 12    # proposals a paragraph gets at most: the closest
+_CACHED = 50_000      # words whose resemblances are kept at once
 _PREFIX = 4           # names are looked up by the first letters of their skeleton
 
 # Words after which a generic alias names something else: "in Dublin", "to the EU".
@@ -137,11 +146,13 @@ class NameForms:
         self._by_prefix: dict[str, list[_Name]] = defaultdict(list)
         self._shapes: dict[str, str] = {}   # each word's skeleton, worked out once
         self._surnames: dict[str, set[int]] = defaultdict(set)   # the persons of each surname
+        # Each word's candidates with how their first word resembles it: (name, reason, score).
+        self._alike: dict[str, list[tuple[_Name, str, float]]] = {}
         for entity_id, kind, entity_name, name in names:
             words = tuple(folded_words(name))
             if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
                 continue
-            skeletons = tuple(skeleton(word) for word in words)
+            skeletons = tuple(self._shape(word) for word in words)
             generic = name != entity_name and is_generic(kind, folded_words(entity_name), words)
             known = _Name(entity_id, name, words, skeletons, generic, kind == "person")
             self._by_prefix[skeletons[0][:_PREFIX]].append(known)
@@ -170,6 +181,21 @@ class NameForms:
             return []
         return self._by_prefix.get(shape[:_PREFIX], [])
 
+    def _resembling(self, shape: str) -> list[tuple[_Name, str, float]]:
+        """The names whose first word resembles the skeleton ``shape``, with how."""
+        alike = self._alike.get(shape)
+        if alike is None:
+            if len(self._alike) >= _CACHED:
+                self._alike.clear()
+            alike = self._alike[shape] = []
+            for known in self._candidates(shape):
+                if known.surname and len(self._surnames[known.skeletons[0]]) > SHARED_SURNAME:
+                    continue
+                found = resemblance(shape, known.skeletons[0], person=known.person)
+                if found is not None:
+                    alike.append((known, *found))
+        return alike
+
     def could_name(self, words: Iterable[str]) -> bool:
         """Whether folded words could begin any name (a cheap test first)."""
         return any(self._candidates(self._shape(word)) for word in words)
@@ -188,26 +214,25 @@ class NameForms:
         skip = set(linked)
         best: dict[tuple[int, int, int], Proposal] = {}
         for position, shape in enumerate(shapes):
-            for known in self._candidates(shape):
-                if known.entity_id in skip or (known.surname and len(
-                        self._surnames[known.skeletons[0]]) > SHARED_SURNAME):
+            if len(shape) < _PREFIX:
+                continue
+            for known, reason, score in self._resembling(shape):
+                if known.entity_id in skip:
                     continue
-                proposal = self._compare(text, found, words, shapes, position, known)
+                proposal = self._compare(text, found, words, shapes, position, known, reason, score)
                 if proposal is None:
                     continue
                 key = (proposal.entity_id, proposal.start, proposal.end)
                 if key not in best or best[key].score < proposal.score:
                     best[key] = proposal
-        # One proposal for words inside another's of the same entity ("Logvinova"
-        # in "Kirill Logvinova"): the longer.
-        kept = [p for p in best.values() if not any(
-            other is not p and other.entity_id == p.entity_id and other.start <= p.start
-            and p.end <= other.end for other in best.values())]
-        return sorted(kept, key=lambda p: (p.start, p.entity_id))
+        return _few(best.values())
 
     @staticmethod
     def _compare(text: str, found: list[tuple[int, int, str]], words: list[str],
-                 shapes: list[str], position: int, known: _Name) -> Proposal | None:
+                 shapes: list[str], position: int, known: _Name, first_reason: str,
+                 first_score: float) -> Proposal | None:
+        """The proposal of ``known`` at ``position``, whose first word resembles
+        the text's as ``first_reason`` and ``first_score`` say, or None."""
         count = len(known.words)
         if position + count > len(words):
             return None
@@ -218,8 +243,8 @@ class NameForms:
                 return None   # the name as written: linked by db.mentions
             return Proposal(entity_id=known.entity_id, start=start, end=end,
                             form=text[start:end], name=known.name, reason="generic", score=100.0)
-        reasons, scores = [], []
-        for i, name_shape in zip(span, known.skeletons, strict=True):
+        reasons, scores = [first_reason], [first_score]
+        for i, name_shape in zip(span[1:], known.skeletons[1:], strict=True):
             alike = resemblance(shapes[i], name_shape, person=known.person)
             if alike is None:
                 return None
@@ -232,6 +257,24 @@ class NameForms:
             reason = "inflected" if "inflected" in reasons else "similar"
         return Proposal(entity_id=known.entity_id, start=start, end=end, form=text[start:end],
                         name=known.name, reason=reason, score=round(min(scores), 1))
+
+
+def _few(proposals: Iterable[Proposal]) -> list[Proposal]:
+    """The proposals a person would review, in text order: one for words inside
+    another's of the same entity ("Logvinova" in "Kirill Logvinova": the
+    longer), none for words that resemble more than ``AMBIGUOUS`` entities, at
+    most ``PER_PARAGRAPH``, the closest."""
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    entities: dict[tuple[int, int], set[int]] = defaultdict(set)
+    every = list(proposals)
+    for p in every:
+        spans[p.entity_id].append((p.start, p.end))
+        entities[(p.start, p.end)].add(p.entity_id)
+    kept = [p for p in every if len(entities[(p.start, p.end)]) <= AMBIGUOUS and not any(
+        (start, end) != (p.start, p.end) and start <= p.start and p.end <= end
+        for start, end in spans[p.entity_id])]
+    kept = sorted(kept, key=lambda p: (-p.score, p.start, p.entity_id))[:PER_PARAGRAPH]
+    return sorted(kept, key=lambda p: (p.start, p.entity_id))
 
 
 # -- stored proposals and their judgements ------------------------------------

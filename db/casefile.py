@@ -65,7 +65,7 @@ class Case:
         self._lock = threading.RLock()
         self._file_key: tuple[int, int] | None = None
         self._trusted_schema: int | None = None   # the schema cookie last found casebook's own
-        self.permission_warning = ""   # others may write the file (``permission_warning``)
+        self.permission_warning = ""   # others may write or read the file (``permission_warning``)
         self.being_built = False       # made here, under its hidden name (``building_case``)
 
     # -- reading -------------------------------------------------------------
@@ -327,22 +327,44 @@ def _check_path(path: Path) -> None:
         raise CaseFileError(f"{path}: is truncated or damaged ({size} bytes)")
 
 
-# Told of a case file that others may change (the CLI prints it on stderr).
+# Told of a case file that others may change or read (the CLI prints it on stderr).
 warn: Callable[[str], None] | None = None
+_warned: set[str] = set()   # each file is warned about once a process
+
+# Set to "group" for a case shared with a group on purpose: what the group may
+# do (read, write) is then not warned about; what anyone may do still is.
+SHARED_WITH_GROUP = "CASEBOOK_SHARED_WITH_GROUP"
 
 
 def permission_warning(path: Path) -> str:
     """A case file that other users may write can be changed behind its owner's
-    back (a trigger added, a mark rewritten): said, never refused."""
+    back (a trigger added, a mark rewritten); one they may read tells them the
+    research it holds. Said, never refused. Reading is warned about only to the
+    file's owner while they may write it: a colleague (or the owner, through a
+    copy made read-only) reads a case shared with them because it is readable."""
     try:
-        mode = path.stat().st_mode & 0o777
+        status = path.stat()
     except OSError:
         return ""
-    if not mode & 0o022:
+    mode = others = status.st_mode & 0o777
+    if os.environ.get(SHARED_WITH_GROUP, "").strip().lower() in ("1", "group", "yes"):
+        others &= ~0o070
+    if others & 0o022:
+        who, may = ("anyone" if others & 0o002 else "its group"), "write"
+    elif others & 0o044 and status.st_uid == os.getuid() and os.access(path, os.W_OK):
+        who, may = ("anyone" if others & 0o004 else "its group"), "read"
+    else:
         return ""
-    who = "anyone" if mode & 0o002 else "its group"
-    return (f"{path}: {who} may write this case file (mode {mode:04o}); "
-            f"'chmod 600 {path}' keeps it yours")
+    hint = "" if who == "anyone" else f"; shared with the group on purpose: {SHARED_WITH_GROUP}=1"
+    return (f"{path}: {who} may {may} this case file (mode {mode:04o}); "
+            f"'chmod 600 {path}' keeps it yours{hint}")
+
+
+def _warn_once(path: Path, text: str) -> None:
+    key = str(path.absolute())
+    if warn is not None and key not in _warned:
+        _warned.add(key)
+        warn(text)
 
 
 def _second_name(path: Path) -> str:
@@ -458,8 +480,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
         raise
     case = Case(conn, path, read_only=read_only, read_only_reason=reason)
     case.permission_warning = permission_warning(path)
-    if case.permission_warning and warn is not None:
-        warn(case.permission_warning)
+    if case.permission_warning:
+        _warn_once(path, case.permission_warning)
     case._file_key = _file_key(path)
     _register(case._file_key)
     return case

@@ -61,6 +61,23 @@ async def test_a_writable_case_has_no_read_only_badge(seed_case_copy, monkeypatc
             assert "annotator from-the-environment" in header
 
 
+async def test_a_case_others_may_read_is_warned_about_in_a_toast(seed_case_copy):
+    seed_case_copy.chmod(0o644)
+    with db.open_case(seed_case_copy) as case:
+        app = browser(case)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            said = [str(notice.message) for notice in app._notifications]
+    assert any("anyone may read this case file (mode 0644)" in text
+               and f"chmod 600 {seed_case_copy}" in text for text in said), said
+    seed_case_copy.chmod(0o600)
+    with db.open_case(seed_case_copy) as case:
+        app = browser(case)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            assert not any("may read" in str(notice.message) for notice in app._notifications)
+
+
 def test_a_file_this_user_cannot_write_shows_the_badge(seed_case_copy):
     seed_case_copy.chmod(0o444)
     app = PtyApp("open", seed_case_copy, as_unprivileged=True)

@@ -1,7 +1,8 @@
 """One case, one name, one owner (issue 17, point 5): a hard-linked or
 symlinked case is read but never written through; a case in a folder this
 user may not write opens read-only; a reader who may not write the file
-leaves no -wal/-shm beside it; a case others may write is warned about; the
+leaves no -wal/-shm beside it; a case others may write, or its owner's case
+others may read, is warned about (once); every file casebook makes is 0600; the
 hidden files of a killed run are cleaned up by the next one."""
 
 from __future__ import annotations
@@ -84,6 +85,68 @@ def test_a_case_others_may_write_is_warned_about(seed_case_copy: Path):
     assert f"chmod 600 {seed_case_copy}" in result.stderr
     seed_case_copy.chmod(0o600)
     assert "warning" not in run_cli("claims", seed_case_copy).stderr
+
+
+def test_a_case_others_may_read_is_warned_about_once_to_its_owner(seed_case_copy: Path):
+    seed_case_copy.chmod(0o644)
+    result = run_cli("merge", seed_case_copy, seed_case_copy)   # opens it twice: said once
+    assert result.stderr.count("casebook: warning:") == 1, result.stderr
+    assert "anyone may read this case file (mode 0644)" in result.stderr
+    assert f"chmod 600 {seed_case_copy}" in result.stderr
+    seed_case_copy.chmod(0o640)
+    group = run_cli("claims", seed_case_copy)
+    assert group.returncode == 0 and "its group may read" in group.stderr
+    assert "CASEBOOK_SHARED_WITH_GROUP=1" in group.stderr
+    # A case shared with a group on purpose: what the group may do is not warned about ...
+    shared = {"CASEBOOK_SHARED_WITH_GROUP": "1"}
+    assert "warning" not in run_cli("claims", seed_case_copy, env=shared).stderr
+    seed_case_copy.chmod(0o660)
+    assert "warning" not in run_cli("claims", seed_case_copy, env=shared).stderr
+    # ... what anyone may do still is.
+    seed_case_copy.chmod(0o644)
+    assert "anyone may read" in run_cli("claims", seed_case_copy, env=shared).stderr
+    # A colleague reading a case shared with them is not told to chmod it.
+    seed_case_copy.chmod(0o444)
+    reader = run_cli("claims", seed_case_copy, as_unprivileged=True)
+    assert reader.returncode == 0 and "warning" not in reader.stderr, reader.stderr
+    seed_case_copy.chmod(0o600)
+
+
+def test_every_file_casebook_creates_is_0600_from_the_start(seed_case_copy: Path,
+                                                            tmp_path: Path):
+    """Under the usual umask 022: made with its mode (never readable to others
+    for a moment), so a fresh case never warns."""
+    made = tmp_path / "made"
+    made.mkdir()
+    script = (
+        "import os, sys; os.umask(0o022); from casebook.cli import main; "
+        "sys.argv = ['casebook', *sys.argv[1:]]; main()"
+    )
+
+    def casebook(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([sys.executable, "-c", script, *map(str, args)],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "warning" not in result.stderr, (args, result.stderr)
+        return result
+
+    casebook("seed", made / "seed.casebook")
+    casebook("new", made / "new.casebook", "--title", "x")
+    casebook("generate", made / "generated.casebook", "--excerpts", "50")
+    casebook("backup", seed_case_copy, made / "backup.casebook")
+    casebook("export", seed_case_copy, "-f", "json", "-o", made / "case.json")
+    casebook("export", seed_case_copy, "-f", "markdown", "-o", made / "case.md")
+    casebook("export", seed_case_copy, "-f", "csv", "-o", made / "csv")
+    casebook("import", made / "case.json", made / "imported.casebook")
+    casebook("export-annotations", seed_case_copy, "-o", made / "annotations.jsonl")
+    casebook("check", seed_case_copy, "--repair", made / "repaired.casebook")
+    casebook("merge", made / "imported.casebook", seed_case_copy)
+    casebook("claims", made / "imported.casebook")
+    files = [path for path in made.rglob("*") if path.is_file()]
+    assert len(files) > 10
+    assert {path: oct(path.stat().st_mode & 0o777) for path in files} == {
+        path: "0o600" for path in files}
+    assert oct((made / "csv").stat().st_mode & 0o777) == "0o700"
 
 
 def test_the_hidden_files_of_a_killed_run_are_removed_by_the_next(seed_case_copy: Path,

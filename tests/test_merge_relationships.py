@@ -107,6 +107,7 @@ def test_a_relationship_mark_with_other_content_under_the_same_id_stops_the_merg
         seed_case_copy: Path, tmp_path: Path):
     copy = tmp_path / "copy.casebook"
     shutil.copyfile(seed_case_copy, copy)
+    copy.chmod(0o600)   # as casebook's own copies are: one others may read is warned about
     made_at = "2026-01-01T10:00:00.000000Z"
     with db.open_case(copy) as case:
         mark_relationship(case, 1, "confirmed", annotator="ana", annotation_id="same-id",

@@ -67,9 +67,22 @@ def join(parts: Iterable[Content | str | tuple[str, str]], separator: str = "") 
 
 
 def fit(content: Content, width: int) -> Content:
-    """Cut to ``width`` cells with an ellipsis."""
+    """Cut to ``width`` cells with an ellipsis.
+
+    A row of a 200,000-line excerpt or a 10 MB name is first cut to a few
+    characters per cell: measuring the whole text, on every repaint, took
+    seconds (issue 17, point 7). A character is at most two cells wide, so
+    what is cut off would not have been shown; zero-width runs beyond it may
+    end the row earlier, with the ellipsis all the same."""
     if width <= 0:
         return Content("")
+    limit = width * 4 + 64
+    if len(content) > limit:
+        content = content[:limit]
+        if content.cell_length < width:
+            return content + "…"
+        if content.cell_length == width:
+            return content.truncate(width - 1) + "…"
     if content.cell_length <= width:
         return content
     return content.truncate(width, ellipsis=True)

@@ -1,0 +1,71 @@
+"""A 10 MB entity name and a 200,000-line excerpt (issue 17, points 1 and 7):
+built with sqlite3 in a copy of the demo case, then the browser (Pilot, 80x24)
+opened on the Entities and the Excerpts panes. Prints, for each, the time to
+the first screen with the huge row listed and to its detail shown, and the
+peak RSS. Aim: first screen under 0.5 s, keys never lost.
+
+    .venv/bin/python benchmarks/bench_huge_rows.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build(folder: Path) -> Path:
+    path = folder / "huge.casebook"
+    subprocess.run([sys.executable, "-m", "casebook", "seed", str(path)], check=True,
+                   capture_output=True)
+    from db.text import register_functions
+    conn = sqlite3.connect(path)
+    register_functions(conn)   # the search indexes' triggers fold with casebook's fold
+    conn.execute("UPDATE entities SET name = ? WHERE id = 1", ("N" * 10_000_000,))
+    conn.execute("UPDATE excerpts SET text = ? WHERE id = 1",
+                 ("\n".join(f"line {n}" for n in range(200_000)),))
+    conn.commit()
+    conn.close()
+    path.chmod(0o600)
+    return path
+
+
+async def measure(path: Path, pane: str) -> tuple[float, float]:
+    import db
+    from tui.app import CasebookApp
+    with db.open_case(path, read_only=True) as case:
+        started = time.perf_counter()
+        app = CasebookApp(case, annotator="bench")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(pane)
+            await pilot.pause()
+            listed = time.perf_counter() - started
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = time.perf_counter() - started
+    return listed, shown
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        path = build(Path(scratch))
+        for label, pane in (("10 MB entity name", "1"), ("200,000-line excerpt", "3")):
+            listed, shown = asyncio.run(measure(path, pane))
+            print(f"{label:24} first screen {listed:6.2f} s   detail {shown:6.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -22,6 +22,7 @@ from db import Case
 
 from .details.claim import claim_detail
 from .details.items import entity_detail, event_detail, excerpt_detail
+from .details.relationship import relationship_detail
 from .panes.claims_pane import ClaimsPane
 from .panes.feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .panes.pane import Pane
@@ -80,3 +81,25 @@ BY_NAME: dict[str, ItemKind] = {kind.name: kind for kind in KINDS}
 
 def kind_of(name: str) -> ItemKind:
     return BY_NAME[name]
+
+
+@dataclass(frozen=True)
+class OpenedKind:
+    """A kind of item with no pane of its own, opened in a screen over the
+    browser (``tui.screens.relationship``): a relationship, from the tie an entity is reached by (``key`` on
+    it) or a link to it. It is marked with the claims' keys when its case-file
+    record has marks (``db.kinds.ItemKind.marks``)."""
+
+    data: db.kinds.ItemKind
+    key: str                                    # opens the tie under the cursor: "o"
+    detail: Callable[[Case, int], list[Block]]  # what its screen shows
+
+    @property
+    def name(self) -> db.kinds.KindName:
+        return self.data.name
+
+
+OPENED_KINDS: tuple[OpenedKind, ...] = (
+    OpenedKind(db.kinds.RELATIONSHIP, "o", relationship_detail),
+)
+OPENED_BY_NAME: dict[str, OpenedKind] = {kind.name: kind for kind in OPENED_KINDS}

@@ -337,7 +337,8 @@ class CasebookApp(App[None]):
         self._show(location)
 
     def follow(self, link: Link) -> None:
-        if link.kind not in OPENED_BY_NAME:
+        opened = OPENED_BY_NAME.get(link.kind)
+        if opened is None:
             self.go(Location(link.kind, link.id))
             return
 
@@ -345,7 +346,7 @@ class CasebookApp(App[None]):
             if followed is not None:
                 self.follow(followed)
 
-        self.open_screen(RelationshipScreen(self.case, link.id), chosen)
+        self.open_screen(RelationshipScreen(self.case, link.id, opened.detail), chosen)
 
     def action_open_relationship(self) -> None:
         """``o`` on a tie to an entity (an entity's relationships): that relationship."""

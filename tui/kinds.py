@@ -22,7 +22,7 @@ from db import Case
 
 from .details.claim import claim_detail
 from .details.items import entity_detail, event_detail, excerpt_detail
-from .details.relationship import relationship_detail
+from .details.relationship import relationship_blocks
 from .panes.claims_pane import ClaimsPane
 from .panes.feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .panes.pane import Pane
@@ -92,7 +92,7 @@ class OpenedKind:
 
     data: db.kinds.ItemKind
     key: str                                    # opens the tie under the cursor: "o"
-    detail: Callable[[Case, int], list[Block]]  # what its screen shows
+    detail: Callable[[Case, Any], list[Block]]  # what its screen shows of the item as read
 
     @property
     def name(self) -> db.kinds.KindName:
@@ -100,6 +100,6 @@ class OpenedKind:
 
 
 OPENED_KINDS: tuple[OpenedKind, ...] = (
-    OpenedKind(db.kinds.RELATIONSHIP, "o", relationship_detail),
+    OpenedKind(db.kinds.RELATIONSHIP, "o", relationship_blocks),
 )
 OPENED_BY_NAME: dict[str, OpenedKind] = {kind.name: kind for kind in OPENED_KINDS}

@@ -16,7 +16,6 @@ from db.marks import RELATIONSHIP_MARKS, open_conflicts
 from db.models import Evidence, Relationship
 from db.relationships import (
     count_relationship_history,
-    get_relationship,
     relationship_evidence,
     relationship_history,
 )
@@ -27,10 +26,6 @@ from .blocks import RELATED_LIMIT, curation_blocks, entity_link, field, section
 from .claim import HISTORY_LIMIT, SOURCE_TITLE_WIDTH, history_blocks, status_line
 
 DIM = ".cb--dim"
-
-
-def relationship_detail(case: Case, relationship_id: int) -> list[Block]:
-    return relationship_blocks(case, get_relationship(case, relationship_id))
 
 
 def relationship_blocks(case: Case, tie: Relationship) -> list[Block]:

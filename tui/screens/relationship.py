@@ -8,6 +8,8 @@ changed what."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,10 +58,12 @@ class RelationshipScreen(Dialog[Link | None]):
             self.relationship = relationship
             self.status = status
 
-    def __init__(self, case: Case, relationship_id: int) -> None:
+    def __init__(self, case: Case, relationship_id: int,
+                 detail: Callable[[Case, Relationship], list[Block]] = relationship_blocks) -> None:
         super().__init__()
         self.case = case
         self.relationship_id = relationship_id
+        self.detail = detail   # tui.kinds' record says what it shows
         self.shown: Relationship | None = None   # as last read: its version is the one seen
 
     def compose(self) -> ComposeResult:
@@ -83,7 +87,7 @@ class RelationshipScreen(Dialog[Link | None]):
     def _load(self) -> None:
         try:
             tie = get_relationship(self.case, self.relationship_id)
-            self.post_message(self.Loaded(tie, relationship_blocks(self.case, tie)))
+            self.post_message(self.Loaded(tie, self.detail(self.case, tie)))
         except CaseError as error:
             self.post_message(self.Loaded(None, [Block(Content.styled(
                 one_line(f"Could not read it: {error}"), DIM))]))

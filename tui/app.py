@@ -706,6 +706,9 @@ class CasebookApp(App[None]):
     def action_build_claim(self) -> None:
         self.building.start("claim")
 
+    def action_build_relationship(self) -> None:
+        self.building.start("relationship")
+
     def action_build_link(self) -> None:
         self.building.start("link")
 

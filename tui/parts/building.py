@@ -45,7 +45,7 @@ BUILD_BINDINGS = [
     Binding("l", "build_link", "Link", show=False, tooltip="Link an entity the case has to the excerpt"),
     Binding("L", "build_unlink", "Unlink", show=False, tooltip="Unlink an entity from the excerpt"),
     Binding("R", "build_relationship", "Relationship", show=False,
-            tooltip="New relationship between two entities the excerpt mentions, citing it"),
+            tooltip="New relationship citing the excerpt"),
     Binding("i", "build_cite", "Cite", show=False,
             tooltip="Cite the excerpt for a claim or an event the case has"),
 ]

@@ -23,7 +23,7 @@ from .entities import add_entity, get_entity
 from .errors import InvalidValueError, NotFoundError
 from .events import add_event, get_event
 from .mentions import MentionIndex
-from .models import STANCES, Claim, Entity, Event, Excerpt, stored_id
+from .models import STANCES, Claim, Entity, Event, Excerpt, Relationship, stored_id
 from .paging import keyset_pages
 from .search import query_terms
 from .sources import add_excerpt, get_excerpt
@@ -132,6 +132,22 @@ def claim_from_excerpt(
         return add_claim(case, statement=statement, claimant=claimant,
                          claimant_entity_id=claimant_entity_id, entity_ids=entity_ids,
                          evidence=[(stored_id(evidence), stance)])
+
+
+def relationship_from_excerpt(
+    case: Case, excerpt_id: int, *, subject_entity_id: int, object_entity_id: int, type: str,
+    role: str = "", stance: str = "supports", span: Span | None = None,
+) -> Relationship:
+    """A new relationship, unreviewed, with the excerpt (or a span of it) as evidence:
+    one write (``add_relationship`` checks the ends and the type)."""
+    from .relationships import add_relationship  # relationships reads entities, as this does
+
+    _check_stance(stance)
+    with case.write():
+        evidence = evidence_excerpt(case, excerpt_id, span)
+        return add_relationship(case, subject_entity_id=subject_entity_id,
+                                object_entity_id=object_entity_id, type=type, role=role,
+                                evidence=[(stored_id(evidence), stance)])
 
 
 def cite_for_claim(case: Case, claim_id: int, excerpt_id: int, *, stance: str = "supports",

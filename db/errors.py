@@ -61,6 +61,7 @@ class StaleClaimError(CaseError):
         self.changed_at = changed_at
         self.change_kind = change_kind
         self.change_note = change_note  # why they changed it, if they said
+        self.noun = noun
         who = changed_by or "someone"
         when = f" at {changed_at}" if changed_at else ""
         what = {

@@ -17,10 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from . import marks
 from .casefile import Case
-from .claims import claims_by_ids
+from .claims import add_note, claims_by_ids, mark_claim, undo_last_mark
+from .conflicts import open_conflict_counts, resolve_conflicts
 from .entities import entities_by_ids, tagged_aliases, tagged_names, write_alias_languages
 from .events import events_by_ids
+from .marks import RELATIONSHIP_MARKS
 from .models import (
     PAIR_JUDGEMENTS,
     Claim,
@@ -35,7 +38,13 @@ from .models import (
 )
 from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
 from .possible_mentions import judge_mention, possible_mentions, possible_mentions_by_ids
-from .relationships import relationships_by_ids
+from .relationships import (
+    mark_relationship,
+    note_relationship,
+    relationships_by_ids,
+    resolve_relationship_conflicts,
+    undo_relationship_mark,
+)
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
@@ -86,6 +95,35 @@ WriteFields = Callable[[sqlite3.Connection, int, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
+class MarkWrites:
+    """How a reviewed kind (claims, relationships) is marked, noted, undone and its
+    merge conflicts settled: each a short write of its own (``db/marks.py`` underneath),
+    with the version the annotator saw (``expected_version``: StaleClaimError if it moved).
+    The browser's marking keys write through this, whatever the kind."""
+
+    # (case, id, status, *, annotator, note, expected_version, unless_unchanged)
+    mark: Callable[..., Model]
+    note: Callable[..., Model]       # (case, id, text, *, annotator, expected_version)
+    undo: Callable[..., Model]       # (case, id, *, annotator, expected_version)
+    settle: Callable[..., Model]     # (case, id, status, *, annotator, note, expected_version)
+    in_conflict: Callable[[Case, int], bool]
+
+
+def _claim_in_conflict(case: Case, claim_id: int) -> bool:
+    return bool(open_conflict_counts(case, [claim_id]))
+
+
+def _relationship_in_conflict(case: Case, relationship_id: int) -> bool:
+    return bool(marks.open_conflicts(RELATIONSHIP_MARKS, case, relationship_id))
+
+
+CLAIM_WRITES = MarkWrites(mark_claim, add_note, undo_last_mark, resolve_conflicts,
+                          _claim_in_conflict)
+RELATIONSHIP_WRITES = MarkWrites(mark_relationship, note_relationship, undo_relationship_mark,
+                                 resolve_relationship_conflicts, _relationship_in_conflict)
+
+
+@dataclass(frozen=True)
 class ItemKind:
     name: KindName             # as links, search groups and ``--kind`` name it
     table: Table
@@ -101,6 +139,8 @@ class ItemKind:
     # and how their new values are stored.
     revisable: tuple[str, ...] = ()
     write_fields: WriteFields | None = None
+    # Reviewed with marks (claims, relationships): how they are written; None: never marked.
+    marks: MarkWrites | None = None
 
     def write(self, tx: sqlite3.Connection, item_id: int, changes: dict[str, Any]) -> None:
         if self.write_fields is not None:
@@ -226,12 +266,13 @@ EXCERPT = ItemKind("excerpt", EXCERPTS, EXCERPTS_FTS, EXCERPTS_LATIN_FTS, "excer
                    excerpts_by_ids, Excerpt)   # verbatim text: retired, never revised
 CLAIM = ItemKind("claim", CLAIMS, CLAIMS_FTS, CLAIMS_LATIN_FTS, "claim", "claims", "claims",
                  _claim_hits,
-                 claims_by_ids, Claim, ("statement", "claimant"))
+                 claims_by_ids, Claim, ("statement", "claimant"), marks=CLAIM_WRITES)
 # Relationships are listed, walked, marked and curated, not searched by text (yet).
 RELATIONSHIP = ItemKind("relationship", RELATIONSHIPS, None, None, "relationship", "relationships",
                         "relationships", _relationship_hits, relationships_by_ids, Relationship,
                         ("type", "role", "date_start", "start_precision", "date_end",
-                         "end_precision", "description"), _write_relationship_fields)
+                         "end_precision", "description"), _write_relationship_fields,
+                        marks=RELATIONSHIP_WRITES)
 
 # In the order panes, search groups and counts show them.
 ITEM_KINDS: tuple[ItemKind, ...] = (ENTITY, EVENT, EXCERPT, CLAIM, RELATIONSHIP)

@@ -231,6 +231,11 @@ def relationship_history(case: Case, relationship_id: int, *, offset: int = 0,
     return marks.history(RELATIONSHIP_MARKS, case, relationship_id, offset=offset, limit=limit)
 
 
+def count_relationship_history(case: Case, relationship_id: int) -> int:
+    return int(case.scalar("SELECT count(*) FROM relationship_annotations "
+                           "WHERE relationship_id = ?", [relationship_id]))
+
+
 # -- reading ------------------------------------------------------------------
 
 
@@ -550,7 +555,8 @@ __all__ = [
     "RELATIONSHIP_TYPES", "STATUSES", "Connection", "Network", "NetworkNode", "PathStep", "Tie",
     "add_relationship", "add_relationship_evidence", "count_relationships", "entity_ties",
     "excerpt_relationships", "get_relationship", "mark_relationship", "neighbours",
-    "note_relationship", "relationship_evidence", "relationship_history", "relationships_by_ids",
+    "note_relationship", "count_relationship_history",
+    "relationship_evidence", "relationship_history", "relationships_by_ids",
     "relationship_conflicts", "relationships_page", "resolve_relationship_conflicts",
     "shortest_paths", "undo_relationship_mark",
 ]

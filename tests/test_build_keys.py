@@ -14,7 +14,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.pickers import PICKERS
 from tui.screens.span import SpanScreen
 
-BUILD_KEYS = ["s", "e", "t", "a", "l", "L", "i"]
+BUILD_KEYS = ["s", "e", "t", "a", "l", "L", "i", "R"]
 CLAIM_KEYS = {"c", "d", "x", "U", "u", "m", "z"}
 
 
@@ -85,7 +85,7 @@ async def test_the_palette_and_the_keys_list_name_every_build_key(seed_case):
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("Excerpt: Span", "Excerpt: Entity", "Excerpt: Event", "Excerpt: Claim",
-                      "Excerpt: Link", "Excerpt: Unlink", "Excerpt: Cite"):
+                      "Excerpt: Link", "Excerpt: Unlink", "Excerpt: Cite", "Excerpt: Relationship"):
             assert title in titles
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)

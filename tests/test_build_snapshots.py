@@ -108,3 +108,12 @@ def test_cite_picker(snap_compare, case, size):
     paragraph = excerpt_with(case, FRAGMENT)
     assert snap_compare(browser(case), terminal_size=size,
                         run_before=steps(paragraph.id, "i", list("logvinov")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_relationship_form(snap_compare, case, size):
+    paragraph = excerpt_with(case, FRAGMENT)
+    vsse = next(e for e in db.entities.entities_page(case, offset=0, limit=10) if e.name == "VSSE")
+    db.building.link_entity(case, paragraph.id, vsse.id)
+    assert snap_compare(browser(case), terminal_size=size,
+                        run_before=steps(paragraph.id, "R", "tab", "e", "tab", "tab", list("head")))

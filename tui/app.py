@@ -46,7 +46,7 @@ from db.text import one_line
 from db.trust import FileCheck, damage_banner
 
 from .history import History, Location
-from .kinds import BY_NAME, KINDS
+from .kinds import BY_NAME, KINDS, OPENED_BY_NAME
 from .panes.claims_pane import ClaimsPane
 from .panes.pane import Pane
 from .parts.building import BUILD_BINDINGS, Building
@@ -62,6 +62,7 @@ from .screens.help import HelpScreen, Section, binding_rows
 from .screens.network import NetworkScreen
 from .screens.path import PathScreen
 from .screens.prompt import PromptScreen
+from .screens.relationship import RelationshipScreen
 from .screens.search import SearchScreen
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
 from .widgets.detail import DetailView, Link
@@ -117,6 +118,8 @@ class CasebookApp(App[None]):
                 tooltip="Network: the entity's neighbours, depth 1-3"),
         Binding("p", "path", "Path", show=False,
                 tooltip="Path: p on one entity, then p on another"),
+        Binding("o", "open_relationship", "Open the tie", show=False,
+                tooltip="On a relationship (a tie to an entity): its own detail, to mark it"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -272,6 +275,7 @@ class CasebookApp(App[None]):
                 pane.reload()
             else:
                 pane.refresh_detail()
+        self._reload_opened()
         self.reload_counts()
 
     def reload_screens(self) -> None:
@@ -285,6 +289,15 @@ class CasebookApp(App[None]):
         for pane in self.panes():
             if pane is not but:
                 pane.refresh_detail()
+        self._reload_opened()
+
+    def _reload_opened(self) -> None:
+        """After our own mark (or a refused one): an item's screen over the panes
+        reads it again. Others' changes seen by watching leave it as shown, so a
+        key there still goes by the version the annotator saw."""
+        for screen in self.screen_stack:
+            if isinstance(screen, RelationshipScreen):
+                screen.reload()
 
     def reload_counts(self) -> None:
         self.load_counts()
@@ -324,7 +337,34 @@ class CasebookApp(App[None]):
         self._show(location)
 
     def follow(self, link: Link) -> None:
-        self.go(Location(link.kind, link.id))
+        opened = OPENED_BY_NAME.get(link.kind)
+        if opened is None:
+            self.go(Location(link.kind, link.id))
+            return
+
+        def chosen(followed: Link | None) -> None:
+            if followed is not None:
+                self.follow(followed)
+
+        self.open_screen(RelationshipScreen(self.case, link.id, opened.detail), chosen)
+
+    def action_open_relationship(self) -> None:
+        """``o`` on a tie to an entity (an entity's relationships): that relationship."""
+        pane = self.active_pane
+        link = pane.detail.link if pane.detail.has_focus else None
+        if link is not None and link.kind in OPENED_BY_NAME:
+            self.follow(link)
+        elif link is not None and link.via is not None:
+            self.follow(link.via)
+        else:
+            self.say("o opens a relationship: put the cursor on one in an entity's "
+                     "Relationships (l, then ↓).")
+
+    @on(RelationshipScreen.MarkAsked)
+    def _relationship_mark_asked(self, message: RelationshipScreen.MarkAsked) -> None:
+        tie = message.relationship
+        self.marking.relationship_key(message.kind, tie.id or 0, tie.version,
+                                      status=message.status, title=f"relationship {tie.id}")
 
     def action_show_pane(self, kind: str) -> None:
         if kind == self.active_kind:
@@ -665,6 +705,9 @@ class CasebookApp(App[None]):
 
     def action_build_claim(self) -> None:
         self.building.start("claim")
+
+    def action_build_relationship(self) -> None:
+        self.building.start("relationship")
 
     def action_build_link(self) -> None:
         self.building.start("link")

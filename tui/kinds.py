@@ -34,6 +34,7 @@ from .details.proposals import (
     pair_said,
     pairs_left,
 )
+from .details.relationship import relationship_blocks
 from .panes.claims_pane import ClaimsPane
 from .panes.feeds import ClaimFeed, EntityFeed, EventFeed, ExcerptFeed, Feed
 from .panes.pane import Pane
@@ -122,3 +123,25 @@ POSSIBLE_MENTIONS = ReviewQueue(
     lambda judged, linked: f"No more possible mentions ({judged} judged here, {linked} linked).",
     proposal=lambda shown: shown.mention)
 REVIEW_QUEUES: tuple[ReviewQueue, ...] = (LIKELY_DUPLICATES, POSSIBLE_MENTIONS)
+
+
+@dataclass(frozen=True)
+class OpenedKind:
+    """A kind of item with no pane of its own, opened in a screen over the
+    browser (``tui.screens.relationship``): a relationship, from the tie an entity is reached by (``key`` on
+    it) or a link to it. It is marked with the claims' keys when its case-file
+    record has marks (``db.kinds.ItemKind.marks``)."""
+
+    data: db.kinds.ItemKind
+    key: str                                    # opens the tie under the cursor: "o"
+    detail: Callable[[Case, Any], list[Block]]  # what its screen shows of the item as read
+
+    @property
+    def name(self) -> db.kinds.KindName:
+        return self.data.name
+
+
+OPENED_KINDS: tuple[OpenedKind, ...] = (
+    OpenedKind(db.kinds.RELATIONSHIP, "o", relationship_blocks),
+)
+OPENED_BY_NAME: dict[str, OpenedKind] = {kind.name: kind for kind in OPENED_KINDS}

@@ -10,6 +10,7 @@ from textual.content import Content
 
 from db import Case, Claim, Entity, Event, Evidence, Excerpt
 from db.curation import item_state
+from db.models import Relationship
 from db.paging import retired_among
 from db.relationships import Tie
 
@@ -86,6 +87,11 @@ def claim_link(claim: Claim, *, retired: bool = False) -> Block:
                  Link("claim", claim.id or 0, version=claim.version), hang=2 + BADGE_WIDTH + 1)
 
 
+def relationship_link(relationship: Relationship) -> Link:
+    """A link to a relationship's own detail (``o`` on a tie: the link it goes through)."""
+    return Link("relationship", relationship.id or 0, version=relationship.version)
+
+
 def tie_links(ties: list[Tie], retired: Collection[int] = ()) -> list[Block]:
     """An entity's relationships grouped by type (``member of``, ``← member of`` read
     from the other end), each a link to the entity at the other end; those whose
@@ -105,7 +111,7 @@ def tie_links(ties: list[Tie], retired: Collection[int] = ()) -> list[Block]:
             (f"  {tie.other.kind}", ".cb--dim")]
         if said:
             parts += [("  ", ""), plain_line(said, ".cb--dim")]
-        blocks.append(Block(join(parts), Link("entity", tie.other.id or 0),
+        blocks.append(Block(join(parts), Link("entity", tie.other.id or 0, via=relationship_link(r)),
                             hang=4 + BADGE_WIDTH + 1))
     return blocks
 

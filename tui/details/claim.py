@@ -9,6 +9,8 @@ the case and builds blocks; it never touches a widget.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 
 from db import Annotation, Case
@@ -21,7 +23,7 @@ from db.claims import (
     get_claim,
 )
 from db.conflicts import claim_conflicts
-from db.models import ClaimAgreement, Conflict, EvidenceInContext
+from db.models import ClaimAgreement, Conflict, EvidenceInContext, RelationshipAnnotation
 
 from ..labels import damage_mark, short_time, status_badge
 from ..text import fit, join, plain_block, plain_line
@@ -143,7 +145,8 @@ def read_history(case: Case, claim_id: int) -> tuple[int, list[Annotation]]:
     return total, claim_history(case, claim_id, offset=offset, limit=HISTORY_LIMIT)
 
 
-def history_blocks(total: int, history: list[Annotation], resolutions: set[str]) -> list[Block]:
+def history_blocks(total: int, history: Sequence[Annotation | RelationshipAnnotation],
+                   resolutions: set[str]) -> list[Block]:
     shown = f" — the latest {len(history):,} shown" if total > len(history) else ""
     label = f"History ({total:,}){shown}"
     blocks = [BLANK, Block(Content.styled(label, ".cb--heading"))]
@@ -158,7 +161,8 @@ def history_blocks(total: int, history: list[Annotation], resolutions: set[str])
     return blocks
 
 
-def history_line(mark: Annotation, *, undone: bool = False, resolves: bool = False) -> Content:
+def history_line(mark: Annotation | RelationshipAnnotation, *, undone: bool = False,
+                 resolves: bool = False) -> Content:
     """``• 2026-11-26 10:00  bruno  · unreviewed → ? disputed``, with its kind."""
     parts: list[Content | tuple[str, str]] = [
         ("• ", ""), (short_time(mark.created_at), DIM), ("  ", ""), *history_parts(mark),
@@ -170,7 +174,7 @@ def history_line(mark: Annotation, *, undone: bool = False, resolves: bool = Fal
     return join(parts)
 
 
-def history_parts(mark: Annotation) -> list[Content | tuple[str, str]]:
+def history_parts(mark: Annotation | RelationshipAnnotation) -> list[Content | tuple[str, str]]:
     """``bruno  · unreviewed → ? disputed`` (or a note, or an undo)."""
     parts: list[Content | tuple[str, str]] = [plain_line(mark.annotator, ".cb--name"), ("  ", "")]
     if mark.kind == "note":

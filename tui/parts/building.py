@@ -44,6 +44,8 @@ BUILD_BINDINGS = [
     Binding("a", "build_claim", "Claim", show=False, tooltip="New claim with the excerpt as evidence"),
     Binding("l", "build_link", "Link", show=False, tooltip="Link an entity the case has to the excerpt"),
     Binding("L", "build_unlink", "Unlink", show=False, tooltip="Unlink an entity from the excerpt"),
+    Binding("R", "build_relationship", "Relationship", show=False,
+            tooltip="New relationship citing the excerpt"),
     Binding("i", "build_cite", "Cite", show=False,
             tooltip="Cite the excerpt for a claim or an event the case has"),
 ]
@@ -52,7 +54,7 @@ BUILD_BINDINGS = [
 DOING = {
     "span": "choosing words of an excerpt", "entity": "a new entity", "event": "a new event",
     "claim": "a new claim", "link": "linking an entity", "unlink": "unlinking an entity",
-    "cite": "citing an excerpt",
+    "cite": "citing an excerpt", "relationship": "a new relationship",
 }
 SPANS_KEPT = 100
 FORM_KEYS = [

@@ -24,9 +24,9 @@ from textual.message import Message
 
 from db import Annotation, Case, CaseError, StaleClaimError, UnchangedStatusError
 from db.casefile import OPENED_READ_ONLY
-from db.claims import add_note, mark_claim, undo_last_mark
-from db.conflicts import open_conflict_counts, resolve_conflicts
 from db.errors import sqlite_problem
+from db.kinds import item_kind
+from db.models import Model
 from db.review import next_in_queue
 
 from ..labels import STATUS_BADGES
@@ -96,6 +96,7 @@ class ClaimTarget:
     version: int | None
     statement: str = ""
     in_claims_pane: bool = False
+    item: str = "claim"            # the kind of item: "claim" or "relationship"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class MarkRequest:
     queue: str = "all"
     return_to: int | None = None   # put the Claims cursor back on this claim afterwards
     in_claims_pane: bool = False   # a note written from the Claims pane (with a status: moves on)
+    item: str = "claim"            # the kind marked (db.kinds: its ``marks`` writes it)
 
     @property
     def version_after(self) -> int | None:
@@ -128,36 +130,39 @@ class JustMarked:
     cursor_moves: int      # the Claims list's moves once it moved on
 
 
-def commit(case: Case, request: MarkRequest, *, annotator: str) -> tuple[Annotation, bool]:
-    """Write one request (called in a worker). Returns the annotation and
-    whether it settled a merge conflict: on a claim in conflict a status key
+def commit(case: Case, request: MarkRequest, *, annotator: str) -> tuple[Model, bool]:
+    """Write one request (called in a worker) through its kind's record
+    (``db.kinds``: claims and relationships alike). Returns the annotation and
+    whether it settled a merge conflict: on an item in conflict a status key
     resolves it."""
-    claim_id, version = request.claim_id, request.expected_version
+    writes = item_kind(request.item).marks
+    assert writes is not None, f"{request.item} is not marked"
+    item_id, version = request.claim_id, request.expected_version
     if request.kind == "undo":
-        return undo_last_mark(case, claim_id, annotator=annotator, expected_version=version), False
+        return writes.undo(case, item_id, annotator=annotator, expected_version=version), False
     if request.kind == "note" and request.status is None:
-        return add_note(case, claim_id, request.note, annotator=annotator,
-                        expected_version=version), False
+        return writes.note(case, item_id, request.note, annotator=annotator,
+                           expected_version=version), False
     assert request.status is not None
-    if open_conflict_counts(case, [claim_id]):
-        return resolve_conflicts(case, claim_id, request.status, annotator=annotator,
-                                 note=request.note, expected_version=version), True
+    if writes.in_conflict(case, item_id):
+        return writes.settle(case, item_id, request.status, annotator=annotator,
+                             note=request.note, expected_version=version), True
     try:
-        return mark_claim(case, claim_id, request.status, annotator=annotator,
-                          note=request.note, expected_version=version,
-                          unless_unchanged=True), False
+        return writes.mark(case, item_id, request.status, annotator=annotator,
+                           note=request.note, expected_version=version,
+                           unless_unchanged=True), False
     except UnchangedStatusError:
         if request.kind != "note":
             raise
-        # A note "with" the status the claim already has is a note.
-        return add_note(case, claim_id, request.note, annotator=annotator,
-                        expected_version=version), False
+        # A note "with" the status the item already has is a note.
+        return writes.note(case, item_id, request.note, annotator=annotator,
+                           expected_version=version), False
 
 
-def describe(request: MarkRequest, annotation: Annotation, settled: bool) -> str:
+def describe(request: MarkRequest, annotation: Any, settled: bool) -> str:
     """One short line saying what was recorded (our own words and statuses only)."""
     status = STATUS_BADGES.get(annotation.status, annotation.status)
-    claim = f"Claim {request.claim_id}"
+    claim = f"{request.item.capitalize()} {request.claim_id}"
     if annotation.kind == "undo":
         return f"{claim}: mark taken back ({status})."
     if annotation.kind == "note":
@@ -176,7 +181,7 @@ class Marking:
     class ClaimMarked(Message):
         """A mark, note or undo was committed (and is on disk)."""
 
-        def __init__(self, request: MarkRequest, annotation: Annotation, settled: bool,
+        def __init__(self, request: MarkRequest, annotation: Annotation | Model, settled: bool,
                      next_id: int | None) -> None:
             super().__init__()
             self.request = request
@@ -311,7 +316,8 @@ class Marking:
                                   advance=request.in_claims_pane and note.status is not None))
 
         self.host.open_screen(NoteScreen(request.claim_id, request.statement, status=request.status,
-                                         text=request.note, problem=problem), written)
+                                         text=request.note, problem=problem, noun=request.item),
+                              written)
 
     def undo(self, *, queue: str) -> None:
         if self._refuse_if_read_only() or self._busy():
@@ -329,6 +335,18 @@ class Marking:
             return
         self.send(MarkRequest("undo", target.claim_id, target.version,
                               statement=target.statement, queue=queue))
+
+    def relationship_key(self, kind: str, relationship_id: int, version: int, *,
+                         status: str | None = None, title: str = "") -> None:
+        """A marking key in a relationship's own detail, on the version it shows."""
+        if self._refuse_if_read_only() or self._busy():
+            return
+        request = MarkRequest(kind, relationship_id, version, status=status, statement=title,
+                              item="relationship")
+        if kind == "note":
+            self._write_note(request)
+        else:
+            self.send(request)
 
     # -- committing --------------------------------------------------------
 
@@ -368,6 +386,11 @@ class Marking:
     def claim_marked(self, message: ClaimMarked) -> None:
         request = message.request
         self.in_flight = False
+        if request.item != "claim":   # from its own detail: read again there (and elsewhere)
+            self.host.refresh_details()
+            self.host.say(describe(request, message.annotation, message.settled),
+                          timeout=3, markup=False)
+            return
         self.just_marked = None
         self.seen.now_seen(request.claim_id, request.version_after)   # our own change: seen
         claims = self.host.claims_pane
@@ -396,9 +419,11 @@ class Marking:
             if keep_mine:
                 self.send(replace(request, expected_version=error.current_version))
             else:
-                self.seen.now_seen(request.claim_id, error.current_version)
+                if request.item == "claim":
+                    self.seen.now_seen(request.claim_id, error.current_version)
                 badge = STATUS_BADGES.get(error.current_status, error.current_status)
-                self.host.say(f"Claim {request.claim_id} left as it is: {badge}.",
+                self.host.say(f"{request.item.capitalize()} {request.claim_id} left as it is: "
+                              f"{badge}.",
                               timeout=3, markup=False)
 
         self.host.open_screen(StaleMarkScreen(error, kind=request.kind, status=request.status,
@@ -411,7 +436,8 @@ class Marking:
         request = message.request
         badge = STATUS_BADGES.get(request.status or "", request.status)
         hint = " (u undoes your latest mark)" if request.status == "unreviewed" else ""
-        self.host.say(f"Claim {request.claim_id} is already {badge}: nothing written.{hint}",
+        self.host.say(f"{request.item.capitalize()} {request.claim_id} is already {badge}: "
+                      f"nothing written.{hint}",
                       timeout=3, markup=False)
 
     def mark_failed(self, message: MarkFailed) -> None:

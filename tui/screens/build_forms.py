@@ -23,9 +23,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db import DATE_PRECISIONS, ENTITY_KINDS, STANCES, CaseError, Claim, Entity, Event
-from db.building import claim_from_excerpt, entity_from_excerpt, event_from_excerpt
+from db.building import (
+    claim_from_excerpt,
+    entity_from_excerpt,
+    event_from_excerpt,
+    relationship_from_excerpt,
+)
 from db.dates import DATE_FORMS, date_in, date_precision_of, date_problem, date_value, typed_date
 from db.entities import count_entity_excerpts
+from db.models import RELATIONSHIP_TYPES, Relationship
 from db.search import entity_named
 from db.text import fold, folded_words, one_line
 
@@ -389,4 +395,61 @@ class ClaimForm(BuildForm):
         return write
 
 
-FORMS: dict[str, type[BuildForm]] = {"entity": EntityForm, "event": EventForm, "claim": ClaimForm}
+class RelationshipForm(BuildForm):
+    """A new relationship, unreviewed, between two of the entities the excerpt
+    mentions, with the excerpt (or the chosen words) as evidence."""
+
+    heading = "New relationship with this evidence"
+
+    class RelationshipCreated(Built):
+        def __init__(self, excerpt_id: int, relationship: Relationship, words: str) -> None:
+            super().__init__(excerpt_id, f"New relationship (unreviewed): {words}; o on the tie "
+                             "in either entity's detail opens it.", None)
+            self.relationship = relationship
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each mentioned entity by the words its choice shows (a name twice: with its id).
+        self.ends: dict[str, int] = {}
+        for entity in self.context.entities:
+            name = one_line(entity.name)
+            self.ends[name if name not in self.ends else f"{name} ({entity.id})"] = entity.id or 0
+
+    def fields(self) -> ComposeResult:
+        names = list(self.ends) or ["(no entity mentioned)"]
+        yield field_row("Subject", Choice(names, id="subject"))
+        yield field_error("subject")
+        yield field_row("Type", Choice([t.replace("_", " ") for t in RELATIONSHIP_TYPES], id="type"))
+        yield field_row("Object", Choice(names, value=names[1] if len(names) > 1 else None,
+                                         id="object"))
+        yield field_error("object")
+        yield field_row("Role", TextField(id="role", placeholder="in words, if any: head of mission"))
+        yield field_row("Stance", Choice(STANCES, first=STANCE_LETTERS, id="stance"),
+                        hint="of this evidence")
+
+    def problems(self) -> dict[str, str]:
+        if len(self.ends) < 2:
+            return {"subject": "the excerpt mentions fewer than two entities: link them first (l)"}
+        if self.choice("subject") == self.choice("object"):
+            return {"object": "a relationship links two different entities"}
+        return {}
+
+    def writer(self) -> Callable[[], Built]:
+        subject, object_ = self.choice("subject"), self.choice("object")
+        type_ = self.choice("type").replace(" ", "_")
+        role, stance = self.text("role").strip(), self.choice("stance")
+        subject_id, object_id = self.ends[subject], self.ends[object_]
+        excerpt_id, span = self.context.excerpt_id, self.span
+        words = f"{subject} {type_.replace('_', ' ')} {object_}"
+
+        def write() -> Built:
+            made = relationship_from_excerpt(self.case, excerpt_id, subject_entity_id=subject_id,
+                                             object_entity_id=object_id, type=type_, role=role,
+                                             stance=stance, span=span)
+            return self.RelationshipCreated(excerpt_id, made, words)
+
+        return write
+
+
+FORMS: dict[str, type[BuildForm]] = {"entity": EntityForm, "event": EventForm, "claim": ClaimForm,
+                                     "relationship": RelationshipForm}

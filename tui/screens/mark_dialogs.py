@@ -57,9 +57,10 @@ class NoteScreen(Dialog[NoteWritten | None]):
     ]
 
     def __init__(self, claim_id: int, statement: str = "", *, status: str | None = None,
-                 text: str = "", problem: str = "") -> None:
+                 text: str = "", problem: str = "", noun: str = "claim") -> None:
         super().__init__()
         self.claim_id = claim_id
+        self.noun = noun   # what is noted: a claim or a relationship
         self.statement = statement
         self.status = status
         # A note that could not be saved comes back in its box, with why (``problem``).
@@ -68,7 +69,7 @@ class NoteScreen(Dialog[NoteWritten | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="dialog"):
-            yield Static(Content.styled(f"Note on claim {self.claim_id}", "bold"),
+            yield Static(Content.styled(f"Note on {self.noun} {self.claim_id}", "bold"),
                          classes="dialog-title")
             if self.statement:
                 yield Static(statement_preview(self.statement), classes="dialog-text")
@@ -166,8 +167,8 @@ class StaleMarkScreen(Dialog[bool]):
             "add my note anyway" if self.kind == "note" and self.status is None
             else f"mark it {STATUS_BADGES.get(self.status or '', self.status)} over theirs")
         with Vertical(id="stale-box", classes="dialog"):
-            yield Static(Content.styled(f"Claim {error.claim_id} changed since you saw it",
-                                        "bold"), classes="dialog-title")
+            changed = f"{error.noun.capitalize()} {error.claim_id} changed since you saw it"
+            yield Static(Content.styled(changed, "bold"), classes="dialog-title")
             if self.statement:
                 yield Static(statement_preview(self.statement), classes="dialog-text")
             yield Static(what_changed(error), classes="dialog-text")

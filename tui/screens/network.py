@@ -21,10 +21,12 @@ from db.models import RELATIONSHIP_TYPES
 from db.relationships import Network, NetworkNode, neighbours
 from db.text import one_line
 
+from ..details.blocks import relationship_link
 from ..labels import BADGE_WIDTH, status_badge
 from ..text import cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from .dialog import Dialog
+from .relationship import RelationshipScreen
 
 NODES_SHOWN = 500
 DIM = ".cb--dim"
@@ -46,7 +48,7 @@ def node_block(node: NetworkNode) -> Block:
         (f"  {node.entity.kind}", DIM)]
     if said:
         parts += [("  ", ""), plain_line(said, DIM)]
-    return Block(join(parts), Link("entity", node.entity.id or 0),
+    return Block(join(parts), Link("entity", node.entity.id or 0, via=relationship_link(tie)),
                  hang=len(indent) + BADGE_WIDTH + 1)
 
 
@@ -92,6 +94,7 @@ class NetworkScreen(Dialog[Link | None]):
         Binding("c", "confirmed", "Confirmed only", show=False),
         Binding("t", "type(1)", "Next type", show=False),
         Binding("T", "type(-1)", "Previous type", show=False),
+        Binding("o", "open_relationship", "Open the tie", show=False),
     ]
     # ``t`` steps through these: every type (None), then each type in turn.
     TYPES: tuple[str | None, ...] = (None, *RELATIONSHIP_TYPES)
@@ -113,7 +116,7 @@ class NetworkScreen(Dialog[Link | None]):
         with Vertical(id="network-box"):
             yield Static(Content.styled("Network", "bold"), id="network-title")
             yield DetailView(id="network-view")
-            yield Static(Content("↑↓ · Enter go there · 1 2 3 depth · c confirmed only · "
+            yield Static(Content("↑↓ · Enter go · o the tie · 1 2 3 depth · c confirmed only · "
                                  "t type · Esc close"), id="network-hint")
 
     def on_mount(self) -> None:
@@ -140,6 +143,19 @@ class NetworkScreen(Dialog[Link | None]):
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         message.stop()
         self.dismiss(message.link)
+
+    def action_open_relationship(self) -> None:
+        """``o``: the tie under the cursor, in its own detail over this one."""
+        link = self.query_one(DetailView).link
+        if link is None or link.via is None:
+            self.notify("o opens a tie: put the cursor on an entity reached by one.", timeout=2)
+            return
+
+        def chosen(followed: Link | None) -> None:
+            if followed is not None:
+                self.dismiss(followed)
+
+        self.app.push_screen(RelationshipScreen(self.case, link.via.id), chosen)
 
     def action_depth(self, depth: int) -> None:
         if depth != self.depth:

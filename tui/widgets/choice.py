@@ -97,9 +97,21 @@ class Choice(Widget, can_focus=True):
             self.value = starting[0]
         self._last_letter = letter
 
+    def _first_shown(self) -> int:
+        """The first value drawn: a row wider than the widget starts late
+        enough (after "… ") for the chosen value to be seen."""
+        chosen = self.values.index(self.value)
+        room = self.size.width
+        first = 0
+        while first < chosen and (2 if first else 0) + sum(
+                len(v) + 3 for v in self.values[first:chosen + 1]) - 1 > room:
+            first += 1
+        return first
+
     def on_click(self, event: events.Click) -> None:
-        x = 0
-        for value in self.values:
+        first = self._first_shown()
+        x = 2 if first else 0
+        for value in self.values[first:]:
             width = len(value) + 3
             if x <= event.x < x + width:
                 self.value = value
@@ -109,7 +121,10 @@ class Choice(Widget, can_focus=True):
     def render(self) -> Content:
         chosen = component_style(self, "choice--chosen")
         parts: list[Content] = []
-        for value in self.values:
+        first = self._first_shown()
+        if first:
+            parts.append(Content("…"))
+        for value in self.values[first:]:
             if value == self.value:
                 parts.append(Content.styled(f"‹{value}›", chosen))
             else:

@@ -30,6 +30,9 @@ class Link:
     # A claim's version as this link was read: what a mark made through it
     # expects (not part of the link's identity).
     version: int | None = field(default=None, compare=False)
+    # The item it goes through (an entity reached by a relationship: that
+    # relationship), which another key opens (not part of the link's identity).
+    via: Link | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

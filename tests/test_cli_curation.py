@@ -225,4 +225,4 @@ def test_a_relationship_is_revised_retired_and_restored_from_the_command_line(se
     assert _json("show", seed_case_copy, "relationship", "1", "--json")["retired"] is True
     assert run_cli("restore", seed_case_copy, "relationship", "1", env=ANA).returncode == 0
     entries = _json("log", seed_case_copy, "--kind", "relationship", "--id", "1", "--json")
-    assert [e["action"] for e in entries] == ["restored", "retired", "revised"]
+    assert [e["action"] for e in entries] == ["restored", "retired", "revised", "added"]

@@ -193,6 +193,8 @@ def test_relationship_marks_travel_by_annotations_file_and_merge_and_conflicts_a
     ana, ben = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
     shutil.copyfile(seed_case_copy, ana)
     shutil.copyfile(seed_case_copy, ben)
+    for copy in (ana, ben):   # private, as casebook's own copies are (else a warning line)
+        copy.chmod(0o600)
     assert run_cli("annotate", ana, "1", "confirmed", "--kind", "relationship",
                    env=ANA).returncode == 0
     assert run_cli("annotate", ana, "2", "disputed", "--kind", "relationship", "--note", "dates?",
@@ -206,6 +208,7 @@ def test_relationship_marks_travel_by_annotations_file_and_merge_and_conflicts_a
     assert [(r["status"], r["note"]) for r in ties][-2:] == [("confirmed", ""), ("disputed", "dates?")]
     imported = ben.with_name("ben-imported.casebook")
     shutil.copyfile(ben, imported)
+    imported.chmod(0o600)
     result = run_cli("import-annotations", imported, lines)
     assert result.returncode == 0, result.stderr
     assert "1 new conflict: relationships marked differently on both sides" in result.stdout

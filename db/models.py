@@ -600,7 +600,7 @@ class ConflictRecord(Stored):
 
 
 class RelationshipConflictRecord(Stored):
-    """A ``relationship_conflicts`` row as it is stored (schema v11; the JSON export carries them)."""
+    """A ``relationship_conflicts`` row as it is stored (schema v10; the JSON export carries them)."""
 
     id: int
     relationship_id: int
@@ -738,7 +738,7 @@ class CaseDocument(Model):
     # Relationships (schema v8) with their evidence, and their marks in the order made.
     relationships: tuple[RelationshipRecord, ...] = ()
     relationship_annotations: tuple[RelationshipAnnotation, ...] = ()
-    # Schema v11: relationships marked differently on both sides of a merge, open or resolved.
+    # Schema v10: relationships marked differently on both sides of a merge, open or resolved.
     relationship_conflicts: tuple[RelationshipConflictRecord, ...] = ()
     # Schema v9: words proposed as mentions, and every judgement of them.
     possible_mentions: tuple[PossibleMention, ...] = ()

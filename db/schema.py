@@ -976,10 +976,10 @@ def m009_possible_mentions(db: Database) -> None:
     _run_script(db, SCHEMA_V9_POSSIBLE_MENTIONS)
 
 
-# v11 (relationships5; v10 is another branch's): relationships marked differently on both
+# v10: relationships marked differently on both
 # sides of a merge or an annotations import, as claim_conflicts are for claims (db/marks.py
 # records both): open until a reviewer resolves them with a mark.
-SCHEMA_V11_RELATIONSHIP_CONFLICTS = """
+SCHEMA_V10_RELATIONSHIP_CONFLICTS = """
 CREATE TABLE relationship_conflicts (
     id              INTEGER PRIMARY KEY,
     relationship_id INTEGER NOT NULL REFERENCES relationships(id),
@@ -999,7 +999,7 @@ CREATE INDEX relationship_conflicts_open ON relationship_conflicts(resolved_at, 
 
 @migrations()
 def m010_relationship_conflicts(db: Database) -> None:
-    _run_script(db, SCHEMA_V11_RELATIONSHIP_CONFLICTS)
+    _run_script(db, SCHEMA_V10_RELATIONSHIP_CONFLICTS)
 
 
 # The number of migrations above; a test checks that they agree.

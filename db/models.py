@@ -338,7 +338,7 @@ def ends_before_start(start: str, start_precision: str, end: str, end_precision:
     return bool(first and last) and last[:common] < first[:common]
 
 
-class Relationship(Model):
+class Relationship(Stored):
     """A tie between two entities: the subject is ``type`` of the object
     (Nedyak ``member_of`` SVR; Logvinov ``leads`` the Permanent Mission).
 
@@ -570,7 +570,7 @@ class ClaimRecord(Claim):
     evidence: tuple[ClaimEvidenceLink, ...] = ()
 
 
-class RelationshipEvidenceLink(Model):
+class RelationshipEvidenceLink(Stored):
     excerpt_id: int
     stance: Stance = "supports"
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from . import marks
 from .casefile import Case, utc_now
+from .damage import read_model
 from .dates import DATE_FORMS, date_value, written_date
 from .entities import entities_by_ids
 from .errors import InvalidValueError, NotFoundError
@@ -49,7 +50,7 @@ _BATCH = 500
 
 
 def relationship_from_row(row: sqlite3.Row) -> Relationship:
-    return Relationship(**dict(row))
+    return read_model(Relationship, dict(row))
 
 
 def check_type(type_: str) -> str:

@@ -244,9 +244,10 @@ def relationships(case: Case, *, page: int = PAGE, include_retired: bool = True
     for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page, where=shown):
         evidence = _links(case, RELATIONSHIP_EXCERPTS, [row["id"] for row in rows])
         for row in rows:
-            yield RelationshipRecord.model_validate({
+            yield read_model(RelationshipRecord, {
                 **dict(row),
-                "evidence": tuple(RelationshipEvidenceLink(excerpt_id=r["excerpt_id"], stance=r["stance"])
+                "evidence": tuple(read_model(RelationshipEvidenceLink,
+                                             {"excerpt_id": r["excerpt_id"], "stance": r["stance"]})
                                   for r in evidence[row["id"]]),
             })
 

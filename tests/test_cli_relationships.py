@@ -4,6 +4,7 @@ relationship, run as the real CLI in a subprocess on real case files."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,28 @@ def test_a_retired_relationship_is_listed_only_when_asked(seed_case_copy: Path):
     every = [r["id"] for r in json.loads(run_cli("relationships", seed_case_copy, "--json",
                                                  "--include-retired").stdout)]
     assert 1 not in listed and 1 in every and len(every) == len(listed) + 1
+
+
+def test_a_relationship_row_that_breaks_a_rule_is_read_marked_damaged(seed_case_copy: Path,
+                                                                      tmp_path: Path):
+    """Edited with sqlite3: a date that is no date and an end that names no
+    entity. Listing, showing and exporting say so and go on."""
+    with sqlite3.connect(seed_case_copy) as raw:
+        raw.execute("PRAGMA ignore_check_constraints = ON")
+        raw.execute("UPDATE relationships SET date_start = 'last spring', start_precision = 'day'"
+                    " WHERE id = 1")
+        raw.execute("UPDATE relationship_excerpts SET stance = 'maybe' WHERE relationship_id = 2")
+    raw.close()
+    listed = run_cli("relationships", seed_case_copy, "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in listed.stderr + listed.stdout
+    assert 1 in [r["id"] for r in json.loads(listed.stdout)]
+    exported = run_cli("export", seed_case_copy, "-f", "json", "-o", tmp_path / "case.json")
+    assert exported.returncode == 0, exported.stderr
+    assert "Traceback" not in exported.stderr
+    assert "damaged" in exported.stderr, exported.stderr
+    written = json.loads((tmp_path / "case.json").read_text())
+    assert 1 in [r["id"] for r in written["relationships"]]
 
 
 def test_combine_moves_relationships_to_the_kept_entity_and_uncombine_gives_them_back(

@@ -117,3 +117,16 @@ def test_relationship_form(snap_compare, case, size):
     db.building.link_entity(case, paragraph.id, vsse.id)
     assert snap_compare(browser(case), terminal_size=size,
                         run_before=steps(paragraph.id, "R", "tab", "e", "tab", "tab", list("head")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_relationship_form_from_the_span_picker(snap_compare, case, size):
+    """R in the span picker: the chosen words are the evidence, and the entity
+    they name (VSSE) is offered first, as the subject."""
+    paragraph = excerpt_with(case, FRAGMENT)
+    vsse = next(e for e in db.entities.entities_page(case, offset=0, limit=10) if e.name == "VSSE")
+    db.building.link_entity(case, paragraph.id, vsse.id)
+    assert snap_compare(browser(case), terminal_size=size,
+                        run_before=steps(paragraph.id,
+                                         *span_keys(case, "the Belgian State Security Service "
+                                                          "(VSSE) declined to comment"), "R"))

@@ -397,7 +397,8 @@ class ClaimForm(BuildForm):
 
 class RelationshipForm(BuildForm):
     """A new relationship, unreviewed, between two of the entities the excerpt
-    mentions, with the excerpt (or the chosen words) as evidence."""
+    mentions, with the excerpt (or the chosen words: from the span picker, ``R``)
+    as evidence."""
 
     heading = "New relationship with this evidence"
 
@@ -409,9 +410,11 @@ class RelationshipForm(BuildForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Each mentioned entity by the words its choice shows (a name twice: with its id).
+        # Each mentioned entity by the words its choice shows (a name twice: with its id);
+        # those the chosen words name first, so subject and object start on them.
         self.ends: dict[str, int] = {}
-        for entity in self.context.entities:
+        named = self.context.named_in(self.span)
+        for entity in sorted(self.context.entities, key=lambda entity: entity.id not in named):
             name = one_line(entity.name)
             self.ends[name if name not in self.ends else f"{name} ({entity.id})"] = entity.id or 0
 

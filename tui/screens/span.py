@@ -1,10 +1,11 @@
 """``s``: choose words of an excerpt, then what to make of them.
 
 The excerpt's text with the chosen words highlighted (``SpanPicker``); a
-line under it shows them and where they are. ``e`` ``t`` ``a`` ``i`` (or
-Enter, then a choice from a short menu) close the screen with what to make
-and the span; the app opens that form with the span as the evidence and
-its words filling in the name, title or statement.
+line under it shows them and where they are. ``e`` ``t`` ``a`` ``R`` ``i``
+(or Enter, then a choice from a short menu) close the screen with what to
+make and the span; the app opens that form with the span as the evidence and
+its words filling in the name, title or statement (for a relationship: the
+entities they name offered first).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ SPAN_ACTIONS = (
     ("entity", "e", "a new entity with this name"),
     ("event", "t", "a new event with this evidence"),
     ("claim", "a", "a new claim with this evidence"),
+    ("relationship", "R", "a new relationship with this evidence"),
     ("cite", "i", "evidence for a claim or an event the case has"),
 )
 SPAN_HINT = ("Move: ←→ or h l a word · ↑↓ or k j a line · Space extend · w the whole excerpt\n"
-             "Make: e entity · t event · a claim · i cite for a claim or event · Esc cancel")
+             "Make: e entity · t event · a claim · R relationship · i cite · Esc cancel")
 QUOTE_CHARS = 70
 
 SpanChoice = tuple[str, Span | None]
@@ -59,9 +61,10 @@ class SpanScreen(Dialog[SpanChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "menu", "Make…", tooltip="Choose what to make of the chosen words"),
-        # One row in the keys list: the first tooltip speaks for all four.
+        # One row in the keys list: the first tooltip speaks for all five.
         *(Binding(key, f"make('{action}')", label.split(" with")[0].removeprefix("a new "),
-                  tooltip="" if number else "Make an entity, an event or a claim of them, or cite them")
+                  tooltip="" if number else ("Make an entity, an event, a claim or a relationship "
+                                             "of them, or cite them"))
           for number, (action, key, label) in enumerate(SPAN_ACTIONS)),
     ]
 

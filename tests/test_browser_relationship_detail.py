@@ -1,5 +1,6 @@
 """A relationship's own detail (``o`` on a tie in an entity's detail or the
-network view) and marking it there with the claims' keys and stale-mark rule."""
+network view) and marking it there with the claims' keys and stale-mark rule;
+and the same keys, rule and dialog straight on the tie in the entity's detail."""
 
 from __future__ import annotations
 
@@ -133,6 +134,84 @@ async def test_a_stale_mark_on_a_relationship_is_refused_naming_who_changed_it(s
     with db.open_case(seed_case_copy, read_only=True) as reread:
         marks = relationship_history(reread, tie.id)
         assert [(m.status, m.annotator) for m in marks] == [("disputed", "bruno")]
+
+
+async def on_tie(pilot, app, entity_id, other_id):
+    """The entity's detail focused, its cursor on the tie to ``other_id``."""
+    app.pane("entity").reveal(entity_id)
+    await settle(pilot)
+    detail = app.pane("entity").detail
+    link = next(link for link in detail.links if link.kind == "entity" and link.id == other_id)
+    detail.focus()
+    assert detail.select_link(link)
+    await settle(pilot)
+    return detail
+
+
+async def test_the_marking_keys_on_a_tie_in_the_entity_detail_mark_its_relationship(
+        seed_case_copy):
+    from tui.screens.mark_dialogs import NoteScreen
+
+    with db.open_case(seed_case_copy) as case:
+        nedyak, svr, tie = svr_tie(case)
+        app = browser(case, annotator="ana")
+        app.POLL_SECONDS = 3600
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            detail = await on_tie(pilot, app, nedyak.id, svr.id)
+            assert app.check_action("mark", ("confirmed",))      # the keys apply on a tie
+            await press(pilot, "c")
+            await settle(pilot)
+            assert any(f"Relationship {tie.id}: " in str(n.message) for n in app._notifications)
+            tie_line = next(block for block in detail.blocks if block.link is not None
+                            and block.link.via is not None and block.link.via.id == tie.id)
+            assert "confirmed" in str(tie_line.content)          # read again, cursor kept
+            assert detail.link is not None and detail.link.id == svr.id
+            await press(pilot, "d")                              # after our own mark: no dialog
+            await settle(pilot)
+            await press(pilot, "m")
+            assert isinstance(app.screen, NoteScreen)
+            await pilot.press(*["space" if ch == " " else ch for ch in "two sources"])
+            await press(pilot, "enter")
+            await settle(pilot)
+            await press(pilot, "u")                              # undo: the latest (the note's
+            await settle(pilot)                                  # status stays disputed)
+    with db.open_case(seed_case_copy, read_only=True) as reread:
+        marks = relationship_history(reread, tie.id)
+        assert [(m.kind, m.status, m.annotator) for m in marks][:3] == [
+            ("mark", "confirmed", "ana"), ("mark", "disputed", "ana"), ("note", "disputed", "ana")]
+        assert marks[2].note == "two sources"
+        assert marks[-1].kind == "undo"
+        assert reread.scalar("SELECT status FROM relationships WHERE id = ?",
+                             [tie.id]) == marks[-1].status
+
+
+async def test_a_stale_mark_on_a_tie_in_the_entity_detail_asks_and_keep_mine_writes_it(
+        seed_case_copy):
+    from tui.screens.mark_dialogs import StaleMarkScreen
+
+    with db.open_case(seed_case_copy) as case:
+        nedyak, svr, tie = svr_tie(case)
+        app = browser(case, annotator="ana")
+        app.POLL_SECONDS = 3600
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await on_tie(pilot, app, nedyak.id, svr.id)          # seen at tie.version
+            with db.open_case(seed_case_copy) as other:          # a second writer, meanwhile
+                mark_relationship(other, tie.id, "disputed", annotator="bruno",
+                                  note="only one source")
+            await press(pilot, "x")
+            assert isinstance(app.screen, StaleMarkScreen)
+            dialog = " ".join(screen_text(app).split())
+            assert f"Relationship {tie.id} changed since you saw it" in dialog
+            assert "bruno" in dialog and "only one source" in dialog
+            await press(pilot, "m")                              # keep mine
+            await settle(pilot)
+            assert not isinstance(app.screen, StaleMarkScreen)
+    with db.open_case(seed_case_copy, read_only=True) as reread:
+        marks = relationship_history(reread, tie.id)
+        assert [(m.status, m.annotator) for m in marks] == [("disputed", "bruno"),
+                                                            ("denied", "ana")]
 
 
 @pytest.mark.parametrize("size", SIZES)

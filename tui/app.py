@@ -119,7 +119,7 @@ class CasebookApp(App[None]):
         Binding("p", "path", "Path", show=False,
                 tooltip="Path: p on one entity, then p on another"),
         Binding("o", "open_relationship", "Open the tie", show=False,
-                tooltip="On a relationship (a tie to an entity): its own detail, to mark it"),
+                tooltip="On a relationship (a tie to an entity): its own detail and history"),
         Binding("question_mark", "keys", "Keys", tooltip="This list of keys"),
         Binding("colon,ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Commands: the command palette"),
@@ -814,7 +814,8 @@ class CasebookApp(App[None]):
             ("In a detail", binding_rows(DetailView.BINDINGS) + [
                 ("Esc", "Back to the list"),
             ]),
-            ("On a claim (in Claims, or on a claim link in a detail)", binding_rows(on_a_claim)),
+            ("On a claim (in Claims, or a claim link in a detail); c d x U m u also on a tie "
+             "in an entity's Relationships", binding_rows(on_a_claim)),
             ("In search", [("type", "Search as you type; case and accents fold")]
              + binding_rows(SearchScreen.BINDINGS)
              + [("Enter", "Open the chosen result"), ("Tab", "Move to the results"),

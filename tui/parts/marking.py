@@ -3,7 +3,9 @@ under the cursor.
 
 A mark (``c`` ``d`` ``x`` ``U``), a note (``n``) or an undo (``u`` ``z``) applies
 to the claim under the cursor: the Claims pane's current claim, or a claim
-link under the cursor of a focused detail. It is committed at once in a
+link under the cursor of a focused detail — or to the relationship of a tie
+under that cursor in an entity's Relationships (the same record of writes,
+``db.kinds.MarkWrites``, and the same rule as in its own detail). It is committed at once in a
 thread worker with the version of the claim the annotator came to
 (``SeenVersions``); the result comes back as a message (``ClaimMarked``,
 ``MarkRefused`` when the claim changed meanwhile, ``MarkFailed``) and the
@@ -36,9 +38,10 @@ from ..panes.pane import Pane
 from ..screens.mark_dialogs import NoteScreen, NoteWritten, StaleMarkScreen
 from ..text import one_line
 from ..widgets.detail import Link
-from .seen import CLAIMS_LIST, DETAIL_LINK, SeenVersions
+from .seen import CLAIMS_LIST, DETAIL_LINK, DETAIL_TIE, SeenVersions
 
-# Keys on a claim: in the Claims pane, or on a claim link in a focused detail.
+# Keys on a claim: in the Claims pane, or on a claim link in a focused detail;
+# and on a tie in an entity's Relationships (the relationship it goes through).
 # Not in the footer (no room at 80 columns): the Claims pane shows them over
 # its detail, and ? lists them.
 CLAIM_BINDINGS = [
@@ -48,7 +51,7 @@ CLAIM_BINDINGS = [
     Binding("x", "mark('denied')", "Denied", show=False),
     Binding("U", "mark('unreviewed')", "Unreviewed", show=False),
     Binding("m", "note", "Note", show=False,
-            tooltip="A note on the claim (↓ in the box: with a status)"),
+            tooltip="A note on the claim or the tie (↓ in the box: with a status)"),
     Binding("u,z", "undo_mark", "Undo", show=False,
             tooltip="Undo your latest mark (just after a mark: that one)"),
 ]
@@ -230,6 +233,11 @@ class Marking:
             self.seen.left(DETAIL_LINK)
         else:
             self.seen.came_to(DETAIL_LINK, link.id, link.version)
+        tie = _tie(link)
+        if tie is None:
+            self.seen.left(DETAIL_TIE)
+        else:
+            self.seen.came_to(DETAIL_TIE, tie.id, tie.version)
 
     def claim_target(self) -> ClaimTarget | None:
         """The claim under the cursor: the Claims pane's, or a focused claim link."""
@@ -243,6 +251,10 @@ class Marking:
         link = pane.detail.link if pane.detail.has_focus else None
         if link is not None and link.kind == "claim":
             return ClaimTarget(link.id, self.seen.expected(DETAIL_LINK, link.id, link.version))
+        tie = _tie(link)
+        if tie is not None:
+            return ClaimTarget(tie.id, self.seen.expected(DETAIL_TIE, tie.id, tie.version),
+                               f"relationship {tie.id}", item="relationship")
         return None
 
     def _claim_in_reach(self) -> bool:
@@ -250,7 +262,7 @@ class Marking:
         if pane.kind == "claim":
             return bool(pane.paged_list.total)
         link = pane.detail.link if pane.detail.has_focus else None
-        return link is not None and link.kind == "claim"
+        return link is not None and (link.kind == "claim" or _tie(link) is not None)
 
     def allows(self, action: str) -> bool:
         """Whether a marking key applies where the cursor is (and shows)."""
@@ -295,7 +307,7 @@ class Marking:
         if target is not None:
             self.send(MarkRequest("mark", target.claim_id, target.version, status=status,
                                   statement=target.statement, advance=target.in_claims_pane,
-                                  queue=queue))
+                                  queue=queue, item=target.item))
 
     def note(self, *, queue: str) -> None:
         target = self._ready_to_mark()
@@ -304,7 +316,7 @@ class Marking:
 
         self._write_note(MarkRequest("note", target.claim_id, target.version,
                                      statement=target.statement, queue=queue,
-                                     in_claims_pane=target.in_claims_pane))
+                                     in_claims_pane=target.in_claims_pane, item=target.item))
 
     def _write_note(self, request: MarkRequest, *, problem: str = "") -> None:
         """The note box for ``request``'s claim; opened again with the note and
@@ -334,7 +346,7 @@ class Marking:
             self.host.say("No claim under the cursor yet.", timeout=2, markup=False)
             return
         self.send(MarkRequest("undo", target.claim_id, target.version,
-                              statement=target.statement, queue=queue))
+                              statement=target.statement, queue=queue, item=target.item))
 
     def relationship_key(self, kind: str, relationship_id: int, version: int, *,
                          status: str | None = None, title: str = "") -> None:
@@ -386,7 +398,8 @@ class Marking:
     def claim_marked(self, message: ClaimMarked) -> None:
         request = message.request
         self.in_flight = False
-        if request.item != "claim":   # from its own detail: read again there (and elsewhere)
+        if request.item != "claim":   # read again in its own detail and wherever it shows
+            self.seen.now_seen(request.claim_id, request.version_after, item=request.item)
             self.host.refresh_details()
             self.host.say(describe(request, message.annotation, message.settled),
                           timeout=3, markup=False)
@@ -419,8 +432,7 @@ class Marking:
             if keep_mine:
                 self.send(replace(request, expected_version=error.current_version))
             else:
-                if request.item == "claim":
-                    self.seen.now_seen(request.claim_id, error.current_version)
+                self.seen.now_seen(request.claim_id, error.current_version, item=request.item)
                 badge = STATUS_BADGES.get(error.current_status, error.current_status)
                 self.host.say(f"{request.item.capitalize()} {request.claim_id} left as it is: "
                               f"{badge}.",
@@ -448,3 +460,9 @@ class Marking:
         else:
             self.host.say(message.reason, severity="error", timeout=5, markup=False)
         self.host.reload_views()
+
+
+def _tie(link: Link | None) -> Link | None:
+    """The relationship a tie in an entity's detail goes through (its ``via``), if any."""
+    via = link.via if link is not None else None
+    return via if via is not None and via.kind == "relationship" else None

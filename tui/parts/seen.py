@@ -3,7 +3,8 @@
 A mark carries the version of the claim the annotator saw, so that a mark
 over someone else's change is never written blindly (``StaleClaimError``
 asks first). "Saw" means the version the claim had when a cursor *came to*
-it: the Claims list's cursor, or a detail's cursor on a claim link. Others'
+it: the Claims list's cursor, or a detail's cursor on a claim link (for a
+relationship: on a tie in an entity's detail). Others'
 marks shown while the cursor rests there do not move it; the annotator's
 own marks do (their change is seen), and so does choosing "take theirs" in
 the stale-mark dialog.
@@ -17,6 +18,10 @@ from __future__ import annotations
 # Where a cursor can rest on a claim.
 CLAIMS_LIST = "claims-list"
 DETAIL_LINK = "detail-link"
+# ... and on a relationship: a tie in an entity's detail (the link's ``via``).
+DETAIL_TIE = "detail-tie"
+# The places each kind of marked item is seen at (ids of two kinds never mix).
+PLACES = {"claim": (CLAIMS_LIST, DETAIL_LINK), "relationship": (DETAIL_TIE,)}
 
 
 class SeenVersions:
@@ -43,13 +48,13 @@ class SeenVersions:
         current = self._seen.get(place)
         return current[1] if current is not None and current[0] == claim_id else shown
 
-    def now_seen(self, claim_id: int, version: int | None) -> None:
-        """The annotator has seen ``claim_id`` at ``version`` (their own mark
-        made it so, or they chose to leave someone's change as it is). An
-        unknown version changes nothing: a later mark is then asked about
-        rather than written blindly."""
+    def now_seen(self, claim_id: int, version: int | None, *, item: str = "claim") -> None:
+        """The annotator has seen ``claim_id`` (an ``item``: claim or relationship)
+        at ``version`` (their own mark made it so, or they chose to leave
+        someone's change as it is). An unknown version changes nothing: a later
+        mark is then asked about rather than written blindly."""
         if version is None:
             return
         for place, (seen_id, _) in list(self._seen.items()):
-            if seen_id == claim_id:
+            if seen_id == claim_id and place in PLACES[item]:
                 self._seen[place] = (claim_id, version)

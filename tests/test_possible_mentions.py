@@ -23,6 +23,7 @@ from db.possible_mentions import (
     possible_mentions,
     skeleton,
 )
+from db.text import folded_words
 from tui.kinds import POSSIBLE_MENTIONS
 from tui.screens.judging import JudgingScreen
 
@@ -250,3 +251,21 @@ def test_a_word_is_compared_with_the_names_once():
     # The kept resemblance gives the same proposal, and a linked entity is still left out.
     assert [p.form for p in forms.propose("and Logvinova")] == ["Logvinova"]
     assert forms.propose("Logvinova said", [1]) == []
+
+
+def test_the_words_given_only_skip_a_paragraph_with_nothing_to_propose():
+    forms = NameForms([(1, "person", "Kirill Logvinov", "Kirill Logvinov"),
+                       (2, "place", "Brussels", "Brussels"),
+                       (3, "organization", "Russian Embassy in Uccle", "Russian Embassy")])
+    texts = ["Diplomats met in Brussels.",                       # a name as written: linked
+             "Logvinova flew to Brussels, Brusels, Łódź.",       # an inflection, a misspelling
+             "The Russian Embassy in Dublin and Кирилл Логвинов.",   # a generic alias, a script
+             "Logvinova "]
+    for text in texts:
+        given = forms.propose(text, words=folded_words(text))
+        assert given == forms.propose(text)
+    assert forms.propose(texts[0], words=folded_words(texts[0])) == []
+    assert [p.form for p in forms.propose(texts[1], words=folded_words(texts[1]))] == \
+        ["Logvinova", "Brusels"]
+    assert {p.reason for p in forms.propose(texts[2], words=folded_words(texts[2]))} == \
+        {"generic", "transliterated"}

@@ -48,6 +48,10 @@ SECTION = "transliterated search and possible mentions"
 QUERIES = ("the", "intelligence officers", "embassy in brussels", "Austrevicius", "Uhrík",
            "Logvinov", "payments from", "zqx")
 MULTILINGUAL = ("Μέτσολα", "Metsola", "Мецола", "Логвинов", "社長", "서울에서", "สถานทูต", "Lodz")
+# Bad input (issue 14): whole queries, as pasted, each timed as one keystroke.
+BAD = ("Łódź社長Мецола", "\u0301\u0308", "a\u200db", "\u200fשלום\u200e", "\u202eMetsola\u202c",
+       "\U0001f600\u200d\U0001f4bb", "x" * 10_000, "社" * 5_000, ("Мецола " * 2_000).strip(),
+       "Metsola " * 1_250)
 SAMPLE = ("Η Ρομπέρτα Μέτσολα μίλησε στο Κοινοβούλιο. Председателят Роберта Мецола каза. "
           "Логвинов в Брюсселе. 東京で田中社長が話した。서울에서 만났다. สถานทูตรัสเซีย")
 WORDS = "the intelligence officer met a diplomat in Brussels and Vilnius about payments".split()
@@ -94,6 +98,20 @@ def unique_names(case: db.Case, forms: NameForms, count: int = UNIQUE) -> list[s
     return found
 
 
+def _bad_latency(case: db.Case, exact: bool) -> float:
+    """The slowest of the bad queries, each the best of three (ms)."""
+    slowest = 0.0
+    for query in BAD:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            first_matches(case, query, exact=exact)
+            search(case, query, exact=exact)
+            times.append((time.perf_counter() - start) * 1000)
+        slowest = max(slowest, min(times))
+    return slowest
+
+
 def _document(rng: random.Random, number: int, multilingual: bool, named: str) -> Document:
     paragraphs = []
     for _ in range(40):
@@ -134,6 +152,9 @@ def measure_case(source: Path, *, say: Callable[[str], None] = lambda _: None) -
                 found[f"{name}_median"], found[f"{name}_p95"] = _latency(case, exact)
                 say(f"per keystroke, {name}: median {found[f'{name}_median']:.1f} ms, "
                     f"p95 {found[f'{name}_p95']:.1f} ms")
+                found[f"{name}_bad"] = _bad_latency(case, exact)
+                say(f"  the slowest of {len(BAD)} bad queries (10,000 characters, marks, "
+                    f"joiners), {name}: {found[f'{name}_bad']:.1f} ms")
             forms = NameForms.of_case(case)
             names = unique_names(case, forms)
             named = "Reports name " + ", ".join(names) + "." if names else ""
@@ -179,6 +200,10 @@ def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
             for stat in ("median", "p95"):
                 rows.append(Figure(SECTION, f"per keystroke, {name}{label}, {stat}", "ms",
                                    seed[f"{name}{when}_{stat}"], large[f"{name}{when}_{stat}"]))
+        if not when:
+            for name in ("exact", "transliterated"):
+                rows.append(Figure(SECTION, f"the slowest bad query, {name}", "ms",
+                                   seed[f"{name}_bad"], large[f"{name}_bad"]))
         rows.append(Figure(SECTION, f"ratio transliterated / exact{label}, p95", "x",
                            seed[f"transliterated{when}_p95"] / seed[f"exact{when}_p95"],
                            large[f"transliterated{when}_p95"] / large[f"exact{when}_p95"]))

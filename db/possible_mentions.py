@@ -149,6 +149,10 @@ class NameForms:
         self._surnames: dict[str, set[int]] = defaultdict(set)   # the persons of each surname
         # Each word's candidates with how their first word resembles it: (name, reason, score).
         self._alike: dict[str, list[tuple[_Name, str, float]]] = {}
+        # ... those that may begin at a word followed by one of a first letter:
+        # a word resembles a name's only if both begin alike (``resemblance``),
+        # and "reports" begins 1,274 names of documents ("Report 3464/2023").
+        self._followed: dict[tuple[str, str], list[tuple[_Name, str, float]]] = {}
         for entity_id, kind, entity_name, name in names:
             words = tuple(folded_words(name))
             if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
@@ -188,6 +192,7 @@ class NameForms:
         if alike is None:
             if len(self._alike) >= _CACHED:
                 self._alike.clear()
+                self._followed.clear()
             alike = self._alike[shape] = []
             for known in self._candidates(shape):
                 if known.surname and len(self._surnames[known.skeletons[0]]) > SHARED_SURNAME:
@@ -195,6 +200,18 @@ class NameForms:
                 found = resemblance(shape, known.skeletons[0], person=known.person)
                 if found is not None:
                     alike.append((known, *found))
+        return alike
+
+    def _resembling_before(self, shape: str, following: str) -> list[tuple[_Name, str, float]]:
+        """The names that resemble ``shape`` and may go on with a word that
+        begins with the letter ``following`` ("" at the end): every one-word
+        name, and the longer ones whose second word begins with it."""
+        key = (shape, following)
+        alike = self._followed.get(key)
+        if alike is None:
+            alike = self._followed[key] = [
+                each for each in self._resembling(shape)
+                if len(each[0].skeletons) == 1 or each[0].skeletons[1][:1] == following]
         return alike
 
     def could_name(self, words: Iterable[str]) -> bool:
@@ -237,12 +254,14 @@ class NameForms:
         is linked, not proposed): most paragraphs name only places and bodies
         exactly, and are then not tokenized again."""
         places = []
-        for position, word in enumerate(words):
-            shape = self._shape(word)
+        shapes = [self._shape(word) for word in words]
+        for position, (word, shape) in enumerate(zip(words, shapes, strict=True)):
             if len(shape) < _PREFIX:
                 continue
-            alike = [each for each in self._resembling(shape) if each[0].entity_id not in skip and (
-                len(each[0].words) > 1 or each[0].generic or each[0].words[0] != word)]
+            following = shapes[position + 1][:1] if position + 1 < len(shapes) else ""
+            alike = [each for each in self._resembling_before(shape, following)
+                     if each[0].entity_id not in skip
+                     and (len(each[0].words) > 1 or each[0].generic or each[0].words[0] != word)]
             if alike:
                 places.append((position, alike))
         return places

@@ -269,3 +269,14 @@ def test_the_words_given_only_skip_a_paragraph_with_nothing_to_propose():
         ["Logvinova", "Brusels"]
     assert {p.reason for p in forms.propose(texts[2], words=folded_words(texts[2]))} == \
         {"generic", "transliterated"}
+
+
+def test_a_word_that_begins_many_names_is_compared_only_with_those_that_may_follow():
+    reports = [(n, "document", f"Report {n}/2023", f"Report {n}/2023") for n in range(10, 400)]
+    forms = NameForms([*reports, (1, "person", "Milan Uhrík", "Milan Uhrík"),
+                       (2, "document", "Reports Nemec", "Reports Nemec")])
+    text = "Reports name Milan Uhríkovi and Reports Nemecs."
+    assert [(p.form, p.entity_id) for p in forms.propose(text, words=folded_words(text))] == \
+        [("Milan Uhríkovi", 1), ("Reports Nemecs", 2)]
+    assert len(forms._resembling(skeleton("reports"))) == 391   # every report, and Reports Nemec
+    assert [each[0].entity_id for each in forms._followed[(skeleton("reports"), "n")]] == [2]

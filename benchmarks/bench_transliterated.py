@@ -9,7 +9,11 @@ side with exact search and plain linking, on a copy of a generated case.
   existing query set plus a multilingual one;
 - ``add-source`` throughput (documents per second, in process, as
   ``import_document``) with possible mentions proposed against without
-  (an empty :class:`~db.possible_mentions.NameForms`).
+  (an empty :class:`~db.possible_mentions.NameForms`), on the same text: every
+  paragraph also names, inflected, a few persons whose surname no other
+  entity carries (picked from the case: ``unique_names``), so proposals are
+  found and stored; the generated case's common surnames have dozens of
+  namesakes and are proposed for no one.
 
     .venv/bin/python benchmarks/bench_transliterated.py benchmarks/cases/generated-100000-seed0.casebook
 
@@ -44,11 +48,16 @@ SECTION = "transliterated search and possible mentions"
 QUERIES = ("the", "intelligence officers", "embassy in brussels", "Austrevicius", "Uhrík",
            "Logvinov", "payments from", "zqx")
 MULTILINGUAL = ("Μέτσολα", "Metsola", "Мецола", "Логвинов", "社長", "서울에서", "สถานทูต", "Lodz")
+# Bad input (issue 14): whole queries, as pasted, each timed as one keystroke.
+BAD = ("Łódź社長Мецола", "\u0301\u0308", "a\u200db", "\u200fשלום\u200e", "\u202eMetsola\u202c",
+       "\U0001f600\u200d\U0001f4bb", "x" * 10_000, "社" * 5_000, ("Мецола " * 2_000).strip(),
+       "Metsola " * 1_250)
 SAMPLE = ("Η Ρομπέρτα Μέτσολα μίλησε στο Κοινοβούλιο. Председателят Роберта Мецола каза. "
           "Логвинов в Брюсселе. 東京で田中社長が話した。서울에서 만났다. สถานทูตรัสเซีย")
 WORDS = "the intelligence officer met a diplomat in Brussels and Vilnius about payments".split()
 DOCUMENTS = 20
 ROUNDS = 3            # add-source with and without proposals, in turn
+UNIQUE = 3            # persons named in every paragraph whose surname only they carry
 
 
 def _latin_bytes(case: db.Case) -> int:
@@ -71,21 +80,58 @@ def _latency(case: db.Case, exact: bool) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95)]
 
 
-def _document(rng: random.Random, number: int, multilingual: bool) -> Document:
+def unique_names(case: db.Case, forms: NameForms, count: int = UNIQUE) -> list[str]:
+    """Inflected surnames (``Surname`` + ``s``) of the first ``count`` persons,
+    in id order, for whom such a word is proposed and for no one else."""
+    found: list[str] = []
+    for entity_id, name in case.rows("SELECT id, name FROM entities "
+                                     "WHERE kind = 'person' AND retired = 0 ORDER BY id"):
+        surname = name.split()[-1]
+        if not surname.isalpha():
+            continue
+        variant = f"{surname}s"
+        proposals = forms.propose(f"They met {variant} there.")
+        if [p.entity_id for p in proposals] == [entity_id]:
+            found.append(variant)
+            if len(found) == count:
+                break
+    return found
+
+
+def _bad_latency(case: db.Case, exact: bool) -> float:
+    """The slowest of the bad queries, each the best of three (ms)."""
+    slowest = 0.0
+    for query in BAD:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            first_matches(case, query, exact=exact)
+            search(case, query, exact=exact)
+            times.append((time.perf_counter() - start) * 1000)
+        slowest = max(slowest, min(times))
+    return slowest
+
+
+def _document(rng: random.Random, number: int, multilingual: bool, named: str) -> Document:
     paragraphs = []
     for _ in range(40):
         words = [rng.choice(WORDS) for _ in range(60)]
-        paragraphs.append(" ".join(words) + (f" {SAMPLE}" if multilingual else "") + f" #{number}")
+        paragraphs.append(" ".join(words) + (f" {named}" if named else "")
+                          + (f" {SAMPLE}" if multilingual else "") + f" #{number}")
     return Document(path=f"doc-{number}.txt", kind="text", split="blocks", title=f"Document {number}",
                     text="\n\n".join(paragraphs))
 
 
-def _ingest(case: db.Case, forms: NameForms, first: int, multilingual: bool) -> float:
+def _ingest(case: db.Case, forms: NameForms, first: int, multilingual: bool,
+            named: str = "") -> tuple[float, int]:
+    """Documents per second, and the possible mentions they stored."""
     rng = random.Random(first)
+    proposed = 0
     start = time.perf_counter()
     for number in range(first, first + DOCUMENTS):
-        import_document(case, _document(rng, number, multilingual), forms=forms)
-    return DOCUMENTS / (time.perf_counter() - start)
+        proposed += import_document(case, _document(rng, number, multilingual, named),
+                                    forms=forms).proposed
+    return DOCUMENTS / (time.perf_counter() - start), proposed
 
 
 def measure_case(source: Path, *, say: Callable[[str], None] = lambda _: None) -> dict[str, float]:
@@ -106,19 +152,30 @@ def measure_case(source: Path, *, say: Callable[[str], None] = lambda _: None) -
                 found[f"{name}_median"], found[f"{name}_p95"] = _latency(case, exact)
                 say(f"per keystroke, {name}: median {found[f'{name}_median']:.1f} ms, "
                     f"p95 {found[f'{name}_p95']:.1f} ms")
+                found[f"{name}_bad"] = _bad_latency(case, exact)
+                say(f"  the slowest of {len(BAD)} bad queries (10,000 characters, marks, "
+                    f"joiners), {name}: {found[f'{name}_bad']:.1f} ms")
             forms = NameForms.of_case(case)
+            names = unique_names(case, forms)
+            named = "Reports name " + ", ".join(names) + "." if names else ""
+            found["unique_names"] = len(names)
+            say(f"persons named in every paragraph, their surname theirs alone: {', '.join(names)}")
             # In turn, median of ROUNDS each: the first documents added also warm the file's pages.
-            without, proposing = [], []
+            without, proposing, stored = [], [], []
             for turn in range(ROUNDS):
-                without.append(_ingest(case, NameForms(()), 1 + 100 * turn, multilingual=False))
-                proposing.append(_ingest(case, forms, 1000 + 100 * turn, multilingual=False))
+                without.append(_ingest(case, NameForms(()), 1 + 100 * turn, False, named)[0])
+                rate, proposed = _ingest(case, forms, 1000 + 100 * turn, False, named)
+                proposing.append(rate)
+                stored.append(proposed)
             found["without"] = statistics.median(without)
             found["proposing"] = statistics.median(proposing)
+            found["proposed_per_round"] = statistics.median(stored)
             say(f"add-source, {DOCUMENTS} documents of 40 paragraphs (median of {ROUNDS} in turn): "
                 f"without proposals "
                 f"{found['without']:.2f} docs/s, proposing {found['proposing']:.2f} docs/s "
-                f"({found['proposing'] / found['without']:.2f}x)")
-            found["multilingual"] = _ingest(case, forms, 2000, multilingual=True)
+                f"({found['proposing'] / found['without']:.2f}x), "
+                f"{found['proposed_per_round']:.0f} possible mentions stored a round")
+            found["multilingual"] = _ingest(case, forms, 2000, multilingual=True)[0]
             say(f"add-source of multilingual documents, proposing: {found['multilingual']:.2f} docs/s")
             found["proposed"] = case.scalar("SELECT count(*) FROM possible_mentions")
             say(f"possible mentions proposed: {found['proposed']}")
@@ -143,6 +200,10 @@ def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
             for stat in ("median", "p95"):
                 rows.append(Figure(SECTION, f"per keystroke, {name}{label}, {stat}", "ms",
                                    seed[f"{name}{when}_{stat}"], large[f"{name}{when}_{stat}"]))
+        if not when:
+            for name in ("exact", "transliterated"):
+                rows.append(Figure(SECTION, f"the slowest bad query, {name}", "ms",
+                                   seed[f"{name}_bad"], large[f"{name}_bad"]))
         rows.append(Figure(SECTION, f"ratio transliterated / exact{label}, p95", "x",
                            seed[f"transliterated{when}_p95"] / seed[f"exact{when}_p95"],
                            large[f"transliterated{when}_p95"] / large[f"exact{when}_p95"]))
@@ -153,6 +214,8 @@ def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
                seed["proposing"], large["proposing"]),
         Figure(SECTION, "ratio proposing / without", "x", seed["proposing"] / seed["without"],
                large["proposing"] / large["without"]),
+        Figure(SECTION, f"  possible mentions stored, {DOCUMENTS} documents", "rows",
+               seed["proposed_per_round"], large["proposed_per_round"]),
         Figure(SECTION, "add-source of multilingual documents, proposing", "docs/s",
                seed["multilingual"], large["multilingual"]),
         Figure(SECTION, "possible mentions proposed", "rows", seed["proposed"], large["proposed"]),
@@ -162,7 +225,7 @@ def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
     return rows
 
 
-def run(seed_path: Path, large_path: Path) -> tuple[list[Figure], dict]:
+def run(seed_path: Path, large_path: Path) -> tuple[list[Figure], dict[str, object]]:
     seed = measure_case(seed_path)
     large = measure_case(large_path)
     return figures(seed, large), {"seed": seed, "large": large,

@@ -151,7 +151,11 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
     Offsets index ``text`` itself (code points), so callers can highlight it.
     """
     for match in TOKEN.finditer(text):
-        for word in TOKEN.findall(fold(match.group())):
+        found = match.group()
+        if found.isascii():   # most words: folding is lower case, and cuts nothing
+            yield match.start(), match.end(), found.lower()
+            continue
+        for word in TOKEN.findall(fold(found)):
             yield match.start(), match.end(), word
 
 

@@ -23,6 +23,7 @@ from db.possible_mentions import (
     possible_mentions,
     skeleton,
 )
+from db.text import folded_words
 from tui.kinds import POSSIBLE_MENTIONS
 from tui.screens.judging import JudgingScreen
 
@@ -250,3 +251,32 @@ def test_a_word_is_compared_with_the_names_once():
     # The kept resemblance gives the same proposal, and a linked entity is still left out.
     assert [p.form for p in forms.propose("and Logvinova")] == ["Logvinova"]
     assert forms.propose("Logvinova said", [1]) == []
+
+
+def test_the_words_given_only_skip_a_paragraph_with_nothing_to_propose():
+    forms = NameForms([(1, "person", "Kirill Logvinov", "Kirill Logvinov"),
+                       (2, "place", "Brussels", "Brussels"),
+                       (3, "organization", "Russian Embassy in Uccle", "Russian Embassy")])
+    texts = ["Diplomats met in Brussels.",                       # a name as written: linked
+             "Logvinova flew to Brussels, Brusels, Łódź.",       # an inflection, a misspelling
+             "The Russian Embassy in Dublin and Кирилл Логвинов.",   # a generic alias, a script
+             "Logvinova "]
+    for text in texts:
+        given = forms.propose(text, words=folded_words(text))
+        assert given == forms.propose(text)
+    assert forms.propose(texts[0], words=folded_words(texts[0])) == []
+    assert [p.form for p in forms.propose(texts[1], words=folded_words(texts[1]))] == \
+        ["Logvinova", "Brusels"]
+    assert {p.reason for p in forms.propose(texts[2], words=folded_words(texts[2]))} == \
+        {"generic", "transliterated"}
+
+
+def test_a_word_that_begins_many_names_is_compared_only_with_those_that_may_follow():
+    reports = [(n, "document", f"Report {n}/2023", f"Report {n}/2023") for n in range(10, 400)]
+    forms = NameForms([*reports, (1, "person", "Milan Uhrík", "Milan Uhrík"),
+                       (2, "document", "Reports Nemec", "Reports Nemec")])
+    text = "Reports name Milan Uhríkovi and Reports Nemecs."
+    assert [(p.form, p.entity_id) for p in forms.propose(text, words=folded_words(text))] == \
+        [("Milan Uhríkovi", 1), ("Reports Nemecs", 2)]
+    assert len(forms._resembling(skeleton("reports"))) == 391   # every report, and Reports Nemec
+    assert [each[0].entity_id for each in forms._followed[(skeleton("reports"), "n")]] == [2]

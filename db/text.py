@@ -326,7 +326,63 @@ def json_safe(json_text: str) -> str:
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
-def one_line(text: str) -> str:
-    """Visible text on one line: whitespace runs collapse to one space."""
-    flattened = re.sub(r"[\r\n\t ]+", " ", text).strip()
-    return visible(flattened)
+_WHITESPACE_RUN = re.compile(r"[\r\n\t ]+")
+
+
+def one_line(text: str, *, limit: int | None = None) -> str:
+    """Visible text on one line: whitespace runs collapse to one space.
+    With ``limit``, at most that many characters of it (then ``…``): the
+    work is done on a prefix of ``text``, never on all of a huge one."""
+    if limit is not None:
+        flat, rest = cut_line(text, limit)
+        return visible(flat) + ("…" if rest else "")
+    return visible(_WHITESPACE_RUN.sub(" ", text).strip())
+
+
+def cut_line(text: str, limit: int) -> tuple[str, int]:
+    """The first ``limit`` characters of ``text`` on one line (whitespace runs
+    collapsed, ends stripped; not yet :func:`visible`), and how many
+    characters of ``text`` itself that leaves out (0: all of it is there).
+
+    Only a prefix of ``text`` is read, a few times ``limit`` long (longer
+    only while whitespace runs shrink it): a 10 MB name costs what a short
+    one does (issue 17, point 7)."""
+    limit = max(limit, 0)
+    end = max(limit * 2, 64)
+    while True:
+        prefix = text[:end]
+        flat = _WHITESPACE_RUN.sub(" ", prefix).lstrip()
+        if end >= len(text):
+            flat = flat.rstrip()
+            if len(flat) <= limit:
+                return flat, 0
+            break
+        if len(flat) > limit:
+            break
+        end *= 4
+    # ``flat`` has more than ``limit`` characters: find where in ``text`` the
+    # first ``limit`` of them end (a whitespace run stands for one character).
+    position = len(prefix) - len(prefix.lstrip())
+    kept = 0
+    for run in _WHITESPACE_RUN.finditer(prefix, position):
+        word = run.start() - position
+        if kept + word >= limit:
+            break
+        kept += word + 1
+        position = run.end()
+        if kept >= limit:
+            return flat[:limit], len(text) - position
+    return flat[:limit], len(text) - (position + limit - kept)
+
+
+def cut_block(text: str, *, lines: int, chars: int) -> tuple[str, int]:
+    """The first ``lines`` lines of ``text`` and at most ``chars`` characters
+    of them, and how many characters that leaves out (0: all of it)."""
+    end = -1
+    for _ in range(max(lines, 1)):
+        end = text.find("\n", end + 1, chars)
+        if end == -1:
+            break
+    if end == -1:
+        end = min(len(text), chars)
+    return text[:end], len(text) - end

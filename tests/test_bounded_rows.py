@@ -1,10 +1,19 @@
-"""Bounded rendering (issue 17, point 7): a row of a huge text is cut before
-it is measured, and still ends with the ellipsis at the row's width."""
+"""Bounded rendering (issue 17, point 7): a huge text (a 10 MB name, a
+200,000-line excerpt) is cut to what can be drawn before any character work;
+a row still ends with the ellipsis at its width, a detail says how much it
+left out and where the rest is; keys typed while it loads are kept."""
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+from conftest import browser, press, settle
+from textual import events
 from textual.content import Content
 
+import db
+from db.text import register_functions, visible
 from tui.text import fit
 
 
@@ -21,3 +30,91 @@ def test_a_short_text_is_left_as_it_is_and_an_exact_fit_gets_no_ellipsis():
     assert str(fit(Content("short"), 80)) == "short"
     assert str(fit(Content("x" * 80), 80)) == "x" * 80
     assert str(fit(Content("x" * 81), 80)) == "x" * 79 + "…"
+
+
+# -- the text is cut before the character work, honestly ----------------------
+
+HUGE_NAME = "N" * 10_000_000
+HUGE_EXCERPT = "\n".join(f"line {n}" for n in range(200_000))
+
+
+def test_a_cut_line_is_the_start_of_the_whole_line_and_counts_what_it_leaves_out():
+    from db.text import cut_line, one_line
+
+    for text in ("a \n\t b" * 5_000, "  lead\n\n" + "word " * 10_000, "\x1b[31m" * 3_000,
+                 HUGE_NAME, HUGE_EXCERPT):
+        flat, rest = cut_line(text, 300)
+        assert len(flat) == 300 and rest > 0
+        assert one_line(text).startswith(visible(flat))           # what the whole would show
+        shown_of = text[:len(text) - rest]                        # the part of the text it stands for
+        assert one_line(shown_of) == visible(flat.rstrip())
+    assert cut_line("short  text\n", 300) == ("short text", 0)
+    assert cut_line("x" * 300, 300) == ("x" * 300, 0)
+    assert cut_line("x" * 301, 300) == ("x" * 300, 1)
+    assert cut_line("a" * 100 + " " * 1_000 + "b" * 400, 300) == ("a" * 100 + " " + "b" * 199, 201)
+
+
+def test_a_row_of_a_huge_text_ends_with_an_ellipsis_and_a_block_with_the_cut_note():
+    from tui.text import BLOCK_LINES, LINE_CHARS, plain_block, plain_line
+
+    assert str(plain_line(HUGE_NAME)) == "N" * LINE_CHARS + "…"
+    assert str(plain_line("a  short\nname")) == "a short name"
+    block = str(plain_block(HUGE_EXCERPT)).split("\n")
+    shown = "\n".join(block[:-1])
+    assert block[:-1] == [f"line {n}" for n in range(BLOCK_LINES)]
+    assert block[-1] == (f"… (cut: {len(HUGE_EXCERPT) - len(shown):,} more characters, "
+                         "see `casebook show`)")
+    assert str(plain_block("two\nlines")) == "two\nlines"
+    one_huge_line = str(plain_block(HUGE_NAME))
+    assert one_huge_line.endswith(f"… (cut: {10_000_000 - 20_000:,} more characters, "
+                                  "see `casebook show`)")
+
+
+# -- the browser over them ------------------------------------------------------
+
+
+@pytest.fixture
+def huge_case(seed_case_copy):
+    connection = sqlite3.connect(seed_case_copy)
+    register_functions(connection)   # the search indexes' triggers fold with casebook's fold
+    with connection:
+        connection.execute("UPDATE entities SET name = ? WHERE id = 1", (HUGE_NAME,))
+        connection.execute("UPDATE excerpts SET text = ? WHERE id = 1", (HUGE_EXCERPT,))
+    connection.close()
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        yield case
+
+
+async def test_the_details_of_a_huge_name_and_a_huge_excerpt_say_where_they_are_cut(huge_case):
+    app = browser(huge_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1")
+        entities = app.active_pane.paged_list
+        while entities.cursor_item_id != 1:
+            await press(pilot, "j")
+        await press(pilot, "enter")
+        detail = app.active_pane.detail.text
+        assert f"… (cut: {10_000_000 - 1000:,} more characters, see `casebook show`)" in detail
+        await press(pilot, "3")
+        excerpts = app.active_pane.paged_list
+        while excerpts.cursor_item_id != 1:
+            await press(pilot, "j")
+        await press(pilot, "enter")
+        detail = app.active_pane.detail.text
+        assert "line 199" in detail and "line 200\n" not in detail
+        assert "more characters, see `casebook show`)" in detail
+        assert app.return_code is None
+
+
+async def test_keys_typed_while_the_first_screen_of_a_huge_row_loads_are_kept(huge_case):
+    app = browser(huge_case, pane="excerpt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        bunched_keys = [events.Key("j", "j"), events.Key("j", "j")]
+        excerpts = app.active_pane.paged_list
+        assert excerpts.cursor_item_id is None     # typed before the first rows are read
+        for key in bunched_keys:
+            app.post_message(key)
+        await settle(pilot)
+        assert excerpts.cursor == 2
+        assert excerpts.cursor_item_id == excerpts.model.item_at(2).id   # the third row

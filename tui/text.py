@@ -15,21 +15,45 @@ from textual.content import Content
 from textual.style import Style
 
 from db.search import highlight_spans
-from db.text import one_line, printable, tokens, visible
+from db.text import cut_block, cut_line, one_line, printable, tokens, visible
 
 # The text-safety helpers the widgets use, so that they need nothing of ``db``.
 __all__ = ["cell_pad", "fit", "highlighted_line", "join", "one_line", "plain_block", "plain_line",
            "printable", "tokens", "visible"]
 
+# What can be drawn of one text, so that the character work (placeholders,
+# measuring, wrapping) is done on that and never on all of a 10 MB name or a
+# 200,000-line excerpt (issue 17, point 7). A line: more characters than the
+# widest row shows (``fit`` keeps ``width * 4 + 64``). A detail: a title of a
+# dozen lines at 80 columns, a text block of a few screens.
+LINE_CHARS = 4096
+TITLE_CHARS = 1000
+BLOCK_LINES = 200
+BLOCK_CHARS = 20_000
 
-def plain_line(text: str, style: str | Style = "") -> Content:
-    """One line of untrusted text (whitespace runs collapse)."""
-    return Content.styled(one_line(text), style)
+
+def cut_note(rest: int) -> Content:
+    """What a detail says where it cut a text: how much is left out and where it is."""
+    return Content.styled(f"… (cut: {rest:,} more characters, see `casebook show`)", ".cb--dim")
+
+
+def plain_line(text: str, style: str | Style = "", *, limit: int = LINE_CHARS,
+               noted: bool = False) -> Content:
+    """One line of untrusted text (whitespace runs collapse), at most ``limit``
+    characters of it and then ``…`` (``noted``: then the :func:`cut_note`)."""
+    flat, rest = cut_line(text, limit)
+    line = Content.styled(visible(flat), style)
+    if not rest:
+        return line
+    return Content.assemble(line, " ", cut_note(rest)) if noted else line + "…"
 
 
 def plain_block(text: str, style: str = "") -> Content:
-    """Untrusted text keeping its line breaks (for wrapping in a detail)."""
-    return Content.styled(visible(text, keep_newlines=True), style)
+    """Untrusted text keeping its line breaks (for wrapping in a detail): its
+    first ``BLOCK_LINES`` lines, then the :func:`cut_note` if there is more."""
+    shown, rest = cut_block(text, lines=BLOCK_LINES, chars=BLOCK_CHARS)
+    block = Content.styled(visible(shown, keep_newlines=True), style)
+    return Content.assemble(block, "\n", cut_note(rest)) if rest else block
 
 
 OPENING_QUOTES = "“\"‘'«„‹「『"
@@ -39,7 +63,7 @@ CLOSING_QUOTES = "”\"’'»“‹›」』"
 def quoted_line(text: str, style: str | Style = "") -> Content:
     """One line of untrusted text between “ and ”, unless it starts or ends
     with quote marks of its own (an excerpt that is a quotation): never ““…”."""
-    flat = one_line(text)
+    flat = one_line(text, limit=LINE_CHARS)
     if flat[:1] in OPENING_QUOTES or flat[-1:] in CLOSING_QUOTES:
         return Content.styled(flat, style)
     return Content.assemble("“", Content.styled(flat, style), "”")
@@ -49,7 +73,7 @@ def highlighted_line(text: str, terms: Sequence[str], style: str = ".cb--match",
                      transliterated: bool = False) -> Content:
     """One line of untrusted text with the words matching ``terms`` styled
     (``transliterated``: words in other scripts by their Latin spelling)."""
-    flat = one_line(text)
+    flat = one_line(text, limit=LINE_CHARS)
     content = Content(flat)
     for start, end in highlight_spans(flat, terms, transliterated=transliterated):
         content = content.stylize(style, start, end)

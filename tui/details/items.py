@@ -22,7 +22,7 @@ from db.relationships import entity_ties
 from db.source_details import attached_to, attachments_of, excerpt_place
 from db.sources import excerpt_context, excerpts_page, source_length, sources_by_ids
 
-from ..text import join, plain_block, plain_line
+from ..text import TITLE_CHARS, join, plain_block, plain_line
 from ..widgets.detail import BLANK, Block, Link
 from .blocks import (
     RELATED_LIMIT,
@@ -55,7 +55,8 @@ BUILD_KEYS = "Build: s words · e entity · t event · a claim · l link · L un
 def entity_detail(case: Case, entity_id: int, *, include_retired: bool = False) -> list[Block]:
     shown = include_retired
     entity = get_entity(case, entity_id)
-    blocks = title_block("Entity", plain_line(entity.name, ".cb--name"), entity.kind,
+    blocks = title_block("Entity", plain_line(entity.name, ".cb--name", limit=TITLE_CHARS, noted=True),
+                         entity.kind,
                          damage=entity.damage)
     if entity.aliases:
         blocks.append(field("Also", plain_line(" · ".join(tagged_names(entity)))))
@@ -90,7 +91,8 @@ def entity_detail(case: Case, entity_id: int, *, include_retired: bool = False) 
 def event_detail(case: Case, event_id: int, *, include_retired: bool = False) -> list[Block]:
     shown = include_retired
     event = get_event(case, event_id)
-    blocks = title_block("Event", plain_line(event.title, ".cb--name"), damage=event.damage)
+    blocks = title_block("Event", plain_line(event.title, ".cb--name", limit=TITLE_CHARS, noted=True),
+                         damage=event.damage)
     precision = "" if event.date_precision == "unknown" else f"  (to the {event.date_precision})"
     blocks.append(field("When", join([Content.styled(event.date_label, ".cb--date"),
                                       (precision, ".cb--dim")])))

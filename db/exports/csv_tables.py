@@ -18,7 +18,8 @@ one to get the value back. ``raw=True`` (``--raw``) writes every value as it
 is, for tools that are not spreadsheets.
 
 Retired items are left out, with every row that points at one (its aliases,
-its links, the marks on a retired claim), unless ``include_retired=True``
+its links, the marks on a retired claim, a relationship to a retired entity
+with its evidence and marks), unless ``include_retired=True``
 (``--include-retired``); the curation records (revisions, retirements,
 combinations, judgements) are always written whole: they are the record.
 """
@@ -59,7 +60,14 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # A column naming an item of another table, for leaving out rows that point at retired items.
 _ITEM_COLUMNS = {"excerpt_id": "excerpts", "entity_id": "entities", "event_id": "events",
-                 "claim_id": "claims"}
+                 "claim_id": "claims", "subject_entity_id": "entities", "object_entity_id": "entities"}
+# A relationship to a retired entity goes with it (as in every other export), so the
+# rows that point at a relationship leave with those too, not only with the retired ones.
+_HIDDEN_RELATIONSHIPS = (
+    "relationship_id NOT IN (SELECT id FROM relationships WHERE retired = 1 "
+    "OR subject_entity_id IN (SELECT id FROM entities WHERE retired = 1) "
+    "OR object_entity_id IN (SELECT id FROM entities WHERE retired = 1))"
+)
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A leading ' is the guard's own mark, so a value that has one is guarded too.
@@ -94,6 +102,8 @@ def _shown(table: str) -> str:
     conditions = [live(table)] if "retired" in declared.kept else []   # an item table
     conditions += [live(items, column=column) for column, items in _ITEM_COLUMNS.items()
                    if column in declared.columns]
+    if "relationship_id" in declared.columns:
+        conditions.append(_HIDDEN_RELATIONSHIPS)
     return all_of(*conditions)
 
 

@@ -201,3 +201,22 @@ def test_csv_leaves_out_a_retired_relationship_its_evidence_and_marks_and_ties_t
             assert tie not in ids(left_out, table, "relationship_id")
             assert tie in ids(kept, table, "relationship_id")
     assert ids(left_out, "relationships", "id")   # the others stay
+
+
+@pytest.mark.parametrize("format_", ["markdown", "misp", "stix"])
+def test_a_retired_excerpt_leaves_a_relationships_evidence(worked_case_file: Path, tmp_path: Path,  # noqa: F811
+                                                           format_: str):
+    """As it leaves a claim's: the quote is not in the export unless --include-retired."""
+    path = tmp_path / "quote.casebook"
+    shutil.copyfile(worked_case_file, path)
+    with db.open_case(path) as case:
+        excerpt_id, text = case.row(
+            "SELECT id, text FROM excerpts WHERE id IN (SELECT excerpt_id FROM relationship_excerpts) "
+            "AND id NOT IN (SELECT excerpt_id FROM claim_excerpts) "
+            "AND id NOT IN (SELECT excerpt_id FROM event_excerpts) ORDER BY length(text) DESC LIMIT 1")
+        curation.retire(case, "excerpt", excerpt_id, reason="misquoted", annotator="ana")
+    quoted = json.dumps(text[:60])[1:-1] if format_ != "markdown" else text[:20]
+    left_out = _export(path, format_, tmp_path / "out").read_text(encoding="utf-8")
+    kept = _export(path, format_, tmp_path / "all", "--include-retired").read_text(encoding="utf-8")
+    assert quoted not in left_out
+    assert quoted in kept

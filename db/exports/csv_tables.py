@@ -36,6 +36,7 @@ from .. import tables
 from ..casefile import Case
 from ..outfile import atomic_directory, atomic_file
 from ..paging import all_of, keyset_rows, live
+from ..relationships import live_relationships
 from ..tables import column_list
 
 
@@ -61,13 +62,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # A column naming an item of another table, for leaving out rows that point at retired items.
 _ITEM_COLUMNS = {"excerpt_id": "excerpts", "entity_id": "entities", "event_id": "events",
                  "claim_id": "claims", "subject_entity_id": "entities", "object_entity_id": "entities"}
-# A relationship to a retired entity goes with it (as in every other export), so the
-# rows that point at a relationship leave with those too, not only with the retired ones.
-_HIDDEN_RELATIONSHIPS = (
-    "relationship_id NOT IN (SELECT id FROM relationships WHERE retired = 1 "
-    "OR subject_entity_id IN (SELECT id FROM entities WHERE retired = 1) "
-    "OR object_entity_id IN (SELECT id FROM entities WHERE retired = 1))"
-)
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A leading ' is the guard's own mark, so a value that has one is guarded too.
@@ -103,7 +97,7 @@ def _shown(table: str) -> str:
     conditions += [live(items, column=column) for column, items in _ITEM_COLUMNS.items()
                    if column in declared.columns]
     if "relationship_id" in declared.columns:
-        conditions.append(_HIDDEN_RELATIONSHIPS)
+        conditions.append(live_relationships())   # with a retired end too
     return all_of(*conditions)
 
 

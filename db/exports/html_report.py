@@ -282,14 +282,16 @@ def _relationships(case: Case, out: TextIO, sources: dict[int | None, SourceInfo
             heading = type_
             out.write(f"<h3>{html.escape(page[0].type_label.capitalize())}</h3>\n")
         for relationship in page:
-            out.write(_relationship(case, relationship, names, sources, revised))
+            out.write(_relationship(case, relationship, names, sources, revised,
+                                    include_retired=include_retired))
             count += 1
     out.write("" if count else '<p class="dim">None.</p>\n')
     return count
 
 
 def _relationship(case: Case, relationship: Relationship, names: dict[int | None, str],
-                  sources: dict[int | None, SourceInfo], revised: set[tuple[str, str]]) -> str:
+                  sources: dict[int | None, SourceInfo], revised: set[tuple[str, str]], *,
+                  include_retired: bool) -> str:
     said = " · ".join(part for part in (line(relationship.role), html.escape(relationship.date_label))
                       if part)
     parts = [f'<article class="relationship" id="relationship-{relationship.id}">',
@@ -301,7 +303,8 @@ def _relationship(case: Case, relationship: Relationship, names: dict[int | None
              + (f' <span class="dim">{said}</span>' if said else "") + "</p>"]
     if relationship.description:
         parts.append(f"<p>{text(relationship.description)}</p>")
-    parts += _quotes(case, relationship_evidence(case, relationship.id or 0, limit=_LIMIT), sources)
+    parts += _quotes(case, relationship_evidence(case, relationship.id or 0, limit=_LIMIT,
+                                                 include_retired=include_retired), sources)
     history = relationship_history(case, relationship.id or 0, limit=_LIMIT)
     if history:
         parts.append(_history(history))

@@ -212,20 +212,23 @@ def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceI
             heading = type_
             out.write(f"### {page[0].type_label.capitalize()}\n\n")
         for relationship in page:
-            _relationship(case, out, relationship, names, source_info, revised)
+            _relationship(case, out, relationship, names, source_info, revised,
+                          include_retired=include_retired)
             count += 1
     out.write("" if count else "None.\n\n")
     return count
 
 
 def _relationship(case: Case, out: TextIO, relationship: Relationship, names: dict[int | None, str],
-                  source_info: Callable[[int], SourceInfo], revised: set[tuple[str, str]]) -> None:
+                  source_info: Callable[[int], SourceInfo], revised: set[tuple[str, str]], *,
+                  include_retired: bool) -> None:
     said = "; ".join(part for part in (inline(relationship.role), relationship.date_label) if part)
     out.write(f"- **{inline(names.get(relationship.subject_entity_id, '?'))}** "
               f"{relationship.type_label} **{inline(names.get(relationship.object_entity_id, '?'))}**"
               + (f" ({said})" if said else "") + f", {relationship.status}"
               + (f": {inline(relationship.description)}" if relationship.description else "") + "\n")
-    for item in relationship_evidence(case, relationship.id or 0, limit=_LIMIT):
+    for item in relationship_evidence(case, relationship.id or 0, limit=_LIMIT,
+                                      include_retired=include_retired):
         excerpt = item.excerpt
         out.write(f"  - {item.stance}: “{inline(excerpt.text)}” "
                   f"({_source_line(source_info(excerpt.source_id))}, "

@@ -259,14 +259,9 @@ def source_detail_problems(case: Case) -> Iterator[str]:
 def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
     """Entities whose stored folded names (mention_names) are not their names
     and aliases folded, leaving out those marked for refolding."""
-    last = 0
-    while True:
-        ids = [row[0] for row in case.rows(
-            "SELECT id FROM entities WHERE id > ? AND id NOT IN (SELECT entity_id FROM mention_names_stale) "
-            "ORDER BY id LIMIT ?", [last, batch])]
-        if not ids:
-            break
-        last = ids[-1]
+    for page in keyset_pages(case, "SELECT id FROM entities", key=("id",),
+                             where="id NOT IN (SELECT entity_id FROM mention_names_stale)", page=batch):
+        ids = [row[0] for row in page]
         marks = ",".join("?" * len(ids))
         expected = set(mention_name_rows((row[0], row[1]) for row in case.rows(
             f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "

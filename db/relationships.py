@@ -38,7 +38,7 @@ from .models import (
     Relationship,
     RelationshipAnnotation,
 )
-from .paging import live, rows_by_id
+from .paging import all_of, live, rows_by_id
 from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
 from .text import nfc
 
@@ -310,11 +310,23 @@ _EVIDENCE_ORDER = ("CASE stance WHEN 'supports' THEN 0 WHEN 'contradicts' THEN 1
                    "excerpt_id")
 
 
-def relationship_evidence(case: Case, relationship_id: int, *, limit: int = 200) -> list[Evidence]:
+def relationship_evidence(case: Case, relationship_id: int, *, limit: int = 200,
+                          include_retired: bool = True) -> list[Evidence]:
+    """A relationship's evidence (without retired excerpts, for an export that
+    leaves them out, unless ``include_retired``: the browser shows every link)."""
+    hidden = live("excerpts", include_retired=include_retired, column="excerpt_id")
     return evidence_rows(
         case,
-        f"SELECT excerpt_id, stance FROM relationship_excerpts WHERE relationship_id = ? "
+        f"SELECT excerpt_id, stance FROM relationship_excerpts WHERE {all_of('relationship_id = ?', hidden)} "
         f"ORDER BY {_EVIDENCE_ORDER} LIMIT ?", [relationship_id, limit])
+
+
+def live_relationships(column: str = "relationship_id") -> str:
+    """The condition that leaves out the rows of a retired relationship and of
+    one to a retired entity (which goes with it), read from another table."""
+    return (f"{column} NOT IN (SELECT id FROM relationships WHERE retired = 1 "
+            "OR subject_entity_id IN (SELECT id FROM entities WHERE retired = 1) "
+            "OR object_entity_id IN (SELECT id FROM entities WHERE retired = 1))")
 
 
 def excerpt_relationships(case: Case, excerpt_id: int, *, limit: int = 200) -> list[Relationship]:

@@ -237,18 +237,22 @@ def conflicts(case: Case, *, page: int = PAGE) -> Iterator[ConflictRecord]:
 def relationships(case: Case, *, page: int = PAGE, include_retired: bool = True
                   ) -> Iterator[RelationshipRecord]:
     """Every relationship with its evidence, by id (unless ``include_retired``,
-    the retired ones and those to a retired entity are left out)."""
+    the retired ones and those to a retired entity are left out, and retired
+    excerpts from the evidence)."""
     shown = "" if include_retired else (
         f"retired = 0 AND {live('entities', column='subject_entity_id')} "
         f"AND {live('entities', column='object_entity_id')}")
     for rows in _pages(case, RELATIONSHIPS, RELATIONSHIPS.model_columns, page=page, where=shown):
         evidence = _links(case, RELATIONSHIP_EXCERPTS, [row["id"] for row in rows])
+        # a retired excerpt leaves the evidence too, as a claim's (the walk is an export's)
+        _, hidden = _held(case, "excerpts", (r["excerpt_id"] for f in evidence.values() for r in f),
+                          include_retired=include_retired)
         for row in rows:
             yield read_model(RelationshipRecord, {
                 **dict(row),
                 "evidence": tuple(read_model(RelationshipEvidenceLink,
                                              {"excerpt_id": r["excerpt_id"], "stance": r["stance"]})
-                                  for r in evidence[row["id"]]),
+                                  for r in evidence[row["id"]] if r["excerpt_id"] not in hidden),
             })
 
 

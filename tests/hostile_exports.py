@@ -13,9 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import db
+from db import curation
 from db.claims import add_claim, add_note, mark_claim
 from db.entities import add_entity, link_excerpt_entity
 from db.events import add_event
+from db.relationships import add_relationship, mark_relationship
 from db.sources import add_excerpt, add_source, excerpts_page
 
 
@@ -66,4 +68,15 @@ def build_hostile_case(path: Path, canary: str) -> Path:
         add_note(case, claim.id, "Second note " + text, annotator="ana")
         other = add_claim(case, statement="Second claim " + text, evidence=[(excerpts[0].id, "context")])
         mark_claim(case, other.id, "confirmed", annotator="ana")
+        # The kinds added later reach the reports too: a relationship and revisions.
+        tie = add_relationship(case, subject_entity_id=mallory.id, object_entity_id=place.id,
+                               type="located_in", role="Role " + text, start="2023-06",
+                               description="Relationship description " + text,
+                               evidence=[(excerpts[0].id, "supports")])
+        mark_relationship(case, tie.id or 0, "disputed", annotator="annotator " + text,
+                          note="Relationship note " + text)
+        curation.revise(case, "entity", mallory.id, {"description": "Revised " + text},
+                        annotator="reviser " + text, note="Why " + text)
+        curation.revise(case, "claim", claim.id, {"claimant": "Revised claimant " + text},
+                        annotator="ana", note="Claim why " + text)
     return path

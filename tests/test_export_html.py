@@ -136,6 +136,58 @@ def test_the_report_has_what_a_colleague_reads(report: Path):
     assert float(bars["March 2022"]) < float(bars["2022"]) / 6
 
 
+def test_relationships_by_type_with_their_evidence_in_context_and_marks(report: Path):
+    page = report.read_text(encoding="utf-8")
+    ties = page[page.index('<section id="relationships">'):page.index('<section id="timeline">')]
+    assert page.index('<section id="entities">') < page.index('<section id="relationships">')
+    headings = re.findall(r"<h3>([^<]+)</h3>", ties)
+    assert headings[:3] == ["Member of", "Employed by", "Leads"] and "Located in" in headings
+    assert '<a href="#relationships">Relationships</a>' in page
+    leads = ties[ties.index("<h3>Leads</h3>"):]
+    leads = leads[:leads.index("</article>")]
+    assert ("<strong>Kirill Logvinov</strong> leads <strong>Russian Permanent Mission to the EU</strong> "
+            '<span class="status status-unreviewed">unreviewed</span>') in leads
+    assert "head of mission · since 27 September 2022" in leads
+    assert '<blockquote class="supports">' in leads and "<mark>On 27 September 2022, Logvinov" in leads
+    uhrik = ties[ties.index("<strong>Milan Uhrík</strong> associate"):]
+    uhrik = uhrik[:uhrik.index("</article>")]
+    assert '<blockquote class="contradicts">' in uhrik and "denied meeting Logvinov" in uhrik
+    assert "<td>seed</td><td>marked it disputed (was unreviewed)</td>" in uhrik
+    assert ties.count('<article class="relationship"') >= 40
+
+
+def test_the_report_shows_each_items_revisions(seed_case_copy: Path, tmp_path: Path):
+    """As markdown does (issue 11): who revised which field of an entity, an event,
+    a claim or a relationship, from what to what, and why."""
+    import db
+    from db import curation
+
+    with db.open_case(seed_case_copy) as case:
+        entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+        curation.revise(case, "entity", entity_id, {"name": "Kirill V. Logvinov"},
+                        annotator="ana", note="full name <here>")
+        curation.revise(case, "event", 1, {"title": "A better title"}, annotator="ben")
+        claim_id = int(case.scalar("SELECT min(id) FROM claims"))
+        curation.revise(case, "claim", claim_id, {"claimant": "VSquare [sic]"}, annotator="cleo")
+        curation.revise(case, "relationship", 1, {"role": "a role revised"}, annotator="dana")
+    out = tmp_path / "report.html"
+    result = run_cli("export", seed_case_copy, "--format", "html", "-o", out)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    entities = page[page.index('<section id="entities">'):page.index('<section id="relationships">')]
+    assert re.search(r"<strong>Kirill V\. Logvinov</strong>.*<ul class=\"revisions\"><li>revised "
+                     r"\d{4}-\d\d-\d\d \d\d:\d\d by ana: name: Kirill Logvinov → Kirill V\. Logvinov "
+                     r"— full name &lt;here&gt;</li></ul></li>", entities)
+    assert re.search(r"A better title.*<li>revised .* by ben: title: .+ → A better title</li>",
+                     page[page.index('<section id="timeline">'):])
+    claim = page[page.index(f'id="claim-{claim_id}"'):]
+    claim = claim[:claim.index("</article>")]
+    assert re.search(r"<h5>Revisions</h5><ul class=\"revisions\"><li>revised .* by cleo: claimant: .* → "
+                     r"VSquare \[sic\]</li>", claim)
+    tie = page[page.index('id="relationship-1"'):]
+    assert re.search(r"<li>revised .* by dana: role: .* → a role revised</li>", tie[:tie.index("</article>")])
+
+
 @needs_chromium
 def test_chromium_renders_it_without_a_complaint(report: Path, tmp_path: Path):
     shot = tmp_path / "report.png"
@@ -175,6 +227,10 @@ def test_a_hostile_case_runs_nothing_and_fetches_nothing(canary: Canary, tmp_pat
     assert "&lt;script&gt;" in shown  # a character reference in a source stays those characters
     assert "⟨U+202E⟩evil" in shown and "\u202e" not in opened.stdout  # a bidi override is shown, not obeyed
     assert "␛[31mred" in shown
+    # The kinds added later are there, as text: a relationship, its mark, revisions.
+    assert "Relationship description <script>fetch(" in shown and "Role <script>fetch(" in shown
+    assert "Relationship note <script>" in shown and "Revised <script>fetch(" in shown
+    assert "Why <script>fetch(" in shown and "Claim why <script>fetch(" in shown
     (title,) = [t for t in re.findall(r"<title>(.*?)</title>", opened.stdout, re.S)][:1]
     assert title.startswith("Hostile &lt;script&gt;")
 

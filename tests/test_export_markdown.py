@@ -173,6 +173,8 @@ def test_the_report_shows_each_items_revisions(seed_case_copy: Path, tmp_path: P
         curation.revise(case, "event", 1, {"title": "A better title"}, annotator="ben")
         claim_id = int(case.scalar("SELECT min(id) FROM claims"))
         curation.revise(case, "claim", claim_id, {"claimant": "VSquare [sic]"}, annotator="cleo")
+        curation.revise(case, "relationship", 1, {"role": "a role revised"}, annotator="dana",
+                        note="the article says so")
     out = tmp_path / "report.md"
     result = run_cli("export", seed_case_copy, "--format", "markdown", "-o", out)
     assert result.returncode == 0, result.stderr
@@ -186,3 +188,5 @@ def test_the_report_shows_each_items_revisions(seed_case_copy: Path, tmp_path: P
     claims = section(report, "## Claims")
     assert re.search(r"Revisions:\n\n- revised .* by cleo: claimant: .* → VSquare \\\[sic\\\]\n",
                      claims)
+    assert re.search(r"\n  - revised .* by dana: role: .* → a role revised — the article says so\n",
+                     section(report, "## Relationships"))

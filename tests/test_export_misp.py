@@ -57,7 +57,8 @@ def test_what_maps_to_what(event: MISPEvent, worked_case_file: Path):  # noqa: F
     names = Counter(o.name for o in event.objects)
     with db.open_case(worked_case_file, read_only=True) as case:
         counts = db.counts(case)
-        quotes = case.scalar("SELECT count(*) FROM claim_excerpts")
+        quotes = case.scalar("SELECT (SELECT count(*) FROM claim_excerpts) "
+                             "+ (SELECT count(*) FROM relationship_excerpts)")
     assert names["temporal-event"] == counts.events
     assert len(objects(event, "annotation", "claim")) == counts.claims
     assert len(objects(event, "annotation", "evidence")) == quotes
@@ -103,6 +104,43 @@ def test_every_mark_is_there_once(event: MISPEvent, worked_case_file: Path):  # 
     assert len(notes) >= noted + len(withdrawn)
     assert {int(o.opinion) for o in opinions} <= {0, 50, 100}
     assert any(o.authors == "chloé" and int(o.opinion) == 0 for o in opinions)
+
+
+def test_relationships_are_references_between_the_ends_and_carry_their_evidence_and_marks(
+        event: MISPEvent, worked_case_file: Path):  # noqa: F811
+    with db.open_case(worked_case_file, read_only=True) as case:
+        ties = case.scalar("SELECT count(*) FROM relationships")
+        quotes = case.scalar("SELECT count(*) FROM relationship_excerpts")
+        judged = case.scalar("SELECT count(*) FROM relationship_annotations "
+                             "WHERE kind = 'mark' AND status != 'unreviewed'")
+    relationships = objects(event, "annotation", "relationship")
+    assert len(relationships) == ties
+    by_uuid = {o.uuid: o for o in event.objects}
+    references = [r for o in event.objects for r in o.references
+                  if getattr(r, "comment", "").startswith("casebook: ")]
+    assert len(references) == ties
+    logvinov = next(o for o in objects(event, "person") if value(o, "full-name") == "Kirill Logvinov")
+    (leads,) = [r for r in logvinov.references if r.relationship_type == "controls"]
+    assert value(by_uuid[leads.referenced_uuid], "name") == "Russian Permanent Mission to the EU"
+    assert leads.comment == "casebook: leads; head of mission; since 27 September 2022; unreviewed"
+    assert {r.relationship_type for r in references} <= set(
+        ["member-of", "works-for", "controls", "is-in-relation-with", "associated-with", "owner-of",
+         "directs", "represents", "located-at", "related-to"])
+    uhrik = next(o for o in relationships if value(o, "text").startswith("Milan Uhrík associate"))
+    assert value(uhrik, "type") == "relationship (associate)"
+    text = next(a for a in uhrik.attributes if a.object_relation == "text")
+    assert [t.name for t in text.tags] == ['casebook:status="disputed"']
+    assert {by_uuid[r.referenced_uuid].name for r in uhrik.references} == {"person"}
+    assert [(o.authors, int(o.opinion)) for o in uhrik.opinions] == [("seed", 50)]
+    evidence = [o for o in objects(event, "annotation", "evidence")
+                if any(r.referenced_uuid == uhrik.uuid for r in o.references)]
+    assert any(value(o, "type") == "evidence (contradicts)" and "denied meeting Logvinov" in value(o, "text")
+               for o in evidence)
+    assert sum(1 for o in objects(event, "annotation", "evidence")
+               if any(r.referenced_uuid in {t.uuid for t in relationships} for r in o.references)) == quotes
+    opinions = [o for t in relationships for o in t.opinions]
+    withdrawn = [n for t in relationships for n in t.notes if " then withdrew it on " in n.note]
+    assert len(opinions) + len(withdrawn) == judged
 
 
 def test_the_same_case_gives_the_same_file(exported: Path, worked_case_file: Path, tmp_path: Path):  # noqa: F811

@@ -170,3 +170,53 @@ def test_pymisp_reads_the_misp_event_back_with_every_reference_resolved(retired_
         misp_object.to_json(strict=True)
         for reference in misp_object.references:
             assert reference.referenced_uuid in uuids
+
+
+def test_csv_leaves_out_a_retired_relationship_its_evidence_and_marks_and_ties_to_a_retired_entity(
+        worked_case_file: Path, tmp_path: Path):  # noqa: F811
+    """As the other exports do: a retired relationship, and one whose subject or
+    object is retired, leaves relationships.csv with its evidence, marks and conflicts."""
+    path = tmp_path / "ties.casebook"
+    shutil.copyfile(worked_case_file, path)
+    with db.open_case(path) as case:
+        retired_tie, to_retired_end = (int(row[0]) for row in case.rows(
+            "SELECT id FROM relationships WHERE id IN (SELECT relationship_id FROM relationship_excerpts) "
+            "ORDER BY id LIMIT 2"))
+        db.relationships.mark_relationship(case, retired_tie, "confirmed", annotator="ana")
+        db.relationships.mark_relationship(case, to_retired_end, "denied", annotator="ana")
+        end = int(case.scalar("SELECT subject_entity_id FROM relationships WHERE id = ?", [to_retired_end]))
+        curation.retire(case, "relationship", retired_tie, reason="misread", annotator="ana")
+        curation.retire(case, "entity", end, reason="not one person", annotator="ana")
+
+    def ids(folder: Path, table: str, column: str) -> set[str]:
+        with open(folder / f"{table}.csv", encoding="utf-8-sig", newline="") as handle:
+            return {row[column] for row in csv.DictReader(handle)}
+
+    left_out = _export(path, "csv", tmp_path / "csv")
+    kept = _export(path, "csv", tmp_path / "csv-all", "--include-retired")
+    for tie in (str(retired_tie), str(to_retired_end)):
+        assert tie not in ids(left_out, "relationships", "id")
+        assert tie in ids(kept, "relationships", "id")
+        for table in ("relationship_excerpts", "relationship_annotations"):
+            assert tie not in ids(left_out, table, "relationship_id")
+            assert tie in ids(kept, table, "relationship_id")
+    assert ids(left_out, "relationships", "id")   # the others stay
+
+
+@pytest.mark.parametrize("format_", ["markdown", "misp", "stix"])
+def test_a_retired_excerpt_leaves_a_relationships_evidence(worked_case_file: Path, tmp_path: Path,  # noqa: F811
+                                                           format_: str):
+    """As it leaves a claim's: the quote is not in the export unless --include-retired."""
+    path = tmp_path / "quote.casebook"
+    shutil.copyfile(worked_case_file, path)
+    with db.open_case(path) as case:
+        excerpt_id, text = case.row(
+            "SELECT id, text FROM excerpts WHERE id IN (SELECT excerpt_id FROM relationship_excerpts) "
+            "AND id NOT IN (SELECT excerpt_id FROM claim_excerpts) "
+            "AND id NOT IN (SELECT excerpt_id FROM event_excerpts) ORDER BY length(text) DESC LIMIT 1")
+        curation.retire(case, "excerpt", excerpt_id, reason="misquoted", annotator="ana")
+    quoted = json.dumps(text[:60])[1:-1] if format_ != "markdown" else text[:20]
+    left_out = _export(path, format_, tmp_path / "out").read_text(encoding="utf-8")
+    kept = _export(path, format_, tmp_path / "all", "--include-retired").read_text(encoding="utf-8")
+    assert quoted not in left_out
+    assert quoted in kept

@@ -219,7 +219,9 @@ def test_the_collection(collection: dict, worked_case_file: Path):  # noqa: F811
     assert collection["last"] == page["id"]
     with db.open_case(worked_case_file, read_only=True) as case:
         expected = case.scalar("SELECT (SELECT count(*) FROM claim_excerpts) + "
-                               "(SELECT count(*) FROM event_excerpts) + (SELECT count(*) FROM annotations)")
+                               "(SELECT count(*) FROM event_excerpts) + (SELECT count(*) FROM annotations) + "
+                               "(SELECT count(*) FROM relationship_excerpts) + "
+                               "(SELECT count(*) FROM relationship_annotations)")
     assert collection["total"] == len(page["items"]) == expected
     assert len({item["id"] for item in page["items"]}) == expected  # ids are unique
 
@@ -276,6 +278,23 @@ def test_evidence_and_marks(collection: dict):
               if any("(March 2022)" in b.get("source", {}).get("label", "") for b in i["body"])]
     assert len(events) == 1
     assert events[0]["target"]["selector"][0]["exact"] == "Logvinov is known for lavish dinners"
+
+
+def test_relationships_evidence_and_marks(collection: dict):
+    tie = [i for i in items(collection) if any(
+        b.get("source", {}).get("label", "") == "Milan Uhrík associate Kirill Logvinov" for b in i["body"])]
+    evidence = [i for i in tie if i["motivation"] == "linking"]
+    marks = [i for i in tie if i["motivation"] == "assessing"]
+    assert any(e["body"][1]["value"] == "contradicts"
+               and "denied meeting Logvinov" in e["target"]["selector"][0]["exact"] for e in evidence)
+    assert [(m["creator"]["name"], m["body"][0]["value"]) for m in marks] == [("seed", "disputed")]
+    assert marks[0]["target"] == [e["target"] for e in evidence]
+    body = evidence[0]["body"][0]
+    assert body["purpose"] == "linking" and body["source"]["id"].startswith("urn:uuid:")
+    leads = [i for i in items(collection) if any(
+        b.get("source", {}).get("label", "") == "Kirill Logvinov leads Russian Permanent Mission to the EU"
+        for b in i["body"])]
+    assert leads and leads[0]["target"]["selector"][0]["exact"].startswith("On 27 September 2022")
 
 
 def test_ids_are_stable(collection: dict, worked_case_file: Path, tmp_path: Path):  # noqa: F811

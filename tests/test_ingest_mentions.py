@@ -74,6 +74,10 @@ def test_check_finds_names_out_of_step(seed_case_copy: Path):
         assert any("its names in mention_names are not its names folded" in p for p in report.problems)
         refresh_mention_names(case)  # nothing is stale: the damage stays until the entity changes
         assert not check_case(case).ok
+        # Read a few entities at a time (keyset pages), the same entities are found.
+        from db.check import mention_name_problems
+        found = list(mention_name_problems(case))
+        assert found and list(mention_name_problems(case, batch=3)) == found
 
 
 def _allocate(mib: int) -> int:

@@ -1,4 +1,5 @@
-"""What several exports share: JSON text, stable ids, web URLs, sources in words."""
+"""What several exports share: JSON text, stable ids, web URLs, sources in
+words, and the reads the two reports make alike (revisions, relationships)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import json
 import re
 import urllib.parse
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from ..models import SourceInfo, range_label
+from ..casefile import Case
+from ..curation import Revision, revisions
+from ..entities import entities_by_ids
+from ..models import RELATIONSHIP_TYPES, Relationship, SourceInfo, range_label
+from ..relationships import relationships_page
 from ..text import json_safe
 
 # Reports list claims by status in this order, and entities under these headings.
@@ -59,3 +65,36 @@ def source_label(info: SourceInfo) -> str:
     if info.published:
         parts.append(published_label(info.published))
     return ", ".join(parts)
+
+
+_LIMIT = 100_000   # revisions of one item: all of them, in practice
+_PAGE = 500
+
+
+def revised_items(case: Case) -> set[tuple[str, str]]:
+    """(kind, uid) of every item with a revision: read once, so a report asks
+    for revisions only of the few items that have them."""
+    return {(row[0], row[1]) for row in case.rows(
+        "SELECT DISTINCT item_kind, item_uid FROM revisions")}
+
+
+def item_revisions(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> list[Revision]:
+    """An item's revisions, oldest first ([] at once for an item never revised)."""
+    if (kind, uid) not in revised:
+        return []
+    return revisions(case, kind=kind, item_uid=uid, limit=_LIMIT)
+
+
+def relationship_pages(case: Case, *, include_retired: bool = False
+                       ) -> Iterator[tuple[str, list[Relationship], dict[int | None, str]]]:
+    """The relationships by type, a page at a time: (the type, the page, the
+    names of its ends). Retired ones, and those to a retired entity, are left
+    out unless ``include_retired``."""
+    for type_ in RELATIONSHIP_TYPES:
+        after = 0
+        while page := relationships_page(case, types=[type_], after_id=after, limit=_PAGE,
+                                         include_retired=include_retired):
+            after = page[-1].id or 0
+            end_ids = list({i for r in page for i in (r.subject_entity_id, r.object_entity_id)})
+            names: dict[int | None, str] = {e.id: e.name for e in entities_by_ids(case, end_ids)}
+            yield type_, page, names

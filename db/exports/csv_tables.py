@@ -18,7 +18,8 @@ one to get the value back. ``raw=True`` (``--raw``) writes every value as it
 is, for tools that are not spreadsheets.
 
 Retired items are left out, with every row that points at one (its aliases,
-its links, the marks on a retired claim), unless ``include_retired=True``
+its links, the marks on a retired claim, a relationship to a retired entity
+with its evidence and marks), unless ``include_retired=True``
 (``--include-retired``); the curation records (revisions, retirements,
 combinations, judgements) are always written whole: they are the record.
 """
@@ -35,6 +36,7 @@ from .. import tables
 from ..casefile import Case
 from ..outfile import atomic_directory, atomic_file
 from ..paging import all_of, keyset_rows, live
+from ..relationships import live_relationships
 from ..tables import column_list
 
 
@@ -59,7 +61,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # A column naming an item of another table, for leaving out rows that point at retired items.
 _ITEM_COLUMNS = {"excerpt_id": "excerpts", "entity_id": "entities", "event_id": "events",
-                 "claim_id": "claims"}
+                 "claim_id": "claims", "subject_entity_id": "entities", "object_entity_id": "entities"}
 PAGE = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A leading ' is the guard's own mark, so a value that has one is guarded too.
@@ -94,6 +96,8 @@ def _shown(table: str) -> str:
     conditions = [live(table)] if "retired" in declared.kept else []   # an item table
     conditions += [live(items, column=column) for column, items in _ITEM_COLUMNS.items()
                    if column in declared.columns]
+    if "relationship_id" in declared.columns:
+        conditions.append(live_relationships())   # with a retired end too
     return all_of(*conditions)
 
 

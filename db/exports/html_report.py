@@ -2,7 +2,9 @@
 
 Claims by status (confirmed, disputed, denied, unreviewed), each with who
 claims it, what it is about, its evidence highlighted in the text around it
-and the history of marks; the entities by kind; the timeline, each event
+the history of marks and its revisions; the entities by kind (with their
+revisions); the relationships by type, with their evidence and marks; the
+timeline, each event
 drawn at its date's precision on a common axis (SVG: a day is a tick, a
 month, a year or a decade a bar that long, a range a bar from its start to
 its end); the sources.
@@ -28,17 +30,37 @@ import base64
 import hashlib
 import html
 import itertools
+from collections.abc import Sequence
 from typing import TextIO
 
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..curation import Revision
 from ..events import event_entities
-from ..models import ENTITY_KINDS, Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
+from ..models import (
+    ENTITY_KINDS,
+    ClaimRecord,
+    EventRecord,
+    Evidence,
+    MarkEntry,
+    Relationship,
+    SourceInfo,
+    range_label,
+)
 from ..paging import live
+from ..relationships import relationship_evidence, relationship_history
 from ..sources import source_slice
 from ..text import one_line, visible
-from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
+from .common import (
+    KIND_HEADINGS,
+    STATUS_ORDER,
+    item_revisions,
+    published_label,
+    relationship_pages,
+    revised_items,
+    web_url,
+)
 
 _LIMIT = 100_000       # evidence and marks per claim: all of them, in practice
 CONTEXT_CHARS = 160    # the text shown around a quote
@@ -70,7 +92,8 @@ svg.timeline { width: 100%; height: auto; display: block; margin: 1rem 0 1.5rem;
 svg .grid { stroke: var(--line); stroke-width: .5; } svg text { font-size: 11px; fill: var(--dim); }
 svg text.label { fill: var(--ink); } svg .range { fill: var(--confirmed); opacity: .85; }
 svg .range-day { fill: var(--denied); } svg .range-decade { fill: var(--disputed); }
-ul.entities li { margin: .2rem 0; }
+ul.entities li { margin: .2rem 0; } ul.revisions { margin: .2rem 0; font-size: .9rem; color: var(--dim); }
+article.relationship { border-left: 3px solid var(--line); padding: .1rem .8rem; margin: .8rem 0; }
 """
 STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")
 CONTENT_SECURITY_POLICY = (
@@ -106,8 +129,10 @@ def write_html_report(case: Case, out: TextIO, *, include_retired: bool = False)
                   f'{line(case.path.name)}. Claims: '
                   + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".</p>\n")
         out.write('<nav><a href="#claims">Claims</a><a href="#entities">Entities</a>'
-                  '<a href="#timeline">Timeline</a><a href="#sources">Sources</a></nav></header>\n<main>\n')
+                  '<a href="#relationships">Relationships</a><a href="#timeline">Timeline</a>'
+                  '<a href="#sources">Sources</a></nav></header>\n<main>\n')
         sources = {info.id: info for info in walk.source_infos(case)}
+        revised = revised_items(case)
 
         out.write('<section id="claims"><h2>Claims</h2>\n')
         for status in STATUS_ORDER:
@@ -115,17 +140,21 @@ def write_html_report(case: Case, out: TextIO, *, include_retired: bool = False)
             if not totals[status]:
                 out.write('<p class="dim">None.</p>\n')
             for claim in walk.claims(case, status=status, include_retired=include_retired):
-                out.write(_claim(case, claim, sources, include_retired=include_retired))
+                out.write(_claim(case, claim, sources, revised, include_retired=include_retired))
                 count += 1
         out.write("</section>\n")
 
         out.write('<section id="entities"><h2>Entities</h2>\n')
         for kind in ENTITY_KINDS:
-            count += _entities(case, kind, out, include_retired=include_retired)
+            count += _entities(case, kind, out, revised, include_retired=include_retired)
+        out.write("</section>\n")
+
+        out.write('<section id="relationships"><h2>Relationships</h2>\n')
+        count += _relationships(case, out, sources, revised, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="timeline"><h2>Timeline</h2>\n')
-        count += _timeline(case, out, include_retired=include_retired)
+        count += _timeline(case, out, revised, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="sources"><h2>Sources</h2>\n<ol>\n')
@@ -146,8 +175,8 @@ def _head(title: str) -> str:
 # -- claims ----------------------------------------------------------------------
 
 
-def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
-           include_retired: bool) -> str:
+def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo],
+           revised: set[tuple[str, str]], *, include_retired: bool) -> str:
     parts = [f'<article class="claim" id="claim-{claim.id}">',
              f'<h4>Claim {claim.id}: {line(claim.statement)}</h4>',
              f'<p><span class="status status-{claim.status}">{claim.status}</span>']
@@ -162,6 +191,18 @@ def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]
     evidence = claim_evidence(case, claim.id, limit=_LIMIT, include_retired=include_retired)
     if evidence:
         parts.append("<h5>Evidence</h5>")
+    parts += _quotes(case, evidence, sources)
+    history = claim_history(case, claim.id, limit=_LIMIT)
+    if history:
+        parts.append(_history(history))
+    parts.append(_revisions(item_revisions(case, "claim", claim.uid, revised), heading=True))
+    parts.append("</article>\n")
+    return "\n".join(parts)
+
+
+def _quotes(case: Case, evidence: list[Evidence], sources: dict[int | None, SourceInfo]) -> list[str]:
+    """Each piece of evidence highlighted in the text around it, with its stance and place."""
+    parts = []
     for item in evidence:
         excerpt = item.excerpt
         before = source_slice(case, excerpt.source_id, excerpt.start - CONTEXT_CHARS, excerpt.start)
@@ -172,17 +213,36 @@ def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]
                      f'</mark>{text(after)}{closing}</blockquote>')
         parts.append(f'<p class="meta">{item.stance} · {_source(sources[excerpt.source_id])}, '
                      f'characters {excerpt.start}–{excerpt.end}</p>')
-    history = claim_history(case, claim.id, limit=_LIMIT)
-    if history:
-        parts.append("<h5>History</h5><table><tr><th>When (UTC)</th><th>Who</th><th>What</th>"
-                     "<th>Note</th></tr>")
-        parts += (_mark_row(mark) for mark in history)
-        parts.append("</table>")
-    parts.append("</article>\n")
-    return "\n".join(parts)
+    return parts
 
 
-def _mark_row(mark: Annotation) -> str:
+def _history(marks: Sequence[MarkEntry]) -> str:
+    return ("<h5>History</h5><table><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Note</th></tr>\n"
+            + "\n".join(_mark_row(mark) for mark in marks) + "</table>")
+
+
+def _revisions(revisions: list[Revision], *, heading: bool = False) -> str:
+    """An item's revisions, oldest first: when, who, each field from what to what, why."""
+    if not revisions:
+        return ""
+    rows = []
+    for revision in revisions:
+        changes = "; ".join(f"{line(name)}: {_revised_value(old)} → {_revised_value(new)}"
+                            for name, (old, new) in revision.fields.items())
+        undo = " (undo)" if revision.undoes else ""
+        why = f" — {line(revision.note)}" if revision.note and not revision.undoes else ""
+        rows.append(f"<li>revised {html.escape(revision.at[:16].replace('T', ' '))} by "
+                    f"{line(revision.annotator)}{undo}: {changes}{why}</li>")
+    return ("<h5>Revisions</h5>" if heading else "") + '<ul class="revisions">' + "".join(rows) + "</ul>"
+
+
+def _revised_value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(line(str(v)) for v in value) or "(none)"
+    return line(str(value)) if value != "" else "(empty)"
+
+
+def _mark_row(mark: MarkEntry) -> str:
     when = mark.created_at[:16].replace("T", " ")
     return (f"<tr><td>{when}</td><td>{line(mark.annotator)}</td><td>{mark.action}</td>"
             f"<td>{text(mark.note)}</td></tr>")
@@ -191,7 +251,8 @@ def _mark_row(mark: Annotation) -> str:
 # -- entities, sources -----------------------------------------------------------
 
 
-def _entities(case: Case, kind: str, out: TextIO, *, include_retired: bool) -> int:
+def _entities(case: Case, kind: str, out: TextIO, revised: set[tuple[str, str]], *,
+              include_retired: bool) -> int:
     entities = walk.entities_of_kind(case, kind, include_retired=include_retired)
     first = next(entities, None)
     if first is None:
@@ -202,10 +263,54 @@ def _entities(case: Case, kind: str, out: TextIO, *, include_retired: bool) -> i
         also = line(", ".join(entity.aliases))
         aliases = f' <span class="dim">(also {also})</span>' if entity.aliases else ""
         about = f": {line(entity.description)}" if entity.description else ""
-        out.write(f'<li id="entity-{entity.id}"><strong>{line(entity.name)}</strong>{aliases}{about}</li>\n')
+        changes = _revisions(item_revisions(case, "entity", entity.uid, revised))
+        out.write(f'<li id="entity-{entity.id}"><strong>{line(entity.name)}</strong>{aliases}{about}'
+                  f'{changes}</li>\n')
         count += 1
     out.write("</ul>\n")
     return count
+
+
+def _relationships(case: Case, out: TextIO, sources: dict[int | None, SourceInfo],
+                   revised: set[tuple[str, str]], *, include_retired: bool) -> int:
+    """The relationships by type, each with its role, dates, status, evidence in
+    context, marks and revisions, a page at a time; returns how many."""
+    count = 0
+    heading = ""
+    for type_, page, names in relationship_pages(case, include_retired=include_retired):
+        if type_ != heading:
+            heading = type_
+            out.write(f"<h3>{html.escape(page[0].type_label.capitalize())}</h3>\n")
+        for relationship in page:
+            out.write(_relationship(case, relationship, names, sources, revised,
+                                    include_retired=include_retired))
+            count += 1
+    out.write("" if count else '<p class="dim">None.</p>\n')
+    return count
+
+
+def _relationship(case: Case, relationship: Relationship, names: dict[int | None, str],
+                  sources: dict[int | None, SourceInfo], revised: set[tuple[str, str]], *,
+                  include_retired: bool) -> str:
+    said = " · ".join(part for part in (line(relationship.role), html.escape(relationship.date_label))
+                      if part)
+    parts = [f'<article class="relationship" id="relationship-{relationship.id}">',
+             f"<p><strong>{line(names.get(relationship.subject_entity_id, '?'))}</strong> "
+             f"{html.escape(relationship.type_label)} "
+             f"<strong>{line(names.get(relationship.object_entity_id, '?'))}</strong> "
+             f'<span class="status status-{html.escape(relationship.status)}">'
+             f"{html.escape(relationship.status)}</span>"
+             + (f' <span class="dim">{said}</span>' if said else "") + "</p>"]
+    if relationship.description:
+        parts.append(f"<p>{text(relationship.description)}</p>")
+    parts += _quotes(case, relationship_evidence(case, relationship.id or 0, limit=_LIMIT,
+                                                 include_retired=include_retired), sources)
+    history = relationship_history(case, relationship.id or 0, limit=_LIMIT)
+    if history:
+        parts.append(_history(history))
+    parts.append(_revisions(item_revisions(case, "relationship", relationship.uid, revised), heading=True))
+    parts.append("</article>\n")
+    return "\n".join(parts)
 
 
 def _source(info: SourceInfo) -> str:
@@ -318,7 +423,7 @@ def _chart(case: Case, out: TextIO, *, include_retired: bool) -> None:
                   "the table lists them all.</p>\n")
 
 
-def _timeline(case: Case, out: TextIO, *, include_retired: bool) -> int:
+def _timeline(case: Case, out: TextIO, revised: set[tuple[str, str]], *, include_retired: bool) -> int:
     _chart(case, out, include_retired=include_retired)
     out.write('<table class="timeline"><tr><th>When</th><th>What</th><th>Who</th></tr>\n')
     count = 0
@@ -327,6 +432,7 @@ def _timeline(case: Case, out: TextIO, *, include_retired: bool) -> int:
         who = ", ".join(line(e.name) for e in event_entities(
             case, event.id, limit=_LIMIT, include_retired=include_retired))
         about = f'<br><span class="dim">{line(event.description)}</span>' if event.description else ""
+        about += _revisions(item_revisions(case, "event", event.uid, revised))
         out.write(f'<tr id="event-{event.id}"><td class="when">{when}</td><td>{line(event.title)}{about}</td>'
                   f'<td>{who}</td></tr>\n')
         count += 1

@@ -29,26 +29,30 @@ from typing import TextIO
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
-from ..curation import revisions
-from ..entities import entities_by_ids
 from ..events import event_entities
 from ..models import (
     ENTITY_KINDS,
-    RELATIONSHIP_TYPES,
     ClaimRecord,
     MarkEntry,
     Relationship,
     SourceInfo,
     range_label,
 )
-from ..relationships import relationship_evidence, relationship_history, relationships_page
+from ..relationships import relationship_evidence, relationship_history
 from ..source_details import page_place
 from ..sources import get_source_info
 from ..text import one_line, visible
-from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
+from .common import (
+    KIND_HEADINGS,
+    STATUS_ORDER,
+    item_revisions,
+    published_label,
+    relationship_pages,
+    revised_items,
+    web_url,
+)
 
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
-_PAGE = 500
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
 # List items, quotes, setext underlines at a line's start: "- ", "1. ", "> ", "===".
@@ -91,7 +95,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
                   f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
-        revised = _revised_items(case)
+        revised = revised_items(case)
         source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
 
         out.write("## Claims\n\n")
@@ -119,7 +123,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
                 count += 1
             out.write("\n")
 
-        count += _relationships(case, out, source_info, include_retired=include_retired)
+        count += _relationships(case, out, source_info, revised, include_retired=include_retired)
 
         out.write("## Timeline\n\n")
         empty = True
@@ -175,20 +179,11 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
         out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in lines) + "\n")
 
 
-def _revised_items(case: Case) -> set[tuple[str, str]]:
-    """(kind, uid) of every item with a revision: read once, so the report asks
-    for revisions only of the few items that have them."""
-    return {(row[0], row[1]) for row in case.rows(
-        "SELECT DISTINCT item_kind, item_uid FROM revisions")}
-
-
 def _revision_lines(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> list[str]:
     """An item's revisions, oldest first: when, who, each field from what to
     what, and why (issue 11: the report shows an item's history)."""
-    if (kind, uid) not in revised:
-        return []
     lines = []
-    for revision in revisions(case, kind=kind, item_uid=uid, limit=_LIMIT):
+    for revision in item_revisions(case, kind, uid, revised):
         changes = "; ".join(f"{inline(name)}: {_revised_value(old)} → {_revised_value(new)}"
                             for name, (old, new) in revision.fields.items())
         undo = " (undo)" if revision.undoes else ""
@@ -204,43 +199,44 @@ def _revised_value(value: object) -> str:
     return inline(str(value)) if value != "" else "(empty)"
 
 
-def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo], *,
-                   include_retired: bool = False) -> int:
+def _relationships(case: Case, out: TextIO, source_info: Callable[[int], SourceInfo],
+                   revised: set[tuple[str, str]], *, include_retired: bool = False) -> int:
     """The relationships by type, each with its role, dates, status, evidence
     quoted and marks (retired ones, and those to a retired entity, left out unless
     ``include_retired``), a page at a time; returns how many."""
     out.write("## Relationships\n\n")
     count = 0
-    for type_ in RELATIONSHIP_TYPES:
-        after = 0
-        while page := relationships_page(case, types=[type_], after_id=after, limit=_PAGE,
-                                         include_retired=include_retired):
-            if not after:
-                out.write(f"### {page[0].type_label.capitalize()}\n\n")
-            after = page[-1].id or 0
-            end_ids = list({i for r in page for i in (r.subject_entity_id, r.object_entity_id)})
-            names = {e.id: e.name for e in entities_by_ids(case, end_ids)}
-            for relationship in page:
-                _relationship(case, out, relationship, names, source_info)
-                count += 1
+    heading = ""
+    for type_, page, names in relationship_pages(case, include_retired=include_retired):
+        if type_ != heading:
+            heading = type_
+            out.write(f"### {page[0].type_label.capitalize()}\n\n")
+        for relationship in page:
+            _relationship(case, out, relationship, names, source_info, revised,
+                          include_retired=include_retired)
+            count += 1
     out.write("" if count else "None.\n\n")
     return count
 
 
 def _relationship(case: Case, out: TextIO, relationship: Relationship, names: dict[int | None, str],
-                  source_info: Callable[[int], SourceInfo]) -> None:
+                  source_info: Callable[[int], SourceInfo], revised: set[tuple[str, str]], *,
+                  include_retired: bool) -> None:
     said = "; ".join(part for part in (inline(relationship.role), relationship.date_label) if part)
     out.write(f"- **{inline(names.get(relationship.subject_entity_id, '?'))}** "
               f"{relationship.type_label} **{inline(names.get(relationship.object_entity_id, '?'))}**"
               + (f" ({said})" if said else "") + f", {relationship.status}"
               + (f": {inline(relationship.description)}" if relationship.description else "") + "\n")
-    for item in relationship_evidence(case, relationship.id or 0, limit=_LIMIT):
+    for item in relationship_evidence(case, relationship.id or 0, limit=_LIMIT,
+                                      include_retired=include_retired):
         excerpt = item.excerpt
         out.write(f"  - {item.stance}: “{inline(excerpt.text)}” "
                   f"({_source_line(source_info(excerpt.source_id))}, "
                   f"characters {excerpt.start}–{excerpt.end})\n")
     for mark in relationship_history(case, relationship.id or 0, limit=_LIMIT):
         out.write(f"  - {_mark_line(mark)}\n")
+    out.write("".join(f"  - {line}\n" for line in _revision_lines(case, "relationship", relationship.uid,
+                                                                   revised)))
     out.write("\n")
 
 

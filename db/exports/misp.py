@@ -20,7 +20,15 @@ MISP object template that PyMISP ships (``_ENTITY_OBJECTS`` and the
   an ``annotation`` object of type ``evidence`` (the quote, the source's
   link) that refers to the claim as it stands (``supports``,
   ``contradicts``, ``context-for``);
-- an annotator's judgement: a MISP Opinion on the claim's object: confirmed
+- a relationship: a reference from its subject's object to its object's,
+  typed from MISP's own list of relationships (``RELATIONS``: ``member-of``,
+  ``works-for``, ``controls``, ``is-in-relation-with`` for family,
+  ``related-to`` for other), its role, dates and status as the comment;
+  and, to carry its evidence and marks, an ``annotation`` object of type
+  ``relationship`` (the relationship in words, its status as a tag) that
+  ``annotates`` both ends, with each quote an evidence object as a claim's;
+- an annotator's judgement: a MISP Opinion on the claim's (or the
+  relationship's) object: confirmed
   100, disputed 50, denied 0, the note as comment, the annotator as author,
   its time; a judgement later taken back (an undo, or a mark back to
   unreviewed) is a Note saying so instead, so MISP never counts it as
@@ -35,15 +43,26 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import walk
 from ..casefile import Case
 from ..claims import claim_evidence, claim_history
 from ..errors import CaseError
-from ..models import Annotation, ClaimRecord, EntityRecord, EventRecord, SourceInfo, range_label
-from .common import source_label, stable_uuid, web_url
+from ..models import (
+    Annotation,
+    ClaimRecord,
+    EntityRecord,
+    EventRecord,
+    Evidence,
+    Relationship,
+    RelationshipAnnotation,
+    SourceInfo,
+    range_label,
+)
+from ..relationships import entity_ties, relationship_evidence, relationship_history
+from .common import relationship_pages, source_label, stable_uuid, web_url
 from .places import place_country
 
 if TYPE_CHECKING:
@@ -53,6 +72,15 @@ _NAMESPACE = uuid.UUID("2f4b8c1e-7a3d-4e59-9c06-5d1b3e8f7a24")
 OPINION_VALUES = {"confirmed": 100, "disputed": 50, "denied": 0}
 EVIDENCE_RELATIONS = {"supports": "supports", "contradicts": "contradicts", "context": "context-for"}
 _LIMIT = 1_000_000
+# A casebook relationship type as the MISP relationship (MISP's relationships list) from its
+# subject's object to its object's.
+RELATIONS = {"member_of": "member-of", "employed_by": "works-for", "leads": "controls",
+             "family": "is-in-relation-with", "associate": "associated-with", "owns": "owner-of",
+             "directs": "directs", "represents": "represents", "located_in": "located-at",
+             "other": "related-to"}
+# The MISP object template of each kind of entity.
+_ENTITY_TEMPLATES = {"person": "person", "organization": "organization", "other": "organization",
+                     "place": "geolocation", "document": "report"}
 
 
 class MispMissingError(CaseError):
@@ -132,12 +160,16 @@ def _objects(event: _Event) -> Iterator[MISPObject]:
     for entity in walk.entities(event.case, include_retired=event.include_retired):
         made = _ENTITY_OBJECTS[entity.kind](event, entity)
         event.entity_uuids[entity.id] = made.uuid
+        _relationship_references(event, made, entity)
         yield made
     for record in walk.events(event.case, include_retired=event.include_retired):
         yield _event_object(event, record)
     sources = {info.id: info for info in walk.source_infos(event.case)}
     for claim in walk.claims(event.case, include_retired=event.include_retired):
         yield from _claim_objects(event, claim, sources)
+    for _, page, names in relationship_pages(event.case, include_retired=event.include_retired):
+        for relationship in page:
+            yield from _relationship_objects(event, relationship, names, sources)
 
 
 def _source_object(event: _Event, info: SourceInfo) -> MISPObject:
@@ -151,6 +183,21 @@ def _source_object(event: _Event, info: SourceInfo) -> MISPObject:
 
 
 # -- entities -------------------------------------------------------------------
+
+
+def _entity_uuid(event: _Event, kind: str, entity_id: int | None) -> str:
+    return event.uuid(_ENTITY_TEMPLATES[kind], "entity", entity_id)
+
+
+def _relationship_references(event: _Event, made: MISPObject, entity: EntityRecord) -> None:
+    """The entity's relationships as the subject, as references to the other end's object."""
+    for tie in entity_ties(event.case, entity.id or 0, limit=_LIMIT, include_retired=event.include_retired):
+        if tie.outgoing:
+            relationship = tie.relationship
+            said = "; ".join(part for part in (relationship.type_label, relationship.role,
+                                               relationship.date_label, relationship.status) if part)
+            made.add_reference(_entity_uuid(event, tie.other.kind, tie.other.id),
+                               RELATIONS[relationship.type], comment=f"casebook: {said}")
 
 
 def _named(event: _Event, template: str, entity: EntityRecord, *, name: str, about: str) -> MISPObject:
@@ -260,11 +307,17 @@ def _claim_objects(event: _Event, claim: ClaimRecord, sources: dict[int | None, 
                                "annotates" if link.role == "subject" else "claimed-by")
     _analyst_data(made, claim_history(event.case, claim.id, limit=_LIMIT))
     yield made
-    for item in claim_evidence(event.case, claim.id, limit=_LIMIT,
-                                include_retired=event.include_retired):
+    yield from _quotes(event, made, claim.uid, claim_evidence(
+        event.case, claim.id, limit=_LIMIT, include_retired=event.include_retired), sources)
+
+
+def _quotes(event: _Event, made: MISPObject, uid: str, evidence: list[Evidence],
+            sources: dict[int | None, SourceInfo]) -> Iterator[MISPObject]:
+    """Each quote an ``evidence`` annotation referring to what it is evidence for."""
+    for item in evidence:
         excerpt = item.excerpt
         source = sources[excerpt.source_id]
-        quote = event.new_object("annotation", "evidence", claim.uid, excerpt.id)
+        quote = event.new_object("annotation", "evidence", uid, excerpt.id)
         quote.add_attribute("text", excerpt.text)
         quote.add_attribute("type", f"evidence ({item.stance})")
         where = f"{source_label(source)}, characters {excerpt.start}–{excerpt.end}"
@@ -275,9 +328,36 @@ def _claim_objects(event: _Event, claim: ClaimRecord, sources: dict[int | None, 
         yield quote
 
 
-def _analyst_data(made: MISPObject, history: list[Annotation]) -> None:
+def _relationship_objects(event: _Event, relationship: Relationship, names: dict[int | None, str],
+                          sources: dict[int | None, SourceInfo]) -> Iterator[MISPObject]:
+    made = event.new_object("annotation", "relationship", relationship.uid)
+    made.uuid = stable_uuid(_NAMESPACE, "relationship", relationship.uid)  # the same in every copy
+    said = "; ".join(part for part in (relationship.role, relationship.date_label) if part)
+    words = (f"{names.get(relationship.subject_entity_id, '?')} {relationship.type_label} "
+             f"{names.get(relationship.object_entity_id, '?')}" + (f" ({said})" if said else "")
+             + (f". {relationship.description}" if relationship.description else ""))
+    text = made.add_attribute("text", words)
+    if text is not None:
+        text.add_tag(f'casebook:status="{relationship.status}"')
+    made.add_attribute("type", f"relationship ({relationship.type})")
+    if relationship.updated_at:
+        made.add_attribute("modification-date", relationship.updated_at)
+    for end in (relationship.subject_entity_id, relationship.object_entity_id):
+        if end in event.entity_uuids:
+            made.add_reference(event.entity_uuids[end], "annotates")
+    _analyst_data(made, relationship_history(event.case, relationship.id or 0, limit=_LIMIT),
+                  kind="relationship")
+    yield made
+    yield from _quotes(event, made, relationship.uid, relationship_evidence(
+        event.case, relationship.id or 0, limit=_LIMIT, include_retired=event.include_retired), sources)
+
+
+_Mark = Annotation | RelationshipAnnotation
+
+
+def _analyst_data(made: MISPObject, history: Sequence[_Mark], *, kind: str = "claim") -> None:
     """Opinions for judgements that stand (or were superseded), Notes for the rest."""
-    withdrawn: dict[str, Annotation] = {}     # judgement id -> the annotation that took it back
+    withdrawn: dict[str, _Mark] = {}     # judgement id -> the annotation that took it back
     standing: dict[str, str] = {}
     for mark in history:
         if mark.kind == "mark" and mark.status in OPINION_VALUES:
@@ -300,7 +380,7 @@ def _analyst_data(made: MISPObject, history: list[Annotation]) -> None:
             else:
                 said = f" Their note: {mark.note}" if mark.note.strip() else ""
                 withdrawn_on = taken_back.created_at[:10]
-                made.add_note(f"{mark.annotator} judged this claim {mark.status} on "
+                made.add_note(f"{mark.annotator} judged this {kind} {mark.status} on "
                               f"{mark.created_at[:10]}, then withdrew it on {withdrawn_on}.{said}",
                               uuid=mark.id, authors=mark.annotator, created=when, modified=when)
         elif mark.note.strip():     # an undo or a withdrawal that says why

@@ -313,7 +313,8 @@ def _relationship_objects(bundle: _Bundle, relationship: RelationshipRecord) -> 
     located = (relationship.type == "located_in" and source.startswith("identity--")
                and target.startswith("location--"))
     history = relationship_history(bundle.case, relationship.id, limit=_LIMIT)
-    evidence = relationship_evidence(bundle.case, relationship.id, limit=_LIMIT)
+    evidence = relationship_evidence(bundle.case, relationship.id, limit=_LIMIT,
+                                     include_retired=bundle.include_retired)
     created = min([relationship.created_at or bundle.created, *(m.created_at for m in history)])
     words = relationship.type_label
     said = "; ".join(part for part in (relationship.role, relationship.date_label) if part)

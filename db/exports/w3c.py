@@ -9,6 +9,9 @@ out and stand alone (the W3C test suite checks annotations one by one):
   the claim's uid, labelled with the statement, purpose ``linking``) and a
   tag with the stance (``supports``, ``contradicts``, ``context``);
 - each excerpt an event cites likewise, the event labelled with its date;
+- each excerpt a relationship cites likewise, the relationship (``urn:uuid:``
+  of its uid) labelled in words ("Kirill Logvinov leads Russian Permanent
+  Mission to the EU"), and each mark on a relationship as a claim's;
 - each mark an annotator made on a claim is an annotation (motivation
   ``assessing``; a note alone is ``commenting``) with its ``creator`` (an
   id, ``urn:uuid:`` of the annotator's name, and the name) and ``created``
@@ -46,11 +49,20 @@ from typing import Any, TextIO
 from .. import walk
 from ..casefile import Case
 from ..claims import claim_history
-from ..models import Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
+from ..models import (
+    Annotation,
+    ClaimRecord,
+    EventRecord,
+    Relationship,
+    RelationshipAnnotation,
+    SourceInfo,
+    range_label,
+)
 from ..paging import live
+from ..relationships import live_relationships, relationship_evidence, relationship_history
 from ..source_details import page_place
 from ..sources import source_slice
-from .common import dumps, stable_uuid, web_url
+from .common import dumps, relationship_pages, stable_uuid, web_url
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT: list[Any] = [ANNO_CONTEXT, {"assessing": "oa:assessing"}]
@@ -174,11 +186,14 @@ def _total(case: Case, *, include_retired: bool) -> int:
     mark (of items not retired, unless ``include_retired``)."""
     def shown(table: str, column: str) -> str:
         return live(table, include_retired=include_retired, column=column) or "1"
+    tie = "1" if include_retired else live_relationships()
     return int(case.scalar(
         f"SELECT (SELECT count(*) FROM claim_excerpts WHERE {shown('claims', 'claim_id')} AND "
         f"{shown('excerpts', 'excerpt_id')}) + (SELECT count(*) FROM event_excerpts WHERE "
         f"{shown('events', 'event_id')} AND {shown('excerpts', 'excerpt_id')}) + "
-        f"(SELECT count(*) FROM annotations WHERE {shown('claims', 'claim_id')})"))
+        f"(SELECT count(*) FROM annotations WHERE {shown('claims', 'claim_id')}) + "
+        f"(SELECT count(*) FROM relationship_excerpts WHERE {tie} AND {shown('excerpts', 'excerpt_id')}) + "
+        f"(SELECT count(*) FROM relationship_annotations WHERE {tie})"))
 
 
 def _annotations(case: Case, case_uid: str, targets: _Targets, *, include_retired: bool
@@ -187,6 +202,10 @@ def _annotations(case: Case, case_uid: str, targets: _Targets, *, include_retire
         yield from _claim_annotations(case, claim, targets)
     for event in walk.events(case, include_retired=include_retired):
         yield from _event_annotations(event, case_uid, targets)
+    for _, page, names in relationship_pages(case, include_retired=include_retired):
+        for relationship in page:
+            yield from _relationship_annotations(case, relationship, names, targets,
+                                                 include_retired=include_retired)
 
 
 def _claim_annotations(case: Case, claim: ClaimRecord, targets: _Targets) -> Iterator[Json]:
@@ -203,7 +222,26 @@ def _claim_annotations(case: Case, claim: ClaimRecord, targets: _Targets) -> Ite
         yield _mark_annotation(mark, claim_body, evidence_targets or f"urn:uuid:{claim.uid}")
 
 
-def _mark_annotation(mark: Annotation, claim_body: Json, target: Any) -> Json:
+def _relationship_annotations(case: Case, relationship: Relationship, names: dict[int | None, str],
+                              targets: _Targets, *, include_retired: bool) -> Iterator[Json]:
+    words = (f"{names.get(relationship.subject_entity_id, '?')} {relationship.type_label} "
+             f"{names.get(relationship.object_entity_id, '?')}")
+    body = _linked(f"urn:uuid:{relationship.uid}", words)
+    evidence_targets = []
+    for item in relationship_evidence(case, relationship.id or 0, limit=_HISTORY_LIMIT,
+                                      include_retired=include_retired):
+        (target,) = targets.of([item.excerpt.id or 0])
+        evidence_targets.append(target)
+        position = target["selector"][1]
+        yield _annotation(
+            urn("relationship-evidence", relationship.uid, target["source"]["id"], position["start"],
+                position["end"]),
+            "linking", [body, _tag(item.stance)], target)
+    for mark in relationship_history(case, relationship.id or 0, limit=_HISTORY_LIMIT):
+        yield _mark_annotation(mark, body, evidence_targets or f"urn:uuid:{relationship.uid}")
+
+
+def _mark_annotation(mark: Annotation | RelationshipAnnotation, claim_body: Json, target: Any) -> Json:
     """A note comments; a mark assesses; an undo assesses again (the status it restores)."""
     body: list[Json] = []
     if mark.kind != "note":

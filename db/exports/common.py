@@ -8,6 +8,7 @@ import urllib.parse
 import uuid
 from typing import Any
 
+from ..casefile import Case
 from ..models import SourceInfo, range_label
 from ..text import json_safe
 
@@ -59,3 +60,10 @@ def source_label(info: SourceInfo) -> str:
     if info.published:
         parts.append(published_label(info.published))
     return ", ".join(parts)
+
+
+def revised_items(case: Case) -> set[tuple[str, str]]:
+    """(kind, uid) of every item with a revision: read once, so a report asks
+    for revisions only of the few items that have them."""
+    return {(row[0], row[1]) for row in case.rows(
+        "SELECT DISTINCT item_kind, item_uid FROM revisions")}

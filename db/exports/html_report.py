@@ -1,8 +1,9 @@
 """``html``: the case as one self-contained web page a colleague opens in any browser.
 
 Claims by status (confirmed, disputed, denied, unreviewed), each with who
-claims it, what it is about, its evidence highlighted in the text around it
-and the history of marks; the entities by kind; the timeline, each event
+claims it, what it is about, its evidence highlighted in the text around it,
+the history of marks and its revisions; the entities by kind (each with its
+revisions, as each event of the timeline); the timeline, each event
 drawn at its date's precision on a common axis (SVG: a day is a tick, a
 month, a year or a decade a bar that long, a range a bar from its start to
 its end); the sources.
@@ -33,12 +34,13 @@ from typing import TextIO
 from .. import walk
 from ..casefile import Case, utc_now
 from ..claims import claim_entities, claim_evidence, claim_history, count_claims
+from ..curation import revisions
 from ..events import event_entities
 from ..models import ENTITY_KINDS, Annotation, ClaimRecord, EventRecord, SourceInfo, range_label
 from ..paging import live
 from ..sources import source_slice
 from ..text import one_line, visible
-from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
+from .common import KIND_HEADINGS, STATUS_ORDER, published_label, revised_items, web_url
 
 _LIMIT = 100_000       # evidence and marks per claim: all of them, in practice
 CONTEXT_CHARS = 160    # the text shown around a quote
@@ -71,6 +73,7 @@ svg .grid { stroke: var(--line); stroke-width: .5; } svg text { font-size: 11px;
 svg text.label { fill: var(--ink); } svg .range { fill: var(--confirmed); opacity: .85; }
 svg .range-day { fill: var(--denied); } svg .range-decade { fill: var(--disputed); }
 ul.entities li { margin: .2rem 0; }
+ul.revisions { margin: .2rem 0; padding-left: 1.2rem; font-size: .9rem; color: var(--dim); }
 """
 STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii")
 CONTENT_SECURITY_POLICY = (
@@ -108,6 +111,7 @@ def write_html_report(case: Case, out: TextIO, *, include_retired: bool = False)
         out.write('<nav><a href="#claims">Claims</a><a href="#entities">Entities</a>'
                   '<a href="#timeline">Timeline</a><a href="#sources">Sources</a></nav></header>\n<main>\n')
         sources = {info.id: info for info in walk.source_infos(case)}
+        revised = revised_items(case)
 
         out.write('<section id="claims"><h2>Claims</h2>\n')
         for status in STATUS_ORDER:
@@ -115,17 +119,17 @@ def write_html_report(case: Case, out: TextIO, *, include_retired: bool = False)
             if not totals[status]:
                 out.write('<p class="dim">None.</p>\n')
             for claim in walk.claims(case, status=status, include_retired=include_retired):
-                out.write(_claim(case, claim, sources, include_retired=include_retired))
+                out.write(_claim(case, claim, sources, revised, include_retired=include_retired))
                 count += 1
         out.write("</section>\n")
 
         out.write('<section id="entities"><h2>Entities</h2>\n')
         for kind in ENTITY_KINDS:
-            count += _entities(case, kind, out, include_retired=include_retired)
+            count += _entities(case, kind, out, revised, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="timeline"><h2>Timeline</h2>\n')
-        count += _timeline(case, out, include_retired=include_retired)
+        count += _timeline(case, out, revised, include_retired=include_retired)
         out.write("</section>\n")
 
         out.write('<section id="sources"><h2>Sources</h2>\n<ol>\n')
@@ -146,8 +150,8 @@ def _head(title: str) -> str:
 # -- claims ----------------------------------------------------------------------
 
 
-def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo], *,
-           include_retired: bool) -> str:
+def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo],
+           revised: set[tuple[str, str]], *, include_retired: bool) -> str:
     parts = [f'<article class="claim" id="claim-{claim.id}">',
              f'<h4>Claim {claim.id}: {line(claim.statement)}</h4>',
              f'<p><span class="status status-{claim.status}">{claim.status}</span>']
@@ -178,6 +182,9 @@ def _claim(case: Case, claim: ClaimRecord, sources: dict[int | None, SourceInfo]
                      "<th>Note</th></tr>")
         parts += (_mark_row(mark) for mark in history)
         parts.append("</table>")
+    changes = _revisions(case, "claim", claim.uid, revised)
+    if changes:
+        parts.append(f"<h5>Revisions</h5>{changes}")
     parts.append("</article>\n")
     return "\n".join(parts)
 
@@ -188,10 +195,36 @@ def _mark_row(mark: Annotation) -> str:
             f"<td>{text(mark.note)}</td></tr>")
 
 
+# -- revisions ---------------------------------------------------------------------
+
+
+def _revisions(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> str:
+    """An item's revisions, oldest first, as a list: when, who, each field from
+    what to what, and why (as the markdown report shows them); '' for none."""
+    if (kind, uid) not in revised:
+        return ""
+    items = []
+    for revision in revisions(case, kind=kind, item_uid=uid, limit=_LIMIT):
+        changes = "; ".join(f"{line(name)}: {_revised_value(old)} → {_revised_value(new)}"
+                            for name, (old, new) in revision.fields.items())
+        undo = " (undo)" if revision.undoes else ""
+        why = f" — {line(revision.note)}" if revision.note and not revision.undoes else ""
+        items.append(f"<li>revised {line(revision.at[:16].replace('T', ' '))} by "
+                     f"{line(revision.annotator)}{undo}: {changes}{why}</li>")
+    return f'<ul class="revisions">{"".join(items)}</ul>' if items else ""
+
+
+def _revised_value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " | ".join(line(str(v)) for v in value) or "(none)"
+    return line(str(value)) if value != "" else "(empty)"
+
+
 # -- entities, sources -----------------------------------------------------------
 
 
-def _entities(case: Case, kind: str, out: TextIO, *, include_retired: bool) -> int:
+def _entities(case: Case, kind: str, out: TextIO, revised: set[tuple[str, str]], *,
+              include_retired: bool) -> int:
     entities = walk.entities_of_kind(case, kind, include_retired=include_retired)
     first = next(entities, None)
     if first is None:
@@ -202,7 +235,9 @@ def _entities(case: Case, kind: str, out: TextIO, *, include_retired: bool) -> i
         also = line(", ".join(entity.aliases))
         aliases = f' <span class="dim">(also {also})</span>' if entity.aliases else ""
         about = f": {line(entity.description)}" if entity.description else ""
-        out.write(f'<li id="entity-{entity.id}"><strong>{line(entity.name)}</strong>{aliases}{about}</li>\n')
+        changes = _revisions(case, "entity", entity.uid, revised)
+        out.write(f'<li id="entity-{entity.id}"><strong>{line(entity.name)}</strong>{aliases}{about}'
+                  f'{changes}</li>\n')
         count += 1
     out.write("</ul>\n")
     return count
@@ -318,7 +353,8 @@ def _chart(case: Case, out: TextIO, *, include_retired: bool) -> None:
                   "the table lists them all.</p>\n")
 
 
-def _timeline(case: Case, out: TextIO, *, include_retired: bool) -> int:
+def _timeline(case: Case, out: TextIO, revised: set[tuple[str, str]], *,
+              include_retired: bool) -> int:
     _chart(case, out, include_retired=include_retired)
     out.write('<table class="timeline"><tr><th>When</th><th>What</th><th>Who</th></tr>\n')
     count = 0
@@ -327,6 +363,7 @@ def _timeline(case: Case, out: TextIO, *, include_retired: bool) -> int:
         who = ", ".join(line(e.name) for e in event_entities(
             case, event.id, limit=_LIMIT, include_retired=include_retired))
         about = f'<br><span class="dim">{line(event.description)}</span>' if event.description else ""
+        about += _revisions(case, "event", event.uid, revised)
         out.write(f'<tr id="event-{event.id}"><td class="when">{when}</td><td>{line(event.title)}{about}</td>'
                   f'<td>{who}</td></tr>\n')
         count += 1

@@ -45,7 +45,7 @@ from ..relationships import relationship_evidence, relationship_history, relatio
 from ..source_details import page_place
 from ..sources import get_source_info
 from ..text import one_line, visible
-from .common import KIND_HEADINGS, STATUS_ORDER, published_label, web_url
+from .common import KIND_HEADINGS, STATUS_ORDER, published_label, revised_items, web_url
 
 _LIMIT = 100_000  # evidence and marks per claim: all of them, in practice
 _PAGE = 500
@@ -91,7 +91,7 @@ def write_markdown_report(case: Case, out: TextIO, *, include_retired: bool = Fa
         out.write(f"Report made by casebook on {utc_now()[:10]} from the case file "
                   f"{inline(case.path.name)}.\n\n")
         out.write("Claims: " + ", ".join(f"{n} {status}" for status, n in totals.items()) + ".\n\n")
-        revised = _revised_items(case)
+        revised = revised_items(case)
         source_info = functools.lru_cache(maxsize=4096)(lambda source_id: get_source_info(case, source_id))
 
         out.write("## Claims\n\n")
@@ -173,13 +173,6 @@ def _claim(case: Case, out: TextIO, claim: ClaimRecord, source_info: Callable[[i
     lines = _revision_lines(case, "claim", claim.uid, revised)
     if lines:
         out.write("Revisions:\n\n" + "".join(f"- {line}\n" for line in lines) + "\n")
-
-
-def _revised_items(case: Case) -> set[tuple[str, str]]:
-    """(kind, uid) of every item with a revision: read once, so the report asks
-    for revisions only of the few items that have them."""
-    return {(row[0], row[1]) for row in case.rows(
-        "SELECT DISTINCT item_kind, item_uid FROM revisions")}
 
 
 def _revision_lines(case: Case, kind: str, uid: str, revised: set[tuple[str, str]]) -> list[str]:

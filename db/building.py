@@ -56,6 +56,7 @@ def entity_from_excerpt(
     description: str = "",
     aliases: Iterable[str] = (),
     link_elsewhere: bool = True,
+    created_by: str = "",
 ) -> Entity:
     """A new entity that the excerpt mentions.
 
@@ -64,7 +65,8 @@ def entity_from_excerpt(
     """
     with case.write(), _valid():
         excerpt = get_excerpt(case, excerpt_id)
-        entity = add_entity(case, kind=kind, name=name, description=description, aliases=aliases)
+        entity = add_entity(case, kind=kind, name=name, description=description, aliases=aliases,
+                            created_by=created_by)
         link_entity(case, stored_id(excerpt), stored_id(entity))
         if link_elsewhere:
             link_entity_mentions(case, stored_id(entity))
@@ -101,6 +103,7 @@ def event_from_excerpt(
     description: str = "",
     entity_ids: Iterable[int] = (),
     span: Span | None = None,
+    created_by: str = "",
 ) -> Event:
     """A new event with the excerpt (or a span of it) as its evidence."""
     entity_ids = list(entity_ids)
@@ -109,7 +112,8 @@ def event_from_excerpt(
         evidence = evidence_excerpt(case, excerpt_id, span)
         return add_event(case, title=title, date_start=date_start, date_end=date_end,
                          date_precision=date_precision, description=description,
-                         entity_ids=entity_ids, excerpt_ids=[stored_id(evidence)])
+                         entity_ids=entity_ids, excerpt_ids=[stored_id(evidence)],
+                         created_by=created_by)
 
 
 def claim_from_excerpt(
@@ -122,6 +126,7 @@ def claim_from_excerpt(
     entity_ids: Iterable[int] = (),
     claimant_entity_id: int | None = None,
     span: Span | None = None,
+    created_by: str = "",
 ) -> Claim:
     """A new claim, unreviewed, with the excerpt (or a span of it) as evidence."""
     _check_stance(stance)
@@ -131,12 +136,12 @@ def claim_from_excerpt(
         evidence = evidence_excerpt(case, excerpt_id, span)
         return add_claim(case, statement=statement, claimant=claimant,
                          claimant_entity_id=claimant_entity_id, entity_ids=entity_ids,
-                         evidence=[(stored_id(evidence), stance)])
+                         evidence=[(stored_id(evidence), stance)], created_by=created_by)
 
 
 def relationship_from_excerpt(
     case: Case, excerpt_id: int, *, subject_entity_id: int, object_entity_id: int, type: str,
-    role: str = "", stance: str = "supports", span: Span | None = None,
+    role: str = "", stance: str = "supports", span: Span | None = None, created_by: str = "",
 ) -> Relationship:
     """A new relationship, unreviewed, with the excerpt (or a span of it) as evidence:
     one write (``add_relationship`` checks the ends and the type)."""
@@ -147,7 +152,7 @@ def relationship_from_excerpt(
         evidence = evidence_excerpt(case, excerpt_id, span)
         return add_relationship(case, subject_entity_id=subject_entity_id,
                                 object_entity_id=object_entity_id, type=type, role=role,
-                                evidence=[(stored_id(evidence), stance)])
+                                evidence=[(stored_id(evidence), stance)], created_by=created_by)
 
 
 def cite_for_claim(case: Case, claim_id: int, excerpt_id: int, *, stance: str = "supports",

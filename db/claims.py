@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from . import marks
-from .casefile import Case, new_uid
+from .casefile import Case, new_uid, utc_now
 from .damage import not_its_span, read_model
 from .entities import entities_by_ids
 from .errors import (
@@ -25,7 +25,7 @@ from .text import nfc
 
 CLAIM_SELECT = f"SELECT {CLAIMS.select(CLAIMS.model_columns)} FROM claims WHERE id IN"
 # A new claim: unreviewed, at version 0, until it is marked.
-NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant"))
+NEW_CLAIM = CLAIMS.insert(("uid", "statement", "claimant", "created_at", "created_by"))
 
 
 def claim_from_row(row: sqlite3.Row) -> Claim:
@@ -52,10 +52,14 @@ def add_claim(
     entity_ids: Iterable[int] = (),
     evidence: Iterable[tuple[int, str]] = (),
     uid: str | None = None,
+    created_by: str = "",
+    created_at: str | None = None,
 ) -> Claim:
-    """Add a claim; ``evidence`` is (excerpt id, stance) pairs."""
+    """Add a claim, by ``created_by`` now (or at ``created_at``); ``evidence`` is
+    (excerpt id, stance) pairs."""
     claim = Claim(uid=uid or new_uid(), statement=nfc(statement).strip(),
-                  claimant=nfc(claimant).strip())
+                  claimant=nfc(claimant).strip(), created_at=created_at or utc_now(),
+                  created_by=created_by)
     if not claim.statement:
         raise InvalidValueError("a claim needs a statement")
     evidence = list(evidence)

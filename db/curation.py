@@ -1076,17 +1076,17 @@ def add_item(case: Case, kind: str, fields: dict[str, str], *,
         if kind == "entity":
             aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
             entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
-                                description=fields.get("description", ""))
+                                description=fields.get("description", ""), created_by=annotator)
             for excerpt_id, _ in pairs:
                 link_excerpt_entity(case, excerpt_id, entity.id or 0)
             item = entity
         elif kind == "event":
             item = add_event(case, **fields, entity_ids=entity_ids,
-                             excerpt_ids=[excerpt_id for excerpt_id, _ in pairs])
+                             excerpt_ids=[excerpt_id for excerpt_id, _ in pairs], created_by=annotator)
         else:
             item = add_claim(case, statement=fields["statement"],
                              claimant=fields.get("claimant", ""), entity_ids=entity_ids,
-                             evidence=pairs)
+                             evidence=pairs, created_by=annotator)
         assert item.id is not None   # it has just been written
         found = item_kind(kind).items(case, [item.id])
         return found[0]
@@ -1100,8 +1100,8 @@ class Activity(Model):
 
     at: str
     annotator: str
-    action: str         # revised, undid a revision, retired, restored, combined, uncombined,
-                        # judged, mark, note, undo, ingest
+    action: str         # added, revised, undid a revision, retired, restored, combined,
+                        # uncombined, judged, mark, note, undo, ingest
     kind: str           # the kind of item it happened to
     item_uid: str
     item_id: int | None = None
@@ -1137,6 +1137,16 @@ SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
 UNION ALL
 SELECT created_at, created_by, 'added', 'relationship', uid, type, 9, rowid FROM relationships
 WHERE created_at != ''
+UNION ALL
+SELECT created_at, created_by, 'added', 'entity', uid, name || ' (' || kind || ')', 10, rowid
+FROM entities
+WHERE created_at != ''
+UNION ALL
+SELECT created_at, created_by, 'added', 'event', uid, title, 11, rowid FROM events
+WHERE created_at != ''
+UNION ALL
+SELECT created_at, created_by, 'added', 'claim', uid, statement, 12, rowid FROM claims
+WHERE created_at != ''
 """
 _NEWEST_FIRST = "at DESC, src, n DESC"
 
@@ -1163,8 +1173,9 @@ def _activity_filter(case: Case, *, kind: str | None, item_id: int | None,
 
 def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
              annotator: str | None = None, limit: int = 200, offset: int = 0) -> list[Activity]:
-    """Everything done to the case, newest first: additions of sources,
-    revisions, retirements, combinations, judgements and marks; a page at a
+    """Everything done to the case, newest first: additions of sources (ingests),
+    entities, events, claims and relationships (those added before schema v11
+    have no time and are not listed), revisions, retirements, combinations, judgements and marks; a page at a
     time (``offset``, ``limit``), sorted and cut in SQL."""
     where, params = _activity_filter(case, kind=kind, item_id=item_id, annotator=annotator)
     rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail FROM ({_ACTIVITY}) "

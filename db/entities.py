@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from .casefile import Case, new_uid
+from .casefile import Case, new_uid, utc_now
 from .damage import read_model
 from .errors import InvalidValueError, NotFoundError
 from .models import Entity, Excerpt
@@ -61,12 +61,16 @@ def write_alias_languages(tx: sqlite3.Connection, entity_id: int, languages: dic
 
 
 def add_entity(
-    case: Case, *, kind: str, name: str, description: str = "", aliases: Iterable[str] = ()
+    case: Case, *, kind: str, name: str, description: str = "", aliases: Iterable[str] = (),
+    created_by: str = "", created_at: str | None = None,
 ) -> Entity:
+    """A new entity, added by ``created_by`` now (or at ``created_at``: the seed
+    case's fixed time); the activity log shows it."""
     plain, languages = tagged_aliases(aliases)   # "Staatsveiligheid@nl": in Dutch
     entity = Entity.model_validate(dict(   # the model checks the kind
         kind=kind, name=nfc(name).strip(), description=nfc(description),
         aliases=plain, languages=tuple(languages.items()), uid=new_uid(),
+        created_at=created_at or utc_now(), created_by=created_by,
     ))
     if any(_ALIAS_SEPARATOR in text for text in (entity.name, *entity.aliases)):
         raise InvalidValueError("entity names and aliases cannot contain control characters")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from .casefile import Case, new_uid
+from .casefile import Case, new_uid, utc_now
 from .damage import read_model
 from .entities import entities_by_ids
 from .errors import NotFoundError
@@ -39,10 +39,15 @@ def add_event(
     description: str = "",
     entity_ids: Iterable[int] = (),
     excerpt_ids: Iterable[int] = (),
+    created_by: str = "",
+    created_at: str | None = None,
 ) -> Event:
+    """A new event, added by ``created_by`` now (or at ``created_at``: the seed
+    case's fixed time); the activity log shows it."""
     event = Event.model_validate(dict(   # the model checks the dates against the precision
         title=nfc(title).strip(), date_start=date_start, date_end=date_end,
         date_precision=date_precision, description=nfc(description), uid=new_uid(),
+        created_at=created_at or utc_now(), created_by=created_by,
     ))
     with case.write() as tx:
         event_id = tx.execute(_ADD_EVENT.sql, _ADD_EVENT.values(event)).lastrowid

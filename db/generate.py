@@ -254,6 +254,10 @@ def _timestamp(seconds: int) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+# Who added a generated entity, event or claim, and when: unknown ('', as in a
+# file older than schema v11), so the activity log is not flooded with them.
+_UNKNOWN_ADDITION = ("", "")
+
 class _Generator:
     def __init__(self, case: Case, rng: random.Random, excerpts: int, progress: Progress):
         self.case = case
@@ -345,7 +349,8 @@ class _Generator:
             aliases: list[Row] = []
             for entity_id in range(start + 1, min(total, start + _BATCH) + 1):
                 kind, name, entity_aliases, description = self._entity()
-                rows.append((entity_id, kind, name, fold(name), description, 0, self._uid()))
+                rows.append((entity_id, kind, name, fold(name), description, 0, self._uid(),
+                             *_UNKNOWN_ADDITION))
                 aliases.extend((entity_id, alias) for alias in entity_aliases)
                 self.names.append(name)
                 self.mention_forms.append([name, *entity_aliases])
@@ -491,7 +496,7 @@ class _Generator:
                 title, entity_ids = self._event_title()
                 date_start, date_end, precision = self._date()
                 events.append((event_id, title, date_start, date_end, precision,
-                               self._sentence(6, 18), 0, self._uid()))
+                               self._sentence(6, 18), 0, self._uid(), *_UNKNOWN_ADDITION))
                 entities.extend((event_id, e) for e in sorted(set(entity_ids)))
                 evidence.extend(
                     (event_id, x) for x in sorted({self.rng.randint(1, self.excerpts)
@@ -631,7 +636,7 @@ class _Generator:
                 marks.extend(history)
                 status, updated = (history[-1][2], history[-1][6]) if history else ("unreviewed", "")
                 claims.append((claim_id, str(_uuid(rng)), statement, claimant, status,
-                               len(history), updated))
+                               len(history), updated, *_UNKNOWN_ADDITION))
             with self.case.write() as tx:
                 tx.executemany(CLAIMS.insert().sql, claims)
                 tx.executemany(CLAIM_ENTITIES.insert(or_ignore=True).sql, entities)

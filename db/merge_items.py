@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .casefile import utc_now
+from .claims import NEW_CLAIM
 from .curation import _give_back_relationships, _restore_links, follow_combinations
 from .errors import CaseFileError
 from .kinds import ITEM_KINDS, ItemKind
@@ -125,7 +126,8 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     # -- events and claims, by uid -----------------------------------------------------
     added["events"] = _by_uid(tx, EVENTS, "event_map")
     added["claims"] = _count(tx,
-        "INSERT INTO main.claims (uid, statement, claimant) SELECT o.uid, o.statement, o.claimant "
+        f"INSERT INTO main.claims ({column_list(NEW_CLAIM.columns)}) "
+        f"SELECT {column_list(NEW_CLAIM.columns, alias='o')} "
         "FROM other.claims o WHERE o.uid NOT IN (SELECT uid FROM main.claims) ORDER BY o.id")
     tx.execute("INSERT INTO temp.claim_map SELECT o.id, c.id FROM other.claims o "
                "JOIN main.claims c ON c.uid = o.uid")

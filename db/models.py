@@ -182,6 +182,8 @@ class Entity(Stored):
     languages: tuple[tuple[str, str], ...] = ()
     version: int = 0   # bumped by every revision, retirement and combination
     uid: str = ""      # stable across copies ('' until stored: the file gives one)
+    created_at: str = ""   # when it was added, and by whom ('' before schema v11: unknown)
+    created_by: str = ""
 
     @field_validator("name")
     @classmethod
@@ -232,6 +234,8 @@ class Event(Stored):
     description: str = ""
     version: int = 0   # bumped by every revision and retirement
     uid: str = ""      # stable across copies ('' until stored: the file gives one)
+    created_at: str = ""   # when it was added, and by whom ('' before schema v11: unknown)
+    created_by: str = ""
 
     @model_validator(mode="after")
     def _dates_match_precision(self) -> "Event":
@@ -264,6 +268,8 @@ class Claim(Stored):
     status: Status = "unreviewed"
     version: int = Field(default=0, ge=0)
     updated_at: str = ""
+    created_at: str = ""   # when it was added, and by whom ('' before schema v11: unknown)
+    created_by: str = ""
 
 
 def mark_action(kind: str, status: str, previous_status: str) -> str:

@@ -1002,8 +1002,21 @@ def m010_relationship_conflicts(db: Database) -> None:
     _run_script(db, SCHEMA_V10_RELATIONSHIP_CONFLICTS)
 
 
+# v11: who added each entity, event and claim, and when (as relationships have
+# since v8), so that the activity log shows additions. Existing rows get ''
+# (unknown): an addition's time is never invented.
+ADDED_BY_TABLES = ("entities", "events", "claims")
+
+
+@migrations()
+def m011_who_added_items(db: Database) -> None:
+    for table in ADDED_BY_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN created_at TEXT NOT NULL DEFAULT ''")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN created_by TEXT NOT NULL DEFAULT ''")
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def schema_version(db: Database) -> int:

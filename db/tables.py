@@ -170,15 +170,17 @@ EXCERPTS = Table("excerpts", ("id", "source_id", "start", "end", "text", "kind",
 # sort_name is the name folded; aliases the entity_aliases joined by ' | ', kept by
 # triggers so that the search index can read it as external content.
 ENTITIES = Table("entities", ("id", "kind", "name", "sort_name", "description", "aliases",
-                              "version", "uid", "retired"),
+                              "version", "uid", "retired", "created_at", "created_by"),
                  derived=("sort_name", "aliases", "retired"), kept=("aliases", "retired"))
 ENTITY_ALIASES = Table("entity_aliases", ("entity_id", "alias"), key=("entity_id", "alias"))
 # An alias's language tag (schema v9): written "Staatsveiligheid@nl" in models and forms.
 ALIAS_LANGUAGES = Table("alias_languages", ("entity_id", "alias", "lang"), key=("entity_id", "alias"))
 EVENTS = Table("events", ("id", "title", "date_start", "date_end", "date_precision", "description",
-                          "version", "uid", "retired"), derived=("retired",), kept=("retired",))
+                          "version", "uid", "retired", "created_at", "created_by"),
+               derived=("retired",), kept=("retired",))
 CLAIMS = Table("claims", ("id", "uid", "statement", "claimant", "status", "version", "updated_at",
-                          "retired"), derived=("retired",), kept=("retired",))
+                          "retired", "created_at", "created_by"),
+               derived=("retired",), kept=("retired",))
 # Read in the order the marks entered the file (rowid), which never changes.
 ANNOTATIONS = Table(
     "annotations",

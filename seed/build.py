@@ -239,9 +239,11 @@ def _populate(case: Case, definition: Definition, base: Path, say: Progress) -> 
         sources[source.key] = (stored_id(info), source.title)
     say(f"{len(sources)} sources")
 
+    seeded_at = f"{definition.case.curated}T00:00:00.000000Z"
     entities = {
         entity.key: stored_id(add_entity(case, kind=entity.kind, name=entity.name,
-                                         description=entity.description, aliases=entity.aliases))
+                                         description=entity.description, aliases=entity.aliases,
+                                         created_by=SEED_ANNOTATOR, created_at=seeded_at))
         for entity in definition.entities
     }
     say(f"{len(entities)} entities")
@@ -259,17 +261,17 @@ def _populate(case: Case, definition: Definition, base: Path, say: Progress) -> 
             date_precision=event.date_precision, description=event.description,
             entity_ids=[entities[key] for key in event.entities],
             excerpt_ids=[excerpt_for(f"event {event.key!r}", ref) for ref in event.evidence],
+            created_by=SEED_ANNOTATOR, created_at=seeded_at,
         )
     say(f"{len(definition.events)} events")
 
-    seeded_at = f"{definition.case.curated}T00:00:00.000000Z"
     for claim in definition.claims:
         added = add_claim(
             case, statement=claim.statement, claimant=claim.claimant,
             claimant_entity_id=entities[claim.claimant_entity] if claim.claimant_entity else None,
             entity_ids=[entities[key] for key in claim.entities],
             evidence=[(excerpt_for(f"claim {claim.key!r}", ref), ref.stance) for ref in claim.evidence],
-            uid=stable_uid("claim", claim.key),
+            uid=stable_uid("claim", claim.key), created_by=SEED_ANNOTATOR, created_at=seeded_at,
         )
         if claim.seed_status:
             mark_claim(case, stored_id(added), claim.seed_status, annotator=SEED_ANNOTATOR,

@@ -90,11 +90,13 @@ async def test_t_shows_one_kind_of_item_at_a_time_in_the_log(case):
         screen = app.screen
         assert isinstance(screen, ActivityScreen)
         listed = screen.query_one("#activity-list")
-        await press(pilot, "t")                        # entities: none was curated
-        assert listed.total == curation.count_activity(case, kind="entity") == 0
+        entities, events = (case.scalar(f"SELECT count(*) FROM {t}") for t in ("entities", "events"))
+        await press(pilot, "t")                        # entities: none was curated, each added
+        assert listed.total == curation.count_activity(case, kind="entity") == entities
+        assert {e.action for e in curation.activity(case, kind="entity", limit=500)} == {"added"}
         assert "entity only" in screen_text(app)
-        await press(pilot, "t")                        # events: ben's revision
-        assert listed.total == curation.count_activity(case, kind="event") == 1
+        await press(pilot, "t")                        # events: ben's revision, and each added
+        assert listed.total == curation.count_activity(case, kind="event") == events + 1
         assert any("revised" in line and "event 1" in line for line in screen_lines(app))
         assert not any("claim 2" in line for line in screen_lines(app))
         await press(pilot, "t", "t")                   # claims: the retirement and the marks
@@ -149,3 +151,32 @@ def _log_steps():
 @pytest.mark.parametrize("size", SIZES)
 def test_activity_log(snap_compare, seed_case, size):
     assert snap_compare(browser(seed_case), terminal_size=size, run_before=_log_steps())
+
+
+async def test_an_entity_made_with_the_build_form_is_in_the_log_under_its_kind(observer_case):
+    """Issue 11: additions are in the log. The browser's build form records who
+    (the app's annotator) and when; W lists it, and t's kind filter keeps it."""
+    from build_flow import browsing, excerpt_with, type_text
+
+    paragraph = excerpt_with(observer_case, "carried out by VSquare")
+    async with browsing(observer_case, paragraph.id) as (app, pilot):
+        await press(pilot, "e")
+        await type_text(pilot, "VSquare")
+        await press(pilot, "tab", "o", "enter")
+        made = int(observer_case.scalar("SELECT id FROM entities WHERE name = 'VSquare'"))
+        row = observer_case.row("SELECT created_at, created_by FROM entities WHERE id = ?", [made])
+        assert row is not None and row[1] == "tester" and row[0].endswith("Z")
+        await press(pilot, "W")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        top = next(line for line in screen_lines(app) if f"entity {made}" in line)
+        assert "tester" in top and "added" in top and "VSquare" in top
+        await press(pilot, "t")                        # entities only: it is there
+        assert "entity only" in screen_text(app)
+        assert screen.query_one("#activity-list").total == curation.count_activity(
+            observer_case, kind="entity")
+        assert any(f"entity {made}" in line and "added" in line for line in screen_lines(app))
+        await press(pilot, "t")                        # events only: it is not
+        assert not any(f"entity {made}" in line for line in screen_lines(app))
+    [entry] = curation.activity(observer_case, kind="entity", item_id=made)
+    assert (entry.action, entry.annotator, entry.at) == ("added", "tester", row[0])

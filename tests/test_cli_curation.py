@@ -49,6 +49,26 @@ def test_add_each_kind_prints_its_id_and_json_its_uid(seed_case_copy: Path):
         assert case.scalar("SELECT count(*) FROM claim_excerpts WHERE claim_id = ?", [claim["id"]]) == 1
 
 
+def test_what_add_adds_is_in_the_log_with_who_and_when(seed_case_copy: Path):
+    """Issue 11: an entity, an event and a claim added from the command line are
+    in ``casebook log`` (and its --kind filter), newest first, by the annotator."""
+    entity = _json("add", seed_case_copy, "entity", "kind=person", "name=Ivan Petrov", "--json")
+    event = _json("add", seed_case_copy, "event", "title=Dinner", "--json")
+    claim = _json("add", seed_case_copy, "claim", "statement=Petrov hosted a dinner.", "--json")
+    newest = _json("log", seed_case_copy, "--limit", "3", "--json")
+    assert [(e["action"], e["kind"], e["item_id"], e["annotator"]) for e in newest] == [
+        ("added", "claim", claim["id"], "ana"), ("added", "event", event["id"], "ana"),
+        ("added", "entity", entity["id"], "ana")]
+    assert [e["at"] for e in newest] == sorted((e["at"] for e in newest), reverse=True)
+    assert newest[0]["detail"] == "Petrov hosted a dinner."
+    [only] = _json("log", seed_case_copy, "--kind", "entity", "--id", entity["id"], "--json")
+    assert (only["action"], only["annotator"]) == ("added", "ana")
+    assert _json("log", seed_case_copy, "--kind", "entity", "--annotator", "ana", "--json") == [only]
+    text = run_cli("log", seed_case_copy, "--kind", "event", "--limit", "1")
+    assert text.returncode == 0 and "ana" in text.stdout and "added" in text.stdout
+    assert "Dinner" in text.stdout
+
+
 @pytest.mark.parametrize("args, fragment", [
     (("add", "{p}", "entity", "kind=person", "colour=red", "name=X"), "has no field 'colour'"),
     (("add", "{p}", "entity", "kind=dragon", "name=X"), "'person', 'organization'"),
@@ -103,7 +123,7 @@ def test_revise_show_undo_and_log(seed_case_copy: Path):
         seed_case_copy)
     entries = _json("log", seed_case_copy, "--kind", "event", "--id", "1", "--json")
     assert [(e["action"], e["annotator"]) for e in entries] == [
-        ("undid a revision", "ben"), ("revised", "ben")]
+        ("undid a revision", "ben"), ("revised", "ben"), ("added", "seed")]
     assert _json("log", seed_case_copy, "--annotator", "nobody", "--json") == []
     text = run_cli("show", seed_case_copy, "event", "1")
     assert "ben v" in text.stdout and text.returncode == 0

@@ -64,7 +64,7 @@ def test_an_older_case_gets_uids_two_copies_agree_on(tmp_path: Path):
     shutil.copyfile(first, second)
     for path in (first, second):
         with db.open_case(path) as case:
-            assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 10
+            assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 11
             assert case.scalar("SELECT count(*) FROM entities WHERE version = 0 AND retired = 0") == 2
     assert any(p.name.startswith("a.casebook.v5-") for p in tmp_path.iterdir())  # backed up first
     uids = _uids(first)
@@ -403,7 +403,7 @@ def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tm
               for t in ("revisions", "retirements")]
     tools.close()
     with db.open_case(path) as case:
-        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 10
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 11
         after = [[tuple(row) for row in case.rows(f"SELECT * FROM {t} ORDER BY rowid")]
                  for t in ("revisions", "retirements")]
         assert after == [[tuple(row) for row in rows] for rows in before]
@@ -418,3 +418,34 @@ def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tm
         assert case.scalar("SELECT retired FROM relationships WHERE id = ?", [made.id]) == 1
         assert case.scalar("SELECT count(*) FROM sqlite_master WHERE name = "
                            "'relationships_retired'") == 2     # its index and its trigger
+
+
+def test_migrating_to_v11_leaves_who_added_what_unknown_never_invented(tmp_path: Path):
+    """m011 adds created_at and created_by to entities, events and claims (after
+    the backup open_case takes): the rows a v10 file has get '' (unknown), so the
+    log lists no addition of them; what is added from then on is listed."""
+    path = tmp_path / "v10.casebook"
+    _v5_case(path)
+    tools = sqlite_utils.Database(path)
+    register_functions(tools.conn)
+    migrations.apply(tools, stop_before="m011_who_added_items")
+    tools.execute("PRAGMA user_version = 10")
+    tools.close()
+    with db.open_case(path) as case:
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 11
+        for table in ("entities", "events", "claims"):
+            assert {tuple(row) for row in case.rows(
+                f"SELECT created_at, created_by FROM {table}")} == {("", "")}, table
+        assert [e for e in curation.activity(case) if e.action == "added"] == []
+        made = curation.add_item(case, "entity", {"kind": "person", "name": "Ivan Petrov"},
+                                 annotator="ana")
+        [entry] = [e for e in curation.activity(case) if e.action == "added"]
+        assert (entry.kind, entry.item_id, entry.annotator) == ("entity", made.id, "ana")
+    backups = list(tmp_path.glob("v10.casebook.v10-*.bak"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    try:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 10
+        assert "created_at" not in {row[1] for row in old.execute("PRAGMA table_info(entities)")}
+    finally:
+        old.close()

@@ -243,3 +243,45 @@ def test_the_canary_would_hear_a_page_that_did_run_the_text(canary: Canary, tmp_
     page.write_text(f"<!DOCTYPE html><html><body>{payload(canary.url)}</body></html>", encoding="utf-8")
     chromium(page, tmp_path / "profile", "--dump-dom")
     assert {"/script", "/onerror", "/css"} & set(canary.requests), canary.requests
+
+
+@needs_chromium
+def test_the_report_shows_each_items_revisions_escaped(seed_case_copy: Path, tmp_path: Path,
+                                                       canary: Canary):
+    """Issue 11: the page shows an item's history as the markdown report does (who
+    revised which field from what to what, and why) under the entity, the event
+    and the claim; a hostile revision note or value is text, in Chromium too."""
+    import db
+    from db import curation
+
+    hostile = f'<img src="{canary.url}/note" onerror="fetch(\'{canary.url}/onerror\')">'
+    with db.open_case(seed_case_copy) as case:
+        entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+        curation.revise(case, "entity", entity_id, {"name": "Kirill V. Logvinov"},
+                        annotator="ana", note=f"full name {hostile}")
+        curation.revise(case, "event", 1, {"title": "A better <b>title</b>"}, annotator="ben")
+        claim_id = int(case.scalar("SELECT min(id) FROM claims"))
+        curation.revise(case, "claim", claim_id, {"claimant": "VSquare [sic]"}, annotator="cleo")
+    out = tmp_path / "report.html"
+    result = run_cli("export", seed_case_copy, "--format", "html", "-o", out)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    entity = page[page.index(f'<li id="entity-{entity_id}">'):]
+    entity = entity[:entity.index("</li></ul></li>")]
+    assert re.search(r'<ul class="revisions"><li>revised \d{4}-\d\d-\d\d \d\d:\d\d by ana: '
+                     r"name: Kirill Logvinov → Kirill V\. Logvinov — full name &lt;img src=", entity)
+    assert "<img" not in page
+    event = page[page.index('<tr id="event-1">'):]
+    event = event[:event.index("</tr>")]
+    assert re.search(r"<li>revised .* by ben: title: .+ → A better &lt;b&gt;title&lt;/b&gt;</li>", event)
+    claim = page[page.index(f'<article class="claim" id="claim-{claim_id}">'):]
+    claim = claim[:claim.index("</article>")]
+    assert re.search(r'<h5>Revisions</h5><ul class="revisions"><li>revised .* by cleo: claimant: .* '
+                     r"→ VSquare \[sic\]</li></ul>", claim)
+    opened = chromium(out, tmp_path / "profile", "--dump-dom")
+    assert canary.requests == []
+    assert "violates the following Content Security Policy" not in opened.stderr
+    shown = "".join(elements(opened.stdout).text)
+    assert "name: Kirill Logvinov → Kirill V. Logvinov — full name <img src=" in shown
+    assert "title: " in shown and "→ A better <b>title</b>" in shown
+    assert "claimant: " in shown and "→ VSquare [sic]" in shown

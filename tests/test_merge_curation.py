@@ -24,10 +24,12 @@ def snapshot(path: Path) -> dict[str, object]:
             "sources": rows("SELECT uid, sha256, retired FROM sources"),
             "excerpts": rows("SELECT x.uid, s.uid, start, \"end\", x.retired FROM excerpts x "
                              "JOIN sources s ON s.id = x.source_id"),
-            "entities": rows("SELECT e.uid, kind, name, description, aliases, retired FROM entities e"),
+            "entities": rows("SELECT e.uid, kind, name, description, aliases, retired, created_at, "
+                             "created_by FROM entities e"),
             "events": rows("SELECT uid, title, date_start, date_end, date_precision, description, "
-                           "retired FROM events"),
-            "claims": rows("SELECT uid, statement, claimant, status, retired FROM claims"),
+                           "retired, created_at, created_by FROM events"),
+            "claims": rows("SELECT uid, statement, claimant, status, retired, created_at, created_by "
+                           "FROM claims"),
             "excerpt_entities": rows("SELECT x.uid, e.uid FROM excerpt_entities l JOIN excerpts x "
                                      "ON x.id = l.excerpt_id JOIN entities e ON e.id = l.entity_id"),
             "event_entities": rows("SELECT v.uid, e.uid FROM event_entities l JOIN events v "
@@ -54,11 +56,12 @@ def test_two_laptops_merged_both_ways_end_alike(seed_case_copy: Path, tmp_path: 
     shutil.copyfile(seed_case_copy, ben_path)
     with db.open_case(ana_path) as ana:
         person = curation.add_item(ana, "entity", {"kind": "person", "name": "Ivan Petrov"},
-                                   evidence=[1])
+                                   evidence=[1], annotator="ana")
         curation.add_item(ana, "event", {"title": "Petrov dinner", "date_precision": "year",
-                                         "date_start": "2023"}, evidence=[2], entity_ids=[person.id])
+                                         "date_start": "2023"}, evidence=[2], entity_ids=[person.id],
+                          annotator="ana")
         curation.add_item(ana, "claim", {"statement": "Petrov hosted it."}, evidence=[2],
-                          entity_ids=[person.id])
+                          entity_ids=[person.id], annotator="ana")
         curation.revise(ana, "event", 1, {"title": "Ana's title"}, annotator="ana")
         curation.revise(ana, "entity", 2, {"description": "Ana's note"}, annotator="ana")
         curation.retire(ana, "claim", 5, reason="duplicate", annotator="ana")
@@ -68,7 +71,8 @@ def test_two_laptops_merged_both_ways_end_alike(seed_case_copy: Path, tmp_path: 
             annotator="ana")
     with db.open_case(ben_path) as ben:
         logvinov = int(ben.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
-        twin = curation.add_item(ben, "entity", {"kind": "person", "name": "Logvinov"}, evidence=[3])
+        twin = curation.add_item(ben, "entity", {"kind": "person", "name": "Logvinov"}, evidence=[3],
+                                 annotator="ben")
         curation.combine(ben, logvinov, [twin.id], annotator="ben")   # ben's twin, combined
         curation.revise(ben, "event", 1, {"title": "Ben's title"}, annotator="ben")  # conflict
         curation.revise(ben, "claim", 1, {"claimant": "Ben's claimant"}, annotator="ben")
@@ -89,6 +93,12 @@ def test_two_laptops_merged_both_ways_end_alike(seed_case_copy: Path, tmp_path: 
     one, two = snapshot(ana_copy), snapshot(ben_copy)
     for key in one:
         assert one[key] == two[key], key
+    # who added what, and when, came along: ana's additions are in ben's log as hers
+    with db.open_case(ben_copy, read_only=True) as case:
+        added = {(e.kind, e.detail) for e in curation.activity(case, annotator="ana", limit=50)
+                 if e.action == "added"}
+        assert added == {("entity", "Ivan Petrov (person)"), ("event", "Petrov dinner"),
+                         ("claim", "Petrov hosted it.")}
     # the later revision by time is the value meanwhile; the conflict is one row either way
     with db.open_case(ana_copy, read_only=True) as case:
         assert case.scalar("SELECT title FROM events WHERE id = 1") == "Ben's title"

@@ -72,6 +72,7 @@ class BuildingHost(Protocol):
 
     case: Case
     read_only: bool
+    annotator: str
 
     @property
     def active_pane(self) -> Pane: ...
@@ -188,7 +189,8 @@ class Building:
 
     def open_build_screen(self, what: str, context: ExcerptContext, span: Span | None) -> None:
         screen_class = FORMS.get(what) or PICKERS[what]
-        self.host.open_screen(screen_class(self.host.case, context, span))
+        self.host.open_screen(screen_class(self.host.case, context, span,
+                                           annotator=self.host.annotator))
 
     # -- keys and commands -------------------------------------------------
 

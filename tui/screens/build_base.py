@@ -83,9 +83,11 @@ class WriteScreen(Dialog[object]):
             super().__init__()
             self.reason = reason
 
-    def __init__(self, case: Case, context: ExcerptContext, span: Span | None = None) -> None:
+    def __init__(self, case: Case, context: ExcerptContext, span: Span | None = None, *,
+                 annotator: str = "") -> None:
         super().__init__()
         self.case = case
+        self.annotator = annotator   # who adds what the screen makes (the activity log says)
         self.context = context
         self.span = span
         self.saving = False

@@ -222,11 +222,12 @@ class EntityForm(BuildForm):
         aliases = [alias for alias in self.text("aliases").split(",") if alias.strip()]
         description = self.text("description").strip()
         everywhere = self.choice("elsewhere") == "everywhere"
-        excerpt_id = self.context.excerpt_id
+        excerpt_id, annotator = self.context.excerpt_id, self.annotator
 
         def write() -> Built:
             entity = entity_from_excerpt(self.case, excerpt_id, kind=kind, name=name, aliases=aliases,
-                                         description=description, link_elsewhere=everywhere)
+                                         description=description, link_elsewhere=everywhere,
+                                         created_by=annotator)
             mentions = count_entity_excerpts(self.case, entity.id or 0)
             return self.EntityCreated(excerpt_id, entity, mentions)
 
@@ -321,12 +322,13 @@ class EventForm(BuildForm):
         start = date_value(self.text("date_start")) if dated else ""
         end = date_value(self.text("date_end")) if dated else ""
         entity_ids = [entity.id or 0 for entity in self.query_one(EntityChecklist).chosen]
-        excerpt_id, span = self.context.excerpt_id, self.span
+        excerpt_id, span, annotator = self.context.excerpt_id, self.span, self.annotator
 
         def write() -> Built:
             event = event_from_excerpt(self.case, excerpt_id, span=span, title=title,
                                        date_precision=precision, date_start=start, date_end=end,
-                                       description=description, entity_ids=entity_ids)
+                                       description=description, entity_ids=entity_ids,
+                                       created_by=annotator)
             return self.EventCreated(excerpt_id, event)
 
         return write
@@ -384,12 +386,12 @@ class ClaimForm(BuildForm):
         statement = self.text("statement")
         entity_ids = [entity.id or 0 for entity in self.query_one(EntityChecklist).chosen]
         speaker_id = speaker.id if speaker else None
-        excerpt_id, span = self.context.excerpt_id, self.span
+        excerpt_id, span, annotator = self.context.excerpt_id, self.span, self.annotator
 
         def write() -> Built:
             claim = claim_from_excerpt(self.case, excerpt_id, span=span, statement=statement,
                                        claimant=claimant, stance=stance, entity_ids=entity_ids,
-                                       claimant_entity_id=speaker_id)
+                                       claimant_entity_id=speaker_id, created_by=annotator)
             return self.ClaimCreated(excerpt_id, claim, stance)
 
         return write
@@ -442,13 +444,13 @@ class RelationshipForm(BuildForm):
         type_ = self.choice("type").replace(" ", "_")
         role, stance = self.text("role").strip(), self.choice("stance")
         subject_id, object_id = self.ends[subject], self.ends[object_]
-        excerpt_id, span = self.context.excerpt_id, self.span
+        excerpt_id, span, annotator = self.context.excerpt_id, self.span, self.annotator
         words = f"{subject} {type_.replace('_', ' ')} {object_}"
 
         def write() -> Built:
             made = relationship_from_excerpt(self.case, excerpt_id, subject_entity_id=subject_id,
                                              object_entity_id=object_id, type=type_, role=role,
-                                             stance=stance, span=span)
+                                             stance=stance, span=span, created_by=annotator)
             return self.RelationshipCreated(excerpt_id, made, words)
 
         return write

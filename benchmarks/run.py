@@ -43,6 +43,7 @@ SECTIONS = {
     "marks": lambda seed, large, args: bench_marks.run(seed, large, count=args.marks),
     "ingest": lambda seed, large, args: bench_ingest.run(seed, large, excerpts=args.excerpts,
                                                          repeats=args.repeats),
+    "add-source": lambda seed, large, args: bench_ingest.add_source_run(seed, large, repeats=args.repeats),
     "browser": lambda seed, large, args: bench_app.run(seed, large, excerpts=args.excerpts,
                                                        repeats=max(3, args.repeats)),
     "transliterated": lambda seed, large, args: bench_transliterated.run(seed, large),
@@ -101,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--excerpts", type=int, default=1_000_000,
                         help="size of the generated case (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections (default all: {','.join(SECTIONS)})")
+    everything = ",".join(name for name in SECTIONS if name != "add-source")  # a part of ingest
+    parser.add_argument("--only", default=everything,
+                        help=f"comma-separated sections (default all: {everything}; add-source: "
+                             "only ingest's add-source figures)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per measure (median)")
     parser.add_argument("--marks", type=int, default=200, help="marks committed per case")
     parser.add_argument("--cases", type=Path, default=CASES_DIR,

@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
-from db import InvalidValueError, curation, open_case
+from db import Case, InvalidValueError, curation, open_case
 from db.claims import default_annotator
 from db.kinds import ITEM_KINDS
+from db.models import PagePlace
 from db.schema import CURATED_TABLES
+from db.source_details import page_place
 from db.text import with_language
 
 from .output import echo_json, line
@@ -229,6 +231,17 @@ def judge(path: Path, first: int, second: int, judgement: str, annotator: str | 
     click.echo(f"entities {first} and {second}: {judgement}")
 
 
+def _excerpt_page(case: Case, item: dict[str, Any]) -> PagePlace | None:
+    """The page (or pages) an excerpt of a paged document is on; None for a
+    document without pages, or a damaged row whose span is not two numbers."""
+    span = [item.get(name) for name in ("source_id", "start", "end")]
+    numbers = [value for value in span if isinstance(value, int) and not isinstance(value, bool)]
+    if len(numbers) != 3:
+        return None
+    source_id, start, end = numbers
+    return page_place(case, source_id, start, end)
+
+
 @click.command()
 @click.argument("path", type=PATH)
 @click.argument("kind", type=KINDS)
@@ -242,8 +255,12 @@ def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bo
     with open_case(path, read_only=True) as case:
         state = curation.item_state(case, kind, item_id, links=True,
                                     include_retired=include_retired)
+        place = _excerpt_page(case, state.item) if kind == "excerpt" else None
     if as_json:
-        echo_json(state.model_dump(mode="json"))
+        shown = state.model_dump(mode="json")
+        if place is not None:
+            shown["page"] = {"label": place.label, **place.model_dump(mode="json")}
+        echo_json(shown)
         return
     item = state.item
     click.echo(f"{kind} {item_id} (version {item['version']}"
@@ -256,6 +273,10 @@ def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bo
                      for pair in value]
         if name not in ("id", "uid", "version"):
             click.echo(f"  {name}: {_value(value)}")
+    if place is not None:  # a paged document (a PDF): on which page, and where on it
+        box = place.box
+        where = f" (x {box.x0:.0f}–{box.x1:.0f}, y {box.y0:.0f}–{box.y1:.0f} pt)" if box else ""
+        click.echo(f"  page: {line(place.label)}{where}")
     for revision in state.revisions:
         changes = "; ".join(f"{name}: {_value(old)} → {_value(new)}"
                             for name, (old, new) in revision.fields.items())

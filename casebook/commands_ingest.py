@@ -164,13 +164,18 @@ def _notices(document: Document) -> list[str]:
     return said
 
 
+def _counted(count: int, thing: str, things: str) -> str:
+    return f"{count} {thing if count == 1 else things}"
+
+
 def _say_added(progress: "Progress", name: str, result: Added, indent: str = "") -> None:
-    mentions = f", {result.mentions} mentions linked" if result.mentions else ""
-    mentions += f", {result.proposed} possible mentions proposed" if result.proposed else ""
-    pages = f", {result.pages} pages" if result.pages else ""
+    mentions = f", {_counted(result.mentions, 'mention', 'mentions')} linked" if result.mentions else ""
+    mentions += (f", {_counted(result.proposed, 'possible mention', 'possible mentions')} proposed"
+                 if result.proposed else "")
+    pages = f", {_counted(result.pages, 'page', 'pages')}" if result.pages else ""
     what = f"attachment {name}" if indent else name
-    progress.say(f"{indent}added {line(what)} as source {result.source.id}: "
-                 f"{line(result.source.title, 80)} ({result.paragraphs} paragraphs{pages}{mentions})")
+    progress.say(f"{indent}added {line(what)} as source {result.source.id}: {line(result.source.title, 80)} "
+                 f"({_counted(result.paragraphs, 'paragraph', 'paragraphs')}{pages}{mentions})")
     for child in result.attachments:
         _say_added(progress, child.name, child, indent + "  ")
     for attachment, source_id in result.known:

@@ -45,6 +45,7 @@ from .relationships import (
     resolve_relationship_conflicts,
     undo_relationship_mark,
 )
+from .source_details import page_place
 from .sources import excerpts_by_ids, source_titles
 from .tables import (
     CLAIMS,
@@ -171,9 +172,15 @@ def _excerpt_hits(case: Case, ids: list[int], terms: Sequence[str],
     titles = source_titles(case, [x.source_id for x in excerpts])
     return [SearchHit(kind="excerpt", id=stored_id(x),
                       title=focus(x.text, terms, transliterated=transliterated),
-                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}", damage=x.damage,
-                      transliterated=transliterated)
+                      detail=f"{titles.get(x.source_id, '')} · {x.start}–{x.end}{_page_of(case, x)}",
+                      damage=x.damage, transliterated=transliterated)
             for x in excerpts]
+
+
+def _page_of(case: Case, excerpt: Excerpt) -> str:
+    """' · p. 12' for an excerpt of a paged document (a PDF), else ''."""
+    place = page_place(case, excerpt.source_id, excerpt.start, excerpt.end, box=False)
+    return f" · {place.label}" if place is not None else ""
 
 
 def _claim_hits(case: Case, ids: list[int], terms: Sequence[str],

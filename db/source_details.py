@@ -59,9 +59,9 @@ def source_pages(case: Case, source_id: int, *, offset: int = 0, limit: int = 10
     return [read_model(SourcePage, dict(row)) for row in rows]
 
 
-def page_place(case: Case, source_id: int, start: int, end: int) -> PagePlace | None:
-    """The pages a span of a source's text falls on, and the box around its
-    lines on the first of them; None when the source has no pages."""
+def page_place(case: Case, source_id: int, start: int, end: int, *, box: bool = True) -> PagePlace | None:
+    """The pages a span of a source's text falls on, and (``box``) the box
+    around its lines on the first of them; None when the source has no pages."""
     first = case.row(f"{_PAGE} WHERE source_id = ? AND start <= ? ORDER BY start DESC, number DESC LIMIT 1",
                      [source_id, start])
     if first is None:
@@ -73,7 +73,8 @@ def page_place(case: Case, source_id: int, start: int, end: int) -> PagePlace | 
     first_page, last_page = read_model(SourcePage, dict(first)), read_model(SourcePage, dict(last))
     if last_page.number < first_page.number:
         last_page = first_page
-    return PagePlace(first=first_page, last=last_page, box=_span_box(case, source_id, start, end, first_page))
+    around = _span_box(case, source_id, start, end, first_page) if box else None
+    return PagePlace(first=first_page, last=last_page, box=around)
 
 
 def _span_box(case: Case, source_id: int, start: int, end: int, page: SourcePage) -> LineBox | None:

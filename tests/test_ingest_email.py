@@ -78,6 +78,7 @@ def test_an_mbox_is_a_source_per_message(seed_case_copy: Path, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     added = sources(seed_case_copy)[2:]
     assert [source.title for source in added] == subjects
+    assert result.stdout.count("(1 paragraph, 2 mentions linked)") == 3   # one, not "1 paragraphs"
     assert [source.published for source in added] == ["2023-10-26", "2023-10-27", "2023-10-28"]
     assert all("Sûreté de l'État" in source.text for source in added)  # Latin-1 and UTF-8 alike
     with db.open_case(seed_case_copy, read_only=True) as case:

@@ -109,6 +109,30 @@ def test_an_excerpt_knows_its_page_and_where_on_it(seed_case_copy: Path, pdfs: d
     assert f"p. {pages[-1].number}, characters {last_paragraph['start']}" in report.stdout
 
 
+def test_show_and_search_name_the_page_of_a_pdf_excerpt(seed_case_copy: Path, pdfs: dict[str, Path]):
+    assert run_cli("add-source", seed_case_copy, pdfs["report"]).returncode == 0
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        source_id = case.scalar("SELECT max(id) FROM sources")
+        pages = source_pages(case, source_id)
+        last = case.row('SELECT id, text FROM excerpts WHERE source_id = ? ORDER BY start DESC LIMIT 1',
+                        [source_id])
+        seed_excerpt = case.scalar("SELECT min(id) FROM excerpts")  # a web page: no pages
+    label = f"p. {pages[-1].number}"
+    shown = run_cli("show", seed_case_copy, "excerpt", last["id"])
+    assert shown.returncode == 0, shown.stderr
+    assert f"  page: {label} (x " in shown.stdout
+    as_json = json.loads(run_cli("show", seed_case_copy, "excerpt", last["id"], "--json").stdout)
+    assert as_json["page"]["label"] == label and as_json["page"]["box"]["page"] == pages[-1].number
+    plain = run_cli("show", seed_case_copy, "excerpt", seed_excerpt)
+    assert plain.returncode == 0 and "page:" not in plain.stdout
+    assert "page" not in json.loads(run_cli("show", seed_case_copy, "excerpt", seed_excerpt, "--json").stdout)
+    words = " ".join(last["text"].split()[:6])
+    found = run_cli("search", seed_case_copy, words, "--kind", "excerpt", "--limit", "1000")
+    assert found.returncode == 0, found.stderr
+    hit = found.stdout.split(f"#{last['id']} ")[1].split("\n")[1]
+    assert hit.strip().startswith("Annual Report 2023 ·") and hit.endswith(f" · {label}")
+
+
 def test_pages_and_boxes_survive_the_json_round_trip(seed_case_copy: Path, pdfs: dict[str, Path],
                                                      tmp_path: Path):
     assert run_cli("add-source", seed_case_copy, pdfs["one-column"]).returncode == 0

@@ -90,7 +90,7 @@ def test_add_source_links_names_and_proposes_the_rest(news_case: tuple[Path, Pat
     path, news = news_case
     result = run_cli("add-source", path, news)
     assert result.returncode == 0, result.stderr
-    assert "(7 paragraphs, 1 mentions linked, 7 possible mentions proposed)" in result.stdout
+    assert "(7 paragraphs, 1 mention linked, 7 possible mentions proposed)" in result.stdout
     with db.open_case(path, read_only=True) as case:
         found = {(m.form, m.name, m.reason) for m in possible_mentions(case)}
         links = [tuple(row) for row in case.rows(

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from db import open_case
+from db.curation import is_retired
 from db.entities import entities_by_ids
 from db.errors import NotFoundError
 from db.models import RELATIONSHIP_TYPES, STATUSES, Relationship
@@ -46,7 +47,8 @@ def _names(case: Any, relationships: list[Relationship]) -> dict[int, str]:
 @click.option("--entity", "entity_id", type=int, default=None,
               help="Only this entity's relationships (either end).")
 @click.option("--type", "types", type=TYPES, multiple=True, help="Only of this type (repeatable).")
-@click.option("--include-retired", is_flag=True, help="List retired relationships too.")
+@click.option("--include-retired", is_flag=True,
+              help="List retired relationships, and ties to retired entities, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one array).")
 def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
                   include_retired: bool, as_json: bool) -> None:
@@ -54,15 +56,15 @@ def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
     with open_case(path, read_only=True) as case:
         if entity_id is not None and not entities_by_ids(case, [entity_id]):
             raise NotFoundError(f"no entity {entity_id}")
-        # (the listing shows the ties of a retired entity: --include-retired is about the ties)
+        retired_entity = entity_id is not None and is_retired(case, "entity", entity_id)
+        # A tie to a retired entity is left out, as the exports and the browser leave it.
         total = count_relationships(case, entity_id=entity_id, types=types,
-                                    include_retired=include_retired, retired_ends=True)
+                                    include_retired=include_retired)
         listed: list[dict[str, Any]] = []
         after = 0
         while True:
             page = relationships_page(case, limit=_PAGE, entity_id=entity_id, types=types,
-                                      after_id=after, include_retired=include_retired,
-                                      retired_ends=True)
+                                      after_id=after, include_retired=include_retired)
             if not page:
                 break
             after = page[-1].id or 0
@@ -83,6 +85,8 @@ def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
         echo_json(listed)
         return
     click.echo(f"{total} relationship{'' if total == 1 else 's'}", err=True)
+    if entity_id is not None and not include_retired and retired_entity:
+        click.echo(f"(entity {entity_id} is retired: --include-retired lists its ties)", err=True)
 
 
 @click.command("path")

@@ -79,7 +79,14 @@ class CaseBusyError(CaseError):
 
 
 class NothingToUndoError(CaseError):
-    """Undo was asked where the latest mark on the claim is not the annotator's own."""
+    """Undo was asked where the latest mark on the claim is not the annotator's own.
+
+    ``latest_by``: whose the latest mark is (None: there is none), for a
+    browser's one-line toast; the message says it all, for the command line."""
+
+    def __init__(self, message: str, *, latest_by: str | None = None) -> None:
+        super().__init__(message)
+        self.latest_by = latest_by
 
 
 class LineageError(CaseError):

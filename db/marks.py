@@ -181,7 +181,8 @@ def undo(marked: Marked[M], tx: sqlite3.Connection, item_id: int, *, annotator: 
         raise NothingToUndoError(
             f"nothing to undo on {marked.noun} {item_id}: its latest mark is by "
             f"{target['annotator']} ({target['status']}, {_minute(target['created_at'])}), "
-            "not by you"
+            "not by you",
+            latest_by=target["annotator"],
         )
     made = append(marked, tx, item_id=item_id, kind="undo", status=target["previous_status"],
                   previous_status=row["status"], note="", annotator=annotator,

@@ -408,18 +408,20 @@ def step_result(case: Case, query: str, *, kind: str | None, position: int, step
                 include_retired: bool = False) -> tuple[ResultPlace, bool] | None:
     """The result ``step`` (1 or -1) after the ``position``-th of ``kind`` in
     the search's full lists, one kind after another (``kind`` None: before
-    the first). Past the last it starts again from the first (and says so:
-    the second value is True), as ``n`` does in vi. None: no match at all."""
+    the first). Past the last it starts again from the first, and before the
+    first (``N`` from nowhere too) from the last, and says so (the second
+    value is True), as ``n`` and ``N`` do in vi. None: no match at all."""
     totals = {name: count_all_matches(case, query, name, include_retired=include_retired)
               for name in kinds}
     if not any(totals.values()):
         return None
     order = list(kinds)
+    wrapped = False
     if kind is None or kind not in totals:
         index, position = (0, -1) if step > 0 else (len(order) - 1, totals[order[-1]])
+        wrapped = step < 0
     else:
         index = order.index(kind)
-    wrapped = False
     position += step
     for _ in range(len(order) + 1):
         name = order[index]

@@ -284,8 +284,30 @@ async def test_someone_elses_mark_cannot_be_undone(seed_case_copy: Path):
             app.notify = lambda message, **kw: notes.append((message, kw))  # type: ignore
             await press(pilot, "z")
             assert get_claim(case, claim_id).status == "disputed"
-            assert len(notes) == 1 and "bruno" in notes[0][0] and "not by you" in notes[0][0]
-            assert notes[0][1]["severity"] == "error" and notes[0][1]["markup"] is False
+            assert notes == [("Nothing to undo: last mark by bruno.",
+                              {"severity": "error", "timeout": 5, "markup": False})]
+
+
+async def test_nothing_to_undo_is_one_toast_line_at_80x24(seed_case_copy: Path):
+    # Seen in review: "nothing to undo on claim 1: its latest mark is by … (disputed,
+    # 2026-12-04 18:57), not by you" wrapped onto three lines over the detail.
+    from textual.widgets._toast import Toast
+
+    with db.open_case(seed_case_copy) as case:
+        marked, unmarked = unreviewed_ids(case)[3:5]
+        db.claims.mark_claim(case, marked, "disputed", annotator="alexandra.kowalczyk")
+        app = browser(case, annotator="ana")
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            for claim_id, said in [
+                    (marked, "Nothing to undo: last mark by alexandra.kowalczyk."),
+                    (unmarked, f"Nothing to undo: claim {unmarked} has no marks.")]:
+                await open_claims(pilot, claim_id)
+                await press(pilot, "u")
+                toasts = [toast for screen in app.screen_stack for toast in screen.query(Toast)]
+                assert [toast.region.height for toast in toasts] == [1], said
+                assert said in screen_text(app)
+            assert get_claim(case, marked).status == "disputed"
+            assert [m.kind for m in claim_history(case, unmarked)] == []
 
 
 async def test_read_only_says_why_and_changes_nothing(seed_case_file: Path):

@@ -290,11 +290,14 @@ async def test_n_and_shift_n_step_through_the_last_searchs_results(seed_case):
         await press(pilot, "N", "N")                      # before the first: the last claim
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (
             "claim", lists["claim"][-1])
-        assert "from the end" in list(app._notifications)[-1].message
+        assert list(app._notifications)[-1].message == (
+            f"Claims {totals['claim']} of {totals['claim']} · search wrapped")
         await press(pilot, "n")                           # on a claim: no note box
         assert app.screen is app.screen_stack[0]
         assert (app.active_kind, app.active_pane.paged_list.cursor_item_id) == (
             "entity", lists["entity"][0])
+        assert list(app._notifications)[-1].message == (
+            f"Entities 1 of {totals['entity']} · search wrapped")
         await press(pilot, "b")                           # each step is in the history
         assert app.active_kind == "claim"
         # Opening a result of a new search starts from it.

@@ -127,6 +127,32 @@ def test_a_retired_relationship_is_listed_only_when_asked(seed_case_copy: Path):
     assert 1 not in listed and 1 in every and len(every) == len(listed) + 1
 
 
+def test_ties_to_a_retired_entity_are_listed_only_when_asked(seed_case_copy: Path):
+    # As the exports and the browser: a retired entity's ties go with it.
+    logvinov = _id(seed_case_copy, "Kirill Logvinov")
+
+    def listed(*options: str) -> list[dict]:
+        result = run_cli("relationships", seed_case_copy, "--json", *options)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    ties = [r["id"] for r in listed() if logvinov in (r["subject_entity_id"], r["object_entity_id"])]
+    assert ties
+    assert run_cli("retire", seed_case_copy, "entity", str(logvinov), "--reason", "test",
+                   env=ANA).returncode == 0
+    after = [r["id"] for r in listed()]
+    assert not set(ties) & set(after)
+    every = [r["id"] for r in listed("--include-retired")]
+    assert set(ties) <= set(every) and len(every) == len(after) + len(ties)
+    plain = run_cli("relationships", seed_case_copy, "--entity", str(logvinov))
+    assert plain.returncode == 0 and plain.stdout == ""
+    assert plain.stderr.splitlines() == [
+        "0 relationships", f"(entity {logvinov} is retired: --include-retired lists its ties)"]
+    asked = run_cli("relationships", seed_case_copy, "--entity", str(logvinov), "--include-retired")
+    assert asked.stderr.splitlines() == [f"{len(ties)} relationships"]
+    assert len(asked.stdout.splitlines()) == len(ties)
+
+
 def test_a_relationship_row_that_breaks_a_rule_is_read_marked_damaged(seed_case_copy: Path,
                                                                       tmp_path: Path):
     """Edited with sqlite3: a date that is no date and an end that names no

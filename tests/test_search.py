@@ -133,4 +133,8 @@ def test_stepping_through_results_goes_kind_after_kind_and_wraps(seed_case):
     last = matches_page(seed_case, "ministry", back.kind, offset=back.position, limit=1,
                         total=back.total)
     assert back.hit == last[0] and back.total == totals[back.kind]
+    first, wrapped = step_result(seed_case, "ministry", kind=None, position=-1, step=1)
+    assert (first.kind, first.position) == order[0] and not wrapped
+    last, wrapped = step_result(seed_case, "ministry", kind=None, position=-1, step=-1)
+    assert (last.kind, last.position) == order[-1] and wrapped   # N from nowhere: wrapped
     assert step_result(seed_case, "zzzqqq", kind=None, position=-1, step=1) is None

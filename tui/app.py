@@ -578,8 +578,8 @@ class CasebookApp(App[None]):
             return
         self.last_result = (place.kind, place.position)
         self.follow(Link(place.kind, place.hit.id))
-        wrapped = ("" if not message.wrapped
-                   else " · from the top" if message.step > 0 else " · from the end")
+        # As vi's "search hit BOTTOM, continuing at TOP": past either end, said once.
+        wrapped = " · search wrapped" if message.wrapped else ""
         self.say(f"{BY_NAME[place.kind].title} {place.position + 1:,} of {place.total:,}"
                  f"{wrapped}", timeout=2, markup=False)
 

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding
 from textual.message import Message
 
-from db import Annotation, Case, CaseError, StaleClaimError, UnchangedStatusError
+from db import Annotation, Case, CaseError, NothingToUndoError, StaleClaimError, UnchangedStatusError
 from db.casefile import OPENED_READ_ONLY
 from db.errors import sqlite_problem
 from db.kinds import item_kind
@@ -131,6 +132,23 @@ class JustMarked:
     claim_id: int
     version: int | None
     cursor_moves: int      # the Claims list's moves once it moved on
+
+
+# A toast's text at 80 columns (tui/app.tcss: Toast is 56 wide, a bar and padding).
+TOAST_LINE = 52
+
+
+def undo_refused(request: MarkRequest, error: NothingToUndoError) -> str:
+    """Why there is nothing to undo, in one toast line (the command line says
+    it all: when and what the other annotator marked)."""
+    if error.latest_by is None:
+        return f"Nothing to undo: {request.item} {request.claim_id} has no marks."
+    said = "Nothing to undo: last mark by "
+    name = one_line(error.latest_by)
+    room = TOAST_LINE - cell_len(said) - 1
+    if cell_len(name) > room:
+        name = set_cell_size(name, room - 1) + "…"
+    return f"{said}{name}."
 
 
 def commit(case: Case, request: MarkRequest, *, annotator: str) -> tuple[Model, bool]:
@@ -376,6 +394,9 @@ class Marking:
             return
         except UnchangedStatusError:
             self.host.post_message(self.MarkUnchanged(request))
+            return
+        except NothingToUndoError as error:
+            self.host.post_message(self.MarkFailed(request, undo_refused(request, error)))
             return
         except CaseError as error:
             self.host.post_message(self.MarkFailed(request, one_line(str(error))))

@@ -26,6 +26,7 @@ search for the one before, which stops at once with ``ReadInterrupted``.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -116,6 +117,13 @@ def _once(words: list[str]) -> list[str]:
 def query_terms(query: str) -> list[str]:
     """The folded words of a query, as the index sees them: each once, at most
     ``MAX_TERMS`` of them, each at most ``MAX_TERM_LENGTH`` characters."""
+    return list(_query_terms(query))
+
+
+@functools.lru_cache(maxsize=64)
+def _query_terms(query: str) -> tuple[str, ...]:
+    # Cached: a keystroke's stages ask for its words several times, and a
+    # pasted query of 10,000 characters is 2,000 words to fold each time.
     words: list[str] = []
     seen: set[str] = set()
     for _, _, word in tokens(nfc(query.replace("\x00", " "))):
@@ -124,7 +132,7 @@ def query_terms(query: str) -> list[str]:
             break
         seen.add(word)
         words.append(word)
-    return _once(words)[:MAX_TERMS]
+    return tuple(_once(words)[:MAX_TERMS])
 
 
 def match_phrases(query: str) -> list[str]:

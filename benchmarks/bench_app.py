@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import bench_typing
 import startup
@@ -25,7 +26,7 @@ def has_browser() -> bool:
     return "open" in cli.commands
 
 
-def measure_cases(cases_dir: Path, excerpts: int, *, repeats: int) -> dict:
+def measure_cases(cases_dir: Path, excerpts: int, *, repeats: int) -> dict[str, Any]:
     """benchmarks/startup.py's figures, run in a process of its own: a child's
     peak RSS counts the parent it was forked from, and this one has loaded
     the whole benchmark by now."""
@@ -42,7 +43,7 @@ def measure_cases(cases_dir: Path, excerpts: int, *, repeats: int) -> dict:
 
 
 def run(seed_path: Path, large_path: Path, *, excerpts: int,
-        repeats: int = 5) -> tuple[list[Figure], dict]:
+        repeats: int = 5) -> tuple[list[Figure], dict[str, Any]]:
     if not has_browser():
         note = "not measured: the browser (issue 3, 'casebook open') is not on this branch"
         return [Figure(SECTION, "start to first full frame", "s", note=note),

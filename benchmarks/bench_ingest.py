@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from measure import Figure
 
@@ -33,7 +34,7 @@ def _rows(path: Path) -> int:
         return sum(case.scalar(f'SELECT count(*) FROM "{table}"') for table in tables)
 
 
-def generator_throughput(directory: Path, excerpts: int = GENERATED) -> dict:
+def generator_throughput(directory: Path, excerpts: int = GENERATED) -> dict[str, Any]:
     path = directory / f".bench-generate-{os.getpid()}.casebook"
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
@@ -93,7 +94,7 @@ def made_documents():
     return made_documents
 
 
-def add_source_throughput(case_path: Path, directory: Path, kind: str = "text") -> dict:
+def add_source_throughput(case_path: Path, directory: Path, kind: str = "text") -> dict[str, Any]:
     """``casebook add-source`` of DOCUMENTS new documents into a copy of the case, with its peak RSS."""
     copy = directory / f".bench-ingest-{case_path.name}"
     docs = directory / ".bench-documents"
@@ -164,7 +165,7 @@ def _parse_only(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def json_round_trip(case_path: Path, directory: Path) -> dict:
+def json_round_trip(case_path: Path, directory: Path) -> dict[str, Any]:
     """casebook export --format json, then casebook import of that file."""
     exported = directory / f".bench-export-{os.getpid()}.json"
     imported = directory / f".bench-import-{os.getpid()}.casebook"
@@ -182,7 +183,7 @@ def json_round_trip(case_path: Path, directory: Path) -> dict:
             leftover.unlink(missing_ok=True)
 
 
-def json_figures(seed: dict, large: dict) -> list[Figure]:
+def json_figures(seed: dict[str, Any], large: dict[str, Any]) -> list[Figure]:
     if "error" in seed or "error" in large:
         return [Figure(SECTION, "json export and import", "s",
                        note=f"failed: {seed.get('error') or large.get('error')}")]
@@ -198,7 +199,7 @@ def json_figures(seed: dict, large: dict) -> list[Figure]:
     ]
 
 
-def _median_run(runs: list[dict]) -> dict:
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The run of median throughput (a busy machine makes single runs noisy)."""
     good = [run for run in runs if "error" not in run]
     if not good:
@@ -207,7 +208,7 @@ def _median_run(runs: list[dict]) -> dict:
 
 
 def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED,
-        repeats: int = 3) -> tuple[list[Figure], dict]:
+        repeats: int = 3) -> tuple[list[Figure], dict[str, Any]]:
     generated = generator_throughput(large_path.parent, min(excerpts, GENERATED))
     figures = [
         Figure(SECTION, f"generator: {generated['excerpts']:,} excerpts, bulk load", "excerpts/s",
@@ -215,7 +216,7 @@ def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED,
                note=f"{generated['rows']:,} rows in {generated['seconds']:.1f} s"),
         Figure(SECTION, "generator: all rows", "rows/s", None, generated["rows_per_s"]),
     ]
-    raw: dict = {"generator": generated}
+    raw: dict[str, Any] = {"generator": generated}
     if not has_add_source():
         figures.append(Figure(SECTION, f"casebook add-source ({DOCUMENTS} documents)",
                               "docs/s", note="not measured: add-source (issue 5) is not on this branch"))
@@ -229,14 +230,15 @@ def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED,
     return figures, raw
 
 
-def add_source_run(seed_path: Path, large_path: Path, *, repeats: int = 3) -> tuple[list[Figure], dict]:
+def add_source_run(seed_path: Path, large_path: Path, *,
+                   repeats: int = 3) -> tuple[list[Figure], dict[str, Any]]:
     """``casebook add-source`` of text, web pages and PDFs into the seed case
     and the large one, side by side (``run.py --only add-source`` runs only this)."""
     figures: list[Figure] = []
-    raw: dict = {}
+    raw: dict[str, Any] = {}
     for kind in ("text", "html", "pdf"):
         # Seed and large case in turn, each run on a fresh copy; the medians are compared.
-        runs: dict[str, list[dict]] = {"seed": [], "large": []}
+        runs: dict[str, list[dict[str, Any]]] = {"seed": [], "large": []}
         for _ in range(repeats):
             runs["seed"].append(add_source_throughput(seed_path, large_path.parent, kind))
             runs["large"].append(add_source_throughput(large_path, large_path.parent, kind))

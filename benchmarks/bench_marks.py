@@ -11,6 +11,7 @@ measured once, in the seed column.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import marks
 from measure import Figure
@@ -18,7 +19,7 @@ from measure import Figure
 SECTION = "marks (commit, synchronous=FULL)"
 
 
-def run(seed_path: Path, large_path: Path, *, count: int = 200) -> tuple[list[Figure], dict]:
+def run(seed_path: Path, large_path: Path, *, count: int = 200) -> tuple[list[Figure], dict[str, Any]]:
     result = marks.run(marks=count, directory=large_path.parent)
     figures = []
     for key, label in (("median_ms", "median"), ("p95_ms", "p95")):

@@ -7,6 +7,7 @@ for one screenful (50 rows), on the seed case and on the large case.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from measure import Figure, best_of, clock_ms
 
@@ -69,7 +70,7 @@ def measure_case(path: Path, *, repeats: int) -> dict[str, float]:
     return found
 
 
-def run(seed_path: Path, large_path: Path, *, repeats: int = 5) -> tuple[list[Figure], dict]:
+def run(seed_path: Path, large_path: Path, *, repeats: int = 5) -> tuple[list[Figure], dict[str, Any]]:
     seed = measure_case(seed_path, repeats=repeats)
     large = measure_case(large_path, repeats=repeats)
     figures = [Figure(SECTION, name, "ms", seed[name], large[name]) for name in seed]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from measure import Figure, best_of, clock_ms, summary
@@ -66,10 +67,11 @@ def _floor(conn: sqlite3.Connection, expression: str) -> None:
         conn.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT 50", [expression]).fetchall()
 
 
-def measure_case(path: Path, *, repeats: int) -> dict:
+def measure_case(path: Path, *, repeats: int) -> dict[str, Any]:
     typed = keystrokes()
     first, ranked, staged, final, tool, floor = [], [], [], [], [], []
-    agreement, final_agreement = [], []
+    agreement: list[float] = []
+    final_agreement: list[float] = []
     unranked_keystrokes = 0
     with db.open_case(path, read_only=True) as case:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -115,7 +117,7 @@ def measure_case(path: Path, *, repeats: int) -> dict:
     }
 
 
-def figures(seed: dict, large: dict) -> list[Figure]:
+def figures(seed: dict[str, Any], large: dict[str, Any]) -> list[Figure]:
     rows = []
     labels = [
         ("first_matches", "1. casebook first_matches() (shown at once)"),
@@ -151,7 +153,7 @@ def figures(seed: dict, large: dict) -> list[Figure]:
     return rows
 
 
-def run(seed_path: Path, large_path: Path, *, repeats: int = 3) -> tuple[list[Figure], dict]:
+def run(seed_path: Path, large_path: Path, *, repeats: int = 3) -> tuple[list[Figure], dict[str, Any]]:
     seed = measure_case(seed_path, repeats=repeats)
     large = measure_case(large_path, repeats=repeats)
     return figures(seed, large), {"seed": seed, "large": large, "queries": QUERIES}

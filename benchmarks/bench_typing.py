@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from bench_search import QUERIES
 from measure import summary
@@ -35,7 +36,7 @@ def _key(char: str) -> str:
     return "space" if char == " " else char
 
 
-async def _type_all(path: Path) -> list[float]:
+async def _type_all(path: Path) -> tuple[list[float], list[float]]:
     from textual.widgets import Input
 
     from tui.app import CasebookApp
@@ -82,6 +83,6 @@ async def _type_all(path: Path) -> list[float]:
     return first, final
 
 
-def measure_case(path: Path) -> dict:
+def measure_case(path: Path) -> dict[str, Any]:
     first, final = asyncio.run(_type_all(path))
     return {"first_results": summary(first), "final_order": summary(final)}

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -61,6 +62,7 @@ def _marks_beside_a_rival(case: db.Case, marks: int) -> tuple[list[float], int]:
     rival = subprocess.Popen([sys.executable, "-c", _RIVAL, str(case.path), str(ROOT)],
                              stdout=subprocess.PIPE, text=True)
     try:
+        assert rival.stdout is not None
         rival.stdout.readline()
         claims = case.scalar("SELECT count(*) FROM claims")
         times = []
@@ -90,7 +92,7 @@ def _figures(seconds: list[float]) -> dict[str, float]:
             "total_s": sum(seconds)}
 
 
-def run(*, marks: int = 500, directory: str | Path | None = None) -> dict:
+def run(*, marks: int = 500, directory: str | Path | None = None) -> dict[str, Any]:
     """Time ``marks`` marks and as many bare INSERTs; return the figures.
 
     ``directory`` is where both files go (default: a temporary directory
@@ -140,7 +142,7 @@ def run(*, marks: int = 500, directory: str | Path | None = None) -> dict:
     }
 
 
-def table(result: dict) -> str:
+def table(result: dict[str, Any]) -> str:
     def row(label: str, figures: dict[str, float]) -> str:
         return (f"{label:<36}" + "".join(f"{figures[key]:>9.3f}ms" for key in _COLUMNS))
 

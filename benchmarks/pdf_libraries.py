@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -98,7 +99,7 @@ def broken_words(written: list[str], text: str) -> int:
     return sum(p.count(made.LONG_WORD) for p in written) - words(text).count(made.LONG_WORD)
 
 
-def measure(repeats: int, pages: int) -> list[dict]:
+def measure(repeats: int, pages: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         two_columns = Path(folder) / "two-columns.pdf"
         written = made.report_pdf(two_columns, paragraph_count=30)

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
@@ -79,14 +80,14 @@ def print_table(figures: list[Figure], large_label: str) -> None:
         print(line + (f"  {figure.note}" if figure.note else ""))
 
 
-def _case_info(case: BenchCase) -> dict:
+def _case_info(case: BenchCase) -> dict[str, Any]:
     with db.open_case(case.path, read_only=True) as opened:
         counts = db.counts(opened).model_dump()
     return {"label": case.label, "path": str(case.path), "bytes": case.path.stat().st_size,
             "counts": counts, "built_in_s": case.built_in_s}
 
 
-def _machine() -> dict:
+def _machine() -> dict[str, Any]:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, text=True,
                                 capture_output=True).stdout.strip()
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     seed = seed_case(args.cases, say)
     large = generated_case(args.excerpts, args.seed, args.cases, say)
     figures: list[Figure] = []
-    raw: dict = {}
+    raw: dict[str, Any] = {}
     for name in chosen:
         print(f"measuring {name} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()

@@ -28,6 +28,7 @@ import struct
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -126,7 +127,7 @@ def measure(cases: dict[str, Path], runs: int) -> dict[str, dict[str, list[float
     return results
 
 
-def report(results: dict[str, dict[str, list[float]]]) -> dict:
+def report(results: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
     names = list(results)
     median = {name: {key: statistics.median(values) for key, values in columns.items()}
               for name, columns in results.items()}

@@ -108,6 +108,7 @@ def _command_name(argv: list[str] | None) -> str:
 def main(argv: list[str] | None = None) -> None:
     forbid_network()
     casefile.warn = lambda text: click.echo(f"casebook: warning: {visible(text)}", err=True)
+    casefile.upgraded = lambda upgrade: click.echo(f"casebook: {upgrade.message}", err=True)
     for stopping in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stopping, _stop)
     try:

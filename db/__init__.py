@@ -3,7 +3,7 @@
 Reachable without the TUI: nothing here imports textual or rich.
 """
 
-from .casefile import Case, backup_case_file, create_case, open_case, utc_now
+from .casefile import Case, Upgrade, backup_case_file, create_case, open_case, utc_now
 from .errors import (
     AnnotationImportError,
     CaseBusyError,
@@ -60,7 +60,7 @@ __all__ = [
     "STATUSES", "Annotation", "Case", "CaseCounts", "CaseError", "CaseFileError", "Claim",
     "Entity", "Event", "Evidence", "Excerpt", "InvalidValueError", "NotFoundError",
     "ReadInterrupted", "ReadOnlyError", "Source", "SourceInfo", "StaleClaimError",
-    "StaleRevisionError", "UnchangedStatusError",
+    "StaleRevisionError", "UnchangedStatusError", "Upgrade",
     "backup_case_file",
     "counts", "create_case", "open_case", "utc_now",
 ]

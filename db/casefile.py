@@ -16,6 +16,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlite_utils import Database
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
-from .text import register_functions
+from .text import register_functions, visible
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -35,6 +36,22 @@ OPENED_READ_ONLY = "it was opened read-only"
 NOT_WRITABLE = "you do not have permission to write the file"
 FOLDER_NOT_WRITABLE = ("you do not have permission to write the folder it is in, where SQLite "
                        "keeps the -wal and -shm files of a file being written")
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What opening a case file did to it: its schema upgraded, after a backup."""
+
+    path: Path
+    from_version: int
+    to_version: int
+    backup: Path
+
+    @property
+    def message(self) -> str:
+        """One line for a person (the CLI prints it on stderr, the browser notifies it)."""
+        return (f"{visible(str(self.path))}: upgraded from schema v{self.from_version} to "
+                f"v{self.to_version}; a backup is at {visible(str(self.backup))}")
 
 
 def new_uid() -> str:
@@ -67,6 +84,7 @@ class Case:
         self._trusted_schema: int | None = None   # the schema cookie last found casebook's own
         self.permission_warning = ""   # others may write or read the file (``permission_warning``)
         self.being_built = False       # made here, under its hidden name (``building_case``)
+        self.upgrade: Upgrade | None = None   # opening it upgraded its schema (``open_case``)
 
     # -- reading -------------------------------------------------------------
 
@@ -330,6 +348,8 @@ def _check_path(path: Path) -> None:
 # Told of a case file that others may change or read (the CLI prints it on stderr).
 warn: Callable[[str], None] | None = None
 _warned: set[str] = set()   # each file is warned about once a process
+# Told when opening a case file upgraded its schema (the CLI prints it on stderr).
+upgraded: Callable[[Upgrade], None] | None = None
 
 # Set to "group" for a case shared with a group on purpose: what the group may
 # do (read, write) is then not warned about; what anyone may do still is.
@@ -457,6 +477,7 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
         conn = _connect(path, read_only=sqlite_read_only, immutable=immutable)
     except sqlite3.Error as error:
         raise CaseFileError(f"{path}: cannot open ({error})") from None
+    upgrade = None
     try:
         version = _is_case_file(conn, path)
         if version < SCHEMA_VERSION:
@@ -470,7 +491,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
             backup = _backup_path(path, version)
             backup_case_file(conn, backup)
             db = Database(conn, execute_plugins=False)
-            migrate(db)
+            upgrade = Upgrade(path=path, from_version=version, to_version=migrate(db),
+                              backup=backup)
         _configure(conn, read_only=read_only)
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -479,6 +501,9 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
         conn.close()
         raise
     case = Case(conn, path, read_only=read_only, read_only_reason=reason)
+    case.upgrade = upgrade
+    if upgrade is not None and upgraded is not None:
+        upgraded(upgrade)
     case.permission_warning = permission_warning(path)
     if case.permission_warning:
         _warn_once(path, case.permission_warning)

@@ -11,10 +11,12 @@ Searching as you type comes in two stages (README, Benchmarks, has the figures):
   index pages: about a millisecond a keystroke at a million excerpts.
 - :func:`search` orders them by relevance, FTS5's bm25, which weighs every
   matching row before it can return the best: at a million excerpts a
-  one-letter prefix matches nearly all of them, a second of work. So a kind
-  is ranked only when it has at most ``RANK_LIMIT`` matches (then exactly as
-  bm25 orders them); with more, its hits stay in index order and the group
-  says ``ranked=False``.
+  one-letter prefix matches nearly all of them, a second of work. So kinds
+  are ranked, fewest matches first, while all they rank together is at most
+  ``RANK_AT_ONCE`` matches (then exactly as bm25 orders them), and only when
+  no word of the query is common enough (``PHRASE_LIMIT``) that bm25's count
+  of the rows holding it would cost more; the others' hits stay in index
+  order and their groups say ``ranked=False``.
 - :func:`refine` then ranks those too, while the analyst reads; the next
   keystroke cancels it.
 
@@ -24,9 +26,10 @@ search for the one before, which stops at once with ``ReadInterrupted``.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .casefile import Case
@@ -50,10 +53,22 @@ Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
 KINDS: tuple[str, ...] = tuple(kind.name for kind in SEARCHED_KINDS)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
-# Matches ranked per kind at most. bm25 costs some 2 µs a matching row (on a
-# generated case of 1,000,000 excerpts, on this two-core machine), so this
-# bounds ranking near 10 ms a kind; more matches stay in index order.
+MAX_PHRASES = 16      # a MATCH expression's phrases at most (a word mixing scripts is several)
+# A kind's full list of matches (``matches_page``) is by relevance up to
+# this many matches, in index order beyond.
 RANK_LIMIT = 5_000
+# Matches ``search`` ranks at once, every kind together, at most. bm25 costs
+# some 2-8 µs a matching row (on a generated case of 1,000,000 excerpts, on
+# this two-core machine, loaded or not): this bounds a keystroke's ranking
+# near 2-8 ms. The kinds with the fewest matches are ranked first, the rest
+# stay in index order (until ``refine``). It is the default ``count_cap``
+# too, so the count a keystroke reads for its first matches tells it.
+RANK_AT_ONCE = 1_000
+# Before ranking, bm25 counts the rows that hold each phrase of the query (its
+# rarity), some 0.05 µs a row: "in" or "o*" in a million excerpts is half a
+# million rows, 30-90 ms, however few rows match the whole query. A query with
+# a phrase in more rows than this is left in index order.
+PHRASE_LIMIT = 20_000
 
 # Each kind's search index, and its index of words in other scripts spelt in Latin.
 FTS_TABLES: dict[str, str] = {
@@ -68,7 +83,7 @@ class SearchGroup(Model):
     total: int            # matches counted, up to count_cap
     capped: bool          # True when there are more than ``total``
     ranked: bool = True   # hits by relevance; False: in index order (first stage,
-                          # or more than RANK_LIMIT matches)
+                          # or too many to rank at once: see ``search``)
     transliterated: int = 0  # of ``total``, matches found only by the Latin spelling
                              # of words in another script: their hits come last
 
@@ -89,10 +104,48 @@ class SearchResults(Model):
         return all(group.ranked for group in self.groups)
 
 
+def _once(words: list[str]) -> list[str]:
+    """Each word once, in order, and the last one last: it is the prefix being
+    typed (``a a`` is the word ``a`` and a word beginning with ``a``). A query
+    that repeats a word (pasted, 2,000 times) finds what it finds once."""
+    if not words:
+        return words
+    *head, last = words
+    return [*dict.fromkeys(head), last]
+
+
 def query_terms(query: str) -> list[str]:
-    """The folded words of a query, as the index sees them."""
-    words = [word[:MAX_TERM_LENGTH] for _, _, word in tokens(nfc(query.replace("\x00", " ")))]
-    return words[:MAX_TERMS]
+    """The folded words of a query, as the index sees them: each once, at most
+    ``MAX_TERMS`` of them, each at most ``MAX_TERM_LENGTH`` characters."""
+    return list(_query_terms(query))
+
+
+@functools.lru_cache(maxsize=64)
+def _query_terms(query: str) -> tuple[str, ...]:
+    # Cached: a keystroke's stages ask for its words several times, and a
+    # pasted query of 10,000 characters is 2,000 words to fold each time.
+    words: list[str] = []
+    seen: set[str] = set()
+    for _, _, word in tokens(nfc(query.replace("\x00", " "))):
+        word = word[:MAX_TERM_LENGTH]
+        if word not in seen and len(seen) == MAX_TERMS:
+            break
+        seen.add(word)
+        words.append(word)
+    return tuple(_once(words)[:MAX_TERMS])
+
+
+def match_phrases(query: str) -> list[str]:
+    """The quoted FTS5 phrases of a query, its words in order (at most
+    ``MAX_PHRASES``), the last a prefix (``*``) so results follow the typing."""
+    quoted = []
+    terms = query_terms(query)
+    for number, term in enumerate(terms):
+        phrases = query_phrases(term)
+        for part, (phrase, may_be_prefix) in enumerate(phrases):
+            last = number == len(terms) - 1 and part == len(phrases) - 1
+            quoted.append(f'"{phrase}"' + ("*" if last and may_be_prefix else ""))
+    return quoted if len(quoted) <= MAX_PHRASES else [*quoted[:MAX_PHRASES - 1], quoted[-1]]
 
 
 def match_expression(query: str) -> str | None:
@@ -101,23 +154,14 @@ def match_expression(query: str) -> str | None:
     Every word is a quoted string (so AND, NEAR, *, ^, quotes and brackets are
     just text); the last word is a prefix so results follow the typing.
     """
-    terms = query_terms(query)
-    if not terms:
-        return None
-    quoted = []
-    for number, term in enumerate(terms):
-        phrases = query_phrases(term)
-        for part, (phrase, may_be_prefix) in enumerate(phrases):
-            last = number == len(terms) - 1 and part == len(phrases) - 1
-            quoted.append(f'"{phrase}"' + ("*" if last and may_be_prefix else ""))
-    return " ".join(quoted)
+    return " ".join(match_phrases(query)) or None
 
 
 def latin_terms(query: str) -> list[str]:
     """The query's folded words spelt in Latin (``Мецола`` -> ``metsola``),
     as the transliterated indexes hold them."""
-    return [latin[:MAX_TERM_LENGTH] for term in query_terms(query)
-            for latin in latin_spelling(term)][:MAX_TERMS]
+    return _once([latin[:MAX_TERM_LENGTH] for term in query_terms(query)
+                  for latin in latin_spelling(term)])[:MAX_TERMS]
 
 
 def latin_expression(query: str) -> str | None:
@@ -127,6 +171,22 @@ def latin_expression(query: str) -> str | None:
         return None
     return " ".join(f'"{term}"' + ("*" if number == len(terms) - 1 else "")
                     for number, term in enumerate(terms))
+
+
+def _phrases_of(expression: str) -> list[str]:
+    """The phrases of a MATCH expression made here: quoted, none holding a quote."""
+    return [f'"{phrase}' for phrase in expression[1:].split(' "')]
+
+
+def cheap_to_rank(case: Case, table: str, expression: str) -> bool:
+    """Whether bm25's count of the rows that hold each phrase of ``expression``
+    (``PHRASE_LIMIT``) is cheap: always, for one phrase, whose rows are the
+    matches, which callers have counted."""
+    phrases = _phrases_of(expression)
+    return len(phrases) < 2 or all(
+        int(case.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
+                        "LIMIT ?)", [phrase, PHRASE_LIMIT + 1])) <= PHRASE_LIMIT
+        for phrase in phrases)
 
 
 def _live(kind: str, include_retired: bool, rowid: str = "rowid") -> str:
@@ -170,7 +230,7 @@ def first_ids_and_count(
 def ranked_ids(case: Case, kind: str, expression: str, limit: int, *,
                include_retired: bool = False) -> list[int]:
     """The best ``limit`` matches by bm25 (FTS5's ``rank``): it weighs every
-    match, so callers rank only when there are few (``RANK_LIMIT``)."""
+    match, so callers rank only when there are few (``RANK_AT_ONCE``)."""
     table = FTS_TABLES[kind]
     rows = case.rows(
         f"SELECT rowid FROM {table} WHERE {table} MATCH ?{_live(kind, include_retired)} "
@@ -190,23 +250,27 @@ def exact_ids(case: Case, kind: str, expression: str, cap: int, *,
 
 def latin_ids_and_count(
     case: Case, kind: str, expression: str, latin: str, limit: int, *, cap: int, rank: bool,
-    include_retired: bool = False, exact: set[int] | None = None,
-) -> tuple[list[int], int]:
+    include_retired: bool = False, exact: set[int] | None = None, cheap: bool = False,
+) -> tuple[list[int], int, bool]:
     """The first (``rank``: best by bm25, where they are few) ``limit``
     transliterated matches of a kind, and their count up to ``cap + 1``:
     rows with words in other scripts whose Latin spelling matches and, for a
     query in another script (``Мецола``), rows whose own words match its
     spelling (``Metsola``). Rows the query as typed finds (``exact``, read
     here if not given) are left out: they are exact matches. With more exact
-    matches than ``cap`` there is nothing to add."""
+    matches than ``cap`` there is nothing to add.
+
+    The third value is False where ranking was left undone: with ``cheap``,
+    transliterated matches are ranked only where ``cheap_to_rank``."""
     if exact is None:
         exact = exact_ids(case, kind, expression, cap, include_retired=include_retired)
         if exact is None:
-            return [], 0
+            return [], 0, True
     seen = set(exact)
     parts = [LATIN_TABLES[kind]] + ([FTS_TABLES[kind]] if latin != expression else [])
     ids: list[int] = []
     count = 0
+    ranked = True
     for table in parts:
         room = max(limit - len(ids), 0)
         wanted = max(cap + 1 - count, room, 1) + len(seen)
@@ -215,14 +279,17 @@ def latin_ids_and_count(
         found = [rowid for rowid in rows if rowid not in seen]
         count += len(found)
         if rank and room and found and len(rows) < wanted:   # every match seen: few, rank them
-            best = [row[0] for row in case.rows(f"{query} ORDER BY rank LIMIT ?",
-                                                [latin, room + len(seen)])]
-            found = [rowid for rowid in best if rowid not in seen]
+            if cheap and not cheap_to_rank(case, table, latin):
+                ranked = False
+            else:
+                best = [row[0] for row in case.rows(f"{query} ORDER BY rank LIMIT ?",
+                                                    [latin, room + len(seen)])]
+                found = [rowid for rowid in best if rowid not in seen]
         ids.extend(found[:room])
         seen.update(rows)
         if count > cap and len(ids) >= limit:
             break
-    return ids, count
+    return ids, count, ranked
 
 
 def _hits(case: Case, kind: str, ids: list[int], terms: Sequence[str],
@@ -238,17 +305,38 @@ def _with_latin(
     (``exact``: every exact match's id, None if more than ``count_cap``)."""
     if latin is None or group.capped:
         return group
-    ids, count = latin_ids_and_count(case, group.kind, expression, latin,
-                                     max(limit - len(group.hits), 0), cap=count_cap, rank=rank,
-                                     include_retired=include_retired, exact=exact)
+    ids, count, ranked = latin_ids_and_count(
+        case, group.kind, expression, latin, max(limit - len(group.hits), 0), cap=count_cap,
+        rank=rank, include_retired=include_retired, exact=exact, cheap=True)
     if not count:
         return group
     total = group.total + count
     return group.model_copy(update={
         "hits": group.hits + tuple(_hits(case, group.kind, ids, latin_terms, True)),
         "total": min(total, count_cap), "capped": group.capped or total > count_cap,
-        "transliterated": min(count, count_cap),
+        "transliterated": min(count, count_cap), "ranked": group.ranked and ranked,
     })
+
+
+def _rankable(case: Case, counted: Mapping[Kind, int], expression: str,
+              rank_limit: int | None) -> set[Kind]:
+    """The kinds ``search`` ranks at once, given each kind's matches: fewest
+    first, while together they are at most ``rank_limit``, if the query's
+    phrases are rare enough to rank cheaply in that kind's index
+    (``cheap_to_rank``). Every kind with matches where ``rank_limit`` is None."""
+    if rank_limit is None:
+        return {kind for kind, matches in counted.items() if matches}
+    chosen: set[Kind] = set()
+    ranking = 0
+    for kind, matches in sorted(counted.items(), key=lambda item: item[1]):
+        if not matches:
+            continue
+        if ranking + matches > rank_limit:
+            break
+        if cheap_to_rank(case, FTS_TABLES[kind], expression):
+            chosen.add(kind)
+            ranking += matches
+    return chosen
 
 
 def _results(
@@ -260,38 +348,35 @@ def _results(
     expression = match_expression(query)
     latin = None if exact else latin_expression(query)
     spelt = () if exact else tuple(latin_terms(query))
-    groups = []
+    wanted = []
     for name in kinds:
         if name not in KINDS:
             raise ValueError(f"unknown kind {name!r} (choose {', '.join(KINDS)})")
-        kind = item_kind(name).name
-        if expression is None:
-            continue
-        exact_set: set[int] | None = None
-        if rank:
-            most = max(count_cap, rank_limit or 0)
-            matches = count_matches(case, kind, expression, most, include_retired=include_retired)
-            ranked = rank_limit is None or matches <= rank_limit
-            if not matches:
-                ids = []
-            elif ranked:
-                ids = ranked_ids(case, kind, expression, limit, include_retired=include_retired)
-            else:
-                ids = first_ids(case, kind, expression, limit, include_retired=include_retired)
-            if latin is not None and matches <= count_cap:
-                exact_set = (set() if not matches else exact_ids(
-                    case, kind, expression, count_cap, include_retired=include_retired))
-        else:
-            every, matches = first_ids_and_count(case, kind, expression, count_cap, cap=count_cap,
-                                                 include_retired=include_retired)
-            ids, ranked = every[:limit], False
-            exact_set = set(every) if matches <= count_cap else None
+        wanted.append(item_kind(name).name)
+    if expression is None:
+        return SearchResults(query=query, terms=tuple(terms), groups=(),
+                             latin_terms=spelt, exact=exact)
+    # One read a kind: its first matches in index order, counted up to what
+    # ranking may weigh (every exact match's id too, where they are few).
+    most = max(count_cap, rank_limit or 0) if rank else count_cap
+    found = {kind: first_ids_and_count(case, kind, expression, most, cap=most,
+                                       include_retired=include_retired) for kind in wanted}
+    counted = {kind: matches for kind, (_, matches) in found.items()}
+    ranking = _rankable(case, counted, expression, rank_limit) if rank else set()
+    groups = []
+    for kind in wanted:
+        every, matches = found[kind]
+        ranked = kind in ranking
+        ids = (ranked_ids(case, kind, expression, limit, include_retired=include_retired)
+               if ranked else every[:limit])
         group = SearchGroup(
             kind=kind, hits=tuple(_hits(case, kind, ids, terms)),
-            total=min(matches, count_cap), capped=matches > count_cap, ranked=ranked,
+            total=min(matches, count_cap), capped=matches > count_cap,
+            ranked=ranked or (rank and not matches),
         )
+        exact_set = set(every) if matches <= count_cap else None
         groups.append(_with_latin(case, group, expression, latin, spelt, limit=limit,
-                                  count_cap=count_cap, rank=rank and ranked,
+                                  count_cap=count_cap, rank=ranked or (rank and not matches),
                                   include_retired=include_retired, exact=exact_set))
     return SearchResults(query=query, terms=tuple(terms), groups=tuple(groups),
                          latin_terms=spelt, exact=exact)
@@ -320,14 +405,14 @@ def search(
     kinds: Iterable[str] = KINDS,
     limit: int = 10,
     count_cap: int = 1000,
-    rank_limit: int | None = RANK_LIMIT,
+    rank_limit: int | None = RANK_AT_ONCE,
     include_retired: bool = False,
     exact: bool = False,
 ) -> SearchResults:
     """Search every kind; each group holds its best ``limit`` hits and a count.
 
-    Ranked by bm25 where a kind has at most ``rank_limit`` matches (see the
-    module's docstring); each group says whether it is. ``rank_limit=None``
+    Ranked by bm25 where the kinds have at most ``rank_limit`` matches in all
+    (fewest first; see the module's docstring); each group says whether it is. ``rank_limit=None``
     ranks every group however many matches it has.
 
     Unless ``exact``, matches by transliteration follow each group's exact
@@ -350,8 +435,8 @@ def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResu
         ids = ranked_ids(case, group.kind, expression, limit)
         hits = tuple(_hits(case, group.kind, ids, results.terms))
         if latin is not None and group.transliterated and len(hits) < limit:
-            found, _ = latin_ids_and_count(case, group.kind, expression, latin, limit - len(hits),
-                                           cap=limit, rank=True)
+            found, _, _ = latin_ids_and_count(case, group.kind, expression, latin,
+                                              limit - len(hits), cap=limit, rank=True)
             hits += tuple(_hits(case, group.kind, found, results.latin_terms, True))
         return group.model_copy(update={"hits": hits, "ranked": True})
 
@@ -463,7 +548,8 @@ class Searcher:
     and, if some group is not ranked yet, :meth:`refine` with it, showing
     each answer as it comes. A superseded search raises ``ReadInterrupted``:
     mid-query through ``Case.interrupt()`` and a progress handler, between
-    queries through the token.
+    queries through the token. The stages of one keystroke share their reads:
+    ``search`` reuses the matches ``first_matches`` counted.
     """
 
     # SQLite asks the progress handler every this many VM steps (~0.1 ms).
@@ -478,6 +564,7 @@ class Searcher:
         self._latest = 0
         self._lock = threading.Lock()
         self._running = threading.local()  # the token of the search this thread runs
+        self._reads: tuple[int, dict[tuple[str, str], list[sqlite3.Row]]] = (0, {})
         if case is not None:
             self._attach(case)
 
@@ -555,7 +642,17 @@ class _Superseded:
             raise
 
     def rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        found: list[sqlite3.Row] = self._read("rows", sql, params)
+        # The same read twice in one keystroke's stages (its matches, counted)
+        # is made once: the newest keystroke's reads are kept until the next.
+        token, reads = self._searcher._reads
+        key = (sql, repr(params))
+        if token == self._token and key in reads:
+            return reads[key]
+        found: list[sqlite3.Row] = self._read("rows", sql, params)   # refused if superseded
+        if token != self._token:
+            reads = {}
+            self._searcher._reads = (self._token, reads)
+        reads[key] = found
         return found
 
     def row(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
@@ -568,10 +665,11 @@ class _Superseded:
 
 
 __all__ = [
-    "FTS_TABLES", "KINDS", "LATIN_TABLES", "RANK_LIMIT", "ResultPlace", "SearchGroup",
+    "FTS_TABLES", "KINDS", "LATIN_TABLES", "PHRASE_LIMIT", "RANK_AT_ONCE", "RANK_LIMIT",
+    "ResultPlace", "SearchGroup",
     "SearchHit", "SearchResults", "Searcher", "count_all_matches", "count_matches",
     "entity_named", "exact_ids", "first_ids", "first_ids_and_count", "first_matches", "focus", "fold",
-    "highlight_spans", "latin_expression", "latin_ids_and_count", "latin_terms",
-    "match_expression", "matches_page", "query_terms", "ranked_ids", "refine", "search",
+    "cheap_to_rank", "highlight_spans", "latin_expression", "latin_ids_and_count", "latin_terms",
+    "match_expression", "match_phrases", "matches_page", "query_terms", "ranked_ids", "refine", "search",
     "step_result",
 ]

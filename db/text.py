@@ -231,20 +231,25 @@ def highlight_spans(text: str, terms: Sequence[str], *,
     """Spans of ``text`` that match the query terms (the last as a prefix);
     ``transliterated``: words in other scripts match by their Latin spelling
     (``Мецола`` for ``metsola``)."""
+    return list(_match_spans(text, terms, transliterated=transliterated))
+
+
+def _match_spans(text: str, terms: Sequence[str], *,
+                 transliterated: bool = False) -> Iterator[tuple[int, int]]:
+    """``highlight_spans`` one at a time, for a caller that needs only the first."""
     if not terms:
-        return []
+        return
     whole, prefix = set(terms[:-1]), terms[-1]
+    unspaced = [term for term in terms if _UNSPACED.match(term)]
 
     def matches(word: str) -> bool:
         return (word in whole or word.startswith(prefix)
-                or any(_UNSPACED.match(term) and term in word for term in terms))
+                or any(term in word for term in unspaced))
 
-    return [
-        (start, end)
-        for start, end, word in tokens(text)
+    for start, end, word in tokens(text):
         if matches(word) or (transliterated and not word.isascii()
-                             and any(matches(latin) for latin in latin_spelling(word)))
-    ]
+                             and any(matches(latin) for latin in latin_spelling(word))):
+            yield start, end
 
 
 def focus(text: str, terms: Sequence[str], width: int = 160, *,
@@ -253,11 +258,11 @@ def focus(text: str, terms: Sequence[str], width: int = 160, *,
     flat = one_line(text)
     if len(flat) <= width:
         return flat
-    spans = highlight_spans(flat, terms, transliterated=transliterated)
-    start = max(0, spans[0][0] - width // 4) if spans else 0
+    first = next(_match_spans(flat, terms, transliterated=transliterated), None)
+    start = max(0, first[0] - width // 4) if first else 0
     end = min(len(flat), start + width)
     start = max(0, end - width)
-    first_match = spans[0][0] if spans else end
+    first_match = first[0] if first else end
     if start and not flat[start - 1].isspace():   # begin on a word, not in one
         space = flat.find(" ", start, first_match)
         start = space + 1 if space != -1 else start

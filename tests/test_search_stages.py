@@ -140,3 +140,69 @@ def test_a_searcher_opens_its_connection_on_first_use(seed_case_file: Path):
         searcher.close()
     with pytest.raises(ValueError):
         Searcher()
+
+
+def test_a_repeated_word_is_searched_once_and_phrases_are_bounded(seed_case):
+    from db.search import MAX_PHRASES, match_phrases, query_terms
+
+    assert query_terms("Logvinov " * 2000) == ["logvinov", "logvinov"]   # the word, and as a prefix
+    assert query_terms("embassy in embassy in bru") == ["embassy", "in", "bru"]
+    assert query_terms("x y x") == ["x", "y", "x"]
+    pasted, once = search(seed_case, "Logvinov " * 2000), search(seed_case, "Logvinov")
+    assert [(g.kind, [h.id for h in g.hits], g.total) for g in pasted.groups] == \
+           [(g.kind, [h.id for h in g.hits], g.total) for g in once.groups]
+    assert not pasted.empty
+    mixed = "".join(f"{letter}社" for letter in "abcdefghijklmnopqrstuvwxyz")
+    phrases = match_phrases(mixed)
+    assert len(phrases) == MAX_PHRASES and phrases[-1] == '"社"*'
+
+
+def test_ranking_at_once_is_shared_by_the_kinds_fewest_matches_first(seed_case):
+    full = search(seed_case, "the", limit=8, rank_limit=None)
+    totals = {g.kind: g.total for g in full.groups}
+    smallest = min((total, kind) for kind, total in totals.items() if total)
+    # A budget that fits only the smallest group ranks it alone.
+    budget = search(seed_case, "the", limit=8, rank_limit=smallest[0])
+    ranked = {g.kind for g in budget.groups if g.ranked and g.total}
+    assert ranked == {smallest[1]}
+    assert group(budget, smallest[1]).hits == group(full, smallest[1]).hits
+    assert refine(seed_case, budget, limit=8) == full
+
+
+def test_a_query_with_a_phrase_too_common_to_weigh_is_left_for_refine(seed_case, monkeypatch):
+    import db.search as search_module
+
+    query = "the Logvinov"
+    assert search(seed_case, query).ranked
+    assert search_module.cheap_to_rank(seed_case, "excerpts_fts", match_expression(query))
+    monkeypatch.setattr(search_module, "PHRASE_LIMIT", 3)   # "the" is in more excerpts than that
+    assert not search_module.cheap_to_rank(seed_case, "excerpts_fts", match_expression(query))
+    assert search_module.cheap_to_rank(seed_case, "excerpts_fts", match_expression("the"))
+    results = search(seed_case, query)
+    excerpts = group(results, "excerpt")
+    assert not excerpts.ranked and excerpts.total > 0
+    assert refine(seed_case, results) == search(seed_case, query, rank_limit=None)
+
+
+def test_a_keystrokes_stages_share_their_reads(seed_case_file: Path):
+    case = db.open_case(seed_case_file, read_only=True)
+    searcher = Searcher(case)
+    statements: list[str] = []
+    case.conn.set_trace_callback(statements.append)
+    try:
+        token = searcher.keystroke()
+        first = searcher.first_matches(token, "Logvinov")
+        counted = len(statements)
+        ranked = searcher.search(token, "Logvinov")
+        again = statements[counted:]
+        matches = [sql for sql in statements[:counted] if "MATCH" in sql and "ORDER BY" not in sql]
+        assert matches and not any(sql in again for sql in matches)   # counted once
+        assert [g.total for g in first.groups] == [g.total for g in ranked.groups]
+        assert ranked == search(case, "Logvinov")
+        newer = searcher.keystroke()
+        statements.clear()
+        searcher.first_matches(newer, "Logvinov")
+        assert statements    # a new keystroke reads again
+    finally:
+        case.conn.set_trace_callback(None)
+        searcher.close()

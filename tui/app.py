@@ -214,6 +214,8 @@ class CasebookApp(App[None]):
         self.load_counts()
         self.watching.poll_now()
         self.set_interval(self.POLL_SECONDS, self.watching.poll_now, name="poll")
+        if self.case.upgrade is not None:
+            self.notify(self.case.upgrade.message, timeout=8, markup=False)
         if self.case.permission_warning:
             self.notify(self.case.permission_warning, severity="warning", timeout=8, markup=False)
 

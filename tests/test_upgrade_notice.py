@@ -1,0 +1,96 @@
+"""Opening an older case file upgrades it after a backup, and says so: one
+line on stderr from the CLI, a notification in the browser (issue 14, Done
+when: "a migration re-indexes existing case files (backed up first) and says so")."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from conftest import run_cli
+
+import db
+from db.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from db.text import register_functions
+from tui.app import CasebookApp
+
+OLD = SCHEMA_VERSION - 1
+
+
+def _older_case(path: Path) -> None:
+    """A case file one schema behind, with a source, an excerpt and a claim."""
+    tools = sqlite_utils.Database(path)
+    register_functions(tools.conn)
+    migrations.apply(tools, stop_before="m011_who_added_items")
+    tools.execute(f"PRAGMA user_version = {OLD}")
+    tools.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    text = "Kirill Logvinov met Мецола in Brussels."
+    with tools.conn:
+        tools.execute("INSERT INTO case_meta VALUES ('title', 'old'), ('case_uid', 'case-1')")
+        tools.execute("INSERT INTO sources (title, text, sha256, added_at) VALUES ('s', ?, 'abc', "
+                      "'2026-01-01T00:00:00.000000Z')", [text])
+        tools.execute("INSERT INTO excerpts (source_id, start, \"end\", text) VALUES (1, 0, ?, ?)",
+                      [len(text), text])
+        tools.execute("INSERT INTO claims (uid, statement) VALUES ('c1', 'They met')")
+    tools.close()
+    path.chmod(0o600)
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_cli_says_once_that_it_upgraded_a_case_and_where_the_backup_is(tmp_path: Path):
+    path = tmp_path / "old.casebook"
+    _older_case(path)
+    result = run_cli("annotate", path, "1", "confirmed", "--annotator", "ana")
+    assert result.returncode == 0, result.stderr
+    (backup,) = tmp_path.glob(f"old.casebook.v{OLD}-*.bak")
+    assert result.stderr.splitlines() == [
+        f"casebook: {path}: upgraded from schema v{OLD} to v{SCHEMA_VERSION}; "
+        f"a backup is at {backup}"]
+    assert _version(path) == SCHEMA_VERSION and _version(backup) == OLD
+    again = run_cli("annotate", path, "1", "disputed", "--annotator", "ana")
+    assert again.returncode == 0 and again.stderr == "", again.stderr   # upgraded once: silent
+    assert len(list(tmp_path.glob("*.bak"))) == 1
+
+
+def test_a_read_only_command_on_an_older_case_refuses_and_announces_nothing(tmp_path: Path):
+    path = tmp_path / "old.casebook"
+    _older_case(path)
+    result = run_cli("search", path, "Logvinov")
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        f"casebook: error: {path}: uses schema v{OLD} and needs upgrading to v{SCHEMA_VERSION}; "
+        "open it once without --read-only"]
+    assert _version(path) == OLD and not list(tmp_path.glob("*.bak"))
+
+
+def test_opening_records_the_upgrade_and_a_current_file_has_none(tmp_path: Path):
+    path = tmp_path / "old.casebook"
+    _older_case(path)
+    with db.open_case(path) as case:
+        upgrade = case.upgrade
+        assert upgrade is not None
+        assert (upgrade.path, upgrade.from_version, upgrade.to_version) == (path, OLD, SCHEMA_VERSION)
+        assert upgrade.backup.exists() and upgrade.backup.parent == tmp_path
+    with db.open_case(path) as case:
+        assert case.upgrade is None
+
+
+async def test_the_browser_notifies_the_upgrade(tmp_path: Path):
+    path = tmp_path / "old.casebook"
+    _older_case(path)
+    with db.open_case(path) as case:
+        assert case.upgrade is not None
+        app = CasebookApp(case)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause()
+            messages = [str(notice.message) for notice in app._notifications]
+            assert case.upgrade.message in messages
+            assert f"v{OLD} to v{SCHEMA_VERSION}" in case.upgrade.message

@@ -380,11 +380,9 @@ def entity_ties(case: Case, entity_id: int, *, types: Sequence[str] = (),
 # -- the network --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Step:
-    relationship_id: int
-    near: int      # the entity stepped from
-    far: int       # the entity reached
+# A step out of the frontier: (relationship id, the entity stepped from, the entity reached),
+# as the row SQLite gives (no object made per step: a hub's walk reads thousands).
+_Step = tuple[int, int, int]
 
 
 def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
@@ -407,12 +405,15 @@ def _step_batches(case: Case, frontier: Sequence[int], condition: str, params: S
             f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
             f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} ORDER BY 1",
             [*batch, *params, *batch, *params])
-        yield [_Step(row[0], row[1], row[2]) for row in rows]
+        yield list(map(tuple, rows))
 
 
-class NetworkNode(Model):
+@dataclass(frozen=True, slots=True)
+class NetworkNode:
     """An entity in a network outline: how far from the centre, and the tie
-    that first reached it from its parent (None for the centre)."""
+    that first reached it from its parent (None for the centre). Made of
+    models read and checked just now: a plain record, not a model validated
+    again (a walk makes hundreds)."""
 
     entity: Entity
     depth: int
@@ -420,7 +421,8 @@ class NetworkNode(Model):
     relationship: Relationship | None = None
 
 
-class Network(Model):
+@dataclass(frozen=True, slots=True)
+class Network:
     centre: Entity
     nodes: tuple[NetworkNode, ...]      # breadth first: depth 0, 1, 2 …
     truncated: bool = False             # more were reachable than ``max_nodes``
@@ -442,14 +444,14 @@ def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[st
     for level in range(1, depth + 1):
         reached: list[int] = []
         for batch in _step_batches(case, frontier, condition, params):
-            for step in batch:
-                if step.far in found:
+            for relationship_id, near, far in batch:
+                if far in found:
                     continue
                 if len(found) >= max_nodes:
                     truncated = True
                     break
-                found[step.far] = (level, step.near, step.relationship_id)
-                reached.append(step.far)
+                found[far] = (level, near, relationship_id)
+                reached.append(far)
             if truncated:
                 break
         frontier = reached
@@ -458,11 +460,9 @@ def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[st
     entities = {e.id: e for e in entities_by_ids(case, list(found))}
     ties = {r.id: r for r in relationships_by_ids(
         case, [rid for _, _, rid in found.values() if rid is not None])}
-    # Built from models read and checked just now: constructed, not validated again.
-    nodes = [NetworkNode.model_construct(entity=entities[eid], depth=level, parent_id=parent,
-                                         relationship=ties.get(rid) if rid is not None else None)
-             for eid, (level, parent, rid) in found.items() if eid in entities]
-    return Network.model_construct(centre=centre[0], nodes=tuple(nodes), truncated=truncated)
+    nodes = tuple(NetworkNode(entities[eid], level, parent, ties.get(rid) if rid is not None else None)
+                  for eid, (level, parent, rid) in found.items() if eid in entities)
+    return Network(centre[0], nodes, truncated)
 
 
 class PathStep(Model):
@@ -514,10 +514,10 @@ def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
         grow, other = (sides[0], sides[1]) if len(sides[0].frontier) <= len(sides[1].frontier) \
             else (sides[1], sides[0])
         reached: dict[int, list[tuple[int, int]]] = {}
-        for step in _steps(case, grow.frontier, condition, params):
-            if step.far in grow.parents:
+        for relationship_id, near, far in _steps(case, grow.frontier, condition, params):
+            if far in grow.parents:
                 continue
-            reached.setdefault(step.far, []).append((step.near, step.relationship_id))
+            reached.setdefault(far, []).append((near, relationship_id))
         grow.parents.update(reached)
         grow.frontier = sorted(reached)
         hops += 1

@@ -73,3 +73,14 @@ async def choose_words(pilot, text: str, quote: str) -> None:
     await pilot.press(*word_keys(text, quote))
     await settle(pilot)
     assert pilot.app.screen.picker.quote == quote
+
+
+async def span_menu(pilot, text: str, quote: str) -> None:
+    """From an excerpt (``text``): ``s``, choose ``quote``, Enter: the menu of
+    what to make of the chosen words."""
+    from tui.screens.span import SpanMenu
+
+    await press(pilot, "s")
+    await choose_words(pilot, text, quote)
+    await press(pilot, "enter")
+    assert isinstance(pilot.app.screen, SpanMenu)

@@ -82,6 +82,8 @@ def test_the_relationships_benchmark_prints_each_figure_beside_its_floor(tmp_pat
     lines = {line.split("  ")[0]: line for line in result.stdout.splitlines()}
     for name in ("an entity's relationships (entity_ties)",
                  "its depth-2 network (neighbours, 500 max)",
+                 "the 10 biggest hubs' relationships (200 max)",
+                 "their depth-2 networks (500 max)",
                  "shortest paths, up to 4 hops (bidirectional)"):
         assert name in lines and lines[name].rstrip().endswith("ms"), result.stdout
         assert "x" in lines[name]                      # the ratio to the floor

@@ -4,6 +4,9 @@ and the same keys, rule and dialog straight on the tie in the entity's detail.""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 from conftest import browser, press, screen_text, settle
 
@@ -23,6 +26,20 @@ def svr_tie(case):
     svr = entity_named(case, "Russian Foreign Intelligence Service (SVR)")
     tie = next(t for t in entity_ties(case, nedyak.id) if t.other.id == svr.id)
     return nedyak, svr, tie.relationship
+
+
+@contextlib.asynccontextmanager
+async def marking(path) -> AsyncIterator:
+    """The browser over the case file at ``path`` as ``ana``, settled (no polling:
+    a test writes as a second annotator itself): ``(app, pilot, nedyak, svr, tie)``,
+    ``tie`` being Nedyak's to the SVR."""
+    with db.open_case(path) as case:
+        nedyak, svr, tie = svr_tie(case)
+        app = browser(case, annotator="ana")
+        app.POLL_SECONDS = 3600
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            yield app, pilot, nedyak, svr, tie
 
 
 async def open_tie(pilot, app, entity_id, other_id):
@@ -84,21 +101,16 @@ async def test_o_in_the_network_view_opens_the_tie_over_it(seed_case):
 async def test_marking_a_relationship_writes_the_case_file(seed_case_copy):
     from tui.screens.relationship import RelationshipScreen
 
-    with db.open_case(seed_case_copy) as case:
-        nedyak, svr, tie = svr_tie(case)
-        app = browser(case, annotator="ana")
-        app.POLL_SECONDS = 3600
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            screen = await open_tie(pilot, app, nedyak.id, svr.id)
-            assert isinstance(screen, RelationshipScreen)
-            await press(pilot, "c")
-            await settle(pilot)
-            text = screen.query_one("#relationship-view").text
-            assert "History (1)" in text and "ana" in text
-            assert screen.shown is not None and screen.shown.version == tie.version + 1
-            await press(pilot, "x")
-            await settle(pilot)
+    async with marking(seed_case_copy) as (app, pilot, nedyak, svr, tie):
+        screen = await open_tie(pilot, app, nedyak.id, svr.id)
+        assert isinstance(screen, RelationshipScreen)
+        await press(pilot, "c")
+        await settle(pilot)
+        text = screen.query_one("#relationship-view").text
+        assert "History (1)" in text and "ana" in text
+        assert screen.shown is not None and screen.shown.version == tie.version + 1
+        await press(pilot, "x")
+        await settle(pilot)
     with db.open_case(seed_case_copy, read_only=True) as reread:
         marks = relationship_history(reread, tie.id)
         assert [(m.kind, m.status, m.annotator) for m in marks] == [
@@ -112,25 +124,20 @@ async def test_a_stale_mark_on_a_relationship_is_refused_naming_who_changed_it(s
     from tui.screens.mark_dialogs import StaleMarkScreen
     from tui.screens.relationship import RelationshipScreen
 
-    with db.open_case(seed_case_copy) as case:
-        nedyak, svr, tie = svr_tie(case)
-        app = browser(case, annotator="ana")
-        app.POLL_SECONDS = 3600
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            screen = await open_tie(pilot, app, nedyak.id, svr.id)
-            assert isinstance(screen, RelationshipScreen)
-            with db.open_case(seed_case_copy) as other:   # a second writer, meanwhile
-                mark_relationship(other, tie.id, "disputed", annotator="bruno",
-                                  note="only one source")
-            await press(pilot, "c")
-            assert isinstance(app.screen, StaleMarkScreen)
-            dialog = screen_text(app)
-            assert f"Relationship {tie.id} changed since you saw it" in dialog
-            assert "bruno" in dialog and "only one source" in " ".join(dialog.split())
-            await press(pilot, "t")                          # take theirs
-            assert isinstance(app.screen, RelationshipScreen)
-            assert "History (1)" in app.screen.query_one("#relationship-view").text
+    async with marking(seed_case_copy) as (app, pilot, nedyak, svr, tie):
+        screen = await open_tie(pilot, app, nedyak.id, svr.id)
+        assert isinstance(screen, RelationshipScreen)
+        with db.open_case(seed_case_copy) as other:   # a second writer, meanwhile
+            mark_relationship(other, tie.id, "disputed", annotator="bruno",
+                              note="only one source")
+        await press(pilot, "c")
+        assert isinstance(app.screen, StaleMarkScreen)
+        dialog = screen_text(app)
+        assert f"Relationship {tie.id} changed since you saw it" in dialog
+        assert "bruno" in dialog and "only one source" in " ".join(dialog.split())
+        await press(pilot, "t")                          # take theirs
+        assert isinstance(app.screen, RelationshipScreen)
+        assert "History (1)" in app.screen.query_one("#relationship-view").text
     with db.open_case(seed_case_copy, read_only=True) as reread:
         marks = relationship_history(reread, tie.id)
         assert [(m.status, m.annotator) for m in marks] == [("disputed", "bruno")]
@@ -152,30 +159,25 @@ async def test_the_marking_keys_on_a_tie_in_the_entity_detail_mark_its_relations
         seed_case_copy):
     from tui.screens.mark_dialogs import NoteScreen
 
-    with db.open_case(seed_case_copy) as case:
-        nedyak, svr, tie = svr_tie(case)
-        app = browser(case, annotator="ana")
-        app.POLL_SECONDS = 3600
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            detail = await on_tie(pilot, app, nedyak.id, svr.id)
-            assert app.check_action("mark", ("confirmed",))      # the keys apply on a tie
-            await press(pilot, "c")
-            await settle(pilot)
-            assert any(f"Relationship {tie.id}: " in str(n.message) for n in app._notifications)
-            tie_line = next(block for block in detail.blocks if block.link is not None
-                            and block.link.via is not None and block.link.via.id == tie.id)
-            assert "confirmed" in str(tie_line.content)          # read again, cursor kept
-            assert detail.link is not None and detail.link.id == svr.id
-            await press(pilot, "d")                              # after our own mark: no dialog
-            await settle(pilot)
-            await press(pilot, "m")
-            assert isinstance(app.screen, NoteScreen)
-            await pilot.press(*["space" if ch == " " else ch for ch in "two sources"])
-            await press(pilot, "enter")
-            await settle(pilot)
-            await press(pilot, "u")                              # undo: the latest (the note's
-            await settle(pilot)                                  # status stays disputed)
+    async with marking(seed_case_copy) as (app, pilot, nedyak, svr, tie):
+        detail = await on_tie(pilot, app, nedyak.id, svr.id)
+        assert app.check_action("mark", ("confirmed",))      # the keys apply on a tie
+        await press(pilot, "c")
+        await settle(pilot)
+        assert any(f"Relationship {tie.id}: " in str(n.message) for n in app._notifications)
+        tie_line = next(block for block in detail.blocks if block.link is not None
+                        and block.link.via is not None and block.link.via.id == tie.id)
+        assert "confirmed" in str(tie_line.content)          # read again, cursor kept
+        assert detail.link is not None and detail.link.id == svr.id
+        await press(pilot, "d")                              # after our own mark: no dialog
+        await settle(pilot)
+        await press(pilot, "m")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*["space" if ch == " " else ch for ch in "two sources"])
+        await press(pilot, "enter")
+        await settle(pilot)
+        await press(pilot, "u")                              # undo: the latest (the note's
+        await settle(pilot)                                  # status stays disputed)
     with db.open_case(seed_case_copy, read_only=True) as reread:
         marks = relationship_history(reread, tie.id)
         assert [(m.kind, m.status, m.annotator) for m in marks][:3] == [
@@ -190,24 +192,19 @@ async def test_a_stale_mark_on_a_tie_in_the_entity_detail_asks_and_keep_mine_wri
         seed_case_copy):
     from tui.screens.mark_dialogs import StaleMarkScreen
 
-    with db.open_case(seed_case_copy) as case:
-        nedyak, svr, tie = svr_tie(case)
-        app = browser(case, annotator="ana")
-        app.POLL_SECONDS = 3600
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await on_tie(pilot, app, nedyak.id, svr.id)          # seen at tie.version
-            with db.open_case(seed_case_copy) as other:          # a second writer, meanwhile
-                mark_relationship(other, tie.id, "disputed", annotator="bruno",
-                                  note="only one source")
-            await press(pilot, "x")
-            assert isinstance(app.screen, StaleMarkScreen)
-            dialog = " ".join(screen_text(app).split())
-            assert f"Relationship {tie.id} changed since you saw it" in dialog
-            assert "bruno" in dialog and "only one source" in dialog
-            await press(pilot, "m")                              # keep mine
-            await settle(pilot)
-            assert not isinstance(app.screen, StaleMarkScreen)
+    async with marking(seed_case_copy) as (app, pilot, nedyak, svr, tie):
+        await on_tie(pilot, app, nedyak.id, svr.id)          # seen at tie.version
+        with db.open_case(seed_case_copy) as other:          # a second writer, meanwhile
+            mark_relationship(other, tie.id, "disputed", annotator="bruno",
+                              note="only one source")
+        await press(pilot, "x")
+        assert isinstance(app.screen, StaleMarkScreen)
+        dialog = " ".join(screen_text(app).split())
+        assert f"Relationship {tie.id} changed since you saw it" in dialog
+        assert "bruno" in dialog and "only one source" in dialog
+        await press(pilot, "m")                              # keep mine
+        await settle(pilot)
+        assert not isinstance(app.screen, StaleMarkScreen)
     with db.open_case(seed_case_copy, read_only=True) as reread:
         marks = relationship_history(reread, tie.id)
         assert [(m.status, m.annotator) for m in marks] == [("disputed", "bruno"),

@@ -4,14 +4,13 @@ unreviewed, with the excerpt as its evidence."""
 
 from __future__ import annotations
 
-from build_flow import browsing, choose_words, excerpt_with, press, type_text
+from build_flow import browsing, choose_words, excerpt_with, press, span_menu, type_text
 
 import db
 import db.building
 import db.entities
 from db.relationships import relationship_evidence, relationships_page
 from tui.screens.build_forms import RelationshipForm
-from tui.screens.span import SpanMenu
 
 
 async def test_a_relationship_between_two_entities_the_excerpt_mentions(observer_case):
@@ -107,10 +106,7 @@ async def test_r_in_the_span_picker_cites_the_chosen_words_with_the_entities_the
 async def test_the_span_menu_offers_a_relationship_too(observer_case):
     paragraph = excerpt_with(observer_case, "Auštrevičius, a Lithuanian MEP")
     async with browsing(observer_case, paragraph.id) as (app, pilot):
-        await press(pilot, "s")
-        await choose_words(pilot, paragraph.text, "Milan Uhrík")
-        await press(pilot, "enter")
-        assert isinstance(app.screen, SpanMenu)
+        await span_menu(pilot, paragraph.text, "Milan Uhrík")
         await press(pilot, "R")
         assert isinstance(app.screen, RelationshipForm)
         assert app.screen.span is not None

@@ -13,6 +13,7 @@ from build_flow import (  # noqa: F401
     excerpt_with,
     on_excerpt,
     press,
+    span_menu,
 )
 from conftest import PtyApp, browser, screen_text, settle
 from rich.cells import cell_len
@@ -22,7 +23,7 @@ import db
 from db.sources import excerpts_page
 from db.text import visible
 from tui.screens.build_forms import EntityForm, EventForm
-from tui.screens.span import SpanMenu, SpanScreen
+from tui.screens.span import SpanScreen
 from tui.widgets.span_picker import SpanPicker, wrap_offsets
 
 LONG = ("Logvinov is known for lavish dinners at the mission on Regentlaan, where diplomats and "
@@ -80,10 +81,7 @@ async def test_words_lines_extending_and_the_whole_excerpt(observer_case):
 async def test_enter_offers_what_to_make_and_the_span_is_kept_for_next_time(observer_case):
     paragraph = excerpt_with(observer_case, "Logvinov is known for lavish dinners")
     async with browsing(observer_case, paragraph.id) as (app, pilot):
-        await press(pilot, "s")
-        await choose_words(pilot, paragraph.text, "lavish dinners")
-        await press(pilot, "enter")
-        assert isinstance(app.screen, SpanMenu)
+        await span_menu(pilot, paragraph.text, "lavish dinners")
         await press(pilot, "down", "enter")                        # the second: an event
         assert isinstance(app.screen, EventForm)
         assert app.screen.text("title") == "lavish dinners"

@@ -103,6 +103,17 @@ def test_a_bad_relationship_is_one_line_and_writes_nothing(seed_case_copy: Path,
     assert _written(seed_case_copy) == before
 
 
+def test_a_relationship_to_a_retired_entity_is_one_line_and_writes_nothing(seed_case_copy: Path):
+    a, b = _id(seed_case_copy, "Milan Uhrík"), _id(seed_case_copy, "Urmas Paet")
+    assert run_cli("retire", seed_case_copy, "entity", str(b), "--reason", "a duplicate",
+                   env=ANA).returncode == 0
+    before = _written(seed_case_copy)
+    for ends in ((f"subject={a}", f"object={b}"), (f"subject={b}", f"object={a}")):
+        result = run_cli("add", seed_case_copy, "relationship", *ends, "type=associate", env=ANA)
+        assert_one_line_error(result, f"entity {b} is retired")
+    assert _written(seed_case_copy) == before
+
+
 def test_bad_listing_and_path_input_is_one_line(seed_case_copy: Path):
     paet = _id(seed_case_copy, "Urmas Paet")
     for args, fragment in (

@@ -84,19 +84,31 @@ def _pages(case: Case, *, include_retired: bool = False) -> Iterator[nx.MultiDiG
             graph = nx.MultiDiGraph()
     if len(graph):
         yield graph
-    graph = nx.MultiDiGraph()
+    # Edges counted here: a graph's number_of_edges() sums every node's degree,
+    # which asked after each edge made a page's writing quadratic in its size.
+    graph, edges = nx.MultiDiGraph(), 0
     for relationship in walk.relationships(case, include_retired=include_retired):
         source, target, key, data = _edge(relationship)
         graph.add_edge(source, target, key=key, **data)
-        if graph.number_of_edges() >= _PAGE:
+        edges += 1
+        if edges >= _PAGE:
             yield graph
-            graph = nx.MultiDiGraph()
-    if graph.number_of_edges():
+            graph, edges = nx.MultiDiGraph(), 0
+    if edges:
         yield graph
 
 
 def _text(element: ET.Element) -> str:
     return ET.tostring(element, encoding="unicode")
+
+
+def _children(container: ET.Element) -> str:
+    """The elements in ``container``, one a line, serialized in one call (a call
+    an element cost more than the element: each looks for namespaces anew)."""
+    for element in container:
+        element.tail = "\n"
+    whole = _text(container)                     # <graph>…</graph>, or <graph /> if empty
+    return whole[whole.index(">") + 1:whole.rindex("<")] if len(container) else ""
 
 
 def _open_tag(element: ET.Element) -> str:
@@ -138,9 +150,8 @@ def write_graphml(case: Case, out: TextIO, *, include_retired: bool = False) -> 
             writer.add_nodes(only, page)
             writer.add_edges(graph, page)
             _flush_graphml(writer)
-            for element in page:
-                out.write(_text(element) + "\n")
-                count += 1
+            out.write(_children(page))
+            count += len(page)
         out.write("</graph>\n</graphml>\n")
     return count
 
@@ -186,8 +197,7 @@ def write_gexf(case: Case, out: TextIO, *, include_retired: bool = False) -> int
             else:
                 writer.add_nodes(graph, page)
             for container in page:
-                for element in container:
-                    out.write(_text(element) + "\n")
-                    count += 1
+                out.write(_children(container))
+                count += len(container)
         out.write(("" if edges else "</nodes>\n<edges>\n") + "</edges>\n</graph>\n</gexf>\n")
     return count

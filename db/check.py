@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .casefile import Case
@@ -222,36 +222,53 @@ def damaged_rows(case: Case) -> Iterator[str]:
 _PAGE_ORDER = (
     'SELECT p.source_id, p.number, p.start, p."end", row_number() OVER w AS expected, '
     'lag(p."end") OVER w AS previous_end, length(s.text) AS length FROM source_pages p '
-    "JOIN sources s ON s.id = p.source_id WINDOW w AS (PARTITION BY p.source_id ORDER BY p.number)"
+    "JOIN sources s ON s.id = p.source_id"
 )
 
 
-def source_detail_problems(case: Case) -> Iterator[str]:
+def source_detail_problems(case: Case, *, among: Sequence[int] | None = None) -> Iterator[str]:
     """Pages that do not cover their source's text in order, line boxes
-    outside their source or on a page it lacks, and attachments that loop."""
-    for row in case.rows(f"SELECT * FROM ({_PAGE_ORDER}) WHERE number != expected OR start > \"end\" "
-                         "OR (previous_end IS NULL AND start != 0) OR (previous_end IS NOT NULL "
-                         "AND start != previous_end) OR \"end\" > length "
-                         "ORDER BY source_id, number LIMIT 50"):
+    outside their source or on a page it lacks, and attachments that loop
+    (of the sources ``among``, when given: a merge checks only those it copies)."""
+    if among is None:
+        yield from _source_detail_problems(case, "1", [])
+        return
+    for start in range(0, len(among), 500):
+        chunk = list(among[start:start + 500])
+        yield from _source_detail_problems(case, f"IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def _source_detail_problems(case: Case, among: str, ids: list[int]) -> Iterator[str]:
+    """``among``: ``IN (?, ...)`` of ``ids``, or ``1`` (every source)."""
+    pick = f"p.source_id {among}" if ids else "1"
+    for row in case.rows(f"SELECT * FROM ({_PAGE_ORDER} WHERE {pick} WINDOW w AS "
+                         "(PARTITION BY p.source_id ORDER BY p.number)) WHERE number != expected "
+                         "OR start > \"end\" OR (previous_end IS NULL AND start != 0) OR "
+                         "(previous_end IS NOT NULL AND start != previous_end) OR \"end\" > length "
+                         "ORDER BY source_id, number LIMIT 50", ids):
         yield (f"source {row['source_id']}: page {row['number']} ({row['start']}-{row['end']}) does not "
                "follow the page before it within the text")
     for row in case.rows(
             'SELECT p.source_id, max(p."end") AS covered, length(s.text) AS length FROM source_pages p '
-            'JOIN sources s ON s.id = p.source_id GROUP BY p.source_id HAVING covered != length LIMIT 50'):
+            f'JOIN sources s ON s.id = p.source_id WHERE {pick} GROUP BY p.source_id '
+            'HAVING covered != length LIMIT 50', ids):
         yield f"source {row['source_id']}: its pages end at {row['covered']}, its text at {row['length']}"
+    boxes = f"b.source_id {among}" if ids else "1"
     for row in case.rows(
             'SELECT b.source_id, b.start, b."end", b.page FROM source_boxes b '
-            "JOIN sources s ON s.id = b.source_id "
-            'WHERE b."end" > length(s.text) OR NOT EXISTS (SELECT 1 FROM source_pages p WHERE '
-            "p.source_id = b.source_id AND p.number = b.page) ORDER BY b.source_id, b.start LIMIT 50"):
+            f"JOIN sources s ON s.id = b.source_id WHERE {boxes} AND "
+            '(b."end" > length(s.text) OR NOT EXISTS (SELECT 1 FROM source_pages p WHERE '
+            "p.source_id = b.source_id AND p.number = b.page)) ORDER BY b.source_id, b.start LIMIT 50",
+            ids):
         yield (f"source {row['source_id']}: the line box at {row['start']}-{row['end']} is outside its "
                f"text or on a page it does not have ({row['page']})")
+    tops = f"source_id {among}" if ids else "1"
     looping = case.rows(
         "WITH RECURSIVE chain(top, attached, depth) AS ("
-        " SELECT source_id, attached_id, 1 FROM source_attachments WHERE attached_id IS NOT NULL"
+        f" SELECT source_id, attached_id, 1 FROM source_attachments WHERE attached_id IS NOT NULL AND {tops}"
         " UNION ALL SELECT chain.top, a.attached_id, depth + 1 FROM chain JOIN source_attachments a"
         " ON a.source_id = chain.attached WHERE a.attached_id IS NOT NULL AND depth < 20)"
-        " SELECT DISTINCT top FROM chain WHERE attached = top ORDER BY top LIMIT 10")
+        " SELECT DISTINCT top FROM chain WHERE attached = top ORDER BY top LIMIT 10", ids)
     for row in looping:
         yield f"source {row[0]} is among its own attachments"
 

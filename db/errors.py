@@ -31,6 +31,10 @@ class InvalidValueError(CaseError):
     """A value outside what the case-file format allows (a status, a kind, a date)."""
 
 
+class UnknownLanguageError(InvalidValueError):
+    """An alias tagged with two letters that are no ISO 639-1 language (``Moskva@xx``)."""
+
+
 class UnchangedStatusError(CaseError):
     """A mark that would not change the claim's (or relationship's: ``noun``) status
     (asked not to be written)."""

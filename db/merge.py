@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from .casefile import Case, open_case
-from .check import check_case
 from .claims import NEW_CLAIM
 from .conflicts import count_open_conflicts, record_conflict
 from .errors import CaseFileError, LineageError, MergeRefusedError
 from .marks import CLAIM_MARKS, conflicting_marks, settle_status
 from .mentions import link_mentions
+from .merge_check import merge_problems
 from .merge_items import drop_maps, link_new_excerpts, merge_items
 from .models import MergeReport
 from .paging import keyset_rows
@@ -188,10 +188,10 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 f"{other_path.name} is a copy of another case (case_uid {theirs}; "
                 f"{target.path.name} has {ours}); nothing merged (--force merges anyway)"
             )
-        _refuse_damaged(other, other_path)
         report = new_report()
         _attach(target, other_path)
         try:
+            _refuse_damaged(target, other, other_path)
             with target.scratch() as tx:
                 create_incoming(tx)
                 _add_other_annotations(tx)
@@ -204,7 +204,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
                 mark_present(tx)
             with target.write() as tx:
                 copier = _ClaimCopier(target, other, report)
-                merge_items(tx, report, detected_by=f"merge {other_path.name}",
+                merge_items(tx, report, detected_by=f"merge {other_path.name}", other_name=str(other_path),
                             copy_source_details=copier._source_details)
                 link_new_excerpts(target, report)
                 for row in _other_claims_missing(tx, other):
@@ -219,16 +219,20 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
     return MergeReport(**report)
 
 
-def _refuse_damaged(other: Case, other_path: Path) -> None:
-    """Nothing of a copy that fails casebook's checks comes in (a cited excerpt
-    edited over there, a date that does not parse, a trigger someone added):
-    every row of it is read through the models (``db.check``) first."""
-    problems = check_case(other).problems
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise MergeRefusedError(
-            f"{other_path.name}: {problems[0]}{more}; nothing merged: nothing that fails "
-            f"casebook's checks comes in ('casebook check {other_path}' lists every problem)")
+def _refuse_damaged(target: Case, other: Case, other_path: Path) -> None:
+    """A merge never spreads damage and never writes into a damaged case: the
+    rows it reads on both sides (those it copies, those that differ between
+    the two, those it writes) are checked first by ``casebook check``'s rules
+    (``db.merge_check``), and the first problem refuses the merge."""
+    found = merge_problems(target, other)
+    for problems, path, why in (
+            (found.theirs, other_path, "nothing that fails casebook's checks comes in"),
+            (found.ours, target.path, "nothing is merged into a case that fails casebook's checks")):
+        if problems:
+            more = (f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+                    if len(problems) > 1 else "")
+            raise MergeRefusedError(f"{path.name}: {problems[0]}{more}; nothing merged: {why} "
+                                    f"('casebook check {path}' lists every problem)")
 
 
 def _attach(target: Case, other_path: Path) -> None:

@@ -26,12 +26,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from .casefile import utc_now
 from .claims import NEW_CLAIM
 from .curation import _give_back_relationships, _restore_links, follow_combinations
-from .errors import CaseFileError
+from .errors import CaseFileError, MergeRefusedError
 from .kinds import ITEM_KINDS, ItemKind
 from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
 from .mentions import link_mentions
@@ -45,6 +46,7 @@ from .tables import (
     RETIREMENTS,
     REVISIONS,
     SOURCES,
+    TABLES,
     Table,
     column_list,
     quote,
@@ -61,11 +63,34 @@ def _insert_select(table: Table, columns: tuple[str, ...], select: str) -> str:
     return f"INSERT INTO main.{table} ({column_list(columns)}) {select}"
 
 
+# Tables whose rows a merge compares by id first (find_apart), the columns compared.
+APART = ("excerpts", "entities", "events", "claims")
+
+
+def find_apart(tx: sqlite3.Connection) -> None:
+    """Which rows of the copy are not the case's row of the same id as they
+    stand, into ``temp.<table>_apart`` for each of APART: ``moved`` when the
+    case's row of that id is missing or holds another uid (the item is
+    matched by uid: db/merge_items), else its content differs. One pass over
+    each table joined on id, as copies share ids (a million excerpts in about a
+    second, the uid index read only for the few apart); db/merge_check checks
+    the rows apart. Before the write lock: an id never changes its uid, so the
+    rows found the same stay the same."""
+    for name in APART:
+        table = TABLES[name]
+        differ = " OR ".join(f'e."{c}" IS NOT o."{c}"' for c in table.columns if c not in ("id", "uid"))
+        tx.execute(f"DROP TABLE IF EXISTS temp.{name}_apart")
+        tx.execute(f"CREATE TEMP TABLE {name}_apart (other_id INTEGER PRIMARY KEY, moved INTEGER NOT NULL)")
+        tx.execute(f"INSERT INTO temp.{name}_apart SELECT o.id, e.uid IS NOT o.uid FROM other.{name} o "
+                   f"LEFT JOIN main.{name} e ON e.id = o.id WHERE e.uid IS NOT o.uid OR {differ}")
+
+
 def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str,
-                copy_source_details: Any) -> None:
+                copy_source_details: Any, other_name: str) -> None:
     """Bring in everything of ``other`` the case lacks (see the module's rules).
     ``copy_source_details(other_id, new_id)`` copies a new source's pages,
-    boxes, metadata and attachments."""
+    boxes, metadata and attachments. Raises MergeRefusedError (naming
+    ``other_name``, the copy's path) for a new link of the copy to a row the copy lacks."""
     added: dict[str, int] = report.setdefault("added", {})
     _maps(tx)
     # -- sources, by sha256 --------------------------------------------------------
@@ -80,14 +105,13 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
             "SELECT other_id, id FROM temp.source_map WHERE new").fetchall():
         copy_source_details(other_id, new_id)
     # -- excerpts, by uid, else by span ----------------------------------------------
-    # A million excerpts are matched on the two uid indexes alone (no text is
-    # read), and temp.excerpt_map keeps only those whose id here differs from
-    # there or that the case lacks (id NULL until copied): every other one is
-    # the same excerpt under the same id, as in any copy of a case.
+    # temp.excerpt_map keeps only the excerpts whose id here differs from there
+    # or that the case lacks (id NULL until copied): every other one is the same
+    # excerpt under the same id, as in any copy of a case (find_apart).
     tx.execute(
-        "INSERT INTO temp.excerpt_map SELECT other_id, id FROM (SELECT o.id AS other_id, "
-        "(SELECT e.id FROM main.excerpts e WHERE e.uid = o.uid) AS id FROM other.excerpts o) "
-        "WHERE id IS NOT other_id")
+        "INSERT INTO temp.excerpt_map SELECT other_id, id FROM (SELECT a.other_id, "
+        "(SELECT e.id FROM main.excerpts e WHERE e.uid = o.uid) AS id FROM temp.excerpts_apart a "
+        "JOIN other.excerpts o ON o.id = a.other_id WHERE a.moved) WHERE id IS NOT other_id")
     tx.execute(   # lacking the uid, the same span of the same source is the same excerpt
         "UPDATE temp.excerpt_map SET id = (SELECT e.id FROM other.excerpts o "
         "JOIN temp.source_map m ON m.other_id = o.source_id JOIN main.excerpts e "
@@ -107,10 +131,11 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     # -- entities, by uid, else (a copy of another case) by kind and name -----------
     columns = ENTITIES.insert(with_id=False).columns
     # Sparse as temp.excerpt_map: only the entities whose id here differs, or that are new.
-    tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT o.id AS other_id, "
+    tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT a.other_id, "
                "ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
                "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
-               "AND e.name = o.name)) AS id FROM other.entities o) WHERE id IS NOT other_id")
+               "AND e.name = o.name)) AS id FROM temp.entities_apart a "
+               "JOIN other.entities o ON o.id = a.other_id WHERE a.moved) WHERE id IS NOT other_id")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
         f"SELECT {column_list(columns, alias='o')} FROM other.entities o "
@@ -135,39 +160,45 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     report["sources_copied"] += added["sources"]
     report["excerpts_copied"] += added["excerpts"]
     report["entities_copied"] += added["entities"]
-    # -- links --------------------------------------------------------------------------
+    # -- links (each new one's ends checked within the copy first: _new_links) ------------
     links = 0
-    for table, first, first_map, second, second_map in (
-        ("excerpt_entities", "excerpt_id", "excerpt_map", "entity_id", "entity_map"),
-        ("event_entities", "event_id", "event_map", "entity_id", "entity_map"),
-        ("event_excerpts", "event_id", "event_map", "excerpt_id", "excerpt_map"),
+    for table, first, first_map, first_parent, second, second_map, second_parent in (
+        ("excerpt_entities", "excerpt_id", "excerpt_map", "excerpts", "entity_id", "entity_map", "entities"),
+        ("event_entities", "event_id", "event_map", "events", "entity_id", "entity_map", "entities"),
+        ("event_excerpts", "event_id", "event_map", "events", "excerpt_id", "excerpt_map", "excerpts"),
     ):
         # In key order, so that the links the case has already are met in its own
         # order (its pages read once, not once per link).
-        links += _count(tx,
-            f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) "
-            f"SELECT {_mapped(first_map, 'a', first)}, {_mapped(second_map, 'b', second)} "
-            f"FROM other.{table} o {_map_join(first_map, 'a', first)} "
-            f"{_map_join(second_map, 'b', second)} "
-            f"WHERE {_map_found(first_map, 'a')} AND {_map_found(second_map, 'b')} "
-            f"ORDER BY o.{first}, o.{second}")
-    links += _count(tx,
-        "INSERT OR IGNORE INTO main.claim_entities (claim_id, entity_id, role, uid) "
-        f"SELECT c.id, {_mapped('entity_map', 'e', 'entity_id')}, o.role, o.uid "
-        "FROM other.claim_entities o JOIN temp.claim_map c ON c.other_id = o.claim_id "
-        f"{_map_join('entity_map', 'e', 'entity_id')} WHERE {_map_found('entity_map', 'e')} "
-        "AND o.uid NOT IN (SELECT uid FROM main.claim_entities)")
-    links += _count(tx,
-        "INSERT OR IGNORE INTO main.claim_excerpts (claim_id, excerpt_id, stance, uid) "
-        f"SELECT c.id, {_mapped('excerpt_map', 'x', 'excerpt_id')}, o.stance, o.uid "
-        "FROM other.claim_excerpts o JOIN temp.claim_map c ON c.other_id = o.claim_id "
-        f"{_map_join('excerpt_map', 'x', 'excerpt_id')} "
-        f"WHERE {_map_found('excerpt_map', 'x')} "
-        "AND o.uid NOT IN (SELECT uid FROM main.claim_excerpts)")
+        one, two = _mapped(first_map, "a", first), _mapped(second_map, "b", second)
+        _new_links(tx, table, other_name,
+                   f"SELECT o.{first} AS other_first, o.{second} AS other_second, {one} AS first, "
+                   f"{two} AS second FROM other.{table} o {_map_join(first_map, 'a', first)} "
+                   f"{_map_join(second_map, 'b', second)} "
+                   f"WHERE {_map_found(first_map, 'a')} AND {_map_found(second_map, 'b')} "
+                   f"AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.{first} = {one} "
+                   f"AND m.{second} = {two}) ORDER BY o.{first}, o.{second}",
+                   (first, first_parent), (second, second_parent))
+        links += _count(tx, f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) "
+                            "SELECT first, second FROM temp.new_links")
+    for table, second, second_map, second_parent, extra in (
+        ("claim_entities", "entity_id", "entity_map", "entities", "role"),
+        ("claim_excerpts", "excerpt_id", "excerpt_map", "excerpts", "stance"),
+    ):
+        two = _mapped(second_map, "e", second)
+        _new_links(tx, table, other_name,
+                   f"SELECT o.claim_id AS other_first, o.{second} AS other_second, c.id AS first, "
+                   f"{two} AS second, o.{extra} AS extra, o.uid AS uid FROM other.{table} o "
+                   f"JOIN temp.claim_map c ON c.other_id = o.claim_id "
+                   f"{_map_join(second_map, 'e', second)} WHERE {_map_found(second_map, 'e')} "
+                   f"AND o.uid NOT IN (SELECT uid FROM main.{table})",
+                   ("claim_id", "claims"), (second, second_parent))
+        links += _count(tx, f"INSERT OR IGNORE INTO main.{table} (claim_id, {second}, {extra}, uid) "
+                            "SELECT first, second, extra, uid FROM temp.new_links")
+    tx.execute("DROP TABLE temp.new_links")
     added["links"] = links
     # -- relationships, their evidence and their marks, by uid (before the records:
     # a copied relationship's retirements set its flag as they come in) ----------------
-    _relationships(tx, added, report, detected_by=detected_by)
+    _relationships(tx, added, report, detected_by=detected_by, other_name=other_name)
     # -- curation records ------------------------------------------------------------------
     _revisions(tx, added, report, detected_by=detected_by)
     added["retirements"] = _count(tx, _insert_select(RETIREMENTS, RETIREMENTS.columns,
@@ -203,8 +234,28 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         link_mentions_later.extend(new_excerpts)
 
 
+def _new_links(tx: sqlite3.Connection, table: str, other_name: str, select: str,
+               first: tuple[str, str], second: tuple[str, str]) -> None:
+    """The copy's links the case lacks into temp.new_links (``select``: each
+    link's ends in the copy, other_first and other_second, and here, first and
+    second); a link whose end is not in the copy refuses the merge (it would
+    link whatever row has that id here: damage spread), rolled back, naming it."""
+    tx.execute("DROP TABLE IF EXISTS temp.new_links")
+    tx.execute(f"CREATE TEMP TABLE new_links AS {select}")
+    for end, (_, parent) in (("other_first", first), ("other_second", second)):
+        dangling = tx.execute(
+            f"SELECT other_first, other_second FROM temp.new_links n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM other.{parent} p WHERE p.id = n.{end}) LIMIT 1").fetchone()
+        if dangling is not None:
+            raise MergeRefusedError(
+                f"{Path(other_name).name}: a row of {table} ({first[0]} {dangling[0]}, "
+                f"{second[0]} {dangling[1]}) refers to a missing {parent} row; "
+                "nothing merged: nothing that fails casebook's checks comes in "
+                f"('casebook check {other_name}' lists every problem)")
+
+
 def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any], *,
-                   detected_by: str) -> None:
+                   detected_by: str, other_name: str) -> None:
     """Relationships the case lacks (by uid, both ends merged), the evidence of
     every relationship on both sides, and the marks the case lacks (by id,
     append-only: an id here with other content is refused, nothing merged);
@@ -227,12 +278,20 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
     tx.execute("CREATE TEMP TABLE relationship_map (other_id INTEGER PRIMARY KEY, id INTEGER)")
     tx.execute("INSERT INTO temp.relationship_map SELECT o.id, r.id FROM other.relationships o "
                "JOIN main.relationships r ON r.uid = o.uid")
+    excerpt = _mapped("excerpt_map", "x", "excerpt_id")
+    _new_links(tx, "relationship_excerpts", other_name,
+               f"SELECT o.relationship_id AS other_first, o.excerpt_id AS other_second, "
+               f"r.id AS first, {excerpt} AS second, o.stance AS extra "
+               "FROM other.relationship_excerpts o "
+               "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
+               f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')} "
+               "AND NOT EXISTS (SELECT 1 FROM main.relationship_excerpts m "
+               f"WHERE m.relationship_id = r.id AND m.excerpt_id = {excerpt})",
+               ("relationship_id", "relationships"), ("excerpt_id", "excerpts"))
     added["relationship_evidence"] = _count(tx,
         "INSERT OR IGNORE INTO main.relationship_excerpts (relationship_id, excerpt_id, stance) "
-        f"SELECT r.id, {_mapped('excerpt_map', 'x', 'excerpt_id')}, o.stance "
-        "FROM other.relationship_excerpts o "
-        "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
-        f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')}")
+        "SELECT first, second, extra FROM temp.new_links")
+    tx.execute("DROP TABLE temp.new_links")
     create_incoming_relationship_marks(tx)
     picked_marks = ", ".join("t.uid" if c == "relationship_id" else f"o.{quote(c)}"
                              for c in RELATIONSHIP_ANNOTATIONS.columns)
@@ -362,7 +421,8 @@ def _maps(tx: sqlite3.Connection) -> None:
 
 
 def drop_maps(tx: sqlite3.Connection) -> None:
-    for name in ("source_map", "excerpt_map", "entity_map", "event_map", "claim_map"):
+    for name in ("source_map", "excerpt_map", "entity_map", "event_map", "claim_map",
+                 *(f"{table}_apart" for table in APART)):
         tx.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 

@@ -591,32 +591,38 @@ class RelationshipRecord(Relationship):
 CASE_DOCUMENT_FORMAT: Final = "casebook-case"
 
 
-class ConflictRecord(Stored):
-    """A ``claim_conflicts`` row as it is stored (the JSON export carries them)."""
+class ConflictEntry(Model):
+    """What a conflict between two marks says, on a claim (:class:`ConflictRecord`)
+    or a relationship (:class:`RelationshipConflictRecord`): the two annotations
+    that disagree, when and by what it was found, how it was settled. The
+    conflict's id and its item come first, from the item's own base (as
+    :class:`MarkEntry`'s)."""
 
+    annotation_a: str
+    annotation_b: str
+    detected_at: str
+    detected_by: str = ""
+    resolved_at: str = ""
+    resolved_by: str = ""
+    resolution: str = ""
+
+
+class _ConflictOnClaim(Stored):
     id: int
     claim_id: int
-    annotation_a: str
-    annotation_b: str
-    detected_at: str
-    detected_by: str = ""
-    resolved_at: str = ""
-    resolved_by: str = ""
-    resolution: str = ""
 
 
-class RelationshipConflictRecord(Stored):
-    """A ``relationship_conflicts`` row as it is stored (schema v10; the JSON export carries them)."""
-
+class _ConflictOnRelationship(Stored):
     id: int
     relationship_id: int
-    annotation_a: str
-    annotation_b: str
-    detected_at: str
-    detected_by: str = ""
-    resolved_at: str = ""
-    resolved_by: str = ""
-    resolution: str = ""
+
+
+class ConflictRecord(ConflictEntry, _ConflictOnClaim):
+    """A ``claim_conflicts`` row as it is stored (the JSON export carries them)."""
+
+
+class RelationshipConflictRecord(ConflictEntry, _ConflictOnRelationship):
+    """A ``relationship_conflicts`` row as it is stored (schema v10; the JSON export carries them)."""
 
 
 class RevisionRecord(Model):

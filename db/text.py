@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from anyascii import anyascii
 
+from .errors import UnknownLanguageError
+
 # Letters, digits and marks: the characters unicode61 keeps inside a token
 # with ``categories 'L* N* Co M*'`` (a Devanagari vowel sign stays in its word).
 TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7"
@@ -198,18 +200,38 @@ lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
 or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
 ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """.split())
-_LANGUAGE_TAG = re.compile(r"^(.*\S)@([a-z]{2})((?:-[A-Za-z0-9]{2,8})*)$", re.DOTALL)
+# A tag after the last "@": a two-letter language, perhaps with subtags, in any case
+# (BCP 47 tags are case-insensitive: written back in their usual case, ``sr-Latn``, ``fr-BE``).
+_LANGUAGE_TAG = re.compile(r"^(.*\S)@([A-Za-z]{2})((?:-[A-Za-z0-9]{2,8})*)$", re.DOTALL)
 
 
 def split_language(alias: str) -> tuple[str, str]:
     """An alias and its language tag: ``Staatsveiligheid@nl`` ->
     ``("Staatsveiligheid", "nl")``, ``Μέτσολα@el`` -> ``("Μέτσολα", "el")``;
     ``("Sûreté", "")`` without one. Only an ISO 639-1 code (and subtags,
-    ``@sr-Latn``) is a tag: ``john@aol`` is one alias."""
+    ``@sr-Latn``) is a tag, in any case and stored in BCP 47's usual one
+    (``Moskva@RU`` -> ``ru``, ``@SR-LATN`` -> ``sr-Latn``); ``john@aol`` is one
+    alias. Two letters that are no ISO 639-1 code (``@xx``) raise
+    UnknownLanguageError: a tag mistyped is not taken for part of the name."""
     found = _LANGUAGE_TAG.match(alias)
-    if found is None or found.group(2) not in _LANGUAGES:
+    if found is None:
         return alias, ""
-    return found.group(1).strip(), found.group(2) + found.group(3)
+    language = found.group(2).lower()
+    if language not in _LANGUAGES:
+        raise UnknownLanguageError(
+            f"alias {alias!r}: {found.group(2)!r} after '@' is not an ISO 639-1 language code "
+            "(a language tag is written like Staatsveiligheid@nl or Beograd@sr-Latn)")
+    return found.group(1).strip(), language + "".join(
+        f"-{_subtag_case(part)}" for part in found.group(3).split("-")[1:])
+
+
+def _subtag_case(subtag: str) -> str:
+    """BCP 47's usual case of a subtag: a script title-cased, a region upper-cased."""
+    if len(subtag) == 4 and subtag.isalpha():
+        return subtag.title()
+    if len(subtag) == 2 and subtag.isalpha():
+        return subtag.upper()
+    return subtag.lower()
 
 
 def with_language(alias: str, language: str) -> str:

@@ -70,15 +70,28 @@ def _pages(case: Case, table: Table, columns: Sequence[str], *, page: int,
                         key=key or table.key, where=where, params=params, page=page)
 
 
+# ``among``: only the rows whose column is one of these values (a merge checks
+# only the rows it would bring in: db/check_incoming.py), at most a page of them.
+Among = tuple[str, Sequence[Any]] | None
+
+
+def _among(among: Among, where: str = "", params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+    if among is None:
+        return where, list(params)
+    column, values = among
+    return all_of(where, f"{column} IN ({','.join('?' * len(values))})"), [*params, *values]
+
+
 def meta(case: Case) -> dict[str, str]:
     """Case metadata in the order it was written (so an import writes it alike)."""
     return {row["key"]: row["value"]
             for row in case.rows(f"SELECT {CASE_META.select()} FROM case_meta ORDER BY rowid")}
 
 
-def source_infos(case: Case, *, page: int = PAGE) -> Iterator[SourceInfo]:
+def source_infos(case: Case, *, page: int = PAGE, among: Among = None) -> Iterator[SourceInfo]:
     """Sources without their text."""
-    for rows in _pages(case, SOURCES, SOURCES.listed, page=page):
+    where, params = _among(among)
+    for rows in _pages(case, SOURCES, SOURCES.listed, page=page, where=where, params=params):
         yield from (read_model(SourceInfo, dict(row)) for row in rows)
 
 
@@ -143,10 +156,10 @@ def _missing(links: dict[int, list[sqlite3.Row]], owner: int, column: str, prese
 # tools do unless asked (``casebook export --include-retired``).
 
 
-def excerpts(case: Case, *, page: int = PAGE, include_retired: bool = True
+def excerpts(case: Case, *, page: int = PAGE, include_retired: bool = True, among: Among = None
              ) -> Iterator[ExcerptRecord]:
-    for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page,
-                       where=live("excerpts", include_retired=include_retired)):
+    where, params = _among(among, live("excerpts", include_retired=include_retired))
+    for rows in _pages(case, EXCERPTS, EXCERPTS.model_columns, page=page, where=where, params=params):
         mentions = _links(case, EXCERPT_ENTITIES, [row["id"] for row in rows])
         known, hidden = _held(case, "entities", (r["entity_id"] for found in mentions.values()
                                                  for r in found), include_retired=include_retired)
@@ -157,18 +170,18 @@ def excerpts(case: Case, *, page: int = PAGE, include_retired: bool = True
                                                  if r["entity_id"] in known - hidden)}, damage=lost)
 
 
-def entities(case: Case, *, page: int = PAGE, include_retired: bool = True
+def entities(case: Case, *, page: int = PAGE, include_retired: bool = True, among: Among = None
              ) -> Iterator[EntityRecord]:
-    for rows in _pages(case, ENTITIES, ["id"], page=page,
-                       where=live("entities", include_retired=include_retired)):
+    where, params = _among(among, live("entities", include_retired=include_retired))
+    for rows in _pages(case, ENTITIES, ["id"], page=page, where=where, params=params):
         for entity in entities_by_ids(case, [row["id"] for row in rows]):
             yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
 
 
-def events(case: Case, *, page: int = PAGE, include_retired: bool = True
+def events(case: Case, *, page: int = PAGE, include_retired: bool = True, among: Among = None
            ) -> Iterator[EventRecord]:
-    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page,
-                       where=live("events", include_retired=include_retired)):
+    where, params = _among(among, live("events", include_retired=include_retired))
+    for rows in _pages(case, EVENTS, EVENTS.model_columns, page=page, where=where, params=params):
         ids = [row["id"] for row in rows]
         taking_part = _links(case, EVENT_ENTITIES, ids)
         evidence = _links(case, EVENT_EXCERPTS, ids)
@@ -188,9 +201,10 @@ def events(case: Case, *, page: int = PAGE, include_retired: bool = True
 
 
 def claims(case: Case, *, page: int = PAGE, status: str | None = None,
-           include_retired: bool = True) -> Iterator[ClaimRecord]:
+           include_retired: bool = True, among: Among = None) -> Iterator[ClaimRecord]:
     where, params = ("status = ?", [status]) if status else ("", [])
-    where = all_of(where, live("claims", include_retired=include_retired))
+    where, params = _among(among, all_of(where, live("claims", include_retired=include_retired)),
+                           params)
     for rows in _pages(case, CLAIMS, CLAIMS.model_columns, page=page, where=where, params=params):
         ids = [row["id"] for row in rows]
         entities_of = _links(case, CLAIM_ENTITIES, ids)
@@ -219,12 +233,13 @@ def claims(case: Case, *, page: int = PAGE, status: str | None = None,
             }, damage=lost)
 
 
-def annotations(case: Case, *, page: int = PAGE, include_retired: bool = True
-                ) -> Iterator[Annotation]:
+def annotations(case: Case, *, page: int = PAGE, include_retired: bool = True,
+                among: Among = None) -> Iterator[Annotation]:
     """Every mark, in the order it was made (without those on retired claims,
     unless ``include_retired``)."""
+    where, params = _among(among, live("claims", include_retired=include_retired, column="claim_id"))
     for rows in _pages(case, ANNOTATIONS, [*ANNOTATIONS.key, *ANNOTATIONS.model_columns], page=page,
-                       where=live("claims", include_retired=include_retired, column="claim_id")):
+                       where=where, params=params):
         yield from (annotation_from_row(row) for row in rows)
 
 

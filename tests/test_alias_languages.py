@@ -28,6 +28,9 @@ ANA = {"CASEBOOK_ANNOTATOR": "ana"}
     ("john@aol", ("john@aol", "")),          # not a language
     ("@nl", ("@nl", "")),                     # no alias before it
     ("a @ nl", ("a @ nl", "")),
+    ("Moskva@RU", ("Moskva", "ru")),          # BCP 47 is case-insensitive: its usual case kept
+    ("Beograd@SR-LATN", ("Beograd", "sr-Latn")),
+    ("Sûreté@fr-be", ("Sûreté", "fr-BE")),
 ])
 def test_a_language_tag_is_an_iso_code_after_the_alias(typed: str, expected: tuple[str, str]):
     assert split_language(typed) == expected
@@ -105,3 +108,18 @@ def test_a_text_in_another_language_links_the_seed_entities(seed_case_copy: Path
             "SELECT e.name FROM excerpt_entities l JOIN entities e ON e.id = l.entity_id "
             "JOIN excerpts x ON x.id = l.excerpt_id WHERE x.source_id = (SELECT max(id) FROM sources)")}
     assert linked == {"Belgian State Security Service", "Brussels", "Roberta Metsola"}
+
+
+def test_two_letters_that_are_no_language_are_refused_in_one_line_and_nothing_is_written(tmp_path: Path):
+    path = tmp_path / "cli.casebook"
+    assert run_cli("new", path, "--title", "t").returncode == 0
+    refused = run_cli("add", path, "entity", "kind=place", "name=Moscow", "aliases=Moskva@xx", env=ANA)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "'xx' after '@' is not an ISO 639-1 language code" in refused.stderr
+    assert run_cli("add", path, "entity", "kind=place", "name=Moscow", "aliases=Moskva@RU",
+                   env=ANA).returncode == 0
+    revised = run_cli("revise", path, "entity", "1", "aliases=Moskva@QQ", env=ANA)
+    assert revised.returncode == 1 and "'QQ' after '@' is not an ISO 639-1" in revised.stderr
+    shown = json.loads(run_cli("show", path, "entity", "1", "--json").stdout)
+    assert shown["item"]["version"] == 0 and shown["revisions"] == []
+    assert [tuple(pair) for pair in shown["item"]["languages"]] == [("Moskva", "ru")]

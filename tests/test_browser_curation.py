@@ -277,6 +277,31 @@ async def test_details_leave_out_linked_retired_items_until_H_then_mark_them(cas
         assert _linked(app.pane("claim").detail, "excerpt", excerpt_id) == []
 
 
+def _history_steps(entity_id: int):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        detail = pilot.app.pane("entity").detail
+        [index] = [number for number, block in enumerate(detail.blocks)
+                   if "description: " in block.content.plain and " → " in block.content.plain]
+        top, _ = detail._block_span(index)
+        detail.scroll_to(y=max(0, top - 3), animate=False)   # the history's heading in view
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_revision_history(snap_compare, case, size, monkeypatch):
+    """An entity's detail with its revisions (made at a fixed time, so the snapshot holds)."""
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    monkeypatch.setattr(curation, "timestamp_after", lambda _latest: "2026-03-02T09:15:00.000000Z")
+    curation.revise(case, "entity", entity_id, {"description": "Counsellor at the Mission."},
+                    annotator="ana", note="as the article says")
+    monkeypatch.setattr(curation, "timestamp_after", lambda _latest: "2026-03-03T10:00:00.000000Z")
+    curation.revise(case, "entity", entity_id, {"name": "Kirill V. Logvinov"}, annotator="ben")
+    assert snap_compare(browser(case), terminal_size=size, run_before=_history_steps(entity_id))
+
+
 async def test_a_long_revised_value_is_cut_in_the_history(case):
     entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
     long_text = "A diplomat. " + "word " * 100 + "THE END"

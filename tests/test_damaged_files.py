@@ -228,3 +228,46 @@ def test_merge_backup_and_agreement_read_a_damaged_file_and_merge_refuses_it(dam
     else:   # a huge name is no damage
         assert merge["code"] == 0, merge
     assert digest(path) == before
+
+
+# Damage in a row both files hold, now in the receiving case: the merge compares
+# that row with the copy's (they differ), so it reads it, and refuses.
+DAMAGED_HERE = ["excerpt-text-edited", "event-date-sometime", "entity-kind-unknown",
+                "claim-status-unknown", "claim-version-negative"]
+
+
+def test_merge_refuses_to_write_into_a_case_whose_compared_row_is_damaged(damaged, seed_case_file,
+                                                                         tmp_path):
+    copy = tmp_path / "clean.casebook"
+    shutil.copyfile(seed_case_file, copy)
+    copy.chmod(0o600)
+    targets = {}
+    for name in DAMAGED_HERE:
+        targets[name] = tmp_path / f"{name}.casebook"
+        shutil.copyfile(damaged[name], targets[name])
+        targets[name].chmod(0o600)
+    before = {name: digest(path) for name, path in targets.items()}
+    results = run_commands([["merge", str(targets[name]), str(copy)] for name in DAMAGED_HERE])
+    for name, result in zip(DAMAGED_HERE, results, strict=True):
+        said = str(result["stderr"])
+        assert result["code"] == 1 and "Traceback" not in said and said.count("\n") == 1, result
+        _, fragment = VARIANTS[name]
+        assert said.startswith(f"casebook: error: {targets[name].name}: ") and fragment in said, result
+        assert "nothing is merged into a case that fails casebook's checks" in said, result
+        assert digest(targets[name]) == before[name]
+
+
+def test_a_new_link_to_a_row_the_copy_lacks_refuses_the_merge_naming_it(damaged, seed_case_file,
+                                                                        tmp_path):
+    """The dangling links are new to the case (checked as the merge adds them,
+    its transaction rolled back): the first is named, nothing is written."""
+    mine = tmp_path / "mine.casebook"
+    shutil.copyfile(seed_case_file, mine)
+    mine.chmod(0o600)
+    before = digest(mine)
+    [merge] = run_commands([["merge", str(mine), str(damaged["dangling-link"])]])
+    said = str(merge["stderr"])
+    assert merge["code"] == 1, merge
+    assert "dangling-link.casebook: a row of excerpt_entities (excerpt_id " in said, merge
+    assert "entity_id 888888) refers to a missing entities row; nothing merged" in said, merge
+    assert digest(mine) == before

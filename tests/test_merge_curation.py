@@ -4,10 +4,15 @@ a field revised on both sides is flagged, never settled silently."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 import db
 from db import curation
@@ -125,3 +130,53 @@ def test_two_laptops_merged_both_ways_end_alike(seed_case_copy: Path, tmp_path: 
     assert snapshot(ana_copy)["combinations"] == snapshot(ben_copy)["combinations"]
     assert snapshot(ana_copy)["excerpt_entities"] == snapshot(ben_copy)["excerpt_entities"]
     assert snapshot(ana_copy)["entities"] == snapshot(ben_copy)["entities"]
+
+
+def _case_state(path: Path) -> dict[str, object]:
+    """What a merge could change, row by row: every table's rows, in order."""
+    with db.open_case(path, read_only=True) as case:
+        tables = [row[0] for row in case.rows(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%fts%' ORDER BY name")]
+        return {table: [tuple(row) for row in case.rows(f'SELECT * FROM "{table}" ORDER BY 1')]
+                for table in tables}
+
+
+def _holds_the_write_lock(path: Path) -> bool:
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error) or "busy" in str(error)
+    finally:
+        probe.close()
+
+
+def test_a_sigkill_during_a_merge_leaves_the_case_as_it_was(seed_case_copy: Path, tmp_path: Path):
+    """A merge is one write transaction: killed inside it (while it holds the
+    case's write lock, copying a long document and linking its mentions), the
+    case is as it was, and checks clean; merged again, everything comes in."""
+    laptop = tmp_path / "laptop.casebook"
+    shutil.copyfile(seed_case_copy, laptop)
+    with db.open_case(laptop) as copy:
+        add_source(copy, title="Long notes", text="\n\n".join(
+            f"Note {number}: Kirill Logvinov met the Mission again." for number in range(20000)))
+    before = _case_state(seed_case_copy)
+    merge = subprocess.Popen([sys.executable, "-m", "casebook", "merge", str(seed_case_copy), str(laptop)],
+                             cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    while merge.poll() is None and not _holds_the_write_lock(seed_case_copy):
+        pass   # (waits on the condition: the merge inside its write transaction)
+    assert merge.poll() is None, f"the merge ended before it could be killed: {merge.stderr.read()}"
+    os.kill(merge.pid, signal.SIGKILL)
+    merge.wait(timeout=60)
+    assert merge.returncode == -signal.SIGKILL
+    assert _case_state(seed_case_copy) == before
+    assert run_cli("check", seed_case_copy).returncode == 0
+    again = run_cli("merge", seed_case_copy, laptop)
+    assert again.returncode == 0, again.stderr
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        assert case.scalar("SELECT count(*) FROM sources WHERE title = 'Long notes'") == 1
+        assert case.scalar("SELECT count(*) FROM excerpts WHERE text LIKE 'Note %: Kirill%'") == 20000

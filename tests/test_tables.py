@@ -24,6 +24,7 @@ from db.tables import (
     EXCERPTS,
     MIGRATIONS,
     RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_CONFLICTS,
     RELATIONSHIPS,
     RETIREMENTS,
     REVISION_CONFLICTS,
@@ -199,4 +200,13 @@ def test_both_kinds_of_mark_entry_share_one_base_and_keep_their_tables_order():
     for model, table in ((models.Annotation, ANNOTATIONS),
                          (models.RelationshipAnnotation, RELATIONSHIP_ANNOTATIONS)):
         assert issubclass(model, models.MarkEntry)
+        assert [name for name in model.model_fields if name != "damage"] == list(table.columns)
+
+
+def test_both_kinds_of_conflict_share_one_base_and_keep_their_tables_order():
+    """A claim's and a relationship's conflicts are one ConflictEntry each on its own
+    item, the fields in the order of the table's columns."""
+    for model, table in ((models.ConflictRecord, CLAIM_CONFLICTS),
+                         (models.RelationshipConflictRecord, RELATIONSHIP_CONFLICTS)):
+        assert issubclass(model, models.ConflictEntry)
         assert [name for name in model.model_fields if name != "damage"] == list(table.columns)

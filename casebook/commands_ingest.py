@@ -12,6 +12,7 @@ import click
 from db import Case, CaseError, open_case
 from db.documents import BadDocumentError, Document, ListedFile, read_documents
 from db.ingest import Added, import_document, plan_paths, with_metadata
+from db.possible_mentions import NameForms
 from db.readers.common import EXTRACTIONS, ReadOptions
 from db.sources import DuplicateSourceError
 
@@ -119,6 +120,7 @@ def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
          options: ReadOptions, listed: dict[str, ListedFile]) -> tuple[int, int, int]:
     """Add each document in its own transaction; returns (added, already there, failed)."""
     added = present = failed = 0
+    forms = NameForms.reading(case)   # for possible mentions: each name read once, as documents need it
     with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
         for number, (name, documents) in enumerate(checked):
             try:
@@ -134,7 +136,8 @@ def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
                 for notice in _notices(document):
                     progress.say(f"casebook: {line(notice)}", err=True)
                 try:
-                    result = import_document(case, document, progress=partial(progress.within, number))
+                    result = import_document(case, document, forms=forms,
+                                             progress=partial(progress.within, number))
                 except DuplicateSourceError as duplicate:
                     progress.say(f"casebook: {line(f'skipped {where}: {duplicate}')}", err=True)
                 else:

@@ -186,7 +186,8 @@ def import_document(
     adds documents as fast as a small one. Words that only resemble a name
     are proposed as possible mentions, not linked: the names they could
     resemble are read by the first letters of their skeletons
-    (:meth:`db.possible_mentions.NameForms.for_words`), not all of them.
+    (``forms``, :meth:`db.possible_mentions.NameForms.reading`: give one
+    for many documents), not all of them.
     """
     say = progress or (lambda fraction: None)
     documents = document.all_documents()
@@ -198,7 +199,8 @@ def import_document(
              for text, found in zip(texts, spans, strict=True)]
     present = {word for each in words for paragraph in each for word in paragraph}
     index = index or index_for_words(case, present)
-    forms = forms or NameForms.for_words(case, present)
+    forms = forms or NameForms.reading(case)
+    forms.read_words(present)
     found: list[list[set[int]]] = []
     proposed: list[list[list[Proposal]]] = []
     done = 0

@@ -33,7 +33,6 @@ import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .casefile import Case, utc_now
@@ -114,8 +113,7 @@ def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, floa
     return None
 
 
-@dataclass(frozen=True)
-class _Name:
+class _Name(NamedTuple):
     entity_id: int
     name: str                     # as written
     words: tuple[str, ...]        # folded
@@ -183,6 +181,7 @@ _FORMS_BY_KEY = (
     "WHERE e.retired = 0 AND (f.first_key IN wanted OR e.kind = 'person') "
     "ORDER BY f.entity_id, f.name")
 _KEYS_PER_QUERY = 500
+_HELD = 100_000       # names read forms hold at most before a document (then they forget them)
 
 
 class NameForms:
@@ -211,6 +210,7 @@ class NameForms:
         self._followed: dict[tuple[str, str], list[tuple[_Name, str, float]]] = {}
         self._reader = reader
         self._read: set[str] = set()   # the keys whose names the reader has given
+        self._held = 0                 # the names read from it
         given = list(names)
         kinds = {entity_id: (kind, entity_name) for entity_id, kind, entity_name, _ in given}
         for form in name_form_rows((entity_id, name) for entity_id, _, _, name in given):
@@ -233,9 +233,10 @@ class NameForms:
         return forms
 
     @classmethod
-    def for_words(cls, case: Case, words: Iterable[str]) -> "NameForms":
-        """The names the folded ``words`` could resemble, read from the case by
-        their keys (and, later, those of any other word a text has)."""
+    def reading(cls, case: Case) -> "NameForms":
+        """Forms that read the names from the case as words ask for them, by
+        their keys (:meth:`read_words` first, for many words in a few
+        queries): one for many documents reads each key once."""
         from .mentions import refresh_mention_names
 
         refresh_mention_names(case)
@@ -245,10 +246,35 @@ class NameForms:
                 chunk = json.dumps(keys[start:start + _KEYS_PER_QUERY])
                 yield from case.rows(_FORMS_BY_KEY, [chunk])
 
-        forms = cls(reader=read)
-        forms._read_keys({shape[:_PREFIX] for shape in map(forms._shape, set(words))
-                          if len(shape) >= _PREFIX})
+        return cls(reader=read)
+
+    @classmethod
+    def for_words(cls, case: Case, words: Iterable[str]) -> "NameForms":
+        """The names the folded ``words`` could resemble, read from the case by
+        their keys (and, later, those of any other word a text has)."""
+        forms = cls.reading(case)
+        forms.read_words(words)
         return forms
+
+    def read_words(self, words: Iterable[str]) -> None:
+        """Read the names these folded words could resemble, before a document's
+        paragraphs are compared (nothing for forms built from names). Forms
+        holding more than ``_HELD`` names forget them first: a directory of
+        varied documents never holds every name of a large case."""
+        if self._reader is None:
+            return
+        if self._held > _HELD:
+            self._forget()
+        self._read_keys({shape[:_PREFIX] for shape in map(self._shape, set(words))
+                         if len(shape) >= _PREFIX})
+
+    def _forget(self) -> None:
+        self._by_prefix.clear()
+        self._surnames.clear()
+        self._alike.clear()
+        self._followed.clear()
+        self._read.clear()
+        self._held = 0
 
     def _add(self, kind: str, entity_name: str, form: StoredForm, *, first: bool, last: bool) -> None:
         """A stored form of an entity's name into the buckets of its first key
@@ -256,8 +282,9 @@ class NameForms:
         words = tuple(form.words.split(" "))
         skeletons = tuple(form.skeletons.split(" "))
         person = kind == "person"
-        if first:
-            generic = form.name != entity_name and is_generic(kind, folded_words(entity_name), words)
+        if first:   # (is_generic is False for a person: the entity's name is not folded for one)
+            generic = not person and form.name != entity_name and is_generic(
+                kind, folded_words(entity_name), words)
             self._by_prefix[form.first_key].append(
                 _Name(form.entity_id, form.name, words, skeletons, generic, person))
         if last and person and form.last_key:
@@ -278,6 +305,7 @@ class NameForms:
         for entity_id, kind, entity_name, *stored in self._reader(wanted):
             form = StoredForm(entity_id, *stored)
             self._add(kind, entity_name, form, first=form.first_key in asked, last=form.last_key in asked)
+            self._held += 1
 
     def _shape(self, word: str) -> str:
         shape = self._shapes.get(word)

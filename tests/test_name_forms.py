@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import ROOT, run_cli
 
 import db
-from db import curation
+from db import curation, possible_mentions
 from db.check import check_case, mention_name_problems
 from db.entities import add_entity
 from db.mentions import refresh_mention_names
@@ -199,3 +199,22 @@ def test_a_v11_file_migrates_and_links_and_proposes_the_same(seed_case_copy: Pat
     links, proposed = ([tuple(row) for row in rows] for rows in found[0])
     assert links and proposed
     assert ([tuple(row) for row in found[1][0]], [tuple(row) for row in found[1][1]]) == (links, proposed)
+
+
+def test_forms_for_many_documents_read_each_key_once_and_hold_a_bounded_number(
+        seed_case_copy: Path, monkeypatch):
+    with db.open_case(seed_case_copy) as case:
+        expected = proposals(worked_out(case), NEWS)
+        forms = NameForms.reading(case)
+        assert forms._held == 0
+        forms.read_words(folded_words(NEWS[0]))
+        held = forms._held
+        assert held > 0
+        forms.read_words(folded_words(NEWS[0]))   # the same words: nothing read again
+        assert forms._held == held
+        assert proposals(forms, NEWS) == expected   # other words' names read as they are asked for
+        assert forms._held > held
+        monkeypatch.setattr(possible_mentions, "_HELD", held - 1)
+        forms.read_words(folded_words(NEWS[1]))   # past the bound: forgets, then reads these
+        assert forms._held == NameForms.for_words(case, folded_words(NEWS[1]))._held > 0
+        assert proposals(forms, NEWS) == expected

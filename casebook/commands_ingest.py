@@ -120,7 +120,7 @@ def _add(case: Case, checked: list[Checked], metadata: dict[str, str | None],
          options: ReadOptions, listed: dict[str, ListedFile]) -> tuple[int, int, int]:
     """Add each document in its own transaction; returns (added, already there, failed)."""
     added = present = failed = 0
-    forms = NameForms.of_case(case)   # every name and alias, for possible mentions: read once
+    forms = NameForms.reading(case)   # for possible mentions: each name read once, as documents need it
     with Progress("Adding", [_size(name) for name, _ in checked]) as progress:
         for number, (name, documents) in enumerate(checked):
             try:

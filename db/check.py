@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from .casefile import Case
 from .mentions import mention_name_rows
 from .paging import keyset_pages, keyset_rows
+from .possible_mentions import StoredForm, name_form_rows
 from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
-from .tables import SEARCH_INDEXES
+from .tables import NAME_FORMS, SEARCH_INDEXES
 from .text import register_functions
 from .trust import QUICK_CHECK_BYTES, quick_check_problem, schema_problems
 
@@ -274,22 +275,30 @@ def _source_detail_problems(case: Case, among: str, ids: list[int]) -> Iterator[
 
 
 def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
-    """Entities whose stored folded names (mention_names) are not their names
-    and aliases folded, leaving out those marked for refolding."""
+    """Entities whose stored folded names (mention_names) or name forms
+    (name_forms, schema v12) are not their names and aliases worked out
+    afresh, leaving out those marked for refolding."""
     for page in keyset_pages(case, "SELECT id FROM entities", key=("id",),
                              where="id NOT IN (SELECT entity_id FROM mention_names_stale)", page=batch):
         ids = [row[0] for row in page]
         marks = ",".join("?" * len(ids))
-        expected = set(mention_name_rows((row[0], row[1]) for row in case.rows(
+        names = [(row[0], row[1]) for row in case.rows(
             f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
-            f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)))
+            f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)]
+        expected = set(mention_name_rows(names))
         stored = {tuple(row) for row in case.rows(
             "SELECT first_word, second_word, words, entity_id FROM mention_names "
             f"WHERE entity_id IN ({marks})", ids)}
         for entity_id in sorted({row[3] for row in expected ^ stored}):
             yield f"entity {entity_id}: its names in mention_names are not its names folded"
-    orphans = case.scalar("SELECT count(DISTINCT entity_id) FROM mention_names WHERE entity_id NOT IN "
-                          "(SELECT id FROM entities) AND entity_id NOT IN "
-                          "(SELECT entity_id FROM mention_names_stale)")
-    if orphans:
-        yield f"mention_names holds the names of {orphans} entities the case does not have"
+        forms = set(name_form_rows(names))
+        kept = {StoredForm(*row) for row in case.rows(
+            f"SELECT {NAME_FORMS.select()} FROM name_forms WHERE entity_id IN ({marks})", ids)}
+        for entity_id in sorted({form.entity_id for form in forms ^ kept}):
+            yield f"entity {entity_id}: its names in name_forms are not its names' forms"
+    for table in ("mention_names", "name_forms"):
+        orphans = case.scalar(f"SELECT count(DISTINCT entity_id) FROM {table} WHERE entity_id NOT IN "
+                              "(SELECT id FROM entities) AND entity_id NOT IN "
+                              "(SELECT entity_id FROM mention_names_stale)")
+        if orphans:
+            yield f"{table} holds the names of {orphans} entities the case does not have"

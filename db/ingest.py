@@ -184,8 +184,10 @@ def import_document(
     the entity names a document's words could begin are read
     (:func:`db.mentions.index_for_words`), so a case of 100,000 entities
     adds documents as fast as a small one. Words that only resemble a name
-    (``forms``, every name and alias: build it once for many documents) are
-    proposed as possible mentions, not linked.
+    are proposed as possible mentions, not linked: the names they could
+    resemble are read by the first letters of their skeletons
+    (``forms``, :meth:`db.possible_mentions.NameForms.reading`: give one
+    for many documents), not all of them.
     """
     say = progress or (lambda fraction: None)
     documents = document.all_documents()
@@ -195,9 +197,10 @@ def import_document(
     say(0.0)
     words = [[folded_words(text[start:end]) for start, end in found]
              for text, found in zip(texts, spans, strict=True)]
-    index = index or index_for_words(case, {word for each in words for paragraph in each
-                                            for word in paragraph})
-    forms = forms or NameForms.of_case(case)
+    present = {word for each in words for paragraph in each for word in paragraph}
+    index = index or index_for_words(case, present)
+    forms = forms or NameForms.reading(case)
+    forms.read_words(present)
     found: list[list[set[int]]] = []
     proposed: list[list[list[Proposal]]] = []
     done = 0

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from .casefile import Case
 from .paging import keyset_pages
-from .possible_mentions import is_generic, names_another
-from .tables import EXCERPT_ENTITIES
+from .possible_mentions import is_generic, name_form_rows, names_another
+from .tables import EXCERPT_ENTITIES, NAME_FORMS
 from .text import folded_words
 
 Name = tuple[str, ...]
@@ -120,8 +120,11 @@ def _link(case: Case, index: MentionIndex, rows: list[sqlite3.Row]) -> int:
 
 
 def refresh_mention_names(case: Case, *, batch: int = 5000) -> int:
-    """Bring ``mention_names`` up to date with the entities marked stale (by the
-    schema's triggers, whoever changed them); returns how many were refolded.
+    """Bring ``mention_names`` and ``name_forms`` (schema v12) up to date with
+    the entities marked stale (by the schema's triggers, whoever changed them:
+    add, revise, combine, merge, import, an sqlite3 shell); returns how many
+    were refolded. Retiring an entity or changing its kind needs nothing here:
+    the readers join ``entities`` for both.
 
     Each batch is one short write transaction: after an import of 100,000
     entities this is a few seconds once, and nothing on later runs.
@@ -132,12 +135,14 @@ def refresh_mention_names(case: Case, *, batch: int = 5000) -> int:
             ids = [row[0] for row in tx.execute(
                 "SELECT entity_id FROM mention_names_stale ORDER BY entity_id LIMIT ?", [batch])]
             marks = ",".join("?" * len(ids))
-            names = tx.execute(
+            names = [(row[0], row[1]) for row in tx.execute(
                 f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
-                f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)
+                f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)]
             tx.execute(f"DELETE FROM mention_names WHERE entity_id IN ({marks})", ids)
             tx.executemany("INSERT OR IGNORE INTO mention_names (first_word, second_word, words, entity_id) "
                            "VALUES (?, ?, ?, ?)", mention_name_rows(names))
+            tx.execute(f"DELETE FROM name_forms WHERE entity_id IN ({marks})", ids)
+            tx.executemany(NAME_FORMS.insert(or_ignore=True).sql, name_form_rows(names))
             tx.execute(f"DELETE FROM mention_names_stale WHERE entity_id IN ({marks})", ids)
         refolded += len(ids)
     return refolded

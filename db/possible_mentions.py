@@ -28,16 +28,17 @@ Each proposal is judged ``link`` (the excerpt is linked to the entity),
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
 from .models import Model, PossibleMention
+from .paging import keyset_pages
 from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
 from .text import folded_words, latin_spelling, tokens
 
@@ -112,8 +113,7 @@ def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, floa
     return None
 
 
-@dataclass(frozen=True)
-class _Name:
+class _Name(NamedTuple):
     entity_id: int
     name: str                     # as written
     words: tuple[str, ...]        # folded
@@ -139,11 +139,66 @@ def names_another(words: Sequence[str], after: int) -> bool:
             and words[after + 1] not in _NOT_A_NAME and words[after + 1] not in PREPOSITIONS)
 
 
-class NameForms:
-    """Every name and alias of a case, looked up by its skeleton's first letters."""
+class StoredForm(NamedTuple):
+    """A ``name_forms`` row (schema v12): a name or alias as :class:`NameForms`
+    looks it up, worked out once when the name is written, not on every read."""
 
-    def __init__(self, names: Iterable[tuple[int, str, str, str]]):
-        """``names``: (entity id, entity kind, entity name, this name or alias)."""
+    entity_id: int
+    name: str          # as written
+    words: str         # its folded words, separated by single spaces
+    skeletons: str     # each word's skeleton, separated by single spaces
+    first_key: str     # the first letters of the first word's skeleton
+    last_key: str      # those of the last word's ('' for a name of one word or a short last word)
+
+
+def name_form_rows(names: Iterable[tuple[int, str]]) -> Iterator[StoredForm]:
+    """The stored forms of ``(entity id, name or alias)``: none for a name
+    without words or of one word shorter than ``MIN_LETTERS`` (never guessed at)."""
+    shapes: dict[str, str] = {}
+    for entity_id, name in names:
+        words = folded_words(name)
+        if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
+            continue
+        skeletons = []
+        for word in words:
+            shape = shapes.get(word)
+            if shape is None:
+                shape = shapes[word] = skeleton(word)
+            skeletons.append(shape)
+        last = skeletons[-1][:_PREFIX] if len(words) > 1 and len(words[-1]) >= MIN_LETTERS else ""
+        yield StoredForm(entity_id, name, " ".join(words), " ".join(skeletons),
+                         skeletons[0][:_PREFIX], last)
+
+
+# A row of _FORMS_BY_KEY: entity id, entity kind, entity name, then the rest of the stored form.
+_FormRow = Sequence[Any]
+_FORMS_BY_KEY = (
+    "WITH wanted(key) AS (SELECT value FROM json_each(?)), "
+    "found(entity_id, name) AS (SELECT entity_id, name FROM name_forms WHERE first_key IN wanted "
+    "UNION SELECT entity_id, name FROM name_forms WHERE last_key != '' AND last_key IN wanted) "
+    "SELECT f.entity_id, e.kind, e.name, f.name, f.words, f.skeletons, f.first_key, f.last_key "
+    "FROM found JOIN name_forms f USING (entity_id, name) JOIN entities e ON e.id = f.entity_id "
+    "WHERE e.retired = 0 AND (f.first_key IN wanted OR e.kind = 'person') "
+    "ORDER BY f.entity_id, f.name")
+_KEYS_PER_QUERY = 500
+_HELD = 100_000       # names read forms hold at most before a document (then they forget them)
+
+
+class NameForms:
+    """Every name and alias of a case, looked up by its skeleton's first letters.
+
+    Built from names (the constructor works out their skeletons), from the
+    stored forms of a whole case (:meth:`of_case`), or reading from the case
+    only the names that begin with the first letters a document's words do
+    (:meth:`for_words`, and any other first letters when a text asks): a
+    document of a thousand words reads a few hundred of 300,000 names.
+    """
+
+    def __init__(self, names: Iterable[tuple[int, str, str, str]] = (), *,
+                 reader: Callable[[list[str]], Iterable[_FormRow]] | None = None):
+        """``names``: (entity id, entity kind, entity name, this name or alias).
+        ``reader``: the rows of the stored forms whose first (or, for a
+        person, last) key is one of those given, in (entity id, name) order."""
         self._by_prefix: dict[str, list[_Name]] = defaultdict(list)
         self._shapes: dict[str, str] = {}   # each word's skeleton, worked out once
         self._surnames: dict[str, set[int]] = defaultdict(set)   # the persons of each surname
@@ -153,27 +208,104 @@ class NameForms:
         # a word resembles a name's only if both begin alike (``resemblance``),
         # and "reports" begins 1,274 names of documents ("Report 3464/2023").
         self._followed: dict[tuple[str, str], list[tuple[_Name, str, float]]] = {}
-        for entity_id, kind, entity_name, name in names:
-            words = tuple(folded_words(name))
-            if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
-                continue
-            skeletons = tuple(self._shape(word) for word in words)
-            generic = name != entity_name and is_generic(kind, folded_words(entity_name), words)
-            known = _Name(entity_id, name, words, skeletons, generic, kind == "person")
-            self._by_prefix[skeletons[0][:_PREFIX]].append(known)
-            if kind == "person" and len(words) > 1 and len(words[-1]) >= MIN_LETTERS:
-                # A person is often named by the surname alone ("Logvinova").
-                self._by_prefix[skeletons[-1][:_PREFIX]].append(
-                    _Name(entity_id, name, words[-1:], skeletons[-1:], False, True, True))
-                self._surnames[skeletons[-1]].add(entity_id)
+        self._reader = reader
+        self._read: set[str] = set()   # the keys whose names the reader has given
+        self._held = 0                 # the names read from it
+        given = list(names)
+        kinds = {entity_id: (kind, entity_name) for entity_id, kind, entity_name, _ in given}
+        for form in name_form_rows((entity_id, name) for entity_id, _, _, name in given):
+            kind, entity_name = kinds[form.entity_id]
+            self._add(kind, entity_name, form, first=True, last=True)
 
     @classmethod
     def of_case(cls, case: Case) -> "NameForms":
-        rows = case.rows(
-            "SELECT e.id, e.kind, e.name, e.name FROM entities e WHERE e.retired = 0 UNION ALL "
-            "SELECT e.id, e.kind, e.name, a.alias FROM entity_aliases a "
-            "JOIN entities e ON e.id = a.entity_id WHERE e.retired = 0")
-        return cls((row[0], row[1], row[2], row[3]) for row in rows)
+        """Every name of the case, from its stored forms (kept up to date)."""
+        from .mentions import refresh_mention_names
+
+        refresh_mention_names(case)
+        forms = cls()
+        for rows in keyset_pages(
+                case, "SELECT f.entity_id, e.kind, e.name AS entity_name, f.name, f.words, f.skeletons, "
+                "f.first_key, f.last_key FROM name_forms f JOIN entities e ON e.id = f.entity_id",
+                key=("f.entity_id", "f.name"), where="e.retired = 0", page=20_000):
+            for row in rows:
+                forms._add(row[1], row[2], StoredForm(row[0], *row[3:]), first=True, last=True)
+        return forms
+
+    @classmethod
+    def reading(cls, case: Case) -> "NameForms":
+        """Forms that read the names from the case as words ask for them, by
+        their keys (:meth:`read_words` first, for many words in a few
+        queries): one for many documents reads each key once."""
+        from .mentions import refresh_mention_names
+
+        refresh_mention_names(case)
+
+        def read(keys: list[str]) -> Iterator[_FormRow]:
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = json.dumps(keys[start:start + _KEYS_PER_QUERY])
+                yield from case.rows(_FORMS_BY_KEY, [chunk])
+
+        return cls(reader=read)
+
+    @classmethod
+    def for_words(cls, case: Case, words: Iterable[str]) -> "NameForms":
+        """The names the folded ``words`` could resemble, read from the case by
+        their keys (and, later, those of any other word a text has)."""
+        forms = cls.reading(case)
+        forms.read_words(words)
+        return forms
+
+    def read_words(self, words: Iterable[str]) -> None:
+        """Read the names these folded words could resemble, before a document's
+        paragraphs are compared (nothing for forms built from names). Forms
+        holding more than ``_HELD`` names forget them first: a directory of
+        varied documents never holds every name of a large case."""
+        if self._reader is None:
+            return
+        if self._held > _HELD:
+            self._forget()
+        self._read_keys({shape[:_PREFIX] for shape in map(self._shape, set(words))
+                         if len(shape) >= _PREFIX})
+
+    def _forget(self) -> None:
+        self._by_prefix.clear()
+        self._surnames.clear()
+        self._alike.clear()
+        self._followed.clear()
+        self._read.clear()
+        self._held = 0
+
+    def _add(self, kind: str, entity_name: str, form: StoredForm, *, first: bool, last: bool) -> None:
+        """A stored form of an entity's name into the buckets of its first key
+        (``first``) and, for a person, its last (``last``: the surname alone)."""
+        words = tuple(form.words.split(" "))
+        skeletons = tuple(form.skeletons.split(" "))
+        person = kind == "person"
+        if first:   # (is_generic is False for a person: the entity's name is not folded for one)
+            generic = not person and form.name != entity_name and is_generic(
+                kind, folded_words(entity_name), words)
+            self._by_prefix[form.first_key].append(
+                _Name(form.entity_id, form.name, words, skeletons, generic, person))
+        if last and person and form.last_key:
+            # A person is often named by the surname alone ("Logvinova").
+            self._by_prefix[form.last_key].append(
+                _Name(form.entity_id, form.name, words[-1:], skeletons[-1:], False, True, True))
+            self._surnames[skeletons[-1]].add(form.entity_id)
+
+    def _read_keys(self, keys: Iterable[str]) -> None:
+        """Fill the buckets of these keys, each whole, from the reader: a row
+        found by one key goes only in that key's bucket (another key's is
+        filled when it is read)."""
+        wanted = sorted(set(keys) - self._read)
+        if self._reader is None or not wanted:
+            return
+        self._read.update(wanted)
+        asked = set(wanted)
+        for entity_id, kind, entity_name, *stored in self._reader(wanted):
+            form = StoredForm(entity_id, *stored)
+            self._add(kind, entity_name, form, first=form.first_key in asked, last=form.last_key in asked)
+            self._held += 1
 
     def _shape(self, word: str) -> str:
         shape = self._shapes.get(word)
@@ -184,7 +316,10 @@ class NameForms:
     def _candidates(self, shape: str) -> list[_Name]:
         if len(shape) < _PREFIX:   # "a", "in", "EU": too short to guess at
             return []
-        return self._by_prefix.get(shape[:_PREFIX], [])
+        key = shape[:_PREFIX]
+        if key not in self._read and self._reader is not None:
+            self._read_keys([key])
+        return self._by_prefix.get(key, [])
 
     def _resembling(self, shape: str) -> list[tuple[_Name, str, float]]:
         """The names whose first word resembles the skeleton ``shape``, with how."""
@@ -224,7 +359,7 @@ class NameForms:
         (those it names exactly), the best proposal per entity and span.
         ``words``, the text's folded words if known, skip a text that could
         name no one (or names everyone it resembles as written) at once."""
-        if not self._by_prefix:
+        if not self._by_prefix and self._reader is None:
             return []
         skip = set(linked)
         if words is not None:

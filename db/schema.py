@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .rebuild import rebuild_with_check
-from .tables import RETIREMENTS, REVISIONS
+from .tables import NAME_FORMS, RETIREMENTS, REVISIONS
 
 # "CsBk": marks a SQLite database as a casebook case file.
 APPLICATION_ID = 0x4373426B
@@ -1015,8 +1015,49 @@ def m011_who_added_items(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN created_by TEXT NOT NULL DEFAULT ''")
 
 
+# v12: every entity name and alias as possible mentions look it up (db/possible_mentions.py:
+# its folded words, each word's skeleton, and the first letters of its first and last
+# skeleton as keys), so that adding a document reads the few names its words could
+# resemble instead of working out the skeletons of every name on each run. Derived, as
+# mention_names is, and refreshed with it (the entities the v5 triggers mark stale).
+SCHEMA_V12_NAME_FORMS = """
+CREATE TABLE name_forms (
+    entity_id INTEGER NOT NULL,
+    name      TEXT NOT NULL,     -- the name or alias as written
+    words     TEXT NOT NULL,     -- its folded words, separated by single spaces
+    skeletons TEXT NOT NULL,     -- each word's skeleton, separated by single spaces
+    first_key TEXT NOT NULL,     -- the first four letters of the first skeleton
+    last_key  TEXT NOT NULL,     -- those of the last ('' for one word or a last word under 5 letters)
+    PRIMARY KEY (entity_id, name)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX name_forms_by_first_key ON name_forms(first_key);
+CREATE INDEX name_forms_by_last_key ON name_forms(last_key) WHERE last_key != '';
+"""
+
+
+@migrations()
+def m012_name_forms(db: Database) -> None:
+    # Here: db.possible_mentions imports db.casefile, which imports this module.
+    from .possible_mentions import name_form_rows
+
+    _run_script(db, SCHEMA_V12_NAME_FORMS)
+    insert = NAME_FORMS.insert(or_ignore=True).sql
+    after = 0
+    while True:   # a few thousand entities at a time: the names of 100,000 are not held at once
+        ids = [row[0] for row in db.execute(
+            "SELECT id FROM entities WHERE id > ? ORDER BY id LIMIT 5000", [after]).fetchall()]
+        if not ids:
+            break
+        after = ids[-1]
+        names = db.execute(
+            "SELECT id, name FROM entities WHERE id BETWEEN ? AND ? UNION ALL "
+            "SELECT entity_id, alias FROM entity_aliases WHERE entity_id BETWEEN ? AND ?",
+            [ids[0], after, ids[0], after]).fetchall()
+        db.conn.executemany(insert, name_form_rows((row[0], row[1]) for row in names))
+
+
 # The number of migrations above; a test checks that they agree.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def schema_version(db: Database) -> int:

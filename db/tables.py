@@ -224,6 +224,10 @@ SOURCE_ATTACHMENTS = Table(
 MENTION_NAMES = Table("mention_names", ("first_word", "second_word", "words", "entity_id"),
                       key=("first_word", "second_word", "words", "entity_id"))
 MENTION_NAMES_STALE = Table("mention_names_stale", ("entity_id",), key=("entity_id",))
+# Derived (schema v12, db/possible_mentions.py): every name as possible mentions look it
+# up, by the first letters of its first (and last) word's skeleton; refreshed with mention_names.
+NAME_FORMS = Table("name_forms", ("entity_id", "name", "words", "skeletons", "first_key", "last_key"),
+                   key=("entity_id", "name"))
 
 # Relationships between entities (db/relationships.py), their evidence and their
 # append-only marks (as claims' annotations, by relationship).
@@ -291,7 +295,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,
     EXCERPT_ENTITIES, EVENT_ENTITIES, EVENT_EXCERPTS, CLAIM_ENTITIES, CLAIM_EXCERPTS,
-    CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE,
+    CLAIM_CONFLICTS, STANDING_MARKS, MENTION_NAMES, MENTION_NAMES_STALE, NAME_FORMS,
     RELATIONSHIPS, RELATIONSHIP_EXCERPTS, RELATIONSHIP_ANNOTATIONS, RELATIONSHIP_CONFLICTS,
     REVISIONS, RETIREMENTS, COMBINATIONS, DUPLICATE_JUDGEMENTS, REVISION_CONFLICTS,
     POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS, ALIAS_LANGUAGES,

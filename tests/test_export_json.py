@@ -16,10 +16,10 @@ import db
 from db.models import CaseDocument
 from db.search import search
 
-# When this file's migrations ran, and the folded entity names that add-source
-# refreshes when it needs them (casebook check compares them with the entities):
-# not part of the case.
-BOOKKEEPING = {"_sqlite_migrations", "mention_names", "mention_names_stale"}
+# When this file's migrations ran, and the folded entity names and name forms that
+# add-source refreshes when it needs them (casebook check compares them with the
+# entities): not part of the case.
+BOOKKEEPING = {"_sqlite_migrations", "mention_names", "mention_names_stale", "name_forms"}
 
 
 def every_table(path: Path) -> dict[str, list[tuple]]:

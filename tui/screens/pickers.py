@@ -77,8 +77,8 @@ class PickerScreen(WriteScreen):
             self.titles = titles
 
     def __init__(self, case: Case, context: ExcerptContext, span: Span | None = None, *,
-                 query: str = "", title: str = "") -> None:
-        super().__init__(case, context, span)
+                 query: str = "", title: str = "", annotator: str = "") -> None:
+        super().__init__(case, context, span, annotator=annotator)
         self.query_text = query
         self.found: dict[Link, object] = {}   # what each result link stands for
         if title:

@@ -20,24 +20,13 @@ from textual.widgets import Static
 from db import Case, CaseError
 from db.text import one_line
 
-from ..widgets.detail import Link
+from .built import Built as Built  # (re-exported: the forms and pickers take it from here)
 from .dialog import Dialog
 from .excerpt_context import ExcerptContext, Span
 
 BUILD_CSS = Path(__file__).resolve().parent.parent / "build.tcss"
 QUOTE_CHARS = 120
 SOURCE_CHARS = 50
-
-
-class Built(Message):
-    """A build screen's write is committed. ``follow`` is the item to show
-    next (None: stay on the excerpt); ``summary`` says what happened."""
-
-    def __init__(self, excerpt_id: int, summary: str, follow: Link | None) -> None:
-        super().__init__()
-        self.excerpt_id = excerpt_id
-        self.summary = summary
-        self.follow = follow
 
 
 def evidence_line(context: ExcerptContext, span: Span | None) -> Content:

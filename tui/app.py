@@ -57,6 +57,7 @@ from .parts.review import QUEUE_BINDINGS, Review
 from .parts.watching import POLL_SECONDS, Watching
 from .screens.built import Built
 from .terminal import EXIT_WHEN_READY, THEMES, Palette
+from .text import LINE_CHARS, TITLE_CHARS
 from .widgets.detail import DetailView, Link
 from .widgets.footer import FittedFooter
 from .widgets.header import CaseHeader
@@ -483,7 +484,7 @@ class CasebookApp(App[None]):
             except CaseError as error:
                 problems = [str(error)]
             except Exception as error:  # noqa: BLE001 - a file that breaks the check is damaged too
-                problems = [f"it could not be checked ({one_line(str(error))[:200]})"]
+                problems = [f"it could not be checked ({one_line(str(error), limit=LINE_CHARS)[:200]})"]
             self.post_message(self.FileChecked(problems))
 
         self.run_in_thread(check, group="file-check")
@@ -493,7 +494,7 @@ class CasebookApp(App[None]):
             return
         self.damage = message.problems
         banner = self.query_one("#damage-banner", Static)
-        said = one_line(damage_banner(message.problems, self.case.path))
+        said = one_line(damage_banner(message.problems, self.case.path), limit=LINE_CHARS)
         banner.update(Content(said[:DAMAGE_BANNER_LENGTH]))
         banner.display = True
         if not self.despite_damage and not self.read_only:
@@ -582,7 +583,7 @@ class CasebookApp(App[None]):
             return
         place = message.place
         if place is None:
-            self.say(f"No matches for {one_line(message.query)}.", timeout=3,
+            self.say(f"No matches for {one_line(message.query, limit=TITLE_CHARS)}.", timeout=3,
                      markup=False)
             return
         self.last_result = (place.kind, place.position)

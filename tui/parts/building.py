@@ -28,7 +28,7 @@ from db.casefile import OPENED_READ_ONLY
 
 from ..history import Location
 from ..panes.pane import Pane
-from ..text import one_line
+from ..text import LINE_CHARS, one_line
 
 if TYPE_CHECKING:
     # The screens are imported when first opened, not by the browser's start
@@ -158,7 +158,7 @@ class Building:
             try:
                 context = read_context(case, excerpt_id)
             except CaseError as error:
-                problem = one_line(f"Could not read the excerpt: {error}")
+                problem = one_line(f"Could not read the excerpt: {error}", limit=LINE_CHARS)
                 self.host.post_message(self.ContextLoaded(what, None, problem))
                 return
             self.host.post_message(self.ContextLoaded(what, context))

@@ -24,7 +24,7 @@ from db.kinds import item_kind
 
 from ..history import Location
 from ..kinds import LIKELY_DUPLICATES, POSSIBLE_MENTIONS
-from ..text import one_line
+from ..text import LINE_CHARS, TITLE_CHARS, one_line
 from ..widgets.detail import Link
 from .building import BuildingHost
 
@@ -123,7 +123,7 @@ class Curating:
                 state = curation.item_state(case, kind, item_id)
             except CaseError as error:
                 self.host.post_message(self.ItemLoaded(what, kind, item_id, None,
-                                                       one_line(str(error))))
+                                                       one_line(str(error), limit=LINE_CHARS)))
                 return
             self.host.post_message(self.ItemLoaded(what, kind, item_id, state))
 
@@ -163,8 +163,8 @@ class Curating:
         kept, self.combine_into = self.combine_into, None
         if kept is None or kept[0] == entity_id:
             self.combine_into = (entity_id, name)
-            self.host.notify(f"Combine into {one_line(name)}: press C on the entity that is "
-                             "the same.", markup=False, timeout=5)
+            self.host.notify(f"Combine into {one_line(name, limit=TITLE_CHARS)}: press C on the "
+                             "entity that is the same.", markup=False, timeout=5)
             return
         self.host.clear_notifications()   # (the first C's words would cover the form's hint)
         from ..screens.edit import CombineScreen

@@ -36,7 +36,7 @@ from ..labels import STATUS_BADGES
 from ..panes.claims_pane import ClaimsPane
 from ..panes.feeds import ClaimRow
 from ..panes.pane import Pane
-from ..text import one_line
+from ..text import LINE_CHARS, TITLE_CHARS, one_line
 from ..widgets.detail import Link
 from .seen import CLAIMS_LIST, DETAIL_LINK, DETAIL_TIE, SeenVersions
 
@@ -146,7 +146,7 @@ def undo_refused(request: MarkRequest, error: NothingToUndoError) -> str:
     if error.latest_by is None:
         return f"Nothing to undo: {request.item} {request.claim_id} has no marks."
     said = "Nothing to undo: last mark by "
-    name = one_line(error.latest_by)
+    name = one_line(error.latest_by, limit=LINE_CHARS)
     room = TOAST_LINE - cell_len(said) - 1
     if cell_len(name) > room:
         name = set_cell_size(name, room - 1) + "…"
@@ -403,13 +403,13 @@ class Marking:
             self.host.post_message(self.MarkFailed(request, undo_refused(request, error)))
             return
         except CaseError as error:
-            self.host.post_message(self.MarkFailed(request, one_line(str(error))))
+            self.host.post_message(self.MarkFailed(request, one_line(str(error), limit=LINE_CHARS)))
             return
         except Exception as error:  # noqa: BLE001 - never lose the session over one mark
             # A full disk or a permission (SQLite's errors carry a code) is said as such.
             said = sqlite_problem(error) if hasattr(error, "sqlite_errorcode") else str(error)
             self.host.post_message(self.MarkFailed(
-                request, one_line(f"Could not save it (nothing was written): {said}")))
+                request, one_line(f"Could not save it (nothing was written): {said}", limit=TITLE_CHARS)))
             return
         next_id = None
         if request.advance:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from db import Case, CaseError
 from db.text import one_line
 
+from ..text import LINE_CHARS, TITLE_CHARS
 from .built import Built as Built  # (re-exported: the forms and pickers take it from here)
 from .dialog import Dialog
 from .excerpt_context import ExcerptContext, Span
@@ -31,11 +32,11 @@ SOURCE_CHARS = 50
 
 def evidence_line(context: ExcerptContext, span: Span | None) -> Content:
     """``Evidence: “the words” — Source`` on at most two lines."""
-    quote = one_line(context.quote(span))
+    quote = one_line(context.quote(span), limit=TITLE_CHARS)
     if len(quote) > QUOTE_CHARS:
         quote = quote[:QUOTE_CHARS - 1].rstrip() + "…"
     label = "Evidence (the chosen words): " if span else "Evidence (the whole excerpt): "
-    source = one_line(context.source_title)
+    source = one_line(context.source_title, limit=TITLE_CHARS)
     if len(source) > SOURCE_CHARS:
         source = source[:SOURCE_CHARS - 1].rstrip() + "…"
     return Content.assemble((label, "bold"), "“", quote, "”", ("  — ", "dim"), (source, "dim"))
@@ -94,7 +95,7 @@ class WriteScreen(Dialog[object]):
         try:
             fact = write()
         except CaseError as error:
-            self.post_message(self.WriteRefused(one_line(str(error))))
+            self.post_message(self.WriteRefused(one_line(str(error), limit=LINE_CHARS)))
             return
         self.post_message(fact)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import sqlite3
 import threading
@@ -18,14 +19,23 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 from .text import register_functions, visible
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def sqlite_tools(conn: sqlite3.Connection) -> Database:
+    """sqlite_utils over ``conn``, imported when first asked for: opening and
+    browsing a case never needs it (issue 17 point 9: start-up)."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -75,7 +85,6 @@ class Case:
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool,
                  read_only_reason: str = OPENED_READ_ONLY):
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False)
         self.path = path
         self.read_only = read_only
         self.read_only_reason = read_only_reason if read_only else ""
@@ -85,6 +94,11 @@ class Case:
         self.permission_warning = ""   # others may write or read the file (``permission_warning``)
         self.being_built = False       # made here, under its hidden name (``building_case``)
         self.upgrade: Upgrade | None = None   # opening it upgraded its schema (``open_case``)
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """sqlite_utils over this case's connection, made on first use."""
+        return sqlite_tools(self.conn)
 
     # -- reading -------------------------------------------------------------
 
@@ -490,9 +504,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
                 )
             backup = _backup_path(path, version)
             backup_case_file(conn, backup)
-            db = Database(conn, execute_plugins=False)
-            upgrade = Upgrade(path=path, from_version=version, to_version=migrate(db),
-                              backup=backup)
+            upgrade = Upgrade(path=path, from_version=version,
+                              to_version=migrate(sqlite_tools(conn)), backup=backup)
         _configure(conn, read_only=read_only)
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -543,7 +556,7 @@ def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:
     conn = _connect(path, read_only=False)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
-        migrate(Database(conn, execute_plugins=False))
+        migrate(sqlite_tools(conn))
         _configure(conn, read_only=False)
         case = Case(conn, path, read_only=False)
         case.being_built = True

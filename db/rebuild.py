@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .tables import Table, column_list
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _COMMENT = re.compile(r"[ \t]*--[^\n]*")
 

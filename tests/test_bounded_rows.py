@@ -8,13 +8,15 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from build_flow import browsing, type_text
 from conftest import browser, press, settle
 from textual import events
 from textual.content import Content
 
 import db
 from db.text import register_functions, visible
-from tui.text import fit
+from tui.screens.pickers import LinkScreen
+from tui.text import TITLE_CHARS, fit
 
 
 def test_a_huge_text_is_cut_to_its_row_with_an_ellipsis():
@@ -118,3 +120,29 @@ async def test_keys_typed_while_the_first_screen_of_a_huge_row_loads_are_kept(hu
         await settle(pilot)
         assert excerpts.cursor == 2
         assert excerpts.cursor_item_id == excerpts.model.item_at(2).id   # the third row
+
+
+async def test_a_huge_name_in_a_picker_is_shown_cut_in_its_results_and_its_status(seed_case_copy):
+    """The pickers and forms bound every name they put on one line (issue 17
+    point 7): a 10 MB name costs what a short one does there too."""
+    connection = sqlite3.connect(seed_case_copy)
+    register_functions(connection)
+    with connection:
+        connection.execute("UPDATE entities SET name = 'Logvinov ' || ? WHERE id = 1", (HUGE_NAME,))
+        excerpt_id = connection.execute(
+            "SELECT excerpt_id FROM excerpt_entities WHERE entity_id = 1 ORDER BY excerpt_id "
+            "LIMIT 1").fetchone()[0]
+    connection.close()
+    with db.open_case(seed_case_copy) as case:
+        async with browsing(case, excerpt_id) as (app, pilot):
+            await press(pilot, "l")
+            assert isinstance(app.screen, LinkScreen)
+            await type_text(pilot, "logvinov")
+            results = app.screen.results.text
+            assert "Logvinov NNN" in results and len(results) < 20_000
+            await press(pilot, "enter")              # it is linked already: refused, with the name
+            assert isinstance(app.screen, LinkScreen)
+            status = str(app.screen.query_one("#form-status").render())
+            assert status.startswith("This excerpt already mentions Logvinov NNN")
+            assert status.endswith("….") and len(status) < TITLE_CHARS + 100
+            assert app.return_code is None

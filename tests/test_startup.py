@@ -2,8 +2,9 @@
 
 The figures are measured by benchmarks/startup.py; these tests hold the
 imports that made the difference: the browser's start does not load the
-exports (networkx), merge, ingest or fuzzy matching, and the command line
-imports a command's module only when that command runs.
+exports (networkx), merge, ingest, fuzzy matching, sqlite_utils or any screen
+but the first, and the command line imports a command's module only when that
+command runs.
 """
 
 from __future__ import annotations
@@ -24,9 +25,15 @@ from casebook.cli import COMMAND_MODULES, cli
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded later, when a feature asks for them: never by the first frame.
+# The screens (search, help, forms, dialogs) are imported when one first opens;
+# sqlite_utils (and dateutil through it) only for a migration or an export.
 NOT_AT_START = ("networkx", "rapidfuzz", "db.exports", "db.merge", "db.ingest", "db.importing",
                 "db.generate", "trafilatura", "seed.build", "casebook.commands_export",
-                "casebook.commands_annotations", "casebook.commands_ingest")
+                "casebook.commands_annotations", "casebook.commands_ingest", "sqlite_utils",
+                "dateutil")
+# Of the screens only the message the app handles from the start (its subclasses
+# come with their screens).
+SCREENS_AT_START = {"tui.screens", "tui.screens.built"}
 
 
 def _modules_after(code: str) -> set[str]:
@@ -50,6 +57,7 @@ def test_the_browser_start_does_not_import_the_exports_or_networkx(code):
     modules = _modules_after(code)
     assert "tui.app" in modules
     assert [name for name in NOT_AT_START if _loaded(modules, name)] == []
+    assert {name for name in modules if _loaded({name}, "tui.screens")} == SCREENS_AT_START
 
 
 def test_the_browser_loads_the_exports_when_an_export_is_asked_for(seed_case_file):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from .text import one_line
+from .text import TITLE_CHARS, one_line
 
 STATUS_BADGES = {
     "unreviewed": "· unreviewed",
@@ -27,10 +27,10 @@ def damage_mark(damage: str) -> tuple[str, str]:
 def status_badge(status: str) -> Content:
     """``✓ confirmed`` in its status's style (an unknown status as itself)."""
     if status not in STATUS_BADGES:   # a damaged row: shown as it is, in no status's colours
-        return Content.styled(one_line(status), ".cb--badge")
+        return Content.styled(one_line(status, limit=TITLE_CHARS), ".cb--badge")
     return Content.styled(STATUS_BADGES[status], f".cb--status-{status}")
 
 
 def short_time(timestamp: str) -> str:
     """``2026-11-26T10:05:00.000003Z`` as ``2026-11-26 10:05`` (UTC, as stored)."""
-    return one_line(timestamp[:16].replace("T", " "))
+    return one_line(timestamp[:16].replace("T", " "), limit=TITLE_CHARS)

@@ -21,7 +21,7 @@ from db.models import DuplicatePair, Entity, PossibleMention
 from db.sources import excerpts_by_ids
 from db.text import one_line
 
-from ..text import join, plain_line
+from ..text import TITLE_CHARS, join, plain_line
 
 DESCRIPTION_CHARS = 160
 CONTEXT = 120   # characters of the excerpt either side of a possible mention's words
@@ -52,7 +52,7 @@ class ReviewQueue:
 
 
 def entity_lines(label: str, entity: Entity) -> Content:
-    description = one_line(entity.description)
+    description = one_line(entity.description, limit=TITLE_CHARS)
     if len(description) > DESCRIPTION_CHARS:
         description = description[:DESCRIPTION_CHARS - 1] + "…"
     parts: list[Content | str | tuple[str, str]] = [
@@ -136,4 +136,5 @@ def mention_lines(shown: MentionShown, remaining: int) -> Content:
 def mention_said(shown: MentionShown, judgement: str, linked: bool) -> str:
     words = {"link": "linked" if linked else "linked already", "not": "not this entity",
              "skip": "skipped"}
-    return f"{one_line(shown.mention.form)} → {one_line(shown.mention.name)}: {words[judgement]}"
+    form, name = (one_line(text, limit=TITLE_CHARS) for text in (shown.mention.form, shown.mention.name))
+    return f"{form} → {name}: {words[judgement]}"

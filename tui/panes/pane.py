@@ -14,7 +14,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
 
-from ..text import one_line
+from ..text import LINE_CHARS, one_line
 from ..widgets.detail import Block, DetailView, Link
 from ..widgets.paged_list import PagedList, RowRenderer
 from .feeds import Feed
@@ -139,7 +139,7 @@ class Pane(Container):
         try:
             blocks = self.read_detail(item_id, include_retired=self.include_retired)
         except Exception as error:  # noqa: BLE001 - the detail says what it could not read
-            blocks = [Block(Content.styled(one_line(str(error)), ".cb--dim"))]
+            blocks = [Block(Content.styled(one_line(str(error), limit=LINE_CHARS), ".cb--dim"))]
         self.post_message(self.DetailLoaded(item_id, blocks, keep_place))
 
     def on_pane_detail_loaded(self, message: DetailLoaded) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.binding import Binding
 from textual.message import Message
@@ -28,14 +28,15 @@ from db.casefile import OPENED_READ_ONLY
 
 from ..history import Location
 from ..panes.pane import Pane
-from ..screens.build_base import Built
-from ..screens.build_forms import FORMS
-from ..screens.excerpt_context import ExcerptContext, Span, read_context
-from ..screens.help import Section, binding_rows
-from ..screens.pickers import PICKERS
-from ..screens.span import SpanChoice, SpanScreen
-from ..text import one_line
-from ..widgets.span_picker import SpanPicker
+from ..text import LINE_CHARS, one_line
+
+if TYPE_CHECKING:
+    # The screens are imported when first opened, not by the browser's start
+    # (issue 17 point 9: tests/test_startup.py holds them out of it).
+    from ..screens.build_base import Built
+    from ..screens.excerpt_context import ExcerptContext, Span
+    from ..screens.help import Section
+    from ..screens.span import SpanChoice
 
 BUILD_BINDINGS = [
     Binding("s", "build_span", "Span", tooltip="Choose words of the excerpt (they become the quote)"),
@@ -152,10 +153,12 @@ class Building:
         case = self.host.case
 
         def read() -> None:
+            from ..screens.excerpt_context import read_context
+
             try:
                 context = read_context(case, excerpt_id)
             except CaseError as error:
-                problem = one_line(f"Could not read the excerpt: {error}")
+                problem = one_line(f"Could not read the excerpt: {error}", limit=LINE_CHARS)
                 self.host.post_message(self.ContextLoaded(what, None, problem))
                 return
             self.host.post_message(self.ContextLoaded(what, context))
@@ -171,6 +174,8 @@ class Building:
             self.open_build_screen(message.what, message.context, None)
 
     def choose_span(self, context: ExcerptContext) -> None:
+        from ..screens.span import SpanScreen
+
         spans = self.spans
         screen = SpanScreen(context, spans.get(context.excerpt_id))
 
@@ -188,6 +193,9 @@ class Building:
         self.host.open_screen(screen, chosen)
 
     def open_build_screen(self, what: str, context: ExcerptContext, span: Span | None) -> None:
+        from ..screens.build_forms import FORMS
+        from ..screens.pickers import PICKERS
+
         screen_class = FORMS.get(what) or PICKERS[what]
         self.host.open_screen(screen_class(self.host.case, context, span,
                                            annotator=self.host.annotator))
@@ -195,6 +203,10 @@ class Building:
     # -- keys and commands -------------------------------------------------
 
     def key_sections(self) -> list[Section]:
+        from ..screens.help import binding_rows
+        from ..screens.span import SpanScreen
+        from ..widgets.span_picker import SpanPicker
+
         return [
             ("On an excerpt (Excerpts pane, or an excerpt link in a detail)",
              binding_rows(BUILD_BINDINGS)),

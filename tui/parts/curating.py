@@ -13,7 +13,7 @@ again. An item's revision history is in its detail.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.binding import Binding
 from textual.message import Message
@@ -24,12 +24,12 @@ from db.kinds import item_kind
 
 from ..history import Location
 from ..kinds import LIKELY_DUPLICATES, POSSIBLE_MENTIONS
-from ..screens.activity import ActivityScreen
-from ..screens.edit import CombineScreen, EditScreen, ItemCurated, RetireScreen
-from ..screens.judging import judging_screen
-from ..text import one_line
+from ..text import LINE_CHARS, TITLE_CHARS, one_line
 from ..widgets.detail import Link
 from .building import BuildingHost
+
+if TYPE_CHECKING:   # the screens are imported when first opened (issue 17 point 9)
+    from ..screens.edit import ItemCurated
 
 CURATION_BINDINGS = [
     Binding("e", "edit_item", "Edit", show=False,
@@ -123,7 +123,7 @@ class Curating:
                 state = curation.item_state(case, kind, item_id)
             except CaseError as error:
                 self.host.post_message(self.ItemLoaded(what, kind, item_id, None,
-                                                       one_line(str(error))))
+                                                       one_line(str(error), limit=LINE_CHARS)))
                 return
             self.host.post_message(self.ItemLoaded(what, kind, item_id, state))
 
@@ -138,6 +138,8 @@ class Curating:
         if message.what == "retire":
             title = str(next((state.item[f] for f in ("name", "title", "statement", "text")
                               if f in state.item), ""))
+            from ..screens.edit import RetireScreen
+
             self.host.open_screen(RetireScreen(self.host.case, message.kind, message.item_id,
                                                version, title, retired=state.retired,
                                                annotator=self.host.annotator))
@@ -150,6 +152,8 @@ class Curating:
             self._combine(message.item_id, str(state.item.get("name", "")))
             return
         fields = item_kind(message.kind).revisable
+        from ..screens.edit import EditScreen
+
         self.host.open_screen(EditScreen(self.host.case, message.kind, message.item_id, version,
                                          {name: state.item[name] for name in fields},
                                          annotator=self.host.annotator))
@@ -159,10 +163,12 @@ class Curating:
         kept, self.combine_into = self.combine_into, None
         if kept is None or kept[0] == entity_id:
             self.combine_into = (entity_id, name)
-            self.host.notify(f"Combine into {one_line(name)}: press C on the entity that is "
-                             "the same.", markup=False, timeout=5)
+            self.host.notify(f"Combine into {one_line(name, limit=TITLE_CHARS)}: press C on the "
+                             "entity that is the same.", markup=False, timeout=5)
             return
         self.host.clear_notifications()   # (the first C's words would cover the form's hint)
+        from ..screens.edit import CombineScreen
+
         self.host.open_screen(CombineScreen(self.host.case, kept, (entity_id, name),
                                             annotator=self.host.annotator))
 
@@ -179,6 +185,8 @@ class Curating:
                 self.host.go(Location(link.kind, link.id))
 
         kinds = tuple(pane.kind for pane in self.host.panes())
+        from ..screens.activity import ActivityScreen
+
         self.host.open_screen(ActivityScreen(self.host.case, item_kinds=kinds), chosen)
 
     def duplicates(self) -> None:
@@ -186,6 +194,8 @@ class Curating:
             for pane in self.host.panes():
                 pane.reload()
             self.host.load_counts()
+
+        from ..screens.judging import judging_screen
 
         self.host.open_screen(judging_screen(LIKELY_DUPLICATES, self.host.case,
                                              annotator=self.host.annotator,
@@ -195,6 +205,8 @@ class Curating:
         def closed(_: object) -> None:
             for pane in self.host.panes():
                 pane.reload()
+
+        from ..screens.judging import judging_screen
 
         self.host.open_screen(judging_screen(POSSIBLE_MENTIONS, self.host.case,
                                              annotator=self.host.annotator,

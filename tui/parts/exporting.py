@@ -19,8 +19,6 @@ from textual.message import Message
 
 from db import Case, CaseError
 
-from ..screens.prompt import PromptScreen
-
 DESCRIPTIONS = {
     "json": "the whole case (casebook import reads it back)",
     "csv": "a directory, a file per table",
@@ -95,6 +93,8 @@ class Exporting:
                 confirmed.append(path)
                 return f"{path} exists: Enter again replaces it, or type another name."
             return None
+
+        from ..screens.prompt import PromptScreen  # on first use (issue 17 point 9)
 
         prompt = PromptScreen(
             f"Export {format_}: {DESCRIPTIONS[format_]}",

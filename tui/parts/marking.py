@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding
@@ -36,10 +36,12 @@ from ..labels import STATUS_BADGES
 from ..panes.claims_pane import ClaimsPane
 from ..panes.feeds import ClaimRow
 from ..panes.pane import Pane
-from ..screens.mark_dialogs import NoteScreen, NoteWritten, StaleMarkScreen
-from ..text import one_line
+from ..text import LINE_CHARS, TITLE_CHARS, one_line
 from ..widgets.detail import Link
 from .seen import CLAIMS_LIST, DETAIL_LINK, DETAIL_TIE, SeenVersions
+
+if TYPE_CHECKING:   # the dialogs are imported when first opened (issue 17 point 9)
+    from ..screens.mark_dialogs import NoteWritten
 
 # Keys on a claim: in the Claims pane, or on a claim link in a focused detail;
 # and on a tie in an entity's Relationships (the relationship it goes through).
@@ -144,7 +146,7 @@ def undo_refused(request: MarkRequest, error: NothingToUndoError) -> str:
     if error.latest_by is None:
         return f"Nothing to undo: {request.item} {request.claim_id} has no marks."
     said = "Nothing to undo: last mark by "
-    name = one_line(error.latest_by)
+    name = one_line(error.latest_by, limit=LINE_CHARS)
     room = TOAST_LINE - cell_len(said) - 1
     if cell_len(name) > room:
         name = set_cell_size(name, room - 1) + "…"
@@ -345,6 +347,8 @@ class Marking:
                 self.send(replace(request, status=note.status, note=note.text,
                                   advance=request.in_claims_pane and note.status is not None))
 
+        from ..screens.mark_dialogs import NoteScreen
+
         self.host.open_screen(NoteScreen(request.claim_id, request.statement, status=request.status,
                                          text=request.note, problem=problem, noun=request.item),
                               written)
@@ -399,13 +403,13 @@ class Marking:
             self.host.post_message(self.MarkFailed(request, undo_refused(request, error)))
             return
         except CaseError as error:
-            self.host.post_message(self.MarkFailed(request, one_line(str(error))))
+            self.host.post_message(self.MarkFailed(request, one_line(str(error), limit=LINE_CHARS)))
             return
         except Exception as error:  # noqa: BLE001 - never lose the session over one mark
             # A full disk or a permission (SQLite's errors carry a code) is said as such.
             said = sqlite_problem(error) if hasattr(error, "sqlite_errorcode") else str(error)
             self.host.post_message(self.MarkFailed(
-                request, one_line(f"Could not save it (nothing was written): {said}")))
+                request, one_line(f"Could not save it (nothing was written): {said}", limit=TITLE_CHARS)))
             return
         next_id = None
         if request.advance:
@@ -458,6 +462,8 @@ class Marking:
                 self.host.say(f"{request.item.capitalize()} {request.claim_id} left as it is: "
                               f"{badge}.",
                               timeout=3, markup=False)
+
+        from ..screens.mark_dialogs import StaleMarkScreen
 
         self.host.open_screen(StaleMarkScreen(error, kind=request.kind, status=request.status,
                                               note=request.note, statement=request.statement),

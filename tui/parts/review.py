@@ -18,7 +18,6 @@ from db import Case, CaseError
 from db.review import count_queue
 
 from ..panes.claims_pane import REVIEW_QUEUE, ClaimsPane, next_queue
-from ..screens.agreement import AgreementScreen
 from ..widgets.detail import Link
 from ..widgets.pane_bar import PaneBar, TabView
 
@@ -105,6 +104,8 @@ class Review:
         def chosen(link: Link | None) -> None:
             if link is not None:
                 self.host.follow(link)
+
+        from ..screens.agreement import AgreementScreen  # on first use (issue 17 point 9)
 
         self.host.open_screen(AgreementScreen(self.host.case), chosen)
 

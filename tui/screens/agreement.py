@@ -19,7 +19,7 @@ from db.text import one_line
 
 from ..details.blocks import claim_link
 from ..labels import status_badge
-from ..text import cell_pad, join, plain_line
+from ..text import LINE_CHARS, cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from .dialog import Dialog
 
@@ -137,7 +137,7 @@ class AgreementScreen(Dialog[Link | None]):
                 claim_agreements(self.case, [claim.id for claim in claims if claim.id]),
             )
         except CaseError as error:
-            blocks = [Block(Content.styled(one_line(f"Could not count: {error}"), DIM))]
+            blocks = [Block(Content.styled(one_line(f"Could not count: {error}", limit=LINE_CHARS), DIM))]
         self.post_message(self.Loaded(blocks, again=again))
 
     def on_agreement_screen_loaded(self, message: Loaded) -> None:

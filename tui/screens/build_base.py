@@ -20,7 +20,8 @@ from textual.widgets import Static
 from db import Case, CaseError
 from db.text import one_line
 
-from ..widgets.detail import Link
+from ..text import LINE_CHARS, TITLE_CHARS
+from .built import Built as Built  # (re-exported: the forms and pickers take it from here)
 from .dialog import Dialog
 from .excerpt_context import ExcerptContext, Span
 
@@ -29,24 +30,13 @@ QUOTE_CHARS = 120
 SOURCE_CHARS = 50
 
 
-class Built(Message):
-    """A build screen's write is committed. ``follow`` is the item to show
-    next (None: stay on the excerpt); ``summary`` says what happened."""
-
-    def __init__(self, excerpt_id: int, summary: str, follow: Link | None) -> None:
-        super().__init__()
-        self.excerpt_id = excerpt_id
-        self.summary = summary
-        self.follow = follow
-
-
 def evidence_line(context: ExcerptContext, span: Span | None) -> Content:
     """``Evidence: “the words” — Source`` on at most two lines."""
-    quote = one_line(context.quote(span))
+    quote = one_line(context.quote(span), limit=TITLE_CHARS)
     if len(quote) > QUOTE_CHARS:
         quote = quote[:QUOTE_CHARS - 1].rstrip() + "…"
     label = "Evidence (the chosen words): " if span else "Evidence (the whole excerpt): "
-    source = one_line(context.source_title)
+    source = one_line(context.source_title, limit=TITLE_CHARS)
     if len(source) > SOURCE_CHARS:
         source = source[:SOURCE_CHARS - 1].rstrip() + "…"
     return Content.assemble((label, "bold"), "“", quote, "”", ("  — ", "dim"), (source, "dim"))
@@ -105,7 +95,7 @@ class WriteScreen(Dialog[object]):
         try:
             fact = write()
         except CaseError as error:
-            self.post_message(self.WriteRefused(one_line(str(error))))
+            self.post_message(self.WriteRefused(one_line(str(error), limit=LINE_CHARS)))
             return
         self.post_message(fact)
 

@@ -35,6 +35,7 @@ from db.models import RELATIONSHIP_TYPES, Relationship
 from db.search import entity_named
 from db.text import fold, folded_words, one_line
 
+from ..text import TITLE_CHARS
 from ..widgets.checklist import EntityChecklist, Listed
 from ..widgets.choice import Choice
 from ..widgets.detail import Link
@@ -143,7 +144,8 @@ class EntityForm(BuildForm):
 
     class EntityCreated(Built):
         def __init__(self, excerpt_id: int, entity: Entity, mentions: int) -> None:
-            super().__init__(excerpt_id, f"New {entity.kind}: {one_line(entity.name)}, mentioned in "
+            super().__init__(excerpt_id, f"New {entity.kind}: "
+                             f"{one_line(entity.name, limit=TITLE_CHARS)}, mentioned in "
                              f"{mentions:,} excerpt{'s' if mentions != 1 else ''}.",
                              Link("entity", entity.id or 0))
             self.entity = entity
@@ -200,7 +202,8 @@ class EntityForm(BuildForm):
         self._same_name_told = False
         note = self.query_one("#name-note", Static)
         if message.entity is not None:
-            note.update(Content(f"↑ the case has {one_line(message.entity.name)} ({message.entity.kind}):"
+            name = one_line(message.entity.name, limit=TITLE_CHARS)
+            note.update(Content(f"↑ the case has {name} ({message.entity.kind}):"
                                 " Esc, then l, links it"))
         note.display = message.entity is not None
 
@@ -335,7 +338,8 @@ class EventForm(BuildForm):
 
     class EventCreated(Built):
         def __init__(self, excerpt_id: int, event: Event) -> None:
-            super().__init__(excerpt_id, f"New event: {one_line(event.title)} ({event.date_label}).",
+            super().__init__(excerpt_id, f"New event: {one_line(event.title, limit=TITLE_CHARS)} "
+                             f"({event.date_label}).",
                              Link("event", event.id or 0))
             self.event = event
 
@@ -348,13 +352,14 @@ class ClaimForm(BuildForm):
 
     class ClaimCreated(Built):
         def __init__(self, excerpt_id: int, claim: Claim, stance: str) -> None:
-            super().__init__(excerpt_id, f"New claim ({stance}, unreviewed): {one_line(claim.statement)}",
+            super().__init__(excerpt_id, f"New claim ({stance}, unreviewed): "
+                             f"{one_line(claim.statement, limit=TITLE_CHARS)}",
                              Link("claim", claim.id or 0))
             self.claim = claim
             self.stance = stance
 
     def fields(self) -> ComposeResult:
-        names = [one_line(entity.name) for entity in self.context.entities]
+        names = [one_line(entity.name, limit=TITLE_CHARS) for entity in self.context.entities]
         yield field_row("Statement", TextField(self.context.prefill(self.span), id="statement",
                                                placeholder="what is claimed, in a sentence"))
         yield field_error("statement")
@@ -372,12 +377,13 @@ class ClaimForm(BuildForm):
 
     def claimant_entity(self, claimant: str) -> Listed | None:
         """The listed entity the claimant names, if one does."""
-        wanted = fold(one_line(claimant))
+        wanted = fold(one_line(claimant, limit=TITLE_CHARS))
         if not wanted:
             return None
         listed = self.query_one(EntityChecklist).entities
         return next((entity for entity in listed
-                     if wanted in (fold(one_line(name)) for name in (entity.name, *entity.aliases))), None)
+                     if wanted in (fold(one_line(name, limit=TITLE_CHARS))
+                                   for name in (entity.name, *entity.aliases))), None)
 
     def writer(self) -> Callable[[], Built]:
         claimant = self.text("claimant").strip()
@@ -417,7 +423,7 @@ class RelationshipForm(BuildForm):
         self.ends: dict[str, int] = {}
         named = self.context.named_in(self.span)
         for entity in sorted(self.context.entities, key=lambda entity: entity.id not in named):
-            name = one_line(entity.name)
+            name = one_line(entity.name, limit=TITLE_CHARS)
             self.ends[name if name not in self.ends else f"{name} ({entity.id})"] = entity.id or 0
 
     def fields(self) -> ComposeResult:

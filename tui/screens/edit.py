@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from db import Case, CaseError, StaleRevisionError, curation
 from db.text import one_line
 
+from ..text import LINE_CHARS, TITLE_CHARS
 from ..widgets.text_field import TextField
 from .build_base import BUILD_CSS, field_row
 from .build_forms import FormFields
@@ -87,10 +88,10 @@ class CurationScreen(Dialog[None]):
         try:
             fact = write(version)
         except StaleRevisionError as error:
-            self.post_message(self.Refused(one_line(str(error)), error.current_version))
+            self.post_message(self.Refused(one_line(str(error), limit=LINE_CHARS), error.current_version))
             return
         except CaseError as error:
-            self.post_message(self.Refused(one_line(str(error))))
+            self.post_message(self.Refused(one_line(str(error), limit=LINE_CHARS)))
             return
         self.post_message(fact)
 
@@ -196,7 +197,7 @@ class RetireScreen(CurationScreen):
         verb = "Restore" if self.retired else "Retire"
         with Vertical(classes="build-box"):
             yield Static(Content.assemble((f"{verb} {self.kind} {self.item_id}: ", "bold"),
-                                          one_line(self.title_text)), classes="box-title")
+                                          one_line(self.title_text, limit=TITLE_CHARS)), classes="box-title")
             with Vertical(classes="box-foot"):
                 yield Static("", id="form-status")
                 yield Static(Content("Enter " + verb.lower() + " · Esc cancel"), classes="box-hint")
@@ -243,8 +244,9 @@ class CombineScreen(CurationScreen):
         with Vertical(classes="build-box"):
             yield Static(Content.styled(f"Combine entity {absorbed_id} into entity {kept_id}",
                                         "bold"), classes="box-title")
-            yield Static(Content.assemble(one_line(absorbed_name), (" is the same as ", "dim"),
-                                          one_line(kept_name)), id="combine-names")
+            yield Static(Content.assemble(one_line(absorbed_name, limit=TITLE_CHARS),
+                                          (" is the same as ", "dim"),
+                                          one_line(kept_name, limit=TITLE_CHARS)), id="combine-names")
             with Vertical(classes="box-foot"):
                 yield Static("", id="form-status")
                 yield Static(Content(COMBINE_HINT), classes="box-hint")

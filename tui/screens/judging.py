@@ -29,6 +29,7 @@ from db import Case, CaseError
 from db.text import one_line
 
 from ..details.proposals import ReviewQueue
+from ..text import LINE_CHARS
 from .build_base import BUILD_CSS
 from .dialog import Dialog
 
@@ -83,7 +84,7 @@ class JudgingScreen(Dialog[None]):
         try:
             found = list(self.queue.load(self.case, BATCH, self._after))
         except CaseError as error:
-            self.post_message(self.Loaded([], one_line(str(error))))
+            self.post_message(self.Loaded([], one_line(str(error), limit=LINE_CHARS)))
             return
         self.post_message(self.Loaded(found))
 
@@ -119,7 +120,8 @@ class JudgingScreen(Dialog[None]):
                 more = self.queue.data.judge(self.case, self.queue.proposal(shown), judgement,
                                              self.annotator)
         except CaseError as error:
-            self.post_message(self.Judged(f"Not saved: {one_line(str(error))}", failed=True))
+            said = one_line(str(error), limit=LINE_CHARS)
+            self.post_message(self.Judged(f"Not saved: {said}", failed=True))
             return
         self.post_message(self.Judged(self.queue.said(shown, judgement, more), more=more))
 

@@ -23,7 +23,7 @@ from db.text import one_line
 
 from ..details.blocks import relationship_link
 from ..labels import BADGE_WIDTH, status_badge
-from ..text import cell_pad, join, plain_line
+from ..text import LINE_CHARS, cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from .dialog import Dialog
 from .relationship import RelationshipScreen
@@ -134,7 +134,7 @@ class NetworkScreen(Dialog[Link | None]):
                                  types=[type_] if type_ else [], max_nodes=NODES_SHOWN + 1)
             blocks = network_blocks(network, depth, confirmed, type_)
         except CaseError as error:
-            blocks = [Block(Content.styled(one_line(f"Could not walk: {error}"), DIM))]
+            blocks = [Block(Content.styled(one_line(f"Could not walk: {error}", limit=LINE_CHARS), DIM))]
         self.post_message(self.Loaded(blocks))
 
     def on_network_screen_loaded(self, message: Loaded) -> None:

@@ -22,7 +22,7 @@ from db.text import one_line
 
 from ..details.blocks import evidence_links
 from ..labels import BADGE_WIDTH, status_badge
-from ..text import cell_pad, join, plain_line
+from ..text import LINE_CHARS, cell_pad, join, plain_line
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from .dialog import Dialog
 
@@ -98,7 +98,7 @@ class PathScreen(Dialog[Link | None]):
                                     limit=CHAINS_SHOWN)
             blocks = path_blocks(self.case, self.from_id, self.to_id, chains)
         except CaseError as error:
-            blocks = [Block(Content.styled(one_line(f"Could not search: {error}"), DIM))]
+            blocks = [Block(Content.styled(one_line(f"Could not search: {error}", limit=LINE_CHARS), DIM))]
         self.post_message(self.Loaded(blocks))
 
     def on_path_screen_loaded(self, message: Loaded) -> None:

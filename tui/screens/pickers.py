@@ -28,7 +28,7 @@ from db.entities import entities_by_ids
 from db.search import query_terms, search
 from db.text import fold, one_line
 
-from ..text import highlighted_line, join, plain_line
+from ..text import LINE_CHARS, TITLE_CHARS, highlighted_line, join, plain_line
 from ..widgets.choice import Choice
 from ..widgets.detail import BLANK, Block, DetailView, Link
 from ..widgets.text_field import TextField
@@ -137,7 +137,7 @@ class PickerScreen(WriteScreen):
         try:
             blocks, found = self.search_blocks(query)
         except CaseError as error:
-            blocks, found = note(f"Search failed: {one_line(str(error))}"), {}
+            blocks, found = note(f"Search failed: {one_line(str(error), limit=LINE_CHARS)}"), {}
         if not worker.is_cancelled:
             self.post_message(self.Found(query, blocks, found))
 
@@ -148,7 +148,8 @@ class PickerScreen(WriteScreen):
     def show_found(self, query: str, blocks: list[Block], found: dict[Link, object]) -> None:
         self.found = found
         if query_terms(query) and not found:
-            blocks = [*blocks, *note(f"No match for “{one_line(query)}”.")] if blocks else \
+            shown = one_line(query, limit=TITLE_CHARS)
+            blocks = [*blocks, *note(f"No match for “{shown}”.")] if blocks else \
                 [Block(Content.assemble(("No match for ", ".cb--dim"), plain_line(query)))]
         self.results.show(blocks)
 
@@ -200,7 +201,8 @@ class LinkScreen(EntityPicker):
 
     class EntityLinked(Built):
         def __init__(self, excerpt_id: int, entity: Entity) -> None:
-            super().__init__(excerpt_id, f"Linked: this excerpt mentions {one_line(entity.name)}.", None)
+            super().__init__(excerpt_id, "Linked: this excerpt mentions "
+                             f"{one_line(entity.name, limit=TITLE_CHARS)}.", None)
             self.entity = entity
 
     def before_typing(self) -> list[Block]:
@@ -209,7 +211,8 @@ class LinkScreen(EntityPicker):
     def chosen(self, link: Link, item: object) -> None:
         entity: Entity = item  # type: ignore[assignment]
         if any(entity.id == known.id for known in self.context.entities):
-            self.show_status(f"This excerpt already mentions {one_line(entity.name)}.", error=True)
+            name = one_line(entity.name, limit=TITLE_CHARS)
+            self.show_status(f"This excerpt already mentions {name}.", error=True)
             return
         excerpt_id = self.context.excerpt_id
 
@@ -231,7 +234,7 @@ class UnlinkScreen(PickerScreen):
     class EntityUnlinked(Built):
         def __init__(self, excerpt_id: int, entity: Entity) -> None:
             super().__init__(excerpt_id, f"Unlinked: this excerpt no longer mentions "
-                             f"{one_line(entity.name)}.", None)
+                             f"{one_line(entity.name, limit=TITLE_CHARS)}.", None)
             self.entity = entity
 
     def find(self, query: str) -> None:
@@ -269,7 +272,8 @@ class CiteScreen(PickerScreen):
     class EvidenceCited(Built):
         def __init__(self, excerpt_id: int, link: Link, title: str, stance: str) -> None:
             what = f"claim ({stance})" if link.kind == "claim" else "event"
-            super().__init__(excerpt_id, f"Cited as evidence for the {what}: {one_line(title)}", link)
+            super().__init__(excerpt_id, f"Cited as evidence for the {what}: "
+                             f"{one_line(title, limit=TITLE_CHARS)}", link)
             self.link = link
             self.title = title
             self.stance = stance

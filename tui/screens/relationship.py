@@ -24,6 +24,7 @@ from db.relationships import get_relationship
 from db.text import one_line
 
 from ..details.relationship import relationship_blocks
+from ..text import LINE_CHARS
 from ..widgets.detail import Block, DetailView, Link
 from .dialog import Dialog
 
@@ -90,7 +91,7 @@ class RelationshipScreen(Dialog[Link | None]):
             self.post_message(self.Loaded(tie, self.detail(self.case, tie)))
         except CaseError as error:
             self.post_message(self.Loaded(None, [Block(Content.styled(
-                one_line(f"Could not read it: {error}"), DIM))]))
+                one_line(f"Could not read it: {error}", limit=LINE_CHARS), DIM))]))
 
     def on_relationship_screen_loaded(self, message: Loaded) -> None:
         first = self.shown is None

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from db.text import one_line
 
+from ..text import TITLE_CHARS
 from ..widgets.span_picker import SpanPicker
 from .build_base import BUILD_CSS
 from .dialog import Dialog
@@ -43,7 +44,7 @@ def span_status(context: ExcerptContext, span: Span | None, *, extending: bool) 
     if span is None:
         return Content.assemble(("Chosen: ", "bold"), "the whole excerpt",
                                 (f"  ({len(context.excerpt.text):,} characters)", "dim"))
-    quote = one_line(context.quote(span))
+    quote = one_line(context.quote(span), limit=TITLE_CHARS)
     if len(quote) > QUOTE_CHARS:
         quote = quote[:QUOTE_CHARS // 2 - 1] + " … " + quote[-(QUOTE_CHARS // 2 - 1):]
     words = len(context.quote(span).split())
@@ -76,7 +77,7 @@ class SpanScreen(Dialog[SpanChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="build-box span-box"):
             yield Static(Content.assemble(("Choose words of the excerpt", "bold"), ("  — ", "dim"),
-                                          (one_line(self.context.source_title), "dim")),
+                                          (one_line(self.context.source_title, limit=TITLE_CHARS), "dim")),
                          classes="box-title")
             with Vertical(classes="box-foot"):
                 yield Static("", id="span-status")

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from ..text import one_line
+from ..text import LINE_CHARS, one_line
 from .lines import LineView
 from .paging import MAX_PAGES, PAGE_SIZE, PagedModel, PageSource, plan_reread, scroll_for_cursor
 
@@ -284,7 +284,8 @@ class PagedList(LineView, can_focus=True):
 
     def _report(self, problem: str) -> None:
         """Show a read failure (called from a worker thread)."""
-        self.app.call_from_thread(self.notify, one_line(problem), severity="error", markup=False)
+        self.app.call_from_thread(self.notify, one_line(problem, limit=LINE_CHARS), severity="error",
+                                  markup=False)
 
     def _want_pages(self) -> None:
         """Count the list, or load the pages on screen (and the cursor's), nearest first."""

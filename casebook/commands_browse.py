@@ -7,6 +7,7 @@ gets the usual one-line error instead of a broken screen.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -90,5 +91,6 @@ def demo(rebuild: bool, only_path: bool) -> int:
         click.echo(f"Rebuilt the demo case at {path} from the seed.", err=True)
         if backup is not None:
             click.echo(f"The old one, with its marks, is at {backup} "
-                       f"('casebook merge {path} {backup}' brings its work back).", err=True)
+                       f"('casebook merge {shlex.quote(str(path))} {shlex.quote(str(backup))}' "
+                       "brings its work back).", err=True)
     return open_demo()

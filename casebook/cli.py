@@ -28,6 +28,7 @@ from .offline import forbid_network
 # tests/test_startup.py holds this list to the commands the modules define.
 COMMAND_MODULES: dict[str, str] = {
     "open": "commands_browse",
+    "demo": "commands_browse",
     **dict.fromkeys(("seed", "new", "check"), "commands_case"),
     "search": "commands_search",
     **dict.fromkeys(("claims", "annotate"), "commands_claims"),

@@ -1,4 +1,4 @@
-"""casebook open: the browser (and ``casebook`` alone: the demo case in it).
+"""casebook open: the browser (and ``casebook demo``, or ``casebook`` alone: the demo case in it).
 
 The case is opened and validated here, before the app starts, so a bad path
 gets the usual one-line error instead of a broken screen.
@@ -7,6 +7,7 @@ gets the usual one-line error instead of a broken screen.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -68,3 +69,28 @@ def browse(path: Path, *, read_only: bool = False, annotator: str | None = None,
 def open_command(path: Path, read_only: bool, annotator: str | None, despite_damage: bool) -> int:
     """Open the case at PATH in the browser (read-only if 'casebook check' finds it damaged)."""
     return browse(path, read_only=read_only, annotator=annotator, despite_damage=despite_damage)
+
+
+@click.command()
+@click.option("--rebuild", is_flag=True,
+              help="Build the demo case afresh from the seed, keeping the old one "
+                   "(with its marks) as a backup beside it.")
+@click.option("--path", "only_path", is_flag=True, help="Print where the demo case is, and stop.")
+def demo(rebuild: bool, only_path: bool) -> int:
+    """Open the demo case (the Brussels seed), building it first if needed.
+
+    Running `casebook` with no command does the same.
+    """
+    from .demo import demo_path, open_demo, rebuild_demo  # the seed's builder only now
+
+    if only_path:
+        click.echo(str(demo_path()))
+        return 0
+    if rebuild:
+        path, backup = rebuild_demo()
+        click.echo(f"Rebuilt the demo case at {path} from the seed.", err=True)
+        if backup is not None:
+            click.echo(f"The old one, with its marks, is at {backup} "
+                       f"('casebook merge {shlex.quote(str(path))} {shlex.quote(str(backup))}' "
+                       "brings its work back).", err=True)
+    return open_demo()

@@ -593,5 +593,30 @@ def backup_case_file(conn: sqlite3.Connection, out: str | os.PathLike[str]) -> N
             target.close()
 
 
+def set_aside(path: str | os.PathLike[str]) -> Path:
+    """Copy the case file at ``path`` whole to a ``.bak`` beside it (SQLite's
+    backup API, so nothing in its WAL is missed), for a caller about to put
+    another file in its place; the backup's path.
+
+    Refused while another program has the file open: its writes would go on
+    into the file that is replaced, and be lost.
+    """
+    path = Path(path)
+    _check_path(path)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    conn = _connect(path, read_only=False)
+    try:
+        _is_case_file(conn, path)
+        backup_case_file(conn, backup)
+    finally:
+        conn.close()
+    # The last connection to close removes the WAL: one still there is another program's.
+    if path.with_name(path.name + "-wal").exists():
+        backup.unlink()
+        raise CaseFileError(f"{path}: is open in another program (close it and try again)")
+    return backup
+
+
 def file_schema_version(case: Case) -> int:
     return schema_version(case.db)

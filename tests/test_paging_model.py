@@ -34,6 +34,16 @@ def test_an_uncounted_list_asks_for_its_count_and_holds_nothing():
     assert model.needs_count()
 
 
+def test_moves_typed_before_the_count_are_kept_and_clamped_when_it_comes():
+    model: PagedModel[Row] = PagedModel()
+    assert model.move(model.cursor + 1) is None
+    assert model.move(model.cursor + 1) is None
+    assert model.counted(model.generation, 100) and model.cursor == 2
+    short: PagedModel[Row] = PagedModel()
+    short.move(50)
+    assert short.counted(short.generation, 3) and short.cursor == 2
+
+
 def test_the_pages_on_screen_and_half_a_screen_around_are_read_once():
     model = counted(1000)
     assert model.pages_to_load(top=0, height=20) == (0, 1, 2, 3)

@@ -250,7 +250,12 @@ class PagedModel(Generic[Item]):
 
     def move(self, index: int) -> int | None:
         """Put the cursor at ``index`` (clamped); returns where it was, or
-        None in an empty or uncounted list."""
+        None in an empty or uncounted list. A move typed before the count
+        arrives is kept (``counted`` clamps it), so no key is lost."""
+        if self.total is None:
+            self.cursor = max(0, index)
+            self.moves += 1
+            return None
         if not self.total:
             return None
         old, self.cursor = self.cursor, self._clamp(index)

@@ -38,7 +38,7 @@ from .models import (
     Relationship,
     RelationshipAnnotation,
 )
-from .paging import all_of, live, rows_by_id
+from .paging import all_of, keyset_pages, live, rows_by_id
 from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
 from .text import nfc
 
@@ -292,6 +292,18 @@ def relationships_page(case: Case, *, offset: int = 0, limit: int = 100,
         f"SELECT id FROM ({sql}) WHERE id > ? ORDER BY id LIMIT ? OFFSET ?",
         [*params, after_id, limit, offset])]
     return relationships_by_ids(case, ids)
+
+
+def relationship_walk(case: Case, *, entity_id: int | None = None, types: Sequence[str] = (),
+                      include_retired: bool = True, retired_ends: bool | None = None,
+                      page: int = 500) -> Iterator[list[Relationship]]:
+    """Every relationship :func:`relationships_page` lists, in id order, a page
+    at a time by key (:func:`db.paging.keyset_pages`): for a listing or an
+    export of them all. Run it inside ``case.snapshot()`` for a consistent whole."""
+    sql, params = _listing(entity_id, types, include_retired, retired_ends)
+    for rows in keyset_pages(case, f"SELECT id FROM ({sql})", key=("id",), params=params,
+                             page=page):
+        yield relationships_by_ids(case, [row[0] for row in rows])
 
 
 def relationships_by_ids(case: Case, ids: Sequence[int]) -> list[Relationship]:

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from .tables import CASE_META
 from .text import register_functions
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -524,7 +525,7 @@ def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:
         case.being_built = True
         with case.write() as tx:
             tx.executemany(
-                "INSERT INTO case_meta (key, value) VALUES (?, ?)",
+                CASE_META.insert().sql,
                 [("title", title), ("case_uid", case_uid or str(uuid.uuid4())), ("created_at", utc_now())],
             )
     except BaseException:

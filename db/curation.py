@@ -41,7 +41,14 @@ from .paging import keyset_rows, live
 from .relationships import add_relationship
 from .schema import CURATED_TABLES
 from .sources import get_excerpt
-from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
+from .tables import (
+    CLAIM_ENTITIES,
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
+    ENTITY_ALIASES,
+    RETIREMENTS,
+    REVISIONS,
+)
 from .text import fold, nfc
 
 # The kinds of item that carry marks: a mark is a change to them too.
@@ -447,7 +454,7 @@ def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
     have = {kept.name, *kept.aliases}
     aliases_added = [name for name in dict.fromkeys([absorbed.name, *absorbed.aliases])
                      if name not in have]
-    tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+    tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in aliases_added])
     moved: dict[str, Any] = {"aliases_added": aliases_added}
     for table, (other, other_table) in _ENTITY_LINKS.items():
@@ -636,7 +643,7 @@ def _restore_links(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
     tx.executemany("UPDATE claim_entities SET entity_id = ? WHERE uid = ?",
                    [(absorbed_id, uid) for uid in links.get("moved", [])])
     for uid, claim_uid, role in links.get("shared", []):
-        tx.execute("INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role, uid) "
+        tx.execute(f"INSERT OR IGNORE INTO claim_entities ({CLAIM_ENTITIES.select()}) "
                    "SELECT id, ?, ?, ? FROM claims WHERE uid = ?", [absorbed_id, role, uid, claim_uid])
 
 

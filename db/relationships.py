@@ -192,13 +192,18 @@ def resolve_relationship_conflicts(
         return made
 
 
-def relationship_conflicts(case: Case, *, after_id: int = 0, limit: int = 200
-                           ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
-    """Relationships with open merge conflicts (by id, a page at a time from
-    ``after_id``), each with the latest marks in conflict (two per conflict)."""
-    ids = [row[0] for row in case.rows(
-        "SELECT DISTINCT relationship_id FROM relationship_conflicts WHERE resolved_at = '' "
-        "AND relationship_id > ? ORDER BY relationship_id LIMIT ?", [after_id, limit])]
+def relationship_conflicts(case: Case, *, page: int = 200
+                           ) -> Iterator[list[tuple[Relationship, list[RelationshipAnnotation]]]]:
+    """Relationships with open merge conflicts, in id order, a page at a time by
+    key (:func:`db.paging.keyset_pages`), each with the latest marks in conflict
+    (two per conflict)."""
+    for rows in keyset_pages(case, "SELECT DISTINCT relationship_id FROM relationship_conflicts",
+                             key=("relationship_id",), where="resolved_at = ''", page=page):
+        yield _with_conflicting_marks(case, [row[0] for row in rows])
+
+
+def _with_conflicting_marks(case: Case, ids: Sequence[int]
+                            ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
     found = []
     for relationship in relationships_by_ids(case, ids):
         annotation_ids = [a for row in marks.open_conflicts(RELATIONSHIP_MARKS, case,

@@ -16,11 +16,11 @@ from db.agreement import (
     shared_claim_ids,
 )
 from db.claims import add_note, claim_history, default_annotator, get_claim, undo_last_mark
-from db.conflicts import claim_conflicts, conflicted_claim_ids, resolve_conflicts
+from db.conflicts import claim_conflicts, conflicted_claim_pages, resolve_conflicts
 from db.entities import entities_by_ids
 from db.jsonl import import_annotations, write_annotations
 from db.merge import merge_case_files
-from db.models import Annotation, MarkEntry, MergeReport, Relationship, RelationshipAnnotation
+from db.models import Annotation, MarkEntry, MergeReport, RelationshipAnnotation
 from db.outfile import atomic_file
 from db.relationships import (
     get_relationship,
@@ -211,21 +211,13 @@ def conflicts(path: Path, as_json: bool) -> None:
     """Claims marked differently on both sides of a merge, and fields revised
     differently on both sides, waiting to be settled."""
     with open_case(path, read_only=True) as case:
-        found = []
-        after = -1
-        while ids := conflicted_claim_ids(case, after_id=after, limit=_PAGE):
-            found += [(get_claim(case, claim_id), claim_conflicts(case, claim_id)) for claim_id in ids]
-            after = ids[-1]
-        ties: list[tuple[Relationship, list[RelationshipAnnotation]]] = []
-        while page_ := relationship_conflicts(
-                case, after_id=(ties[-1][0].id or 0) if ties else 0, limit=_PAGE):
-            ties += page_
+        found = [(get_claim(case, claim_id), claim_conflicts(case, claim_id))
+                 for ids in conflicted_claim_pages(case, page=_PAGE) for claim_id in ids]
+        ties = [tie for page in relationship_conflicts(case, page=_PAGE) for tie in page]
         names = {e.id: e.name for e in entities_by_ids(case, list(
             {i for r, _ in ties for i in (r.subject_entity_id, r.object_entity_id)}))}
-        fields: list[curation.FieldConflict] = []
-        while page := curation.field_conflicts(
-                case, after_id=fields[-1].id if fields else 0, limit=_PAGE):
-            fields += page
+        fields = [conflict for page in curation.field_conflict_pages(case, page=_PAGE)
+                  for conflict in page]
     if as_json:
         echo_json([{"claim": claim.model_dump(), "conflicts": [c.model_dump() for c in open_]}
                    for claim, open_ in found]

@@ -17,7 +17,7 @@ from db.models import RELATIONSHIP_TYPES, STATUSES, Relationship
 from db.relationships import (
     count_relationships,
     relationship_evidence,
-    relationships_page,
+    relationship_walk,
     shortest_paths,
 )
 
@@ -61,13 +61,8 @@ def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
         total = count_relationships(case, entity_id=entity_id, types=types,
                                     include_retired=include_retired)
         listed: list[dict[str, Any]] = []
-        after = 0
-        while True:
-            page = relationships_page(case, limit=_PAGE, entity_id=entity_id, types=types,
-                                      after_id=after, include_retired=include_retired)
-            if not page:
-                break
-            after = page[-1].id or 0
+        for page in relationship_walk(case, entity_id=entity_id, types=types,
+                                      include_retired=include_retired, page=_PAGE):
             names = _names(case, page)
             for relationship in page:
                 if as_json:

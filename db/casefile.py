@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import CaseBusyError, CaseFileError, ReadInterrupted, ReadOnlyError
 from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
+from .tables import CASE_META
 from .text import register_functions, visible
 
 if TYPE_CHECKING:
@@ -562,7 +563,7 @@ def _empty_case(path: Path, *, title: str, case_uid: str | None) -> Case:
         case.being_built = True
         with case.write() as tx:
             tx.executemany(
-                "INSERT INTO case_meta (key, value) VALUES (?, ?)",
+                CASE_META.insert().sql,
                 [("title", title), ("case_uid", case_uid or str(uuid.uuid4())), ("created_at", utc_now())],
             )
     except BaseException:

@@ -8,7 +8,7 @@ are never resolved silently: an ordinary mark leaves them open, only
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from . import marks
 from .casefile import Case
@@ -17,6 +17,7 @@ from .damage import read_model
 from .errors import NotFoundError
 from .marks import CLAIM_MARKS, check_status
 from .models import Annotation, Conflict
+from .paging import keyset_pages
 from .tables import CLAIM_CONFLICTS
 
 _CONFLICT_SELECT = f"SELECT {CLAIM_CONFLICTS.select()} FROM claim_conflicts"
@@ -53,6 +54,14 @@ def claim_conflicts(case: Case, claim_id: int, *, include_resolved: bool = False
 def count_open_conflicts(case: Case) -> int:
     """How many claims have an open conflict."""
     return marks.open_conflict_count(CLAIM_MARKS, case)
+
+
+def conflicted_claim_pages(case: Case, *, page: int = 500) -> Iterator[list[int]]:
+    """The ids of every claim with an open conflict, in id order, a page at a time
+    by key (:func:`db.paging.keyset_pages`)."""
+    for rows in keyset_pages(case, "SELECT DISTINCT claim_id FROM claim_conflicts",
+                             key=("claim_id",), where="resolved_at = ''", page=page):
+        yield [row[0] for row in rows]
 
 
 def conflicted_claim_ids(case: Case, *, offset: int = 0, limit: int = 100,

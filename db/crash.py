@@ -21,6 +21,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .errors import OutputError
+
 # Our own packages: the innermost frame in one of them names where it failed.
 _OURS = ("db", "tui", "casebook", "seed")
 
@@ -96,18 +98,22 @@ def report_text(error: BaseException, *, context: str) -> str:
 
 
 def write_report(error: BaseException, *, context: str) -> Path:
-    """Write the report to a new 0600 file; returns its path (raises OSError)."""
+    """Write the report to a new 0600 file (``db.outfile``: complete or not at
+    all, never through a symbolic link); returns its path (raises OSError or
+    OutputError)."""
+    from .outfile import atomic_file  # here: only a crash needs it
+
     folder = reports_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
+    text = report_text(error, context=context)
     for attempt in range(100):
+        # The name has this process's id: only this process could have taken it.
         path = folder / f"crash-{stamp}-{os.getpid()}{f'-{attempt}' if attempt else ''}.txt"
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
+        if os.path.lexists(path):
             continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as report:
-            report.write(report_text(error, context=context))
+        with atomic_file(path) as report:
+            report.write(text)
         return path
     raise FileExistsError(f"{folder}: too many reports this second")
 
@@ -119,5 +125,7 @@ def crash_line(error: BaseException, *, context: str) -> str:
         written = f"report written to {write_report(error, context=context)}"
     except OSError as failure:
         written = f"no report could be written ({failure.strerror or type(failure).__name__})"
+    except OutputError as failure:   # db.outfile's one line names the file and why
+        written = f"no report could be written ({failure})"
     return f"casebook: unexpected error in {place} ({type(error).__name__}); {written}"
 

@@ -37,11 +37,19 @@ from .item_links import ItemLink, item_links
 from .kinds import ENTITY, RELATIONSHIP, RELATIONSHIP_ENDS, ItemKind, item_kind
 from .marks import CLAIM_MARKS, RELATIONSHIP_MARKS, Marked, timestamp_after
 from .models import PAIR_JUDGEMENTS, STANCES, DuplicatePair, Entity, Model
-from .paging import keyset_rows, live
+from .paging import keyset_pages, keyset_rows, live
 from .relationships import add_relationship
 from .schema import CURATED_TABLES
 from .sources import get_excerpt
-from .tables import COMBINATIONS, DUPLICATE_JUDGEMENTS, RETIREMENTS, REVISIONS
+from .tables import (
+    CLAIM_ENTITIES,
+    COMBINATIONS,
+    DUPLICATE_JUDGEMENTS,
+    ENTITY_ALIASES,
+    RETIREMENTS,
+    REVISION_CONFLICTS,
+    REVISIONS,
+)
 from .text import fold, nfc
 
 # The kinds of item that carry marks: a mark is a change to them too.
@@ -447,7 +455,7 @@ def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
     have = {kept.name, *kept.aliases}
     aliases_added = [name for name in dict.fromkeys([absorbed.name, *absorbed.aliases])
                      if name not in have]
-    tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+    tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in aliases_added])
     moved: dict[str, Any] = {"aliases_added": aliases_added}
     for table, (other, other_table) in _ENTITY_LINKS.items():
@@ -636,7 +644,7 @@ def _restore_links(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
     tx.executemany("UPDATE claim_entities SET entity_id = ? WHERE uid = ?",
                    [(absorbed_id, uid) for uid in links.get("moved", [])])
     for uid, claim_uid, role in links.get("shared", []):
-        tx.execute("INSERT OR IGNORE INTO claim_entities (claim_id, entity_id, role, uid) "
+        tx.execute(f"INSERT OR IGNORE INTO claim_entities ({CLAIM_ENTITIES.select()}) "
                    "SELECT id, ?, ?, ? FROM claims WHERE uid = ?", [absorbed_id, role, uid, claim_uid])
 
 
@@ -907,30 +915,33 @@ def _after_latest(tx: sqlite3.Connection, kind: ItemKind, uid: str) -> str:
     return timestamp_after(latest)
 
 
-
 # -- settling revision conflicts ----------------------------------------------------------
 
-_CONFLICT_COLUMNS = ("id, item_kind, item_uid, field, revision_a, revision_b, detected_at, "
-                     "detected_by, resolved_at, resolved_by")
+_CONFLICT_COLUMNS = REVISION_CONFLICTS.select()
 
 
-def field_conflicts(case: Case, *, kind: str | None = None, item_uid: str | None = None,
-                    include_settled: bool = False, after_id: int = 0,
-                    limit: int = 200) -> list[FieldConflict]:
+def field_conflict_pages(case: Case, *, kind: str | None = None, item_uid: str | None = None,
+                         include_settled: bool = False, page: int = 200
+                         ) -> Iterator[list[FieldConflict]]:
     """Fields revised differently on both sides of a merge, in the order they
-    were found (by id, a page at a time from ``after_id``): the open ones, or
-    every one with ``include_settled``."""
-    conditions: list[str] = ["id > ?"]
-    params: list[Any] = [after_id]
-    if not include_settled:
-        conditions.append("resolved_at = ''")
+    were found (by id, a page at a time by key): the open ones, or every one
+    with ``include_settled``."""
+    conditions: list[str] = [] if include_settled else ["resolved_at = ''"]
+    params: list[Any] = []
     for column, value in (("item_kind", kind), ("item_uid", item_uid)):
         if value is not None:
             conditions.append(f"{column} = ?")
             params.append(value)
-    rows = case.rows(f"SELECT {_CONFLICT_COLUMNS} FROM revision_conflicts WHERE "
-                     f"{' AND '.join(conditions)} ORDER BY id LIMIT ?", [*params, limit])
-    return [_field_conflict(case, row) for row in rows]
+    for rows in keyset_pages(case, f"SELECT {_CONFLICT_COLUMNS} FROM revision_conflicts",
+                             key=("id",), where=" AND ".join(conditions), params=params, page=page):
+        yield [_field_conflict(case, row) for row in rows]
+
+
+def field_conflicts(case: Case, *, kind: str | None = None, item_uid: str | None = None,
+                    include_settled: bool = False, limit: int = 200) -> list[FieldConflict]:
+    """The first ``limit`` of :func:`field_conflict_pages` (an item's, for its history)."""
+    return next(field_conflict_pages(case, kind=kind, item_uid=item_uid,
+                                     include_settled=include_settled, page=limit), [])
 
 
 def _field_conflict(case: Case | sqlite3.Connection, row: sqlite3.Row) -> FieldConflict:

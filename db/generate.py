@@ -30,6 +30,7 @@ from .errors import InvalidValueError
 from .models import CaseCounts
 from .tables import (
     ANNOTATIONS,
+    CASE_META,
     CLAIM_ENTITIES,
     CLAIM_EXCERPTS,
     CLAIMS,
@@ -236,8 +237,7 @@ def generate_case(
     with building_case(path, title=title, case_uid=str(_uuid(rng))) as case:
         with case.write() as tx:  # a fixed creation time: the same seed, the same rows
             tx.execute("UPDATE case_meta SET value = ? WHERE key = 'created_at'", [_timestamp(0)])
-            tx.execute("INSERT INTO case_meta (key, value) VALUES ('generator', ?)",
-                       [generator_label(excerpts, seed)])
+            tx.execute(CASE_META.insert().sql, ["generator", generator_label(excerpts, seed)])
         return _Generator(case, rng, excerpts, progress or _silent).run()
 
 

@@ -23,6 +23,7 @@ from .models import Model, SourceAttachment, SourceInfo
 from .possible_mentions import NameForms, Proposal, store_proposals
 from .source_details import write_source_details
 from .sources import DuplicateSourceError, add_source, split_paragraphs
+from .tables import EXCERPT_ENTITIES
 from .text import folded_words, nfc
 
 
@@ -259,7 +260,7 @@ class _Writing:
             raise RuntimeError(f"source {source.id}: {len(excerpt_ids)} paragraphs, expected {len(spans)}")
         links = [(excerpt_id, entity_id)
                  for excerpt_id, entities in zip(excerpt_ids, found, strict=True) for entity_id in entities]
-        tx.executemany("INSERT INTO excerpt_entities (excerpt_id, entity_id) VALUES (?, ?)", links)
+        tx.executemany(EXCERPT_ENTITIES.insert().sql, links)
         proposals = sum(store_proposals(tx, excerpt_id, each)
                         for excerpt_id, each in zip(excerpt_ids, proposed, strict=True) if each)
         assert source.id is not None

@@ -55,6 +55,7 @@ from .tables import (
     ENTITIES,
     ENTITIES_FTS,
     ENTITIES_LATIN_FTS,
+    ENTITY_ALIASES,
     EVENTS,
     EVENTS_FTS,
     EVENTS_LATIN_FTS,
@@ -225,7 +226,7 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
         gone = [(entity_id, alias) for alias in stored if alias not in aliases]
         if gone:
             tx.executemany("DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ?", gone)
-        tx.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+        tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                        [(entity_id, alias) for alias in aliases if alias not in stored])
         write_alias_languages(tx, entity_id, languages)
 

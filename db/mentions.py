@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from .casefile import Case
 from .paging import keyset_pages
 from .possible_mentions import is_generic, name_form_rows, names_another
-from .tables import EXCERPT_ENTITIES, NAME_FORMS
+from .tables import EXCERPT_ENTITIES, MENTION_NAMES, NAME_FORMS
 from .text import folded_words
 
 Name = tuple[str, ...]
@@ -139,8 +139,7 @@ def refresh_mention_names(case: Case, *, batch: int = 5000) -> int:
                 f"SELECT id, name FROM entities WHERE id IN ({marks}) UNION ALL "
                 f"SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN ({marks})", ids + ids)]
             tx.execute(f"DELETE FROM mention_names WHERE entity_id IN ({marks})", ids)
-            tx.executemany("INSERT OR IGNORE INTO mention_names (first_word, second_word, words, entity_id) "
-                           "VALUES (?, ?, ?, ?)", mention_name_rows(names))
+            tx.executemany(MENTION_NAMES.insert(or_ignore=True).sql, mention_name_rows(names))
             tx.execute(f"DELETE FROM name_forms WHERE entity_id IN ({marks})", ids)
             tx.executemany(NAME_FORMS.insert(or_ignore=True).sql, name_form_rows(names))
             tx.execute(f"DELETE FROM mention_names_stale WHERE entity_id IN ({marks})", ids)

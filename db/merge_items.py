@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,18 @@ from .kinds import ITEM_KINDS, ItemKind
 from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
 from .mentions import link_mentions
 from .tables import (
+    ALIAS_LANGUAGES,
     COMBINATIONS,
     DUPLICATE_JUDGEMENTS,
     ENTITIES,
+    ENTITY_ALIASES,
     EVENTS,
+    EXCERPTS,
     RELATIONSHIP_ANNOTATIONS,
+    RELATIONSHIP_CONFLICTS,
     RELATIONSHIPS,
     RETIREMENTS,
+    REVISION_CONFLICTS,
     REVISIONS,
     SOURCES,
     TABLES,
@@ -59,8 +64,16 @@ def _count(tx: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> int:
     return int(tx.execute(sql, list(params)).rowcount)
 
 
-def _insert_select(table: Table, columns: tuple[str, ...], select: str) -> str:
-    return f"INSERT INTO main.{table} ({column_list(columns)}) {select}"
+def _insert_select(table: Table, columns: Sequence[str], select: str, *,
+                   or_ignore: bool = False) -> str:
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    return f"{verb} INTO main.{table} ({column_list(columns)}) {select}"
+
+
+def _picked(columns: Sequence[str], alias: str = "o", **mapped: str) -> str:
+    """The values of ``columns`` for an ``INSERT … SELECT``: each ``alias.column``,
+    but the ids in ``mapped`` (the case's id of an item, through a map)."""
+    return ", ".join(mapped.get(column, f"{alias}.{quote(column)}") for column in columns)
 
 
 # Tables whose rows a merge compares by id first (find_apart), the columns compared.
@@ -118,11 +131,11 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         'ON e.source_id = m.id AND e.start = o.start AND e."end" = o."end" '
         "WHERE o.id = excerpt_map.other_id) WHERE id IS NULL")
     before = _max_id(tx, "excerpts")
-    added["excerpts"] = _count(tx,
-        'INSERT INTO main.excerpts (source_id, start, "end", text, kind, uid) '
-        'SELECT m.id, o.start, o."end", o.text, o.kind, o.uid FROM temp.excerpt_map x '
+    columns = EXCERPTS.insert(with_id=False).columns
+    added["excerpts"] = _count(tx, _insert_select(EXCERPTS, columns,
+        f"SELECT {_picked(columns, source_id='m.id')} FROM temp.excerpt_map x "
         "JOIN other.excerpts o ON o.id = x.other_id "
-        "JOIN temp.source_map m ON m.other_id = o.source_id WHERE x.id IS NULL ORDER BY o.id")
+        "JOIN temp.source_map m ON m.other_id = o.source_id WHERE x.id IS NULL ORDER BY o.id"))
     tx.execute("UPDATE temp.excerpt_map SET id = (SELECT e.id FROM other.excerpts o "
                "JOIN main.excerpts e ON e.uid = o.uid WHERE o.id = excerpt_map.other_id) "
                "WHERE id IS NULL")
@@ -142,12 +155,11 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         "JOIN temp.entity_map m ON m.other_id = o.id WHERE m.id IS NULL ORDER BY o.id"))
     tx.execute("UPDATE temp.entity_map SET id = (SELECT e.id FROM main.entities e "
                "JOIN other.entities o ON o.uid = e.uid WHERE o.id = other_id) WHERE id IS NULL")
-    tx.execute("INSERT OR IGNORE INTO main.entity_aliases (entity_id, alias) "
-               "SELECT m.id, a.alias FROM other.entity_aliases a "
-               "JOIN temp.entity_map m ON m.other_id = a.entity_id WHERE m.id > ?", [before])
-    tx.execute("INSERT OR IGNORE INTO main.alias_languages (entity_id, alias, lang) "
-               "SELECT m.id, l.alias, l.lang FROM other.alias_languages l "
-               "JOIN temp.entity_map m ON m.other_id = l.entity_id WHERE m.id > ?", [before])
+    for names in (ENTITY_ALIASES, ALIAS_LANGUAGES):   # a new entity's names, and their languages
+        tx.execute(_insert_select(names, names.columns,
+            f"SELECT {_picked(names.columns, entity_id='m.id')} FROM other.{names} o "
+            "JOIN temp.entity_map m ON m.other_id = o.entity_id WHERE m.id > ?", or_ignore=True),
+            [before])
     # -- events and claims, by uid -----------------------------------------------------
     added["events"] = _by_uid(tx, EVENTS, "event_map")
     added["claims"] = _count(tx,
@@ -210,11 +222,9 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         f"SELECT {DUPLICATE_JUDGEMENTS.select(alias='o')} FROM other.duplicate_judgements o "
         "WHERE o.uid NOT IN (SELECT uid FROM main.duplicate_judgements) ORDER BY o.at, o.rowid"))
     # A conflict settled on either side is settled (the earlier settling, on both alike).
-    tx.execute(
-        "INSERT INTO main.revision_conflicts (item_kind, item_uid, field, revision_a, "
-        "revision_b, detected_at, detected_by, resolved_at, resolved_by) SELECT item_kind, "
-        "item_uid, field, revision_a, revision_b, detected_at, detected_by, resolved_at, "
-        "resolved_by FROM other.revision_conflicts WHERE true "
+    columns = REVISION_CONFLICTS.insert(with_id=False).columns
+    tx.execute(_insert_select(REVISION_CONFLICTS, columns,
+        f"SELECT {column_list(columns)} FROM other.revision_conflicts WHERE true ") +
         "ON CONFLICT (item_kind, item_uid, field, revision_a, revision_b) DO UPDATE SET "
         "resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by "
         "WHERE excluded.resolved_at != '' AND (revision_conflicts.resolved_at = '' "
@@ -261,14 +271,15 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
     append-only: an id here with other content is refused, nothing merged);
     each relationship that got marks takes the status of its latest mark or
     undo by time, and its version moves by the marks added, as a claim's."""
+    # A copied relationship comes in unreviewed at version 0: its marks, copied next,
+    # settle its status and move its version (apply_relationship_marks), as a claim's.
     columns = tuple(c for c in RELATIONSHIPS.insert(with_id=False).columns
                     if c not in ("status", "version"))
     subject = _mapped("entity_map", "s", "subject_entity_id")
     object_ = _mapped("entity_map", "b", "object_entity_id")
-    picked = ", ".join(subject if c == "subject_entity_id" else object_ if c == "object_entity_id"
-                       else f"o.{quote(c)}" for c in columns)
     added["relationships"] = _count(tx, _insert_select(RELATIONSHIPS, columns,
-        f"SELECT {picked} FROM other.relationships o "
+        f"SELECT {_picked(columns, subject_entity_id=subject, object_entity_id=object_)} "
+        "FROM other.relationships o "
         f"{_map_join('entity_map', 's', 'subject_entity_id')} "
         f"{_map_join('entity_map', 'b', 'object_entity_id')} "
         f"WHERE {_map_found('entity_map', 's')} AND {_map_found('entity_map', 'b')} "
@@ -293,8 +304,7 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
         "SELECT first, second, extra FROM temp.new_links")
     tx.execute("DROP TABLE temp.new_links")
     create_incoming_relationship_marks(tx)
-    picked_marks = ", ".join("t.uid" if c == "relationship_id" else f"o.{quote(c)}"
-                             for c in RELATIONSHIP_ANNOTATIONS.columns)
+    picked_marks = _picked(RELATIONSHIP_ANNOTATIONS.columns, relationship_id="t.uid")
     tx.execute(f"INSERT INTO temp.incoming_relationship_marks ({INCOMING_RELATIONSHIP_MARKS}, line) "
                f"SELECT {picked_marks}, o.rowid FROM other.relationship_annotations o "
                "JOIN other.relationships t ON t.id = o.relationship_id ORDER BY o.rowid")
@@ -304,12 +314,11 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
                             "content (annotations never change); nothing merged")
     apply_relationship_marks(tx, report, detected_by=detected_by)
     # Conflicts the copy flagged (their marks are all here now); resolved there: resolved here.
-    added["relationship_conflicts"] = _count(tx,
-        "INSERT OR IGNORE INTO main.relationship_conflicts (relationship_id, annotation_a, "
-        "annotation_b, detected_at, detected_by, resolved_at, resolved_by, resolution) "
-        "SELECT r.id, k.annotation_a, k.annotation_b, k.detected_at, k.detected_by, "
-        "k.resolved_at, k.resolved_by, k.resolution FROM other.relationship_conflicts k "
-        "JOIN temp.relationship_map r ON r.other_id = k.relationship_id ORDER BY k.id")
+    flagged = RELATIONSHIP_CONFLICTS.insert(with_id=False).columns
+    added["relationship_conflicts"] = _count(tx, _insert_select(RELATIONSHIP_CONFLICTS, flagged,
+        f"SELECT {_picked(flagged, 'k', relationship_id='r.id')} FROM other.relationship_conflicts k "
+        "JOIN temp.relationship_map r ON r.other_id = k.relationship_id ORDER BY k.id",
+        or_ignore=True))
     tx.execute(
         "UPDATE main.relationship_conflicts SET (resolved_at, resolved_by, resolution) = "
         "(SELECT k.resolved_at, k.resolved_by, k.resolution FROM other.relationship_conflicts k "
@@ -367,13 +376,12 @@ def apply_relationship_marks(tx: sqlite3.Connection, report: dict[str, Any], *,
                  if (found := conflicting_marks(
                      RELATIONSHIP_MARKS, tx, row[0], row[1],
                      incoming="temp.incoming_relationship_marks", uid_column="relationship_uid"))]
-    incoming = ", ".join("r.id" if c == "relationship_id" else f"m.{quote(c)}"
-                         for c in RELATIONSHIP_ANNOTATIONS.columns)
-    added["relationship_marks"] = added.get("relationship_marks", 0) + _count(tx,
-        f"INSERT INTO main.relationship_annotations ({column_list(RELATIONSHIP_ANNOTATIONS.columns)}) "
-        f"SELECT {incoming} FROM temp.incoming_relationship_marks m "
+    marks = RELATIONSHIP_ANNOTATIONS.columns
+    added["relationship_marks"] = added.get("relationship_marks", 0) + _count(tx, _insert_select(
+        RELATIONSHIP_ANNOTATIONS, marks,
+        f"SELECT {_picked(marks, 'm', relationship_id='r.id')} FROM temp.incoming_relationship_marks m "
         "JOIN main.relationships r ON r.uid = m.relationship_uid WHERE NOT m.present "
-        "ORDER BY m.created_at, m.id")
+        "ORDER BY m.created_at, m.id"))
     flagged = sum(record_conflict(RELATIONSHIP_MARKS, tx, relationship_id, ours, theirs,
                                   detected_by=detected_by)
                   for relationship_id, ours, theirs in conflicts)
@@ -463,10 +471,7 @@ def _revisions(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, 
     for key, (_, our_uid, our_value) in latest_ours.items():
         if key in latest_theirs and latest_theirs[key][2] != our_value:
             a, b = sorted((our_uid, latest_theirs[key][1]))
-            conflicts += _count(tx,
-                "INSERT OR IGNORE INTO main.revision_conflicts (item_kind, item_uid, field, "
-                "revision_a, revision_b, detected_at, detected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [*key, a, b, now, detected_by])
+            conflicts += _count(tx, _FLAG_FIELD.sql, [*key, a, b, now, detected_by])
     report["revision_conflicts_found"] = conflicts
     added["revisions"] = _count(tx, _insert_select(REVISIONS, REVISIONS.columns,
         f"SELECT {REVISIONS.select()} FROM temp.incoming_revisions ORDER BY at, uid"))
@@ -478,6 +483,12 @@ def _revisions(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, 
             continue
         _settle_fields(tx, kind, item_uid, count)
     tx.execute("DROP TABLE temp.incoming_revisions")
+
+
+# A field revised differently on both sides, flagged (open: resolved_at and resolved_by '').
+_FLAG_FIELD = REVISION_CONFLICTS.insert(
+    ("item_kind", "item_uid", "field", "revision_a", "revision_b", "detected_at", "detected_by"),
+    or_ignore=True)
 
 
 def _latest_per_field(rows: list[sqlite3.Row]) -> dict[tuple[str, str, str], tuple[str, str, Any]]:
@@ -551,7 +562,7 @@ def _move_links(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str,
     if ids is None:
         return
     kept_id, absorbed_id = ids
-    tx.executemany("INSERT OR IGNORE INTO main.entity_aliases (entity_id, alias) VALUES (?, ?)",
+    tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in moved.get("aliases_added", [])])
     for table in ("excerpt_entities", "event_entities", "claim_entities"):
         tx.execute(f"UPDATE OR IGNORE main.{table} SET entity_id = ? WHERE entity_id = ?",

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
-from .models import Model, PossibleMention
+from .models import PossibleMention
 from .paging import keyset_pages
 from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
 from .text import folded_words, latin_spelling, tokens
@@ -66,8 +66,9 @@ _NOT_A_NAME = frozenset({"the", "a", "an", "its", "their", "his", "her", "this",
                          "le", "les", "l", "der", "die", "das", "dem", "den", "het", "een"})
 
 
-class Proposal(Model):
-    """A possible mention found in a paragraph, before it is stored."""
+class Proposal(NamedTuple):
+    """A possible mention found in a paragraph, before it is stored (a tuple,
+    not a model: a paragraph's are many while compared, and most are dropped)."""
 
     entity_id: int
     start: int
@@ -371,7 +372,7 @@ class NameForms:
         if words is None or written != list(words):
             places = self._places(written, skip)
         shapes = [self._shape(word) for word in written]
-        best: dict[tuple[int, int, int], _Found] = {}
+        best: dict[tuple[int, int, int], Proposal] = {}
         for position, alike in places:
             for known, reason, score in alike:
                 proposal = self._compare(text, found, written, shapes, position, known, reason, score)
@@ -380,7 +381,7 @@ class NameForms:
                 key = (proposal.entity_id, proposal.start, proposal.end)
                 if key not in best or best[key].score < proposal.score:
                     best[key] = proposal
-        return [Proposal(**each._asdict()) for each in _few(best.values())]
+        return _few(best.values())
 
     def _places(self, words: Sequence[str], skip: set[int]
                 ) -> list[tuple[int, list[tuple[_Name, str, float]]]]:
@@ -404,7 +405,7 @@ class NameForms:
     @staticmethod
     def _compare(text: str, found: list[tuple[int, int, str]], words: list[str],
                  shapes: list[str], position: int, known: _Name, first_reason: str,
-                 first_score: float) -> "_Found | None":
+                 first_score: float) -> Proposal | None:
         """The proposal of ``known`` at ``position``, whose first word resembles
         the text's as ``first_reason`` and ``first_score`` say, or None."""
         count = len(known.words)
@@ -415,7 +416,7 @@ class NameForms:
         if tuple(words[position:position + count]) == known.words:
             if not known.generic or not names_another(words, position + count):
                 return None   # the name as written: linked by db.mentions
-            return _Found(known.entity_id, start, end, text[start:end], known.name, "generic", 100.0)
+            return Proposal(known.entity_id, start, end, text[start:end], known.name, "generic", 100.0)
         reasons, scores = [first_reason], [first_score]
         for i, name_shape in zip(span[1:], known.skeletons[1:], strict=True):
             alike = resemblance(shapes[i], name_shape, person=known.person)
@@ -428,23 +429,11 @@ class NameForms:
             reason = "transliterated"
         else:
             reason = "inflected" if "inflected" in reasons else "similar"
-        return _Found(known.entity_id, start, end, text[start:end], known.name, reason,
-                      round(min(scores), 1))
+        return Proposal(known.entity_id, start, end, text[start:end], known.name, reason,
+                        round(min(scores), 1))
 
 
-class _Found(NamedTuple):
-    """A proposal while a paragraph's are compared (a :class:`Proposal` is
-    made only for those kept: most are dropped)."""
-
-    entity_id: int
-    start: int
-    end: int
-    form: str
-    name: str
-    reason: str
-    score: float
-
-def _few(proposals: Iterable[_Found]) -> list[_Found]:
+def _few(proposals: Iterable[Proposal]) -> list[Proposal]:
     """The proposals a person would review, in text order: one for words inside
     another's of the same entity ("Logvinova" in "Kirill Logvinova": the
     longer), none for words that resemble more than ``AMBIGUOUS`` entities, at

@@ -38,7 +38,7 @@ from .models import (
     Relationship,
     RelationshipAnnotation,
 )
-from .paging import all_of, live, rows_by_id
+from .paging import all_of, keyset_pages, live, rows_by_id
 from .tables import RELATIONSHIP_EXCERPTS, RELATIONSHIPS
 from .text import nfc
 
@@ -192,13 +192,18 @@ def resolve_relationship_conflicts(
         return made
 
 
-def relationship_conflicts(case: Case, *, after_id: int = 0, limit: int = 200
-                           ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
-    """Relationships with open merge conflicts (by id, a page at a time from
-    ``after_id``), each with the latest marks in conflict (two per conflict)."""
-    ids = [row[0] for row in case.rows(
-        "SELECT DISTINCT relationship_id FROM relationship_conflicts WHERE resolved_at = '' "
-        "AND relationship_id > ? ORDER BY relationship_id LIMIT ?", [after_id, limit])]
+def relationship_conflicts(case: Case, *, page: int = 200
+                           ) -> Iterator[list[tuple[Relationship, list[RelationshipAnnotation]]]]:
+    """Relationships with open merge conflicts, in id order, a page at a time by
+    key (:func:`db.paging.keyset_pages`), each with the latest marks in conflict
+    (two per conflict)."""
+    for rows in keyset_pages(case, "SELECT DISTINCT relationship_id FROM relationship_conflicts",
+                             key=("relationship_id",), where="resolved_at = ''", page=page):
+        yield _with_conflicting_marks(case, [row[0] for row in rows])
+
+
+def _with_conflicting_marks(case: Case, ids: Sequence[int]
+                            ) -> list[tuple[Relationship, list[RelationshipAnnotation]]]:
     found = []
     for relationship in relationships_by_ids(case, ids):
         annotation_ids = [a for row in marks.open_conflicts(RELATIONSHIP_MARKS, case,
@@ -292,6 +297,18 @@ def relationships_page(case: Case, *, offset: int = 0, limit: int = 100,
         f"SELECT id FROM ({sql}) WHERE id > ? ORDER BY id LIMIT ? OFFSET ?",
         [*params, after_id, limit, offset])]
     return relationships_by_ids(case, ids)
+
+
+def relationship_walk(case: Case, *, entity_id: int | None = None, types: Sequence[str] = (),
+                      include_retired: bool = True, retired_ends: bool | None = None,
+                      page: int = 500) -> Iterator[list[Relationship]]:
+    """Every relationship :func:`relationships_page` lists, in id order, a page
+    at a time by key (:func:`db.paging.keyset_pages`): for a listing or an
+    export of them all. Run it inside ``case.snapshot()`` for a consistent whole."""
+    sql, params = _listing(entity_id, types, include_retired, retired_ends)
+    for rows in keyset_pages(case, f"SELECT id FROM ({sql})", key=("id",), params=params,
+                             page=page):
+        yield relationships_by_ids(case, [row[0] for row in rows])
 
 
 def relationships_by_ids(case: Case, ids: Sequence[int]) -> list[Relationship]:

@@ -25,12 +25,13 @@ from pathlib import Path
 
 from .casefile import Case, backup_case_file, open_case
 from .check import check_case
-from .tables import SEARCH_INDEXES
+from .tables import SEARCH_INDEXES, STANDING_MARKS
 from .text import register_functions
 from .trust import expected_schema
 
+# Each claim's standing marks as the schema's triggers keep them: every annotator's latest mark.
 _STANDING = (
-    "INSERT INTO standing_marks (claim_id, annotator, status, annotation_id, created_at) "
+    f"INSERT INTO standing_marks ({STANDING_MARKS.select()}) "
     "SELECT claim_id, annotator, status, id, created_at FROM (SELECT a.claim_id, a.annotator, "
     "a.status, a.id, a.created_at, row_number() OVER (PARTITION BY a.claim_id, a.annotator "
     "ORDER BY a.created_at DESC, a.id DESC) AS newest FROM annotations a WHERE a.kind = 'mark' "

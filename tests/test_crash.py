@@ -108,6 +108,31 @@ def test_a_report_that_cannot_be_written_is_said_so_in_the_same_line(seed_case_c
     assert line.startswith("casebook: unexpected error in ") and "no report could be written" in line
 
 
+def test_reports_are_new_private_files_written_whole_and_never_through_a_link(monkeypatch,
+                                                                             tmp_path):
+    """Through db.outfile: each report a new 0600 file, a second one in the same second
+    beside the first, no temporary file left, a symbolic link at a name never written through."""
+    from db.crash import write_report
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = tmp_path / "state" / "casebook"
+    folder.mkdir(parents=True, mode=0o700)
+    precious = tmp_path / "precious"
+    precious.write_text("do not touch")
+    try:
+        raise ValueError(SECRET)
+    except ValueError as error:
+        first = write_report(error, context="casebook test")
+        first.rename(folder / "moved.txt")     # its name free again, as a link
+        first.symlink_to(precious)
+        second = write_report(error, context="casebook test")
+    assert second != first and not second.is_symlink()
+    assert precious.read_text() == "do not touch"
+    assert sorted(folder.iterdir()) == sorted([folder / "moved.txt", first, second])
+    for report in (folder / "moved.txt", second):
+        assert_report_is_clean(report)
+
+
 def test_an_unexpected_error_in_the_browser_never_shows_textuals_crash_screen(seed_case_copy,
                                                                              tmp_path):
     state = tmp_path / "state"

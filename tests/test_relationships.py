@@ -28,6 +28,7 @@ from db.relationships import (
     note_relationship,
     relationship_evidence,
     relationship_history,
+    relationship_walk,
     relationships_page,
     shortest_paths,
     undo_relationship_mark,
@@ -143,6 +144,11 @@ def test_listing_pages_in_sql_by_entity_either_way_and_by_type(people):
     first, second = (relationships_page(case, entity_id=b, offset=i, limit=2) for i in (0, 2))
     assert [len(first), len(second)] == [2, 1]
     assert relationships_page(case, entity_id=b, after_id=first[-1].id, limit=5) == second
+    # The walk of them all pages by key, each page as the listing's.
+    assert list(relationship_walk(case, entity_id=b, page=2)) == [first, second]
+    assert list(relationship_walk(case, entity_id=b, types=["leads", "family"])) == [
+        relationships_page(case, entity_id=b, types=["leads", "family"])]
+    assert list(relationship_walk(case, types=["member_of"])) == []
     ties = entity_ties(case, b)
     assert [(t.relationship.type, t.other.name, t.outgoing) for t in ties] == [
         ("associate", "Dana", False), ("employed_by", "Chen", True), ("leads", "Anna", False)]

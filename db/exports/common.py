@@ -14,7 +14,7 @@ from ..casefile import Case
 from ..curation import Revision, revisions
 from ..entities import entities_by_ids
 from ..models import RELATIONSHIP_TYPES, Relationship, SourceInfo, range_label
-from ..relationships import relationships_page
+from ..relationships import relationship_walk
 from ..text import json_safe
 
 # Reports list claims by status in this order, and entities under these headings.
@@ -91,10 +91,8 @@ def relationship_pages(case: Case, *, include_retired: bool = False
     names of its ends). Retired ones, and those to a retired entity, are left
     out unless ``include_retired``."""
     for type_ in RELATIONSHIP_TYPES:
-        after = 0
-        while page := relationships_page(case, types=[type_], after_id=after, limit=_PAGE,
-                                         include_retired=include_retired):
-            after = page[-1].id or 0
+        for page in relationship_walk(case, types=[type_], include_retired=include_retired,
+                                      page=_PAGE):
             end_ids = list({i for r in page for i in (r.subject_entity_id, r.object_entity_id)})
             names: dict[int | None, str] = {e.id: e.name for e in entities_by_ids(case, end_ids)}
             yield type_, page, names

@@ -58,10 +58,10 @@ from ..models import (
     SourceInfo,
     range_label,
 )
-from ..paging import live
+from ..paging import live, rows_by_id
 from ..relationships import live_relationships, relationship_evidence, relationship_history
 from ..source_details import page_place
-from ..sources import source_slice
+from ..sources import EXCERPT_SELECT, source_slice
 from .common import dumps, relationship_pages, stable_uuid, web_url
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -112,12 +112,9 @@ class _Targets:
         self.sources = {info.id: info for info in walk.source_infos(case)}
 
     def of(self, excerpt_ids: Sequence[int]) -> list[Json]:
-        if not excerpt_ids:
-            return []
-        marks = ",".join("?" * len(excerpt_ids))
-        rows = self.case.rows(
-            f'SELECT id, source_id, start, "end", text FROM excerpts WHERE id IN ({marks}) ORDER BY id',
-            list(excerpt_ids))
+        """The targets of these excerpts, in id order (the excerpts' rows as
+        :mod:`db.sources` reads them)."""
+        rows = rows_by_id(self.case, EXCERPT_SELECT, sorted(set(excerpt_ids)))
         return [self.target(row) for row in rows]
 
     def target(self, row: sqlite3.Row) -> Json:

@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import browser, press, run_cli, settle  # noqa: F401  (press: for the build tests)
 
 import db
-from db.text import tokens
+from tui.widgets.span_picker import picked_words
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 ARTICLE = DATA / "brussels-observer-article.html"
@@ -60,7 +60,7 @@ def word_keys(text: str, quote: str) -> list[str]:
     Space, then on to its other end."""
     start = text.index(quote)
     end = start + len(quote)
-    words = [(s, e) for s, e, _ in tokens(text)]
+    words = picked_words(text)    # as the picker moves
     first = next(i for i, (s, _) in enumerate(words) if s >= start)
     last = max(i for i, (_, e) in enumerate(words) if e <= end)
     if first <= len(words) - 1 - last:

@@ -24,7 +24,7 @@ from db.sources import excerpts_page
 from db.text import visible
 from tui.screens.build_forms import EntityForm, EventForm
 from tui.screens.span import SpanScreen
-from tui.widgets.span_picker import SpanPicker, wrap_offsets
+from tui.widgets.span_picker import SpanPicker, picked_words, wrap_offsets
 
 LONG = ("Logvinov is known for lavish dinners at the mission on Regentlaan, where diplomats and "
         "members of the European Parliament discuss investments.\nSecond paragraph: "
@@ -76,6 +76,30 @@ async def test_words_lines_extending_and_the_whole_excerpt(observer_case):
         assert "Chosen: the whole excerpt" in screen_text(app)
         await press(pilot, "escape")
         assert not isinstance(app.screen, SpanScreen)
+
+
+def test_an_apostrophe_inside_a_word_keeps_it_whole():
+    text = "Russia’s envoy, O'Brien's and 'quoted' words’ end"
+    assert [text[start:end] for start, end in picked_words(text)] == [
+        "Russia’s", "envoy", "O'Brien's", "and", "quoted", "words", "end"]
+
+
+async def test_the_word_picker_moves_over_russias_as_one_word(seed_case_copy):
+    # Seen in review: the picker split "Russia’s" at the typographic apostrophe.
+    with db.open_case(seed_case_copy) as case:
+        paragraph = excerpt_with(case, "Russia’s Foreign Intelligence Service")
+        text = paragraph.text
+        async with browsing(case, paragraph.id) as (app, pilot):
+            await press(pilot, "s")
+            picker = app.screen.query_one(SpanPicker)
+            russias = text.index("Russia’s")
+            await press(pilot, *["l"] * sum(1 for _, end in picker.words if end < russias))
+            assert picker.quote == "Russia’s"
+            assert text[slice(*picker.span)] == "Russia’s"
+            await press(pilot, "l")
+            assert picker.quote == "Foreign"
+            await press(pilot, "h", "h", "space", "l", "l")           # with Russia’s Foreign
+            assert picker.quote == "with Russia’s Foreign"
 
 
 async def test_enter_offers_what_to_make_and_the_span_is_kept_for_next_time(observer_case):

@@ -9,7 +9,8 @@ survive every terminal, tmux and SSH in between.
 
 Spans are offsets into the excerpt's own text (code points, end exclusive),
 what ``db.building`` takes. Words are found as search finds them
-(``db.text.tokens``), so a span never starts or ends in a space or a comma.
+(``db.text.tokens``), so a span never starts or ends in a space or a comma,
+except that an apostrophe inside a word keeps it whole (``Russia’s``).
 Control characters are drawn as placeholders (``db.text.visible``) piece by
 piece, so offsets stay those of the text itself.
 """
@@ -33,6 +34,23 @@ from .lines import LineView
 
 Span = tuple[int, int]
 _PIECE = re.compile(r"\s*\S+\s*|\s+")
+
+
+# An apostrophe between two letters is inside a word ("Russia’s", "O'Brien"),
+# as a reader sees it; search's tokens split there.
+_APOSTROPHES = frozenset("'’ʼ")
+
+
+def picked_words(text: str) -> list[Span]:
+    """The words of ``text`` the cursor moves by: search's tokens, joined
+    across an apostrophe with a letter on each side."""
+    words: list[Span] = []
+    for start, end, _ in tokens(text):
+        if words and start - words[-1][1] == 1 and text[start - 1] in _APOSTROPHES:
+            words[-1] = (words[-1][0], end)
+        else:
+            words.append((start, end))
+    return words
 
 
 def wrap_offsets(text: str, width: int) -> list[Span]:
@@ -111,7 +129,7 @@ class SpanPicker(LineView, can_focus=True):
     def __init__(self, text: str, *, span: Span | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = text
-        self.words: list[Span] = [(start, end) for start, end, _ in tokens(text)]
+        self.words: list[Span] = picked_words(text)
         self._starts = [start for start, _ in self.words]
         self.cursor = 0              # the word the cursor is on
         self.span_anchor: int | None = None   # where an extending span started

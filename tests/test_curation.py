@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from old_cases import older_case, v5_case
 from rapidfuzz import fuzz
 
 import db
@@ -19,34 +20,13 @@ from db.check import check_case
 from db.entities import add_entity, get_entity
 from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from db.events import get_event
-from db.schema import APPLICATION_ID, SCHEMA_VERSION, UID_TABLES, migrations
+from db.schema import SCHEMA_VERSION, UID_TABLES, migrations
 from db.search import search
 from db.text import register_functions
 
 # -- the migration ------------------------------------------------------------------
 
 
-def _v5_case(path: Path) -> None:
-    """A case file at schema v5 with rows: two entities alike in name, a claim linking them."""
-    tools = sqlite_utils.Database(path)
-    migrations.apply(tools, stop_before="m006_curation")
-    tools.execute("PRAGMA user_version = 5")
-    tools.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    text = "Kirill Logvinov met Logvinov."
-    with tools.conn:
-        tools.execute("INSERT INTO case_meta VALUES ('title', 'old'), ('case_uid', 'case-1')")
-        tools.execute("INSERT INTO sources (title, text, sha256, added_at) VALUES ('s', ?, 'abc', "
-                      "'2026-01-01T00:00:00.000000Z')", [text])
-        tools.execute("INSERT INTO excerpts (source_id, start, \"end\", text) VALUES (1, 0, ?, ?)",
-                      [len(text), text])
-        tools.execute("INSERT INTO entities (kind, name, sort_name) VALUES "
-                      "('person', 'Logvinov', 'logvinov'), ('person', 'Logvinov', 'logvinov')")
-        tools.execute("INSERT INTO events (title, date_precision) VALUES ('Meeting', 'unknown')")
-        tools.execute("INSERT INTO claims (uid, statement) VALUES ('c1', 'They met')")
-        tools.execute("INSERT INTO claim_entities VALUES (1, 1, 'subject'), (1, 2, 'subject')")
-        tools.execute("INSERT INTO claim_excerpts VALUES (1, 1, 'supports')")
-        tools.execute("INSERT INTO excerpt_entities VALUES (1, 1)")
-    tools.close()
 
 
 def _uids(path: Path) -> dict[str, list[str]]:
@@ -60,7 +40,7 @@ def _uids(path: Path) -> dict[str, list[str]]:
 
 def test_an_older_case_gets_uids_two_copies_agree_on(tmp_path: Path):
     first, second = tmp_path / "a.casebook", tmp_path / "b.casebook"
-    _v5_case(first)
+    v5_case(first)
     shutil.copyfile(first, second)
     for path in (first, second):
         with db.open_case(path) as case:
@@ -359,7 +339,7 @@ def test_a_migrated_v5_file_has_exactly_the_schema_of_a_new_one(tmp_path: Path):
     """m006 to m009 on an old file (m008 rebuilds revisions and retirements with a
     wider CHECK) give the very SQL of a file built now: db.trust compares it."""
     old, new = tmp_path / "old.casebook", tmp_path / "new.casebook"
-    _v5_case(old)
+    v5_case(old)
     with db.open_case(old) as case:
         migrated = [tuple(row) for row in case.rows(_SCHEMA_ROWS)]
         assert list(trust.schema_problems(case.conn)) == []
@@ -387,7 +367,7 @@ def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tm
     """m008 rebuilds revisions and retirements to take relationships: a v7 file's
     rows stay as they were, and retiring works again for every kind."""
     path = tmp_path / "v7.casebook"
-    _v5_case(path)
+    v5_case(path)
     tools = sqlite_utils.Database(path)
     register_functions(tools.conn)
     migrations.apply(tools, stop_before="m008_relationships")
@@ -425,12 +405,7 @@ def test_migrating_to_v11_leaves_who_added_what_unknown_never_invented(tmp_path:
     the backup open_case takes): the rows a v10 file has get '' (unknown), so the
     log lists no addition of them; what is added from then on is listed."""
     path = tmp_path / "v10.casebook"
-    _v5_case(path)
-    tools = sqlite_utils.Database(path)
-    register_functions(tools.conn)
-    migrations.apply(tools, stop_before="m011_who_added_items")
-    tools.execute("PRAGMA user_version = 10")
-    tools.close()
+    older_case(path, before="m011_who_added_items", version=10)
     with db.open_case(path) as case:
         assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 12
         for table in ("entities", "events", "claims"):

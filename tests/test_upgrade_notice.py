@@ -7,34 +7,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
 from conftest import run_cli
+from old_cases import older_case
 
 import db
-from db.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
-from db.text import register_functions
+from db.schema import SCHEMA_VERSION
 from tui.app import CasebookApp
 
-OLD = SCHEMA_VERSION - 1
+OLD = 11   # the schema before m012_name_forms
 
 
 def _older_case(path: Path) -> None:
-    """A case file one schema behind, with a source, an excerpt and a claim."""
-    tools = sqlite_utils.Database(path)
-    register_functions(tools.conn)
-    migrations.apply(tools, stop_before="m011_who_added_items")
-    tools.execute(f"PRAGMA user_version = {OLD}")
-    tools.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    text = "Kirill Logvinov met Мецола in Brussels."
-    with tools.conn:
-        tools.execute("INSERT INTO case_meta VALUES ('title', 'old'), ('case_uid', 'case-1')")
-        tools.execute("INSERT INTO sources (title, text, sha256, added_at) VALUES ('s', ?, 'abc', "
-                      "'2026-01-01T00:00:00.000000Z')", [text])
-        tools.execute("INSERT INTO excerpts (source_id, start, \"end\", text) VALUES (1, 0, ?, ?)",
-                      [len(text), text])
-        tools.execute("INSERT INTO claims (uid, statement) VALUES ('c1', 'They met')")
-    tools.close()
-    path.chmod(0o600)
+    """A case file at schema v11, with a source, an excerpt, entities and a claim."""
+    older_case(path, before="m012_name_forms", version=OLD)
 
 
 def _version(path: Path) -> int:

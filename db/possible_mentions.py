@@ -282,6 +282,8 @@ class NameForms:
         (``first``) and, for a person, its last (``last``: the surname alone)."""
         words = tuple(form.words.split(" "))
         skeletons = tuple(form.skeletons.split(" "))
+        if len(words) != len(skeletons) or not all(skeletons):
+            return   # a stored row edited out of shape: it proposes nothing (casebook check names it)
         person = kind == "person"
         if first:   # (is_generic is False for a person: the entity's name is not folded for one)
             generic = not person and form.name != entity_name and is_generic(

@@ -153,6 +153,26 @@ def test_check_finds_forms_out_of_step(seed_case_copy: Path):
         assert "name_forms holds the names of 1 entities the case does not have" in problems
 
 
+def test_a_form_whose_words_and_skeletons_disagree_is_passed_over(seed_case_copy: Path,
+                                                                    tmp_path: Path):
+    # A received file edited with sqlite3: a derived row that cannot be a name's
+    # forms. Adding a document still works (the row proposes nothing); check names it.
+    conn = sqlite3.connect(seed_case_copy)
+    with conn:
+        conn.execute("UPDATE name_forms SET skeletons = 'kiril' WHERE name = 'Kirill Logvinov'")
+    conn.close()
+    note = tmp_path / "note.txt"
+    note.write_text("Kiril Logvinov came to the reception.\n", encoding="utf-8")
+    with db.open_case(seed_case_copy) as case:
+        text = note.read_text(encoding="utf-8")
+        proposed = NameForms.for_words(case, folded_words(text)).propose(text)
+        assert "Kirill Logvinov" not in {p.name for p in proposed}
+        assert any("name_forms" in problem for problem in check_case(case).problems)
+    result = run_cli("add-source", seed_case_copy, note)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_v11_file_migrates_and_links_and_proposes_the_same(seed_case_copy: Path, tmp_path: Path):
     """m012 (after the backup open_case takes) stores every name's forms in its
     one transaction: a document added to the migrated file gets the links and

@@ -20,6 +20,12 @@ from measure import Figure
 import db
 from db.generate import generate_case
 
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+if str(TESTS) not in sys.path:
+    sys.path.append(str(TESTS))  # its documents are made as the tests make theirs
+
+import made_documents  # noqa: E402
+
 SECTION = "ingest"
 GENERATED = 100_000
 DOCUMENTS = 20
@@ -50,13 +56,6 @@ def generator_throughput(directory: Path, excerpts: int = GENERATED) -> dict[str
             "excerpts_per_s": excerpts / seconds, "rows_per_s": rows / seconds}
 
 
-def has_add_source() -> bool:
-    import click
-
-    from casebook.cli import cli
-    return "add-source" in cli.list_commands(click.Context(cli))  # commands load lazily
-
-
 def _documents(directory: Path, kind: str = "text") -> list[Path]:
     """Documents of a few thousand words, new to every case: plain text, saved
     web pages, or two-column PDF reports (tests/made_documents.py)."""
@@ -66,7 +65,7 @@ def _documents(directory: Path, kind: str = "text") -> list[Path]:
     for n in range(DOCUMENTS):
         if kind == "pdf":
             path = directory / f"report-{n:02d}.pdf"
-            made_documents().report_pdf(path, paragraph_count=24, seed=rng.randrange(10**9),
+            made_documents.report_pdf(path, paragraph_count=24, seed=rng.randrange(10**9),
                                         title=f"Report {n} {rng.random():.6f}")
             paths.append(path)
             continue
@@ -85,13 +84,6 @@ def _documents(directory: Path, kind: str = "text") -> list[Path]:
             path.write_text(f"Report {n} {rng.random()}\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def made_documents():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import made_documents
-
-    return made_documents
 
 
 def add_source_throughput(case_path: Path, directory: Path, kind: str = "text") -> dict[str, Any]:
@@ -217,10 +209,6 @@ def run(seed_path: Path, large_path: Path, *, excerpts: int = GENERATED,
         Figure(SECTION, "generator: all rows", "rows/s", None, generated["rows_per_s"]),
     ]
     raw: dict[str, Any] = {"generator": generated}
-    if not has_add_source():
-        figures.append(Figure(SECTION, f"casebook add-source ({DOCUMENTS} documents)",
-                              "docs/s", note="not measured: add-source (issue 5) is not on this branch"))
-        return figures, raw
     added_figures, raw["add_source"] = add_source_run(seed_path, large_path, repeats=repeats)
     figures += added_figures
     round_trips = {"seed": json_round_trip(seed_path, large_path.parent),

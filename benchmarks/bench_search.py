@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,13 @@ def _tables(tools: sqlite_utils.Database) -> dict[str, str]:
     for kind, fts in FTS_TABLES.items():
         content = {"entity": "entities", "event": "events", "excerpt": "excerpts",
                    "claim": "claims"}[kind]
-        found[kind] = content if tools[content].detect_fts() else fts
+        found[kind] = content if tools.table(content).detect_fts() else fts
     return found
 
 
-def _sqlite_utils_ids(tools, tables, expression) -> dict[str, list[int]]:
-    return {kind: [row["rowid"] for row in tools[table].search(expression, limit=LIMIT)]
+def _sqlite_utils_ids(tools: sqlite_utils.Database, tables: dict[str, str],
+                      expression: str) -> dict[str, list[int]]:
+    return {kind: [row["rowid"] for row in tools.table(table).search(expression, limit=LIMIT)]
             for kind, table in tables.items()}
 
 
@@ -81,10 +83,10 @@ def measure_case(path: Path, *, repeats: int) -> dict[str, Any]:
             search(case, text)
         for text in typed:
             expression = match_expression(text)
-            first_ms = best_of(repeats, lambda text=text: first_matches(case, text, limit=LIMIT))
-            ranked_ms = best_of(repeats, lambda text=text: search(case, text, limit=LIMIT))
+            first_ms = best_of(repeats, partial(first_matches, case, text, limit=LIMIT))
+            ranked_ms = best_of(repeats, partial(search, case, text, limit=LIMIT))
             results = search(case, text, limit=LIMIT)
-            refine_ms, refined = clock_ms(lambda results=results: refine(case, results, limit=LIMIT))
+            refine_ms, refined = clock_ms(partial(refine, case, results, limit=LIMIT))
             first.append(first_ms)
             ranked.append(ranked_ms)
             staged.append(first_ms + ranked_ms)
@@ -92,10 +94,9 @@ def measure_case(path: Path, *, repeats: int) -> dict[str, Any]:
             unranked_keystrokes += not results.ranked
             if expression is None:
                 continue
-            tool_ms, truth = clock_ms(
-                lambda expression=expression: _sqlite_utils_ids(tools, tables, expression))
+            tool_ms, truth = clock_ms(partial(_sqlite_utils_ids, tools, tables, expression))
             tool.append(tool_ms)
-            floor.append(best_of(repeats, lambda expression=expression: _floor(conn, expression)))
+            floor.append(best_of(repeats, partial(_floor, conn, expression)))
             for answer, shared in ((results, agreement), (refined, final_agreement)):
                 for group in answer.groups:
                     if truth[group.kind]:

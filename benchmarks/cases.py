@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _remove(path: Path) -> None:
         companion.unlink(missing_ok=True)
 
 
-def seed_case(directory: Path = CASES_DIR, say=print) -> BenchCase:
+def seed_case(directory: Path = CASES_DIR, say: Callable[[str], object] = print) -> BenchCase:
     path = directory / "seed.casebook"
     if _current(path, "title", None):
         return BenchCase("seed", path, None)
@@ -63,7 +64,7 @@ def seed_case(directory: Path = CASES_DIR, say=print) -> BenchCase:
 
 
 def generated_case(excerpts: int, seed: int = 0, directory: Path = CASES_DIR,
-                   say=print) -> BenchCase:
+                   say: Callable[[str], object] = print) -> BenchCase:
     path = directory / f"generated-{excerpts}-seed{seed}.casebook"
     if _current(path, "generator", generator_label(excerpts, seed)):
         return BenchCase(f"{excerpts:,} excerpts", path, None)

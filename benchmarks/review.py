@@ -24,14 +24,22 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
 from db.claims import get_claim, mark_claim  # noqa: E402
+from db.models import Claim  # noqa: E402
 from db.review import next_in_queue, queue_page  # noqa: E402
+
+if TYPE_CHECKING:
+    from tui.app import CasebookApp
+    from tui.panes.claims_pane import ClaimsPane
 
 
 def build_cases(directory: Path, excerpts: int) -> dict[str, Path]:
@@ -49,7 +57,7 @@ def build_cases(directory: Path, excerpts: int) -> dict[str, Path]:
     return {"seed": seed, f"{excerpts:,} excerpts": large}
 
 
-async def until(pilot, condition, limit: float = 30.0) -> float:
+async def until(condition: Callable[[], bool], limit: float = 30.0) -> float:
     """Seconds until ``condition()`` holds, looking every millisecond (Pilot's
     own pause waits for the screen to go idle, which would add its own time)."""
     start = time.perf_counter()
@@ -79,56 +87,79 @@ async def drive(path: Path, marks: int) -> dict[str, list[float]]:
         Marking.claim_marked = noted  # type: ignore[method-assign]
         try:
             async with app.run_test(size=(80, 24)) as pilot:
-                await until(pilot, lambda: app.is_ready)
+                await until(lambda: app.is_ready)
                 await pilot.press("r")
-                pane = app.active_pane
-                await until(pilot, lambda: pane.paged_list.cursor_item is not None
+                pane = app.claims_pane
+                await until(lambda: pane.paged_list.cursor_item is not None
                             and pane.detail_id == pane.paged_list.cursor_item_id)
                 for index in range(marks):
-                    claim_id = pane.paged_list.cursor_item_id
+                    claim_id = shown_id(pane.paged_list.cursor_item_id)
                     following = next_in_queue(case, "unreviewed", claim_id, wrap=True)
                     await asyncio.sleep(0.05)          # a breath, as a reader takes
                     start = time.perf_counter()
                     app.simulate_key("cdx"[index % 3])   # (Pilot's press waits for idle)
-                    await until(pilot, lambda start=start: bool(committed) and committed[-1] > start)
+                    await until(partial(marked_since, committed, start))
                     timings["committed"].append(committed[-1] - start)
-                    await until(pilot, lambda following=following: following is not None
-                                and pane.paged_list.cursor_item_id == following.id
-                                and f"Claim {following.id}\n" in pane.detail.text
-                                and not app.marking.in_flight
-                                and not pane.paged_list.is_rereading)
+                    await until(partial(next_claim_shown, app, pane, following))
                     timings["next_shown"].append(time.perf_counter() - start)
                 for _ in range(7):
                     before = pane.queue
                     await asyncio.sleep(0.05)
                     start = time.perf_counter()
                     app.simulate_key("v")
-                    await until(pilot, lambda before=before: pane.queue != before
-                                and not pane.paged_list.is_rereading
-                                and pane.paged_list.total is not None)
+                    await until(partial(queue_switched, pane, before))
                     timings["queue_switch"].append(time.perf_counter() - start)
                 await pilot.press("4")
                 pane.set_queue("all")
-                await until(pilot, lambda: not pane.paged_list.is_rereading)
+                await until(lambda: not pane.paged_list.is_rereading)
                 with db.open_case(path) as other:
                     for index in range(min(marks, 20)):
-                        claim_id = pane.paged_list.cursor_item_id
+                        claim_id = shown_id(pane.paged_list.cursor_item_id)
                         status = ("confirmed", "denied")[index % 2]
                         await asyncio.sleep(0.05)
                         start = time.perf_counter()
                         mark_claim(other, claim_id, status, annotator="other")
-                        await until(pilot, lambda status=status: pane.paged_list.cursor_item.claim.status
-                                    == status and "other" in pane.detail.text)
+                        await until(partial(others_mark_shown, pane, status))
                         timings["others_mark_shown"].append(time.perf_counter() - start)
         finally:
             Marking.claim_marked = original  # type: ignore[method-assign]
     return timings
 
 
+def shown_id(item_id: int | None) -> int:
+    if item_id is None:
+        raise SystemExit("the claims pane shows no claim")
+    return item_id
+
+
+def marked_since(committed: list[float], start: float) -> bool:
+    return bool(committed) and committed[-1] > start
+
+
+def next_claim_shown(app: CasebookApp, pane: ClaimsPane, following: Claim | None) -> bool:
+    """The claim after the one just marked is on the cursor, its detail drawn
+    and the mark settled."""
+    return (following is not None and pane.paged_list.cursor_item_id == following.id
+            and f"Claim {following.id}\n" in pane.detail.text
+            and not app.marking.in_flight and not pane.paged_list.is_rereading)
+
+
+def queue_switched(pane: ClaimsPane, before: str) -> bool:
+    return (pane.queue != before and not pane.paged_list.is_rereading
+            and pane.paged_list.total is not None)
+
+
+def others_mark_shown(pane: ClaimsPane, status: str) -> bool:
+    """The claim on the cursor (a ``ClaimRow``) has another annotator's mark."""
+    row: Any = pane.paged_list.cursor_item
+    return row is not None and row.claim.status == status and "other" in pane.detail.text
+
+
 def floor(path: Path, marks: int) -> list[float]:
     times = []
     with db.open_case(path) as case:
-        claims = [c.id for c in queue_page(case, "unreviewed", offset=0, limit=marks)]
+        claims = [c.id for c in queue_page(case, "unreviewed", offset=0, limit=marks)
+                  if c.id is not None]
         for claim_id in claims:
             version = get_claim(case, claim_id).version
             start = time.perf_counter()
@@ -143,7 +174,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--excerpts", type=int, default=1_000_000)
     parser.add_argument("--marks", type=int, default=40)
     parser.add_argument("--cases", type=Path, default=ROOT / "benchmarks" / "cases")
@@ -151,7 +182,7 @@ def main() -> None:
     cases = build_cases(args.cases, args.excerpts)
     scratch = args.cases / "review-scratch"
     scratch.mkdir(exist_ok=True)
-    results = {}
+    results: dict[str, dict[str, list[float]]] = {}
     for name, path in cases.items():
         copy = scratch / path.name
         shutil.copyfile(path, copy)        # marks go into a copy; the case stays as built

@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ from measure import Figure  # noqa: E402
 
 import db  # noqa: E402
 
-SECTIONS = {
+Section = Callable[[Path, Path, argparse.Namespace], tuple[list[Figure], dict[str, Any]]]
+SECTIONS: dict[str, Section] = {
     "search": lambda seed, large, args: bench_search.run(seed, large, repeats=args.repeats),
     "panes": lambda seed, large, args: bench_paging.run(seed, large, repeats=max(3, args.repeats)),
     "marks": lambda seed, large, args: bench_marks.run(seed, large, count=args.marks),

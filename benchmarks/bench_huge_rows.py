@@ -13,6 +13,7 @@ row adds can be read on a busy machine: ``+0.05 s`` over the floor.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import resource
 import sqlite3
@@ -75,6 +76,8 @@ def median_of_runs(path: Path, pane: str) -> tuple[float, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.parse_args()   # no options: --help says what it does
     with tempfile.TemporaryDirectory() as scratch:
         path = build(Path(scratch))
         plain = seed(Path(scratch) / "plain.casebook")

@@ -16,6 +16,7 @@ sample mixed in first, so the new scripts are there to be found.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sqlite3
 import statistics
@@ -24,8 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from db.search import match_expression
-from db.text import fold, register_functions
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from db.search import match_expression  # noqa: E402
+from db.text import fold, register_functions  # noqa: E402
 
 QUERIES = ("the", "intelligence officers", "embassy in brussels", "Austrevicius", "Uhrík",
            "Logvinov", "payments from", "zqx")
@@ -99,4 +102,6 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("case", type=Path, help="a case file (copied: the copy gets the indexes)")
+    main(parser.parse_args().case)

@@ -24,6 +24,7 @@ the seed case and the large one, side by side.
 
 from __future__ import annotations
 
+import argparse
 import random
 import shutil
 import statistics
@@ -237,4 +238,6 @@ def main(source: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("case", type=Path, help="a case file (copied: documents go into the copy)")
+    main(parser.parse_args().case)

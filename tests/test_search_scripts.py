@@ -83,7 +83,7 @@ def test_bad_queries_give_results_or_none(scripts_case: Path, query: str):
     assert result.returncode == 0, result.stderr
 
 
-def test_a_v6_case_file_is_backed_up_and_reindexed_folded(tmp_path: Path):
+def test_a_v6_case_file_is_backed_up_and_reindexed_folded_and_says_so(tmp_path: Path):
     import sqlite3
 
     from sqlite_utils import Database
@@ -107,7 +107,9 @@ def test_a_v6_case_file_is_backed_up_and_reindexed_folded(tmp_path: Path):
         assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION
         for query in ("Lodz", "社長"):
             assert [hit.id for group in search(case, query).groups for hit in group.hits] == [1], query
-    assert len(list(tmp_path.glob("old.casebook.v6-*.bak"))) == 1
+        assert case.upgrade is not None and case.upgrade.from_version == 6
+        assert f"upgraded from schema v6 to v{SCHEMA_VERSION}; a backup is at" in case.upgrade.message
+    assert [case.upgrade.backup] == list(tmp_path.glob("old.casebook.v6-*.bak"))
 
 
 # Issue 14 point 7: queries no analyst means, but one may paste.

@@ -132,7 +132,7 @@ def test_a_latin_script_case_adds_nothing_to_the_transliterated_indexes(tmp_path
     assert transliterate("La Sûreté de l'État à Bruxelles; Łódź.") == ""
 
 
-def test_a_v7_case_file_is_backed_up_and_gains_the_transliterated_index(tmp_path: Path):
+def test_a_v8_case_file_is_backed_up_and_gains_the_transliterated_index_and_says_so(tmp_path: Path):
     from sqlite_utils import Database
 
     from db.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -140,8 +140,8 @@ def test_a_v7_case_file_is_backed_up_and_gains_the_transliterated_index(tmp_path
     path = tmp_path / "old.casebook"
     conn = sqlite3.connect(path, isolation_level=None)
     db.text.register_functions(conn)
-    migrations.apply(Database(conn), stop_before="m009_possible_mentions")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    migrations.apply(Database(conn), stop_before="m009_possible_mentions")   # a v8 file
+    conn.execute("PRAGMA user_version = 8")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("INSERT INTO sources (id, title, text, sha256, added_at) "
                  "VALUES (1, 't', 'Роберта Мецола', 'x', '2024-01-01')")
@@ -151,7 +151,10 @@ def test_a_v7_case_file_is_backed_up_and_gains_the_transliterated_index(tmp_path
     with db.open_case(path) as case:
         assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION
         assert excerpt_hits(search(case, "Metsola")) == [("t", True)]
-    assert len(list(tmp_path.glob(f"old.casebook.v{SCHEMA_VERSION - 1}-*.bak"))) == 1
+        assert case.upgrade is not None and case.upgrade.from_version == 8
+        assert f"upgraded from schema v8 to v{SCHEMA_VERSION}; a backup is at" in case.upgrade.message
+    backups = list(tmp_path.glob("old.casebook.v8-*.bak"))
+    assert [case.upgrade.backup] == backups
 
 
 async def test_the_browser_marks_transliterated_hits_and_ctrl_t_turns_it_off(spelt_case: Path):

@@ -182,9 +182,12 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         # In key order, so that the links the case has already are met in its own
         # order (its pages read once, not once per link).
         one, two = _mapped(first_map, "a", first), _mapped(second_map, "b", second)
+        _link_candidates(tx, table, (first, first_map), (second, second_map))
         _new_links(tx, table, other_name,
                    f"SELECT o.{first} AS other_first, o.{second} AS other_second, {one} AS first, "
-                   f"{two} AS second FROM other.{table} o {_map_join(first_map, 'a', first)} "
+                   f"{two} AS second FROM temp.link_candidates k JOIN other.{table} o "
+                   f"ON o.{first} = k.first AND o.{second} = k.second "
+                   f"{_map_join(first_map, 'a', first)} "
                    f"{_map_join(second_map, 'b', second)} "
                    f"WHERE {_map_found(first_map, 'a')} AND {_map_found(second_map, 'b')} "
                    f"AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.{first} = {one} "
@@ -244,6 +247,27 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         link_mentions_later.extend(new_excerpts)
 
 
+def _link_candidates(tx: sqlite3.Connection, table: str, first: tuple[str, str],
+                     second: tuple[str, str]) -> None:
+    """The copy's links of ``table`` that may be new here, into temp.link_candidates
+    (first, second: the ends' ids in the copy): those the case lacks as they stand,
+    and those with an end whose id here is another (``first`` and ``second``: each
+    end's column and its map). Every other link of the copy is one the case has.
+    The pairs the case lacks are one merge of the two tables in key order (ordered
+    EXCEPT), a tenth of the time of looking each link up here at a million links."""
+    (first_column, first_map), (second_column, second_map) = first, second
+    tx.execute("DROP TABLE IF EXISTS temp.link_candidates")
+    tx.execute("CREATE TEMP TABLE link_candidates (first INTEGER NOT NULL, second INTEGER NOT NULL, "
+               "PRIMARY KEY (first, second)) WITHOUT ROWID")
+    pair = f"{quote(first_column)}, {quote(second_column)}"
+    tx.execute(f"INSERT INTO temp.link_candidates SELECT * FROM (SELECT {pair} FROM other.{table} "
+               f"EXCEPT SELECT {pair} FROM main.{table} ORDER BY 1, 2)")
+    for column, map_name in ((first_column, first_map), (second_column, second_map)):
+        tx.execute(f"INSERT OR IGNORE INTO temp.link_candidates SELECT o.{quote(first_column)}, "
+                   f"o.{quote(second_column)} FROM temp.{map_name} m JOIN other.{table} o "
+                   f"ON o.{quote(column)} = m.other_id WHERE m.id IS NOT m.other_id")
+
+
 def _new_links(tx: sqlite3.Connection, table: str, other_name: str, select: str,
                first: tuple[str, str], second: tuple[str, str]) -> None:
     """The copy's links the case lacks into temp.new_links (``select``: each
@@ -290,10 +314,13 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
     tx.execute("INSERT INTO temp.relationship_map SELECT o.id, r.id FROM other.relationships o "
                "JOIN main.relationships r ON r.uid = o.uid")
     excerpt = _mapped("excerpt_map", "x", "excerpt_id")
+    _link_candidates(tx, "relationship_excerpts", ("relationship_id", "relationship_map"),
+                     ("excerpt_id", "excerpt_map"))
     _new_links(tx, "relationship_excerpts", other_name,
                f"SELECT o.relationship_id AS other_first, o.excerpt_id AS other_second, "
                f"r.id AS first, {excerpt} AS second, o.stance AS extra "
-               "FROM other.relationship_excerpts o "
+               "FROM temp.link_candidates k JOIN other.relationship_excerpts o "
+               "ON o.relationship_id = k.first AND o.excerpt_id = k.second "
                "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
                f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')} "
                "AND NOT EXISTS (SELECT 1 FROM main.relationship_excerpts m "
@@ -430,7 +457,7 @@ def _maps(tx: sqlite3.Connection) -> None:
 
 def drop_maps(tx: sqlite3.Connection) -> None:
     for name in ("source_map", "excerpt_map", "entity_map", "event_map", "claim_map",
-                 *(f"{table}_apart" for table in APART)):
+                 "link_candidates", *(f"{table}_apart" for table in APART)):
         tx.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 

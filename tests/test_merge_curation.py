@@ -180,3 +180,37 @@ def test_a_sigkill_during_a_merge_leaves_the_case_as_it_was(seed_case_copy: Path
     with db.open_case(seed_case_copy, read_only=True) as case:
         assert case.scalar("SELECT count(*) FROM sources WHERE title = 'Long notes'") == 1
         assert case.scalar("SELECT count(*) FROM excerpts WHERE text LIKE 'Note %: Kirill%'") == 20000
+
+
+def test_items_both_sides_added_under_one_id_keep_their_own_links(seed_case_copy: Path,
+                                                                   tmp_path: Path):
+    """Ana and Ben each add an entity and a relationship after they parted: the same
+    new id on both sides, each tied to the same excerpt. The copy's link is the same
+    pair of ids as the case's own, yet another item's: merged, each keeps its own."""
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(seed_case_copy, ana_path)
+    shutil.copyfile(seed_case_copy, ben_path)
+    added: dict[str, tuple[int, int]] = {}
+    for path, name in ((ana_path, "Ana's person"), (ben_path, "Ben's person")):
+        with db.open_case(path) as case:
+            person = curation.add_item(case, "entity", {"kind": "person", "name": name},
+                                       evidence=[1], annotator=name)
+            tie = curation.add_item(case, "relationship",
+                                    {"subject": str(person.id), "object": "1", "type": "associate"},
+                                    evidence=[1], annotator=name)
+            added[name] = (person.id, tie.id)
+    assert added["Ana's person"] == added["Ben's person"]   # the same ids, other items
+    with db.open_case(ana_path) as case:
+        report = merge_case_files(case, ben_path)
+    assert report.added["entities"] == 1 and report.added["relationships"] == 1
+    with db.open_case(ana_path, read_only=True) as case:
+        linked = {row[0] for row in case.rows(
+            "SELECT e.name FROM excerpt_entities l JOIN entities e ON e.id = l.entity_id "
+            "WHERE l.excerpt_id = 1")}
+        assert {"Ana's person", "Ben's person"} <= linked
+        evidenced = {row[0] for row in case.rows(
+            "SELECT e.name FROM relationship_excerpts l JOIN relationships r "
+            "ON r.id = l.relationship_id JOIN entities e ON e.id = r.subject_entity_id "
+            "WHERE l.excerpt_id = 1")}
+        assert {"Ana's person", "Ben's person"} <= evidenced
+    assert run_cli("check", ana_path).returncode == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,6 +62,49 @@ def test_an_mhtml_page_goes_through_the_web_page_path(seed_case_copy: Path, tmp_
     assert page.url == "https://observer.example/spy-hub"
     assert page.text.startswith("Before the invasion, Kirill Logvinov") or "Before the invasion" in page.text
     assert "Home | Europe" not in page.text and "© 2023" not in page.text
+
+
+def found_in(case_path: Path, query: str, source_title: str) -> list[dict]:
+    """The excerpt hits of ``casebook search`` (the real CLI) that come from the source so named."""
+    result = run_cli("search", case_path, query, "--kind", "excerpt", "--limit", "50", "--json")
+    assert result.returncode == 0, result.stderr
+    (group,) = json.loads(result.stdout)["groups"]
+    return [hit for hit in group["hits"] if hit["detail"].startswith(f"{source_title} · ")]
+
+
+def linked_entities(case_path: Path, excerpt_id: int) -> set[str]:
+    """The entities ``casebook show`` lists as mentioned in an excerpt."""
+    result = run_cli("show", case_path, "excerpt", str(excerpt_id), "--json")
+    assert result.returncode == 0, result.stderr
+    return {link["label"] for link in json.loads(result.stdout)["links"] if link["kind"] == "entity"}
+
+
+def test_an_epubs_chapters_are_found_by_search_with_their_mentions_linked(seed_case_copy: Path,
+                                                                          tmp_path: Path):
+    path = tmp_path / "book.epub"
+    made.epub_book(path)
+    assert run_cli("add-source", seed_case_copy, path).returncode == 0
+    (hit,) = found_in(seed_case_copy, "Uhrik Republika", "Spies in the Heartland")  # folded: Uhrík
+    assert hit["title"] == "Milan Uhrík founded the party Republika."
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Milan Uhrík", "Republika"}
+    (hit,) = found_in(seed_case_copy, "Austrevicius alarm", "Spies in the Heartland")
+    assert "Petras Auštrevičius" in linked_entities(seed_case_copy, hit["id"])
+    (heading,) = found_in(seed_case_copy, "Bratislava", "Spies in the Heartland")
+    assert heading["title"] == "Chapter Three: Bratislava"
+
+
+def test_an_mhtml_pages_paragraphs_are_found_by_search_with_their_mentions_linked(seed_case_copy: Path,
+                                                                                  tmp_path: Path):
+    path = tmp_path / "spy-hub.mhtml"
+    made.saved_mhtml(path)
+    assert run_cli("add-source", seed_case_copy, path).returncode == 0
+    (hit,) = found_in(seed_case_copy, "Logvinov invasion", "Brussels, a hub for spies")
+    assert hit["title"].startswith("Before the invasion, Kirill Logvinov ran a network")
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Kirill Logvinov",
+                                                           "Russian Permanent Mission to the EU"}
+    (hit,) = found_in(seed_case_copy, "Austrevicius recruitment", "Brussels, a hub for spies")
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Petras Auštrevičius", "European Parliament"}
+    assert found_in(seed_case_copy, "Home Europe", "Brussels, a hub for spies") == []  # the menu is not text
 
 
 def long_page(paragraphs: int, hidden_from: int) -> str:

@@ -64,6 +64,33 @@ def test_an_mhtml_page_goes_through_the_web_page_path(seed_case_copy: Path, tmp_
     assert "Home | Europe" not in page.text and "© 2023" not in page.text
 
 
+def test_a_saved_page_renamed_html_or_txt_is_still_read_as_mhtml(seed_case_copy: Path, tmp_path: Path):
+    """What a file is comes from its content: a page saved as one file and
+    renamed (.html, .txt) is not raw MIME stored as text, nor "no article"."""
+    made.saved_mhtml(tmp_path / "spy-hub.html")
+    made.explorer_mht(tmp_path / "archive.txt")     # Internet Explorer's or Word's "Web Archive"
+    for name, said in (("spy-hub.html", "an HTML page"), ("archive.txt", "a text file")):
+        result = run_cli("add-source", seed_case_copy, tmp_path / name, "--title", name)
+        assert result.returncode == 0, result.stderr
+        assert (f"{name}: is an MHTML saved page, though its name says {said}: "
+                "read as an MHTML saved page") in result.stderr
+        page = last_source(seed_case_copy)
+        assert page.text.startswith("Brussels, a hub for spies\nBefore the invasion, Kirill Logvinov")
+        assert "Content-Type" not in page.text and "=3D" not in page.text
+        with db.open_case(seed_case_copy, read_only=True) as case:
+            assert source_meta(case, page.id)["format"] == "mhtml"
+
+
+def test_a_text_note_that_begins_like_mail_stays_a_note(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("From: the desk\nSubject: Logvinov\nContent-Type: multipart/related, text/html\n"
+                    "To: everyone\n\nKirill Logvinov was at the reception.\n", encoding="utf-8")
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    assert "though its name says" not in result.stderr
+    assert last_source(seed_case_copy).text.startswith("From: the desk")
+
+
 def found_in(case_path: Path, query: str, source_title: str) -> list[dict]:
     """The excerpt hits of ``casebook search`` (the real CLI) that come from the source so named."""
     result = run_cli("search", case_path, query, "--kind", "excerpt", "--limit", "50", "--json")

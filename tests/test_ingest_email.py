@@ -175,3 +175,19 @@ def test_office_attachments_are_read_by_content(seed_case_copy: Path, tmp_path: 
     assert "added attachment scan0001.bin as source 4: Meetings at the Regentlaan (draft)" in result.stdout
     assert "attachment figures.xlsx (application/vnd.ms-excel" in result.stderr
     assert "not read: is an Excel workbook (.xlsx)" in result.stderr
+
+
+def test_a_message_with_an_inline_picture_stays_a_message(seed_case_copy: Path, tmp_path: Path):
+    """Its HTML body and picture are related parts (multipart/related), as in
+    a page saved as MHTML; but it is addressed mail: Subject, From and Date kept."""
+    for name, html_only in (("logo.eml", False), ("html-only.eml", True)):
+        made.email_with_inline_picture(tmp_path / name, html_only=html_only)
+        result = run_cli("add-source", seed_case_copy, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        (message,) = sources(seed_case_copy)[-1:]
+        assert (message.title, message.author, message.published) == (
+            "Inline picture", "Jana Nováková", "2023-10-26")
+        assert "Kirill Logvinov" in message.text
+        with db.open_case(seed_case_copy, read_only=True) as case:
+            meta = source_meta(case, message.id)
+            assert meta["format"] == "email" and meta["message_id"].endswith("@observer.example>")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import made_documents as made
-from conftest import assert_one_line_error, run_cli
+from conftest import assert_one_line_error, found_in, linked_entities, run_cli
 from test_bad_documents import case_state
 
 import db
@@ -89,21 +88,6 @@ def test_a_text_note_that_begins_like_mail_stays_a_note(seed_case_copy: Path, tm
     assert result.returncode == 0, result.stderr
     assert "though its name says" not in result.stderr
     assert last_source(seed_case_copy).text.startswith("From: the desk")
-
-
-def found_in(case_path: Path, query: str, source_title: str) -> list[dict]:
-    """The excerpt hits of ``casebook search`` (the real CLI) that come from the source so named."""
-    result = run_cli("search", case_path, query, "--kind", "excerpt", "--limit", "50", "--json")
-    assert result.returncode == 0, result.stderr
-    (group,) = json.loads(result.stdout)["groups"]
-    return [hit for hit in group["hits"] if hit["detail"].startswith(f"{source_title} · ")]
-
-
-def linked_entities(case_path: Path, excerpt_id: int) -> set[str]:
-    """The entities ``casebook show`` lists as mentioned in an excerpt."""
-    result = run_cli("show", case_path, "excerpt", str(excerpt_id), "--json")
-    assert result.returncode == 0, result.stderr
-    return {link["label"] for link in json.loads(result.stdout)["links"] if link["kind"] == "entity"}
 
 
 def test_an_epubs_chapters_are_found_by_search_with_their_mentions_linked(seed_case_copy: Path,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import made_documents as made
 from conftest import browser, press, run_cli, settle
+from test_browser_search import type_query
 
 import db
 from db.entities import entities_page
@@ -65,8 +66,6 @@ async def test_a_pdf_excerpt_says_its_page_and_a_message_its_attachments(seed_ca
 
 async def _found_and_followed(pilot, query: str, excerpt_id: int) -> None:
     """Search for ``query`` with /, move to the excerpt's hit and open it with Enter."""
-    from test_browser_search import type_query
-
     screen = await type_query(pilot, query)
     wanted = Link("excerpt", excerpt_id)
     assert wanted in screen.results.links, screen.results.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import stat
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,6 +94,21 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+def found_in(case_path: Path, query: str, source_title: str) -> list[dict[str, Any]]:
+    """The excerpt hits of ``casebook search`` (the real CLI) that come from the source so named."""
+    result = run_cli("search", case_path, query, "--kind", "excerpt", "--limit", "50", "--json")
+    assert result.returncode == 0, result.stderr
+    (group,) = json.loads(result.stdout)["groups"]
+    return [hit for hit in group["hits"] if hit["detail"].startswith(f"{source_title} · ")]
+
+
+def linked_entities(case_path: Path, excerpt_id: int) -> set[str]:
+    """The entities ``casebook show`` lists as mentioned in an excerpt."""
+    result = run_cli("show", case_path, "excerpt", str(excerpt_id), "--json")
+    assert result.returncode == 0, result.stderr
+    return {link["label"] for link in json.loads(result.stdout)["links"] if link["kind"] == "entity"}
 
 
 # -- files written ------------------------------------------------------------

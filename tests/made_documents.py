@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import mailbox
 import random
+import re
 import zipfile
 import zlib
 from email.message import EmailMessage
@@ -459,6 +460,24 @@ def mbox_of_three(path: Path) -> list[str]:
     return subjects
 
 
+def email_with_inline_picture(path: Path, *, html_only: bool = False) -> None:
+    """A message whose HTML body carries its picture (multipart/related), as
+    mail programs send a signature logo: inside multipart/alternative beside
+    the text part, or (``html_only``) as the whole message."""
+    message = email_message("Inline picture", "Milan Uhrík met Kirill Logvinov at the reception.\n")
+    html = ("<html><body><p>Milan Uhrík met Kirill Logvinov at the reception organised by the "
+            "Russian Permanent Mission to the EU, according to two people present.</p>"
+            '<img src="cid:logo"></body></html>')
+    if html_only:
+        message.set_content(html, subtype="html")
+        part = message
+    else:
+        message.add_alternative(html, subtype="html")
+        part = message.get_payload()[1]
+    part.add_related(b"GIF89a" + bytes(40), maintype="image", subtype="gif", cid="<logo>")
+    path.write_bytes(bytes(message))
+
+
 def nested_email(path: Path, depth: int) -> None:
     """A message whose parts are nested ``depth`` multiparts deep."""
     lines = ["From: a@example.org", "Subject: nested", "MIME-Version: 1.0"]
@@ -505,6 +524,15 @@ def saved_mhtml(path: Path) -> None:
     image["Content-Location"] = "https://observer.example/logo.gif"
     message.attach(image)
     path.write_bytes(bytes(message))
+
+
+def explorer_mht(path: Path) -> None:
+    """A page saved by Internet Explorer or Word as a "Web Archive" (.mht): no
+    saved-from header, the HTML part's type in the top Content-Type."""
+    saved_mhtml(path)
+    raw = path.read_bytes().replace(b"<Saved by Blink>", b"<Saved by Windows Internet Explorer 8>")
+    raw = re.sub(rb"Snapshot-Content-Location: [^\n]*\n", b"", raw)
+    path.write_bytes(raw.replace(b"multipart/related;", b'multipart/related; type="text/html";', 1))
 
 
 def labelled_pdf(path: Path) -> None:

@@ -1,6 +1,7 @@
 """Documents in the browser: an excerpt of a PDF says its page; a message
 lists its attachments, each read one a link to it, and an attachment says
-what it came attached to."""
+what it came attached to; an e-book's chapter and a saved page's paragraph
+are found by search with the case's entities linked."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ from pathlib import Path
 
 import made_documents as made
 from conftest import browser, press, run_cli, settle
+from test_browser_search import type_query
 
 import db
+from db.entities import entities_page
 from db.source_details import attachments_of, excerpt_place
 from db.sources import excerpts_page
+from tui.widgets.detail import Link
 
 
-def _source_ids(path: Path) -> list[int]:
-    with db.open_case(path, read_only=True) as case:
-        return [row[0] for row in case.rows("SELECT id FROM sources ORDER BY id")]
+def _source_ids(case_or_path: db.Case | Path) -> list[int]:
+    if isinstance(case_or_path, Path):
+        with db.open_case(case_or_path, read_only=True) as case:
+            return _source_ids(case)
+    return [row[0] for row in case_or_path.rows("SELECT id FROM sources ORDER BY id")]
 
 
 async def test_a_pdf_excerpt_says_its_page_and_a_message_its_attachments(seed_case_copy: Path,
@@ -56,3 +62,49 @@ async def test_a_pdf_excerpt_says_its_page_and_a_message_its_attachments(seed_ca
             assert place.label in text                 # "p. 1": the page it is on
             assert "Attached to" in text
             assert any(link.id == mail_excerpt.id for link in pane.detail.links)
+
+
+async def _found_and_followed(pilot, query: str, excerpt_id: int) -> None:
+    """Search for ``query`` with /, move to the excerpt's hit and open it with Enter."""
+    screen = await type_query(pilot, query)
+    wanted = Link("excerpt", excerpt_id)
+    assert wanted in screen.results.links, screen.results.text
+    while screen.results.link != wanted:
+        await pilot.press("down")
+    await press(pilot, "enter")
+
+
+async def test_an_epub_and_an_mhtml_page_are_found_in_the_browser_with_their_mentions(seed_case_copy: Path,
+                                                                                     tmp_path: Path):
+    made.epub_book(tmp_path / "book.epub")
+    made.saved_mhtml(tmp_path / "spy-hub.mhtml")
+    for name in ("book.epub", "spy-hub.mhtml"):
+        result = run_cli("add-source", seed_case_copy, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+    with db.open_case(seed_case_copy, read_only=True) as case:
+        book_id, page_id = _source_ids(case)[-2:]
+        [chapter] = [x for x in excerpts_page(case, offset=0, limit=50, source_id=book_id)
+                     if x.text == "Milan Uhrík founded the party Republika."]
+        [paragraph] = [x for x in excerpts_page(case, offset=0, limit=50, source_id=page_id)
+                       if x.text.startswith("Before the invasion, Kirill Logvinov")]
+        names = {e.name: e.id for e in entities_page(case, offset=0, limit=1000)}
+        app = browser(case)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for excerpt, query, source, mentioned in (
+                    (chapter, "Uhrik Republika", "Spies in the Heartland", ("Milan Uhrík", "Republika")),
+                    (paragraph, "Logvinov invasion", "Brussels, a hub for spies",
+                     ("Kirill Logvinov", "Russian Permanent Mission to the EU"))):
+                await _found_and_followed(pilot, query, excerpt.id)
+                pane = app.pane("excerpt")
+                assert app.active_kind == "excerpt" and pane.paged_list.cursor_item_id == excerpt.id
+                assert source in pane.detail.text
+                linked = {link.id for link in pane.detail.links if link.kind == "entity"}
+                assert {names[name] for name in mentioned} <= linked
+            # A mention is a link: Enter on it opens the entity.
+            pane = app.pane("excerpt")
+            assert pane.detail.select_link(Link("entity", names["Kirill Logvinov"]))
+            pane.detail.focus()
+            await press(pilot, "enter")
+            assert app.active_kind == "entity"
+            assert app.active_pane.paged_list.cursor_item_id == names["Kirill Logvinov"]

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import made_documents as made
-from conftest import assert_one_line_error, run_cli
+from conftest import assert_one_line_error, found_in, linked_entities, run_cli
 from test_bad_documents import case_state
 
 import db
@@ -61,6 +61,61 @@ def test_an_mhtml_page_goes_through_the_web_page_path(seed_case_copy: Path, tmp_
     assert page.url == "https://observer.example/spy-hub"
     assert page.text.startswith("Before the invasion, Kirill Logvinov") or "Before the invasion" in page.text
     assert "Home | Europe" not in page.text and "© 2023" not in page.text
+
+
+def test_a_saved_page_renamed_html_or_txt_is_still_read_as_mhtml(seed_case_copy: Path, tmp_path: Path):
+    """What a file is comes from its content: a page saved as one file and
+    renamed (.html, .txt) is not raw MIME stored as text, nor "no article"."""
+    made.saved_mhtml(tmp_path / "spy-hub.html")
+    made.explorer_mht(tmp_path / "archive.txt")     # Internet Explorer's or Word's "Web Archive"
+    for name, said in (("spy-hub.html", "an HTML page"), ("archive.txt", "a text file")):
+        result = run_cli("add-source", seed_case_copy, tmp_path / name, "--title", name)
+        assert result.returncode == 0, result.stderr
+        assert (f"{name}: is an MHTML saved page, though its name says {said}: "
+                "read as an MHTML saved page") in result.stderr
+        page = last_source(seed_case_copy)
+        assert page.text.startswith("Brussels, a hub for spies\nBefore the invasion, Kirill Logvinov")
+        assert "Content-Type" not in page.text and "=3D" not in page.text
+        with db.open_case(seed_case_copy, read_only=True) as case:
+            assert source_meta(case, page.id)["format"] == "mhtml"
+
+
+def test_a_text_note_that_begins_like_mail_stays_a_note(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("From: the desk\nSubject: Logvinov\nContent-Type: multipart/related, text/html\n"
+                    "To: everyone\n\nKirill Logvinov was at the reception.\n", encoding="utf-8")
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    assert "though its name says" not in result.stderr
+    assert last_source(seed_case_copy).text.startswith("From: the desk")
+
+
+def test_an_epubs_chapters_are_found_by_search_with_their_mentions_linked(seed_case_copy: Path,
+                                                                          tmp_path: Path):
+    path = tmp_path / "book.epub"
+    made.epub_book(path)
+    assert run_cli("add-source", seed_case_copy, path).returncode == 0
+    (hit,) = found_in(seed_case_copy, "Uhrik Republika", "Spies in the Heartland")  # folded: Uhrík
+    assert hit["title"] == "Milan Uhrík founded the party Republika."
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Milan Uhrík", "Republika"}
+    (hit,) = found_in(seed_case_copy, "Austrevicius alarm", "Spies in the Heartland")
+    assert "Petras Auštrevičius" in linked_entities(seed_case_copy, hit["id"])
+    (heading,) = found_in(seed_case_copy, "Bratislava", "Spies in the Heartland")
+    assert heading["title"] == "Chapter Three: Bratislava"
+
+
+def test_an_mhtml_pages_paragraphs_are_found_by_search_with_their_mentions_linked(seed_case_copy: Path,
+                                                                                  tmp_path: Path):
+    path = tmp_path / "spy-hub.mhtml"
+    made.saved_mhtml(path)
+    assert run_cli("add-source", seed_case_copy, path).returncode == 0
+    (hit,) = found_in(seed_case_copy, "Logvinov invasion", "Brussels, a hub for spies")
+    assert hit["title"].startswith("Before the invasion, Kirill Logvinov ran a network")
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Kirill Logvinov",
+                                                           "Russian Permanent Mission to the EU"}
+    (hit,) = found_in(seed_case_copy, "Austrevicius recruitment", "Brussels, a hub for spies")
+    assert linked_entities(seed_case_copy, hit["id"]) >= {"Petras Auštrevičius", "European Parliament"}
+    assert found_in(seed_case_copy, "Home Europe", "Brussels, a hub for spies") == []  # the menu is not text
 
 
 def long_page(paragraphs: int, hidden_from: int) -> str:

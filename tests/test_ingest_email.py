@@ -9,7 +9,7 @@ from pathlib import Path
 
 import made_documents as made
 import pytest
-from conftest import assert_one_line_error, run_cli
+from conftest import assert_one_line_error, found_in, linked_entities, run_cli
 from test_bad_documents import case_state
 from test_ingest import run_offline
 
@@ -85,6 +85,19 @@ def test_an_mbox_is_a_source_per_message(seed_case_copy: Path, tmp_path: Path):
         assert [source_meta(case, s.id)["mbox_message"] for s in added] == ["1", "2", "3"]
     again = run_cli("add-source", seed_case_copy, path)
     assert again.returncode == 0 and again.stderr.count("already in the case") == 3
+
+
+def test_each_message_of_an_mbox_is_found_by_search_with_its_mentions(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "desk.mbox"
+    subjects = made.mbox_of_three(path)
+    assert run_cli("add-source", seed_case_copy, path).returncode == 0
+    for number, subject in enumerate(subjects, start=1):
+        # Folded: "Surete" finds "Sûreté" in the Latin-1 message and the UTF-8 ones alike.
+        (hit,) = found_in(seed_case_copy, "Surete Logvinov", subject)
+        assert hit["title"] == f"Report {number}: Kirill Logvinov met the Sûreté de l'État."
+        # "Sûreté de l'État" is an alias of the Belgian State Security Service.
+        assert linked_entities(seed_case_copy, hit["id"]) >= {"Kirill Logvinov",
+                                                               "Belgian State Security Service"}
 
 
 def test_an_html_message_is_read_as_an_article_and_fetches_nothing(seed_case_copy: Path, tmp_path: Path):
@@ -175,3 +188,19 @@ def test_office_attachments_are_read_by_content(seed_case_copy: Path, tmp_path: 
     assert "added attachment scan0001.bin as source 4: Meetings at the Regentlaan (draft)" in result.stdout
     assert "attachment figures.xlsx (application/vnd.ms-excel" in result.stderr
     assert "not read: is an Excel workbook (.xlsx)" in result.stderr
+
+
+def test_a_message_with_an_inline_picture_stays_a_message(seed_case_copy: Path, tmp_path: Path):
+    """Its HTML body and picture are related parts (multipart/related), as in
+    a page saved as MHTML; but it is addressed mail: Subject, From and Date kept."""
+    for name, html_only in (("logo.eml", False), ("html-only.eml", True)):
+        made.email_with_inline_picture(tmp_path / name, html_only=html_only)
+        result = run_cli("add-source", seed_case_copy, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        (message,) = sources(seed_case_copy)[-1:]
+        assert (message.title, message.author, message.published) == (
+            "Inline picture", "Jana Nováková", "2023-10-26")
+        assert "Kirill Logvinov" in message.text
+        with db.open_case(seed_case_copy, read_only=True) as case:
+            meta = source_meta(case, message.id)
+            assert meta["format"] == "email" and meta["message_id"].endswith("@observer.example>")

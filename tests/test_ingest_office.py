@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import made_documents as made
-from conftest import assert_one_line_error, run_cli
+from conftest import assert_one_line_error, found_in, linked_entities, run_cli
 from test_bad_documents import case_state
 
 import db
@@ -68,6 +68,19 @@ def test_an_opendocument_text(tmp_path: Path):
     assert (document.title, document.author, document.published) == (
         "Mission note", "Rūta Žemaitytė", "2022-11-03")
     assert document.notices == ("1 comment left out of the text (kept in the source's metadata)",)
+
+
+def test_an_opendocument_text_is_found_by_search_with_its_mentions(seed_case_copy: Path, tmp_path: Path):
+    path = tmp_path / "note.odt"
+    made.writer_odt(path)
+    result = run_cli("add-source", seed_case_copy, path)
+    assert result.returncode == 0, result.stderr
+    (hit,) = found_in(seed_case_copy, "Austrevicius twice", "Mission note")
+    assert hit["title"] == "Staff met Petras Auštrevičius twice."
+    assert linked_entities(seed_case_copy, hit["id"]) == {"Petras Auštrevičius"}
+    (hit,) = found_in(seed_case_copy, "political section", "Mission note")
+    assert "Kirill Logvinov" in linked_entities(seed_case_copy, hit["id"])
+    assert found_in(seed_case_copy, "check the dates", "Mission note") == []   # the comment is not text
 
 
 def test_a_zip_bomb_named_docx_is_refused_before_it_inflates(seed_case_copy: Path, tmp_path: Path):

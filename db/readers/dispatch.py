@@ -59,16 +59,48 @@ def sniff_container(path: Path, head: bytes, named: DocumentKind | None,
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path, path if opened is None else opened)
     if named in ("text", "markdown", "html"):
-        return None  # a note that begins "From: ..." is still a note
+        # A note that begins "From: ..." is still a note; a page a browser
+        # saved as one file, renamed .html or .txt, is still that page.
+        return "mhtml" if _looks_like_headers(head) and _saved_page(head) else None
     if head.startswith(b"From ") and _looks_like_headers(head.split(b"\n", 1)[-1]):
         return "mbox"
     if _looks_like_headers(head):
-        lowered = head.lower()
-        if b"multipart/related" in lowered and (named == "mhtml" or b"text/html" in lowered
-                                                or b"snapshot-content-location" in lowered):
+        if _saved_page(head) or (named == "mhtml" and _related_parts(_top_headers(head))):
             return "mhtml"
         return "email"
     return None
+
+
+_ADDRESSED = (b"to", b"cc", b"message-id", b"received", b"in-reply-to")
+
+
+def _saved_page(head: bytes) -> bool:
+    """The headers of a web page saved as one file (MHTML): related parts, and
+    either the address it was saved from (Chrome's Snapshot-Content-Location)
+    or an HTML page in a message addressed to no one. An e-mail whose HTML
+    body carries its pictures (multipart/related inside, or even at the top)
+    has a To, a Message-ID or Received lines: it stays an e-mail."""
+    headers = _top_headers(head)
+    if not _related_parts(headers):
+        return False
+    if b"snapshot-content-location" in headers:
+        return True
+    return not any(name in headers for name in _ADDRESSED) and b"text/html" in head.lower()
+
+
+def _related_parts(headers: dict[bytes, bytes]) -> bool:
+    return headers.get(b"content-type", b"").startswith(b"multipart/related")
+
+
+def _top_headers(head: bytes) -> dict[bytes, bytes]:
+    """The file's first header block, lower-cased, folded lines unfolded (the first of each name)."""
+    block = head.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].lower()
+    headers: dict[bytes, bytes] = {}
+    for line in re.sub(rb"\n[ \t]+", b" ", block).split(b"\n"):
+        name, colon, value = line.partition(b":")
+        if colon:
+            headers.setdefault(name.strip(), value.strip())
+    return headers
 
 
 def _looks_like_headers(head: bytes) -> bool:

@@ -171,8 +171,8 @@ def find_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
     steps = _SharedSteps(case, kinds, budget, types, statuses)
     # more than asked for, to keep those with fewest shared steps
     mixed: list[Chain] = [chain for chain in search_chains(
-        from_id, to_id, steps, max_hops=max_hops, limit=limit * 4)
-        if any(link == SHARED for _, link, _ in chain)]
+        from_id, to_id, steps, max_hops=max_hops, limit=limit * 4,
+        meets=lambda link: link == SHARED) if any(link == SHARED for _, link, _ in chain)]
     mixed.sort(key=lambda chain: sum(link == SHARED for _, link, _ in chain))
     chains += connections(case, mixed[:limit],
                           lambda a, b: shared_items(case, a, b, through=kinds))

@@ -557,7 +557,9 @@ def relationship_steps(case: Case, types: Sequence[str] = (), statuses: Sequence
                        ) -> StepsOf:
     """The steps out of a frontier through relationships (of these types and statuses)."""
     condition, params = _filters(types, statuses)
-    return lambda frontier: _steps(case, frontier, condition, params)
+    # a batch at a time: a search that has met enough reads no more
+    return lambda frontier: (step for batch in _step_batches(case, frontier, condition, params)
+                             for step in batch)
 
 
 def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
@@ -575,9 +577,11 @@ def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
 
 
 def search_chains(from_id: int, to_id: int, steps_of: StepsOf, *, max_hops: int,
-                  limit: int) -> list[Chain]:
+                  limit: int, meets: Callable[[int], bool] = lambda link: True) -> list[Chain]:
     """The bidirectional breadth-first search: up to ``limit`` chains of the
-    fewest hops, each step one ``steps_of`` gave."""
+    fewest hops, each step one ``steps_of`` gave. A level stops being read
+    once ``limit`` entities met the other side by a link ``meets`` counts:
+    each gives a chain of the fewest hops, and a hub's level is not read whole."""
     sides = (_Side({from_id: []}, [from_id]), _Side({to_id: []}, [to_id]))
     hops = 0
     meeting: list[int] = []
@@ -585,10 +589,15 @@ def search_chains(from_id: int, to_id: int, steps_of: StepsOf, *, max_hops: int,
         grow, other = (sides[0], sides[1]) if len(sides[0].frontier) <= len(sides[1].frontier) \
             else (sides[1], sides[0])
         reached: dict[int, list[tuple[int, int]]] = {}
+        met = 0
         for link, near, far in steps_of(grow.frontier):
             if far in grow.parents:
                 continue
+            if far in other.parents and meets(link) and far not in reached:
+                met += 1
             reached.setdefault(far, []).append((near, link))
+            if met >= limit:
+                break
         grow.parents.update(reached)
         grow.frontier = sorted(reached)
         hops += 1

@@ -321,7 +321,7 @@ async def test_s_in_the_path_goes_through_shared_items_after_the_ties(seed_case)
         screen = await open_path(pilot, app, nedyak.id, belarus_gru.id)
         assert isinstance(screen, PathScreen)
         view, title = screen.query_one("#path-view"), screen.query_one("#path-title")
-        assert "No connection within 4 hops." in view.text
+        assert "No connection within 4 hops. s looks through shared events" in view.text
         assert str(title.render()).endswith("· relationships")
         await press(pilot, "s")
         await settle(pilot)

@@ -89,8 +89,9 @@ def path_blocks(case: Case, from_id: int, to_id: int, found: Paths) -> list[Bloc
         blocks += [BLANK, Block(Content.styled(
             f"No chain of relationships alone within {MAX_HOPS} hops.", DIM))]
     if not found.chains:
-        also = " (also through shared events, claims and excerpts)" if found.through else ""
-        blocks += [BLANK, Block(Content.styled(f"No connection within {MAX_HOPS} hops{also}.", DIM))]
+        also = (" (also through shared events, claims and excerpts)." if found.through
+                else ". s looks through shared events, claims and excerpts too.")
+        blocks += [BLANK, Block(Content.styled(f"No connection within {MAX_HOPS} hops{also}", DIM))]
     titles = source_titles(case, {excerpt.source_id for chain in found.chains
                                   for step in chain.steps for excerpt in step.excerpts})
     for number, chain in enumerate(found.chains, 1):

@@ -8,7 +8,8 @@ stance, and append-only marks like a claim's (``db/marks.py``).
 Reads page in SQL. The network is walked a level at a time through the two
 indexes on ``relationships`` (by subject, by object), never the whole graph
 in memory: :func:`neighbours` to a depth, :func:`shortest_paths` by a
-bidirectional breadth-first search that always widens the smaller side.
+bidirectional breadth-first search that always widens the smaller side
+(``db/connections.py`` walks it through shared events, claims and excerpts too).
 """
 
 from __future__ import annotations
@@ -659,4 +660,6 @@ __all__ = [
     "relationship_evidence", "relationship_history", "relationships_by_ids",
     "relationship_conflicts", "relationships_page", "resolve_relationship_conflicts",
     "shortest_paths", "undo_relationship_mark",
+    # the search's parts, for db/connections.py
+    "Chain", "Step", "check_ends", "connections", "relationship_steps", "search_chains",
 ]

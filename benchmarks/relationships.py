@@ -6,11 +6,15 @@ entities (up to 4 hops), and the GraphML and GEXF exports of the whole case
 against the JSON export (time and peak memory).
 
     .venv/bin/python benchmarks/relationships.py [--excerpts N] [--repeats R] [--case PATH]
+                                                 [--no-exports]
 
 Generates a case of ``--excerpts`` excerpts (about two relationships per
 entity: 200,000 at 1,000,000 excerpts), or reads ``--case``. The floors are
 the same lookups as bare ``sqlite3`` queries of ids through the same
-indexes, no models: what any code reading this file pays. The issue's
+indexes, no models: what any code reading this file pays. Paths through
+shared events, claims and excerpts too (``path --through all``) are timed
+between random entities and from the ten most mentioned, beside the same
+bidirectional search in bare sqlite3 and sets of ids. The issue's
 targets: an entity's relationships and its depth-2 network under 50 ms,
 a path of up to 4 hops under 200 ms, GraphML within 2x the JSON export.
 Each figure is on the clock and (``cpu``) on the CPU of the thread or
@@ -38,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import db  # noqa: E402
+from db.connections import THROUGH, find_paths  # noqa: E402
 from db.generate import generate_case  # noqa: E402
 from db.relationships import entity_ties, neighbours, shortest_paths  # noqa: E402
 
@@ -108,6 +113,80 @@ def biggest_hubs(conn: sqlite3.Connection, count: int = 10) -> list[tuple[int, i
         "GROUP BY entity ORDER BY count(*) DESC, entity LIMIT ?", [count]).fetchall()
 
 
+def bare_shared_path(conn: sqlite3.Connection, a: int, b: int, max_hops: int = 4) -> int:
+    """The fewest hops between two entities through relationships and shared
+    items: the same bidirectional search in bare sqlite3 and sets of ids (no
+    models, no budget, no chains kept, no relationship-only search first)."""
+    seen = ({a}, {b})
+    frontiers = ([a], [b])
+    for hops in range(1, max_hops + 1):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        reached: set[int] = set()
+        for at in range(0, len(frontiers[side]), 500):
+            batch = frontiers[side][at:at + 500]
+            marks = ",".join("?" * len(batch))
+            sql = (f"SELECT object_entity_id FROM relationships WHERE subject_entity_id IN ({marks}) "
+                   f"UNION ALL SELECT subject_entity_id FROM relationships "
+                   f"WHERE object_entity_id IN ({marks})")
+            for table, item in (("event_entities", "event_id"), ("claim_entities", "claim_id"),
+                                ("excerpt_entities", "excerpt_id")):
+                sql += (f" UNION ALL SELECT b.entity_id FROM {table} a JOIN {table} b "
+                        f"ON b.{item} = a.{item} WHERE a.entity_id IN ({marks})")
+            reached.update(row[0] for row in conn.execute(sql, batch * 5))
+        reached -= seen[side]
+        if reached & seen[1 - side]:
+            return hops
+        seen[side].update(reached)
+        frontiers[side][:] = sorted(reached)
+        if not reached:
+            return 0
+    return 0
+
+
+def shared_paths(case: db.Case, conn: sqlite3.Connection, pairs: list[tuple[int, int]],
+                 rng: random.Random, entities: int) -> None:
+    """``path --through all``: random pairs, then from the most mentioned entities."""
+    # (hops of the first chain, of the first through shared items, cut short)
+    found: list[tuple[int, int, bool]] = []
+
+    def path_through(a: int, b: int) -> None:
+        paths = find_paths(case, a, b, max_hops=4, through=THROUGH)
+        first, shared = paths.chains[:1], paths.shared_chains[:1]
+        found.append((first[0].hops if first else 0, shared[0].hops if shared else 0,
+                      paths.cut_short))
+
+    row("paths through shared items too (all)",
+        timed((lambda a=a, b=b: path_through(a, b)) for a, b in pairs),
+        timed((lambda a=a, b=b: bare_shared_path(conn, a, b)) for a, b in pairs),
+        "as paths: < 200 ms")
+    _found_line(found)
+    mentioned = [entity for entity, _ in conn.execute(
+        "SELECT entity_id, count(*) FROM excerpt_entities GROUP BY entity_id "
+        "ORDER BY 2 DESC, 1 LIMIT 10").fetchall()]
+    if mentioned:
+        hub_pairs = [(mentioned[at % len(mentioned)], rng.randint(1, entities))
+                     for at in range(len(pairs))]
+        hub_pairs = [(a, b) for a, b in hub_pairs if a != b]
+        found.clear()
+        row("paths from the 10 most mentioned (all)",
+            timed((lambda a=a, b=b: path_through(a, b)) for a, b in hub_pairs),
+            timed((lambda a=a, b=b: bare_shared_path(conn, a, b)) for a, b in hub_pairs),
+            "as paths: < 200 ms")
+        _found_line(found)
+        most = conn.execute("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?",
+                            [mentioned[0]]).fetchone()[0]
+        print(f"{'  excerpts of the most mentioned':<44} {most:>9,}")
+
+
+def _found_line(found: list[tuple[int, int, bool]]) -> None:
+    joined = [f[0] for f in found if f[0]]
+    shared = [f[1] for f in found if f[1]]
+    print(f"{'  pairs joined within 4 hops':<44} {len(joined):>9} of {len(found)}"
+          f" (median {statistics.median(joined) if joined else 0} hops; through shared items"
+          f" {len(shared)}, median {statistics.median(shared) if shared else 0} hops;"
+          f" {sum(1 for f in found if f[2])} cut short)")
+
+
 def export(path: Path, format_: str, out: Path) -> tuple[float, float, float]:
     """Seconds on the clock, seconds of CPU and peak RSS (MiB) of ``casebook
     export`` in a process of its own."""
@@ -129,6 +208,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--case", type=Path, default=None, help="A case file to read.")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-exports", action="store_true",
+                        help="Time the reads only, not the exports of the whole case.")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         path = options.case
@@ -178,7 +259,10 @@ def main() -> None:
             hops = [h for h in found if h]
             print(f"{'  pairs connected within 4 hops':<44} {len(hops):>9} of {len(found)}"
                   f" (median {statistics.median(hops) if hops else 0} hops)")
+            shared_paths(case, conn, pairs, rng, entities)
             conn.close()
+        if options.no_exports:
+            return
         print()
         print(f"{'exports of the whole case':<44} {'seconds':>9} {'peak MiB':>9} {'vs json':>9} "
               f"{'cpu s':>9} {'vs json':>9}")

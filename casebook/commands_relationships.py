@@ -10,15 +10,17 @@ from typing import Any
 import click
 
 from db import open_case
+from db.connections import BUDGET, check_through, find_paths
 from db.curation import is_retired
 from db.entities import entities_by_ids
 from db.errors import NotFoundError
-from db.models import RELATIONSHIP_TYPES, STATUSES, Relationship
+from db.models import RELATIONSHIP_TYPES, STATUSES, Evidence, Relationship
 from db.relationships import (
+    Connection,
+    PathStep,
     count_relationships,
     relationship_evidence,
     relationship_walk,
-    shortest_paths,
 )
 
 from .output import echo_json, line
@@ -93,47 +95,91 @@ def relationships(path: Path, entity_id: int | None, types: tuple[str, ...],
 @click.option("--type", "types", type=TYPES, multiple=True, help="Only through this type.")
 @click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True,
               help="Only through relationships with this status (e.g. confirmed).")
+@click.option("--through", "through", metavar="KINDS", multiple=True,
+              help="Also through what two entities share: events, claims, excerpts "
+                   "(comma-separated, or all). Chains of relationships alone come first.")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="At most this many chains.")
+              help="At most this many chains (and as many again through shared items).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def path_command(path: Path, from_id: int, to_id: int, max_hops: int, types: tuple[str, ...],
-                 statuses: tuple[str, ...], limit: int, as_json: bool) -> int:
+                 statuses: tuple[str, ...], through: tuple[str, ...], limit: int,
+                 as_json: bool) -> int:
     """How two entities are connected: the shortest chains of relationships
-    between them, each step with its evidence. Exit status 1 when there is none."""
+    between them, each step with its evidence (with --through, also steps
+    through the events, claims and excerpts both are linked to). Exit status 1
+    when there is none."""
+    kinds = check_through(through)
     with open_case(path, read_only=True) as case:
-        chains = shortest_paths(case, from_id, to_id, max_hops=max_hops, types=types,
-                                statuses=statuses, limit=limit)
+        found = find_paths(case, from_id, to_id, max_hops=max_hops, types=types,
+                           statuses=statuses, through=kinds, limit=limit)
         ends = {e.id: e.name for e in entities_by_ids(case, [from_id, to_id])}
         evidence = {step.relationship.id: relationship_evidence(case, step.relationship.id or 0,
                                                                 limit=3)
-                    for chain in chains for step in chain.steps}
+                    for chain in found.chains for step in chain.steps if step.relationship}
     if as_json:
-        echo_json({"from": from_id, "to": to_id, "max_hops": max_hops, "paths": [
-            {"hops": chain.hops, "steps": [
-                {"relationship": step.relationship.model_dump(mode="json"),
-                 "from": step.start.model_dump(mode="json"),
-                 "to": step.end.model_dump(mode="json"),
-                 "evidence": [{"excerpt_id": e.excerpt.id, "stance": e.stance,
-                               "text": e.excerpt.text, "source": e.source_title}
-                              for e in evidence[step.relationship.id]]}
-                for step in chain.steps]} for chain in chains]})
+        echo_json({"from": from_id, "to": to_id, "max_hops": max_hops, "through": list(kinds),
+                   "cut_short": found.cut_short,
+                   "paths": [_chain_json(chain, evidence) for chain in found.chains]})
     else:
-        if not chains:
+        if not found.chains:
+            through_words = f" (also through {', '.join(kinds)})" if kinds else ""
             click.echo(f"no connection between {line(ends[from_id], 60)} and "
-                       f"{line(ends[to_id], 60)} within {max_hops} hops")
-        for number, chain in enumerate(chains, 1):
-            click.echo(f"{number}. {chain.hops} hop{'s' if chain.hops != 1 else ''}")
+                       f"{line(ends[to_id], 60)} within {max_hops} hop{'s' if max_hops != 1 else ''}"
+                       f"{through_words}")
+        for number, chain in enumerate(found.chains, 1):
+            click.echo(f"{number}. {_hops(chain)}")
             for step in chain.steps:
-                r = step.relationship
-                forward = r.subject_entity_id == step.start.id
-                words = r.type_label if forward else f"← {r.type_label}"
-                extra = "; ".join(part for part in (line(r.role, 60), r.date_label, r.status) if part)
-                click.echo(f"   {line(step.start.name, 50)}  {words}  {line(step.end.name, 50)}"
-                           f"  [relationship {r.id}: {extra}]")
-                for item in evidence[r.id]:
-                    click.echo(f"      {item.stance}: “{line(item.excerpt.text, 110)}” "
-                               f"(excerpt {item.excerpt.id})")
-    return 0 if chains else 1
+                _echo_step(step, evidence)
+    if found.cut_short:
+        click.echo(f"(the search read {BUDGET:,} shared links and stopped: a chain through "
+                   "more may be missed; --through fewer kinds, or --max-hops less)", err=True)
+    return 0 if found.chains else 1
+
+
+def _hops(chain: Connection) -> str:
+    """``3 hops`` or ``2 hops, 1 through shared items``."""
+    hops = f"{chain.hops} hop{'s' if chain.hops != 1 else ''}"
+    return f"{hops}, {chain.shared_steps} through shared items" if chain.shared_steps else hops
+
+
+def _echo_step(step: PathStep, evidence: dict[int | None, list[Evidence]]) -> None:
+    start, end = line(step.start.name, 50), line(step.end.name, 50)
+    r = step.relationship
+    if r is None:
+        click.echo(f"   {start}  shares {' · '.join(step.shared_kinds)} with  {end}")
+        for event in step.events:
+            when = f" ({event.date_label})" if event.date_label else ""
+            click.echo(f"      event {event.id}: {line(event.title, 100)}{when}")
+        for claim in step.claims:
+            click.echo(f"      claim {claim.id}: “{line(claim.statement, 100)}” [{claim.status}]")
+        for excerpt in step.excerpts:
+            click.echo(f"      excerpt {excerpt.id}: “{line(excerpt.text, 100)}”")
+        return
+    forward = r.subject_entity_id == step.start.id
+    words = r.type_label if forward else f"← {r.type_label}"
+    extra = "; ".join(part for part in (line(r.role, 60), r.date_label, r.status) if part)
+    click.echo(f"   {start}  {words}  {end}  [relationship {r.id}: {extra}]")
+    for item in evidence[r.id]:
+        click.echo(f"      {item.stance}: “{line(item.excerpt.text, 110)}” "
+                   f"(excerpt {item.excerpt.id})")
+
+
+def _chain_json(chain: Connection, evidence: dict[int | None, list[Evidence]]) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    for step in chain.steps:
+        ends = {"from": step.start.model_dump(mode="json"), "to": step.end.model_dump(mode="json")}
+        if step.relationship is None:
+            steps.append({"via": "shared", "relationship": None, **ends, "shared": {
+                "events": [e.model_dump(mode="json") for e in step.events],
+                "claims": [c.model_dump(mode="json") for c in step.claims],
+                "excerpts": [e.model_dump(mode="json") for e in step.excerpts]}})
+        else:
+            steps.append({"via": "relationship",
+                          "relationship": step.relationship.model_dump(mode="json"), **ends,
+                          "evidence": [{"excerpt_id": e.excerpt.id, "stance": e.stance,
+                                        "text": e.excerpt.text, "source": e.source_title}
+                                       for e in evidence[step.relationship.id]]})
+    return {"hops": chain.hops, "shared_steps": chain.shared_steps, "steps": steps}
 
 
 COMMANDS = (relationships, path_command)

@@ -8,15 +8,17 @@ stance, and append-only marks like a claim's (``db/marks.py``).
 Reads page in SQL. The network is walked a level at a time through the two
 indexes on ``relationships`` (by subject, by object), never the whole graph
 in memory: :func:`neighbours` to a depth, :func:`shortest_paths` by a
-bidirectional breadth-first search that always widens the smaller side.
+bidirectional breadth-first search that always widens the smaller side
+(``db/connections.py`` walks it through shared events, claims and excerpts too).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,8 +34,11 @@ from .models import (
     RELATIONSHIP_TYPES,
     STANCES,
     STATUSES,
+    Claim,
     Entity,
+    Event,
     Evidence,
+    Excerpt,
     Model,
     Relationship,
     RelationshipAnnotation,
@@ -399,28 +404,31 @@ def entity_ties(case: Case, entity_id: int, *, types: Sequence[str] = (),
 
 # A step out of the frontier: (relationship id, the entity stepped from, the entity reached),
 # as the row SQLite gives (no object made per step: a hub's walk reads thousands).
-_Step = tuple[int, int, int]
+Step = tuple[int, int, int]
 
 
 def _steps(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
-           ) -> list[_Step]:
+           ) -> list[Step]:
     """Every relationship touching the frontier, as steps out of it (both indexes);
-    retired relationships are no step."""
+    a retired relationship, or one to a retired entity, is no step."""
     return [step for batch in _step_batches(case, frontier, condition, params) for step in batch]
 
 
 def _step_batches(case: Case, frontier: Sequence[int], condition: str, params: Sequence[str]
-                  ) -> Iterator[list[_Step]]:
+                  ) -> Iterator[list[Step]]:
     """:func:`_steps` a batch of the frontier at a time, so a walk that has all it
     needs reads no more."""
     for at in range(0, len(frontier), _BATCH):
         batch = list(frontier[at:at + _BATCH])
         marks_ = ",".join("?" * len(batch))
+        # a tie to a retired entity goes with it, as in the entity's detail
         rows = case.rows(
             f"SELECT id, subject_entity_id, object_entity_id FROM relationships "
             f"WHERE subject_entity_id IN ({marks_}) AND retired = 0{condition} "
+            f"AND {live('entities', column='object_entity_id')} "
             f"UNION ALL SELECT id, object_entity_id, subject_entity_id FROM relationships "
-            f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} ORDER BY 1",
+            f"WHERE object_entity_id IN ({marks_}) AND retired = 0{condition} "
+            f"AND {live('entities', column='subject_entity_id')} ORDER BY 1",
             [*batch, *params, *batch, *params])
         yield list(map(tuple, rows))
 
@@ -483,21 +491,48 @@ def neighbours(case: Case, entity_id: int, *, depth: int = 1, types: Sequence[st
 
 
 class PathStep(Model):
-    """One step of a chain: from one entity to the next through a relationship."""
+    """One step of a chain: from one entity to the next through a relationship,
+    or (``relationship`` None) through the events, claims and excerpts linked
+    to both (:mod:`db.connections`), a few of each as its evidence."""
 
-    relationship: Relationship
     start: Entity
     end: Entity
+    relationship: Relationship | None = None
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    excerpts: tuple[Excerpt, ...] = ()
+
+    @property
+    def shared(self) -> bool:
+        return self.relationship is None
+
+    @property
+    def shared_kinds(self) -> tuple[str, ...]:
+        """``("event", "excerpt")``: the kinds of item the two ends share."""
+        return tuple(kind for kind, items in (("event", self.events), ("claim", self.claims),
+                                              ("excerpt", self.excerpts)) if items)
 
 
 class Connection(Model):
-    """A chain of relationships from one entity to another."""
+    """A chain of steps from one entity to another."""
 
     steps: tuple[PathStep, ...]
 
     @property
     def hops(self) -> int:
         return len(self.steps)
+
+    @property
+    def shared_steps(self) -> int:
+        """How many of its steps go through shared items rather than a relationship."""
+        return sum(step.shared for step in self.steps)
+
+
+# A chain as the search finds it: (from entity, link, to entity) a step, the link a
+# relationship's id or SHARED (the two ends share an event, claim or excerpt).
+Chain = list[tuple[int, int, int]]
+SHARED = 0
+StepsOf = Callable[[Sequence[int]], Iterable[Step]]
 
 
 @dataclass
@@ -509,13 +544,7 @@ class _Side:
     frontier: list[int] = field(default_factory=list)
 
 
-def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
-                   types: Sequence[str] = (), statuses: Sequence[str] = (),
-                   limit: int = 10) -> list[Connection]:
-    """The shortest chains of relationships between two entities (up to
-    ``limit`` of them, all of the same length), or [] when none is within
-    ``max_hops``. Each side widens a level at a time through the indexes; the
-    smaller frontier is widened first, so a hub on one side does not flood the search."""
+def check_ends(case: Case, from_id: int, to_id: int, max_hops: int) -> None:
     if max_hops < 1:
         raise InvalidValueError(f"--max-hops {max_hops}: at least 1")
     for entity_id in (from_id, to_id):
@@ -523,7 +552,37 @@ def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
             raise NotFoundError(f"no entity {entity_id}")
     if from_id == to_id:
         raise InvalidValueError(f"a path joins two different entities: {from_id} is both ends")
+
+
+def relationship_steps(case: Case, types: Sequence[str] = (), statuses: Sequence[str] = ()
+                       ) -> StepsOf:
+    """The steps out of a frontier through relationships (of these types and statuses)."""
     condition, params = _filters(types, statuses)
+    # a batch at a time: a search that has met enough reads no more
+    return lambda frontier: (step for batch in _step_batches(case, frontier, condition, params)
+                             for step in batch)
+
+
+def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
+                   types: Sequence[str] = (), statuses: Sequence[str] = (),
+                   limit: int = 10) -> list[Connection]:
+    """The shortest chains of relationships between two entities (up to
+    ``limit`` of them, all of the same length), or [] when none is within
+    ``max_hops``. Each side widens a level at a time through the indexes; the
+    smaller frontier is widened first, so a hub on one side does not flood the search.
+    (:func:`db.connections.find_paths` also goes through shared items.)"""
+    check_ends(case, from_id, to_id, max_hops)
+    chains = search_chains(from_id, to_id, relationship_steps(case, types, statuses),
+                           max_hops=max_hops, limit=limit)
+    return connections(case, chains)
+
+
+def search_chains(from_id: int, to_id: int, steps_of: StepsOf, *, max_hops: int,
+                  limit: int, meets: Callable[[int], bool] = lambda link: True) -> list[Chain]:
+    """The bidirectional breadth-first search: up to ``limit`` chains of the
+    fewest hops, each step one ``steps_of`` gave. A level stops being read
+    once ``limit`` entities met the other side by a link ``meets`` counts:
+    each gives a chain of the fewest hops, and a hub's level is not read whole."""
     sides = (_Side({from_id: []}, [from_id]), _Side({to_id: []}, [to_id]))
     hops = 0
     meeting: list[int] = []
@@ -531,62 +590,76 @@ def shortest_paths(case: Case, from_id: int, to_id: int, *, max_hops: int = 4,
         grow, other = (sides[0], sides[1]) if len(sides[0].frontier) <= len(sides[1].frontier) \
             else (sides[1], sides[0])
         reached: dict[int, list[tuple[int, int]]] = {}
-        for relationship_id, near, far in _steps(case, grow.frontier, condition, params):
+        met = 0
+        for link, near, far in steps_of(grow.frontier):
             if far in grow.parents:
                 continue
-            reached.setdefault(far, []).append((near, relationship_id))
+            if far in other.parents and meets(link) and far not in reached:
+                met += 1
+            reached.setdefault(far, []).append((near, link))
+            if met >= limit:
+                break
         grow.parents.update(reached)
         grow.frontier = sorted(reached)
         hops += 1
         meeting = sorted(set(reached) & set(other.parents))
         if meeting:
             break
-    if not meeting:
-        return []
-    chains: list[list[tuple[int, int, int]]] = []   # (from entity, relationship, to entity)
+    chains: list[Chain] = []
     for middle in meeting:
         for head in _chains_to(sides[0].parents, middle, limit):
             for tail in _chains_to(sides[1].parents, middle, limit):
                 chains.append(head + [(b, r, a) for a, r, b in reversed(tail)])
                 if len(chains) >= limit:
-                    break
-            if len(chains) >= limit:
-                break
-        if len(chains) >= limit:
-            break
-    return _connections(case, chains)
+                    return chains
+    return chains
 
 
 def _chains_to(parents: dict[int, list[tuple[int, int]]], entity: int, limit: int
-               ) -> list[list[tuple[int, int, int]]]:
-    """Chains of steps from a side's start to ``entity``, (near, relationship, far) each."""
+               ) -> list[Chain]:
+    """Chains of steps from a side's start to ``entity``, (near, link, far) each."""
     if not parents[entity]:
         return [[]]
-    chains: list[list[tuple[int, int, int]]] = []
-    for near, relationship_id in parents[entity]:
+    chains: list[Chain] = []
+    for near, link in parents[entity]:
         for chain in _chains_to(parents, near, limit):
-            chains.append([*chain, (near, relationship_id, entity)])
+            chains.append([*chain, (near, link, entity)])
             if len(chains) >= limit:
                 return chains
     return chains
 
 
-def _connections(case: Case, chains: list[list[tuple[int, int, int]]]) -> list[Connection]:
-    relationship_ids = sorted({r for chain in chains for _, r, _ in chain})
+# (from, to) -> PathStep's fields events, claims and excerpts
+SharedItems = Callable[[int, int], dict[str, Any]]
+
+
+def connections(case: Case, chains: list[Chain], shared_items: SharedItems | None = None
+                ) -> list[Connection]:
+    """The chains as models; a SHARED step takes its evidence from ``shared_items``
+    (the events, claims and excerpts of both its ends)."""
+    relationship_ids = sorted({r for chain in chains for _, r, _ in chain if r != SHARED})
     entity_ids = sorted({e for chain in chains for a, _, b in chain for e in (a, b)})
     ties = {r.id: r for r in relationships_by_ids(case, relationship_ids)}
     entities = {e.id: e for e in entities_by_ids(case, entity_ids)}
+    shared: dict[tuple[int, int], dict[str, Any]] = {}
+    for chain in chains:
+        for a, r, b in chain:
+            if r == SHARED and (a, b) not in shared and shared_items is not None:
+                shared[a, b] = shared_items(a, b)
     return [Connection(steps=tuple(
-        PathStep(relationship=ties[r], start=entities[a], end=entities[b]) for a, r, b in chain))
-        for chain in chains]
+        PathStep(start=entities[a], end=entities[b], relationship=ties[r]) if r != SHARED
+        else PathStep(start=entities[a], end=entities[b], **shared.get((a, b), {}))
+        for a, r, b in chain)) for chain in chains]
 
 
 __all__ = [
-    "RELATIONSHIP_TYPES", "STATUSES", "Connection", "Network", "NetworkNode", "PathStep", "Tie",
+    "RELATIONSHIP_TYPES", "SHARED", "STATUSES", "Connection", "Network", "NetworkNode", "PathStep", "Tie",
     "add_relationship", "add_relationship_evidence", "count_relationships", "entity_ties",
     "excerpt_relationships", "get_relationship", "mark_relationship", "neighbours",
     "note_relationship", "count_relationship_history",
     "relationship_evidence", "relationship_history", "relationships_by_ids",
     "relationship_conflicts", "relationships_page", "resolve_relationship_conflicts",
     "shortest_paths", "undo_relationship_mark",
+    # the search's parts, for db/connections.py
+    "Chain", "Step", "check_ends", "connections", "relationship_steps", "search_chains",
 ]

@@ -84,7 +84,9 @@ def test_the_relationships_benchmark_prints_each_figure_beside_its_floor(tmp_pat
                  "its depth-2 network (neighbours, 500 max)",
                  "the 10 biggest hubs' relationships (200 max)",
                  "their depth-2 networks (500 max)",
-                 "shortest paths, up to 4 hops (bidirectional)"):
+                 "shortest paths, up to 4 hops (bidirectional)",
+                 "paths through shared items too (all)",
+                 "paths from the 10 most mentioned (all)"):
         assert name in lines and lines[name].rstrip().endswith("ms"), result.stdout
         assert "x" in lines[name]                      # the ratio to the floor
     assert "graphml" in result.stdout and "gexf" in result.stdout and "vs json" in result.stdout

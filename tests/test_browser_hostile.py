@@ -211,3 +211,35 @@ async def test_names_and_notes_in_the_review_screens_stay_text(hostile_case_file
             assert "\x1b" not in dialog and "\x9b" not in dialog and "\x00" not in dialog
             await press(pilot, "t")
             assert app.is_running and app.return_code is None
+
+
+async def test_shared_items_on_a_path_stay_text(hostile_case_file):
+    """``s`` in the path screen: the excerpt, event and claim two entities share,
+    and the hostile name, shown literally; following nothing fires."""
+    with db.open_case(hostile_case_file) as case:
+        mallory = int(case.scalar("SELECT id FROM entities WHERE name LIKE 'Aaa Mallory%'"))
+        excerpt = int(case.scalar("SELECT excerpt_id FROM excerpt_entities WHERE entity_id = ?",
+                                  [mallory]))
+        bob = add_entity(case, kind="person", name=HOSTILE_NAME)
+        link_excerpt_entity(case, excerpt, bob.id)
+    with db.open_case(hostile_case_file, read_only=True) as case:
+        app = browser(case)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await settle(pilot)
+            app.path_from = mallory
+            app.pane("entity").reveal(bob.id)
+            await settle(pilot)
+            await press(pilot, "p")
+            await settle(pilot)
+            await press(pilot, "s")
+            await settle(pilot)
+            view = app.screen.query_one("#path-view")
+            text = view.text
+            assert "1. 1 hop, 1 through shared items" in text and "shares excerpt with" in text
+            assert "[@click=app.quit]bob" in text and "\x1b" not in text
+            assert_literal(text)
+            assert "[@click=app.quit]bob" in screen_text(app)
+            for link in view.links:
+                assert view.select_link(link)
+            await press(pilot, "enter")
+            assert app.is_running and app.return_code is None

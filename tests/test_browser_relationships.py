@@ -240,3 +240,134 @@ def test_the_path_view(snap_compare, seed_case, size):
         await settle(pilot)
 
     assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)
+
+
+# -- the network's status filter (s, S; c) ------------------------------------------
+
+
+async def test_s_keeps_the_network_to_one_status_in_turn_shown_in_the_title(seed_case):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_network(pilot, app, logvinov.id)
+        view, title = screen.query_one("#network-view"), screen.query_one("#network-title")
+        assert str(title.render()) == "Network · depth 1 · every tie"
+        await press(pilot, "s")                            # confirmed: none in the seed
+        await settle(pilot)
+        assert "Network · depth 1 · confirmed ties only" == str(title.render())
+        assert "No relationships confirmed." in view.text
+        await press(pilot, "s")                            # disputed: Uhrík's reception
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 1 · disputed ties only"
+        disputed = view.text
+        assert "Depth 1 · disputed ties only · 1 entity reached" in disputed
+        assert "Milan Uhrík" in disputed and "Russian Permanent Mission" not in disputed
+        await press(pilot, "s")                            # denied: none
+        await settle(pilot)
+        assert "No relationships denied." in view.text
+        await press(pilot, "s", "2")                       # unreviewed, two deep
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 2 · unreviewed ties only"
+        unreviewed = view.text
+        assert "Russian Permanent Mission" in unreviewed and "Milan Uhrík" not in unreviewed
+        await press(pilot, "s")                            # round to every status again
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 2 · every tie"
+        await press(pilot, "S", "t")                       # back to unreviewed, and a type
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 2 · unreviewed “member of” ties only"
+        await press(pilot, "c")                            # c: confirmed, whatever was chosen
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 2 · confirmed “member of” ties only"
+        await press(pilot, "c")
+        await settle(pilot)
+        assert str(title.render()) == "Network · depth 2 · “member of” ties only"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_network_of_one_status(snap_compare, seed_case, size):
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_network(pilot, pilot.app, logvinov.id)
+        await press(pilot, "2", "s", "s")                  # disputed ties, two deep
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)
+
+
+# -- connected through shared events, claims and excerpts (s in the path) --------------
+
+
+async def open_path(pilot, app, from_id, to_id):
+    app.path_from = from_id
+    app.pane("entity").reveal(to_id)
+    await settle(pilot)
+    await press(pilot, "p")
+    await settle(pilot)
+    return app.screen
+
+
+async def test_s_in_the_path_goes_through_shared_items_after_the_ties(seed_case):
+    from tui.screens.path import PathScreen
+
+    nedyak = entity_named(seed_case, "Arseniy Nedyak")
+    belarus_gru = entity_named(seed_case, "Belarusian military intelligence service")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_path(pilot, app, nedyak.id, belarus_gru.id)
+        assert isinstance(screen, PathScreen)
+        view, title = screen.query_one("#path-view"), screen.query_one("#path-title")
+        assert "No connection within 4 hops. s looks through shared events" in view.text
+        assert str(title.render()).endswith("· relationships")
+        await press(pilot, "s")
+        await settle(pilot)
+        text = view.text
+        assert str(title.render()).endswith("· relationships, then shared items")
+        assert "No chain of relationships alone within 4 hops." in text
+        assert "1. 3 hops, 2 through shared items" in text
+        assert "≈" in text and "shares event · claim · excerpt with  Dossier Center" in text
+        kinds = {link.kind for link in view.links}
+        assert {"entity", "event", "claim", "excerpt"} <= kinds
+        event = next(link for link in view.links if link.kind == "event")
+        assert view.select_link(event)
+        await press(pilot, "enter")                        # go to the shared event
+        await settle(pilot)
+        assert not isinstance(app.screen, PathScreen)
+        assert app.pane("event").paged_list.cursor_item_id == event.id
+
+
+async def test_s_again_is_relationships_only(seed_case):
+    paet = entity_named(seed_case, "Urmas Paet")
+    logvinov = entity_named(seed_case, "Kirill Logvinov")
+    app = browser(seed_case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_path(pilot, app, paet.id, logvinov.id)
+        view = screen.query_one("#path-view")
+        ties = view.text
+        assert "1. 3 hops" in ties and "2. " not in ties
+        await press(pilot, "s")
+        await settle(pilot)
+        both = view.text
+        assert both.index("1. 3 hops") < both.index("2. 2 hops, 1 through shared items")
+        await press(pilot, "s")
+        await settle(pilot)
+        assert view.text == ties
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_path_through_shared_items(snap_compare, seed_case, size):
+    nedyak = entity_named(seed_case, "Arseniy Nedyak")
+    belarus_gru = entity_named(seed_case, "Belarusian military intelligence service")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await open_path(pilot, pilot.app, nedyak.id, belarus_gru.id)
+        await press(pilot, "s")
+        await settle(pilot)
+
+    assert snap_compare(browser(seed_case), terminal_size=size, run_before=run_before)

@@ -81,6 +81,41 @@ def test_path_prints_each_step_with_its_evidence_and_says_when_there_is_none(see
     assert none["paths"] == []
 
 
+def test_path_through_shared_items_ranks_ties_first_and_shows_what_is_shared(seed_case_copy: Path):
+    paet, logvinov = _id(seed_case_copy, "Urmas Paet"), _id(seed_case_copy, "Kirill Logvinov")
+    result = run_cli("path", seed_case_copy, paet, logvinov, "--through", "events,excerpts",
+                     "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    chains = result.stdout.split("\n2. ")
+    assert chains[0].startswith("1. 3 hops\n")                # relationships alone, first
+    assert "shares" not in chains[0]
+    assert chains[1].startswith("2 hops, 1 through shared items")
+    assert "European Parliament  shares event · excerpt with  Kirill Logvinov" in chains[1]
+    assert "      event 18: Two MEPs ask why Logvinov keeps his accreditation (2022)" in chains[1]
+    assert "      excerpt " in chains[1] and "claim " not in chains[1]   # not asked for
+    as_json = json.loads(run_cli("path", seed_case_copy, paet, logvinov, "--through", "all",
+                                 "--limit", "2", "--json").stdout)
+    assert as_json["through"] == ["events", "claims", "excerpts"] and not as_json["cut_short"]
+    vias = [[s["via"] for s in chain["steps"]] for chain in as_json["paths"]]
+    assert vias[:2] == [["relationship"] * 3, ["relationship", "shared"]]
+    shared = as_json["paths"][1]["steps"][1]
+    assert shared["relationship"] is None and shared["to"]["id"] == logvinov
+    assert shared["shared"]["claims"] and shared["shared"]["events"][0]["id"] == 18
+    assert all(e["text"] for e in shared["shared"]["excerpts"])
+    assert [chain["shared_steps"] for chain in as_json["paths"]][:2] == [0, 1]
+
+
+def test_path_through_something_unknown_is_one_line(seed_case_copy: Path):
+    paet, logvinov = _id(seed_case_copy, "Urmas Paet"), _id(seed_case_copy, "Kirill Logvinov")
+    assert_one_line_error(run_cli("path", seed_case_copy, paet, logvinov, "--through", "people"),
+                          "cannot go through 'people': choose from events, claims, excerpts or all")
+    nedyak = _id(seed_case_copy, "Arseniy Nedyak")
+    near = run_cli("path", seed_case_copy, paet, nedyak, "--max-hops", "1", "--through", "claims")
+    assert near.returncode == 1
+    assert near.stdout.strip() == ("no connection between Urmas Paet and Arseniy Nedyak within "
+                                   "1 hop (also through claims)")
+
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (("subject={a}", "object={a}", "type=associate"), "two different entities"),
     (("subject={a}", "object=999999", "type=associate"), "no entity 999999"),

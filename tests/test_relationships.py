@@ -298,3 +298,17 @@ def test_the_listing_without_the_retired_leaves_out_ties_to_a_retired_entity(peo
     assert listed(include_retired=False, retired_ends=True) == [stored_id(ab), stored_id(bc)]
     assert listed() == [stored_id(ab), stored_id(bc), stored_id(cd)]
     assert count_relationships(case, entity_id=a, include_retired=False, retired_ends=True) == 1
+
+
+def test_a_retired_entity_is_no_step_of_a_walk_until_it_is_restored(people):
+    # As its detail and the exports leave it out: its ties go with it.
+    from db import curation
+
+    case, (a, b, c, *_), _quote = people
+    link(case, a, b), link(case, b, c)
+    assert shortest_paths(case, a, c)[0].hops == 2
+    curation.retire(case, "entity", b, reason="a duplicate", annotator="ana")
+    assert shortest_paths(case, a, c) == []
+    assert [n.entity.id for n in neighbours(case, a, depth=2).nodes] == [a]
+    curation.restore(case, "entity", b, annotator="ana")
+    assert [n.entity.id for n in neighbours(case, a, depth=2).nodes] == [a, b, c]

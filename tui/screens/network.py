@@ -1,9 +1,11 @@
 """``w``: the network of the entity under the cursor — its neighbours to depth
 1, 2 or 3 as an indented outline, each line the tie that first reached the
 entity (type read from the nearer end, role, dates, status) and a link to it
-(Enter goes there). ``1`` ``2`` ``3`` set the depth, ``c`` keeps only
-confirmed ties, ``t`` (``T`` back) only ties of one type, in turn (then every
-type again). Read in a thread worker, walked through the indexes
+(Enter goes there). ``1`` ``2`` ``3`` set the depth, ``s`` (``S`` back) keeps
+only ties of one status in turn — confirmed, disputed, denied, unreviewed, then
+every status again (``c``: confirmed only, or every status) — and ``t`` (``T``
+back) only ties of one type, in turn (then every type again); the title says
+which. Read in a thread worker, walked through the indexes
 (``db.relationships.neighbours``), at most ``NODES_SHOWN`` entities."""
 
 from __future__ import annotations
@@ -52,7 +54,14 @@ def node_block(node: NetworkNode) -> Block:
                  hang=len(indent) + BADGE_WIDTH + 1)
 
 
-def network_blocks(network: Network, depth: int, confirmed_only: bool,
+def ties_shown(status: str | None, type_: str | None) -> str:
+    """``every tie``, ``confirmed ties only``, ``disputed “leads” ties only``."""
+    words = type_.replace("_", " ") if type_ else ""
+    which = " ".join(part for part in (status or "", f"“{words}”" if words else "") if part)
+    return f"{which} ties only" if which else "every tie"
+
+
+def network_blocks(network: Network, depth: int, status: str | None = None,
                    type_: str | None = None) -> list[Block]:
     """The outline depth first, each entity under the one it was reached from."""
     children: dict[int | None, list[NetworkNode]] = {}
@@ -60,9 +69,7 @@ def network_blocks(network: Network, depth: int, confirmed_only: bool,
         if node.depth:
             children.setdefault(node.parent_id, []).append(node)
     words = type_.replace("_", " ") if type_ else ""
-    which = " ".join(part for part in ("confirmed" if confirmed_only else "",
-                                       f"“{words}”" if words else "") if part)
-    which = f"{which} ties only" if which else "every tie"
+    which = ties_shown(status, type_)
     reached = len(network.nodes) - 1
     blocks = [Block(Content.styled(
         f"Depth {depth} · {which} · {reached:,} entit{'y' if reached == 1 else 'ies'} reached", DIM)),
@@ -70,7 +77,7 @@ def network_blocks(network: Network, depth: int, confirmed_only: bool,
     if not reached:
         blocks.append(Block(Content.styled(
             "No relationships" + (f" of type “{words}”" if words else "")
-            + (" confirmed." if confirmed_only else "."), DIM)))
+            + (f" {status}." if status else "."), DIM)))
 
     def walk(parent: int) -> None:
         for child in children.get(parent, []):
@@ -91,6 +98,8 @@ class NetworkScreen(Dialog[Link | None]):
         Binding("1", "depth(1)", "Depth 1", show=False),
         Binding("2", "depth(2)", "Depth 2", show=False),
         Binding("3", "depth(3)", "Depth 3", show=False),
+        Binding("s", "status(1)", "Next status", show=False),
+        Binding("S", "status(-1)", "Previous status", show=False),
         Binding("c", "confirmed", "Confirmed only", show=False),
         Binding("t", "type(1)", "Next type", show=False),
         Binding("T", "type(-1)", "Previous type", show=False),
@@ -98,26 +107,35 @@ class NetworkScreen(Dialog[Link | None]):
     ]
     # ``t`` steps through these: every type (None), then each type in turn.
     TYPES: tuple[str | None, ...] = (None, *RELATIONSHIP_TYPES)
+    # ``s`` steps through these: every status (None), then each in turn.
+    STATUSES: tuple[str | None, ...] = (None, "confirmed", "disputed", "denied", "unreviewed")
 
     class Loaded(Message, bubble=False):
-        def __init__(self, blocks: list[Block]) -> None:
+        def __init__(self, blocks: list[Block], asked: tuple[int, str | None, str | None]) -> None:
             super().__init__()
             self.blocks = blocks
+            self.asked = asked      # (depth, status, type) walked
 
     def __init__(self, case: Case, entity_id: int, *, depth: int = 1) -> None:
         super().__init__()
         self.case = case
         self.entity_id = entity_id
         self.depth = depth
-        self.confirmed_only = False
+        self.status: str | None = None
         self.type_: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="network-box"):
-            yield Static(Content.styled("Network", "bold"), id="network-title")
+            yield Static(self._title(), id="network-title")
             yield DetailView(id="network-view")
-            yield Static(Content("↑↓ · Enter go · o the tie · 1 2 3 depth · c confirmed only · "
-                                 "t type · Esc close"), id="network-hint")
+            yield Static(Content("↑↓ · Enter go · o the tie · 1 2 3 depth · s status · t type · "
+                                 "Esc close"), id="network-hint")
+
+    def _title(self) -> Content:
+        """``Network · depth 2 · disputed “leads” ties only``."""
+        return Content.assemble(("Network", "bold"),
+                                (f" · depth {self.depth} · {ties_shown(self.status, self.type_)}",
+                                 DIM))
 
     def on_mount(self) -> None:
         view = self.query_one(DetailView)
@@ -127,18 +145,19 @@ class NetworkScreen(Dialog[Link | None]):
 
     @work(thread=True, exclusive=True, group="network")
     def _load(self) -> None:
-        depth, confirmed, type_ = self.depth, self.confirmed_only, self.type_
+        depth, status, type_ = self.depth, self.status, self.type_
         try:
             network = neighbours(self.case, self.entity_id, depth=depth,
-                                 statuses=["confirmed"] if confirmed else [],
+                                 statuses=[status] if status else [],
                                  types=[type_] if type_ else [], max_nodes=NODES_SHOWN + 1)
-            blocks = network_blocks(network, depth, confirmed, type_)
+            blocks = network_blocks(network, depth, status, type_)
         except CaseError as error:
             blocks = [Block(Content.styled(one_line(f"Could not walk: {error}", limit=LINE_CHARS), DIM))]
-        self.post_message(self.Loaded(blocks))
+        self.post_message(self.Loaded(blocks, (depth, status, type_)))
 
     def on_network_screen_loaded(self, message: Loaded) -> None:
-        self.query_one(DetailView).show(message.blocks)
+        if message.asked == (self.depth, self.status, self.type_):   # not one walked before a key
+            self.query_one(DetailView).show(message.blocks)
 
     def on_detail_view_link_followed(self, message: DetailView.LinkFollowed) -> None:
         message.stop()
@@ -157,19 +176,28 @@ class NetworkScreen(Dialog[Link | None]):
 
         self.app.push_screen(RelationshipScreen(self.case, link.via.id), chosen)
 
+    def _reload(self) -> None:
+        self.query_one("#network-title", Static).update(self._title())
+        self._load()
+
     def action_depth(self, depth: int) -> None:
         if depth != self.depth:
             self.depth = depth
-            self._load()
+            self._reload()
+
+    def action_status(self, step: int) -> None:
+        at = self.STATUSES.index(self.status)
+        self.status = self.STATUSES[(at + step) % len(self.STATUSES)]
+        self._reload()
 
     def action_confirmed(self) -> None:
-        self.confirmed_only = not self.confirmed_only
-        self._load()
+        self.status = None if self.status == "confirmed" else "confirmed"
+        self._reload()
 
     def action_type(self, step: int) -> None:
         at = self.TYPES.index(self.type_)
         self.type_ = self.TYPES[(at + step) % len(self.TYPES)]
-        self._load()
+        self._reload()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -156,8 +156,8 @@ def shared_paths(case: db.Case, conn: sqlite3.Connection, pairs: list[tuple[int,
                       paths.cut_short))
 
     row("paths through shared items too (all)",
-        timed((lambda a=a, b=b: path_through(a, b)) for a, b in pairs),
-        timed((lambda a=a, b=b: bare_shared_path(conn, a, b)) for a, b in pairs),
+        timed(partial(path_through, a, b) for a, b in pairs),
+        timed(partial(bare_shared_path, conn, a, b) for a, b in pairs),
         "as paths: < 200 ms")
     _found_line(found)
     mentioned = [entity for entity, _ in conn.execute(
@@ -169,8 +169,8 @@ def shared_paths(case: db.Case, conn: sqlite3.Connection, pairs: list[tuple[int,
         hub_pairs = [(a, b) for a, b in hub_pairs if a != b]
         found.clear()
         row("paths from the 10 most mentioned (all)",
-            timed((lambda a=a, b=b: path_through(a, b)) for a, b in hub_pairs),
-            timed((lambda a=a, b=b: bare_shared_path(conn, a, b)) for a, b in hub_pairs),
+            timed(partial(path_through, a, b) for a, b in hub_pairs),
+            timed(partial(bare_shared_path, conn, a, b) for a, b in hub_pairs),
             "as paths: < 200 ms")
         _found_line(found)
         most = conn.execute("SELECT count(*) FROM excerpt_entities WHERE entity_id = ?",

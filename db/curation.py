@@ -30,7 +30,14 @@ from .building import _check_entities
 from .casefile import Case, new_uid, utc_now
 from .claims import add_claim
 from .countries import countries_named
-from .entities import add_entity, link_excerpt_entity
+from .entities import (
+    add_entity,
+    link_excerpt_entity,
+    normal_aliases,
+    stored_languages,
+    tagged_names,
+    tags_kept,
+)
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
 from .item_links import ItemLink, item_links
@@ -50,7 +57,7 @@ from .tables import (
     REVISION_CONFLICTS,
     REVISIONS,
 )
-from .text import fold, nfc
+from .text import fold, nfc, split_language, with_language
 
 # The kinds of item that carry marks: a mark is a change to them too.
 _MARKED: dict[str, Marked[Any]] = {"claim": CLAIM_MARKS, "relationship": RELATIONSHIP_MARKS}
@@ -127,6 +134,17 @@ class ItemState(Model):
     conflicts: tuple[FieldConflict, ...] = ()    # its fields revised differently, not yet settled
     damage: str = ""      # what is wrong with the item's row (``db.damage``), if anything
     links: tuple[ItemLink, ...] = ()   # the items linked to it (``db.item_links``)
+
+    def revisable_values(self) -> dict[str, Any]:
+        """The fields a revision may change, in the kind's order, as revisions hold
+        them (an entity's aliases with their tags, ``Staatsveiligheid@nl``): what an
+        edit form is prefilled with."""
+        values = {name: self.item[name] for name in _kind(self.kind).revisable}
+        if "aliases" in values:
+            languages = {str(alias): str(lang) for alias, lang in self.item.get("languages", ())}
+            values["aliases"] = [with_language(alias, languages.get(alias, ""))
+                                 for alias in values["aliases"]]
+        return values
 
 
 # -- reading -----------------------------------------------------------------
@@ -253,10 +271,9 @@ def revise(case: Case, kind: str | ItemKind, item_id: int, changes: dict[str, An
     with case.write() as tx:
         row = _current(tx, kind, item_id, expected_version)
         current = get_item(case, kind, item_id)
-        old = current.model_dump()
         proposed = _validated(kind, current, changes)
-        changed = {name: (_jsonable(old[name]), _jsonable(value))
-                   for name, value in proposed.items() if old[name] != value}
+        changed = {name: (_jsonable(_value(current, name)), _jsonable(value))
+                   for name, value in proposed.items() if not _same(name, _value(current, name), value)}
         if not changed:
             raise InvalidValueError(
                 f"{kind.singular} {item_id} already has those values: nothing was changed")
@@ -287,10 +304,12 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
             raise NothingToUndoError(
                 f"nothing to undo on {kind.singular} {item_id}: its latest revision is by "
                 f"{target['annotator']} ({target['at']}), not by you")
-        current = get_item(case, kind, item_id).model_dump()
-        back = {name: (_jsonable(current[name]), old)
-                for name, (old, _new) in json.loads(target["fields"]).items()}
-        kind.write(tx, item_id, {name: _stored(name, old) for name, (_now, old) in back.items()})
+        current = get_item(case, kind, item_id)
+        put_back = {name: _stored(tx, item_id, name, old, new)
+                    for name, (old, new) in json.loads(target["fields"]).items()}
+        kind.write(tx, item_id, put_back)
+        back = {name: (_jsonable(_value(current, name)), _jsonable(value))
+                for name, value in put_back.items()}
         return _record_revision(tx, kind, row, back, annotator=annotator,
                                 note="undo", undoes=target["uid"])
 
@@ -320,9 +339,8 @@ def _normalised(kind: ItemKind, changes: dict[str, Any]) -> dict[str, Any]:
             raise InvalidValueError(f"{'an' if kind.singular[0] in 'aeiou' else 'a'} "
                                     f"{kind.singular} has no field {name!r} to revise "
                                     f"(choose {', '.join(kind.revisable)})")
-        if name == "aliases":
-            items = value.split("|") if isinstance(value, str) else list(value)
-            normal[name] = tuple(dict.fromkeys(nfc(a).strip() for a in items if nfc(a).strip()))
+        if name == "aliases":   # "VSSE | Staatsveiligheid@nl": each with its language tag, if any
+            normal[name] = normal_aliases(value.split("|") if isinstance(value, str) else list(value))
         elif isinstance(value, str):
             normal[name] = nfc(value).strip() if name != "description" else nfc(value)
         else:
@@ -352,16 +370,33 @@ def _validated(kind: ItemKind, current: Model, changes: dict[str, Any]) -> dict[
         checked = kind.model.model_validate({**current.model_dump(), **changes})
     values = checked.model_dump()
     if "aliases" in changes:   # an entity's own name is not an alias of it
-        values["aliases"] = tuple(a for a in values["aliases"] if a != values["name"])
+        values["aliases"] = tuple(a for a in changes["aliases"] if split_language(a)[0] != values["name"])
     return {name: values[name] for name in changes}
+
+
+def _value(item: Model, name: str) -> Any:
+    """A field's value as a revision holds it: an entity's aliases with their
+    language tags (``Staatsveiligheid@nl``), so that a tag's change is one."""
+    if name == "aliases" and isinstance(item, Entity):
+        return tuple(tagged_names(item))
+    return item.model_dump()[name]
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    """Whether a field would not change: aliases are a set (read back in name order)."""
+    return set(old) == set(new) if name == "aliases" else bool(old == new)
 
 
 def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _stored(name: str, value: Any) -> Any:
-    return tuple(value) if name == "aliases" else value
+def _stored(tx: sqlite3.Connection, item_id: int, name: str, value: Any, other: Any) -> Any:
+    """A value a stored revision holds (``other``: the revision's other side), to write
+    again: aliases it holds plain keep the tags they have (:func:`db.entities.tags_kept`)."""
+    if name == "aliases":
+        return tags_kept(value, other, stored_languages(tx, item_id))
+    return value
 
 
 # -- retiring and restoring ------------------------------------------------------
@@ -996,7 +1031,8 @@ def settle_conflict(case: Case, conflict_id: int, keep: str, *, annotator: str,
         field = conflict.field
         if keep in ("ours", "theirs"):
             chosen = conflict.ours if keep == "ours" else conflict.theirs
-            value = chosen.fields[field][1]
+            before, value = chosen.fields[field]
+            value = _stored(tx, conflict.item_id, field, value, before)
             how = f"kept {keep} ({chosen.annotator})"
         else:
             value, how = keep, "kept a value of its own"
@@ -1004,7 +1040,7 @@ def settle_conflict(case: Case, conflict_id: int, keep: str, *, annotator: str,
         item = _current(tx, kind, conflict.item_id, None)
         current = get_item(case, kind, conflict.item_id)
         new = _validated(kind, current, changes)[field]
-        old = current.model_dump()[field]
+        old = _value(current, field)
         if old != new:
             kind.write(tx, conflict.item_id, {field: new})
         said = f"settles conflict {conflict_id}: {how}" + (f"; {nfc(note).strip()}"

@@ -32,6 +32,7 @@ from typing import Any
 from .casefile import utc_now
 from .claims import NEW_CLAIM
 from .curation import _give_back_relationships, _restore_links, follow_combinations
+from .entities import stored_languages, tags_kept
 from .errors import CaseFileError, MergeRefusedError
 from .kinds import ITEM_KINDS, ItemKind
 from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
@@ -508,9 +509,12 @@ def _settle_fields(tx: sqlite3.Connection, kind: ItemKind, item_uid: str, added:
     values: dict[str, Any] = {}
     for row in tx.execute(
             "SELECT fields FROM main.revisions WHERE item_kind = ? AND item_uid = ? "
-            "ORDER BY at, uid", [kind.name, item_uid]):
-        for field, (_old, new) in json.loads(row[0]).items():
-            values[field] = tuple(new) if field == "aliases" else new
+            "ORDER BY at, uid", [kind.name, item_uid]).fetchall():
+        for field, (old, new) in json.loads(row[0]).items():
+            values[field] = (old, new) if field == "aliases" else new
+    if "aliases" in values:   # aliases a revision holds plain keep the tags they have here
+        old, new = values["aliases"]
+        values["aliases"] = tags_kept(new, old, stored_languages(tx, int(item[0])))
     if values:
         kind.write(tx, int(item[0]), values)
     if "version" in kind.table.columns:

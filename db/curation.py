@@ -32,6 +32,7 @@ from .claims import add_claim
 from .countries import countries_named
 from .entities import (
     add_entity,
+    carry_languages,
     link_excerpt_entity,
     normal_aliases,
     stored_languages,
@@ -492,6 +493,7 @@ def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
                      if name not in have]
     tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in aliases_added])
+    carry_languages(tx, kept_id, absorbed_id, aliases_added)
     moved: dict[str, Any] = {"aliases_added": aliases_added}
     for table, (other, other_table) in _ENTITY_LINKS.items():
         links = tx.execute(

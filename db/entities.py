@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
@@ -93,6 +94,16 @@ def tags_kept(written: Sequence[str], before: Sequence[str], languages: dict[str
         else:
             kept.append(alias)
     return tuple(kept)
+
+
+def carry_languages(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
+                    aliases: Sequence[str]) -> None:
+    """The language tags of the absorbed entity's aliases that combining it made the
+    kept one's (``Мецола@ru`` stays ``Мецола@ru``); uncombining deletes them with the aliases."""
+    tx.execute("INSERT OR IGNORE INTO alias_languages (entity_id, alias, lang) "
+               "SELECT ?, alias, lang FROM alias_languages WHERE entity_id = ? "
+               "AND alias IN (SELECT value FROM json_each(?))",
+               [kept_id, absorbed_id, json.dumps(list(aliases), ensure_ascii=False)])
 
 
 def write_alias_languages(tx: sqlite3.Connection, entity_id: int, languages: dict[str, str]) -> None:

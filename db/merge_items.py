@@ -32,7 +32,7 @@ from typing import Any
 from .casefile import utc_now
 from .claims import NEW_CLAIM
 from .curation import _give_back_relationships, _restore_links, follow_combinations
-from .entities import stored_languages, tags_kept
+from .entities import carry_languages, stored_languages, tags_kept
 from .errors import CaseFileError, MergeRefusedError
 from .kinds import ITEM_KINDS, ItemKind
 from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
@@ -568,6 +568,7 @@ def _move_links(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str,
     kept_id, absorbed_id = ids
     tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in moved.get("aliases_added", [])])
+    carry_languages(tx, kept_id, absorbed_id, moved.get("aliases_added", []))
     for table in ("excerpt_entities", "event_entities", "claim_entities"):
         tx.execute(f"UPDATE OR IGNORE main.{table} SET entity_id = ? WHERE entity_id = ?",
                    [kept_id, absorbed_id])

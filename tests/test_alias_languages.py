@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 
 import db
-from db.curation import revise, undo_own_latest_revision
+from db.curation import combine, revise, uncombine, undo_own_latest_revision
 from db.entities import add_alias, add_entity, entities_by_ids, tagged_names
 from db.merge import merge_case_files
 from db.search import entity_named, search
@@ -220,3 +220,25 @@ def test_an_alias_given_two_tags_is_refused_in_one_line(tmp_path: Path):
     assert "'Beograd' is given twice, tagged sr-Latn and sr-Cyrl" in refused.stderr
     shown = json.loads(run_cli("show", path, "entity", "1", "--json").stdout)
     assert shown["item"]["version"] == 0 and shown["revisions"] == []
+
+
+def test_combining_carries_the_tags_of_the_names_it_moves_and_uncombining_takes_them(tmp_path: Path):
+    path = tmp_path / "c.casebook"
+    with db.create_case(path, title="t") as case:
+        kept = add_entity(case, kind="person", name="Roberta Metsola", aliases=["Μέτσολα@el"]).id
+        twin = add_entity(case, kind="person", name="R. Metsola", aliases=["Мецола@ru", "Metsola"]).id
+    laptop = tmp_path / "laptop.casebook"
+    shutil.copyfile(path, laptop)
+    with db.open_case(path) as case:
+        combine(case, kept, [twin], annotator="ana")
+        [entity] = entities_by_ids(case, [kept])
+        assert set(tagged_names(entity)) == {"Μέτσολα@el", "R. Metsola", "Мецола@ru", "Metsola"}
+    with db.open_case(laptop) as case:   # the combination made here by a merge: the same
+        merge_case_files(case, path)
+        assert set(tagged_names(entities_by_ids(case, [kept])[0])) == {
+            "Μέτσολα@el", "R. Metsola", "Мецола@ru", "Metsola"}
+    with db.open_case(path) as case:
+        uncombine(case, twin, annotator="ana")
+        assert tagged_names(entities_by_ids(case, [kept])[0]) == ["Μέτσολα@el"]
+        assert set(tagged_names(entities_by_ids(case, [twin])[0])) == {"Мецола@ru", "Metsola"}
+    assert run_cli("check", path).returncode == 0

@@ -296,7 +296,10 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
             "AND undoes = '' AND NOT EXISTS (SELECT 1 FROM revisions u WHERE u.undoes = r.uid) "
             "ORDER BY at DESC, rowid DESC LIMIT 1", [kind.name, row["uid"]]).fetchone()
         if target is None:
-            raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: no revisions")
+            revised = tx.execute("SELECT 1 FROM revisions WHERE item_kind = ? AND item_uid = ? LIMIT 1",
+                                 [kind.name, row["uid"]]).fetchone()
+            raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: " + (
+                "each of its revisions is undone already" if revised else "no revisions"))
         if set(json.loads(target["fields"])) & set(RELATIONSHIP_ENDS):
             raise NothingToUndoError(
                 f"nothing to undo on {kind.singular} {item_id}: its latest revision moved it "

@@ -170,8 +170,10 @@ def test_undo_takes_back_ones_own_latest_revision_only(case):
     undo = curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
     assert case.scalar("SELECT statement FROM claims WHERE id = ?", [claim_id]) == statement
     assert undo.undoes and undo.fields == {"statement": ("Reworded.", statement)}
-    with pytest.raises(NothingToUndoError):
+    with pytest.raises(NothingToUndoError, match="each of its revisions is undone already"):
         curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
+    with pytest.raises(NothingToUndoError, match="no revisions"):
+        curation.undo_own_latest_revision(case, "claim", claim_id + 1, annotator="ana")
 
 
 def test_concurrent_revisions_from_two_processes_never_lose_one(seed_case_copy: Path):

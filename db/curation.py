@@ -1164,42 +1164,43 @@ class Activity(Model):
 # ties the same way at every read (the branch, then the row's place in its table).
 _ACTIVITY = """
 SELECT at, annotator, CASE undoes WHEN '' THEN 'revised' ELSE 'undid a revision' END AS action,
-       item_kind AS kind, item_uid, fields AS detail, 1 AS src, rowid AS n FROM revisions
+       item_kind AS kind, item_uid, fields AS detail, '' AS other, 1 AS src, rowid AS n FROM revisions
 UNION ALL
 SELECT at, annotator, CASE retired WHEN 1 THEN 'retired' ELSE 'restored' END, item_kind, item_uid,
-       reason, 2, rowid FROM retirements
+       reason, '', 2, rowid FROM retirements
 UNION ALL
-SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note,
-       3, rowid FROM combinations
+SELECT at, annotator, 'combined', 'entity', kept_uid, note, absorbed_uid, 3, rowid FROM combinations
 UNION ALL
-SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid,
+SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, '', absorbed_uid,
        4, rowid FROM combinations WHERE undone_at != ''
 UNION ALL
-SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b, 5, rowid
+SELECT at, annotator, 'judged', 'entity', entity_a, judgement, entity_b, 5, rowid
 FROM duplicate_judgements
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note, 6, a.rowid
+SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note, '', 6, a.rowid
 FROM annotations a JOIN claims c ON c.id = a.claim_id
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note,
+SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note, '',
        7, a.rowid
 FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
-SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
+SELECT added_at, '', 'ingest', 'source', uid, title, '', 8, rowid FROM sources
 UNION ALL
-SELECT created_at, created_by, 'added', 'relationship', uid, type, 9, rowid FROM relationships
+SELECT created_at, created_by, 'added', 'relationship', uid, type, '', 9, rowid FROM relationships
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'entity', uid, name || ' (' || kind || ')', 10, rowid
+SELECT created_at, created_by, 'added', 'entity', uid, name || ' (' || kind || ')', '', 10, rowid
 FROM entities
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'event', uid, title, 11, rowid FROM events
+SELECT created_at, created_by, 'added', 'event', uid, title, '', 11, rowid FROM events
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'claim', uid, statement, 12, rowid FROM claims
+SELECT created_at, created_by, 'added', 'claim', uid, statement, '', 12, rowid FROM claims
 WHERE created_at != ''
 """
+# What a combination, an uncombination or a judgement says of the other entity it names.
+_OTHER_ENTITY = {"combined": "absorbed", "uncombined": "gave back", "judged": "as"}
 _NEWEST_FIRST = "at DESC, src, n DESC"
 
 
@@ -1230,11 +1231,26 @@ def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
     have no time and are not listed), revisions, retirements, combinations, judgements and marks; a page at a
     time (``offset``, ``limit``), sorted and cut in SQL."""
     where, params = _activity_filter(case, kind=kind, item_id=item_id, annotator=annotator)
-    rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail FROM ({_ACTIVITY}) "
+    rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail, other FROM ({_ACTIVITY}) "
                      f"{where} ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?",
                      [*params, limit, max(0, offset)])
-    return [Activity(**dict(row), item_id=_id_for(case, row["kind"], row["item_uid"]))
+    return [Activity(at=row["at"], annotator=row["annotator"], action=row["action"],
+                     kind=row["kind"], item_uid=row["item_uid"], detail=_detail(case, row),
+                     item_id=_id_for(case, row["kind"], row["item_uid"]))
             for row in rows]
+
+
+def _detail(case: Case, row: sqlite3.Row) -> str:
+    """An entry's detail; the other entity a combination or a judgement names, by id
+    and name (``absorbed entity 89 (Ivan Petrov)``), or its uid if this file lacks it."""
+    if row["action"] not in _OTHER_ENTITY:
+        return str(row["detail"])
+    found = case.row("SELECT id, name FROM entities WHERE uid = ?", [row["other"]])
+    other = f"entity {found['id']} ({found['name']})" if found is not None else str(row["other"])
+    words = [_OTHER_ENTITY[row["action"]], other, str(row["detail"])]
+    if row["action"] == "judged":
+        words = [str(row["detail"]), *words[:2]]
+    return " ".join(word for word in words if word)
 
 
 def count_activity(case: Case, *, kind: str | None = None, item_id: int | None = None,

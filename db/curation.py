@@ -412,7 +412,7 @@ def retire(case: Case, kind: str | ItemKind, item_id: int, *, reason: str, annot
     default and keeps its links and history. A reason is required."""
     reason = nfc(reason).strip()
     if not reason:
-        raise InvalidValueError("retiring needs a reason (--reason)")
+        raise InvalidValueError("retiring needs a reason: say why")
     return _set_retired(case, _kind(kind), item_id, True, reason=reason, annotator=annotator,
                         expected_version=expected_version)
 

@@ -100,8 +100,10 @@ def find_apart(tx: sqlite3.Connection) -> None:
 
 
 def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str,
-                copy_source_details: Any, other_name: str) -> None:
-    """Bring in everything of ``other`` the case lacks (see the module's rules).
+                copy_source_details: Any, other_name: str, another_case: bool = False) -> None:
+    """Bring in everything of ``other`` the case lacks (see the module's rules);
+    ``another_case``: ``other`` is a copy of another case (merged with --force),
+    whose entities this case lacks by uid are matched by kind and name.
     ``copy_source_details(other_id, new_id)`` copies a new source's pages,
     boxes, metadata and attachments. Raises MergeRefusedError (naming
     ``other_name``, the copy's path) for a new link of the copy to a row the copy lacks."""
@@ -145,10 +147,14 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     # -- entities, by uid, else (a copy of another case) by kind and name -----------
     columns = ENTITIES.insert(with_id=False).columns
     # Sparse as temp.excerpt_map: only the entities whose id here differs, or that are new.
+    # Within one case only by uid: an entity added on one copy with the name of one
+    # already there is another entity (a likely duplicate, to combine or not), and
+    # folding it in by name in one direction only would make the copies differ.
+    by_name = ("(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind "
+               "AND e.sort_name = o.sort_name AND e.name = o.name)" if another_case else "NULL")
     tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT a.other_id, "
-               "ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
-               "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
-               "AND e.name = o.name)) AS id FROM temp.entities_apart a "
+               f"ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), {by_name}) "
+               "AS id FROM temp.entities_apart a "
                "JOIN other.entities o ON o.id = a.other_id WHERE a.moved) WHERE id IS NOT other_id")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,

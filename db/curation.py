@@ -999,7 +999,9 @@ def _field_conflict(case: Case | sqlite3.Connection, row: sqlite3.Row) -> FieldC
     item_id = int(item[0][0]) if item else None
     now = None
     if item_id is not None and isinstance(case, Case):
-        now = _jsonable(get_item(case, kind, item_id).model_dump().get(row["field"]))
+        current = get_item(case, kind, item_id)
+        if row["field"] in current.model_dump():
+            now = _jsonable(_value(current, row["field"]))   # aliases with their tags
     return FieldConflict(
         id=row["id"], item_kind=row["item_kind"], item_uid=row["item_uid"], item_id=item_id,
         field=row["field"], ours=_revision(_without_rowid(ours)),

@@ -12,7 +12,14 @@ import pytest
 from conftest import run_cli
 
 import db
-from db.curation import combine, revise, uncombine, undo_own_latest_revision
+from db.curation import (
+    combine,
+    field_conflicts,
+    revise,
+    settle_conflict,
+    uncombine,
+    undo_own_latest_revision,
+)
 from db.entities import add_alias, add_entity, entities_by_ids, tagged_names
 from db.merge import merge_case_files
 from db.search import entity_named, search
@@ -242,3 +249,27 @@ def test_combining_carries_the_tags_of_the_names_it_moves_and_uncombining_takes_
         assert tagged_names(entities_by_ids(case, [kept])[0]) == ["Μέτσολα@el"]
         assert set(tagged_names(entities_by_ids(case, [twin])[0])) == {"Мецола@ru", "Metsola"}
     assert run_cli("check", path).returncode == 0
+
+
+def test_aliases_tagged_differently_on_two_laptops_are_a_conflict_settled_with_their_tags(tmp_path: Path):
+    base = tmp_path / "base.casebook"
+    with db.create_case(base, title="t") as case:
+        belgrade = add_entity(case, kind="place", name="Belgrade", aliases=["Beograd"]).id
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(base, ana_path)
+    shutil.copyfile(base, ben_path)
+    with db.open_case(ana_path) as ana:
+        revise(ana, "entity", belgrade, {"aliases": "Beograd@sr-Latn"}, annotator="ana")
+    with db.open_case(ben_path) as ben:
+        revise(ben, "entity", belgrade, {"aliases": "Beograd@sr-Cyrl"}, annotator="ben")
+    with db.open_case(ana_path) as case:
+        assert merge_case_files(case, ben_path).revision_conflicts_found == 1
+        [conflict] = field_conflicts(case)
+        assert conflict.now == ["Beograd@sr-Cyrl"]   # the later revision stands meanwhile
+        assert (conflict.ours.fields["aliases"][1], conflict.theirs.fields["aliases"][1]) == (
+            ["Beograd@sr-Latn"], ["Beograd@sr-Cyrl"])
+    shown = run_cli("conflicts", ana_path)
+    assert shown.returncode == 0 and "aliases (now Beograd@sr-Cyrl)" in shown.stdout, shown.stdout
+    with db.open_case(ana_path) as case:
+        settle_conflict(case, conflict.id, "ours", annotator="ana")
+        assert tagged_names(entities_by_ids(case, [belgrade])[0]) == ["Beograd@sr-Latn"]

@@ -1128,7 +1128,7 @@ def add_item(case: Case, kind: str, fields: dict[str, str], *,
         _check_entities(case, list(entity_ids))
         item: Model
         if kind == "entity":
-            aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
+            aliases = normal_aliases(fields.get("aliases", "").split("|"))   # one tag an alias
             entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
                                 description=fields.get("description", ""), created_by=annotator)
             for excerpt_id, _ in pairs:

@@ -225,6 +225,9 @@ def test_an_alias_given_two_tags_is_refused_in_one_line(tmp_path: Path):
                       env=ANA)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
     assert "'Beograd' is given twice, tagged sr-Latn and sr-Cyrl" in refused.stderr
+    added = run_cli("add", path, "entity", "kind=place", "name=Belgrad", "aliases=Beograd@sr|Beograd",
+                    env=ANA)
+    assert added.returncode == 1 and "'Beograd' is given twice, tagged sr and none" in added.stderr
     shown = json.loads(run_cli("show", path, "entity", "1", "--json").stdout)
     assert shown["item"]["version"] == 0 and shown["revisions"] == []
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import db  # noqa: E402
 from db import curation  # noqa: E402
 from db.claims import mark_claim  # noqa: E402
-from db.entities import add_entity, get_entity  # noqa: E402
+from db.entities import add_entity, get_entity, tagged_names  # noqa: E402
 from db.generate import generate_case  # noqa: E402
 from db.merge import merge_case_files  # noqa: E402
 from db.sources import excerpts_page  # noqa: E402
@@ -70,7 +70,7 @@ def interleaved_commits(case: db.Case, repeats: int) -> tuple[float, dict[str, f
         for what, entity_id in zip(revisions, entity_ids[number * 2:number * 2 + 2], strict=False):
             value: object = f"Revised by the benchmark ({number})."
             if what == "aliases":
-                value = [*get_entity(case, entity_id).aliases, f"Bench Alias {number}"]
+                value = [*tagged_names(get_entity(case, entity_id)), f"Bench Alias {number}"]
             start = time.perf_counter()
             curation.revise(case, "entity", entity_id, {what: value}, annotator="bench")
             revisions[what].append((time.perf_counter() - start) * 1000)

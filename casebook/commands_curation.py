@@ -111,7 +111,8 @@ def add(path: Path, kind: str, fields: tuple[str, ...], evidence: tuple[str, ...
 def revise(path: Path, kind: str, item_id: int, fields: tuple[str, ...], settings: tuple[str, ...],
            expect_version: int | None, note: str, undo: bool, as_json: bool,
            annotator: str | None) -> None:
-    """Change fields of item ITEM_ID of KIND: FIELD=VALUE... (aliases: A|B).
+    """Change fields of item ITEM_ID of KIND: FIELD=VALUE... (aliases: A|B@nl, all of them,
+    each with its language tag if it has one).
 
     The change is kept as a revision: who, when, each field from what to what."""
     with open_case(path) as case:
@@ -268,9 +269,12 @@ def show(path: Path, kind: str, item_id: int, include_retired: bool, as_json: bo
     if state.damage:
         click.echo(f"  damaged: {line(state.damage, 300)}")
     for name, value in item.items():
-        if name == "languages":  # pairs (alias, tag), shown as typed: Staatsveiligheid@nl
-            value = [with_language(str(pair[0]), str(pair[1])) if len(pair) == 2 else str(pair)
-                     for pair in value]
+        if name == "languages":   # written with the aliases
+            continue
+        if name == "aliases":   # each with its language tag, as 'revise aliases=' takes them
+            languages = {str(pair[0]): str(pair[1]) for pair in item.get("languages", ())
+                         if len(pair) == 2}
+            value = [with_language(str(alias), languages.get(str(alias), "")) for alias in value]
         if name not in ("id", "uid", "version"):
             click.echo(f"  {name}: {_value(value)}")
     if place is not None:  # a paged document (a PDF): on which page, and where on it
@@ -332,7 +336,7 @@ def log(path: Path, kind: str | None, item_id: int | None, annotator: str | None
 @click.argument("conflict_id", metavar="ID", type=int)
 @click.option("--keep", required=True, metavar="ours|theirs|VALUE",
               help="ours: the revision this file had first; theirs: the one a merge brought "
-                   "in; anything else: the field's value (aliases: A|B).")
+                   "in; anything else: the field's value (aliases: A|B@nl).")
 @click.option("--note", default="", help="Why: kept with the revision.")
 @click.option("--json", "as_json", is_flag=True, help="Print the revision as JSON.")
 @_annotator

@@ -497,7 +497,8 @@ def open_case(path: str | os.PathLike[str], *, read_only: bool = False) -> Case:
         version = _is_case_file(conn, path)
         if version < SCHEMA_VERSION:
             if read_only:
-                how = ("open it once without --read-only" if reason == OPENED_READ_ONLY
+                how = ("open it once for writing to upgrade it ('casebook open' without --read-only; "
+                       "a backup is kept)" if reason == OPENED_READ_ONLY
                        else f"but it is read-only here ({reason})")
                 raise CaseFileError(
                     f"{path}: uses schema v{version} and needs upgrading to "

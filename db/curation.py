@@ -30,7 +30,15 @@ from .building import _check_entities
 from .casefile import Case, new_uid, utc_now
 from .claims import add_claim
 from .countries import countries_named
-from .entities import add_entity, link_excerpt_entity
+from .entities import (
+    add_entity,
+    carry_languages,
+    link_excerpt_entity,
+    normal_aliases,
+    stored_languages,
+    tagged_names,
+    tags_kept,
+)
 from .errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from .events import add_event
 from .item_links import ItemLink, item_links
@@ -50,7 +58,7 @@ from .tables import (
     REVISION_CONFLICTS,
     REVISIONS,
 )
-from .text import fold, nfc
+from .text import fold, nfc, split_language, with_language
 
 # The kinds of item that carry marks: a mark is a change to them too.
 _MARKED: dict[str, Marked[Any]] = {"claim": CLAIM_MARKS, "relationship": RELATIONSHIP_MARKS}
@@ -127,6 +135,17 @@ class ItemState(Model):
     conflicts: tuple[FieldConflict, ...] = ()    # its fields revised differently, not yet settled
     damage: str = ""      # what is wrong with the item's row (``db.damage``), if anything
     links: tuple[ItemLink, ...] = ()   # the items linked to it (``db.item_links``)
+
+    def revisable_values(self) -> dict[str, Any]:
+        """The fields a revision may change, in the kind's order, as revisions hold
+        them (an entity's aliases with their tags, ``Staatsveiligheid@nl``): what an
+        edit form is prefilled with."""
+        values = {name: self.item[name] for name in _kind(self.kind).revisable}
+        if "aliases" in values:
+            languages = {str(alias): str(lang) for alias, lang in self.item.get("languages", ())}
+            values["aliases"] = [with_language(alias, languages.get(alias, ""))
+                                 for alias in values["aliases"]]
+        return values
 
 
 # -- reading -----------------------------------------------------------------
@@ -253,10 +272,9 @@ def revise(case: Case, kind: str | ItemKind, item_id: int, changes: dict[str, An
     with case.write() as tx:
         row = _current(tx, kind, item_id, expected_version)
         current = get_item(case, kind, item_id)
-        old = current.model_dump()
         proposed = _validated(kind, current, changes)
-        changed = {name: (_jsonable(old[name]), _jsonable(value))
-                   for name, value in proposed.items() if old[name] != value}
+        changed = {name: (_jsonable(_value(current, name)), _jsonable(value))
+                   for name, value in proposed.items() if not _same(name, _value(current, name), value)}
         if not changed:
             raise InvalidValueError(
                 f"{kind.singular} {item_id} already has those values: nothing was changed")
@@ -278,7 +296,10 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
             "AND undoes = '' AND NOT EXISTS (SELECT 1 FROM revisions u WHERE u.undoes = r.uid) "
             "ORDER BY at DESC, rowid DESC LIMIT 1", [kind.name, row["uid"]]).fetchone()
         if target is None:
-            raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: no revisions")
+            revised = tx.execute("SELECT 1 FROM revisions WHERE item_kind = ? AND item_uid = ? LIMIT 1",
+                                 [kind.name, row["uid"]]).fetchone()
+            raise NothingToUndoError(f"nothing to undo on {kind.singular} {item_id}: " + (
+                "each of its revisions is undone already" if revised else "no revisions"))
         if set(json.loads(target["fields"])) & set(RELATIONSHIP_ENDS):
             raise NothingToUndoError(
                 f"nothing to undo on {kind.singular} {item_id}: its latest revision moved it "
@@ -287,10 +308,12 @@ def undo_own_latest_revision(case: Case, kind: str | ItemKind, item_id: int, *, 
             raise NothingToUndoError(
                 f"nothing to undo on {kind.singular} {item_id}: its latest revision is by "
                 f"{target['annotator']} ({target['at']}), not by you")
-        current = get_item(case, kind, item_id).model_dump()
-        back = {name: (_jsonable(current[name]), old)
-                for name, (old, _new) in json.loads(target["fields"]).items()}
-        kind.write(tx, item_id, {name: _stored(name, old) for name, (_now, old) in back.items()})
+        current = get_item(case, kind, item_id)
+        put_back = {name: _stored(tx, item_id, name, old, new)
+                    for name, (old, new) in json.loads(target["fields"]).items()}
+        kind.write(tx, item_id, put_back)
+        back = {name: (_jsonable(_value(current, name)), _jsonable(value))
+                for name, value in put_back.items()}
         return _record_revision(tx, kind, row, back, annotator=annotator,
                                 note="undo", undoes=target["uid"])
 
@@ -320,9 +343,8 @@ def _normalised(kind: ItemKind, changes: dict[str, Any]) -> dict[str, Any]:
             raise InvalidValueError(f"{'an' if kind.singular[0] in 'aeiou' else 'a'} "
                                     f"{kind.singular} has no field {name!r} to revise "
                                     f"(choose {', '.join(kind.revisable)})")
-        if name == "aliases":
-            items = value.split("|") if isinstance(value, str) else list(value)
-            normal[name] = tuple(dict.fromkeys(nfc(a).strip() for a in items if nfc(a).strip()))
+        if name == "aliases":   # "VSSE | Staatsveiligheid@nl": each with its language tag, if any
+            normal[name] = normal_aliases(value.split("|") if isinstance(value, str) else list(value))
         elif isinstance(value, str):
             normal[name] = nfc(value).strip() if name != "description" else nfc(value)
         else:
@@ -352,16 +374,33 @@ def _validated(kind: ItemKind, current: Model, changes: dict[str, Any]) -> dict[
         checked = kind.model.model_validate({**current.model_dump(), **changes})
     values = checked.model_dump()
     if "aliases" in changes:   # an entity's own name is not an alias of it
-        values["aliases"] = tuple(a for a in values["aliases"] if a != values["name"])
+        values["aliases"] = tuple(a for a in changes["aliases"] if split_language(a)[0] != values["name"])
     return {name: values[name] for name in changes}
+
+
+def _value(item: Model, name: str) -> Any:
+    """A field's value as a revision holds it: an entity's aliases with their
+    language tags (``Staatsveiligheid@nl``), so that a tag's change is one."""
+    if name == "aliases" and isinstance(item, Entity):
+        return tuple(tagged_names(item))
+    return item.model_dump()[name]
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    """Whether a field would not change: aliases are a set (read back in name order)."""
+    return set(old) == set(new) if name == "aliases" else bool(old == new)
 
 
 def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _stored(name: str, value: Any) -> Any:
-    return tuple(value) if name == "aliases" else value
+def _stored(tx: sqlite3.Connection, item_id: int, name: str, value: Any, other: Any) -> Any:
+    """A value a stored revision holds (``other``: the revision's other side), to write
+    again: aliases it holds plain keep the tags they have (:func:`db.entities.tags_kept`)."""
+    if name == "aliases":
+        return tags_kept(value, other, stored_languages(tx, item_id))
+    return value
 
 
 # -- retiring and restoring ------------------------------------------------------
@@ -373,7 +412,7 @@ def retire(case: Case, kind: str | ItemKind, item_id: int, *, reason: str, annot
     default and keeps its links and history. A reason is required."""
     reason = nfc(reason).strip()
     if not reason:
-        raise InvalidValueError("retiring needs a reason (--reason)")
+        raise InvalidValueError("retiring needs a reason: say why")
     return _set_retired(case, _kind(kind), item_id, True, reason=reason, annotator=annotator,
                         expected_version=expected_version)
 
@@ -457,6 +496,7 @@ def _combine_one(case: Case, tx: sqlite3.Connection, kept_row: sqlite3.Row,
                      if name not in have]
     tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in aliases_added])
+    carry_languages(tx, kept_id, absorbed_id, aliases_added)
     moved: dict[str, Any] = {"aliases_added": aliases_added}
     for table, (other, other_table) in _ENTITY_LINKS.items():
         links = tx.execute(
@@ -959,7 +999,9 @@ def _field_conflict(case: Case | sqlite3.Connection, row: sqlite3.Row) -> FieldC
     item_id = int(item[0][0]) if item else None
     now = None
     if item_id is not None and isinstance(case, Case):
-        now = _jsonable(get_item(case, kind, item_id).model_dump().get(row["field"]))
+        current = get_item(case, kind, item_id)
+        if row["field"] in current.model_dump():
+            now = _jsonable(_value(current, row["field"]))   # aliases with their tags
     return FieldConflict(
         id=row["id"], item_kind=row["item_kind"], item_uid=row["item_uid"], item_id=item_id,
         field=row["field"], ours=_revision(_without_rowid(ours)),
@@ -996,7 +1038,8 @@ def settle_conflict(case: Case, conflict_id: int, keep: str, *, annotator: str,
         field = conflict.field
         if keep in ("ours", "theirs"):
             chosen = conflict.ours if keep == "ours" else conflict.theirs
-            value = chosen.fields[field][1]
+            before, value = chosen.fields[field]
+            value = _stored(tx, conflict.item_id, field, value, before)
             how = f"kept {keep} ({chosen.annotator})"
         else:
             value, how = keep, "kept a value of its own"
@@ -1004,7 +1047,7 @@ def settle_conflict(case: Case, conflict_id: int, keep: str, *, annotator: str,
         item = _current(tx, kind, conflict.item_id, None)
         current = get_item(case, kind, conflict.item_id)
         new = _validated(kind, current, changes)[field]
-        old = current.model_dump()[field]
+        old = _value(current, field)
         if old != new:
             kind.write(tx, conflict.item_id, {field: new})
         said = f"settles conflict {conflict_id}: {how}" + (f"; {nfc(note).strip()}"
@@ -1085,7 +1128,7 @@ def add_item(case: Case, kind: str, fields: dict[str, str], *,
         _check_entities(case, list(entity_ids))
         item: Model
         if kind == "entity":
-            aliases = [a for a in fields.get("aliases", "").split("|") if a.strip()]
+            aliases = normal_aliases(fields.get("aliases", "").split("|"))   # one tag an alias
             entity = add_entity(case, kind=fields["kind"], name=fields["name"], aliases=aliases,
                                 description=fields.get("description", ""), created_by=annotator)
             for excerpt_id, _ in pairs:
@@ -1123,42 +1166,43 @@ class Activity(Model):
 # ties the same way at every read (the branch, then the row's place in its table).
 _ACTIVITY = """
 SELECT at, annotator, CASE undoes WHEN '' THEN 'revised' ELSE 'undid a revision' END AS action,
-       item_kind AS kind, item_uid, fields AS detail, 1 AS src, rowid AS n FROM revisions
+       item_kind AS kind, item_uid, fields AS detail, '' AS other, 1 AS src, rowid AS n FROM revisions
 UNION ALL
 SELECT at, annotator, CASE retired WHEN 1 THEN 'retired' ELSE 'restored' END, item_kind, item_uid,
-       reason, 2, rowid FROM retirements
+       reason, '', 2, rowid FROM retirements
 UNION ALL
-SELECT at, annotator, 'combined', 'entity', kept_uid, 'absorbed ' || absorbed_uid || ' ' || note,
-       3, rowid FROM combinations
+SELECT at, annotator, 'combined', 'entity', kept_uid, note, absorbed_uid, 3, rowid FROM combinations
 UNION ALL
-SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, 'gave back ' || absorbed_uid,
+SELECT undone_at, undone_by, 'uncombined', 'entity', kept_uid, '', absorbed_uid,
        4, rowid FROM combinations WHERE undone_at != ''
 UNION ALL
-SELECT at, annotator, 'judged', 'entity', entity_a, judgement || ' as ' || entity_b, 5, rowid
+SELECT at, annotator, 'judged', 'entity', entity_a, judgement, entity_b, 5, rowid
 FROM duplicate_judgements
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note, 6, a.rowid
+SELECT a.created_at, a.annotator, a.kind, 'claim', c.uid, a.status || ' ' || a.note, '', 6, a.rowid
 FROM annotations a JOIN claims c ON c.id = a.claim_id
 UNION ALL
-SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note,
+SELECT a.created_at, a.annotator, a.kind, 'relationship', r.uid, a.status || ' ' || a.note, '',
        7, a.rowid
 FROM relationship_annotations a JOIN relationships r ON r.id = a.relationship_id
 UNION ALL
-SELECT added_at, '', 'ingest', 'source', uid, title, 8, rowid FROM sources
+SELECT added_at, '', 'ingest', 'source', uid, title, '', 8, rowid FROM sources
 UNION ALL
-SELECT created_at, created_by, 'added', 'relationship', uid, type, 9, rowid FROM relationships
+SELECT created_at, created_by, 'added', 'relationship', uid, type, '', 9, rowid FROM relationships
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'entity', uid, name || ' (' || kind || ')', 10, rowid
+SELECT created_at, created_by, 'added', 'entity', uid, name || ' (' || kind || ')', '', 10, rowid
 FROM entities
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'event', uid, title, 11, rowid FROM events
+SELECT created_at, created_by, 'added', 'event', uid, title, '', 11, rowid FROM events
 WHERE created_at != ''
 UNION ALL
-SELECT created_at, created_by, 'added', 'claim', uid, statement, 12, rowid FROM claims
+SELECT created_at, created_by, 'added', 'claim', uid, statement, '', 12, rowid FROM claims
 WHERE created_at != ''
 """
+# What a combination, an uncombination or a judgement says of the other entity it names.
+_OTHER_ENTITY = {"combined": "absorbed", "uncombined": "gave back", "judged": "as"}
 _NEWEST_FIRST = "at DESC, src, n DESC"
 
 
@@ -1189,11 +1233,26 @@ def activity(case: Case, *, kind: str | None = None, item_id: int | None = None,
     have no time and are not listed), revisions, retirements, combinations, judgements and marks; a page at a
     time (``offset``, ``limit``), sorted and cut in SQL."""
     where, params = _activity_filter(case, kind=kind, item_id=item_id, annotator=annotator)
-    rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail FROM ({_ACTIVITY}) "
+    rows = case.rows(f"SELECT at, annotator, action, kind, item_uid, detail, other FROM ({_ACTIVITY}) "
                      f"{where} ORDER BY {_NEWEST_FIRST} LIMIT ? OFFSET ?",
                      [*params, limit, max(0, offset)])
-    return [Activity(**dict(row), item_id=_id_for(case, row["kind"], row["item_uid"]))
+    return [Activity(at=row["at"], annotator=row["annotator"], action=row["action"],
+                     kind=row["kind"], item_uid=row["item_uid"], detail=_detail(case, row),
+                     item_id=_id_for(case, row["kind"], row["item_uid"]))
             for row in rows]
+
+
+def _detail(case: Case, row: sqlite3.Row) -> str:
+    """An entry's detail; the other entity a combination or a judgement names, by id
+    and name (``absorbed entity 89 (Ivan Petrov)``), or its uid if this file lacks it."""
+    if row["action"] not in _OTHER_ENTITY:
+        return str(row["detail"])
+    found = case.row("SELECT id, name FROM entities WHERE uid = ?", [row["other"]])
+    other = f"entity {found['id']} ({found['name']})" if found is not None else str(row["other"])
+    words = [_OTHER_ENTITY[row["action"]], other, str(row["detail"])]
+    if row["action"] == "judged":
+        words = [str(row["detail"]), *words[:2]]
+    return " ".join(word for word in words if word)
 
 
 def count_activity(case: Case, *, kind: str | None = None, item_id: int | None = None,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .casefile import Case, new_uid, utc_now
 from .damage import read_model
@@ -52,6 +53,57 @@ def tagged_names(entity: Entity) -> list[str]:
     """An entity's aliases as written, with their language tags: ``Staatsveiligheid@nl``."""
     languages = dict(entity.languages)
     return [with_language(alias, languages.get(alias, "")) for alias in entity.aliases]
+
+
+def normal_aliases(typed: Iterable[str]) -> tuple[str, ...]:
+    """Aliases as typed (``Moskva@RU``) as a revision writes them: each once, its
+    tag in BCP 47's usual case (``Moskva@ru``); UnknownLanguageError for a tag
+    that is no language, InvalidValueError for one alias given two tags."""
+    tags: dict[str, str] = {}
+    for alias in typed:
+        plain, language = split_language(nfc(alias).strip())
+        if not plain:
+            continue
+        if plain in tags and tags[plain] != language:
+            raise InvalidValueError(
+                f"alias {plain!r} is given twice, tagged {tags[plain] or 'none'} and "
+                f"{language or 'none'}: give it once")
+        tags[plain] = language
+    return tuple(with_language(plain, language) for plain, language in tags.items())
+
+
+def stored_languages(tx: sqlite3.Connection, entity_id: int) -> dict[str, str]:
+    """The language tags of an entity's aliases, by alias, as the file holds them."""
+    return {str(alias): str(lang) for alias, lang in tx.execute(
+        "SELECT alias, lang FROM alias_languages WHERE entity_id = ?", [entity_id])}
+
+
+def tags_kept(written: Sequence[str], before: Sequence[str], languages: dict[str, str]
+              ) -> tuple[str, ...]:
+    """The aliases a stored revision wrote (``written``, replayed by a merge or put
+    back by undo), each written plain that was plain in ``before`` too given the
+    tag it has here (``languages``). Revisions made before aliases were revised
+    with their tags hold them plain, and kept each tag so; one made since holds
+    them tagged, and shows a tag taken away as ``X@nl`` before and ``X`` after."""
+    plain_before = {alias for alias in before if split_language(alias)[1] == ""}
+    kept = []
+    for alias in written:
+        plain, language = split_language(alias)
+        if not language and plain in plain_before and languages.get(plain):
+            kept.append(with_language(plain, languages[plain]))
+        else:
+            kept.append(alias)
+    return tuple(kept)
+
+
+def carry_languages(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
+                    aliases: Sequence[str]) -> None:
+    """The language tags of the absorbed entity's aliases that combining it made the
+    kept one's (``Мецола@ru`` stays ``Мецола@ru``); uncombining deletes them with the aliases."""
+    tx.execute("INSERT OR IGNORE INTO alias_languages (entity_id, alias, lang) "
+               "SELECT ?, alias, lang FROM alias_languages WHERE entity_id = ? "
+               "AND alias IN (SELECT value FROM json_each(?))",
+               [kept_id, absorbed_id, json.dumps(list(aliases), ensure_ascii=False)])
 
 
 def write_alias_languages(tx: sqlite3.Connection, entity_id: int, languages: dict[str, str]) -> None:

@@ -21,7 +21,13 @@ from . import marks
 from .casefile import Case
 from .claims import add_note, claims_by_ids, mark_claim, undo_last_mark
 from .conflicts import open_conflict_counts, resolve_conflicts
-from .entities import entities_by_ids, tagged_aliases, tagged_names, write_alias_languages
+from .entities import (
+    entities_by_ids,
+    stored_languages,
+    tagged_aliases,
+    tagged_names,
+    write_alias_languages,
+)
 from .events import events_by_ids
 from .marks import RELATIONSHIP_MARKS
 from .models import (
@@ -219,7 +225,8 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
         # the entity for search (a trigger), and each statement that does so adds a
         # segment to the search index, so rewriting the unchanged ones made a
         # revision of aliases cost some three times a mark (benchmarks/curation.py).
-        # An alias given without a tag keeps the one it had (a form shows them plain).
+        # The aliases are written as given, tags and all: one given without a tag
+        # has none (the form shows each with its tag: taking "@nl" away takes it away).
         aliases, languages = tagged_aliases(changes["aliases"])
         stored = {row[0] for row in tx.execute(
             "SELECT alias FROM entity_aliases WHERE entity_id = ?", [entity_id])}
@@ -228,7 +235,12 @@ def _write_entity_fields(tx: sqlite3.Connection, entity_id: int, changes: dict[s
             tx.executemany("DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ?", gone)
         tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                        [(entity_id, alias) for alias in aliases if alias not in stored])
-        write_alias_languages(tx, entity_id, languages)
+        tagged = stored_languages(tx, entity_id)
+        untagged = [(entity_id, alias) for alias in aliases if alias in tagged and alias not in languages]
+        if untagged:
+            tx.executemany("DELETE FROM alias_languages WHERE entity_id = ? AND alias = ?", untagged)
+        write_alias_languages(tx, entity_id, {alias: language for alias, language in languages.items()
+                                              if tagged.get(alias) != language})
 
 
 # A relationship's ends, as combining entities revises them: by entity uid (ids differ

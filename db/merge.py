@@ -205,7 +205,7 @@ def merge_case_files(target: Case, other_path: str | os.PathLike[str], *,
             with target.write() as tx:
                 copier = _ClaimCopier(target, other, report)
                 merge_items(tx, report, detected_by=f"merge {other_path.name}", other_name=str(other_path),
-                            copy_source_details=copier._source_details)
+                            copy_source_details=copier._source_details, another_case=ours != theirs)
                 link_new_excerpts(target, report)
                 for row in _other_claims_missing(tx, other):
                     copier.copy(row)

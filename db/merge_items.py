@@ -32,6 +32,7 @@ from typing import Any
 from .casefile import utc_now
 from .claims import NEW_CLAIM
 from .curation import _give_back_relationships, _restore_links, follow_combinations
+from .entities import carry_languages, stored_languages, tags_kept
 from .errors import CaseFileError, MergeRefusedError
 from .kinds import ITEM_KINDS, ItemKind
 from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settle_status
@@ -99,8 +100,10 @@ def find_apart(tx: sqlite3.Connection) -> None:
 
 
 def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: str,
-                copy_source_details: Any, other_name: str) -> None:
-    """Bring in everything of ``other`` the case lacks (see the module's rules).
+                copy_source_details: Any, other_name: str, another_case: bool = False) -> None:
+    """Bring in everything of ``other`` the case lacks (see the module's rules);
+    ``another_case``: ``other`` is a copy of another case (merged with --force),
+    whose entities this case lacks by uid are matched by kind and name.
     ``copy_source_details(other_id, new_id)`` copies a new source's pages,
     boxes, metadata and attachments. Raises MergeRefusedError (naming
     ``other_name``, the copy's path) for a new link of the copy to a row the copy lacks."""
@@ -144,10 +147,14 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     # -- entities, by uid, else (a copy of another case) by kind and name -----------
     columns = ENTITIES.insert(with_id=False).columns
     # Sparse as temp.excerpt_map: only the entities whose id here differs, or that are new.
+    # Within one case only by uid: an entity added on one copy with the name of one
+    # already there is another entity (a likely duplicate, to combine or not), and
+    # folding it in by name in one direction only would make the copies differ.
+    by_name = ("(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind "
+               "AND e.sort_name = o.sort_name AND e.name = o.name)" if another_case else "NULL")
     tx.execute("INSERT INTO temp.entity_map SELECT other_id, id FROM (SELECT a.other_id, "
-               "ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), "
-               "(SELECT min(e.id) FROM main.entities e WHERE e.kind = o.kind AND e.sort_name = o.sort_name "
-               "AND e.name = o.name)) AS id FROM temp.entities_apart a "
+               f"ifnull((SELECT e.id FROM main.entities e WHERE e.uid = o.uid), {by_name}) "
+               "AS id FROM temp.entities_apart a "
                "JOIN other.entities o ON o.id = a.other_id WHERE a.moved) WHERE id IS NOT other_id")
     before = _max_id(tx, "entities")
     added["entities"] = _count(tx, _insert_select(ENTITIES, columns,
@@ -535,9 +542,12 @@ def _settle_fields(tx: sqlite3.Connection, kind: ItemKind, item_uid: str, added:
     values: dict[str, Any] = {}
     for row in tx.execute(
             "SELECT fields FROM main.revisions WHERE item_kind = ? AND item_uid = ? "
-            "ORDER BY at, uid", [kind.name, item_uid]):
-        for field, (_old, new) in json.loads(row[0]).items():
-            values[field] = tuple(new) if field == "aliases" else new
+            "ORDER BY at, uid", [kind.name, item_uid]).fetchall():
+        for field, (old, new) in json.loads(row[0]).items():
+            values[field] = (old, new) if field == "aliases" else new
+    if "aliases" in values:   # aliases a revision holds plain keep the tags they have here
+        old, new = values["aliases"]
+        values["aliases"] = tags_kept(new, old, stored_languages(tx, int(item[0])))
     if values:
         kind.write(tx, int(item[0]), values)
     if "version" in kind.table.columns:
@@ -591,6 +601,7 @@ def _move_links(tx: sqlite3.Connection, kept_uid: str, absorbed_uid: str,
     kept_id, absorbed_id = ids
     tx.executemany(ENTITY_ALIASES.insert(or_ignore=True).sql,
                    [(kept_id, alias) for alias in moved.get("aliases_added", [])])
+    carry_languages(tx, kept_id, absorbed_id, moved.get("aliases_added", []))
     for table in ("excerpt_entities", "event_entities", "claim_entities"):
         tx.execute(f"UPDATE OR IGNORE main.{table} SET entity_id = ? WHERE entity_id = ?",
                    [kept_id, absorbed_id])

@@ -5,15 +5,25 @@ bodies and places, found by search and linked in texts in those languages."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
 
 import db
+from db.curation import (
+    combine,
+    field_conflicts,
+    revise,
+    settle_conflict,
+    uncombine,
+    undo_own_latest_revision,
+)
 from db.entities import add_alias, add_entity, entities_by_ids, tagged_names
-from db.kinds import ENTITY
+from db.merge import merge_case_files
 from db.search import entity_named, search
+from db.tables import ENTITY_ALIASES, REVISIONS
 from db.text import split_language
 
 ANA = {"CASEBOOK_ANNOTATOR": "ana"}
@@ -48,12 +58,23 @@ def test_tags_are_stored_shown_and_kept_through_a_revision(tmp_path: Path):
         assert dict(stored.languages) == {"Staatsveiligheid": "nl", "Sûreté de l'État": "fr",
                                           "Veiligheid van de Staat": "nl"}
         assert "Staatsveiligheid@nl" in tagged_names(stored) and "VSSE" in tagged_names(stored)
-        # An edit form gives the aliases plain: their tags stay; a new tag replaces one.
-        with case.write() as tx:
-            ENTITY.write(tx, entity.id, {"aliases": ["Staatsveiligheid", "Sûreté de l'État@fr-BE"]})
+        # A revision gives the aliases as written, tags and all (as the edit form shows
+        # them): a tag given again stays, a new one replaces it, one left off is gone.
+        revision = revise(case, "entity", entity.id,
+                          {"aliases": "Staatsveiligheid@NL | Sûreté de l'État@fr-be | VSSE"},
+                          annotator="ana")
         [revised] = entities_by_ids(case, [entity.id])
         assert dict(revised.languages) == {"Staatsveiligheid": "nl", "Sûreté de l'État": "fr-BE"}
         assert case.scalar("SELECT count(*) FROM alias_languages") == 2   # gone with their aliases
+        assert revision.fields["aliases"] == (tagged_names(stored), [
+            "Staatsveiligheid@nl", "Sûreté de l'État@fr-BE", "VSSE"])
+        revise(case, "entity", entity.id, {"aliases": "Staatsveiligheid@nl | Sûreté de l'État | VSSE"},
+               annotator="ana")
+        [untagged] = entities_by_ids(case, [entity.id])
+        assert dict(untagged.languages) == {"Staatsveiligheid": "nl"}
+        with pytest.raises(db.CaseError, match="already has those values"):   # tags as stored
+            revise(case, "entity", entity.id, {"aliases": "VSSE|Sûreté de l'État|Staatsveiligheid@NL"},
+                   annotator="ana")
         # Search finds the alias without its tag, and shows the tag.
         [hit] = [h for g in search(case, "staatsveiligheid").groups for h in g.hits]
         assert "Staatsveiligheid@nl" in hit.detail
@@ -123,3 +144,135 @@ def test_two_letters_that_are_no_language_are_refused_in_one_line_and_nothing_is
     shown = json.loads(run_cli("show", path, "entity", "1", "--json").stdout)
     assert shown["item"]["version"] == 0 and shown["revisions"] == []
     assert [tuple(pair) for pair in shown["item"]["languages"]] == [("Moskva", "ru")]
+
+
+def _tags(path: Path) -> set[tuple[str, str, str]]:
+    """Every alias's language tag, by entity uid: what two merged copies must agree on."""
+    with db.open_case(path, read_only=True) as case:
+        return {tuple(row) for row in case.rows(
+            "SELECT e.uid, l.alias, l.lang FROM alias_languages l JOIN entities e ON e.id = l.entity_id")}
+
+
+def test_tags_set_and_taken_away_on_two_laptops_merge_alike_both_ways(tmp_path: Path):
+    base = tmp_path / "base.casebook"
+    with db.create_case(base, title="t") as case:
+        vsse = add_entity(case, kind="organization", name="State Security Service",
+                          aliases=["VSSE", "Staatsveiligheid@nl", "Sûreté de l'État@fr"]).id
+        moscow = add_entity(case, kind="place", name="Moscow", aliases=["Moskva"]).id
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(base, ana_path)
+    shutil.copyfile(base, ben_path)
+    with db.open_case(ana_path) as ana:   # a tag taken away, one changed
+        revise(ana, "entity", vsse, {"aliases": "VSSE|Staatsveiligheid|Sûreté de l'État@fr-BE"},
+               annotator="ana")
+    with db.open_case(ben_path) as ben:   # a tag given
+        revise(ben, "entity", moscow, {"aliases": "Moskva@ru|Москва@ru"}, annotator="ben")
+    ana_copy, ben_copy = tmp_path / "ana2.casebook", tmp_path / "ben2.casebook"
+    shutil.copyfile(ana_path, ana_copy)
+    shutil.copyfile(ben_path, ben_copy)
+    with db.open_case(ana_copy) as case:
+        merge_case_files(case, ben_path)
+    with db.open_case(ben_copy) as case:
+        merge_case_files(case, ana_path)
+    assert _tags(ana_copy) == _tags(ben_copy)
+    with db.open_case(ana_copy, read_only=True) as case:
+        assert dict(entities_by_ids(case, [vsse])[0].languages) == {"Sûreté de l'État": "fr-BE"}
+        assert dict(entities_by_ids(case, [moscow])[0].languages) == {"Moskva": "ru", "Москва": "ru"}
+        assert case.scalar("SELECT count(*) FROM revision_conflicts") == 0
+
+
+def test_undo_puts_a_tag_back_and_a_revision_held_plain_keeps_the_tags(tmp_path: Path):
+    """A revision made before aliases were revised with their tags holds them
+    plain, and kept each alias's tag: undoing it, or a merge replaying it, still does."""
+    path = tmp_path / "c.casebook"
+    with db.create_case(path, title="t") as case:
+        vsse = add_entity(case, kind="organization", name="State Security Service",
+                          aliases=["VSSE", "Staatsveiligheid@nl"]).id
+        revise(case, "entity", vsse, {"aliases": "VSSE|Staatsveiligheid"}, annotator="ana")
+        assert dict(entities_by_ids(case, [vsse])[0].languages) == {}
+        undo_own_latest_revision(case, "entity", vsse, annotator="ana")
+        assert dict(entities_by_ids(case, [vsse])[0].languages) == {"Staatsveiligheid": "nl"}
+    laptop = tmp_path / "laptop.casebook"
+    shutil.copyfile(path, laptop)
+    with db.open_case(path) as case:   # a revision of aliases as older casebooks wrote it: plain
+        [entity] = entities_by_ids(case, [vsse])
+        with case.write() as tx:
+            tx.execute(ENTITY_ALIASES.insert().sql, [vsse, "SV"])
+            tx.execute("UPDATE entities SET version = version + 1 WHERE id = ?", [vsse])
+            tx.execute(REVISIONS.insert().sql, REVISIONS.insert().values(dict(
+                uid="00000000-0000-4000-8000-000000000001", item_kind="entity", item_uid=entity.uid,
+                version=entity.version + 1, annotator="ana", at="2099-01-01T00:00:00.000000Z",
+                fields=json.dumps({"aliases": [["Staatsveiligheid", "VSSE"],
+                                               ["SV", "Staatsveiligheid", "VSSE"]]}),
+                note="", undoes="")))
+    with db.open_case(laptop) as case:   # the laptop lacks it: the merge replays it
+        merge_case_files(case, path)
+        [entity] = entities_by_ids(case, [vsse])
+        assert set(entity.aliases) == {"VSSE", "Staatsveiligheid", "SV"}
+        assert dict(entity.languages) == {"Staatsveiligheid": "nl"}
+    with db.open_case(path) as case:
+        undo_own_latest_revision(case, "entity", vsse, annotator="ana")
+        [entity] = entities_by_ids(case, [vsse])
+        assert set(entity.aliases) == {"VSSE", "Staatsveiligheid"}
+        assert dict(entity.languages) == {"Staatsveiligheid": "nl"}
+
+
+def test_an_alias_given_two_tags_is_refused_in_one_line(tmp_path: Path):
+    path = tmp_path / "cli.casebook"
+    assert run_cli("new", path, "--title", "t").returncode == 0
+    assert run_cli("add", path, "entity", "kind=place", "name=Belgrade", env=ANA).returncode == 0
+    refused = run_cli("revise", path, "entity", "1", "aliases=Beograd@sr-Latn|Beograd@sr-Cyrl",
+                      env=ANA)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "'Beograd' is given twice, tagged sr-Latn and sr-Cyrl" in refused.stderr
+    added = run_cli("add", path, "entity", "kind=place", "name=Belgrad", "aliases=Beograd@sr|Beograd",
+                    env=ANA)
+    assert added.returncode == 1 and "'Beograd' is given twice, tagged sr and none" in added.stderr
+    shown = json.loads(run_cli("show", path, "entity", "1", "--json").stdout)
+    assert shown["item"]["version"] == 0 and shown["revisions"] == []
+
+
+def test_combining_carries_the_tags_of_the_names_it_moves_and_uncombining_takes_them(tmp_path: Path):
+    path = tmp_path / "c.casebook"
+    with db.create_case(path, title="t") as case:
+        kept = add_entity(case, kind="person", name="Roberta Metsola", aliases=["Μέτσολα@el"]).id
+        twin = add_entity(case, kind="person", name="R. Metsola", aliases=["Мецола@ru", "Metsola"]).id
+    laptop = tmp_path / "laptop.casebook"
+    shutil.copyfile(path, laptop)
+    with db.open_case(path) as case:
+        combine(case, kept, [twin], annotator="ana")
+        [entity] = entities_by_ids(case, [kept])
+        assert set(tagged_names(entity)) == {"Μέτσολα@el", "R. Metsola", "Мецола@ru", "Metsola"}
+    with db.open_case(laptop) as case:   # the combination made here by a merge: the same
+        merge_case_files(case, path)
+        assert set(tagged_names(entities_by_ids(case, [kept])[0])) == {
+            "Μέτσολα@el", "R. Metsola", "Мецола@ru", "Metsola"}
+    with db.open_case(path) as case:
+        uncombine(case, twin, annotator="ana")
+        assert tagged_names(entities_by_ids(case, [kept])[0]) == ["Μέτσολα@el"]
+        assert set(tagged_names(entities_by_ids(case, [twin])[0])) == {"Мецола@ru", "Metsola"}
+    assert run_cli("check", path).returncode == 0
+
+
+def test_aliases_tagged_differently_on_two_laptops_are_a_conflict_settled_with_their_tags(tmp_path: Path):
+    base = tmp_path / "base.casebook"
+    with db.create_case(base, title="t") as case:
+        belgrade = add_entity(case, kind="place", name="Belgrade", aliases=["Beograd"]).id
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(base, ana_path)
+    shutil.copyfile(base, ben_path)
+    with db.open_case(ana_path) as ana:
+        revise(ana, "entity", belgrade, {"aliases": "Beograd@sr-Latn"}, annotator="ana")
+    with db.open_case(ben_path) as ben:
+        revise(ben, "entity", belgrade, {"aliases": "Beograd@sr-Cyrl"}, annotator="ben")
+    with db.open_case(ana_path) as case:
+        assert merge_case_files(case, ben_path).revision_conflicts_found == 1
+        [conflict] = field_conflicts(case)
+        assert conflict.now == ["Beograd@sr-Cyrl"]   # the later revision stands meanwhile
+        assert (conflict.ours.fields["aliases"][1], conflict.theirs.fields["aliases"][1]) == (
+            ["Beograd@sr-Latn"], ["Beograd@sr-Cyrl"])
+    shown = run_cli("conflicts", ana_path)
+    assert shown.returncode == 0 and "aliases (now Beograd@sr-Cyrl)" in shown.stdout, shown.stdout
+    with db.open_case(ana_path) as case:
+        settle_conflict(case, conflict.id, "ours", annotator="ana")
+        assert tagged_names(entities_by_ids(case, [belgrade])[0]) == ["Beograd@sr-Latn"]

@@ -52,6 +52,22 @@ def test_a_relationship_added_is_in_the_log_with_who_added_it(case):
     assert curation.count_activity(case, kind="relationship") == before + 1
 
 
+def test_a_combination_and_a_judgement_name_the_other_entity_in_the_log(case):
+    from db.entities import add_entity
+
+    kept = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    twin = add_entity(case, kind="person", name="K. Logvinov", created_by="dan").id or 0
+    other = add_entity(case, kind="person", name="Logvinoff", created_by="dan").id or 0
+    curation.combine(case, kept, [twin], annotator="dan", note="one man")
+    curation.uncombine(case, twin, annotator="dan")
+    curation.judge_pair(case, kept, other, "not_same", annotator="dan")
+    details = {e.action: e.detail for e in curation.activity(case, annotator="dan")}
+    assert details["combined"] == f"absorbed entity {twin} (K. Logvinov) one man"
+    assert details["uncombined"] == f"gave back entity {twin} (K. Logvinov)"
+    assert details["judged"] in (f"not_same as entity {other} (Logvinoff)",
+                                 f"not_same as entity {kept} (Kirill Logvinov)")
+
+
 async def test_W_shows_the_log_a_name_narrows_it_and_enter_goes_to_the_item(case):
     curation.revise(case, "event", 1, {"title": "Ben's title"}, annotator="ben")
     curation.retire(case, "claim", 2, reason="a duplicate", annotator="ana")

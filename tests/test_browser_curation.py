@@ -47,7 +47,8 @@ async def test_e_edits_an_entity_as_a_revision_shown_in_its_detail(case):
         form = app.screen
         assert isinstance(form, EditScreen)
         assert form.query_one("#field-name", Input).value == "Kirill Logvinov"
-        assert form.query_one("#field-aliases", Input).value == "Logvinov | Кирилл Логвинов | Логвинов"
+        assert form.query_one("#field-aliases", Input).value == \
+            "Logvinov | Кирилл Логвинов@ru | Логвинов@ru"   # each with its language tag
         await press(pilot, "end")
         await _type(pilot, " Jr")
         await press(pilot, "enter")
@@ -59,6 +60,42 @@ async def test_e_edits_an_entity_as_a_revision_shown_in_its_detail(case):
         assert revision.annotator == "tester"
         detail = app.pane("entity").detail.text
         assert "Revisions · version 1" in detail and "Kirill Logvinov → Kirill Logvinov Jr" in detail
+
+
+async def test_the_edit_form_sets_changes_and_takes_away_language_tags(case):
+    entity_id = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))
+    app = browser(case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _on_entity(pilot, entity_id)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        form.query_one("#field-aliases", Input).focus()
+        await press(pilot, "end", "backspace", "backspace", "backspace")   # "Логвинов@ru": untagged
+        await _type(pilot, " | Moskva@RU")                                # a new one, tagged
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, EditScreen)
+        entity = get_entity(case, entity_id)
+        assert dict(entity.languages) == {"Кирилл Логвинов": "ru", "Moskva": "ru"}
+        [revision] = curation.revisions(case, kind="entity", item_uid=entity.uid)
+        assert revision.fields == {"aliases": (
+            ["Logvinov", "Кирилл Логвинов@ru", "Логвинов@ru"],
+            ["Logvinov", "Кирилл Логвинов@ru", "Логвинов", "Moskva@ru"])}
+        assert "Логвинов@ru" in app.pane("entity").detail.text   # the history shows the tags
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, EditScreen)
+        aliases = form.query_one("#field-aliases", Input)
+        assert aliases.value == "Logvinov | Moskva@ru | Кирилл Логвинов@ru | Логвинов"
+        aliases.focus()
+        await press(pilot, "end")
+        await _type(pilot, " | Moskwa@xx")   # no language: refused, the form stays
+        await press(pilot, "enter")
+        assert app.screen is form
+        status = str(form.query_one("#form-status").render())
+        assert "Not saved" in status and "'xx' after '@' is not an ISO 639-1" in status
+        assert get_entity(case, entity_id).version == entity.version
 
 
 async def test_a_stale_edit_says_who_changed_what_and_enter_again_saves_over_it(case):
@@ -98,7 +135,8 @@ async def test_X_retires_with_a_reason_H_shows_it_marked_and_X_restores_it(case)
         assert isinstance(app.screen, RetireScreen)
         await press(pilot, "enter")                       # a reason is required
         assert isinstance(app.screen, RetireScreen)
-        assert "needs a reason" in str(app.screen.query_one("#form-status").render())
+        status = str(app.screen.query_one("#form-status").render())
+        assert "needs a reason" in status and "--reason" not in status   # (no CLI option here)
         await _type(pilot, "a duplicate")
         await press(pilot, "enter")
         assert not isinstance(app.screen, RetireScreen)

@@ -155,17 +155,35 @@ def test_show_lists_the_linked_items_retired_ones_only_when_asked(seed_case_copy
     assert f"    excerpt {excerpt_id} ({stance}) retired: " in text
 
 
-def test_show_writes_language_tags_as_typed_and_a_revision_keeps_them(seed_case_copy: Path):
+def test_show_writes_language_tags_as_typed_and_revise_sets_and_takes_them(seed_case_copy: Path):
     with sqlite3.connect(seed_case_copy) as conn:
         [(logvinov,)] = conn.execute("SELECT id FROM entities WHERE name = 'Kirill Logvinov'")
     conn.close()
-    assert "languages: Кирилл Логвинов@ru | Логвинов@ru" in run_cli(
+    # the aliases with their tags, as 'revise aliases=' takes them back
+    assert "aliases: Logvinov | Кирилл Логвинов@ru | Логвинов@ru\n" in run_cli(
         "show", seed_case_copy, "entity", logvinov).stdout
+    # The aliases are given as written, tags and all: as 'show' and the edit form write them.
     assert run_cli("revise", seed_case_copy, "entity", logvinov,
-                   "aliases=Logvinov|Кирилл Логвинов|Логвинов|Kirill L.", env=ANA).returncode == 0
+                   "aliases=Logvinov|Кирилл Логвинов@ru|Логвинов@RU|Kirill L.", env=ANA).returncode == 0
     shown = run_cli("show", seed_case_copy, "entity", logvinov).stdout
-    assert "languages: Кирилл Логвинов@ru | Логвинов@ru" in shown
-    assert "Kirill L." in shown
+    assert "aliases: Kirill L. | Logvinov | Кирилл Логвинов@ru | Логвинов@ru\n" in shown
+    # A tag changed, one taken away: a revision of its own, on the record.
+    assert run_cli("revise", seed_case_copy, "entity", logvinov,
+                   "aliases=Logvinov|Кирилл Логвинов@uk|Логвинов|Kirill L.", "--note", "tags",
+                   env=ANA).returncode == 0
+    item = _json("show", seed_case_copy, "entity", logvinov, "--json")
+    assert item["item"]["languages"] == [["Кирилл Логвинов", "uk"]]
+    latest = item["revisions"][-1]
+    assert latest["note"] == "tags" and latest["fields"]["aliases"][1] == [
+        "Logvinov", "Кирилл Логвинов@uk", "Логвинов", "Kirill L."]
+    assert "Логвинов@ru" in latest["fields"]["aliases"][0]
+    # A tag that is no language: one line, nothing written.
+    version = item["item"]["version"]
+    refused = run_cli("revise", seed_case_copy, "entity", logvinov, "aliases=Logvinov|Moskva@xx",
+                      env=ANA)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "'xx'" in refused.stderr
+    assert _json("show", seed_case_copy, "entity", logvinov, "--json")["item"]["version"] == version
 
 
 def shown_title(path: Path) -> str:

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 import db
 from db import curation, trust
 from db.check import check_case
-from db.entities import add_entity, get_entity
+from db.entities import add_entity, get_entity, tagged_names
 from db.errors import InvalidValueError, NotFoundError, NothingToUndoError, StaleRevisionError
 from db.events import get_event
 from db.schema import SCHEMA_VERSION, UID_TABLES, migrations
@@ -87,7 +87,9 @@ def test_a_revision_changes_fields_on_the_record(case):
     assert after.name == "Kirill V. Logvinov" and set(after.aliases) == {"Logvinov", "K. Logvinov"}
     assert after.version == before.version + 1 == revision.version
     assert revision.fields == {"name": ("Kirill Logvinov", "Kirill V. Logvinov"),
-                               "aliases": (list(before.aliases), ["Logvinov", "K. Logvinov"])}
+                               # held with their language tags, as the form shows them
+                               "aliases": (tagged_names(before), ["Logvinov", "K. Logvinov"])}
+    assert "Логвинов@ru" in tagged_names(before)
     history = curation.revisions(case, kind="entity", item_uid=after.uid)
     assert [(r.annotator, r.note) for r in history] == [("ana", "full name")]
     # search and the folded name follow
@@ -107,7 +109,7 @@ def test_a_revision_of_aliases_writes_only_those_that_go_or_come(tmp_path: Path)
         written: list[str] = []
         case.conn.set_trace_callback(written.append)
         curation.revise(case, "entity", entity.id or 0,
-                        {"aliases": "Staatsveiligheid|Johnny|Jean@fr"}, annotator="ana")
+                        {"aliases": "Staatsveiligheid@nl|Johnny|Jean@fr"}, annotator="ana")
         case.conn.set_trace_callback(None)
         # (the trace repeats a statement for each statement its triggers run)
         alias_writes = [sql for sql in dict.fromkeys(written)
@@ -168,8 +170,10 @@ def test_undo_takes_back_ones_own_latest_revision_only(case):
     undo = curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
     assert case.scalar("SELECT statement FROM claims WHERE id = ?", [claim_id]) == statement
     assert undo.undoes and undo.fields == {"statement": ("Reworded.", statement)}
-    with pytest.raises(NothingToUndoError):
+    with pytest.raises(NothingToUndoError, match="each of its revisions is undone already"):
         curation.undo_own_latest_revision(case, "claim", claim_id, annotator="ana")
+    with pytest.raises(NothingToUndoError, match="no revisions"):
+        curation.undo_own_latest_revision(case, "claim", claim_id + 1, annotator="ana")
 
 
 def test_concurrent_revisions_from_two_processes_never_lose_one(seed_case_copy: Path):

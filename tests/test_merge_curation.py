@@ -214,3 +214,31 @@ def test_items_both_sides_added_under_one_id_keep_their_own_links(seed_case_copy
             "WHERE l.excerpt_id = 1")}
         assert {"Ana's person", "Ben's person"} <= evidenced
     assert run_cli("check", ana_path).returncode == 0
+
+
+def test_an_entity_added_with_the_name_of_one_there_stays_apart_both_ways(seed_case_copy: Path,
+                                                                            tmp_path: Path):
+    """Within one case entities are matched by uid only: a second 'Uccle' added
+    on one laptop is another entity on both sides (the duplicates queue proposes
+    the two), not folded into the first by name in one direction."""
+    ana_path, ben_path = tmp_path / "ana.casebook", tmp_path / "ben.casebook"
+    shutil.copyfile(seed_case_copy, ana_path)
+    shutil.copyfile(seed_case_copy, ben_path)
+    with db.open_case(ben_path) as ben:
+        second = curation.add_item(ben, "entity", {"kind": "place", "name": "Uccle"}, evidence=[4],
+                                   annotator="ben")
+        curation.revise(ben, "entity", second.id, {"description": "Ben's Uccle"}, annotator="ben")
+    ana_copy, ben_copy = tmp_path / "ana2.casebook", tmp_path / "ben2.casebook"
+    shutil.copyfile(ana_path, ana_copy)
+    shutil.copyfile(ben_path, ben_copy)
+    with db.open_case(ana_copy) as case:
+        report = merge_case_files(case, ben_path)
+        assert report.added["entities"] == 1
+        assert case.scalar("SELECT count(*) FROM entities WHERE name = 'Uccle'") == 2
+        assert case.scalar("SELECT description FROM entities WHERE uid = ?", [second.uid]) == "Ben's Uccle"
+        assert any({p.a.name, p.b.name} == {"Uccle"} for p in curation.likely_duplicates(case))
+    with db.open_case(ben_copy) as case:
+        merge_case_files(case, ana_path)
+    one, two = snapshot(ana_copy), snapshot(ben_copy)
+    for key in one:
+        assert one[key] == two[key], key

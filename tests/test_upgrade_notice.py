@@ -52,7 +52,8 @@ def test_a_read_only_command_on_an_older_case_refuses_and_announces_nothing(tmp_
     assert result.returncode != 0
     assert result.stderr.splitlines() == [
         f"casebook: error: {path}: uses schema v{OLD} and needs upgrading to v{SCHEMA_VERSION}; "
-        "open it once without --read-only"]
+        "open it once for writing to upgrade it ('casebook open' without --read-only; "
+        "a backup is kept)"]
     assert _version(path) == OLD and not list(tmp_path.glob("*.bak"))
 
 

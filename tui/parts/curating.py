@@ -20,7 +20,6 @@ from textual.message import Message
 
 from db import CaseError, curation
 from db.casefile import OPENED_READ_ONLY
-from db.kinds import item_kind
 
 from ..history import Location
 from ..kinds import LIKELY_DUPLICATES, POSSIBLE_MENTIONS
@@ -151,12 +150,10 @@ class Curating:
         if message.what == "combine":
             self._combine(message.item_id, str(state.item.get("name", "")))
             return
-        fields = item_kind(message.kind).revisable
         from ..screens.edit import EditScreen
 
         self.host.open_screen(EditScreen(self.host.case, message.kind, message.item_id, version,
-                                         {name: state.item[name] for name in fields},
-                                         annotator=self.host.annotator))
+                                         state.revisable_values(), annotator=self.host.annotator))
 
     def _combine(self, entity_id: int, name: str) -> None:
         """``C`` on the entity to keep, then ``C`` on the one to combine into it."""

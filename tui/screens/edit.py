@@ -33,6 +33,8 @@ from .dialog import Dialog
 
 EDIT_HINT = "Tab next field · Enter save · Esc cancel (nothing is written)"
 ALIAS_SEPARATOR = " | "
+# Aliases as 'casebook revise' takes them: separated by '|', a language tag after '@'.
+ALIASES_HINT = "A | B@nl"
 
 
 class ItemCurated(Message):
@@ -148,7 +150,7 @@ class EditScreen(CurationScreen):
                 for name, value in self.values.items():
                     yield field_row(name.replace("_", " ").capitalize(),
                                     TextField(value, id=f"field-{name}"),
-                                    hint="A | B" if name == "aliases" else "")
+                                    hint=ALIASES_HINT if name == "aliases" else "")
                 yield field_row("Why", TextField("", id="field-note", placeholder="optional note"))
 
     def on_mount(self) -> None:

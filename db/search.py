@@ -30,11 +30,11 @@ import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from .casefile import Case
 from .entities import entities_by_ids
-from .errors import ReadInterrupted
+from .errors import CaseFileError, ReadInterrupted
 from .kinds import SEARCHED_KINDS, KindName, SearchHit, item_kind
 from .models import Entity, Model
 from .paging import live
@@ -50,6 +50,27 @@ from .text import (
 )
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
+
+_SQLITE_CORRUPT = 11       # primary code; FTS5 says SQLITE_CORRUPT_VTAB (267)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reads_the_index(read: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A search over a damaged index (pages of a received file overwritten)
+    fails with one line a user can act on, as a ``CaseFileError``, not with
+    SQLite's error: the browser says it and goes on."""
+    @functools.wraps(read)
+    def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return read(*args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF != _SQLITE_CORRUPT:
+                raise
+            raise CaseFileError(f"the search index is damaged ({error}); "
+                                "`casebook check` names what is wrong") from None
+    return reading
+
 KINDS: tuple[str, ...] = tuple(kind.name for kind in SEARCHED_KINDS)
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
@@ -382,6 +403,7 @@ def _results(
                          latin_terms=spelt, exact=exact)
 
 
+@_reads_the_index
 def first_matches(
     case: Case,
     query: str,
@@ -398,6 +420,7 @@ def first_matches(
                     include_retired=include_retired, exact=exact)
 
 
+@_reads_the_index
 def search(
     case: Case,
     query: str,
@@ -422,6 +445,7 @@ def search(
                     include_retired=include_retired, exact=exact)
 
 
+@_reads_the_index
 def refine(case: Case, results: SearchResults, *, limit: int = 10) -> SearchResults:
     """The groups ``search`` left in index order, ranked however many matches
     they have: the final order. It can take a second at a million excerpts,
@@ -457,6 +481,7 @@ class ResultPlace(Model):
     hit: SearchHit
 
 
+@_reads_the_index
 def count_all_matches(case: Case, query: str, kind: str, *, include_retired: bool = False) -> int:
     """Every match of one kind, counted (no cap): the length of its full list."""
     expression = match_expression(query)
@@ -469,6 +494,7 @@ def count_all_matches(case: Case, query: str, kind: str, *, include_retired: boo
     ))
 
 
+@_reads_the_index
 def matches_page(case: Case, query: str, kind: str, *, offset: int, limit: int, total: int,
                  include_retired: bool = False) -> list[SearchHit]:
     """A page of one kind's full list of matches, read in SQL (``LIMIT``/``OFFSET``):
@@ -488,6 +514,7 @@ def matches_page(case: Case, query: str, kind: str, *, offset: int, limit: int, 
     return _hits(case, kind, [row[0] for row in rows], query_terms(query))
 
 
+@_reads_the_index
 def step_result(case: Case, query: str, *, kind: str | None, position: int, step: int,
                 kinds: Sequence[str] = KINDS,
                 include_retired: bool = False) -> tuple[ResultPlace, bool] | None:
@@ -524,6 +551,7 @@ def step_result(case: Case, query: str, *, kind: str | None, position: int, step
     return None
 
 
+@_reads_the_index
 def entity_named(case: Case, name: str) -> Entity | None:
     """The entity of the case whose name or an alias is ``name`` (folding case
     and accents), or None: search narrows the candidates, the words decide."""

@@ -210,8 +210,19 @@ def browser(case, **options):
     return CasebookApp(case, **options)
 
 
+# Every wait on the app in a pty ends on a condition; the ceiling only ends a wait
+# that has already failed, so it is generous (a busy 2-core machine runs other suites).
+PTY_LIMIT_S = 60.0
+
+
 class PtyApp:
     """The real ``casebook`` in a pseudo-terminal: send keys, read every byte it writes.
+
+    Every wait is for a condition, never a quiet spell that a busy machine
+    outlasts: ``wait_for(text)``, ``wait_until(condition)``, ``send(..., until=)``;
+    with nothing to wait for, ``settle()`` waits until the app has read every
+    key sent and its screen has stopped changing. ``PTY_LIMIT_S`` only bounds
+    a wait that has already failed.
 
     With ``code``, Python runs that instead of ``-m casebook`` (with the same
     arguments in ``sys.argv``): a test that injects a fault, then calls ``main()``."""
@@ -220,7 +231,6 @@ class PtyApp:
                  size: tuple[int, int] = (24, 80), as_unprivileged: bool = False,
                  code: str | None = None):
         import fcntl
-        import pty
         import struct
         import termios
 
@@ -228,66 +238,136 @@ class PtyApp:
 
         self.output = bytearray()
         self.status: int | None = None
+        self.closed = False                # the app closed the terminal: it has exited
         self.screen = pyte.Screen(size[1], size[0])
         self._stream = pyte.ByteStream(self.screen)
         start = ["-m", "casebook"] if code is None else ["-c", code]
         command = [*(unprivileged() if as_unprivileged else []), sys.executable, *start,
                    *map(str, args)]
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: become casebook
-            os.environ.pop("NO_COLOR", None)
-            os.environ.update({"TERM": "xterm-256color", "COLORTERM": "", **(env or {})})
-            os.execv(command[0], command)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+        self.fd, terminal = os.openpty()
+        # The size is set before the app starts: it never draws its first frame at another.
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+        self._terminal_name = os.ttyname(terminal)   # to ask what the app has not read yet
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: its own session on the terminal, then casebook
+            try:
+                os.close(self.fd)
+                os.setsid()
+                fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
+                for stream in (0, 1, 2):
+                    os.dup2(terminal, stream)
+                os.environ.pop("NO_COLOR", None)
+                os.environ.update({"TERM": "xterm-256color", "COLORTERM": "", **(env or {})})
+                os.execv(command[0], command)
+            finally:
+                os._exit(127)
+        os.close(terminal)
+
+    def _pump(self, timeout: float) -> bool:
+        """Take in what the app wrote within ``timeout``; False once it has closed the terminal."""
+        import select
+
+        if self.closed:
+            return False
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if ready:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:        # EIO: the terminal's other end is closed
+                data = b""
+            if not data:
+                self.closed = True
+                return False
+            self.output.extend(data)
+            self._stream.feed(data)
+        return True
 
     def read(self, quiet: float = 0.6, limit: float = 3.0) -> bytes:
-        """Read until the app has written nothing for ``quiet`` seconds (a blinking
-        cursor never stops writing: ``limit`` bounds the wait)."""
-        import select
+        """Read until the app has written nothing for ``quiet`` seconds or ``limit``
+        has passed: for a test that waits by itself (``wait_until`` is the condition)."""
         import time
 
         start = len(self.output)
         deadline = time.monotonic() + limit
-        last = time.monotonic()
+        last, written = time.monotonic(), len(self.output)
         while time.monotonic() < deadline and time.monotonic() - last < quiet:
-            ready, _, _ = select.select([self.fd], [], [], 0.05)
-            if ready:
-                try:
-                    data = os.read(self.fd, 65536)
-                except OSError:
-                    break
-                if not data:
-                    break
-                self.output.extend(data)
-                self._stream.feed(data)
-                last = time.monotonic()
+            if not self._pump(0.05):
+                break
+            if len(self.output) != written:
+                last, written = time.monotonic(), len(self.output)
         return bytes(self.output[start:])
 
-    def read_to_end(self, limit: float = 60.0) -> bytes:
-        """Read until the app closes the terminal (it has exited): a condition, not a
-        pause, for an app that ends by itself (a slow start writes nothing for a while)."""
-        return self.read(quiet=limit, limit=limit)
+    def read_to_end(self, limit: float = 120.0) -> bytes:
+        """Read until the app closes the terminal (it has exited)."""
+        start = len(self.output)
+        self.wait_until(lambda: self.closed, "the app's exit", limit=limit)
+        return bytes(self.output[start:])
 
     @property
     def text(self) -> str:
         """The terminal's screen now, as a terminal emulator (pyte) sees it."""
         return "\n".join(self.screen.display)
 
-    def wait_for(self, text: str, limit: float = 20.0) -> None:
-        """Wait until ``text`` is on the screen."""
+    def wait_until(self, condition, what: str, limit: float = PTY_LIMIT_S) -> None:
+        """Read what the app writes until ``condition()`` holds (checked after every read)."""
         import time
 
         deadline = time.monotonic() + limit
-        while text not in self.text:
+        while not condition():
+            if self.closed:
+                raise AssertionError(f"the app exited before {what}:\n{self.text}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared on:\n{self.text}")
-            self.read(quiet=0.2, limit=1.0)
+                raise AssertionError(f"never came, in {limit:.0f} s: {what}\n{self.text}")
+            self._pump(0.1)
 
-    def send(self, *keys: bytes | str) -> bytes:
+    def wait_for(self, text: str, limit: float = PTY_LIMIT_S) -> None:
+        """Wait until ``text`` is on the screen."""
+        self.wait_until(lambda: text in self.text, f"{text!r} on the screen", limit=limit)
+
+    def unread(self) -> int:
+        """How many bytes sent to the app it has not read yet (the terminal's input queue)."""
+        import fcntl
+        import struct
+        import termios
+
+        try:
+            terminal = os.open(self._terminal_name, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        except OSError:            # the app has gone, and its terminal with it
+            return 0
+        try:
+            queued = fcntl.ioctl(terminal, termios.FIONREAD, struct.pack("i", 0))
+        finally:
+            os.close(terminal)
+        return int(struct.unpack("i", queued)[0])
+
+    def settle(self, quiet: float = 0.5, limit: float = PTY_LIMIT_S) -> None:
+        """Wait until the app has read every key sent and then its screen (the text
+        on it: a blinking cursor changes no text) has not changed for ``quiet`` s."""
+        import time
+
+        self.wait_until(lambda: self.unread() == 0, "the app reading its keys", limit=limit)
+        deadline = time.monotonic() + limit
+        shown, since = self.text, time.monotonic()
+        while time.monotonic() - since < quiet and self._pump(0.05):
+            if self.text != shown:
+                shown, since = self.text, time.monotonic()
+            assert time.monotonic() < deadline, f"the screen never settled:\n{self.text}"
+
+    def write(self, *keys: bytes | str) -> None:
+        """Send ``keys`` in one write (one read for the app: a paste, SSH lag), waiting for nothing."""
+        os.write(self.fd, b"".join(key.encode() if isinstance(key, str) else key for key in keys))
+
+    def send(self, *keys: bytes | str, until: str | None = None) -> None:
+        """Send each key as its own write, each read by the app before the next is
+        written (keys typed one by one), then wait for ``until`` on the screen, or
+        without it for the app to settle."""
         for key in keys:
-            os.write(self.fd, key.encode() if isinstance(key, str) else key)
-            self.read(quiet=0.15, limit=1.5)
-        return self.read(quiet=0.4)
+            self.write(key)
+            self.wait_until(lambda: self.unread() == 0, f"the app reading {key!r}")
+        if until is None:
+            self.settle()
+        else:
+            self.wait_for(until)
 
     def alive(self) -> bool:
         if self.status is None:
@@ -296,21 +376,29 @@ class PtyApp:
                 self.status = os.waitstatus_to_exitcode(status)
         return self.status is None
 
-    def close(self) -> int:
+    def close(self) -> int | None:
         """Quit (Ctrl+Q, which works on every screen); returns the exit status."""
         import signal
         import time
 
+        if self.alive() and not self.closed:
+            try:
+                os.write(self.fd, b"\x11")
+            except OSError:
+                pass
+            try:
+                self.wait_until(lambda: self.closed, "the app's exit after Ctrl+Q", limit=30)
+            except AssertionError:
+                pass
+        deadline = time.monotonic() + 30
+        while self.alive() and time.monotonic() < deadline:   # its terminal closed: it is ending
+            self._pump(0.05)
+            if self.closed:
+                time.sleep(0.01)
         if self.alive():
-            os.write(self.fd, b"\x11")
-            deadline = time.monotonic() + 10
-            while self.alive() and time.monotonic() < deadline:
-                self.read(quiet=0.1, limit=0.5)
-            if self.alive():
-                os.kill(self.pid, signal.SIGKILL)
-                _, status = os.waitpid(self.pid, 0)
-                self.status = os.waitstatus_to_exitcode(status)
-        self.read(quiet=0.1, limit=1.0)
+            os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
         os.close(self.fd)
         return self.status
 

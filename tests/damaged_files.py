@@ -76,6 +76,19 @@ VARIANTS: dict[str, tuple[list[str], str]] = {
         ""),
     "source-sha256-wrong": (
         [f"UPDATE sources SET sha256 = 'feed' WHERE id = {SOURCE}"], "sha256"),
+    # What casebook did not create, or an index or a history that lies.
+    "trigger-added": (
+        ["CREATE TRIGGER keep_confirmed AFTER UPDATE OF status ON claims BEGIN "
+         "UPDATE claims SET status = 'confirmed' WHERE id = NEW.id; END"], "did not create"),
+    "view-and-table-added": (
+        ["CREATE VIEW everything AS SELECT * FROM claims",
+         "CREATE TABLE notes_to_self (body TEXT)"], "did not create"),
+    "search-index-pages-broken": (
+        ["UPDATE excerpts_fts_data SET block = randomblob(length(block)) "
+         "WHERE rowid IN (SELECT rowid FROM excerpts_fts_data WHERE id > 10 LIMIT 3)"],
+        "search index"),
+    "history-forged": (
+        [f"UPDATE claims SET status = 'denied' WHERE id = {CLAIM}"], "latest mark says"),
 }
 
 

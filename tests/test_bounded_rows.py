@@ -143,3 +143,63 @@ async def test_a_huge_name_in_a_picker_is_shown_cut_in_its_results_and_its_statu
             assert status.startswith("This excerpt already mentions Logvinov NNN")
             assert status.endswith("….") and len(status) < TITLE_CHARS + 100
             assert app.return_code is None
+
+
+# -- in bounded memory ------------------------------------------------------------
+
+# In a process of its own (ru_maxrss is the process's peak): the huge rows written
+# through casebook's index functions, a JSON line with a huge note bounded, then the
+# browser showing both rows. A per-character regex backtracking stack once took
+# 1.27 GB here (benchmarks/bench_huge_rows.py); this is about 200 MB.
+MEMORY_SCRIPT = """
+import asyncio, json, resource, sqlite3, sys
+import db
+from db.jsonlimits import check_depth
+from db.text import register_functions
+from tui.app import CasebookApp
+
+path = sys.argv[1]
+connection = sqlite3.connect(path)
+register_functions(connection)
+with connection:
+    connection.execute("UPDATE entities SET name = ? WHERE id = 1", ("N" * 10_000_000,))
+    connection.execute("UPDATE excerpts SET text = ? WHERE id = 1",
+                       ("\\n".join(f"line {n}" for n in range(200_000)),))
+connection.close()
+check_depth(json.dumps({"note": "x" * 8_000_000}))
+
+async def browse():
+    with db.open_case(path, read_only=True) as case:
+        app = CasebookApp(case, annotator="tester")
+        async with app.run_test(size=(80, 24)) as pilot:
+            for pane in ("1", "3"):
+                await pilot.press(pane)
+                for _ in range(200):         # to the huge row (id 1) and its detail
+                    await pilot.pause()
+                    await app.workers.wait_for_complete()
+                    if app.active_pane.paged_list.cursor_item_id == 1:
+                        break
+                    await pilot.press("j")
+                await pilot.press("enter")
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert "more characters" in app.active_pane.detail.text, pane
+
+asyncio.run(browse())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+MEMORY_BOUND_MB = 600      # generous: about 200 MB is used; 1.27 GB when it was not bounded
+
+
+def test_huge_rows_are_indexed_and_shown_in_bounded_memory(seed_case_copy):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(seed_case_copy)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    peak_mb = int(result.stdout.split()[-1])
+    assert peak_mb < MEMORY_BOUND_MB, f"peak RSS {peak_mb} MB"

@@ -5,8 +5,6 @@ name typed in one write into a form's entity list, a paste there."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from build_flow import (  # noqa: F401
     browsing,
@@ -243,20 +241,15 @@ def test_in_a_terminal_esc_j_and_a_double_enter_in_one_write(seed_case_file):
     app = PtyApp("open", seed_case_file)
     try:
         app.wait_for("Entities")
-        app.send("/")
-        app.wait_for("Esc close")                   # the search box's hint
-        app.send(b"\x1bj")
-        deadline = time.monotonic() + 10
-        while "Esc close" in app.text and time.monotonic() < deadline:
-            app.read(quiet=0.2, limit=1.0)
-        assert "Esc close" not in app.text          # Esc closed the search, j typed nothing
-        app.send(b"/Logvinov")
+        app.send("/", until="Esc close")            # the search box's hint
+        app.write(b"\x1bj")
+        # Esc closed the search, j typed nothing
+        app.wait_until(lambda: "Esc close" not in app.text, "the search box closed")
+        app.write(b"/Logvinov")
         app.wait_for("Kirill Logvinov")
-        app.send(b"\r\r")
-        deadline = time.monotonic() + 10
-        while "Esc close" in app.text and time.monotonic() < deadline:
-            app.read(quiet=0.2, limit=1.0)
-        assert "Esc close" not in app.text
+        app.write(b"\r\r")
+        app.wait_until(lambda: "Esc close" not in app.text, "the search closed by Enter")
+        app.settle()                                # and the second Enter handled
         assert app.alive() and "Traceback" not in app.text and "ScreenStackError" not in app.text
     finally:
         assert app.close() == 0

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from conftest import PtyApp, browser, reversed_rows, screen_lines, screen_text, settle
 
@@ -122,17 +121,14 @@ def test_no_color_means_no_colour_at_all(seed_case_file):
     app = PtyApp("open", seed_case_file, env={"NO_COLOR": "1"})
     try:
         app.wait_for("Entities")
-        app.send("j")
+        app.write("j")
         # Without colour the cursor row shows in reverse video, and only it.
         second = entities_page_names(seed_case_file)[1]
-        deadline = time.monotonic() + 20   # a condition, not a quiet spell that a busy machine outlasts
-        while not [row for row in reversed_rows(app) if row.startswith(second)]:
-            assert time.monotonic() < deadline, app.text
-            app.read(quiet=0.2, limit=1.0)
+        app.wait_until(lambda: any(row.startswith(second) for row in reversed_rows(app)),
+                       "the cursor on the second row")
         first = entities_page_names(seed_case_file)[0]
         assert not [row for row in reversed_rows(app) if row.startswith(first)]
-        app.send("2", "/", "Logv")
-        app.wait_for("Kirill Logvinov")
+        app.send("2", "/", "Logv", until="Kirill Logvinov")
         assert colour_codes(bytes(app.output)) == set()
     finally:
         assert app.close() == 0
@@ -142,7 +138,8 @@ def test_sixteen_colour_terminals_get_the_terminals_own_palette(seed_case_file):
     app = PtyApp("open", seed_case_file, env={"TERM": "screen"})
     try:
         app.wait_for("Entities")
-        app.send("j", "4", "G")
+        app.send("j", "4", until="unreviewed")
+        app.send("G")
         output = bytes(app.output)
         codes = colour_codes(output)
         assert codes, "some colour is expected"
@@ -170,10 +167,8 @@ def test_esc_then_a_digit_in_one_write_still_switches_panes(seed_case_file):
     try:
         app.wait_for("Entities")
         app.send("\t")
-        app.send(b"\x1b2")
-        app.wait_for("1990s")   # the timeline's first rows
-        app.send(b"\x1b4")
-        app.wait_for("unreviewed")
+        app.send(b"\x1b2", until="1990s")   # the timeline's first rows
+        app.send(b"\x1b4", until="unreviewed")
         assert "¢" not in app.text and "™" not in app.text
     finally:
         assert app.close() == 0

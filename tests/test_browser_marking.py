@@ -334,10 +334,8 @@ def test_a_file_the_user_cannot_write_gives_its_reason(seed_case_copy: Path):
     app = PtyApp("open", seed_case_copy, as_unprivileged=True)
     try:
         app.wait_for("READ-ONLY")
-        app.send("4")
-        app.wait_for("Read-only: marks are off")
-        app.send("c")
-        app.wait_for("Read-only (you do not")   # the notification, wrapped in its box
+        app.send("4", until="Read-only: marks are off")
+        app.send("c", until="Read-only (you do not")   # the notification, wrapped in its box
         said = " ".join(line.split("▌", 1)[1].strip()        # the toast, right of its edge
                         for line in app.text.splitlines() if "▌" in line)
         assert "permission to write the file): marks and notes are off." in said

@@ -19,7 +19,7 @@ from tui.widgets.pane_bar import PaneBar
 FAST_POLL = 0.1
 
 
-async def wait_until(pilot, condition, limit: float = 10.0) -> None:
+async def wait_until(pilot, condition, limit: float = 60.0) -> None:   # a ceiling only
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     while not condition():

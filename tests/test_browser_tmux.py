@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -34,13 +36,21 @@ LIMIT_S = 60.0        # generous: the machine may be busy
 
 
 class Tmux:
-    """One tmux server with one 80x24 window running ``casebook open``."""
+    """One tmux server with one 80x24 window running ``casebook open``.
 
-    def __init__(self, socket: str) -> None:
+    What the app writes is piped (``pipe-pane``) into a FIFO: a wait reads the
+    screen again when the app has written something, not every so often."""
+
+    def __init__(self, socket: str, folder: Path) -> None:
         self.socket = socket
         self.socket_path = ""
         self.env = {name: value for name, value in os.environ.items()
                     if name not in ("TMUX", "TMUX_PANE", "NO_COLOR")}
+        self.fifo = folder / f"{socket}.output"
+        os.mkfifo(self.fifo)
+        # Opened for reading and writing: never at end of file, readable only
+        # when tmux's pipe has written.
+        self._output = os.open(self.fifo, os.O_RDWR | os.O_NONBLOCK)
 
     def tmux(self, *args: str) -> str:
         # -f /dev/null: tmux's own defaults, not the user's ~/.tmux.conf.
@@ -56,6 +66,7 @@ class Tmux:
         self.tmux("set-option", "-s", "escape-time", "500")
         self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
         self.tmux("respawn-pane", "-k", "-t", "casebook", " ".join(command))
+        self.tmux("pipe-pane", "-t", "casebook", f"cat > {shlex.quote(str(self.fifo))}")
 
     def screen(self) -> list[str]:
         return self.tmux("capture-pane", "-t", "casebook", "-p").splitlines()
@@ -69,13 +80,24 @@ class Tmux:
         self.tmux("send-keys", "-t", "casebook", "-l", text)
 
     def wait(self, condition: Callable[[list[str]], bool], what: str) -> list[str]:
+        """The screen once ``condition`` holds, read again each time the app writes
+        (and each second, should the pipe miss a write); ``LIMIT_S`` ends a failed wait."""
         deadline = time.monotonic() + LIMIT_S
         while True:
             lines = self.screen()
             if condition(lines):
                 return lines
-            assert time.monotonic() < deadline, f"never on screen: {what}\n" + "\n".join(lines)
-            time.sleep(0.1)
+            left = deadline - time.monotonic()
+            assert left > 0, f"never on screen: {what}\n" + "\n".join(lines)
+            if select.select([self._output], [], [], min(1.0, left))[0]:
+                self._drain()
+
+    def _drain(self) -> None:
+        try:
+            while os.read(self._output, 65536):
+                pass
+        except BlockingIOError:
+            pass
 
     def wait_for(self, text: str) -> list[str]:
         return self.wait(lambda lines: any(text in line for line in lines), repr(text))
@@ -85,11 +107,12 @@ class Tmux:
                        env=self.env, timeout=30)
         if self.socket_path:               # tmux leaves its socket file behind
             Path(self.socket_path).unlink(missing_ok=True)
+        os.close(self._output)
 
 
 @pytest.fixture
-def tmux(seed_case_copy: Path) -> Iterator[Tmux]:
-    server = Tmux(f"casebook-test-{os.getpid()}-{next(_servers)}")
+def tmux(seed_case_copy: Path, tmp_path: Path) -> Iterator[Tmux]:
+    server = Tmux(f"casebook-test-{os.getpid()}-{next(_servers)}", tmp_path)
     try:
         server.start(sys.executable, "-m", "casebook", "open", str(seed_case_copy))
         # The rows, not just the title: a key sent before the first paint may be lost.

@@ -44,9 +44,8 @@ def test_a_file_that_cannot_be_written_says_so(seed_case_copy):
     app = PtyApp("open", seed_case_copy, as_unprivileged=True)
     try:
         app.wait_for("READ-ONLY")
-        app.send("3")
-        app.send("e")
-        app.wait_for("Read-only: you do not")            # the reason, in a toast
+        app.send("3", until="Excerpt ·")  # an excerpt's detail
+        app.send("e", until="Read-only: you do not")     # the reason, in a toast
         assert "permission" in app.text and "New entity" not in app.text
     finally:
         app.close()

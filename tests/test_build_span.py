@@ -145,13 +145,10 @@ def test_the_span_picker_writes_no_escape_from_the_source_to_the_terminal(tmp_pa
     app = PtyApp("open", path, "--annotator", "tester", size=(30, 100))
     try:
         app.wait_for("Entities")
-        app.send("3")
-        app.wait_for("Excerpt")
-        app.send("s")
-        app.wait_for("Choose words")
+        app.send("3", until="Excerpt ·")  # an excerpt's detail
+        app.send("s", until="Choose words")
         app.send("l", "l", " ", "l", "l")
-        app.send("e")
-        app.wait_for("New entity")
+        app.send("e", until="New entity")
         output = bytes(app.output)
         for forbidden in RAW_FORBIDDEN:
             assert forbidden not in output, forbidden

@@ -145,8 +145,8 @@ def test_an_unexpected_error_in_the_browser_never_shows_textuals_crash_screen(se
         deadline = time.monotonic() + 120
         while app.alive() and time.monotonic() < deadline:
             if b"\x1b[?1049l" not in app.output:   # still on the app's screen
-                app.send("?")
-            app.read(quiet=1.0, limit=3.0)
+                app.write("?")
+            app.read(quiet=1.0, limit=3.0)      # the pace of the presses, not a wait for the app
         assert not app.alive()
     finally:
         status = app.close()

@@ -147,8 +147,12 @@ class FileCheck:
             case.interrupt()
 
 
-def damage_banner(problems: list[str], path: Path) -> str:
-    """The one line the browser shows over a damaged file."""
+def damage_banner(problems: list[str], path: Path, *, read_only: bool = True) -> str:
+    """The one line the browser shows over a damaged file: what to do first, then
+    the first problem (a long one, a source's title or a path, is what the
+    banner's few lines cut, never the advice)."""
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return (f"This case file is damaged: {problems[0]}{more}. Opened read-only: nothing can be "
-            f"changed. 'casebook check {path}' lists every problem.")
+    opened = ("Opened read-only: nothing can be changed." if read_only
+              else "Opened for writing all the same (--despite-damage).")
+    return (f"This case file is damaged. {opened} 'casebook check {path}' lists every problem. "
+            f"First: {problems[0]}{more}.")

@@ -322,9 +322,10 @@ def test_in_a_terminal_each_damaged_file_opens_under_its_banner_and_is_browsed(d
             first = next(n for n, line in enumerate(lines) if "This case file is damaged" in line)
             last = next(n for n, line in enumerate(lines) if line.startswith("1 Entities"))
             banner = " ".join(lines[first:last])       # wrapped over the lines above the tabs
-            assert BANNER_SAYS.get(name, fragment) in banner, banner
-            # The advice follows the problem (a long one may push its path past the banner's lines).
-            assert "'casebook check" in banner, banner
+            unwrapped = "".join(banner.split())          # (a long path wraps inside itself)
+            assert "".join(BANNER_SAYS.get(name, fragment).split()) in unwrapped, banner
+            # The advice comes first: a long problem is what the banner's lines cut.
+            assert f"'casebookcheck{path}'listseveryproblem" in unwrapped, banner
         app.write("/Logvinov")
         app.wait_until(lambda: "Logvinov" in app.text and ("Search failed" in app.text
                                                          or "Kirill Logvinov" in app.text

@@ -139,7 +139,8 @@ async def test_the_browser_opens_a_damaged_file_read_only_with_a_banner(seed_cas
     marks = sqlite3.connect(path).execute("SELECT count(*) FROM annotations").fetchone()[0]
     shown, text, read_only = await _opened(path)
     assert shown and read_only
-    assert "This case file is damaged: event 3: date_start 'sometime'" in text, text
+    assert "This case file is damaged. Opened read-only" in text, text
+    assert "First: event 3: date_start 'sometime'" in text, text
     assert "casebook check" in text and "READ-ONLY" in text
     assert "Read-only: marks are off" in text
     assert sqlite3.connect(path).execute("SELECT count(*) FROM annotations").fetchone()[0] == marks
@@ -153,6 +154,7 @@ async def test_despite_damage_keeps_it_writable_and_a_good_file_has_no_banner(se
     path = make_damaged(seed_case_file, tmp_path, "event-date-sometime")
     shown, text, read_only = await _opened(path, despite_damage=True)
     assert shown and not read_only and "This case file is damaged" in text
+    assert "Opened for writing all the same" in text and "Opened read-only" not in text
     shown, text, read_only = await _opened(seed_case_copy)
     assert not shown and not read_only and "damaged" not in text
 

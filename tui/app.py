@@ -497,7 +497,9 @@ class CasebookApp(App[None]):
             return
         self.damage = message.problems
         banner = self.query_one("#damage-banner", Static)
-        said = one_line(damage_banner(message.problems, self.case.path), limit=LINE_CHARS)
+        said = one_line(damage_banner(message.problems, self.case.path,
+                                     read_only=self.read_only or not self.despite_damage),
+                        limit=LINE_CHARS)
         banner.update(Content(said[:DAMAGE_BANNER_LENGTH]))
         banner.display = True
         if not self.despite_damage and not self.read_only:

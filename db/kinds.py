@@ -5,9 +5,11 @@ As VisiData keeps everything about a sheet type on the type, an
 :class:`ItemKind` holds its name, its table, its search index, the nouns for
 it, the :class:`~db.models.CaseCounts` field that counts it, and how a
 search hit is built for it. ``db/search.py`` reads only these records, so
-adding a kind (relationships, possible mentions) is adding a record here and
-its table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
-checker: ``tests/test_kinds.py`` says so if it is forgotten).
+adding a kind (relationships were one) is adding a record here and its
+table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
+checker: ``tests/test_kinds.py`` says so if it is forgotten). Proposals that
+annotators judge one at a time (likely duplicates, possible mentions) are
+records of :mod:`db.review_kinds`.
 """
 
 from __future__ import annotations

@@ -40,9 +40,9 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from measure import Figure  # noqa: E402
 
 import db  # noqa: E402
-from db.documents import Document  # noqa: E402
 from db.ingest import import_document  # noqa: E402
 from db.possible_mentions import NameForms  # noqa: E402
+from db.readers.document import Document  # noqa: E402
 from db.search import Searcher  # noqa: E402
 
 SECTION = "transliterated search and possible mentions"

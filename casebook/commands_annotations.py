@@ -13,7 +13,7 @@ from db.agreement import (
     annotator_judgements,
     claim_agreements,
     pair_agreements,
-    shared_claim_ids,
+    shared_claim_pages,
 )
 from db.claims import add_note, claim_history, default_annotator, get_claim, undo_last_mark
 from db.conflicts import claim_conflicts, conflicted_claim_pages, resolve_conflicts
@@ -162,11 +162,9 @@ def agreement(path: Path, as_json: bool, include_seed: bool) -> None:
         judged = annotator_judgements(case, exclude=exclude)
         pairs = pair_agreements(case, exclude=exclude)
         claims = []
-        offset = 0
-        while ids := shared_claim_ids(case, offset=offset, limit=_PAGE, exclude=exclude):
+        for ids in shared_claim_pages(case, exclude=exclude, page=_PAGE):
             agreements = claim_agreements(case, ids, exclude=exclude)
             claims += [(get_claim(case, claim_id), agreements[claim_id]) for claim_id in ids]
-            offset += len(ids)
     if as_json:
         echo_json({
             "excluded_annotators": list(exclude),

@@ -10,10 +10,11 @@ from typing import Any
 import click
 
 from db import Case, CaseError, open_case
-from db.documents import BadDocumentError, Document, ListedFile, read_documents
+from db.documents import ListedFile, read_documents
 from db.ingest import Added, import_document, plan_paths, with_metadata
 from db.possible_mentions import NameForms
 from db.readers.common import EXTRACTIONS, ReadOptions
+from db.readers.document import BadDocumentError, Document
 from db.sources import DuplicateSourceError
 
 from .output import line

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
 from .casefile import Case
 from .damage import read_model
 from .models import STATUSES, AnnotatorMark, ClaimAgreement, PairAgreement
+from .paging import PAGE, keyset_pages
 from .tables import STANDING_MARKS
 
 # Annotators that are programs, not reviewers (seed/build.py's SEED_ANNOTATOR).
@@ -32,13 +33,18 @@ def standing_marks_sql(*, claims: str = "", exclude: Sequence[str] = MACHINE_ANN
     each annotator's standing judgement per claim, from the derived table
     ``standing_marks``. ``claims`` is an extra condition on ``claim_id`` (its
     parameters appended by the caller after the ones returned)."""
+    where, params = _standing(exclude)
+    if claims:
+        where = f"{where} AND {claims}"
+    return f"SELECT {STANDING_MARKS.select()} FROM standing_marks WHERE {where}", params
+
+
+def _standing(exclude: Sequence[str]) -> tuple[str, list[Any]]:
+    """The condition on ``standing_marks`` that keeps the judgements that count."""
     conditions = ["status != 'unreviewed'"]
     if exclude:
         conditions.append(f"annotator NOT IN ({','.join('?' * len(exclude))})")
-    if claims:
-        conditions.append(claims)
-    sql = f"SELECT {STANDING_MARKS.select()} FROM standing_marks WHERE {' AND '.join(conditions)}"
-    return sql, list(exclude)
+    return " AND ".join(conditions), list(exclude)
 
 
 def claim_agreement(case: Case, claim_id: int, *,
@@ -103,13 +109,15 @@ def disagreement_ids(case: Case, *, offset: int = 0, limit: int = 100,
     return [row[0] for row in rows]
 
 
-def shared_claim_ids(case: Case, *, offset: int = 0, limit: int = 100,
-                     after_id: int | None = None,
-                     exclude: Sequence[str] = MACHINE_ANNOTATORS) -> list[int]:
-    """Ids of claims judged by two or more annotators, in id order."""
-    sql, params = _judged_claims_sql(_SHARED, exclude, after_id)
-    rows = case.rows(f"{sql} ORDER BY claim_id LIMIT ? OFFSET ?", [*params, limit, offset])
-    return [row[0] for row in rows]
+def shared_claim_pages(case: Case, *, exclude: Sequence[str] = MACHINE_ANNOTATORS,
+                       page: int = PAGE) -> Iterator[list[int]]:
+    """Ids of claims judged by two or more annotators, in id order, a page at a
+    time (by key: each page after the last id of the one before)."""
+    where, params = _standing(exclude)
+    for rows in keyset_pages(case, "SELECT claim_id FROM standing_marks", key=["claim_id"],
+                             where=where, params=params, group=f"GROUP BY claim_id HAVING {_SHARED}",
+                             page=page):
+        yield [row[0] for row in rows]
 
 
 def annotator_judgements(case: Case, *, exclude: Sequence[str] = MACHINE_ANNOTATORS

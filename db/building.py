@@ -25,6 +25,7 @@ from .events import add_event, get_event
 from .mentions import MentionIndex
 from .models import STANCES, Claim, Entity, Event, Excerpt, Relationship, stored_id
 from .paging import keyset_pages
+from .relationships import add_relationship
 from .search import query_terms
 from .sources import add_excerpt, get_excerpt
 from .tables import CLAIM_EXCERPTS, EVENT_EXCERPTS, EXCERPT_ENTITIES, column_list
@@ -145,8 +146,6 @@ def relationship_from_excerpt(
 ) -> Relationship:
     """A new relationship, unreviewed, with the excerpt (or a span of it) as evidence:
     one write (``add_relationship`` checks the ends and the type)."""
-    from .relationships import add_relationship  # relationships reads entities, as this does
-
     _check_stance(stance)
     with case.write():
         evidence = evidence_excerpt(case, excerpt_id, span)

@@ -26,6 +26,7 @@ from .outfile import atomic_path
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_version
 from .tables import CASE_META
 from .text import register_functions, visible
+from .trust import require_trusted
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -168,8 +169,6 @@ class Case:
             return   # a case this process is making (its indexes may be off while it fills)
         cookie = int(self.conn.execute("PRAGMA main.schema_version").fetchone()[0])
         if cookie != self._trusted_schema:
-            from .trust import require_trusted
-
             require_trusted(self)
             self._trusted_schema = cookie
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .casefile import Case
+from . import walk
+from .casefile import Case, open_case
+from .errors import ReadInterrupted
 from .mentions import mention_name_rows
+from .name_forms import StoredForm, name_form_rows
 from .paging import keyset_pages, keyset_rows
-from .possible_mentions import StoredForm, name_form_rows
 from .schema import ENTITY_ALIASES_COLUMN, SCHEMA_VERSION, schema_version
 from .tables import NAME_FORMS, SEARCH_INDEXES
 from .text import register_functions
@@ -210,8 +214,7 @@ def damaged_rows(case: Case) -> Iterator[str]:
     """Each row that breaks the format's rules as a reader sees it (``db.damage``):
     a date that does not parse, an unknown status or kind, NULL or text of the
     wrong type, a negative version, a link to a row that is not there."""
-    from . import walk  # walk reads through every model, as the exports do
-
+    # walk reads through every model, as the exports do
     readers = (("source", walk.source_infos), ("excerpt", walk.excerpts), ("entity", walk.entities),
                ("event", walk.events), ("claim", walk.claims), ("mark", walk.annotations))
     for kind, read in readers:
@@ -302,3 +305,49 @@ def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
                               "(SELECT entity_id FROM mention_names_stale)")
         if orphans:
             yield f"{table} holds the names of {orphans} entities the case does not have"
+
+
+class FileCheck:
+    """``casebook check`` on a case's file, for the browser to run in a worker
+    after its first frame: on its own read-only connection, so the browser's
+    reads never wait behind it, and ``stop()`` (from any thread) ends it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._case: Case | None = None
+        self._stopped = threading.Event()
+
+    def problems(self) -> list[str]:
+        """Every problem ``casebook check`` finds (none when stopped first)."""
+        if self._stopped.is_set():
+            return []
+        with open_case(self.path, read_only=True) as case:
+            self._case = case
+            try:
+                if self._stopped.is_set():
+                    return []
+                with case.snapshot():   # one consistent view, however others write meanwhile
+                    return check_case(case).problems
+            except (ReadInterrupted, sqlite3.OperationalError):
+                if self._stopped.is_set():
+                    return []   # the browser is closing: what was found no longer matters
+                raise
+            finally:
+                self._case = None
+
+    def stop(self) -> None:
+        self._stopped.set()
+        case = self._case
+        if case is not None:
+            case.interrupt()
+
+
+def damage_banner(problems: list[str], path: Path, *, read_only: bool = True) -> str:
+    """The one line the browser shows over a damaged file: what to do first, then
+    the first problem (a long one, a source's title or a path, is what the
+    banner's few lines cut, never the advice)."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    opened = ("Opened read-only: nothing can be changed." if read_only
+              else "Opened for writing all the same (--despite-damage).")
+    return (f"This case file is damaged. {opened} 'casebook check {path}' lists every problem. "
+            f"First: {problems[0]}{more}.")

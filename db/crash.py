@@ -101,7 +101,7 @@ def write_report(error: BaseException, *, context: str) -> Path:
     """Write the report to a new 0600 file (``db.outfile``: complete or not at
     all, never through a symbolic link); returns its path (raises OSError or
     OutputError)."""
-    from .outfile import atomic_file  # here: only a crash needs it
+    from .outfile import atomic_file  # here: only a crash needs it, start-up does not load it
 
     folder = reports_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

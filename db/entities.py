@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from .casefile import Case, new_uid, utc_now
 from .damage import read_model
@@ -25,13 +26,15 @@ _ENTITY_SELECT = (
     "AS languages FROM entities WHERE id IN"
 )
 _ADD_ENTITY = ENTITIES.insert(with_id=False)
+# An entity as some reader wants it: an Entity, or one with more fields (db/walk's records).
+E = TypeVar("E", bound=Entity)
 
 
-def _entity(row: sqlite3.Row) -> Entity:
+def _entity(row: sqlite3.Row, model: type[E]) -> E:
     aliases = tuple(str(row["aliases"]).split(_ALIAS_SEPARATOR)) if row["aliases"] else ()
     languages = tuple(tuple(pair.split("\x1e", 1)) for pair in
                       str(row["languages"]).split(_ALIAS_SEPARATOR)) if row["languages"] else ()
-    return read_model(Entity, {**{column: row[column] for column in ENTITIES.model_columns},
+    return read_model(model, {**{column: row[column] for column in ENTITIES.model_columns},
                                "aliases": aliases, "languages": languages})
 
 
@@ -179,7 +182,7 @@ def entities_page(
         ids = page_ids(case, table="entities", order=["kind", "sort_name", "id"],
                        where="kind = ?", params=[kind], offset=offset,
                        limit=limit, total=total, include_retired=include_retired)
-    return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
+    return entities_by_ids(case, ids)
 
 
 def entity_position(case: Case, entity_id: int, *, kind: str | None = None,
@@ -199,11 +202,17 @@ def get_entity(case: Case, entity_id: int) -> Entity:
     found = rows_by_id(case, _ENTITY_SELECT, [entity_id])
     if not found:
         raise NotFoundError(f"no entity {entity_id}")
-    return _entity(found[0])
+    return _entity(found[0], Entity)
 
 
 def entities_by_ids(case: Case, ids: list[int]) -> list[Entity]:
-    return [_entity(row) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
+    return entities_read_as(case, ids, Entity)
+
+
+def entities_read_as(case: Case, ids: list[int], model: type[E]) -> list[E]:
+    """The entities of ``ids`` (in that order), each read (and validated) once as
+    ``model``: an :class:`Entity`, or a model with more fields."""
+    return [_entity(row, model) for row in rows_by_id(case, _ENTITY_SELECT, ids)]
 
 
 def excerpt_entities(case: Case, excerpt_id: int, *, limit: int = 200,

@@ -16,11 +16,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .casefile import Case
-from .documents import Document, ListedFile, document_kind
+from .documents import ListedFile, document_kind
 from .errors import InvalidValueError
 from .mentions import MentionIndex, index_for_words
 from .models import Model, SourceAttachment, SourceInfo
 from .possible_mentions import NameForms, Proposal, store_proposals
+from .readers.document import Document
 from .source_details import write_source_details
 from .sources import DuplicateSourceError, add_source, split_paragraphs
 from .tables import EXCERPT_ENTITIES

@@ -38,6 +38,7 @@ from .merge import (
     new_report,
 )
 from .merge_items import (
+    INCOMING_RELATIONSHIP_COLUMNS,
     INCOMING_RELATIONSHIP_MARKS,
     apply_relationship_marks,
     clashing_relationship_mark,
@@ -45,11 +46,11 @@ from .merge_items import (
 )
 from .models import AnnotationKind, MergeReport, Model, Status
 from .paging import keyset_rows
-from .tables import RELATIONSHIP_ANNOTATIONS, quote
+from .tables import quote
 
-# An incoming relationship mark's values, in temp.incoming_relationship_marks' order.
-_RELATIONSHIP_KEYS = tuple("relationship_uid" if c == "relationship_id" else c
-                           for c in RELATIONSHIP_ANNOTATIONS.columns)
+# An incoming relationship mark's values, in temp.incoming_relationship_marks' order
+# (and the order of a relationship's line).
+_RELATIONSHIP_KEYS = INCOMING_RELATIONSHIP_COLUMNS
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 _BATCH = 2000
@@ -103,6 +104,10 @@ class AnnotationRecord(Model):
         return self
 
 
+# A claim's line: the record's fields in their order (docs/case-file.md), but a relationship's uid.
+_CLAIM_LINE = tuple(field for field in AnnotationRecord.model_fields if field != "relationship_uid")
+
+
 # -- export ----------------------------------------------------------------------
 
 
@@ -110,15 +115,13 @@ def iter_annotation_lines(case: Case) -> Iterator[str]:
     """Every annotation of the case as a JSON line, in the order they entered
     this file (rowid: cheap to page through, never reordered), read in pages."""
     for row in annotations_with_claim_uids(case, page=_BATCH):
-        yield json.dumps({key: row[key] for key in INCOMING_COLUMNS}, ensure_ascii=False)
-    columns = ", ".join("r.uid AS relationship_uid" if c == "relationship_id" else f"a.{quote(c)}"
-                        for c in RELATIONSHIP_ANNOTATIONS.columns)
-    keys = ["relationship_uid" if c == "relationship_id" else c
-            for c in RELATIONSHIP_ANNOTATIONS.columns]
+        yield json.dumps({key: row[key] for key in _CLAIM_LINE}, ensure_ascii=False)
+    columns = ", ".join("r.uid AS relationship_uid" if c == "relationship_uid" else f"a.{quote(c)}"
+                        for c in _RELATIONSHIP_KEYS)
     for row in keyset_rows(case, f"SELECT a.rowid, {columns} FROM relationship_annotations a "
                                  "JOIN relationships r ON r.id = a.relationship_id",
                            key=["a.rowid"], page=_BATCH):
-        yield json.dumps({key: row[key] for key in keys}, ensure_ascii=False)
+        yield json.dumps({key: row[key] for key in _RELATIONSHIP_KEYS}, ensure_ascii=False)
 
 
 def write_annotations(case: Case, out: IO[str]) -> int:

@@ -5,9 +5,11 @@ As VisiData keeps everything about a sheet type on the type, an
 :class:`ItemKind` holds its name, its table, its search index, the nouns for
 it, the :class:`~db.models.CaseCounts` field that counts it, and how a
 search hit is built for it. ``db/search.py`` reads only these records, so
-adding a kind (relationships, possible mentions) is adding a record here and
-its table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
-checker: ``tests/test_kinds.py`` says so if it is forgotten).
+adding a kind (relationships were one) is adding a record here and its
+table in ``db/tables.py`` (and its name to :data:`KindName`, for the type
+checker: ``tests/test_kinds.py`` says so if it is forgotten). Proposals that
+annotators judge one at a time (likely duplicates, possible mentions) are
+records of :mod:`db.review_kinds`.
 """
 
 from __future__ import annotations
@@ -31,19 +33,14 @@ from .entities import (
 from .events import events_by_ids
 from .marks import RELATIONSHIP_MARKS
 from .models import (
-    PAIR_JUDGEMENTS,
     Claim,
-    DuplicatePair,
     Entity,
     Event,
     Excerpt,
     Model,
-    PossibleMention,
     Relationship,
     stored_id,
 )
-from .possible_mentions import JUDGEMENTS as MENTION_JUDGEMENTS
-from .possible_mentions import judge_mention, possible_mentions, possible_mentions_by_ids
 from .relationships import (
     mark_relationship,
     note_relationship,
@@ -57,7 +54,6 @@ from .tables import (
     CLAIMS,
     CLAIMS_FTS,
     CLAIMS_LATIN_FTS,
-    DUPLICATE_JUDGEMENTS,
     ENTITIES,
     ENTITIES_FTS,
     ENTITIES_LATIN_FTS,
@@ -68,8 +64,6 @@ from .tables import (
     EXCERPTS,
     EXCERPTS_FTS,
     EXCERPTS_LATIN_FTS,
-    POSSIBLE_MENTION_JUDGEMENTS,
-    POSSIBLE_MENTIONS,
     RELATIONSHIPS,
     SearchIndex,
     Table,
@@ -308,60 +302,3 @@ def item_kind(name: str) -> ItemKind:
     except KeyError:
         raise ValueError(
             f"unknown kind {name!r} (choose {', '.join(_BY_NAME)})") from None
-
-
-# (case, how many, the proposal last judged in this visit or None) -> the next ones, best first
-ProposalsFor = Callable[[Case, int, Any], Sequence[Model]]
-# (case, proposal, judgement, annotator) -> whether the judgement did more than record itself
-# (a link made, a pair combined)
-JudgeFor = Callable[[Case, Any, str, str], bool]
-
-
-@dataclass(frozen=True)
-class ReviewKind:
-    """A kind of proposal that annotators review one at a time with single
-    keys, every judgement kept (not an item: no pane, not searched, never
-    revised). The likely-duplicate pairs are worked out afresh each time
-    (no table of their own); possible mentions are stored when a source is added."""
-
-    name: str
-    table: Table | None         # the proposals; None: worked out afresh each time
-    judgements_table: Table     # append-only: every judgement, the latest stands
-    singular: str
-    plural: str
-    judgements: tuple[str, ...]
-    model: type[Model]          # what a proposal is
-    proposals: ProposalsFor     # the queue's next batch
-    judge: JudgeFor             # records a judgement and does what it says
-    items: ItemsFor | None = None   # stored proposals by id
-
-
-def _next_mentions(case: Case, limit: int, after: Any) -> Sequence[Model]:
-    """Open possible mentions after the one last judged (skipped ones come back next visit)."""
-    return possible_mentions(case, limit=limit,
-                             after=after.id if isinstance(after, PossibleMention) else 0)
-
-
-def _judge_mention(case: Case, mention: Any, judgement: str, annotator: str) -> bool:
-    return judge_mention(case, mention.id, judgement, annotator=annotator)
-
-
-# db.curation reads the item kinds above: it is imported when a queue is read.
-def _next_pairs(case: Case, limit: int, after: Any) -> Sequence[Model]:
-    from .curation import likely_duplicates
-    return likely_duplicates(case, limit=limit)
-
-
-def _judge_pair(case: Case, pair: Any, judgement: str, annotator: str) -> bool:
-    from .curation import judge_duplicate
-    return judge_duplicate(case, pair, judgement, annotator=annotator)
-
-
-LIKELY_DUPLICATE = ReviewKind("likely_duplicate", None, DUPLICATE_JUDGEMENTS, "likely duplicate",
-                              "likely duplicates", PAIR_JUDGEMENTS, DuplicatePair, _next_pairs,
-                              _judge_pair)
-POSSIBLE_MENTION = ReviewKind("possible_mention", POSSIBLE_MENTIONS, POSSIBLE_MENTION_JUDGEMENTS,
-                              "possible mention", "possible mentions", MENTION_JUDGEMENTS,
-                              PossibleMention, _next_mentions, _judge_mention,
-                              possible_mentions_by_ids)
-REVIEW_KINDS: tuple[ReviewKind, ...] = (LIKELY_DUPLICATE, POSSIBLE_MENTION)

@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .casefile import Case
+from .name_forms import is_generic, name_form_rows, names_another
 from .paging import keyset_pages
-from .possible_mentions import is_generic, name_form_rows, names_another
 from .tables import EXCERPT_ENTITIES, MENTION_NAMES, NAME_FORMS
 from .text import folded_words
 

@@ -57,13 +57,8 @@ from .tables import (
 )
 from .text import fold
 
-# An annotation as it travels between copies: its claim named by uid (the
-# order of a JSON Lines record, db/jsonl.py). Every column of annotations but
-# claim_id.
-INCOMING_COLUMNS = (
-    "id", "claim_uid", "kind", "status", "previous_status", "note", "annotator",
-    "created_at", "undoes",
-)
+# An annotation as it travels between copies: every column, its claim named by uid.
+INCOMING_COLUMNS = ANNOTATIONS.travelling("claim_id", by_uid="claim_uid")
 _BATCH = 2000
 _ADD_EXCERPT = EXCERPTS.insert(with_id=False)
 

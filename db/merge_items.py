@@ -39,14 +39,21 @@ from .marks import RELATIONSHIP_MARKS, conflicting_marks, record_conflict, settl
 from .mentions import link_mentions
 from .tables import (
     ALIAS_LANGUAGES,
+    CLAIM_ENTITIES,
+    CLAIM_EXCERPTS,
+    CLAIMS,
     COMBINATIONS,
     DUPLICATE_JUDGEMENTS,
     ENTITIES,
     ENTITY_ALIASES,
+    EVENT_ENTITIES,
+    EVENT_EXCERPTS,
     EVENTS,
+    EXCERPT_ENTITIES,
     EXCERPTS,
     RELATIONSHIP_ANNOTATIONS,
     RELATIONSHIP_CONFLICTS,
+    RELATIONSHIP_EXCERPTS,
     RELATIONSHIPS,
     RETIREMENTS,
     REVISION_CONFLICTS,
@@ -179,44 +186,8 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
     report["sources_copied"] += added["sources"]
     report["excerpts_copied"] += added["excerpts"]
     report["entities_copied"] += added["entities"]
-    # -- links (each new one's ends checked within the copy first: _new_links) ------------
-    links = 0
-    for table, first, first_map, first_parent, second, second_map, second_parent in (
-        ("excerpt_entities", "excerpt_id", "excerpt_map", "excerpts", "entity_id", "entity_map", "entities"),
-        ("event_entities", "event_id", "event_map", "events", "entity_id", "entity_map", "entities"),
-        ("event_excerpts", "event_id", "event_map", "events", "excerpt_id", "excerpt_map", "excerpts"),
-    ):
-        # In key order, so that the links the case has already are met in its own
-        # order (its pages read once, not once per link).
-        one, two = _mapped(first_map, "a", first), _mapped(second_map, "b", second)
-        _link_candidates(tx, table, (first, first_map), (second, second_map))
-        _new_links(tx, table, other_name,
-                   f"SELECT o.{first} AS other_first, o.{second} AS other_second, {one} AS first, "
-                   f"{two} AS second FROM temp.link_candidates k JOIN other.{table} o "
-                   f"ON o.{first} = k.first AND o.{second} = k.second "
-                   f"{_map_join(first_map, 'a', first)} "
-                   f"{_map_join(second_map, 'b', second)} "
-                   f"WHERE {_map_found(first_map, 'a')} AND {_map_found(second_map, 'b')} "
-                   f"AND NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.{first} = {one} "
-                   f"AND m.{second} = {two}) ORDER BY o.{first}, o.{second}",
-                   (first, first_parent), (second, second_parent))
-        links += _count(tx, f"INSERT OR IGNORE INTO main.{table} ({first}, {second}) "
-                            "SELECT first, second FROM temp.new_links")
-    for table, second, second_map, second_parent, extra in (
-        ("claim_entities", "entity_id", "entity_map", "entities", "role"),
-        ("claim_excerpts", "excerpt_id", "excerpt_map", "excerpts", "stance"),
-    ):
-        two = _mapped(second_map, "e", second)
-        _new_links(tx, table, other_name,
-                   f"SELECT o.claim_id AS other_first, o.{second} AS other_second, c.id AS first, "
-                   f"{two} AS second, o.{extra} AS extra, o.uid AS uid FROM other.{table} o "
-                   f"JOIN temp.claim_map c ON c.other_id = o.claim_id "
-                   f"{_map_join(second_map, 'e', second)} WHERE {_map_found(second_map, 'e')} "
-                   f"AND o.uid NOT IN (SELECT uid FROM main.{table})",
-                   ("claim_id", "claims"), (second, second_parent))
-        links += _count(tx, f"INSERT OR IGNORE INTO main.{table} (claim_id, {second}, {extra}, uid) "
-                            "SELECT first, second, extra, uid FROM temp.new_links")
-    tx.execute("DROP TABLE temp.new_links")
+    # -- links (each new one's ends checked within the copy first: _copy_links) ------------
+    links = sum(_copy_links(tx, table, ends, other_name) for table, ends in _LINKS)
     added["links"] = links
     # -- relationships, their evidence and their marks, by uid (before the records:
     # a copied relationship's retirements set its flag as they come in) ----------------
@@ -254,7 +225,19 @@ def merge_items(tx: sqlite3.Connection, report: dict[str, Any], *, detected_by: 
         link_mentions_later.extend(new_excerpts)
 
 
-def _link_candidates(tx: sqlite3.Connection, table: str, first: tuple[str, str],
+# The link tables a merge copies (after their items), each with its two ends (its
+# first two columns): the map that takes the copy's ids to the case's, the table named.
+_Ends = tuple[tuple[str, Table], tuple[str, Table]]
+_LINKS: tuple[tuple[Table, _Ends], ...] = (
+    (EXCERPT_ENTITIES, (("excerpt_map", EXCERPTS), ("entity_map", ENTITIES))),
+    (EVENT_ENTITIES, (("event_map", EVENTS), ("entity_map", ENTITIES))),
+    (EVENT_EXCERPTS, (("event_map", EVENTS), ("excerpt_map", EXCERPTS))),
+    (CLAIM_ENTITIES, (("claim_map", CLAIMS), ("entity_map", ENTITIES))),
+    (CLAIM_EXCERPTS, (("claim_map", CLAIMS), ("excerpt_map", EXCERPTS))),
+)
+
+
+def _link_candidates(tx: sqlite3.Connection, table: Table, first: tuple[str, str],
                      second: tuple[str, str]) -> None:
     """The copy's links of ``table`` that may be new here, into temp.link_candidates
     (first, second: the ends' ids in the copy): those the case lacks as they stand,
@@ -275,24 +258,49 @@ def _link_candidates(tx: sqlite3.Connection, table: str, first: tuple[str, str],
                    f"ON o.{quote(column)} = m.other_id WHERE m.id IS NOT m.other_id")
 
 
-def _new_links(tx: sqlite3.Connection, table: str, other_name: str, select: str,
-               first: tuple[str, str], second: tuple[str, str]) -> None:
-    """The copy's links the case lacks into temp.new_links (``select``: each
-    link's ends in the copy, other_first and other_second, and here, first and
-    second); a link whose end is not in the copy refuses the merge (it would
-    link whatever row has that id here: damage spread), rolled back, naming it."""
+def _copy_links(tx: sqlite3.Connection, table: Table, ends: _Ends, other_name: str) -> int:
+    """The copy's rows of the link table the case lacks (by uid where the table
+    has one, else by its key), each end through its map to the case's id, and
+    every other column as it is. A new row whose end is not in the copy refuses
+    the merge (it would link whatever row has that id here: damage spread),
+    rolled back, naming it. Returns how many came in."""
+    first, second = table.columns[:2]
+    (_, first_parent), (_, second_parent) = ends
+    mapped, joins, found = {}, [], []
+    for column, (map_name, _), alias in zip(table.columns[:2], ends, ("a", "b"), strict=True):
+        mapped[column] = _mapped(map_name, alias, column)
+        joins.append(_map_join(map_name, alias, column))
+        found.append(_map_found(map_name, alias))
+    if "uid" in table.columns:
+        rows = f"other.{table} o"
+        lacking = f"o.uid NOT IN (SELECT uid FROM main.{table})"
+    else:   # keyed by its two ends: only the candidates can be new (_link_candidates)
+        _link_candidates(tx, table, (first, ends[0][0]), (second, ends[1][0]))
+        rows = (f"temp.link_candidates k JOIN other.{table} o "
+                f"ON o.{quote(first)} = k.first AND o.{quote(second)} = k.second")
+        same = " AND ".join(f"m.{quote(c)} = {mapped.get(c, f'o.{quote(c)}')}" for c in table.key)
+        lacking = f"NOT EXISTS (SELECT 1 FROM main.{table} m WHERE {same})"
+    values = ", ".join(f"{mapped.get(c, f'o.{quote(c)}')} AS {quote(c)}" for c in table.columns)
+    # In key order, so that the links the case has already are met in its own
+    # order (its pages read once, not once per link).
     tx.execute("DROP TABLE IF EXISTS temp.new_links")
-    tx.execute(f"CREATE TEMP TABLE new_links AS {select}")
-    for end, (_, parent) in (("other_first", first), ("other_second", second)):
+    tx.execute(f"CREATE TEMP TABLE new_links AS SELECT o.{first} AS other_first, "
+               f"o.{second} AS other_second, {values} FROM {rows} {' '.join(joins)} "
+               f"WHERE {' AND '.join([*found, lacking])} ORDER BY {column_list(table.key, alias='o')}")
+    for end, parent in (("other_first", first_parent), ("other_second", second_parent)):
         dangling = tx.execute(
             f"SELECT other_first, other_second FROM temp.new_links n WHERE NOT EXISTS "
             f"(SELECT 1 FROM other.{parent} p WHERE p.id = n.{end}) LIMIT 1").fetchone()
         if dangling is not None:
             raise MergeRefusedError(
-                f"{Path(other_name).name}: a row of {table} ({first[0]} {dangling[0]}, "
-                f"{second[0]} {dangling[1]}) refers to a missing {parent} row; "
+                f"{Path(other_name).name}: a row of {table} ({first} {dangling[0]}, "
+                f"{second} {dangling[1]}) refers to a missing {parent} row; "
                 "nothing merged: nothing that fails casebook's checks comes in "
                 f"('casebook check {other_name}' lists every problem)")
+    count = _count(tx, _insert_select(table, table.columns,
+                                      f"SELECT {table.select()} FROM temp.new_links", or_ignore=True))
+    tx.execute("DROP TABLE temp.new_links")
+    return count
 
 
 def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[str, Any], *,
@@ -320,23 +328,9 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
     tx.execute("CREATE TEMP TABLE relationship_map (other_id INTEGER PRIMARY KEY, id INTEGER)")
     tx.execute("INSERT INTO temp.relationship_map SELECT o.id, r.id FROM other.relationships o "
                "JOIN main.relationships r ON r.uid = o.uid")
-    excerpt = _mapped("excerpt_map", "x", "excerpt_id")
-    _link_candidates(tx, "relationship_excerpts", ("relationship_id", "relationship_map"),
-                     ("excerpt_id", "excerpt_map"))
-    _new_links(tx, "relationship_excerpts", other_name,
-               f"SELECT o.relationship_id AS other_first, o.excerpt_id AS other_second, "
-               f"r.id AS first, {excerpt} AS second, o.stance AS extra "
-               "FROM temp.link_candidates k JOIN other.relationship_excerpts o "
-               "ON o.relationship_id = k.first AND o.excerpt_id = k.second "
-               "JOIN temp.relationship_map r ON r.other_id = o.relationship_id "
-               f"{_map_join('excerpt_map', 'x', 'excerpt_id')} WHERE {_map_found('excerpt_map', 'x')} "
-               "AND NOT EXISTS (SELECT 1 FROM main.relationship_excerpts m "
-               f"WHERE m.relationship_id = r.id AND m.excerpt_id = {excerpt})",
-               ("relationship_id", "relationships"), ("excerpt_id", "excerpts"))
-    added["relationship_evidence"] = _count(tx,
-        "INSERT OR IGNORE INTO main.relationship_excerpts (relationship_id, excerpt_id, stance) "
-        "SELECT first, second, extra FROM temp.new_links")
-    tx.execute("DROP TABLE temp.new_links")
+    added["relationship_evidence"] = _copy_links(
+        tx, RELATIONSHIP_EXCERPTS, (("relationship_map", RELATIONSHIPS), ("excerpt_map", EXCERPTS)),
+        other_name)
     create_incoming_relationship_marks(tx)
     picked_marks = _picked(RELATIONSHIP_ANNOTATIONS.columns, relationship_id="t.uid")
     tx.execute(f"INSERT INTO temp.incoming_relationship_marks ({INCOMING_RELATIONSHIP_MARKS}, line) "
@@ -367,23 +361,23 @@ def _relationships(tx: sqlite3.Connection, added: dict[str, int], report: dict[s
 
 # The incoming relationship marks (a merge's copy, an annotations file's lines): each
 # relationship annotation column, the relationship named by uid.
-INCOMING_RELATIONSHIP_MARKS = column_list(
-    ["relationship_uid" if c == "relationship_id" else c for c in RELATIONSHIP_ANNOTATIONS.columns])
+INCOMING_RELATIONSHIP_COLUMNS = RELATIONSHIP_ANNOTATIONS.travelling(
+    "relationship_id", by_uid="relationship_uid")
+INCOMING_RELATIONSHIP_MARKS = column_list(INCOMING_RELATIONSHIP_COLUMNS)
 
 
 def create_incoming_relationship_marks(tx: sqlite3.Connection) -> None:
     tx.execute("DROP TABLE IF EXISTS temp.incoming_relationship_marks")
-    texts = ", ".join(f"{quote('relationship_uid' if c == 'relationship_id' else c)} TEXT NOT NULL"
-                      for c in RELATIONSHIP_ANNOTATIONS.columns if c != "id")
+    texts = ", ".join(f"{quote(c)} TEXT NOT NULL" for c in INCOMING_RELATIONSHIP_COLUMNS if c != "id")
     tx.execute(f"CREATE TEMP TABLE incoming_relationship_marks (id TEXT PRIMARY KEY, {texts}, "
                "line INTEGER NOT NULL, present INTEGER NOT NULL DEFAULT 0)")
 
 
 def clashing_relationship_mark(tx: sqlite3.Connection) -> sqlite3.Row | None:
     """An incoming relationship annotation whose id is in the case with other content."""
-    differs = " OR ".join("r.uid != m.relationship_uid" if c == "relationship_id" else
+    differs = " OR ".join("r.uid != m.relationship_uid" if c == "relationship_uid" else
                           f"a.{quote(c)} != m.{quote(c)}"
-                          for c in RELATIONSHIP_ANNOTATIONS.columns if c != "id")
+                          for c in INCOMING_RELATIONSHIP_COLUMNS if c != "id")
     found: sqlite3.Row | None = tx.execute(
         "SELECT m.id, m.line FROM temp.incoming_relationship_marks m "
         "JOIN main.relationship_annotations a ON a.id = m.id "

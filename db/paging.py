@@ -188,6 +188,7 @@ def keyset_pages(
     key: Sequence[str],
     where: str = "",
     params: Sequence[Any] = (),
+    group: str = "",
     page: int = PAGE,
 ) -> Iterator[list[sqlite3.Row]]:
     """Pages of ``select`` (``SELECT … FROM …``, joins allowed) in ``key`` order.
@@ -195,8 +196,10 @@ def keyset_pages(
     ``key`` names columns (``rowid`` and ``alias.column`` too) whose values
     are unique together, each among the selected columns: a page ends at a
     row, the next begins after it. ``where`` (with ``params``) narrows the
-    rows. Each page is a query of its own, so run a walk inside
-    ``case.snapshot()`` (or a transaction) for a consistent whole.
+    rows; ``group`` (``GROUP BY … HAVING …``, the key its grouped columns)
+    groups them, each page's groups from the rows after the last. Each page is
+    a query of its own, so run a walk inside ``case.snapshot()`` (or a
+    transaction) for a consistent whole.
     """
     if page < 1:
         raise ValueError(f"a page holds at least one row, not {page}")
@@ -210,7 +213,9 @@ def keyset_pages(
         if last:
             conditions.append(after)
         condition = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        rows = case.rows(f"{select}{condition} ORDER BY {order} LIMIT ?", [*params, *last, page])
+        grouped = f" {group}" if group else ""
+        rows = case.rows(f"{select}{condition}{grouped} ORDER BY {order} LIMIT ?",
+                         [*params, *last, page])
         if rows:
             yield rows
         if len(rows) < page:

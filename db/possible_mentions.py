@@ -29,7 +29,6 @@ Each proposal is judged ``link`` (the excerpt is linked to the entity),
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,33 +36,32 @@ from typing import Any, NamedTuple
 
 from .casefile import Case, utc_now
 from .errors import InvalidValueError, NotFoundError
+from .mentions import refresh_mention_names
 from .models import PossibleMention
+from .name_forms import (
+    KEY_LETTERS,
+    MIN_LETTERS,
+    StoredForm,
+    is_generic,
+    name_form_rows,
+    names_another,
+    skeleton,
+)
 from .paging import keyset_pages
 from .tables import EXCERPT_ENTITIES, POSSIBLE_MENTION_JUDGEMENTS, POSSIBLE_MENTIONS
-from .text import folded_words, latin_spelling, tokens
+from .text import folded_words, tokens
 
 JUDGEMENTS = ("link", "not", "skip")
 REASONS = ("inflected", "transliterated", "similar", "generic")
 SIMILAR = 88          # rapidfuzz ratio from which a different word is proposed
-MIN_LETTERS = 5       # a one-word name shorter than this is never guessed at
 MAX_ENDING = 3        # letters an inflection may add ("Logvinov" -> "Logvinova")
 SHARED_SURNAME = 3    # a surname alone is proposed for at most this many persons who bear it
 AMBIGUOUS = 3         # words that resemble more entities than this are proposed for none
 PER_PARAGRAPH = 12    # proposals a paragraph gets at most: the closest
 _CACHED = 50_000      # words whose resemblances are kept at once
-_PREFIX = 4           # names are looked up by the first letters of their skeleton
 
-# Words after which a generic alias names something else: "in Dublin", "to the EU".
-PREPOSITIONS = frozenset({
-    "in", "at", "to", "of", "for", "from", "near", "de", "du", "des", "d", "en", "a", "au", "aux",
-    "im", "bei", "zu", "van", "te", "nel", "di", "w", "we", "v", "vo", "в", "во", "при", "στο",
-    "στη", "στην",
-})
 # Endings that make a place's name an adjective or a people: "Russian", "Chinese".
 _DEMONYM_ENDINGS = frozenset({"n", "an", "ian", "ns", "ans", "ians", "ese", "ish", "i", "er", "ers"})
-# ... unless only an article or a pronoun follows ("in the city", "of its staff").
-_NOT_A_NAME = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "la",
-                         "le", "les", "l", "der", "die", "das", "dem", "den", "het", "een"})
 
 
 class Proposal(NamedTuple):
@@ -77,19 +75,6 @@ class Proposal(NamedTuple):
     name: str
     reason: str
     score: float
-
-
-_SPELLINGS = [("ph", "f"), ("w", "v"), ("y", "i"), ("ck", "k"), ("x", "ks"), ("q", "k")]
-_DOUBLED = re.compile(r"(.)\1+")
-
-
-def skeleton(word: str) -> str:
-    """A folded word as :mod:`db.possible_mentions` compares it: spelt in
-    Latin, with spellings that differ between languages made one."""
-    spelt = "".join(latin_spelling(word))
-    for written, said in _SPELLINGS:
-        spelt = spelt.replace(written, said)
-    return _DOUBLED.sub(r"\1", spelt)
 
 
 def resemblance(word: str, name: str, *, person: bool = True) -> tuple[str, float] | None:
@@ -122,53 +107,6 @@ class _Name(NamedTuple):
     generic: bool
     person: bool = False
     surname: bool = False          # a person's last name alone, not a name or alias
-
-
-def is_generic(kind: str, name_words: Sequence[str], alias_words: Sequence[str]) -> bool:
-    """Whether an alias is the entity's name cut before the words that say
-    which one it is ("Russian Embassy" of "Russian Embassy in Uccle")."""
-    count = len(alias_words)
-    return (kind != "person" and 0 < count < len(name_words)
-            and tuple(name_words[:count]) == tuple(alias_words)
-            and name_words[count] in PREPOSITIONS)
-
-
-def names_another(words: Sequence[str], after: int) -> bool:
-    """Whether the folded words from ``after`` name a place or body: a
-    preposition and then a word that is not an article ("in Dublin")."""
-    return (after + 1 < len(words) and words[after] in PREPOSITIONS
-            and words[after + 1] not in _NOT_A_NAME and words[after + 1] not in PREPOSITIONS)
-
-
-class StoredForm(NamedTuple):
-    """A ``name_forms`` row (schema v12): a name or alias as :class:`NameForms`
-    looks it up, worked out once when the name is written, not on every read."""
-
-    entity_id: int
-    name: str          # as written
-    words: str         # its folded words, separated by single spaces
-    skeletons: str     # each word's skeleton, separated by single spaces
-    first_key: str     # the first letters of the first word's skeleton
-    last_key: str      # those of the last word's ('' for a name of one word or a short last word)
-
-
-def name_form_rows(names: Iterable[tuple[int, str]]) -> Iterator[StoredForm]:
-    """The stored forms of ``(entity id, name or alias)``: none for a name
-    without words or of one word shorter than ``MIN_LETTERS`` (never guessed at)."""
-    shapes: dict[str, str] = {}
-    for entity_id, name in names:
-        words = folded_words(name)
-        if not words or (len(words) == 1 and len(words[0]) < MIN_LETTERS):
-            continue
-        skeletons = []
-        for word in words:
-            shape = shapes.get(word)
-            if shape is None:
-                shape = shapes[word] = skeleton(word)
-            skeletons.append(shape)
-        last = skeletons[-1][:_PREFIX] if len(words) > 1 and len(words[-1]) >= MIN_LETTERS else ""
-        yield StoredForm(entity_id, name, " ".join(words), " ".join(skeletons),
-                         skeletons[0][:_PREFIX], last)
 
 
 # A row of _FORMS_BY_KEY: entity id, entity kind, entity name, then the rest of the stored form.
@@ -221,8 +159,6 @@ class NameForms:
     @classmethod
     def of_case(cls, case: Case) -> "NameForms":
         """Every name of the case, from its stored forms (kept up to date)."""
-        from .mentions import refresh_mention_names
-
         refresh_mention_names(case)
         forms = cls()
         for rows in keyset_pages(
@@ -238,8 +174,6 @@ class NameForms:
         """Forms that read the names from the case as words ask for them, by
         their keys (:meth:`read_words` first, for many words in a few
         queries): one for many documents reads each key once."""
-        from .mentions import refresh_mention_names
-
         refresh_mention_names(case)
 
         def read(keys: list[str]) -> Iterator[_FormRow]:
@@ -266,8 +200,8 @@ class NameForms:
             return
         if self._held > _HELD:
             self._forget()
-        self._read_keys({shape[:_PREFIX] for shape in map(self._shape, set(words))
-                         if len(shape) >= _PREFIX})
+        self._read_keys({shape[:KEY_LETTERS] for shape in map(self._shape, set(words))
+                         if len(shape) >= KEY_LETTERS})
 
     def _forget(self) -> None:
         self._by_prefix.clear()
@@ -317,9 +251,9 @@ class NameForms:
         return shape
 
     def _candidates(self, shape: str) -> list[_Name]:
-        if len(shape) < _PREFIX:   # "a", "in", "EU": too short to guess at
+        if len(shape) < KEY_LETTERS:   # "a", "in", "EU": too short to guess at
             return []
-        key = shape[:_PREFIX]
+        key = shape[:KEY_LETTERS]
         if key not in self._read and self._reader is not None:
             self._read_keys([key])
         return self._by_prefix.get(key, [])
@@ -394,7 +328,7 @@ class NameForms:
         places = []
         shapes = [self._shape(word) for word in words]
         for position, (word, shape) in enumerate(zip(words, shapes, strict=True)):
-            if len(shape) < _PREFIX:
+            if len(shape) < KEY_LETTERS:
                 continue
             following = shapes[position + 1][:1] if position + 1 < len(shapes) else ""
             alike = [each for each in self._resembling_before(shape, following)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .name_forms import name_form_rows
 from .rebuild import rebuild_with_check
 from .tables import NAME_FORMS, RETIREMENTS, REVISIONS
 
@@ -1074,9 +1075,6 @@ CREATE INDEX name_forms_by_last_key ON name_forms(last_key) WHERE last_key != ''
 
 @migrations()
 def m012_name_forms(db: Database) -> None:
-    # Here: db.possible_mentions imports db.casefile, which imports this module.
-    from .possible_mentions import name_form_rows
-
     _run_script(db, SCHEMA_V12_NAME_FORMS)
     insert = NAME_FORMS.insert(or_ignore=True).sql
     after = 0

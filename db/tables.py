@@ -123,6 +123,13 @@ class Table:
         """The column list for a ``SELECT`` (every column unless given)."""
         return column_list(self._checked(columns), alias=alias)
 
+    def travelling(self, column: str, by_uid: str) -> tuple[str, ...]:
+        """The columns as a row travels between copies (a merge, an annotations
+        file): ``column``, the id of a row of another table (which differs from
+        copy to copy), given as that row's uid, named ``by_uid``."""
+        self._checked([column])
+        return tuple(by_uid if c == column else c for c in self.columns)
+
     def insert(self, columns: Sequence[str] | None = None, *, with_id: bool = True,
                or_ignore: bool = False) -> Insert:
         """An ``INSERT`` of ``columns`` (every column casebook writes unless
@@ -280,7 +287,6 @@ DUPLICATE_JUDGEMENTS = Table(
     key=("rowid",),
 )
 
-# Every table that holds the case, in the order exports write them.
 # Words resembling an entity's name, proposed for review (schema v9).
 POSSIBLE_MENTIONS = Table(
     "possible_mentions",
@@ -291,6 +297,7 @@ POSSIBLE_MENTION_JUDGEMENTS = Table(
     "possible_mention_judgements", ("id", "possible_mention_id", "judgement", "annotator", "at"),
 )
 
+# Every table that holds the case, in the order exports write them.
 TABLES: dict[str, Table] = {table.name: table for table in (
     CASE_META, SOURCES, SOURCE_META, SOURCE_PAGES, SOURCE_BOXES, SOURCE_ATTACHMENTS, EXCERPTS,
     ENTITIES, ENTITY_ALIASES, EVENTS, CLAIMS, ANNOTATIONS,

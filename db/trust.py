@@ -11,7 +11,8 @@ goes through at all. Stronger, then: every trigger, view, table and index of
 the file must be one casebook's migrations make, with casebook's SQL
 (:func:`schema_problems`, against an empty case built in memory once per
 process), before anything is written (``Case.write`` asks
-:func:`require_trusted`) and in ``casebook check``. A file that fails
+:func:`require_trusted`) and in ``casebook check`` (db/check.py, which also
+checks the file for the browser: ``FileCheck``). A file that fails
 SQLite's ``quick_check`` (small files: it reads every page) accepts no write
 either.
 """
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CaseFileError, ReadInterrupted
+from .errors import CaseFileError
+from .schema import migrate
+from .text import register_functions
 
 if TYPE_CHECKING:
     from .casefile import Case
@@ -46,10 +47,7 @@ def _normal(sql: str | None) -> str:
 @functools.cache
 def expected_schema() -> dict[tuple[str, str], str]:
     """(type, name) -> SQL of every object casebook's migrations create."""
-    from sqlite_utils import Database
-
-    from .schema import migrate
-    from .text import register_functions
+    from sqlite_utils import Database  # lazy: start-up (a file at today's version needs none)
 
     connection = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -107,52 +105,3 @@ def require_trusted(case: Case) -> None:
         raise UntrustedSchemaError(
             f"{case.path.name}: {problems[0]}{more}; nothing was changed "
             f"('casebook check {case.path}' lists every problem)")
-
-
-class FileCheck:
-    """``casebook check`` on a case's file, for the browser to run in a worker
-    after its first frame: on its own read-only connection, so the browser's
-    reads never wait behind it, and ``stop()`` (from any thread) ends it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._case: Case | None = None
-        self._stopped = threading.Event()
-
-    def problems(self) -> list[str]:
-        """Every problem ``casebook check`` finds (none when stopped first)."""
-        from .casefile import open_case
-        from .check import check_case
-
-        if self._stopped.is_set():
-            return []
-        with open_case(self.path, read_only=True) as case:
-            self._case = case
-            try:
-                if self._stopped.is_set():
-                    return []
-                with case.snapshot():   # one consistent view, however others write meanwhile
-                    return check_case(case).problems
-            except (ReadInterrupted, sqlite3.OperationalError):
-                if self._stopped.is_set():
-                    return []   # the browser is closing: what was found no longer matters
-                raise
-            finally:
-                self._case = None
-
-    def stop(self) -> None:
-        self._stopped.set()
-        case = self._case
-        if case is not None:
-            case.interrupt()
-
-
-def damage_banner(problems: list[str], path: Path, *, read_only: bool = True) -> str:
-    """The one line the browser shows over a damaged file: what to do first, then
-    the first problem (a long one, a source's title or a path, is what the
-    banner's few lines cut, never the advice)."""
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    opened = ("Opened read-only: nothing can be changed." if read_only
-              else "Opened for writing all the same (--despite-damage).")
-    return (f"This case file is damaged. {opened} 'casebook check {path}' lists every problem. "
-            f"First: {problems[0]}{more}.")

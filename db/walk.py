@@ -16,7 +16,7 @@ from typing import Any
 from .casefile import Case
 from .claims import annotation_from_row
 from .damage import read_model
-from .entities import entities_by_ids
+from .entities import entities_read_as
 from .events import TIMELINE_ORDER
 from .models import (
     Annotation,
@@ -174,8 +174,7 @@ def entities(case: Case, *, page: int = PAGE, include_retired: bool = True, amon
              ) -> Iterator[EntityRecord]:
     where, params = _among(among, live("entities", include_retired=include_retired))
     for rows in _pages(case, ENTITIES, ["id"], page=page, where=where, params=params):
-        for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
+        yield from entities_read_as(case, [row["id"] for row in rows], EntityRecord)
 
 
 def events(case: Case, *, page: int = PAGE, include_retired: bool = True, among: Among = None
@@ -305,5 +304,4 @@ def entities_of_kind(case: Case, kind: str, *, page: int = PAGE, include_retired
     for rows in _pages(case, ENTITIES, ["id", "sort_name"], page=page, key=("sort_name", "id"),
                        where=all_of("kind = ?", live("entities", include_retired=include_retired)),
                        params=[kind]):
-        for entity in entities_by_ids(case, [row["id"] for row in rows]):
-            yield read_model(EntityRecord, entity.model_dump(), damage=entity.damage)
+        yield from entities_read_as(case, [row["id"] for row in rows], EntityRecord)

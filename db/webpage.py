@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from .models import Model
+from .readers.document import normalise_text, partial_date
 from .text import nfc
 
 # Browsers (Chrome, Edge, old IE) mark a saved page with where it came from.
@@ -39,8 +40,6 @@ def extract_page(html: str, *, favor: str = "precision") -> Page:
     article).
     """
     import trafilatura  # slow to import; only pages need it
-
-    from .documents import normalise_text, partial_date
 
     found = trafilatura.bare_extraction(
         html,

@@ -15,6 +15,7 @@ from db.agreement import (
     disagreement_ids,
     kappa_for,
     pair_agreements,
+    shared_claim_pages,
 )
 from db.claims import add_claim, add_note, mark_claim, undo_last_mark
 
@@ -113,6 +114,17 @@ def test_pairs_without_overlap_are_listed_without_kappa(fifty: Path):
     assert pairs[("ana", "carol")].kappa_note == "no claim judged by both"
     assert pairs[("dave", "erin")].kappa is None and pairs[("dave", "erin")].agreements == 3
     assert pairs[("ana", "bob")].kappa == pytest.approx(0.4)
+
+
+def test_shared_claims_come_in_pages_by_key_each_claim_once(fifty: Path):
+    with db.open_case(fifty) as case:
+        mark_claim(case, 55, "denied", annotator="carol")            # one judge: not shared
+        mark_claim(case, 56, "denied", annotator="carol")
+        mark_claim(case, 56, "confirmed", annotator="dave")          # shared, past the fifty
+        pages = list(shared_claim_pages(case, page=7))
+        whole = list(shared_claim_pages(case, page=1000))
+    assert [len(ids) for ids in pages] == [7] * 7 + [2]
+    assert [i for ids in pages for i in ids] == whole[0] == [*range(1, 51), 56]
 
 
 def test_cli_agreement(fifty: Path):

@@ -13,8 +13,10 @@ from conftest import ROOT, assert_one_line_error, run_cli
 
 import db
 from db.check import check_case
-from db.documents import choose_split, partial_date, read_document, split_front_matter
+from db.documents import read_document
 from db.ingest import import_document
+from db.readers.document import choose_split, partial_date
+from db.readers.text import split_front_matter
 from db.search import search
 from db.sources import get_source
 

@@ -110,3 +110,19 @@ def test_a_key_that_does_not_move_on_is_refused_not_looped_on(empty_case):
 def test_a_page_holds_a_row_at_least(empty_case):
     with pytest.raises(ValueError, match="at least one row"):
         list(keyset_pages(empty_case, "SELECT id FROM events", key=["id"], page=0))
+
+
+def test_grouped_pages_hold_the_groups_of_the_rows_after_the_last(empty_case):
+    """``group`` groups the rows each page reads (after the last key), so a
+    HAVING keeps whole groups however the pages fall."""
+    claims = [add_claim(empty_case, statement=f"claim {number}").id for number in range(7)]
+    for claim_id in claims:
+        for annotator in ("ana", "bob", "cy")[:1 + claim_id % 3]:
+            mark_claim(empty_case, claim_id, "confirmed", annotator=annotator)
+    expected = [claim_id for claim_id in claims if claim_id % 3]
+    pages = list(keyset_pages(empty_case, "SELECT claim_id, count(*) AS marks FROM standing_marks",
+                              key=["claim_id"], where="status != ?", params=["unreviewed"],
+                              group="GROUP BY claim_id HAVING count(*) > 1", page=2))
+    assert [[row["claim_id"] for row in rows] for rows in pages] == \
+        [expected[:2], expected[2:4], expected[4:]]
+    assert all(row["marks"] == 1 + row["claim_id"] % 3 for rows in pages for row in rows)

@@ -66,7 +66,7 @@ def test_an_unknown_kind_is_refused_naming_the_kinds_there_are(seed_case):
 
 
 def test_each_review_kind_has_one_judging_queue_with_a_key_for_each_judgement():
-    from db.kinds import REVIEW_KINDS
+    from db.review_kinds import REVIEW_KINDS
     from tui.kinds import REVIEW_QUEUES
 
     assert [queue.data for queue in REVIEW_QUEUES] == list(REVIEW_KINDS)
@@ -81,8 +81,8 @@ def test_each_review_kind_has_one_judging_queue_with_a_key_for_each_judgement():
 
 def test_the_likely_duplicates_are_a_review_kind_that_reads_and_judges(seed_case_copy):
     from db.entities import add_entity
-    from db.kinds import LIKELY_DUPLICATE
     from db.models import DuplicatePair
+    from db.review_kinds import LIKELY_DUPLICATE
 
     with db.open_case(seed_case_copy) as case:
         kirill = int(case.scalar("SELECT id FROM entities WHERE name = 'Kirill Logvinov'"))

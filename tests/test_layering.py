@@ -107,6 +107,106 @@ def test_nothing_in_the_browser_imports_the_app():
     assert importers == []
 
 
+# An import put off on purpose (not to hide a cycle) says why on its line.
+_PUT_OFF_FOR_START_UP = re.compile(r"#.*\bstart-up\b")
+
+
+def package_imports(package: str, root: Path = ROOT) -> dict[str, set[str]]:
+    """Each module of ``package`` and the modules of it that it imports, at its
+    top or inside a function: an import under ``if TYPE_CHECKING:`` is the type
+    checker's alone, and one whose line says it is put off for start-up is left out."""
+    paths = {".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): path
+             for path in sorted((root / package).rglob("*.py"))}
+
+    def known(name: str) -> str:
+        while name and name not in paths:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph: dict[str, set[str]] = {}
+    for module, path in paths.items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        base = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        tree = ast.parse(text)
+        typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test) for inner in ast.walk(node)}
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in typing_only:
+                continue
+            if _PUT_OFF_FOR_START_UP.search(lines[node.lineno - 1]):
+                continue
+            if isinstance(node, ast.Import):
+                found |= {known(alias.name) for alias in node.names}
+                continue
+            parts = base.split(".")
+            name = ".".join(parts[:len(parts) - node.level + 1] + [node.module or ""]).strip(".") \
+                if node.level else node.module or ""
+            found |= {known(f"{name}.{alias.name}") if f"{name}.{alias.name}" in paths else known(name)
+                      for alias in node.names}
+        graph[module] = found - {"", module}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The modules that import each other, round about (the strongly connected
+    components of more than one module, Tarjan's way)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph.get(module, ())):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                other = stack.pop()
+                component.append(other)
+                if other == module:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_db_has_no_import_cycles():
+    """Each module of db/ stands on the ones below it: a piece two modules share
+    lives below both, not in one that imports the other inside a function."""
+    graph = package_imports("db")
+    assert {"db.trust", "db.schema"} <= graph["db.casefile"] and "db.readers.text" in graph
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_catches_an_import_inside_a_function(tmp_path):
+    package = tmp_path / "db"
+    (package / "inner").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "inner" / "__init__.py").write_text("")
+    (package / "a.py").write_text("from .inner import b\n")
+    (package / "inner" / "b.py").write_text("def f():\n    from .. import a\n")
+    (package / "c.py").write_text("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                                  "    from .d import D\n\n\ndef f():\n"
+                                  "    from . import d  # here: start-up does not load it\n")
+    (package / "d.py").write_text("from . import c\n")
+    graph = package_imports("db", root=tmp_path)
+    assert graph["db.a"] == {"db.inner.b"} and graph["db.inner.b"] == {"db.a"}
+    assert graph["db.c"] == set() and graph["db.d"] == {"db.c"}
+    assert import_cycles(graph) == [["db.a", "db.inner.b"]]
+
+
 def test_db_sources_never_import_textual_or_rich():
     offenders = {
         str(path.relative_to(ROOT)): imported_modules(path) & FORBIDDEN

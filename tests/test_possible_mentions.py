@@ -204,7 +204,7 @@ def test_possible_mentions_snapshot(snap_compare, news_case: tuple[Path, Path], 
 
 
 def test_a_possible_mention_is_a_kind_of_review_in_db_kinds(news_case: tuple[Path, Path]):
-    from db.kinds import POSSIBLE_MENTION, REVIEW_KINDS
+    from db.review_kinds import POSSIBLE_MENTION, REVIEW_KINDS
     from db.tables import TABLES
 
     assert POSSIBLE_MENTION in REVIEW_KINDS

@@ -39,11 +39,11 @@ from textual.worker import WorkerFailed
 import db
 import db.events
 from db import Case, CaseCounts, CaseError, Event, open_case
+from db.check import FileCheck, damage_banner
 from db.crash import crash_line
 from db.review import QUEUES
 from db.search import ResultPlace, Searcher, query_terms, step_result
 from db.text import one_line
-from db.trust import FileCheck, damage_banner
 
 from .history import History, Location
 from .kinds import BY_NAME, KINDS, OPENED_BY_NAME
@@ -184,7 +184,7 @@ class CasebookApp(App[None]):
         self.curating = Curating(self)
         self.exporting = Exporting(self)
         self.key_gate = KeyGate(self, super().on_event)
-        # The whole file is checked after the first frame (db.trust.FileCheck); a
+        # The whole file is checked after the first frame (db.check.FileCheck); a
         # damaged one is then browsed read-only, unless asked (--despite-damage).
         self.file_check = FileCheck(case.path)
         self.despite_damage = despite_damage

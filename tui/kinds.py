@@ -6,7 +6,7 @@ and title, the feed its list reads, how a row is drawn, how its detail is
 read; what the case file knows of it is the ``db.kinds`` record it names.
 The app, the pane tabs, search and help take what they need from here;
 adding a kind is adding a record. The judging queues (likely duplicates,
-possible mentions) are records here too, over the ``db.kinds.ReviewKind``
+possible mentions) are records here too, over the ``db.review_kinds.ReviewKind``
 each names.
 """
 
@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.content import Content
 
 import db.kinds
+import db.review_kinds
 from db import Case
 
 from .details.claim import claim_detail
@@ -105,16 +106,16 @@ def kind_of(name: str) -> ItemKind:
 
 SKIP = Binding("space", "judge('skip')", "Skip")
 LIKELY_DUPLICATES = ReviewQueue(
-    db.kinds.LIKELY_DUPLICATE,
+    db.review_kinds.LIKELY_DUPLICATE,
     (Binding("s", "judge('same')", "Same", tooltip="The same: combine the second into the first"),
      Binding("d", "judge('not_same')", "Not the same"), SKIP),
     "s the same (combine) · d not the same · Space skip · Esc close",
     "Reading the entities…",
-    db.kinds.LIKELY_DUPLICATE.proposals, pair_lines, pair_said,
+    db.review_kinds.LIKELY_DUPLICATE.proposals, pair_lines, pair_said,
     lambda judged, combined: f"No more likely duplicates ({judged} judged here).",
     rest=pairs_left)
 POSSIBLE_MENTIONS = ReviewQueue(
-    db.kinds.POSSIBLE_MENTION,
+    db.review_kinds.POSSIBLE_MENTION,
     (Binding("l", "judge('link')", "Link", tooltip="Link the excerpt to the entity"),
      Binding("n", "judge('not')", "Not this entity"), SKIP),
     "l link · n not this entity · Space skip · Esc close",

@@ -7,7 +7,10 @@
 - :mod:`.epub` — EPUB chapters in spine order;
 - :mod:`.mail` — e-mail messages, mailboxes and MHTML pages;
 - :mod:`.html_text` — the visible text of HTML, block by block;
+- :mod:`.text` — text, Markdown and HTML files (pages through :mod:`.web`);
+- :mod:`.document` — what every reader gives: the document, its errors, its kinds;
 - :mod:`.common` — read options, safe XML.
 
-Text, Markdown and the reading of files are in :mod:`db.documents`.
+The reading of files from disk (opened once, checked, sent to a reader) is
+in :mod:`db.documents`.
 """

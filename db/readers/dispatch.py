@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import IO
 
 from ..bounded import ReaderLimitError, run_bounded
-from ..documents import (
+from .common import ReadOptions
+from .document import (
     KIND_NAMES,
     MAX_DOCUMENT_BYTES,
+    SUFFIX_KINDS,
     Attachment,
     BadDocumentError,
     Document,
     DocumentKind,
-    read_text_document,
+    mib,
 )
-from .common import ReadOptions
+from .mail import read_mbox
+from .text import read_text_document
 
 # Attachments inside attachments: a message forwarded as an attachment of a
 # forwarded message... past this depth they are listed, not read.
@@ -156,8 +159,6 @@ def read_container(path: Path, data: bytes, kind: DocumentKind, named: DocumentK
 def _read_all(path: Path, data: bytes, kind: DocumentKind, options: ReadOptions) -> list[Document]:
     """In the reader process: the documents, with their attachments read."""
     if kind == "mbox":
-        from .mail import read_mbox
-
         return [_with_attachments(message, options) for message in read_mbox(path, data, options)]
     return [_with_attachments(READERS[kind](path, data, options), options)]
 
@@ -175,8 +176,8 @@ def _attachment(parent: Path, name: str, media_type: str, data: bytes, options: 
     size = len(data)
     base = Attachment(name=name, media_type=media_type, size=size)
     if size > MAX_ATTACHMENT_BYTES:
-        return base.model_copy(update={"note": f"not read: {_mib(size)}, past the "
-                                               f"{_mib(MAX_ATTACHMENT_BYTES)} limit for a document"})
+        return base.model_copy(update={"note": f"not read: {mib(size)}, past the "
+                                               f"{mib(MAX_ATTACHMENT_BYTES)} limit for a document"})
     if options.depth + 1 > MAX_ATTACHMENT_DEPTH:
         return base.model_copy(update={"note": f"not read: attachments nested more than "
                                                f"{MAX_ATTACHMENT_DEPTH} deep"})
@@ -196,8 +197,6 @@ def _attachment(parent: Path, name: str, media_type: str, data: bytes, options: 
 
 def read_bytes(where: Path, data: bytes, name: str, options: ReadOptions) -> Document:
     """A document from bytes that are not a file of their own (an attachment)."""
-    from ..documents import SUFFIX_KINDS
-
     named = SUFFIX_KINDS.get(Path(name).suffix.lower())
     if not data:
         raise BadDocumentError(where, "is empty")
@@ -216,10 +215,6 @@ def _sniff_bytes(where: Path, data: bytes, named: DocumentKind | None) -> Docume
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(where, data)
     return sniff_container(where, data[:8192], named)
-
-
-def _mib(size: int) -> str:
-    return f"{size / 2**20:.1f} MiB"
 
 
 def _reader(module: str, function: str) -> Callable[[Path, bytes, ReadOptions], Document]:

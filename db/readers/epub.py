@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..documents import BadDocumentError, Document, partial_date
 from .common import ReadOptions, clean_title, join_paragraphs, safe_xml
+from .document import BadDocumentError, Document, partial_date
 from .html_text import html_paragraphs, parse_html
 from .office import open_package, read_member
 

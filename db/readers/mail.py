@@ -18,9 +18,11 @@ import re
 from email.message import EmailMessage, Message
 from pathlib import Path
 
-from ..documents import BadDocumentError, Document, choose_split, normalise_text
 from ..text import nfc
 from .common import ReadOptions, clean_title
+from .document import BadDocumentError, Document, choose_split, normalise_text
+from .html_text import html_paragraphs, parse_html
+from .web import page_document
 
 # Multiparts inside multiparts: real mail nests three or four deep.
 MAX_MIME_DEPTH = 20
@@ -132,13 +134,9 @@ def _body_text(path: Path, message: EmailMessage, options: ReadOptions) -> tuple
         return "", False
     content = _content(path, body)
     if body.get_content_subtype() == "html":
-        from .web import page_document
-
         try:
             page = page_document(path, content, options.model_copy(update={"extraction": "balanced"}))
         except BadDocumentError:
-            from .html_text import html_paragraphs, parse_html
-
             root = parse_html(content)
             return ("\n".join(html_paragraphs(root)) if root is not None else ""), True
         return page.text, True
@@ -199,8 +197,6 @@ def read_mbox(path: Path, data: bytes, options: ReadOptions) -> list[Document]:
 
 def read_mhtml(path: Path, data: bytes, options: ReadOptions) -> Document:
     """A page saved as one file (MHTML): its HTML part through the web-page path."""
-    from .web import page_document
-
     message = _parse(path, data)
     html_part = None
     for part in message.walk():

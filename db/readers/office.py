@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..documents import BadDocumentError, Document, partial_date
 from .common import ReadOptions, clean_title, join_paragraphs, safe_xml
+from .document import BadDocumentError, Document, partial_date
 
 # Unpacking limits for a package: a real document's parts add up to a few
 # megabytes; a "bomb" declares gigabytes that inflate from kilobytes.

@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..documents import BadDocumentError, Document, partial_date
 from ..text import nfc
 from . import layout
 from .common import ReadOptions, clean_title, safe_xml
+from .document import BadDocumentError, Document, partial_date
 
 # A PDF of more pages is refused: 2,000 pages read in about 20 s and hold
 # about 8 MB of text; a longer one is a dump that should be split first.

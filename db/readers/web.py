@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..documents import BadDocumentError, Document
 from ..webpage import extract_page
 from .common import ReadOptions, join_paragraphs
+from .document import BadDocumentError, Document
 from .html_text import html_paragraphs, parse_html
 
 # The article kept is "much shorter" than the page below these shares of

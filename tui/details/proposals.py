@@ -2,7 +2,7 @@
 the record that describes one queue to the browser: its keys, its words,
 how a batch is read and how a proposal is drawn. The records themselves are
 in ``tui.kinds``, beside the kinds of item; what the case file knows of a
-queue is the ``db.kinds.ReviewKind`` a record names.
+queue is the ``db.review_kinds.ReviewKind`` a record names.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from textual.binding import Binding
 from textual.content import Content
 
-import db.kinds
+import db.review_kinds
 from db import Case
 from db.entities import entities_by_ids
 from db.models import DuplicatePair, Entity, PossibleMention
@@ -33,7 +33,7 @@ MENTION_REASONS = {"inflected": "an inflected form", "transliterated": "in anoth
 class ReviewQueue:
     """One judging queue: what the browser reads, draws and says for a kind of proposal."""
 
-    data: db.kinds.ReviewKind   # the proposals as the case file holds them
+    data: db.review_kinds.ReviewKind   # the proposals as the case file holds them
     bindings: tuple[Binding, ...]   # a key a judgement: action ``judge('<judgement>')``
     hint: str                   # the keys, under the proposal
     reading: str                # shown while the first batch is read
@@ -104,7 +104,7 @@ class MentionShown:
 
 
 def load_mentions(case: Case, limit: int, after: Any) -> list[MentionShown]:
-    found = db.kinds.POSSIBLE_MENTION.proposals(case, limit, after)
+    found = db.review_kinds.POSSIBLE_MENTION.proposals(case, limit, after)
     mentions = [m for m in found if isinstance(m, PossibleMention)]
     texts = {x.id: x.text for x in excerpts_by_ids(case, list({m.excerpt_id for m in mentions}))}
     entities = {e.id: e for e in entities_by_ids(case, list({m.entity_id for m in mentions}))}

@@ -145,3 +145,61 @@ def test_models_built_on_first_use_are_safe_to_first_use_from_many_threads(seed_
                                 cwd=ROOT, timeout=120)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "[] [0]", result.stdout
+
+
+def _first_frame_recorder():
+    """The browser, noting which panes were mounted when its first frame was drawn."""
+    from tui.app import CasebookApp
+
+    class Recording(CasebookApp):
+        at_first_frame: list[str] | None = None
+
+        def _announce_ready(self) -> None:
+            self.at_first_frame = [pane.kind for pane in self.panes()]
+            super()._announce_ready()
+
+    return Recording
+
+
+@pytest.mark.parametrize("start", ["entity", "claim"])
+async def test_the_first_frame_mounts_only_the_pane_in_sight_and_the_rest_follow(seed_case, start):
+    from conftest import screen_text, settle
+
+    from tui.kinds import KINDS
+
+    app = _first_frame_recorder()(seed_case, annotator="tester", pane=start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.at_first_frame == [start]
+        # Once it is drawn, the others are mounted, in their order, and read.
+        assert [pane.kind for pane in app.panes()] == [kind.name for kind in KINDS]
+        assert app.active_kind == start
+        for kind in KINDS:
+            await pilot.press(kind.key)
+            await settle(pilot)
+            assert app.active_kind == kind.name
+            pane = app.active_pane
+            assert pane.paged_list.total and pane.paged_list.cursor_item_id is not None
+            assert pane.detail.text.splitlines()[0][:20] in screen_text(app)
+
+
+async def test_a_pane_asked_for_before_it_is_mounted_is_mounted_then(seed_case):
+    """Keys may come before the first frame is drawn: the pane they ask for is
+    mounted at once (hidden), with its list and detail."""
+    from conftest import settle
+
+    from tui.app import CasebookApp
+
+    class Early(CasebookApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.action_show_pane("excerpt")   # before any frame
+
+    app = Early(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.active_kind == "excerpt" and app.is_ready
+        assert [pane.kind for pane in app.panes()] == ["entity", "event", "excerpt", "claim"]
+        assert app.active_pane.paged_list.has_focus
+        assert app.active_pane.paged_list.cursor_item_id is not None
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -203,3 +204,38 @@ async def test_a_pane_asked_for_before_it_is_mounted_is_mounted_then(seed_case):
         assert app.active_pane.paged_list.has_focus
         assert app.active_pane.paged_list.cursor_item_id is not None
 
+
+def _fake_pydantic_plugin(folder: Path) -> None:
+    """An installed package that offers a pydantic plugin, and says when it is loaded."""
+    (folder / "fakeplugin.py").write_text(
+        "print('PLUGIN LOADED')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n")
+    info = folder / "fakeplugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nfake = fakeplugin:plugin\n")
+
+
+@pytest.mark.parametrize("setting, loaded", [(None, False), ("", True)])
+def test_pydantic_plugins_are_not_looked_for_or_loaded(seed_case_file, tmp_path, setting, loaded):
+    """Finding plugins reads every installed package's metadata when the first
+    model is built (a large part of the first frame), and a plugin would run
+    code from the environment on every row read. A value the user set is kept:
+    with an empty one, the plugin loads (so this test can fail)."""
+    _fake_pydantic_plugin(tmp_path)
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    code = ("import warnings; warnings.simplefilter('ignore')\n"
+            "import db\n"
+            f"case = db.open_case({str(seed_case_file)!r}, read_only=True)\n"
+            "print('entities', db.counts(case).entities)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "entities " in result.stdout
+    assert ("PLUGIN LOADED" in result.stdout) is loaded

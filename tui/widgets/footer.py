@@ -5,6 +5,7 @@ a person who knows nothing else needs those at any width)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -47,7 +48,7 @@ class FittedFooter(Footer):
         self._fitted_width = self.size.width
         yield from widgets
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         self._outdated = True
         super().bindings_changed(screen)   # a recompose after the next refresh
 

@@ -4,7 +4,8 @@ The figures are measured by benchmarks/startup.py; these tests hold the
 imports that made the difference: the browser's start does not load the
 exports (networkx), merge, ingest, fuzzy matching, sqlite_utils or any screen
 but the first, and the command line imports a command's module only when that
-command runs.
+command runs. The first frame composes only the pane in sight (the others are
+mounted after it), and pydantic never looks for plugins.
 """
 
 from __future__ import annotations

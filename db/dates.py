@@ -13,6 +13,7 @@ takes one.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,19 +30,25 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(\d{4})"
 _TO = r"\s*(?:–|—|-|to|until|and)\s*"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(rf"(?<![\w-]){pattern}(?!\w|-\d)", re.IGNORECASE)) for name, pattern in (
-        ("iso_day", r"(\d{4})-(\d{2})-(\d{2})"),
-        ("iso_month", r"(\d{4})-(\d{2})"),
-        ("day_month_year", rf"{_DAY} {_MONTH},? {_YEAR}"),
-        ("month_day_year", rf"{_MONTH} {_DAY},? {_YEAR}"),
-        ("month_range", rf"{_MONTH}{_TO}{_MONTH},? {_YEAR}"),
-        ("month_year", rf"{_MONTH},? {_YEAR}"),
-        ("decade", r"(\d{3}0)s"),
-        ("year_range", rf"{_YEAR}{_TO}{_YEAR}"),
-        ("year", r"(1[5-9]\d\d|20\d\d)"),
-    )
-]
+_PATTERN_SOURCES: tuple[tuple[str, str], ...] = (
+    ("iso_day", r"(\d{4})-(\d{2})-(\d{2})"),
+    ("iso_month", r"(\d{4})-(\d{2})"),
+    ("day_month_year", rf"{_DAY} {_MONTH},? {_YEAR}"),
+    ("month_day_year", rf"{_MONTH} {_DAY},? {_YEAR}"),
+    ("month_range", rf"{_MONTH}{_TO}{_MONTH},? {_YEAR}"),
+    ("month_year", rf"{_MONTH},? {_YEAR}"),
+    ("decade", r"(\d{3}0)s"),
+    ("year_range", rf"{_YEAR}{_TO}{_YEAR}"),
+    ("year", r"(1[5-9]\d\d|20\d\d)"),
+)
+
+
+@functools.cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    # Compiled on first use: these long patterns cost the browser's first frame
+    # otherwise, which reads no date from text (issue 17 point 9).
+    return [(name, re.compile(rf"(?<![\w-]){pattern}(?!\w|-\d)", re.IGNORECASE))
+            for name, pattern in _PATTERN_SOURCES]
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ def date_in(text: str) -> FoundDate | None:
     """The first date written in ``text`` (the longest, where several start
     at the same place), or None."""
     found: list[tuple[int, int, FoundDate]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns():
         for match in pattern.finditer(text):
             read = _read(kind, match.groups())
             if read is not None:

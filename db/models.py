@@ -5,10 +5,18 @@ Reads return these; writes validate through them; exports are shaped by them.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+# No pydantic plugins: finding them reads the metadata of every installed
+# package (entry points) when the first model is built, a large part of the
+# browser's first frame (issue 17 point 9), and a plugin would run code from
+# the environment on every row read. Pydantic's documented switch; a value the
+# user set is kept.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator  # noqa: E402
 
 Status = Literal["unreviewed", "confirmed", "disputed", "denied"]
 EntityKind = Literal["person", "organization", "place", "document", "other"]

@@ -4,13 +4,15 @@ The figures are measured by benchmarks/startup.py; these tests hold the
 imports that made the difference: the browser's start does not load the
 exports (networkx), merge, ingest, fuzzy matching, sqlite_utils or any screen
 but the first, and the command line imports a command's module only when that
-command runs.
+command runs. The first frame composes only the pane in sight (the others are
+mounted after it), and pydantic never looks for plugins.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -145,3 +147,96 @@ def test_models_built_on_first_use_are_safe_to_first_use_from_many_threads(seed_
                                 cwd=ROOT, timeout=120)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "[] [0]", result.stdout
+
+
+def _first_frame_recorder():
+    """The browser, noting which panes were mounted when its first frame was drawn."""
+    from tui.app import CasebookApp
+
+    class Recording(CasebookApp):
+        at_first_frame: list[str] | None = None
+
+        def _announce_ready(self) -> None:
+            self.at_first_frame = [pane.kind for pane in self.panes()]
+            super()._announce_ready()
+
+    return Recording
+
+
+@pytest.mark.parametrize("start", ["entity", "claim"])
+async def test_the_first_frame_mounts_only_the_pane_in_sight_and_the_rest_follow(seed_case, start):
+    from conftest import screen_text, settle
+
+    from tui.kinds import KINDS
+
+    app = _first_frame_recorder()(seed_case, annotator="tester", pane=start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.at_first_frame == [start]
+        # Once it is drawn, the others are mounted, in their order, and read.
+        assert [pane.kind for pane in app.panes()] == [kind.name for kind in KINDS]
+        assert app.active_kind == start
+        for kind in KINDS:
+            await pilot.press(kind.key)
+            await settle(pilot)
+            assert app.active_kind == kind.name
+            pane = app.active_pane
+            assert pane.paged_list.total and pane.paged_list.cursor_item_id is not None
+            assert pane.detail.text.splitlines()[0][:20] in screen_text(app)
+
+
+async def test_a_pane_asked_for_before_it_is_mounted_is_mounted_then(seed_case):
+    """Keys may come before the first frame is drawn: the pane they ask for is
+    mounted at once (hidden), with its list and detail."""
+    from conftest import settle
+
+    from tui.app import CasebookApp
+
+    class Early(CasebookApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.action_show_pane("excerpt")   # before any frame
+
+    app = Early(seed_case, annotator="tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.active_kind == "excerpt" and app.is_ready
+        assert [pane.kind for pane in app.panes()] == ["entity", "event", "excerpt", "claim"]
+        assert app.active_pane.paged_list.has_focus
+        assert app.active_pane.paged_list.cursor_item_id is not None
+
+
+def _fake_pydantic_plugin(folder: Path) -> None:
+    """An installed package that offers a pydantic plugin, and says when it is loaded."""
+    (folder / "fakeplugin.py").write_text(
+        "print('PLUGIN LOADED')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n")
+    info = folder / "fakeplugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nfake = fakeplugin:plugin\n")
+
+
+@pytest.mark.parametrize("setting, loaded", [(None, False), ("", True)])
+def test_pydantic_plugins_are_not_looked_for_or_loaded(seed_case_file, tmp_path, setting, loaded):
+    """Finding plugins reads every installed package's metadata when the first
+    model is built (a large part of the first frame), and a plugin would run
+    code from the environment on every row read. A value the user set is kept:
+    with an empty one, the plugin loads (so this test can fail)."""
+    _fake_pydantic_plugin(tmp_path)
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    code = ("import warnings; warnings.simplefilter('ignore')\n"
+            "import db\n"
+            f"case = db.open_case({str(seed_case_file)!r}, read_only=True)\n"
+            "print('entities', db.counts(case).entities)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "entities " in result.stdout
+    assert ("PLUGIN LOADED" in result.stdout) is loaded

@@ -206,10 +206,41 @@ class CasebookApp(App[None]):
                          id="header")
         yield Static("", id="damage-banner", markup=False)
         yield PaneBar([kind.tab for kind in KINDS], id="pane-bar")
+        # Only the pane in sight: the others are mounted once the first frame is
+        # drawn (``_mount_panes``), or at once when one is asked for before then.
         with ContentSwitcher(initial=BY_NAME[self._start_pane].pane_id, id="panes"):
-            for kind in KINDS:
-                yield kind.make_pane(self.case, read_only=self.read_only)
+            yield self._make_pane(self._start_pane)
         yield FittedFooter(keep=("keys", "quit"))
+
+    def _make_pane(self, kind: str) -> Pane:
+        pane = BY_NAME[kind].make_pane(self.case, read_only=self.read_only)
+        if self.curating.retired_shown:   # H pressed before this pane was mounted
+            pane.feed.include_retired = True
+            pane.add_class("-retired-shown")
+        return pane
+
+    def _mount_panes(self) -> None:
+        """Mount the panes not mounted yet, hidden, in the order of ``KINDS``."""
+        for kind in KINDS:
+            self._mounted_pane(kind.name)
+
+    def _mounted_pane(self, kind: str) -> Pane:
+        """The pane of ``kind``, mounted (hidden) now if it was not yet. Its list
+        and detail exist at once (``Pane.__init__``); its rows load once mounted."""
+        switcher = self.default_screen.query_one("#panes", ContentSwitcher)
+        found = switcher.query_children(f"#{BY_NAME[kind].pane_id}")
+        if found:
+            return found.first(Pane)
+        pane = self._make_pane(kind)
+        pane.display = False
+        names: list[str] = [item.name for item in KINDS]
+        later = [child for child in switcher.query_children(Pane)
+                 if names.index(child.kind) > names.index(kind)]
+        if later:
+            switcher.mount(pane, before=later[0])
+        else:
+            switcher.mount(pane)
+        return pane
 
     def on_mount(self) -> None:
         self.pane_bar.active = self._start_pane
@@ -246,7 +277,7 @@ class CasebookApp(App[None]):
     @property
     def closing(self) -> bool:
         """The app is quitting: its widgets are going, a late result is dropped."""
-        return not self.default_screen.query(ClaimsPane)
+        return not self.default_screen.query(Pane)
 
     @property
     def pane_bar(self) -> PaneBar:
@@ -254,7 +285,9 @@ class CasebookApp(App[None]):
 
     @property
     def claims_pane(self) -> ClaimsPane:
-        return self.query_one(f"#{BY_NAME['claim'].pane_id}", ClaimsPane)
+        pane = self.pane("claim")
+        assert isinstance(pane, ClaimsPane)
+        return pane
 
     def panes(self) -> Iterable[Pane]:
         return self.query(Pane)
@@ -320,7 +353,7 @@ class CasebookApp(App[None]):
         return current.removesuffix("-pane")
 
     def pane(self, kind: str) -> Pane:
-        return self.query_one(f"#{BY_NAME[kind].pane_id}", Pane)
+        return self._mounted_pane(kind)
 
     @property
     def active_pane(self) -> Pane:
@@ -333,9 +366,13 @@ class CasebookApp(App[None]):
         return Location(pane.kind, pane.paged_list.cursor_item_id, link)
 
     def _show(self, location: Location) -> None:
+        # A pane asked for before the first frame is drawn is shown once mounted.
+        self.pane(location.pane).when_mounted(lambda: self._show_mounted(location))
+
+    def _show_mounted(self, location: Location) -> None:
+        pane = self.pane(location.pane)
         self.query_one(ContentSwitcher).current = BY_NAME[location.pane].pane_id
         self.pane_bar.active = location.pane
-        pane = self.pane(location.pane)
         pane.paged_list.focus()
         if location.item_id is not None:
             pane.reveal(location.item_id, link=location.link)
@@ -475,6 +512,7 @@ class CasebookApp(App[None]):
             # the process's exit, which the benchmark times.
             self.exit(return_code=0)
             return
+        self._mount_panes()  # the panes out of sight, once the first frame is drawn
         self._warm_search()  # after the first frame: start-up does not wait for it
         self._check_file()
 

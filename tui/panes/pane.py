@@ -6,6 +6,7 @@ its list reads, how a row is drawn, how an item's detail is read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from textual import work
@@ -58,12 +59,31 @@ class Pane(Container):
         self._detail_shown = False
         self._detail_stale = False
         self.is_ready = False
+        # Made here, not in compose: a pane mounted after the first frame (the app
+        # mounts the hidden ones then) has its list and detail from the moment it is.
+        self._list = PagedList(self.feed, self._row, id=f"{self.kind}-list")
+        self._detail = DetailView(id=f"{self.kind}-detail")
+        self._detail.border_title = "Detail"
+        self._mounted = False   # (Textual's is_mounted is False until on_mount has run)
+        self._when_mounted: list[Callable[[], None]] = []
 
     def compose(self) -> ComposeResult:
-        yield PagedList(self.feed, self._row, id=f"{self.kind}-list")
-        detail = DetailView(id=f"{self.kind}-detail")
-        detail.border_title = "Detail"
-        yield detail
+        yield self._list
+        yield self._detail
+
+    def when_mounted(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` now if the pane is mounted, else once it is (with
+        its list and detail): a pane asked for before the first frame was drawn."""
+        if self._mounted:
+            callback()
+        else:
+            self._when_mounted.append(callback)
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        waiting, self._when_mounted = self._when_mounted, []
+        for callback in waiting:
+            callback()
 
     def _row(self, item: Any, width: int) -> Content:
         if item.id in self.feed.retired:
@@ -85,11 +105,11 @@ class Pane(Container):
 
     @property
     def paged_list(self) -> PagedList:
-        return self.query_one(PagedList)
+        return self._list
 
     @property
     def detail(self) -> DetailView:
-        return self.query_one(DetailView)
+        return self._detail
 
     def reveal(self, item_id: int, *, link: Link | None = None) -> None:
         """Put the cursor on an item and show its detail (with ``link`` selected)."""

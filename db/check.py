@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import walk
-from .casefile import Case, open_case
-from .errors import ReadInterrupted
+from .casefile import Case
+from .errors import CaseFileError
 from .mentions import mention_name_rows
 from .name_forms import StoredForm, name_form_rows
 from .paging import keyset_pages, keyset_rows
@@ -309,37 +313,52 @@ def mention_name_problems(case: Case, *, batch: int = 5000) -> Iterator[str]:
 
 class FileCheck:
     """``casebook check`` on a case's file, for the browser to run in a worker
-    after its first frame: on its own read-only connection, so the browser's
-    reads never wait behind it, and ``stop()`` (from any thread) ends it."""
+    after its first frame: in a process of its own (db.check_process), on its
+    own read-only connection, so the browser's reads never wait behind it nor
+    its keystrokes behind the check's Python; ``stop()`` (from any thread) ends it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._case: Case | None = None
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
         self._stopped = threading.Event()
 
     def problems(self) -> list[str]:
-        """Every problem ``casebook check`` finds (none when stopped first)."""
+        """Every problem ``casebook check`` finds (none when stopped first).
+        Raises CaseFileError, in one line, when the check itself fails."""
+        with self._lock:
+            if self._stopped.is_set():
+                return []
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "db.check_process", str(self.path)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=_child_environment())
+        out, err = self._child.communicate()
         if self._stopped.is_set():
-            return []
-        with open_case(self.path, read_only=True) as case:
-            self._case = case
-            try:
-                if self._stopped.is_set():
-                    return []
-                with case.snapshot():   # one consistent view, however others write meanwhile
-                    return check_case(case).problems
-            except (ReadInterrupted, sqlite3.OperationalError):
-                if self._stopped.is_set():
-                    return []   # the browser is closing: what was found no longer matters
-                raise
-            finally:
-                self._case = None
+            return []   # the browser is closing: what was found no longer matters
+        if self._child.returncode != 0:
+            said = err.decode("utf-8", "replace").strip().splitlines()
+            raise CaseFileError(f"the check stopped ({said[-1][:200] if said else self._child.returncode})")
+        try:
+            found = json.loads(out)["problems"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise CaseFileError(f"the check said something unreadable ({error})") from None
+        return [str(problem) for problem in found]
 
     def stop(self) -> None:
-        self._stopped.set()
-        case = self._case
-        if case is not None:
-            case.interrupt()
+        with self._lock:
+            self._stopped.set()
+            if self._child is not None and self._child.poll() is None:
+                self._child.kill()
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with this checkout's packages first on the child's path
+    (the browser may run from a checkout rather than an installed casebook)."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    return env
 
 
 def damage_banner(problems: list[str], path: Path, *, read_only: bool = True) -> str:

@@ -218,3 +218,39 @@ def test_in_a_terminal_a_damaged_file_opens_read_only_under_its_banner(seed_case
         status = app.close()
     assert status == 0 and b"Traceback" not in bytes(app.output)
     assert digest(path) == before
+
+
+def test_the_browsers_file_check_runs_in_a_process_of_its_own_and_stops(seed_case_file, tmp_path):
+    """The browser's check of a whole file (db.check.FileCheck) says what
+    `casebook check` says, from a child process (a minute of Python at a million
+    excerpts, off the browser's GIL), and stop() ends that process."""
+    import threading
+    import time
+
+    from damaged_files import make_damaged
+
+    from db.check import FileCheck
+
+    damaged = make_damaged(seed_case_file, tmp_path, "event-date-sometime")
+    problems = FileCheck(damaged).problems()
+    assert any("date_start 'sometime'" in problem for problem in problems), problems
+    assert FileCheck(seed_case_file).problems() == []
+    assert FileCheck(tmp_path / "missing.casebook").problems() == [
+        f"{tmp_path / 'missing.casebook'}: no such file"]
+    # stopped while it runs: the child is killed and nothing is reported
+    check = FileCheck(damaged)
+    found: list[list[str]] = []
+    worker = threading.Thread(target=lambda: found.append(check.problems()))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while check._child is None and time.monotonic() < deadline:   # a condition, not a fixed time
+        time.sleep(0.01)
+    child = check._child
+    assert child is not None
+    check.stop()
+    worker.join(60)
+    assert found == [[]] and child.poll() is not None
+    assert FileCheck(damaged).problems() != []   # (a new check after another's stop still runs)
+    stopped = FileCheck(damaged)
+    stopped.stop()
+    assert stopped.problems() == [] and stopped._child is None   # stopped first: no process at all

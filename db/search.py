@@ -166,9 +166,9 @@ def latin_terms(query: str) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _latin_terms(query: str) -> tuple[str, ...]:
-    # Cached as _query_terms is: at most MAX_TERMS words of a pasted query are spelt.
-    spelt = [latin[:MAX_TERM_LENGTH]
-             for word in written_words(nfc(query.replace("\x00", " ")), MAX_TERMS)
+    # Cached as _query_terms is: at most MAX_TERMS words of a pasted query, each spelt once.
+    words = _once(written_words(nfc(query.replace("\x00", " ")), MAX_TERMS))
+    spelt = [latin[:MAX_TERM_LENGTH] for word in words
              for latin in latin_spelling(word[:MAX_TERM_LENGTH])]
     return tuple(_once(spelt)[:MAX_TERMS])
 

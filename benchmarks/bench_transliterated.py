@@ -1,6 +1,8 @@
 """Transliterated search and possible mentions (issue 14 points 4-5), side by
 side with exact search and plain linking, on a copy of a generated case.
 
+- what feeding the indexes costs a multilingual paragraph: its Latin
+  spelling against its folded words (the floor: ``search_text``);
 - the file's growth from the Latin-spelling indexes (their shadow tables,
   from ``dbstat``), with the generated case as it is and after multilingual
   documents are added;
@@ -57,6 +59,11 @@ BAD = ("Łódź社長Мецола", "\u0301\u0308", "a\u200db", "\u200fשלום\
 SAMPLE = ("Η Ρομπέρτα Μέτσολα μίλησε στο Κοινοβούλιο. Председателят Роберта Мецола каза. "
           "Логвинов в Брюсселе. 東京で田中社長が話した。서울에서 만났다. สถานทูตรัสเซีย")
 WORDS = "the intelligence officer met a diplomat in Brussels and Vilnius about payments".split()
+# Paragraphs for the feeds' cost: words of every script, shuffled, with marks that
+# spelling as written keeps (kana voicing, Devanagari vowel signs, Thai vowels).
+SCRIPT_WORDS = (SAMPLE + " ハンバーグ・ステーキを食べた हिन्दी में रूसी दूतावास สถานทูตรัสเซีย "
+                "قال مُحَمَّد إن السفارة في بروكسل Европейският парламент").split()
+FEED_PARAGRAPHS = 2000
 DOCUMENTS = 20
 ROUNDS = 3            # add-source with and without proposals, in turn
 UNIQUE = 3            # persons named in every paragraph whose surname only they carry
@@ -135,9 +142,34 @@ def _ingest(case: db.Case, forms: NameForms, first: int, multilingual: bool,
     return DOCUMENTS / (time.perf_counter() - start), proposed
 
 
+def feed_cost(paragraphs: int = FEED_PARAGRAPHS) -> tuple[float, float]:
+    """What feeding the indexes costs a multilingual paragraph (µs), as the
+    triggers call it: the folded words (``casebook_search_text``, the floor)
+    and their Latin spelling (``casebook_transliterated_text``), each over the
+    same paragraphs once, the spelling's cache (if any) cold at the start."""
+    from db import text
+
+    rng = random.Random(7)
+    made = [" ".join(rng.choice(SCRIPT_WORDS + WORDS) for _ in range(60)) for _ in range(paragraphs)]
+    clear = getattr(getattr(text, "_latin_spellings", None), "cache_clear", None)
+    if clear is not None:
+        clear()
+    found = []
+    for feed in (text.search_text, text.transliterate):
+        start = time.perf_counter()
+        for paragraph in made:
+            feed(paragraph)
+        found.append((time.perf_counter() - start) / paragraphs * 1e6)
+    return found[0], found[1]
+
+
 def measure_case(source: Path, *, say: Callable[[str], None] = lambda _: None) -> dict[str, float]:
     """Every figure of one case, measured on a copy of it (adding documents writes)."""
     found: dict[str, float] = {}
+    found["feed_folded_us"], found["feed_latin_us"] = feed_cost()
+    say(f"feeding the indexes, a multilingual paragraph of 60 words: folded "
+        f"{found['feed_folded_us']:.0f} µs, Latin spelling {found['feed_latin_us']:.0f} µs "
+        f"({found['feed_latin_us'] / found['feed_folded_us']:.2f}x)")
     with tempfile.TemporaryDirectory(dir=source.parent) as folder:
         path = Path(folder) / "copy.casebook"
         shutil.copyfile(source, path)
@@ -217,6 +249,13 @@ def figures(seed: dict[str, float], large: dict[str, float]) -> list[Figure]:
                large["proposing"] / large["without"]),
         Figure(SECTION, f"  possible mentions stored, {DOCUMENTS} documents", "rows",
                seed["proposed_per_round"], large["proposed_per_round"]),
+        Figure(SECTION, "feeding a multilingual paragraph, folded words", "µs",
+               seed["feed_folded_us"], large["feed_folded_us"]),
+        Figure(SECTION, "feeding a multilingual paragraph, Latin spelling", "µs",
+               seed["feed_latin_us"], large["feed_latin_us"]),
+        Figure(SECTION, "ratio Latin spelling / folded words", "x",
+               seed["feed_latin_us"] / seed["feed_folded_us"],
+               large["feed_latin_us"] / large["feed_folded_us"]),
         Figure(SECTION, "add-source of multilingual documents, proposing", "docs/s",
                seed["multilingual"], large["multilingual"]),
         Figure(SECTION, "possible mentions proposed", "rows", seed["proposed"], large["proposed"]),

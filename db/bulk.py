@@ -93,7 +93,13 @@ def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None =
         if progress:
             progress(table)
         with case.write() as tx:
-            tx.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
-            tx.execute(fill_search_index_sql(table))
-            # One b-tree segment per index: the fastest form to query.
-            tx.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+            for sql in refill_search_index_sql(table):
+                tx.execute(sql)
+
+
+def refill_search_index_sql(table: str) -> tuple[str, ...]:
+    """The statements that empty an index and feed it its table anew, then
+    merge it into one b-tree segment (the fastest form to query)."""
+    return (f"INSERT INTO {table}({table}) VALUES ('delete-all')",
+            fill_search_index_sql(table),
+            f"INSERT INTO {table}({table}) VALUES ('optimize')")

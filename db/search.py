@@ -47,6 +47,7 @@ from .text import (
     nfc,
     query_phrases,
     tokens,
+    written_words,
 )
 
 Kind = KindName   # "entity", "event", "excerpt", "claim" (db/kinds.py)
@@ -179,10 +180,18 @@ def match_expression(query: str) -> str | None:
 
 
 def latin_terms(query: str) -> list[str]:
-    """The query's folded words spelt in Latin (``Мецола`` -> ``metsola``),
-    as the transliterated indexes hold them."""
-    return _once([latin[:MAX_TERM_LENGTH] for term in query_terms(query)
-                  for latin in latin_spelling(term)])[:MAX_TERMS]
+    """The query's words spelt in Latin as written (``Мецола`` -> ``metsola``,
+    ``ハンバーグ`` -> ``hanbagu``), as the transliterated indexes hold them."""
+    return list(_latin_terms(query))
+
+
+@functools.lru_cache(maxsize=64)
+def _latin_terms(query: str) -> tuple[str, ...]:
+    # Cached as _query_terms is: at most MAX_TERMS words of a pasted query, each spelt once.
+    words = _once(written_words(nfc(query.replace("\x00", " ")), MAX_TERMS))
+    spelt = [latin[:MAX_TERM_LENGTH] for word in words
+             for latin in latin_spelling(word[:MAX_TERM_LENGTH])]
+    return tuple(_once(spelt)[:MAX_TERMS])
 
 
 def latin_expression(query: str) -> str | None:

@@ -9,6 +9,7 @@ kept inside words): docs/case-file.md, Search.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -163,33 +164,94 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), word
 
 
+# Marks written only to point vowels, and mostly left out (Hebrew niqqud and
+# cantillation, Arabic harakat): not spelt, so a pointed word is spelt as it
+# is written unpointed (``مُحَمَّد`` and ``محمد`` are both ``mhmd``).
+_UNPOINTED = {code: None for code in (*range(0x0591, 0x05C8), *range(0x0610, 0x06EE))
+              if unicodedata.category(chr(code)) == "Mn"}
+# A run of katakana is one word (``ハンバーグ``: mostly a loanword or a name),
+# spelt whole; other unspaced characters are spelt one at a time, each with the
+# marks written on it (Thai ``ทู``: ``thu``).
+_MARKS_IN_UNSPACED = "".join(
+    re.escape(chr(code)) for start, end in ((0x0E00, 0x0F00), (0x1000, 0x10A0), (0x1780, 0x1800),
+                                            (0x3040, 0x3100))
+    for code in range(start, end) if unicodedata.category(chr(code)).startswith("M"))
+_SPELT_APART = re.compile(f"[\u30a1-\u30fa\u30fc-\u30ff]+|.[{_MARKS_IN_UNSPACED}]*", re.DOTALL)
+
+
+def _spelt_apart(run: re.Match[str]) -> str:
+    return " ".join(_SPELT_APART.findall(run.group()))
+
+
 def latin_spelling(word: str) -> list[str]:
-    """The Latin spelling of one folded word, as words (anyascii, offline):
-    ``мецола`` -> ``["metsola"]``; an ASCII word is itself. A run of a script
-    without spaces is spelt a character at a time (``社長`` -> ``she zhang``):
-    as one word it would be a whole sentence."""
+    """The Latin spelling of one word as written (anyascii, offline), as ASCII
+    lower-case words: compatibility forms and case folded first (NFKC,
+    casefold), its marks kept, so ``ハンバーグ`` is ``hanbagu`` and ``दूतावास``
+    ``dutavas``, ``Мецола`` is ``metsola``; an ASCII word is itself, lower case.
+    A run of Han, hiragana or Thai is spelt a character at a time (``社長`` ->
+    ``she zhang``): as one word it would be a whole sentence."""
     if word.isascii():
-        return [word]
-    if _UNSPACED.search(word):
-        word = _UNSPACED.sub(lambda run: " ".join(run.group()), word)
-    return TOKEN.findall(anyascii(word).lower())
+        return [word.lower()]
+    written = unicodedata.normalize("NFKC", word).casefold().translate(_UNPOINTED)
+    if _UNSPACED.search(written):
+        written = _UNSPACED.sub(_spelt_apart, written)
+    return TOKEN.findall(anyascii(written).lower())
+
+
+def latin_spellings(word: str) -> tuple[str, ...]:
+    """Every Latin spelling the transliterated indexes hold for one word as
+    written: :func:`latin_spelling`'s, then that of the word folded where it
+    adds words (``Европейският`` is ``evropeyskiyat`` and ``evropeiskiyat``:
+    ``й`` is also spelt ``i``, as files indexed before schema v13 spelt it).
+    A query is spelt by :func:`latin_spelling`, always among these."""
+    if word.isascii():
+        return (word.lower(),)
+    # Cached: a text repeats its words (but a huge one is not kept).
+    return _latin_spellings(word) if len(word) <= 64 else _spellings(word)
+
+
+def _spellings(word: str) -> tuple[str, ...]:
+    spelt = dict.fromkeys(latin_spelling(word))
+    folded = fold(word)
+    if folded != word:
+        spelt.update(dict.fromkeys(
+            latin for part in TOKEN.findall(folded) for latin in latin_spelling(part)))
+    return tuple(spelt)
+
+
+_latin_spellings = functools.lru_cache(maxsize=16384)(_spellings)
+
+
+def written_words(text: str, limit: int) -> list[str]:
+    """The first ``limit`` different words of ``text`` as written (marks kept),
+    in order, a repeated one where it is met again (a query's last word is the
+    prefix being typed)."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        if word not in seen and len(seen) == limit:
+            break
+        seen.add(word)
+        words.append(word)
+    return words
 
 
 def transliterate(text: str | None) -> str:
     """What the transliterated search indexes are fed for ``text``: its words
-    spelt in Latin, folded, each once (anyascii, offline): ``Роберта Мецола``
-    -> ``roberta metsola``. A text whose folded words are all ASCII already
-    (``Łódź`` folds to ``lodz``) gives ``""`` and is left out of those
-    indexes: the folded index finds it. A text with some word in another
-    script keeps its ASCII words too, so a query mixing both finds it."""
+    spelt in Latin as written (:func:`latin_spellings`), each once (anyascii,
+    offline): ``Роберта Мецола`` -> ``roberta metsola``. A text whose folded
+    words are all ASCII already (``Łódź`` folds to ``lodz``) gives ``""`` and
+    is left out of those indexes: the folded index finds it. A text with some
+    word in another script keeps its ASCII words too, so a query mixing both
+    finds it."""
     if not text or text.isascii():
         return ""
-    folded = folded_words(text)
-    if all(word.isascii() for word in folded):
+    if all(word.isascii() for word in folded_words(text)):
         return ""
     words: dict[str, None] = {}  # in order of first appearance, each once
-    for word in folded:
-        words.update(dict.fromkeys(latin_spelling(word)))
+    for written in TOKEN.findall(text):
+        words.update(dict.fromkeys(latin_spellings(written)))
     return " ".join(words)
 
 
@@ -270,10 +332,13 @@ def _match_spans(text: str, terms: Sequence[str], *,
         return (word in whole or word.startswith(prefix)
                 or any(term in word for term in unspaced))
 
-    for start, end, word in tokens(text):
-        if matches(word) or (transliterated and not word.isascii()
-                             and any(matches(latin) for latin in latin_spelling(word))):
-            yield start, end
+    for match in TOKEN.finditer(text):   # each word as written: a match lights all of it
+        written = match.group()
+        folded = [written.lower()] if written.isascii() else TOKEN.findall(fold(written))
+        if any(matches(word) for word in folded) or (
+                transliterated and not written.isascii()
+                and any(matches(latin) for latin in latin_spellings(written))):
+            yield match.span()
 
 
 def focus(text: str, terms: Sequence[str], width: int = 160, *,

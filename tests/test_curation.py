@@ -44,7 +44,7 @@ def test_an_older_case_gets_uids_two_copies_agree_on(tmp_path: Path):
     shutil.copyfile(first, second)
     for path in (first, second):
         with db.open_case(path) as case:
-            assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 12
+            assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 13
             assert case.scalar("SELECT count(*) FROM entities WHERE version = 0 AND retired = 0") == 2
     assert any(p.name.startswith("a.casebook.v5-") for p in tmp_path.iterdir())  # backed up first
     uids = _uids(first)
@@ -387,7 +387,7 @@ def test_migrating_to_v8_keeps_the_curation_records_and_curates_relationships(tm
               for t in ("revisions", "retirements")]
     tools.close()
     with db.open_case(path) as case:
-        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 12
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 13
         after = [[tuple(row) for row in case.rows(f"SELECT * FROM {t} ORDER BY rowid")]
                  for t in ("revisions", "retirements")]
         assert after == [[tuple(row) for row in rows] for rows in before]
@@ -411,7 +411,7 @@ def test_migrating_to_v11_leaves_who_added_what_unknown_never_invented(tmp_path:
     path = tmp_path / "v10.casebook"
     older_case(path, before="m011_who_added_items", version=10)
     with db.open_case(path) as case:
-        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 12
+        assert case.scalar("PRAGMA user_version") == SCHEMA_VERSION == 13
         for table in ("entities", "events", "claims"):
             assert {tuple(row) for row in case.rows(
                 f"SELECT created_at, created_by FROM {table}")} == {("", "")}, table

@@ -186,7 +186,7 @@ def test_a_v11_file_migrates_and_links_and_proposes_the_same(seed_case_copy: Pat
         conn.execute("PRAGMA user_version = 11")
     conn.close()
     with db.open_case(seed_case_copy) as case:
-        assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION == 12
+        assert case.scalar("PRAGMA user_version") == db.SCHEMA_VERSION == 13
         assert case.scalar("SELECT count(*) FROM mention_names_stale") == 0   # nothing left for later
         migrated = {StoredForm(*row) for row in case.rows("SELECT * FROM name_forms")}
         names = [(row[0], row[1]) for row in case.rows(

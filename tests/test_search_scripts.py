@@ -58,13 +58,13 @@ def test_each_script_finds_its_words(scripts_case: Path, script: str):
 
 
 # Issue 14 point 3 in every script not written in Latin: a word's Latin
-# spelling (anyascii's, of the folded word) finds its excerpt, marked
-# transliterated, and --exact does not. Han, kana and Thai are spelt a
-# character at a time; marks folding removes are not spelt (दूतावास: "dtavas").
+# spelling (anyascii's, of the word as written, marks kept: दूतावास is
+# "dutavas", ハンバーグ "hanbagu") finds its excerpt, marked transliterated, and
+# --exact does not. Han, hiragana and Thai are spelt a character at a time.
 ACROSS = {
     "greek": "Metsola", "cyrillic": "evropeiskiyat parlament", "arabic": "mhmd",
-    "hebrew": "mvrysl", "chinese": "bu lu sai er", "japanese": "dong jing",
-    "korean": "daesagwan", "thai": "s th a n t", "devanagari": "hindi",
+    "hebrew": "mvrysl", "chinese": "bu lu sai er", "japanese": "dong jing hanbagu",
+    "korean": "daesagwan", "thai": "s th a n t", "devanagari": "hindi dutavas",
 }
 
 

@@ -23,6 +23,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bulk import refill_search_index_sql
 from .casefile import Case, backup_case_file, open_case
 from .check import check_case
 from .tables import SEARCH_INDEXES, STANDING_MARKS
@@ -59,8 +60,9 @@ def repair_copy(case: Case, out: str | Path) -> RepairReport:
             _schema(connection, report)
             _anchors(connection, report)
             _statuses(connection, report)
-            for table in SEARCH_INDEXES:
-                connection.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+            for table in SEARCH_INDEXES:   # fed folded, as casebook feeds them (not FTS5's 'rebuild')
+                for statement in refill_search_index_sql(table):
+                    connection.execute(statement)
             report.fixed.append("search indexes rebuilt from the rows")
         except BaseException:
             connection.execute("ROLLBACK")

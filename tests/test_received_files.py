@@ -189,6 +189,10 @@ def test_check_repair_writes_a_repaired_copy_and_never_touches_the_file(seed_cas
     assert f"ok: {out}" in result.stdout
     assert digest(seed_case_copy) == before
     assert run_cli("check", out).returncode == 0
+    # its search indexes are fed as casebook feeds them: folded, and spelt in Latin
+    for query, found in (("Uhrik", "Uhrík"), ("Bryuksel", "Брюксел")):
+        searched = run_cli("search", out, query, "--json")
+        assert searched.returncode == 0 and found in searched.stdout, (query, searched.stdout[:300])
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     assert_one_line_error(run_cli("check", seed_case_copy, "--repair", out), "exists")
 

@@ -111,8 +111,9 @@ def carry_languages(tx: sqlite3.Connection, kept_id: int, absorbed_id: int,
 
 def write_alias_languages(tx: sqlite3.Connection, entity_id: int, languages: dict[str, str]) -> None:
     """Store the language tags of an entity's aliases (each alias already stored)."""
-    tx.executemany(f"INSERT OR REPLACE INTO {ALIAS_LANGUAGES} (entity_id, alias, lang) VALUES (?, ?, ?)",
-                   [(entity_id, alias, language) for alias, language in languages.items()])
+    insert = ALIAS_LANGUAGES.insert(or_replace=True)
+    tx.executemany(insert.sql, [insert.values(entity_id=entity_id, alias=alias, lang=language)
+                                for alias, language in languages.items()])
 
 
 def add_entity(

@@ -47,10 +47,12 @@ class Insert:
     table: str
     columns: tuple[str, ...]
     or_ignore: bool = False
+    or_replace: bool = False
 
     @property
     def sql(self) -> str:
-        verb = "INSERT OR IGNORE" if self.or_ignore else "INSERT"
+        verb = ("INSERT OR IGNORE" if self.or_ignore else "INSERT OR REPLACE" if self.or_replace
+                else "INSERT")
         marks = ", ".join("?" * len(self.columns))
         return f"{verb} INTO {self.table} ({column_list(self.columns)}) VALUES ({marks})"
 
@@ -131,14 +133,17 @@ class Table:
         return tuple(by_uid if c == column else c for c in self.columns)
 
     def insert(self, columns: Sequence[str] | None = None, *, with_id: bool = True,
-               or_ignore: bool = False) -> Insert:
+               or_ignore: bool = False, or_replace: bool = False) -> Insert:
         """An ``INSERT`` of ``columns`` (every column casebook writes unless
-        given); without ``with_id`` SQLite assigns the ``id``."""
+        given); without ``with_id`` SQLite assigns the ``id``; ``or_ignore`` and
+        ``or_replace``: what a row of the same key does."""
+        if or_ignore and or_replace:
+            raise ValueError("an INSERT either ignores or replaces a row of the same key")
         chosen = self._checked(columns) if columns is not None else tuple(
             c for c in self.columns if c not in self.kept)
         if not with_id:
             chosen = tuple(c for c in chosen if c != "id")
-        return Insert(self.name, chosen, or_ignore=or_ignore)
+        return Insert(self.name, chosen, or_ignore=or_ignore, or_replace=or_replace)
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,10 @@ def test_an_insert_names_its_columns_and_takes_its_values_in_that_order():
                           "uid": "v"}) == (1, 4, 5, "x", "quote", "v")
     assert CLAIMS.insert(["uid", "statement"], or_ignore=True).sql == \
         "INSERT OR IGNORE INTO claims (uid, statement) VALUES (?, ?)"
+    assert CLAIMS.insert(["uid", "statement"], or_replace=True).sql == \
+        "INSERT OR REPLACE INTO claims (uid, statement) VALUES (?, ?)"
+    with pytest.raises(ValueError, match="either ignores or replaces"):
+        CLAIMS.insert(or_ignore=True, or_replace=True)
     with pytest.raises(ValueError, match="claims has no column 'title'"):
         CLAIMS.insert(["uid", "title"])
     with pytest.raises(ValueError, match="excerpts has no column 'page' to insert"):

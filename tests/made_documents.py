@@ -473,7 +473,9 @@ def email_with_inline_picture(path: Path, *, html_only: bool = False) -> None:
         part = message
     else:
         message.add_alternative(html, subtype="html")
-        part = message.get_payload()[1]
+        alternatives = message.get_payload()
+        assert isinstance(alternatives, list) and isinstance(alternatives[1], EmailMessage)
+        part = alternatives[1]
     part.add_related(b"GIF89a" + bytes(40), maintype="image", subtype="gif", cid="<logo>")
     path.write_bytes(bytes(message))
 

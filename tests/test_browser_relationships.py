@@ -347,16 +347,19 @@ async def test_s_again_is_relationships_only(seed_case):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await open_path(pilot, app, paet.id, logvinov.id)
-        view = screen.query_one("#path-view")
+        view, hint = screen.query_one("#path-view"), screen.query_one("#path-hint")
         ties = view.text
         assert "1. 3 hops" in ties and "2. " not in ties
+        assert "s through shared items" in str(hint.render())
         await press(pilot, "s")
         await settle(pilot)
         both = view.text
         assert both.index("1. 3 hops") < both.index("2. 2 hops, 1 through shared items")
+        assert "s relationships only" in str(hint.render())   # the key says what it does now
         await press(pilot, "s")
         await settle(pilot)
         assert view.text == ties
+        assert "s through shared items" in str(hint.render())
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -130,8 +130,11 @@ class PathScreen(Dialog[Link | None]):
         with Vertical(id="path-box"):
             yield Static(self._title(), id="path-title")
             yield DetailView(id="path-view")
-            yield Static(Content("↑↓ · Enter go to the item · s through shared items · Esc close"),
-                         id="path-hint")
+            yield Static(self._hint(), id="path-hint")
+
+    def _hint(self) -> Content:
+        toggle = "s relationships only" if self.through else "s through shared items"
+        return Content(f"↑↓ · Enter go to the item · {toggle} · Esc close")
 
     def _title(self) -> Content:
         which = "relationships, then shared items" if self.through else "relationships"
@@ -166,6 +169,7 @@ class PathScreen(Dialog[Link | None]):
         """``s``: also through shared events, claims and excerpts, or not."""
         self.through = () if self.through else THROUGH
         self.query_one("#path-title", Static).update(self._title())
+        self.query_one("#path-hint", Static).update(self._hint())
         self.query_one(DetailView).show([Block(Content.styled("Searching…", DIM))])
         self._load()
 

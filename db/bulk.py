@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from .casefile import Case
 from .mentions import refresh_mention_names
 from .schema import ENTITY_ALIASES_COLUMN
-from .tables import SEARCH_INDEXES
+from .tables import SEARCH_INDEXES, refill_search_index_sql
 
 # Every index is external-content: it rebuilds from its table. Entities'
 # aliases column, which their triggers keep while they are there, is filled
@@ -70,20 +70,6 @@ def bulk_load(
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def fill_search_index_sql(table: str) -> str:
-    """The INSERT that feeds an index its table's text folded (not FTS5's
-    'rebuild', which would index the text unfolded: db/text.py ``fold``), or
-    for a transliterated index the Latin spelling of the rows that have words
-    in other scripts."""
-    index = SEARCH_INDEXES[table]
-    assert index.content is not None
-    columns = ", ".join(index.columns)
-    fed = ", ".join(f"{index.feed}({column})" for column in index.columns)
-    where = (" WHERE " + " OR ".join(f"{index.feed}({column}) != ''" for column in index.columns)
-             if index.transliterated else "")
-    return f"INSERT INTO {table}(rowid, {columns}) SELECT id, {fed} FROM {index.content.name}{where}"
-
-
 def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None = None) -> None:
     """Rebuild every FTS5 index from the tables, each merged into one segment.
 
@@ -97,9 +83,3 @@ def rebuild_search_index(case: Case, *, progress: Callable[[str], None] | None =
                 tx.execute(sql)
 
 
-def refill_search_index_sql(table: str) -> tuple[str, ...]:
-    """The statements that empty an index and feed it its table anew, then
-    merge it into one b-tree segment (the fastest form to query)."""
-    return (f"INSERT INTO {table}({table}) VALUES ('delete-all')",
-            fill_search_index_sql(table),
-            f"INSERT INTO {table}({table}) VALUES ('optimize')")

@@ -23,10 +23,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bulk import refill_search_index_sql
 from .casefile import Case, backup_case_file, open_case
 from .check import check_case
-from .tables import SEARCH_INDEXES, STANDING_MARKS
+from .tables import SEARCH_INDEXES, STANDING_MARKS, refill_search_index_sql
 from .text import register_functions
 from .trust import expected_schema
 

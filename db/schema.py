@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .name_forms import name_form_rows
 from .rebuild import rebuild_with_check
-from .tables import NAME_FORMS, RETIREMENTS, REVISIONS
+from .tables import NAME_FORMS, RETIREMENTS, REVISIONS, refill_search_index_sql
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -1103,7 +1103,6 @@ LATIN_SEARCH_INDEXES = ("excerpts_latin_fts", "events_latin_fts", "claims_latin_
 @migrations()
 def m013_latin_spelling_as_written(db: Database) -> None:
     # Here: db.bulk imports db.casefile, which imports this module.
-    from .bulk import refill_search_index_sql
 
     for index in LATIN_SEARCH_INDEXES:
         for sql in refill_search_index_sql(index):

@@ -333,3 +333,25 @@ SEARCH_INDEXES: dict[str, SearchIndex] = {index.name: index for index in (
 
 # sqlite-utils' record of the migrations applied (db/schema.py).
 MIGRATIONS = Table("_sqlite_migrations", ("id", "migration_set", "name", "applied_at"))
+
+
+def fill_search_index_sql(table: str) -> str:
+    """The INSERT that feeds an index its table's text folded (not FTS5's
+    'rebuild', which would index the text unfolded: db/text.py ``fold``), or
+    for a transliterated index the Latin spelling of the rows that have words
+    in other scripts."""
+    index = SEARCH_INDEXES[table]
+    assert index.content is not None
+    columns = ", ".join(index.columns)
+    fed = ", ".join(f"{index.feed}({column})" for column in index.columns)
+    where = (" WHERE " + " OR ".join(f"{index.feed}({column}) != ''" for column in index.columns)
+             if index.transliterated else "")
+    return f"INSERT INTO {table}(rowid, {columns}) SELECT id, {fed} FROM {index.content.name}{where}"
+
+
+def refill_search_index_sql(table: str) -> tuple[str, ...]:
+    """The statements that empty an index and feed it its table anew, then
+    merge it into one b-tree segment (the fastest form to query)."""
+    return (f"INSERT INTO {table}({table}) VALUES ('delete-all')",
+            fill_search_index_sql(table),
+            f"INSERT INTO {table}({table}) VALUES ('optimize')")

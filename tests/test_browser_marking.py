@@ -335,6 +335,7 @@ def test_a_file_the_user_cannot_write_gives_its_reason(seed_case_copy: Path):
     try:
         app.wait_for("READ-ONLY")
         app.send("4", until="Read-only: marks are off")
+        app.wait_for("✓ confirmed")   # the claims read (a pane out of sight loads once mounted)
         app.send("c", until="Read-only (you do not")   # the notification, wrapped in its box
         said = " ".join(line.split("▌", 1)[1].strip()        # the toast, right of its edge
                         for line in app.text.splitlines() if "▌" in line)

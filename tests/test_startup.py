@@ -262,3 +262,18 @@ async def test_what_start_up_made_is_frozen_out_of_the_collectors_sight_until_th
                 await pilot.pause(0.05)
             assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0
+
+
+def test_a_pane_a_key_and_quit_right_after_the_first_frame_exit_cleanly(seed_case_copy):
+    """A pane asked for, a key and Ctrl+Q in one read right after the first frame,
+    while start-up's deferred work (the panes out of sight, the file check) may
+    still be to come: the app quits with status 0, never an unexpected error (a
+    pane mounted into a closing app was one, seen 1 in 15 runs of another test)."""
+    from conftest import PtyApp
+
+    for _ in range(5):
+        app = PtyApp("open", seed_case_copy)
+        app.wait_for("Entities")   # its terminal is raw: Ctrl+Q is a key, not the tty's XON
+        app.write("4j\x11")       # all at once, right after the first frame
+        assert app.close() == 0, app.text
+        assert "unexpected error" not in app.output.decode("utf-8", "replace")

@@ -234,9 +234,11 @@ class CasebookApp(App[None]):
             return found.first(Pane)
         pane = self._make_pane(kind)
         pane.display = False
+        if not switcher.is_attached:
+            return pane   # the app is quitting (a key, then Ctrl+Q, before the first frame's work)
         names: list[str] = [item.name for item in KINDS]
         later = [child for child in switcher.query_children(Pane)
-                 if names.index(child.kind) > names.index(kind)]
+                 if names.index(child.kind) > names.index(kind) and child.is_attached]
         if later:
             switcher.mount(pane, before=later[0])
         else:
@@ -513,6 +515,8 @@ class CasebookApp(App[None]):
             # follows it (warming search, the full check) would only hold up
             # the process's exit, which the benchmark times.
             self.exit(return_code=0)
+            return
+        if self.closing:
             return
         self._mount_panes()  # the panes out of sight, once the first frame is drawn
         self._warm_search()  # after the first frame: start-up does not wait for it

@@ -318,7 +318,13 @@ def test_in_a_terminal_each_damaged_file_opens_under_its_banner_and_is_browsed(d
         if fragment:
             app.wait_for("This case file is damaged")
             app.wait_for("READ-ONLY")
-            lines = [line.strip() for line in app.screen.display]
+
+            def lines_now() -> list[str]:
+                return [line.strip() for line in app.screen.display]
+
+            app.wait_until(lambda: any(line.startswith("1 Entities") for line in lines_now()),
+                           "the pane bar under the banner (a frame drawn whole)")
+            lines = lines_now()
             first = next(n for n, line in enumerate(lines) if "This case file is damaged" in line)
             last = next(n for n, line in enumerate(lines) if line.startswith("1 Entities"))
             banner = " ".join(lines[first:last])       # wrapped over the lines above the tabs

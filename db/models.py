@@ -32,6 +32,8 @@ RelationshipType = Literal["member_of", "employed_by", "leads", "family", "assoc
                            "directs", "represents", "located_in", "other"]
 
 STATUSES: tuple[str, ...] = get_args(Status)
+# Judgements first, as reports list claims and the network view steps through them.
+STATUS_ORDER: tuple[str, ...] = ("confirmed", "disputed", "denied", "unreviewed")
 ENTITY_KINDS: tuple[str, ...] = get_args(EntityKind)
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 STANCES: tuple[str, ...] = get_args(Stance)

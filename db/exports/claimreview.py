@@ -28,8 +28,8 @@ from .. import walk
 from ..casefile import Case
 from ..claims import claim_evidence, claim_history
 from ..entities import entities_by_ids
-from ..models import Annotation, ClaimRecord, SourceInfo
-from .common import STATUS_ORDER, dumps, web_url
+from ..models import STATUS_ORDER, Annotation, ClaimRecord, SourceInfo
+from .common import dumps, web_url
 
 RATINGS = {"denied": 1, "disputed": 3, "confirmed": 5}
 AUTHOR_TYPES = {"person": "Person", "organization": "Organization", "other": "Organization"}

@@ -17,8 +17,7 @@ from ..models import RELATIONSHIP_TYPES, Relationship, SourceInfo, range_label
 from ..relationships import relationship_walk
 from ..text import json_safe
 
-# Reports list claims by status in this order, and entities under these headings.
-STATUS_ORDER = ("confirmed", "disputed", "denied", "unreviewed")
+# Reports list claims by status in STATUS_ORDER, and entities under these headings.
 KIND_HEADINGS = {"person": "People", "organization": "Organisations", "place": "Places",
                  "document": "Documents", "other": "Other"}
 

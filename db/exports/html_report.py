@@ -40,6 +40,7 @@ from ..curation import Revision
 from ..events import event_entities
 from ..models import (
     ENTITY_KINDS,
+    STATUS_ORDER,
     ClaimRecord,
     EventRecord,
     Evidence,
@@ -54,7 +55,6 @@ from ..sources import source_slice
 from ..text import one_line, visible
 from .common import (
     KIND_HEADINGS,
-    STATUS_ORDER,
     item_revisions,
     published_label,
     relationship_pages,

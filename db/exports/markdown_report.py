@@ -32,6 +32,7 @@ from ..claims import claim_entities, claim_evidence, claim_history, count_claims
 from ..events import event_entities
 from ..models import (
     ENTITY_KINDS,
+    STATUS_ORDER,
     ClaimRecord,
     MarkEntry,
     Relationship,
@@ -44,7 +45,6 @@ from ..sources import get_source_info
 from ..text import one_line, visible
 from .common import (
     KIND_HEADINGS,
-    STATUS_ORDER,
     item_revisions,
     published_label,
     relationship_pages,

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db import Case, CaseError
-from db.models import RELATIONSHIP_TYPES
+from db.models import RELATIONSHIP_TYPES, STATUS_ORDER
 from db.relationships import Network, NetworkNode, neighbours
 from db.text import one_line
 
@@ -108,7 +108,7 @@ class NetworkScreen(Dialog[Link | None]):
     # ``t`` steps through these: every type (None), then each type in turn.
     TYPES: tuple[str | None, ...] = (None, *RELATIONSHIP_TYPES)
     # ``s`` steps through these: every status (None), then each in turn.
-    STATUSES: tuple[str | None, ...] = (None, "confirmed", "disputed", "denied", "unreviewed")
+    STATUSES: tuple[str | None, ...] = (None, *STATUS_ORDER)
 
     class Loaded(Message, bubble=False):
         def __init__(self, blocks: list[Block], asked: tuple[int, str | None, str | None]) -> None:

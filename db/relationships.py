@@ -641,6 +641,11 @@ def connections(case: Case, chains: list[Chain], shared_items: SharedItems | Non
     entity_ids = sorted({e for chain in chains for a, _, b in chain for e in (a, b)})
     ties = {r.id: r for r in relationships_by_ids(case, relationship_ids)}
     entities = {e.id: e for e in entities_by_ids(case, entity_ids)}
+    # A received file may link to a row it lacks (or cannot read): a chain through
+    # one is left out, as the network leaves out such an entity (casebook check names it).
+    chains = [chain for chain in chains
+              if all(a in entities and b in entities and (r == SHARED or r in ties)
+                     for a, r, b in chain)]
     shared: dict[tuple[int, int], dict[str, Any]] = {}
     for chain in chains:
         for a, r, b in chain:

@@ -127,3 +127,25 @@ def test_the_seed_case_joins_two_with_no_chain_of_ties_through_what_they_share(s
         for step in chain.steps:
             # every step has its evidence: a tie, or items both ends are linked to
             assert step.relationship is not None or step.events or step.claims or step.excerpts
+
+
+def test_a_chain_through_an_entity_the_file_lacks_is_left_out_not_a_crash(seed_case_copy):
+    """A received file edited with sqlite3: two ties to an entity it does not have.
+    The only chain between their other ends runs through it: no chain, no crash."""
+    import sqlite3
+
+    from conftest import run_cli
+
+    conn = sqlite3.connect(seed_case_copy)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE relationships SET subject_entity_id = 1, object_entity_id = 99999 WHERE id = 1")
+    conn.execute("UPDATE relationships SET subject_entity_id = 43, object_entity_id = 99999 WHERE id = 5")
+    conn.commit()
+    conn.close()
+    result = run_cli("path", seed_case_copy, 1, 43)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "unexpected error" not in result.stderr
+    assert "no connection between" in result.stdout
+    shared = run_cli("path", seed_case_copy, 1, 43, "--through", "all")
+    assert shared.returncode == 0, shared.stderr   # what the two share still joins them
+    assert "99999" not in shared.stdout
